@@ -1,0 +1,16 @@
+"""recursivelm: Recursive Language Models that answer questions over inputs far beyond any window."""
+
+from .budget import LimitReached
+from .context import ContextError
+from .engine import RLM, Result
+from .events import load_events
+from .models.scripted import ScriptedModel
+from .pricing import Price, PriceTable
+from .protocols import Completion, Model, ModelError
+from .settings import Limits
+
+__all__ = [
+    "RLM", "Result", "Limits", "ScriptedModel", "Model", "Completion", "ModelError", "ContextError",
+    "LimitReached", "Price", "PriceTable", "load_events",
+]
+__version__ = "0.1.0"

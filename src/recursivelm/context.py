@@ -1,0 +1,162 @@
+"""Load the input once and describe it to the root model without ever showing it whole.
+
+A context is a string, a list of strings, a dict of name -> text, a file path, or a directory
+(a dict of relative path -> text). Loading happens once per run; the REPL holds a reference to the
+loaded object, so a 100 MB input is never copied or re-serialised per iteration.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHARS_PER_TOKEN = 4  # the estimate used for metadata; backends count exactly where they can
+PREVIEW_CHARS = 400  # head and tail shown to the root model
+BINARY_SNIFF_BYTES = 8_192
+
+
+class ContextError(ValueError):
+    """The input cannot be used as a context. The message says what was wrong and what to do."""
+
+
+@dataclass
+class LoadedContext:
+    value: Any  # str | list[str] | dict[str, str]
+    source: str  # "text", "file:<path>", "directory:<path>", "list", "dict"
+    skipped: list[str] = field(default_factory=list)  # files left out of a directory, with reasons
+
+
+def load_context(context: Any, encoding: str = "utf-8") -> LoadedContext:
+    """Turn what the user passed into the object the REPL will hold as `context`."""
+    if isinstance(context, os.PathLike):
+        return _load_path(Path(context), encoding)
+    if isinstance(context, str):
+        if not context.strip():
+            raise ContextError("the context is empty: pass the text (or a file or directory) to ask about")
+        return LoadedContext(context, "text")
+    if isinstance(context, (list, tuple)):
+        if not context:
+            raise ContextError("the context is an empty list: pass at least one document")
+        bad = [i for i, item in enumerate(context) if not isinstance(item, str)]
+        if bad:
+            raise ContextError(f"a list context must hold strings; items {bad[:5]} are not (convert them with str())")
+        return LoadedContext(list(context), "list")
+    if isinstance(context, dict):
+        if not context:
+            raise ContextError("the context is an empty dict: pass at least one document")
+        return LoadedContext(dict(context), "dict")
+    if isinstance(context, bytes):
+        raise ContextError("the context is bytes: decode it to text first (e.g. data.decode('utf-8'))")
+    raise ContextError(
+        f"cannot use a {type(context).__name__} as a context: pass a str, a list of str, a dict, or a Path"
+    )
+
+
+def _load_path(path: Path, encoding: str) -> LoadedContext:
+    if not path.exists():
+        raise ContextError(f"no such file or directory: {path} (check the path, or pass '-' to read stdin)")
+    if path.is_dir():
+        return _load_directory(path, encoding)
+    data = path.read_bytes()
+    if not data.strip():
+        raise ContextError(f"{path} is empty: there is nothing to ask about")
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+        raise ContextError(f"{path} looks binary (it contains NUL bytes): convert it to text first")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise ContextError(
+            f"{path} is not valid {encoding} (byte 0x{data[e.start]:02x} at offset {e.start}): "
+            f"convert it (e.g. iconv -f latin1 -t utf-8) or pass its encoding (--encoding latin-1)"
+        ) from None
+    return LoadedContext(text, f"file:{path}")
+
+
+def _load_directory(root: Path, encoding: str) -> LoadedContext:
+    docs: dict[str, str] = {}
+    skipped: list[str] = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        rel = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        if b"\0" in data[:BINARY_SNIFF_BYTES]:
+            skipped.append(f"{rel} (binary)")
+            continue
+        try:
+            docs[rel] = data.decode(encoding)
+        except UnicodeDecodeError:
+            skipped.append(f"{rel} (not {encoding})")
+    if not docs:
+        raise ContextError(f"{root} holds no readable text files (skipped: {', '.join(skipped) or 'none found'})")
+    return LoadedContext(docs, f"directory:{root}", skipped)
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata: what the root model is told about the context.
+
+
+def _size_of(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _size_of(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return sum(_size_of(v) for v in value)
+    return len(str(value))
+
+
+def _flat_text_for_preview(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        first, last = next(iter(value.items())), next(reversed(value.items()))
+        return f"{first[0]!r}: {str(first[1])[:PREVIEW_CHARS]} ... {last[0]!r}: {str(last[1])[-PREVIEW_CHARS:]}"
+    return f"{str(value[0])[:PREVIEW_CHARS]} ... {str(value[-1])[-PREVIEW_CHARS:]}"
+
+
+@dataclass(frozen=True)
+class ContextInfo:
+    type_name: str
+    chars: int
+    est_tokens: int
+    items: int | None
+    lines: int
+    head: str
+    tail: str
+    keys_preview: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def describe(loaded: LoadedContext) -> ContextInfo:
+    value = loaded.value
+    chars = _size_of(value)
+    if isinstance(value, str):
+        lines = value.count("\n") + 1
+        items = None
+        keys: list[str] = []
+    elif isinstance(value, dict):
+        lines = sum(str(v).count("\n") + 1 for v in value.values())
+        items = len(value)
+        keys = [str(k) for k in list(value)[:10]]
+    else:
+        lines = sum(str(v).count("\n") + 1 for v in value)
+        items = len(value)
+        keys = []
+    flat = _flat_text_for_preview(value)
+    head = flat[:PREVIEW_CHARS]
+    tail = flat[-PREVIEW_CHARS:] if len(flat) > 2 * PREVIEW_CHARS else ""
+    return ContextInfo(
+        type_name=type(value).__name__,
+        chars=chars,
+        est_tokens=chars // CHARS_PER_TOKEN,
+        items=items,
+        lines=lines,
+        head=head,
+        tail=tail,
+        keys_preview=keys,
+    )

@@ -1,0 +1,151 @@
+"""The public API: `RLM(...)`, `run()` / `arun()`, and the `Result` they return."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .budget import Budget
+from .context import ContextInfo, load_context
+from .events import Event, EventLog, load_events
+from .loop import Run, RunOutcome
+from .pricing import PriceTable
+from .prompts import Profile, load_profile
+from .protocols import Model, Sandbox
+from .settings import Limits
+from .usage import UsageTree
+
+ANSWERED, LIMIT, FAILED = "answered", "limit", "failed"
+
+
+@dataclass
+class Result:
+    answer: str | None  # None only when the run failed before any answer could be had
+    status: str  # "answered" | "limit" (stopped by `limit`, answer is the best it could still get) | "failed"
+    limit: str | None  # the named limit that fired, if any
+    error: str | None  # why the run failed, if it did
+    usage: UsageTree
+    wall_time_s: float
+    trajectory: list[Event] = field(repr=False)
+    context_info: ContextInfo | None = None
+    iterations: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "status": self.status,
+            "limit": self.limit,
+            "error": self.error,
+            "wall_time_s": round(self.wall_time_s, 3),
+            "iterations": self.iterations,
+            "usage": self.usage.as_dict(),
+            "trajectory": [e.as_dict() for e in self.trajectory],
+        }
+
+    @staticmethod
+    def load_trajectory(path: str | Path) -> list[Event]:
+        return load_events(path)
+
+
+SandboxFactory = Callable[[], Sandbox]
+
+
+def _default_sandbox_factory(chunk_chars: int) -> SandboxFactory:
+    from .sandbox.inprocess import InProcessSandbox
+
+    return lambda: InProcessSandbox(chunk_chars=chunk_chars)
+
+
+class RLM:
+    """A Recursive Language Model: a root model driving a REPL that holds the context.
+
+    RLM(model="embedded") answers with the embedded local model; `sub_model` (default: the root model)
+    answers llm_query(); `limits` bounds the run tree; `profile` picks the prompts ("auto" decides from
+    the model); `log` is a JSONL path the events are appended to as they happen.
+    """
+
+    def __init__(
+        self,
+        model: Model | str = "embedded",
+        sub_model: Model | str | None = None,
+        limits: Limits | None = None,
+        profile: str | Profile = "auto",
+        sandbox: str | SandboxFactory = "inprocess",
+        log: str | Path | None = None,
+        prices: PriceTable | None = None,
+        on_event: Callable[[Event], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ):
+        from .models.registry import resolve_model
+
+        self.model = resolve_model(model)
+        self.sub_model = resolve_model(sub_model, root=self.model) if sub_model is not None else self.model
+        self.limits = limits or Limits()
+        self.profile = profile if isinstance(profile, Profile) else load_profile(profile, self.model.name)
+        self.sub_window_chars = self.sub_model.context_window * 3  # conservative: ~3 chars per token
+        self.chunk_chars = max(1_000, (self.sub_model.context_window - self.limits.max_sub_reply_tokens) * 2)
+        self.sandbox_factory = self._sandbox_factory(sandbox)
+        self.log_path = log
+        self.prices = prices or PriceTable()
+        self.on_event = on_event
+        import time
+
+        self.clock = clock or time.monotonic
+
+    def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
+        if callable(sandbox):
+            return sandbox
+        if sandbox == "inprocess":
+            return _default_sandbox_factory(self.chunk_chars)
+        if sandbox == "isolated":
+            from .sandbox.isolated import IsolatedSandbox
+
+            return lambda: IsolatedSandbox(chunk_chars=self.chunk_chars)
+        raise ValueError(f"unknown sandbox {sandbox!r}: use 'isolated' or 'inprocess'")
+
+    def run(self, context: Any, question: str) -> Result:
+        """Synchronous twin of `arun`. Works inside a running event loop too (it then uses a thread)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.arun(context, question))
+        box: dict[str, Any] = {}
+        t = threading.Thread(target=lambda: box.setdefault("r", asyncio.run(self.arun(context, question))))
+        t.start()
+        t.join()
+        return box["r"]
+
+    async def arun(self, context: Any, question: str) -> Result:
+        if not isinstance(question, str) or not question.strip():
+            raise ValueError("the question is empty: say what you want to know about the context")
+        loaded = load_context(context)  # raises ContextError with a clear message on bad input
+        log = EventLog(self.log_path, clock=self.clock)
+        if self.on_event:
+            log.listeners.append(self.on_event)
+        run_id = uuid.uuid4().hex[:12]
+        usage = UsageTree(run_id=run_id, depth=0)
+        budget = Budget(self.limits, clock=self.clock)
+        shared = Run.Shared(
+            rlm=self, log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
+            loop=asyncio.get_running_loop(),
+        )
+        run = Run(shared, loaded=loaded, question=question, depth=0, run_id=run_id, usage=usage, parent_event=None)
+        try:
+            outcome: RunOutcome = await run.execute()
+        finally:
+            log.close()
+        return Result(
+            answer=outcome.answer,
+            status=outcome.status,
+            limit=outcome.limit,
+            error=outcome.error,
+            usage=usage,
+            wall_time_s=budget.elapsed(),
+            trajectory=list(log.events),
+            context_info=run.info,
+            iterations=outcome.iterations,
+        )

@@ -1,0 +1,184 @@
+"""Typed events, written to JSONL as they happen.
+
+Every step of a run is one event: root call, cell start/end, sub-call, child run, limit, answer.
+Events form a tree through `parent` (a sub-call's or child run's parent is the cell that made it), and
+every event names its `run`, so one file holds the root run and all its children. The context itself is
+never written: `run_start` carries its metadata only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import IO, Any, ClassVar, Iterable
+
+
+@dataclass
+class Event:
+    type: ClassVar[str] = "event"
+    id: str
+    run: str
+    depth: int
+    t: float  # seconds since the root run started
+    parent: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": self.type, **asdict(self)}
+
+
+@dataclass
+class RunStart(Event):
+    type: ClassVar[str] = "run_start"
+    question: str = ""
+    context: dict[str, Any] = field(default_factory=dict)  # metadata only, never the text
+    model: str = ""
+    sub_model: str = ""
+    profile: str = ""
+    sandbox: str = ""
+    limits: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RootCall(Event):
+    type: ClassVar[str] = "root_call"
+    iteration: int = 0
+    prompt: str = ""  # the user message added this turn (the history is the chain of these)
+    reply: str = ""
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float | None = None
+    duration_s: float = 0.0
+    answer_now: bool = False  # the final turn forced by a limit
+
+
+@dataclass
+class CellStart(Event):
+    type: ClassVar[str] = "cell_start"
+    iteration: int = 0
+    index: int = 0
+    code: str = ""
+
+
+@dataclass
+class CellEnd(Event):
+    type: ClassVar[str] = "cell_end"
+    output: str = ""  # as shown to the model (truncated, with the note)
+    output_chars: int = 0  # the untruncated length
+    error: str | None = None
+    timed_out: bool = False
+    restored_names: list[str] = field(default_factory=list)
+    lost_variables: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+
+
+@dataclass
+class SubCall(Event):
+    type: ClassVar[str] = "sub_call"
+    prompt: str = ""  # head and tail when long: the context is never logged again
+    prompt_chars: int = 0
+    reply: str = ""
+    model: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float | None = None
+    duration_s: float = 0.0
+    cached: bool = False  # answered by an identical earlier prompt in this run
+    error: str | None = None
+
+
+@dataclass
+class LimitFired(Event):
+    type: ClassVar[str] = "limit"
+    limit: str = ""
+    detail: str = ""
+
+
+@dataclass
+class Answer(Event):
+    type: ClassVar[str] = "answer"
+    answer: str = ""
+    via: str = ""  # FINAL, FINAL_VAR, text, answer_now
+
+
+@dataclass
+class RunEnd(Event):
+    type: ClassVar[str] = "run_end"
+    status: str = ""
+    answer: str | None = None
+    limit: str | None = None
+    error: str | None = None
+    wall_time_s: float = 0.0
+    usage: dict[str, Any] = field(default_factory=dict)  # this run's totals, children included
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls for cls in (RunStart, RootCall, CellStart, CellEnd, SubCall, LimitFired, Answer, RunEnd)
+}
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    cls = EVENT_TYPES[d["type"]]
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in d.items() if k in names})
+
+
+class EventLog:
+    """Collects the events of one run tree and appends each to a JSONL file as it happens."""
+
+    def __init__(self, path: str | Path | None = None, clock=None):
+        import time
+
+        self._clock = clock or time.monotonic
+        self._t0 = self._clock()
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.events: list[Event] = []
+        self.listeners: list = []  # called with each event after it is written (progress displays)
+        self.path = Path(path) if path else None
+        self._file: IO[str] | None = None
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids)}"
+
+    def now(self) -> float:
+        return round(self._clock() - self._t0, 4)
+
+    def emit(self, event: Event) -> Event:
+        with self._lock:
+            self.events.append(event)
+            if self._file:
+                self._file.write(json.dumps(event.as_dict(), ensure_ascii=False, default=str) + "\n")
+                self._file.flush()
+        for listener in self.listeners:
+            try:
+                listener(event)
+            except Exception:  # noqa: BLE001 - a broken progress display must not break the run
+                pass
+        return event
+
+    def close(self) -> None:
+        if self._file:
+            self._file.close()
+            self._file = None
+
+
+def load_events(path: str | Path) -> list[Event]:
+    """Read a JSONL event log back (also one still being written: a torn last line is skipped)."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(event_from_dict(json.loads(line)))
+        except (json.JSONDecodeError, KeyError):
+            continue
+    return out
+
+
+def children_of(events: Iterable[Event], parent_id: str) -> list[Event]:
+    return [e for e in events if e.parent == parent_id]

@@ -1,0 +1,262 @@
+"""The RLM loop: ask the root model, run its code, show it the output, until it answers.
+
+One `Run` is one RLM at one depth; a child RLM (rlm_query) is another `Run` sharing the tree's
+`Shared` state (budget, event log, sub-call cache). Read `execute()` top to bottom: that is the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .budget import Budget, LimitReached
+from .context import ContextInfo, LoadedContext, describe
+from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
+from .parsing import cut_after_first_block, find_blocks, literal_or_text, text_final
+from .protocols import CellResult, Completion, Message, ModelError
+from .subcalls import SubCalls
+from .usage import UsageTree
+
+if TYPE_CHECKING:
+    from .engine import RLM
+
+TRUNCATION_NOTE = "\n... [{cut:,} characters cut: print less, e.g. a slice, a count or a summary] ...\n"
+
+
+@dataclass
+class RunOutcome:
+    answer: str | None
+    status: str
+    limit: str | None = None
+    error: str | None = None
+    iterations: int = 0
+
+
+def truncate(text: str, limit: int) -> str:
+    """Head and tail of `text` within `limit` characters, with a note of how much was cut."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return text[:half] + TRUNCATION_NOTE.format(cut=len(text) - 2 * half) + text[-half:]
+
+
+class _Answered(Exception):
+    def __init__(self, answer: str, via: str):
+        self.answer, self.via = answer, via
+
+
+class Run:
+    @dataclass
+    class Shared:
+        """What every run of one tree shares."""
+
+        rlm: RLM
+        log: EventLog
+        budget: Budget
+        semaphore: asyncio.Semaphore
+        loop: asyncio.AbstractEventLoop
+        cache: dict[tuple[str, str], asyncio.Future] = field(default_factory=dict)
+        sub_calls_started: int = 0
+        sub_calls_done: int = 0
+
+    def __init__(self, shared: Shared, loaded: LoadedContext, question: str, depth: int, run_id: str,
+                 usage: UsageTree, parent_event: str | None):
+        self.shared = shared
+        self.rlm = shared.rlm
+        self.loaded = loaded
+        self.info: ContextInfo = describe(loaded)
+        self.question = question
+        self.depth = depth
+        self.run_id = run_id
+        self.usage = usage
+        self.parent_event = parent_event
+        self.profile = self.rlm.profile
+        self.limits = self.rlm.limits
+        self.messages: list[Message] = []
+        self.iteration = 0
+        self.current_cell: str | None = None  # event id of the running cell: parent of its sub-calls
+        self.last_root_call: str | None = None  # event id of the latest root turn: parent of its cells
+        self.fired: LimitReached | None = None  # a limit hit inside a cell (by a sub-call)
+        self.subcalls = SubCalls(self)
+
+    # -- the loop ------------------------------------------------------------------------------
+    async def execute(self) -> RunOutcome:
+        self._emit(RunStart, parent=self.parent_event, question=self.question, context=self.info.as_dict(),
+                   model=self.rlm.model.name, sub_model=self.rlm.sub_model.name, profile=self.profile.name,
+                   sandbox=self.rlm.sandbox_factory.__qualname__, limits=asdict(self.limits))
+        sandbox = self.rlm.sandbox_factory()
+        started = time.monotonic()
+        try:
+            sandbox.start(self.loaded.value, self.subcalls.host_functions())
+            self.messages = [
+                {"role": "system", "content": self._render("system")},
+                {"role": "user", "content": self._render("first_user")},
+            ]
+            outcome = await self._iterate(sandbox)
+        except ModelError as e:
+            outcome = RunOutcome(None, "failed", error=f"{type(e).__name__}: {e}", iterations=self.iteration)
+        finally:
+            sandbox.close()
+        self._emit(RunEnd, status=outcome.status, answer=outcome.answer, limit=outcome.limit, error=outcome.error,
+                   wall_time_s=round(time.monotonic() - started, 4), usage=self.usage.total().as_dict())
+        return outcome
+
+    async def _iterate(self, sandbox) -> RunOutcome:
+        pending_output = ""  # cell output not yet shown, carried into the answer-now turn
+        try:
+            while self.iteration < self.limits.max_iterations:
+                self.iteration += 1
+                self.shared.budget.check()
+                reply = await self._root_call()
+                blocks = [b for b in find_blocks(reply) if b.runnable]
+                if not blocks:
+                    await self._answer_from_text(reply, sandbox)  # raises _Answered if it holds a FINAL
+                    self._add_user(self._render("no_code_ran", ignored_tags=self._ignored_tags(reply)))
+                    continue
+                shown = []
+                for index, block in enumerate(blocks, 1):
+                    cell = await self._run_cell(sandbox, block.code, index)
+                    shown.append({"index": index, "text": self._cell_text(cell)})
+                    if cell.final is not None:
+                        raise _Answered(_as_answer(cell.final.value), cell.final.via)
+                    if self.fired:
+                        pending_output = self._render("cell_output", cells=shown, final_reminder=False)
+                        raise self.fired
+                self._add_user(self._render("cell_output", cells=shown, final_reminder=True,
+                                            iterations_left=self.limits.max_iterations - self.iteration))
+            raise LimitReached("max_iterations", f"{self.limits.max_iterations} root turns without an answer")
+        except _Answered as a:
+            self._emit(Answer, answer=a.answer, via=a.via)
+            return RunOutcome(a.answer, "answered", iterations=self.iteration)
+        except LimitReached as limit:
+            return await self._answer_now(limit, pending_output)
+
+    async def _answer_now(self, limit: LimitReached, pending_output: str) -> RunOutcome:
+        """A limit fired: one last turn, no code, asking for the best answer now."""
+        self._emit(LimitFired, limit=limit.limit, detail=limit.detail)
+        prompt = self._render("answer_now", reason=limit.detail)
+        self._add_user(f"{pending_output}\n\n{prompt}".strip())
+        try:
+            reply = await self._root_call(answer_now=True)
+        except (ModelError, LimitReached, asyncio.TimeoutError) as e:
+            return RunOutcome(None, "limit", limit=limit.limit, error=f"answer-now turn failed: {e}",
+                              iterations=self.iteration)
+        found = text_final(reply)
+        answer = literal_or_text(found[1]) if found else _strip_fences(reply)
+        self._emit(Answer, answer=answer, via="answer_now")
+        return RunOutcome(answer, "limit", limit=limit.limit, iterations=self.iteration)
+
+    # -- one root-model turn -------------------------------------------------------------------
+    async def _root_call(self, answer_now: bool = False) -> str:
+        model = self.rlm.model
+        timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
+        started = time.monotonic()
+        try:
+            completion: Completion = await asyncio.wait_for(
+                model.complete(self.messages, max_tokens=self.limits.max_reply_tokens, stop=self.profile.stop or None,
+                               stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now),
+                timeout=timeout,
+            )
+        except asyncio.TimeoutError:
+            raise LimitReached("deadline_s", f"the deadline of {self.limits.deadline_s}s passed during a root call") from None
+        reply = completion.text
+        if self.profile.cut_after_first_block and not answer_now:
+            reply = cut_after_first_block(reply)
+        record = self.usage.record(completion, "root", self.rlm.prices)
+        self.shared.budget.charge(record)
+        self.last_root_call = self.shared.log.new_id("root")
+        self._emit(RootCall, id=self.last_root_call, iteration=self.iteration, prompt=self.messages[-1]["content"], reply=reply,
+                   model=completion.model, input_tokens=completion.input_tokens,
+                   output_tokens=completion.output_tokens, cost=record.cost,
+                   duration_s=round(time.monotonic() - started, 4), answer_now=answer_now)
+        self.messages.append({"role": "assistant", "content": reply})
+        return reply
+
+    # -- one cell ------------------------------------------------------------------------------
+    async def _run_cell(self, sandbox, code: str, index: int) -> CellResult:
+        cell_id = self.shared.log.new_id("cell")
+        self._emit(CellStart, id=cell_id, parent=self.last_root_call, iteration=self.iteration, index=index, code=code)
+        self.current_cell = cell_id
+        timeout = self.limits.cell_timeout_s
+        left = self.shared.budget.time_left()
+        if left is not None:
+            timeout = max(0.1, min(timeout, left))
+        try:
+            cell = await asyncio.to_thread(sandbox.run_cell, code, timeout)
+        finally:
+            self.current_cell = None
+        shown = truncate(self._cell_text(cell), self.limits.max_output_chars)
+        self._emit(CellEnd, id=self.shared.log.new_id("end"), parent=cell_id, output=shown,
+                   output_chars=len(cell.output), error=cell.error, timed_out=cell.timed_out,
+                   restored_names=cell.restored_names, lost_variables=cell.lost_variables,
+                   duration_s=round(cell.duration_s, 4))
+        if cell.timed_out and self.shared.budget.exceeded():
+            self.fired = self.fired or self.shared.budget.exceeded()
+        return cell
+
+    def _cell_text(self, cell: CellResult) -> str:
+        parts = [cell.output.rstrip("\n")] if cell.output.strip() else []
+        if cell.error:
+            parts.append(f"Error:\n{cell.error}")
+        if cell.restored_names:
+            names = ", ".join(cell.restored_names)
+            parts.append(f"Note: you rebound {names}; restored (use other names for your own variables).")
+        if cell.lost_variables:
+            parts.append(f"Note: the REPL was restarted; these variables were lost: {', '.join(cell.lost_variables)}")
+        text = "\n".join(parts) or "(no output: print() what you want to see)"
+        return truncate(text, self.limits.max_output_chars)
+
+    async def _answer_from_text(self, reply: str, sandbox) -> None:
+        """A reply with no code may still answer with FINAL(...) on a line of its own."""
+        if not self.profile.accept_text_final:
+            return
+        found = text_final(reply)
+        if not found:
+            return
+        kind, arg = found
+        # Run it as code, so FINAL_VAR(x) and FINAL(x) resolve variables exactly as in a block;
+        # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
+        cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
+        if cell.final is not None:
+            raise _Answered(_as_answer(cell.final.value), "text")
+        if kind == "FINAL" and (cell.error or "").startswith("SyntaxError"):
+            raise _Answered(literal_or_text(arg), "text")
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _render(self, which: str, **values: Any) -> str:
+        return self.profile.render(
+            which, info=self.info, question=self.question, max_depth=self.limits.max_depth - self.depth,
+            max_sub_calls=self.limits.max_sub_calls, sub_window_chars=f"{self.rlm.sub_window_chars:,}",
+            chunk_chars=f"{self.rlm.chunk_chars:,}", **values,
+        )
+
+    def _add_user(self, content: str) -> None:
+        # Roles must alternate (llama.cpp's server rejects two assistant turns in a row).
+        if self.messages[-1]["role"] == "user":
+            self.messages[-1]["content"] += "\n\n" + content
+        else:
+            self.messages.append({"role": "user", "content": content})
+
+    @staticmethod
+    def _ignored_tags(reply: str) -> list[str]:
+        return sorted({b.tag or "(untagged)" for b in find_blocks(reply) if not b.runnable})
+
+    def _emit(self, cls, **fields_: Any):
+        log = self.shared.log
+        if "id" not in fields_:
+            fields_["id"] = log.new_id(cls.type.split("_")[0][:4])
+        return log.emit(cls(run=self.run_id, depth=self.depth, t=log.now(), **fields_))
+
+
+def _as_answer(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _strip_fences(reply: str) -> str:
+    blocks = find_blocks(reply)
+    text = reply
+    for b in reversed(blocks):
+        text = text[: b.start] + b.code + text[b.end:]
+    return text.strip()

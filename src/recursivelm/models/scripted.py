@@ -1,0 +1,85 @@
+"""A deterministic model for tests, demos and replays: replies queued, or computed from the messages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Callable
+
+from ..context import CHARS_PER_TOKEN
+from ..protocols import Completion, Message, ModelError
+
+Responder = Callable[[list[Message]], str]
+
+
+def estimate_tokens(text: str) -> int:
+    return len(text) // CHARS_PER_TOKEN + 1
+
+
+class ScriptedModel:
+    """Answers from `replies` in order, or from `respond(messages)` once (or if) the queue is empty.
+
+    Every call is recorded in `calls` (the messages it was given), so tests can assert what a model saw.
+    `latency_s` makes each call take that long (on the event loop, not a thread), for concurrency tests.
+    """
+
+    def __init__(
+        self,
+        replies: list[str] | None = None,
+        respond: Responder | None = None,
+        name: str = "scripted",
+        context_window: int = 32_768,
+        latency_s: float = 0.0,
+    ):
+        self.name = name
+        self.context_window = context_window
+        self.latency_s = latency_s
+        self._replies = list(replies or [])
+        self._respond = respond
+        self._lock = threading.Lock()
+        self.calls: list[list[Message]] = []
+
+    @classmethod
+    def from_file(cls, path: str | Path, **kwargs) -> ScriptedModel:
+        """A JSON list of reply strings, one per root turn."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ModelError(f"scripted model file not found: {path}") from None
+        except json.JSONDecodeError as e:
+            raise ModelError(f"scripted model file {path} is not JSON ({e}): it must be a list of strings") from None
+        if not isinstance(data, list) or not all(isinstance(r, str) for r in data):
+            raise ModelError(f"scripted model file {path} must hold a JSON list of reply strings")
+        return cls(replies=data, **kwargs)
+
+    async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False) -> Completion:
+        with self._lock:
+            self.calls.append([dict(m) for m in messages])
+            if self._replies:
+                text = self._replies.pop(0)
+            elif self._respond is not None:
+                text = None
+            else:
+                raise ModelError(f"scripted model {self.name!r} has no reply left (call {len(self.calls)})")
+        if text is None:
+            text = self._respond(messages)
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
+        prompt_tokens = sum(estimate_tokens(m["content"]) for m in messages)
+        if prompt_tokens > self.context_window:
+            from ..protocols import ContextWindowError
+
+            raise ContextWindowError(f"{prompt_tokens} prompt tokens exceed {self.name}'s window of {self.context_window}")
+        return Completion(text, prompt_tokens, estimate_tokens(text), self.name, estimated=True)
+
+    def count_tokens(self, text: str) -> int:
+        return estimate_tokens(text)
+
+    async def aclose(self) -> None:
+        pass
+
+    @property
+    def replies_left(self) -> int:
+        return len(self._replies)

@@ -1,0 +1,98 @@
+"""Reading a model reply: its code blocks, and a text-form FINAL.
+
+The traps (shared/LESSONS.md) this module exists to avoid:
+- FINAL found inside plans, prose or code fences: a text FINAL counts only on a line of its own,
+  outside every fence, and only when the reply has no code block to run.
+- Blocks tagged `python` silently ignored: `repl`, `python`, `py` and untagged blocks all run, and a
+  reply with no runnable block is reported to the model.
+- Invented REPL output after a block: `cut_after_first_block` drops everything after the first block,
+  so text the model made up about its own output is never kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+RUNNABLE_TAGS = frozenset({"repl", "python", "py", "python3", "ipython"})
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$")
+_TEXT_FINAL = re.compile(r"^\s*(FINAL|FINAL_VAR)\((.*)\)\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    tag: str
+    code: str
+    start: int  # character offsets of the whole fenced block in the reply
+    end: int
+    closed: bool
+
+    @property
+    def runnable(self) -> bool:
+        if self.tag.lower() in RUNNABLE_TAGS:
+            return True
+        # An untagged block runs when it is Python; anything else (output, prose) does not.
+        return self.tag == "" and _parses(self.code)
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return bool(code.strip())
+
+
+def find_blocks(reply: str) -> list[CodeBlock]:
+    blocks: list[CodeBlock] = []
+    lines = reply.splitlines(keepends=True)
+    offset = 0
+    open_fence: tuple[str, str, int] | None = None  # (fence chars, tag, start offset)
+    body: list[str] = []
+    for line in lines:
+        m = _FENCE.match(line.rstrip("\n"))
+        if open_fence is None:
+            if m:
+                open_fence = (m.group(1), m.group(2), offset)
+                body = []
+        elif m and not m.group(2) and m.group(1)[0] == open_fence[0][0] and len(m.group(1)) >= len(open_fence[0]):
+            blocks.append(CodeBlock(open_fence[1], "".join(body), open_fence[2], offset + len(line), True))
+            open_fence = None
+        else:
+            body.append(line)
+        offset += len(line)
+    if open_fence is not None:  # generation stopped inside a block (a stop sequence or max tokens)
+        blocks.append(CodeBlock(open_fence[1], "".join(body), open_fence[2], len(reply), False))
+    return blocks
+
+
+def cut_after_first_block(reply: str) -> str:
+    """Keep the reply up to the end of its first code block; drop whatever the model wrote after it."""
+    blocks = find_blocks(reply)
+    return reply[: blocks[0].end] if blocks else reply
+
+
+def text_final(reply: str) -> tuple[str, str] | None:
+    """A FINAL(...) / FINAL_VAR(...) standing alone on a line outside every fence: (kind, argument).
+
+    Returns the last such line. Callers must only use it when the reply has no block to run."""
+    fenced = [(b.start, b.end) for b in find_blocks(reply)]
+    found = None
+    offset = 0
+    for line in reply.splitlines(keepends=True):
+        inside = any(s <= offset < e for s, e in fenced)
+        m = None if inside else _TEXT_FINAL.match(line.strip())
+        if m:
+            found = (m.group(1), m.group(2).strip())
+        offset += len(line)
+    return found
+
+
+def literal_or_text(arg: str) -> str:
+    """`FINAL("Paris")` -> Paris; `FINAL(Paris, the capital)` -> the text as written."""
+    try:
+        value = ast.literal_eval(arg)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return arg
+    return str(value)

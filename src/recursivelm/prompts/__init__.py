@@ -1,0 +1,66 @@
+"""Prompts are data: one TOML file per profile, Jinja templates inside (StrictUndefined).
+
+`load_profile("auto", model_name)` picks the small-model profile for small local models and the
+default one otherwise; any profile name or a path to a TOML file of your own can be given instead.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+PROFILE_DIR = Path(__file__).parent
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+# Models we know to need the small profile: the embedded one, and local models of a few billion
+# parameters by their usual names (e.g. "ollama/qwen2.5-coder:1.5b", "llamacpp/phi-3-mini").
+_SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|mini-?\d|tiny|small", re.I)
+_TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
+
+
+@dataclass
+class Profile:
+    name: str
+    description: str
+    cut_after_first_block: bool
+    accept_text_final: bool
+    stop: list[str]
+    templates: dict[str, jinja2.Template] = field(repr=False)
+
+    def render(self, which: str, **values: Any) -> str:
+        return self.templates[which].render(**values).strip()
+
+
+def profile_names() -> list[str]:
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+
+
+def pick_profile_name(model_name: str) -> str:
+    return "small" if _SMALL_MODEL.search(model_name) and "gpt" not in model_name.lower() else "default"
+
+
+def load_profile(name_or_path: str = "auto", model_name: str = "") -> Profile:
+    if name_or_path == "auto":
+        name_or_path = pick_profile_name(model_name)
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = PROFILE_DIR / f"{name_or_path}.toml"
+    if not path.exists():
+        raise ValueError(f"unknown prompt profile {name_or_path!r}: use one of {profile_names()} or a .toml path")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    missing = [t for t in _TEMPLATES if t not in raw]
+    if missing:
+        raise ValueError(f"prompt profile {path} lacks templates: {', '.join(missing)}")
+    return Profile(
+        name=raw.get("name", path.stem),
+        description=raw.get("description", ""),
+        cut_after_first_block=bool(raw.get("cut_after_first_block", False)),
+        accept_text_final=bool(raw.get("accept_text_final", True)),
+        stop=list(raw.get("stop", [])),
+        templates={t: _ENV.from_string(raw[t]) for t in _TEMPLATES},
+    )

@@ -1,0 +1,102 @@
+"""The interfaces, in one place: a model backend and a sandbox.
+
+Every backend (scripted, embedded, OpenAI-compatible, ...) is one module that satisfies `Model`.
+Every sandbox (in-process, isolated worker) is one module that satisfies `Sandbox`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, runtime_checkable
+
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": str}
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One model call's reply and its exact accounting."""
+
+    text: str
+    input_tokens: int
+    output_tokens: int
+    model: str
+    cost: float | None = None  # provider-reported cost in USD; wins over the price table
+    cached_tokens: int = 0
+    estimated: bool = False  # True when token counts are an estimate, not the provider's
+
+
+class ModelError(Exception):
+    """A model call failed in a way the caller should report (not a bug in our code)."""
+
+
+class ContextWindowError(ModelError):
+    """The prompt does not fit the model's window."""
+
+
+@runtime_checkable
+class Model(Protocol):
+    """A chat model. `complete` must be safe to call concurrently."""
+
+    name: str  # e.g. "embedded", "openai/gpt-5-mini", "scripted"
+    context_window: int  # tokens the model can attend to (prompt + reply)
+
+    async def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int | None = None,
+        stop: list[str] | None = None,
+        stop_after_first_code_block: bool = False,
+    ) -> Completion:
+        """Answer `messages`. `stop_after_first_code_block` is a hint: a backend that streams may end
+        generation as soon as the first fenced block closes. The engine cuts the reply there anyway."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens in `text` for this model (exact where a tokenizer is at hand, else an estimate)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Sandboxes
+
+HostFunctions = dict[str, Callable[..., Any]]
+"""Functions the sandbox exposes to model code but which run on the host side: `llm_query`,
+`llm_query_batched`, `rlm_query`. They are synchronous, thread-safe, and may block."""
+
+
+@dataclass
+class FinalAnswer:
+    value: Any  # what FINAL()/FINAL_VAR() resolved to (the value, never the variable's name)
+    via: str  # "FINAL" | "FINAL_VAR" | "text"
+
+
+@dataclass
+class CellResult:
+    output: str  # everything the cell printed (stdout and stderr, in order), untruncated
+    error: str | None = None  # a short traceback quoting the failing line, or None
+    final: FinalAnswer | None = None
+    timed_out: bool = False
+    restored_names: list[str] = field(default_factory=list)  # protected names the cell rebound
+    lost_variables: list[str] = field(default_factory=list)  # set when the worker had to restart
+    duration_s: float = 0.0
+
+
+class Sandbox(Protocol):
+    """Runs model-written cells against one persistent namespace."""
+
+    isolation: str  # plain words: what this sandbox protects against
+
+    def start(self, context: Any, host_functions: HostFunctions) -> None:
+        """Load `context` once and make the host functions callable from cells."""
+        ...
+
+    def run_cell(self, code: str, timeout_s: float) -> CellResult: ...
+
+    def variables(self) -> dict[str, str]:
+        """Names the model defined, each with a short type/size description."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,187 @@
+"""The REPL the model programs against: its namespace, its protected names, and running one cell.
+
+Shared by every sandbox, in this process or in an isolated worker: what the model sees is the same.
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import re
+import sys
+import traceback
+from typing import Any, Callable
+
+from ..protocols import CellResult, FinalAnswer, HostFunctions
+
+CELL_FILENAME = "<cell>"
+SEARCH_MAX_HITS = 20  # lines search() returns before it says how many more there were
+SEARCH_LINE_CHARS = 300  # a matching line is cut to this many characters
+DEFAULT_CHUNK_CHARS = 8_000  # chunks() size when the engine does not set one from the sub-model's window
+
+
+class FinalSignal(BaseException):
+    """Raised by FINAL()/FINAL_VAR() to end the cell at once. BaseException, so `except Exception`
+    in model code does not swallow it; the answer is recorded before raising, in case it does."""
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (str, bytes, list, tuple, dict, set)):
+        return f"{type(value).__name__}, len {len(value):,}"
+    return type(value).__name__
+
+
+def _iter_texts(context: Any):
+    """(label, text) for each document of a context: a str, list, or dict."""
+    if isinstance(context, str):
+        yield "", context
+    elif isinstance(context, dict):
+        for k, v in context.items():
+            yield f"{k}: ", str(v)
+    else:
+        for i, v in enumerate(context):
+            yield f"[{i}] ", str(v)
+
+
+class Namespace:
+    """Builds the globals model code runs in, and keeps the protected names in place."""
+
+    def __init__(self, context: Any, host: HostFunctions, chunk_chars: int = DEFAULT_CHUNK_CHARS):
+        self.final: FinalAnswer | None = None
+        self.chunk_chars = chunk_chars
+        self.globals: dict[str, Any] = {"__name__": "__repl__", "__builtins__": __builtins__}
+        self.protected: dict[str, Any] = {
+            "context": context,
+            **host,
+            "FINAL": self._final,
+            "FINAL_VAR": self._final_var,
+            "SHOW_VARS": self._show_vars,
+            "search": self._search,
+            "chunks": self._chunks,
+            "ask_chunks": self._ask_chunks,
+        }
+        self.globals.update(self.protected)
+
+    # -- the answer callables -----------------------------------------------------------------
+    def _final(self, value: Any = None) -> None:
+        self.final = FinalAnswer(value, "FINAL")
+        raise FinalSignal()
+
+    def _final_var(self, name: Any) -> None:
+        # Accept the variable's name (the documented form) or the variable itself: the value is
+        # what counts, never the name or a tuple (a trap of text-parsing implementations).
+        if isinstance(name, str) and name.strip().isidentifier():
+            key = name.strip()
+            if key not in self.globals:
+                known = ", ".join(self.user_variables()) or "none yet"
+                raise NameError(f"FINAL_VAR({key!r}): no variable named {key!r}. Variables: {known}")
+            value = self.globals[key]
+        else:
+            value = name
+        self.final = FinalAnswer(value, "FINAL_VAR")
+        raise FinalSignal()
+
+    def _show_vars(self) -> dict[str, str]:
+        return self.user_variables()
+
+    # -- helpers that make the common strategies one short line -----------------------------
+    def _search(self, pattern: str, window: int = 1, max_hits: int = SEARCH_MAX_HITS, text: Any = None) -> str:
+        """Lines matching `pattern` (a case-insensitive regex) with `window` lines around each."""
+        rx = re.compile(pattern, re.IGNORECASE)
+        source = self.globals["context"] if text is None else text
+        hits: list[str] = []
+        total = 0
+        for label, doc in _iter_texts(source):
+            lines = doc.splitlines()
+            for i, line in enumerate(lines):
+                if rx.search(line):
+                    total += 1
+                    if len(hits) < max_hits:
+                        lo, hi = max(0, i - window), min(len(lines), i + window + 1)
+                        snippet = "\n".join(ln[:SEARCH_LINE_CHARS] for ln in lines[lo:hi])
+                        hits.append(f"--- {label}line {i + 1}:\n{snippet}")
+        if not hits:
+            return f"no line matches {pattern!r}"
+        more = f"\n({total - len(hits)} more matches not shown)" if total > len(hits) else ""
+        return "\n".join(hits) + more
+
+    def _chunks(self, text: Any = None, size: int | None = None) -> list[str]:
+        """The text (default: the context) split into pieces of about `size` characters, on line ends."""
+        size = size or self.chunk_chars
+        source = self.globals["context"] if text is None else text
+        out: list[str] = []
+        for label, doc in _iter_texts(source):
+            start = 0
+            while start < len(doc):
+                end = min(len(doc), start + size)
+                cut = doc.rfind("\n", start + size // 2, end) if end < len(doc) else -1
+                end = cut + 1 if cut > 0 else end
+                out.append(label + doc[start:end])
+                start = end
+        return out
+
+    def _ask_chunks(self, question: str, pieces: list[str] | None = None) -> list[str]:
+        """Ask `question` of every chunk concurrently; returns one answer per chunk, in order."""
+        pieces = self._chunks() if pieces is None else pieces
+        prompts = [f"{question}\n\nText:\n{p}" for p in pieces]
+        return self.globals["llm_query_batched"](prompts)
+
+    # -- state ---------------------------------------------------------------------------------
+    def user_variables(self) -> dict[str, str]:
+        return {
+            k: _describe(v)
+            for k, v in self.globals.items()
+            if not k.startswith("_") and k not in self.protected and not callable(v) and type(v).__name__ != "module"
+        }
+
+    def restore_protected(self) -> list[str]:
+        """Put back any protected name the cell rebound or deleted; return which."""
+        restored = [k for k, v in self.protected.items() if self.globals.get(k, None) is not v]
+        for k in restored:
+            self.globals[k] = self.protected[k]
+        return restored
+
+    # -- running a cell ------------------------------------------------------------------------
+    def execute(self, code: str, write: Callable[[str], Any]) -> CellResult:
+        """Run `code`; printed output goes through `write`. Echoes a trailing expression like a notebook."""
+        self.final = None
+        error = None
+        try:
+            tree = ast.parse(code, CELL_FILENAME, "exec")
+            linecache.cache[CELL_FILENAME] = (len(code), None, code.splitlines(True), CELL_FILENAME)
+            last_expr = None
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                last_expr = ast.Expression(tree.body.pop().value)
+            exec(compile(tree, CELL_FILENAME, "exec"), self.globals)
+            if last_expr is not None:
+                value = eval(compile(last_expr, CELL_FILENAME, "eval"), self.globals)
+                if value is not None:
+                    write(repr(value) if not isinstance(value, str) else value)
+                    write("\n")
+        except FinalSignal:
+            pass
+        except SyntaxError as e:
+            error = format_syntax_error(e, code)
+        except BaseException as e:  # noqa: BLE001 - model code may raise anything; report it
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            error = format_error(e)
+        restored = self.restore_protected()
+        return CellResult(output="", error=error, final=self.final, restored_names=restored)
+
+
+def format_syntax_error(e: SyntaxError, code: str) -> str:
+    line = (e.text or "").rstrip() or (code.splitlines()[e.lineno - 1] if e.lineno else "")
+    return f"SyntaxError: {e.msg} (line {e.lineno})\n    {line}"
+
+
+def format_error(e: BaseException) -> str:
+    """The exception with the cell lines that led to it, quoted; our own frames left out."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == CELL_FILENAME]
+    quoted = "".join(f"  line {f.lineno}: {f.line}\n" for f in frames[-3:] if f.line)
+    return f"{quoted}{type(e).__name__}: {e}"
+
+
+def protected_names() -> list[str]:
+    return ["context", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "SHOW_VARS",
+            "search", "chunks", "ask_chunks"]

@@ -1,0 +1,207 @@
+"""The functions model code calls to reach models: llm_query, llm_query_batched, rlm_query.
+
+They are called synchronously from the cell's thread (or, for the isolated sandbox, from the host
+thread serving the worker's channel) and run their model calls as coroutines on the run's event loop,
+so a batch is truly concurrent, bounded by one semaphore per run tree. Identical prompts within a run
+tree are answered once (a second asker awaits the first call). Every call lands in the usage tree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from .budget import LimitReached
+from .context import CHARS_PER_TOKEN, load_context
+from .events import SubCall
+from .protocols import HostFunctions, Model, ModelError
+
+if TYPE_CHECKING:
+    from .loop import Run
+
+WAIT_SLICE_S = 0.05  # the cell thread waits in slices so a cell timeout can interrupt it
+PROMPT_OVERHEAD_TOKENS = 32  # chat-template tokens around a sub-prompt
+LOG_PROMPT_CHARS = 2_000  # a sub-prompt is logged as head + tail: it is mostly a slice of the context
+
+
+class SubCallError(Exception):
+    """A sub-call that failed in a way the model can act on (too large, unknown model, backend error)."""
+
+
+class SubCalls:
+    def __init__(self, run: Run):
+        self.run = run
+        self.shared = run.shared
+        self.limits = run.limits
+
+    def host_functions(self) -> HostFunctions:
+        return {"llm_query": self.llm_query, "llm_query_batched": self.llm_query_batched, "rlm_query": self.rlm_query}
+
+    # -- called from model code (synchronous) --------------------------------------------------
+    def llm_query(self, prompt: str, model: str | None = None) -> str:
+        """Ask the sub-model one prompt; returns its reply."""
+        if not isinstance(prompt, str):
+            raise TypeError(f"llm_query(prompt) takes a str, got {type(prompt).__name__}")
+        target = self._model(model)
+        self._check_size(target, prompt)
+        self._reserve(1)
+        result = self._wait(self._query(target, prompt))
+        if isinstance(result, SubCallError):
+            raise result
+        return result
+
+    def llm_query_batched(self, prompts: list[str], model: str | None = None) -> list[str]:
+        """Ask many prompts concurrently; replies in order. A failed prompt's slot holds 'Error: ...'."""
+        if isinstance(prompts, str) or not all(isinstance(p, str) for p in prompts):
+            raise TypeError("llm_query_batched(prompts) takes a list of str")
+        prompts = list(prompts)
+        target = self._model(model)
+        errors: dict[int, str] = {}
+        for i, p in enumerate(prompts):
+            try:
+                self._check_size(target, p)
+            except SubCallError as e:
+                errors[i] = f"Error: {e}"
+        todo = [i for i in range(len(prompts)) if i not in errors]
+        self._reserve(len(todo))
+        results = self._wait(self._query_all(target, [prompts[i] for i in todo]))
+        for i, r in zip(todo, results):
+            errors[i] = r if isinstance(r, str) else f"Error: {r}"
+        return [errors[i] for i in range(len(prompts))]
+
+    def rlm_query(self, prompt: str, context: Any = None) -> str:
+        """A child RLM with its own REPL over `context` (default: this run's). At max depth: llm_query."""
+        if self.run.depth >= self.limits.max_depth:
+            return self.llm_query(prompt if context is None else f"{prompt}\n\n{context}")
+        loaded = self.run.loaded if context is None else load_context(context)
+        self._reserve(1)
+        return self._wait(self._child(prompt, loaded))
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _model(self, name: str | None) -> Model:
+        if name is None:
+            return self.run.rlm.sub_model
+        named = getattr(self.run.rlm, "named_models", {}) or {}
+        if name in named:
+            return named[name]
+        known = ", ".join(sorted(named)) or "none are configured"
+        raise SubCallError(f"unknown model {name!r} for llm_query: known names: {known}")
+
+    def _check_size(self, model: Model, prompt: str) -> None:
+        room = model.context_window - self.limits.max_sub_reply_tokens - PROMPT_OVERHEAD_TOKENS
+        # Far too large is obvious from the length; only count exactly when it is close.
+        tokens = len(prompt) // CHARS_PER_TOKEN if len(prompt) > 8 * model.context_window else model.count_tokens(prompt)
+        if tokens > room:
+            max_chars = room * CHARS_PER_TOKEN * 3 // 4
+            raise SubCallError(
+                f"the prompt is about {tokens:,} tokens ({len(prompt):,} characters) but {model.name} reads at most "
+                f"{room:,} tokens per prompt. Send less: split the text, e.g. chunks(text, size={max_chars:,}), "
+                f"and query each piece (llm_query_batched)."
+            )
+
+    def _reserve(self, n: int) -> None:
+        try:
+            self.shared.budget.take_sub_calls(n)
+        except LimitReached as e:
+            self.run.fired = self.run.fired or e
+            raise
+
+    def _wait(self, coro) -> Any:
+        future = asyncio.run_coroutine_threadsafe(coro, self.shared.loop)
+        try:
+            while True:
+                try:
+                    return future.result(timeout=WAIT_SLICE_S)
+                except concurrent.futures.TimeoutError:
+                    continue
+        except BaseException:
+            future.cancel()  # the cell was interrupted (timeout): stop its in-flight calls too
+            raise
+
+    async def _query_all(self, model: Model, prompts: list[str]) -> list[str | SubCallError]:
+        return await asyncio.gather(*(self._query(model, p) for p in prompts))
+
+    async def _query(self, model: Model, prompt: str) -> str | SubCallError:
+        key = (model.name, prompt)
+        earlier = self.shared.cache.get(key)
+        if earlier is not None:
+            started = time.monotonic()
+            result = await asyncio.shield(earlier)
+            self._emit(prompt, model.name, result, started, cached=True)
+            return result
+        future: asyncio.Future = self.shared.loop.create_future()
+        self.shared.cache[key] = future
+        self.shared.sub_calls_started += 1
+        started = time.monotonic()
+        try:
+            result = await self._call(model, prompt, started)
+        except BaseException as e:
+            self.shared.cache.pop(key, None)
+            future.set_exception(e)
+            future.exception()  # mark retrieved: waiters re-raise it, the loop does not warn
+            raise
+        finally:
+            self.shared.sub_calls_done += 1
+        if isinstance(result, SubCallError):
+            self.shared.cache.pop(key, None)  # a failure is not an answer: an identical retry calls again
+        future.set_result(result)
+        return result
+
+    async def _call(self, model: Model, prompt: str, started: float) -> str | SubCallError:
+        budget = self.shared.budget
+        try:
+            async with self.shared.semaphore:
+                budget.check()
+                completion = await asyncio.wait_for(
+                    model.complete([{"role": "user", "content": prompt}], max_tokens=self.limits.max_sub_reply_tokens),
+                    timeout=budget.time_left(),
+                )
+        except LimitReached as e:
+            self.run.fired = self.run.fired or e
+            return self._emit(prompt, model.name, SubCallError(str(e)), started)
+        except asyncio.TimeoutError:
+            e = LimitReached("deadline_s", f"the deadline of {self.limits.deadline_s}s passed during a sub-call")
+            self.run.fired = self.run.fired or e
+            return self._emit(prompt, model.name, SubCallError(str(e)), started)
+        except ModelError as e:
+            return self._emit(prompt, model.name, SubCallError(f"{model.name} failed: {e}"), started)
+        record = self.run.usage.record(completion, "sub", self.run.rlm.prices, depth=self.run.depth + 1)
+        budget.charge(record)
+        return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
+
+    async def _child(self, prompt: str, loaded) -> str:
+        from .loop import Run
+
+        child_id = uuid.uuid4().hex[:12]
+        child = Run(self.shared, loaded=loaded, question=prompt, depth=self.run.depth + 1, run_id=child_id,
+                    usage=self.run.usage.child(child_id), parent_event=self.run.current_cell)
+        outcome = await child.execute()
+        fired = self.shared.budget.exceeded()
+        if fired:
+            self.run.fired = self.run.fired or fired
+        if outcome.answer is None:
+            return f"Error: the child RLM {outcome.status}: {outcome.error or outcome.limit}"
+        return outcome.answer
+
+    def _emit(self, prompt, model_name, result, started, cached=False, completion=None, cost=None):
+        log = self.shared.log
+        failed = isinstance(result, SubCallError)
+        log.emit(SubCall(
+            id=log.new_id("sub"), run=self.run.run_id, depth=self.run.depth + 1, t=log.now(),
+            parent=self.run.current_cell, prompt=_clip(prompt), prompt_chars=len(prompt), reply="" if failed else result, model=model_name,
+            input_tokens=0 if cached or completion is None else completion.input_tokens,
+            output_tokens=0 if cached or completion is None else completion.output_tokens,
+            cost=cost, duration_s=round(time.monotonic() - started, 4), cached=cached,
+            error=str(result) if failed else None,
+        ))
+        return result
+
+
+def _clip(text: str) -> str:
+    if len(text) <= LOG_PROMPT_CHARS:
+        return text
+    half = LOG_PROMPT_CHARS // 2
+    return f"{text[:half]}\n... [{len(text) - 2 * half:,} characters not logged] ...\n{text[-half:]}"
