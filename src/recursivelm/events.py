@@ -91,6 +91,13 @@ class SubCall(Event):
 
 
 @dataclass
+class SubCallsQueued(Event):
+    type: ClassVar[str] = "sub_calls_queued"
+    count: int = 0  # prompts (or child runs) a cell just asked for; their sub_call events follow
+    kind: str = "llm_query"  # llm_query | llm_query_batched | rlm_query
+
+
+@dataclass
 class LimitFired(Event):
     type: ClassVar[str] = "limit"
     limit: str = ""
@@ -116,7 +123,7 @@ class RunEnd(Event):
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.type: cls for cls in (RunStart, RootCall, CellStart, CellEnd, SubCall, LimitFired, Answer, RunEnd)
+    cls.type: cls for cls in (RunStart, RootCall, CellStart, CellEnd, SubCallsQueued, SubCall, LimitFired, Answer, RunEnd)
 }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .budget import LimitReached
 from .context import CHARS_PER_TOKEN, load_context
-from .events import SubCall
+from .events import SubCall, SubCallsQueued
 from .protocols import HostFunctions, Model, ModelError
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class SubCalls:
             raise TypeError(f"llm_query(prompt) takes a str, got {type(prompt).__name__}")
         target = self._model(model)
         self._check_size(target, prompt)
-        self._reserve(1)
+        self._reserve(1, "llm_query")
         result = self._wait(self._query(target, prompt))
         if isinstance(result, SubCallError):
             raise result
@@ -66,7 +66,7 @@ class SubCalls:
             except SubCallError as e:
                 errors[i] = f"Error: {e}"
         todo = [i for i in range(len(prompts)) if i not in errors]
-        self._reserve(len(todo))
+        self._reserve(len(todo), "llm_query_batched")
         results = self._wait(self._query_all(target, [prompts[i] for i in todo]))
         for i, r in zip(todo, results):
             errors[i] = r if isinstance(r, str) else f"Error: {r}"
@@ -77,7 +77,7 @@ class SubCalls:
         if self.run.depth >= self.limits.max_depth:
             return self.llm_query(prompt if context is None else f"{prompt}\n\n{context}")
         loaded = self.run.loaded if context is None else load_context(context)
-        self._reserve(1)
+        self._reserve(1, "rlm_query")
         return self._wait(self._child(prompt, loaded))
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -102,12 +102,15 @@ class SubCalls:
                 f"and query each piece (llm_query_batched)."
             )
 
-    def _reserve(self, n: int) -> None:
+    def _reserve(self, n: int, kind: str) -> None:
         try:
             self.shared.budget.take_sub_calls(n)
         except LimitReached as e:
             self.run.fired = self.run.fired or e
             raise
+        log = self.shared.log
+        log.emit(SubCallsQueued(id=log.new_id("queue"), run=self.run.run_id, depth=self.run.depth + 1, t=log.now(),
+                                parent=self.run.current_cell, count=n, kind=kind))
 
     def _wait(self, coro) -> Any:
         future = asyncio.run_coroutine_threadsafe(coro, self.shared.loop)

@@ -74,7 +74,10 @@ class Namespace:
             key = name.strip()
             if key not in self.globals:
                 known = ", ".join(self.user_variables()) or "none yet"
-                raise NameError(f"FINAL_VAR({key!r}): no variable named {key!r}. Variables: {known}")
+                raise NameError(
+                    f"FINAL_VAR({key!r}): no variable named {key!r} (variables: {known}). "
+                    f"To answer with the text itself, call FINAL({key!r})."
+                )
             value = self.globals[key]
         else:
             value = name

@@ -1,0 +1,174 @@
+"""The `rlm` command: `rlm ask PATH|- "question"`, `rlm demo`.
+
+The answer (only the answer) goes to stdout; progress goes to stderr. Exit codes: 0 answered,
+3 stopped by a limit (the best answer is still printed), 1 failed, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import fields
+from pathlib import Path
+
+from .context import ContextError
+from .settings import LIMIT_HELP, Limits
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default="embedded",
+                   help="root model: embedded (default), embedded:/path.gguf, openai/NAME, scripted:FILE.json")
+    p.add_argument("--sub-model", default=None, help="model for llm_query() (default: the root model)")
+    p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
+    p.add_argument("--sandbox", default="inprocess", choices=["isolated", "inprocess"],
+                   help="where model code runs")
+    p.add_argument("--log", type=Path, default=None, help="append the run's JSONL events to this file")
+    p.add_argument("--json", action="store_true", help="print the whole Result as JSON instead of the answer")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    for f in fields(Limits):
+        kind = float if "float" in str(f.type) else int
+        p.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, metavar="N",
+                       help=f"{LIMIT_HELP[f.name]} (default: {f.default})")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    given = {f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name) is not None}
+    return Limits(**given)
+
+
+class Progress:
+    """One status line on stderr: iteration, sub-calls done of started, tokens so far, elapsed."""
+
+    def __init__(self, stream=sys.stderr, max_iterations: int = 0):
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.iteration = 0
+        self.max_iterations = max_iterations
+        self.sub_started = self.sub_done = self.tokens = 0
+
+    def __call__(self, event) -> None:
+        kind = event.type
+        if kind == "root_call" and event.depth == 0:
+            self.iteration = event.iteration
+        if kind in ("root_call", "sub_call"):
+            self.tokens += event.input_tokens + event.output_tokens
+        if kind == "sub_calls_queued":
+            self.sub_started += event.count
+        if kind == "sub_call":
+            self.sub_done += 1
+        if kind == "limit":
+            self._line(f"limit {event.limit}: {event.detail}", newline=True)
+        elif kind == "root_call" or (self.tty and kind in ("sub_call", "cell_end")):
+            self._line("")  # without a terminal, one line per root turn is enough
+
+    def _line(self, note: str, newline: bool = False) -> None:
+        text = (f"[rlm] iteration {self.iteration}/{self.max_iterations} · sub-calls {self.sub_done}/{self.sub_started} · "
+                f"{self.tokens:,} tokens · {time.monotonic() - self.started:.0f}s {note}").rstrip()
+        if self.tty and not newline:
+            self.stream.write("\r\033[K" + text)
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def _read_context(path: str, encoding: str):
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as e:
+            raise ContextError(f"stdin is not valid {encoding} (offset {e.start}): pass --encoding") from None
+    return Path(path)
+
+
+def _run(args, context, question: str) -> int:
+    from .engine import RLM
+
+    limits = _limits(args)
+    progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
+    rlm = RLM(model=args.model, sub_model=args.sub_model, limits=limits, profile=args.profile,
+              sandbox=args.sandbox, log=args.log, on_event=progress)
+    result = rlm.run(context, question)
+    if progress:
+        progress.done()
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, default=str, indent=1))
+    elif result.answer is not None:
+        print(result.answer)
+    t = result.usage.total()
+    if not args.quiet:
+        print(f"[rlm] {result.status}{f' (limit {result.limit})' if result.limit else ''} in "
+              f"{result.wall_time_s:.1f}s, {result.iterations} iterations, {t.calls} calls, {t.tokens:,} tokens, "
+              f"${t.cost:.4f}", file=sys.stderr)
+    if result.status == "failed":
+        print(f"rlm: the run failed: {result.error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_LIMIT if result.status == "limit" else EXIT_OK
+
+
+def cmd_ask(args) -> int:
+    return _run(args, _read_context(args.path, args.encoding), args.question)
+
+
+def cmd_demo(args) -> int:
+    from .demo import needle_document
+    from .models.registry import resolve_model
+
+    model = resolve_model(args.model)
+    window = model.context_window
+    doc = needle_document(target_tokens=window * args.times, seed=args.seed)
+    print(f"[rlm demo] a generated log of {len(doc.text):,} characters (~{doc.est_tokens:,} tokens): "
+          f"{doc.est_tokens / window:.0f}x the {window:,}-token window of {model.name}", file=sys.stderr)
+    print(f"[rlm demo] question: {doc.question}", file=sys.stderr)
+    args.model = model
+    code = _run(args, doc.text, doc.question)
+    print(f"[rlm demo] expected answer: {doc.answer}", file=sys.stderr)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rlm", description="Recursive Language Models: ask questions of inputs "
+                                     "far larger than any context window.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer a question about a file, a directory, or stdin (-)")
+    ask.add_argument("path", help="a text file, a directory of text files, or - for stdin")
+    ask.add_argument("question")
+    ask.add_argument("--encoding", default="utf-8", help="text encoding of the input (default utf-8)")
+    _add_run_options(ask)
+    ask.set_defaults(func=cmd_ask)
+
+    demo = sub.add_parser("demo", help="answer a needle question over a generated document far beyond the window")
+    demo.add_argument("--times", type=int, default=100, help="document size in multiples of the model's window")
+    demo.add_argument("--seed", type=int, default=0)
+    _add_run_options(demo)
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ContextError as e:
+        print(f"rlm: bad input: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as e:  # bad settings, unknown model or profile
+        print(f"rlm: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("rlm: interrupted (the --log file holds every event so far)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
