@@ -13,7 +13,8 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-from .context import ContextError
+from .context import ContextError, load_context
+from .protocols import ModelError
 from .settings import LIMIT_HELP, Limits
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
@@ -87,7 +88,7 @@ def _read_context(path: str, encoding: str):
             return data.decode(encoding)
         except UnicodeDecodeError as e:
             raise ContextError(f"stdin is not valid {encoding} (offset {e.start}): pass --encoding") from None
-    return Path(path)
+    return load_context(Path(path), encoding=encoding)
 
 
 def _run(args, context, question: str) -> int:
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     except ContextError as e:
         print(f"rlm: bad input: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ValueError as e:  # bad settings, unknown model or profile
+    except (ValueError, ModelError) as e:  # bad settings, unknown model or profile, unusable model
         print(f"rlm: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -30,6 +30,8 @@ class LoadedContext:
 
 def load_context(context: Any, encoding: str = "utf-8") -> LoadedContext:
     """Turn what the user passed into the object the REPL will hold as `context`."""
+    if isinstance(context, LoadedContext):
+        return context
     if isinstance(context, os.PathLike):
         return _load_path(Path(context), encoding)
     if isinstance(context, str):

@@ -1,0 +1,90 @@
+"""The `rlm` command, run as a real subprocess on the scripted model."""
+
+import json
+import subprocess
+import sys
+
+from conftest import block
+
+RLM = [sys.executable, "-m", "recursivelm.cli"]
+
+
+def run(args, stdin=None, cwd=None):
+    return subprocess.run(RLM + args, input=stdin, capture_output=True, text=True, timeout=60, cwd=cwd)
+
+
+def script(tmp_path, replies):
+    p = tmp_path / "script.json"
+    p.write_text(json.dumps(replies))
+    return f"scripted:{p}"
+
+
+def test_ask_prints_only_the_answer_on_stdout(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("one\nthe code is 99\n")
+    model = script(tmp_path, [block("print(search('code'))"), block("FINAL('99')")])
+    p = run(["ask", str(doc), "what is the code?", "--model", model])
+    assert p.returncode == 0 and p.stdout == "99\n"
+    assert "iteration" in p.stderr and "answered" in p.stderr
+
+
+def test_ask_reads_stdin(tmp_path):
+    model = script(tmp_path, [block("FINAL(len(context))")])
+    p = run(["ask", "-", "how long?", "--model", model, "-q"], stdin="12345")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "5\n", "")
+
+
+def test_json_and_log(tmp_path):
+    log = tmp_path / "events.jsonl"
+    model = script(tmp_path, [block("FINAL(1)")])
+    p = run(["ask", "-", "q", "--model", model, "--json", "--log", str(log)], stdin="text")
+    result = json.loads(p.stdout)
+    assert result["status"] == "answered" and result["answer"] == "1"
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert events[0]["type"] == "run_start" and events[-1]["type"] == "run_end"
+
+
+def test_a_limit_flag_fires_and_exits_3_with_the_answer(tmp_path):
+    model = script(tmp_path, [block("print(1)"), "FINAL(best)"])
+    p = run(["ask", "-", "q", "--model", model, "--max-iterations", "1"], stdin="text")
+    assert (p.returncode, p.stdout) == (3, "best\n")
+    assert "max_iterations" in p.stderr
+
+
+def test_bad_input_exits_2_with_a_clear_message(tmp_path):
+    model = script(tmp_path, [block("FINAL(1)")])
+    missing = run(["ask", str(tmp_path / "nope.txt"), "q", "--model", model])
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\x00\x01\x02")
+    p = run(["ask", str(binary), "q", "--model", model])
+    assert p.returncode == 2 and "binary" in p.stderr
+    empty = run(["ask", "-", "q", "--model", model], stdin="")
+    assert empty.returncode == 2 and "empty" in empty.stderr
+    latin = tmp_path / "l.txt"
+    latin.write_bytes("caf\xe9".encode("latin-1"))
+    p = run(["ask", str(latin), "q", "--model", model])
+    assert p.returncode == 2 and "--encoding" in p.stderr
+    p = run(["ask", str(latin), "q", "--model", model, "--encoding", "latin-1", "-q"])
+    assert p.returncode == 0 and p.stdout == "1\n"
+
+
+def test_bad_settings_and_models_are_clear_errors(tmp_path):
+    p = run(["ask", "-", "q", "--model", "nosuch/provider-x"], stdin="text")
+    assert p.returncode == 2 and "unknown model" in p.stderr and "Traceback" not in p.stderr
+    p = run(["ask", "-", "q", "--model", f"scripted:{tmp_path}/missing.json"], stdin="text")
+    assert p.returncode == 2 and "not found" in p.stderr
+    p = run(["ask", "-", "q", "--model", script(tmp_path, []), "--max-iterations", "0"], stdin="text")
+    assert p.returncode == 2 and "max_iterations" in p.stderr
+
+
+def test_a_failed_run_exits_1_and_says_why(tmp_path):
+    model = script(tmp_path, [block("print(1)")])  # runs out of replies
+    p = run(["ask", "-", "q", "--model", model], stdin="text")
+    assert p.returncode == 1 and "no reply left" in p.stderr
+
+
+def test_demo_on_the_scripted_model_reports_the_size_ratio(tmp_path):
+    model = script(tmp_path, [block("print(search('access code'))"), block("FINAL('x')")])
+    p = run(["demo", "--model", model, "--times", "3"])
+    assert p.returncode == 0 and "3x the" in p.stderr and "expected answer" in p.stderr
