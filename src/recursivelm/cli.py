@@ -88,7 +88,11 @@ def _read_context(path: str, encoding: str):
             return data.decode(encoding)
         except UnicodeDecodeError as e:
             raise ContextError(f"stdin is not valid {encoding} (offset {e.start}): pass --encoding") from None
-    return load_context(Path(path), encoding=encoding)
+    loaded = load_context(Path(path), encoding=encoding)
+    if loaded.skipped:
+        print(f"[rlm] skipped {len(loaded.skipped)} files: {', '.join(loaded.skipped[:10])}"
+              f"{' ...' if len(loaded.skipped) > 10 else ''}", file=sys.stderr)
+    return loaded
 
 
 def _run(args, context, question: str) -> int:

@@ -129,6 +129,7 @@ class ContextInfo:
     head: str
     tail: str
     keys_preview: list[str]
+    skipped: list[str] = field(default_factory=list)  # directory files left out, with the reason
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -161,4 +162,5 @@ def describe(loaded: LoadedContext) -> ContextInfo:
         head=head,
         tail=tail,
         keys_preview=keys,
+        skipped=list(loaded.skipped),
     )

@@ -20,7 +20,7 @@ class Limits:
     # Per cell and per call.
     cell_timeout_s: float = 120.0  # one code block's wall clock (sub-calls it makes count too)
     max_output_chars: int = 4_000  # printed output the root model is shown per cell
-    sub_call_concurrency: int = 16  # sub-calls in flight at once, per run tree
+    sub_call_concurrency: int = 64  # sub-calls in flight at once, per run tree (a backend may allow fewer)
     max_reply_tokens: int = 1_024  # one root reply
     max_sub_reply_tokens: int = 1_024  # one sub-call reply
     answer_now_timeout_s: float = 120.0  # the last turn after a limit fired (it may outlive the deadline)

@@ -1,0 +1,576 @@
+"""The embedded default model: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF) run in-process by llama.cpp.
+
+No API key, no network, no server process: ``xllamacpp.Server`` is llama.cpp's own server
+(slots, continuous batching, prompt cache, chat templates) driven through its in-process handlers
+(``handle_chat_completions(dict, callback)``), never over HTTP.
+
+Settings chosen (all constructor arguments):
+
+* ``n_ctx=8192`` tokens **per call** (prompt + reply); that is ``context_window``. llama.cpp splits
+  its KV cache evenly between slots, so the server is started with ``n_ctx * n_parallel`` = 16384
+  KV cells. Why 8192: the root prompt starts at ~1.5-2.5K tokens and grows by a reply plus up to
+  ~1K tokens of cell output per iteration, so 4096 (8192 split two ways) would overflow after a few
+  iterations; sub-call chunks are sized from ``context_window``, and on 2 cores prompt processing
+  (~50-70 tok/s) makes an 8K prompt cost ~2 minutes already, so a larger window buys little. The
+  model itself supports 32K. Each 1K tokens of KV costs ~28 MiB (f16), so 16384 cells cost ~450
+  MiB.
+* ``n_parallel=2`` slots, not kv-unified: each slot owns its 8192 cells, so two concurrent calls
+  can never fail for lack of KV space (with a unified cache they could, mid-generation). On 2 CPU
+  cores batching two sequences gives almost no extra throughput (measured: 2 x 15.4 tok/s vs 1 x
+  29 tok/s) but it keeps a short sub-call from queueing behind a long one. More concurrent calls
+  than slots wait in this object's own thread pool (one thread per slot), in order.
+* Prompt caching: ``cache_prompt`` per request, plus llama.cpp's RAM prompt cache
+  (``prompt_cache_mib=2048``, ~73K tokens of KV), so a repeated prefix (the system prompt, the
+  growing root conversation) is not processed again even after both slots served other prompts.
+* Temperature 0 (greedy) by default; ``max_tokens=1024`` by default.
+* ``stop_after_first_code_block``: every call streams; the token callback returns True (which
+  ends the stream and cancels the llama.cpp task) as soon as the first fenced block has closed,
+  and the text is cut right after the closing fence. Cancelling the awaiting task aborts the
+  generation the same way.
+* Token counts come from llama.cpp (``usage``, or the per-token ``timings`` when a stream was
+  aborted early): ``input_tokens`` = the templated prompt, ``cached_tokens`` = the part served from
+  the prompt cache. ``count_tokens`` is exact for the embedded model: xllamacpp's ``Server``
+  exposes no tokenize handler, so this module runs the model's own byte-level BPE (vocab and
+  merges read from the GGUF, Qwen2 pre-tokenizer; with the ``regex`` package installed it is exact,
+  without it exact for ASCII/Latin text). For another GGUF with an unknown pre-tokenizer it falls
+  back to len/3.5.
+* The llama.cpp server also binds an HTTP listener on 127.0.0.1 (random port; xllamacpp cannot
+  turn it off). It is locked with a random per-process API key and the slots endpoint and web UI
+  are off, so nothing else on the machine can use it.
+
+Measured on the development machine (2 cores, 24 GiB, no GPU; threads=2, n_ctx=8192 x 2 slots):
+
+* load: ~3.5 s (the one-off sha256 check of the 1.1 GB file adds ~1.5-4 s per process);
+* RSS after load ~2.2 GB, ~2.3 GB after use;
+* prompt processing ~55-75 tok/s (1.3K-token prompt: 54 tok/s; 36-token prompt: 62 tok/s);
+* generation ~25-29 tok/s for one sequence, 2 x 15 tok/s for two at once;
+* prefix caching works: a cold 1326-token prompt took 27.1 s, a second call sharing its 1314-token
+  prefix 3.2 s (64 tokens generated in both), and a prefix call after two other prompts had taken
+  both slots was restored from the RAM cache (614 of 620 tokens cached, 0.43 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gc
+import re
+import secrets
+import struct
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..embedded import MODEL_NAME, EmbeddedModelError, model_path
+from ..protocols import Completion, ContextWindowError, Message, ModelError
+
+DEFAULT_N_CTX = 8192
+DEFAULT_N_PARALLEL = 2
+DEFAULT_MAX_TOKENS = 1024
+DEFAULT_PROMPT_CACHE_MIB = 2048
+CHARS_PER_TOKEN_ESTIMATE = 3.5
+
+_OPEN_FENCE = re.compile(r"(?m)^[ \t]*(`{3,})[^`\n]*\n")
+
+
+def first_code_block_end(text: str) -> int | None:
+    """Index just past the closing fence of the first fenced code block in `text`, or None while
+    no block has closed yet. A closing fence is a line of at least as many backticks as the
+    opening one, and only counts once its line has ended (newline seen)."""
+    m = _OPEN_FENCE.search(text)
+    if m is None:
+        return None
+    close = re.compile(r"(?m)^[ \t]*" + m.group(1) + r"`*[ \t]*(?=\n)")
+    c = close.search(text, m.end())
+    return None if c is None else c.end()
+
+
+@dataclass
+class _CallState:
+    """What one streaming call has seen so far (filled by the llama.cpp callback thread)."""
+
+    stop_at_block: bool
+    cancel: threading.Event
+    text: str = ""
+    error: dict[str, Any] | None = None
+    usage: dict[str, Any] | None = None
+    timings: dict[str, Any] | None = None
+    finish_reason: str | None = None
+    cut: bool = False  # we ended the stream ourselves
+    callback_error: BaseException | None = None
+
+
+class EmbeddedModel:
+    """The local default model (see the module docstring for the settings and measurements)."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        *,
+        n_ctx: int = DEFAULT_N_CTX,
+        n_parallel: int = DEFAULT_N_PARALLEL,
+        threads: int | None = None,
+        temperature: float = 0.0,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        gguf_path: str | Path | None = None,
+        prompt_cache_mib: int = DEFAULT_PROMPT_CACHE_MIB,
+        seed: int | None = None,
+    ):
+        """`n_ctx`: tokens per call (prompt + reply) = `context_window`; the KV cache holds
+        `n_ctx * n_parallel`. `threads`: CPU threads for llama.cpp (None: its default, the number
+        of physical cores). `gguf_path`: another GGUF file (else `$RECURSIVELM_GGUF`, else the
+        embedded Qwen file, verified)."""
+        if n_ctx < 256:
+            raise ValueError(f"n_ctx must be at least 256, got {n_ctx}")
+        if n_parallel < 1:
+            raise ValueError(f"n_parallel must be at least 1, got {n_parallel}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        self.context_window = n_ctx
+        self.n_ctx = n_ctx
+        self.n_parallel = n_parallel
+        self.threads = threads
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.gguf_path = gguf_path
+        self.prompt_cache_mib = prompt_cache_mib
+        self.seed = seed
+        self.load_time_s: float | None = None
+        self._lock = threading.Lock()  # guards _server, _executor, _generation, _active
+        self._load_lock = threading.Lock()  # one load at a time
+        self._server: Any = None
+        self._model_file: Path | None = None
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self._generation = 0  # bumped by aclose(): calls submitted before it fail cleanly
+        self._active: set[threading.Event] = set()
+        self._tokenizer: _BPETokenizer | None | bool = None  # False: none available
+
+    # ------------------------------------------------------------------ loading
+
+    def _model_file_path(self) -> Path:
+        if self._model_file is None:
+            self._model_file = model_path(self.gguf_path)
+        return self._model_file
+
+    def _load(self) -> Any:
+        """The shared llama.cpp server, loaded on first use (thread-safe, once)."""
+        server = self._server
+        if server is not None:
+            return server
+        with self._load_lock:
+            if self._server is not None:
+                return self._server
+            path = self._model_file_path()  # may join/verify: raises EmbeddedModelError (a ModelError)
+            try:
+                import xllamacpp
+            except ImportError as e:
+                raise ModelError(
+                    f"the embedded model needs the llama.cpp engine `xllamacpp`, which is not importable ({e}). "
+                    "Fix: pip install recursivelm (or pip install xllamacpp)."
+                ) from e
+            p = xllamacpp.CommonParams()
+            p.model.path = str(path)
+            p.n_ctx = self.n_ctx * self.n_parallel  # llama.cpp gives each slot n_ctx / n_parallel
+            p.n_parallel = self.n_parallel
+            p.kv_unified = False
+            if self.threads is not None:
+                p.cpuparams.n_threads = self.threads
+                p.cpuparams_batch.n_threads = self.threads
+            p.cache_prompt = True
+            p.cache_ram_mib = self.prompt_cache_mib
+            p.ctx_shift = False
+            p.verbosity = 0
+            # The in-process server also listens on 127.0.0.1 (random port): lock it down.
+            p.api_keys = [secrets.token_hex(24)]
+            p.endpoint_slots = False
+            p.endpoint_metrics = False
+            p.ui = False
+            p.n_threads_http = 1
+            import time
+
+            t0 = time.monotonic()
+            try:
+                server = xllamacpp.Server(p)
+            except Exception as e:
+                raise ModelError(
+                    f"llama.cpp could not load {str(path)!r} ({e}). If this is a custom GGUF file, check that "
+                    "llama.cpp supports its architecture; for the embedded model, delete the cached file so it "
+                    "is joined and verified again."
+                ) from e
+            self.load_time_s = time.monotonic() - t0
+            with self._lock:
+                self._server = server
+            return server
+
+    def _get_executor(self) -> tuple[concurrent.futures.ThreadPoolExecutor, int]:
+        with self._lock:
+            if self._executor is None:
+                self._executor = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=self.n_parallel, thread_name_prefix="recursivelm-embedded"
+                )
+            return self._executor, self._generation
+
+    # ------------------------------------------------------------------ calls
+
+    async def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int | None = None,
+        stop: list[str] | None = None,
+        stop_after_first_code_block: bool = False,
+    ) -> Completion:
+        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event())
+        executor, generation = self._get_executor()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(executor, self._complete_blocking, messages, max_tokens, stop, state, generation)
+        try:
+            return await future
+        except asyncio.CancelledError:
+            state.cancel.set()  # ends the generation at its next token; the thread then returns
+            raise
+
+    def complete_sync(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int | None = None,
+        stop: list[str] | None = None,
+        stop_after_first_code_block: bool = False,
+    ) -> Completion:
+        """The same call, blocking the calling thread (for code without an event loop)."""
+        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event())
+        executor, generation = self._get_executor()
+        return executor.submit(self._complete_blocking, messages, max_tokens, stop, state, generation).result()
+
+    def _complete_blocking(
+        self,
+        messages: list[Message],
+        max_tokens: int | None,
+        stop: list[str] | None,
+        state: _CallState,
+        generation: int,
+    ) -> Completion:
+        if generation != self._generation:
+            raise ModelError("the embedded model was closed (aclose) while this call waited for a slot")
+        if state.cancel.is_set():
+            raise ModelError("the embedded model call was cancelled before it started")
+        server = self._load()
+        body: dict[str, Any] = {
+            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+            "max_tokens": int(max_tokens if max_tokens is not None else self.max_tokens),
+            "temperature": self.temperature,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "timings_per_token": True,
+            "cache_prompt": True,
+        }
+        if stop:
+            body["stop"] = list(stop)
+        if self.seed is not None:
+            body["seed"] = self.seed
+
+        def on_chunk(chunk: Any) -> bool:
+            try:
+                return self._on_chunk(state, chunk)
+            except BaseException as e:  # never let an exception vanish inside the C callback
+                state.callback_error = e
+                return True
+
+        with self._lock:
+            self._active.add(state.cancel)
+        try:
+            server.handle_chat_completions(body, on_chunk)
+        except Exception as e:
+            raise ModelError(f"the embedded model failed: {e}") from e
+        finally:
+            with self._lock:
+                self._active.discard(state.cancel)
+
+        if state.callback_error is not None:
+            raise ModelError(f"the embedded model's stream could not be read: {state.callback_error!r}")
+        if state.error is not None:
+            raise self._error(state.error)
+        if state.cancel.is_set() and not state.cut:
+            raise ModelError("the embedded model call was cancelled")
+        return self._completion(state)
+
+    @staticmethod
+    def _on_chunk(state: _CallState, chunk: Any) -> bool:
+        if not isinstance(chunk, dict):
+            state.error = {"message": f"unexpected stream item {chunk!r:.200}"}
+            return True
+        if "error" in chunk:
+            err = chunk["error"]
+            state.error = err if isinstance(err, dict) else {"message": str(err)}
+            return True
+        if "choices" not in chunk and chunk.get("type") == "server_error":
+            state.error = chunk
+            return True
+        if chunk.get("timings"):
+            state.timings = chunk["timings"]
+        if chunk.get("usage"):
+            state.usage = chunk["usage"]
+        for choice in chunk.get("choices") or ():
+            piece = (choice.get("delta") or {}).get("content")
+            if piece:
+                state.text += piece
+            if choice.get("finish_reason"):
+                state.finish_reason = choice["finish_reason"]
+        if state.cancel.is_set():
+            return True
+        if state.stop_at_block:
+            end = first_code_block_end(state.text)
+            if end is not None:
+                state.text = state.text[:end]
+                state.cut = True
+                state.finish_reason = "code_block"
+                return True
+        return False
+
+    def _completion(self, state: _CallState) -> Completion:
+        usage, timings = state.usage, state.timings
+        if usage and not state.cut:
+            details = usage.get("prompt_tokens_details") or {}
+            return Completion(
+                text=state.text,
+                input_tokens=int(usage.get("prompt_tokens", 0)),
+                output_tokens=int(usage.get("completion_tokens", 0)),
+                model=self.name,
+                cost=0.0,
+                cached_tokens=int(details.get("cached_tokens") or (timings or {}).get("cache_n", 0) or 0),
+            )
+        if timings:  # the stream was ended early: the last per-token timings are exact so far
+            cached = int(timings.get("cache_n", 0) or 0)
+            return Completion(
+                text=state.text,
+                input_tokens=cached + int(timings.get("prompt_n", 0) or 0),
+                output_tokens=int(timings.get("predicted_n", 0) or 0),
+                model=self.name,
+                cost=0.0,
+                cached_tokens=cached,
+            )
+        # Nothing reported (should not happen): estimate, and say so.
+        return Completion(
+            text=state.text,
+            input_tokens=0,
+            output_tokens=self.count_tokens(state.text),
+            model=self.name,
+            cost=0.0,
+            estimated=True,
+        )
+
+    def _error(self, err: dict[str, Any]) -> ModelError:
+        message = str(err.get("message") or err)
+        if err.get("type") == "exceed_context_size_error" or "exceeds the available context size" in message:
+            n_prompt = err.get("n_prompt_tokens")
+            size = f"{n_prompt} tokens" if n_prompt is not None else "too long"
+            return ContextWindowError(
+                f"the prompt is {size} but the embedded model ({MODEL_NAME}) has a window of "
+                f"{self.context_window} tokens per call (prompt + reply). Send less text per call "
+                f"(smaller chunks, shorter history) or construct EmbeddedModel(n_ctx=...) with a larger "
+                f"window. [llama.cpp: {message}]"
+            )
+        return ModelError(f"the embedded model ({MODEL_NAME}) failed: {message}")
+
+    # ------------------------------------------------------------------ tokens
+
+    def count_tokens(self, text: str) -> int:
+        tok = self._tokenizer
+        if tok is None:
+            with self._load_lock:
+                if self._tokenizer is None:
+                    try:
+                        self._tokenizer = _BPETokenizer.from_gguf(self._model_file_path()) or False
+                    except EmbeddedModelError:
+                        raise
+                    except Exception:
+                        self._tokenizer = False
+                tok = self._tokenizer
+        if tok:
+            return tok.count(text)
+        return int(len(text) / CHARS_PER_TOKEN_ESTIMATE) + 1
+
+    # ------------------------------------------------------------------ closing
+
+    async def aclose(self) -> None:
+        """Free the llama.cpp server (and its ~2 GB). In-flight generations are aborted, queued
+        calls fail with ModelError. A later call loads the model again."""
+        with self._lock:
+            self._generation += 1
+            for ev in self._active:
+                ev.set()
+            executor, self._executor = self._executor, None
+        await asyncio.to_thread(self._close_blocking, executor)
+
+    def _close_blocking(self, executor: concurrent.futures.ThreadPoolExecutor | None) -> None:
+        if executor is not None:
+            executor.shutdown(wait=True)
+        with self._load_lock, self._lock:
+            server, self._server = self._server, None
+        del server  # the C++ destructor stops llama.cpp's loop and frees the model and KV cache
+        gc.collect()
+
+
+# ---------------------------------------------------------------------- tokenizer
+
+
+def _bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's reversible byte -> printable character map, used by byte-level BPE vocabularies."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, (chr(c) for c in cs)))
+
+
+# The Qwen2 pre-tokenizer (llama.cpp LLAMA_VOCAB_PRE_TYPE_QWEN2 / Qwen's tokenizer.json).
+_QWEN2_SPLIT = (
+    r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
+    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+# The same with the stdlib `re` (no \p{..}): a letter is [^\W\d_], a number \d. Exact for ASCII and
+# Latin text; differs only for combining marks and non-decimal numerals.
+_QWEN2_SPLIT_RE = (
+    r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|(?:[^\w\r\n]|_)?[^\W\d_]+|\d"
+    r"| ?(?:[^\s\w]|_)+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+
+_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+
+
+def _read_gguf_metadata(path: Path, keys: set[str]) -> dict[str, Any]:
+    """The requested metadata values of a GGUF file (v2/v3), parsed from its header."""
+    with open(path, "rb") as f:
+        data = f.read(64 << 20)  # metadata (vocab included) is well under this for any tokenizer
+    if data[:4] != b"GGUF":
+        raise ValueError("not a GGUF file")
+    off = 4
+
+    def rd(fmt: str) -> Any:
+        nonlocal off
+        v = struct.unpack_from(fmt, data, off)[0]
+        off += struct.calcsize(fmt)
+        return v
+
+    def rstr() -> str:
+        nonlocal off
+        n = rd("<Q")
+        s = data[off : off + n].decode("utf-8", "surrogateescape")
+        off += n
+        return s
+
+    def skip_or_read(t: int, keep: bool) -> Any:
+        nonlocal off
+        if t == 8:
+            return rstr()
+        if t == 9:
+            et, n = rd("<I"), rd("<Q")
+            if et == 8:
+                out = [rstr() for _ in range(n)]
+                return out if keep else None
+            if et in _GGUF_SCALARS:
+                size = struct.calcsize(_GGUF_SCALARS[et])
+                off += size * n
+                return None
+            return [skip_or_read(et, keep) for _ in range(n)]
+        return rd(_GGUF_SCALARS[t])
+
+    version = rd("<I")
+    if version < 2:
+        raise ValueError(f"GGUF version {version} is not supported")
+    rd("<Q")  # tensor count
+    n_kv = rd("<Q")
+    meta: dict[str, Any] = {}
+    for _ in range(n_kv):
+        key = rstr()
+        t = rd("<I")
+        value = skip_or_read(t, key in keys)
+        if key in keys:
+            meta[key] = value
+    return meta
+
+
+class _BPETokenizer:
+    """Byte-level BPE over the GGUF's own vocab and merges: counts what llama.cpp would count."""
+
+    MAX_PIECE = 1024  # longer pre-tokens are counted in slices (rare: huge runs of spaces/symbols)
+
+    def __init__(self, merges: list[str]):
+        self.ranks: dict[tuple[str, str], int] = {}
+        for i, m in enumerate(merges):
+            a, _, b = m.partition(" ")
+            self.ranks[(a, b)] = i
+        self.byte_map = _bytes_to_unicode()
+        self._byte_table = [self.byte_map[b] for b in range(256)]
+        self.cache: dict[str, int] = {}
+        try:
+            import regex  # type: ignore[import-not-found]
+
+            self.split = regex.compile(_QWEN2_SPLIT).findall
+            self.exact = True
+        except ImportError:
+            self.split = re.compile(_QWEN2_SPLIT_RE).findall
+            self.exact = False
+
+    @classmethod
+    def from_gguf(cls, path: Path) -> _BPETokenizer | None:
+        meta = _read_gguf_metadata(path, {"tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.merges"})
+        if meta.get("tokenizer.ggml.model") != "gpt2" or meta.get("tokenizer.ggml.pre") != "qwen2":
+            return None  # another tokenizer family: the caller estimates
+        merges = meta.get("tokenizer.ggml.merges")
+        if not merges:
+            return None
+        return cls(merges)
+
+    def count(self, text: str) -> int:
+        total = 0
+        cache = self.cache
+        for piece in self.split(text):
+            n = cache.get(piece)
+            if n is None:
+                n = self._count_piece(piece)
+                if len(cache) > 200_000:
+                    cache.clear()
+                cache[piece] = n
+            total += n
+        return total
+
+    def _count_piece(self, piece: str) -> int:
+        table = self._byte_table
+        word = "".join(table[b] for b in piece.encode("utf-8", "surrogatepass"))
+        if len(word) > self.MAX_PIECE:
+            return sum(self._bpe(word[i : i + self.MAX_PIECE]) for i in range(0, len(word), self.MAX_PIECE))
+        return self._bpe(word)
+
+    def _bpe(self, word: str) -> int:
+        parts = list(word)
+        ranks = self.ranks
+        while len(parts) > 1:
+            best_rank = None
+            best = -1
+            for i in range(len(parts) - 1):
+                r = ranks.get((parts[i], parts[i + 1]))
+                if r is not None and (best_rank is None or r < best_rank):
+                    best_rank, best = r, i
+            if best_rank is None:
+                break
+            a, b = parts[best], parts[best + 1]
+            merged: list[str] = []
+            i = 0
+            n = len(parts)
+            while i < n:
+                if i < n - 1 and parts[i] == a and parts[i + 1] == b:
+                    merged.append(a + b)
+                    i += 2
+                else:
+                    merged.append(parts[i])
+                    i += 1
+            parts = merged
+        return len(parts)
