@@ -393,3 +393,29 @@ def test_list_and_dict_contexts(make_rlm):
     assert r.answer == "5"
     r = make_rlm([block("FINAL(sorted(context))")]).run({"b": "1", "a": "2"}, "q")
     assert r.answer == "['a', 'b']"
+
+
+# -- routing ------------------------------------------------------------------------------------
+def test_routing_per_role_per_depth_and_by_name():
+    def root_respond(messages):
+        if "CHILD" in messages[1]["content"]:
+            return block("FINAL(llm_query('from child'))")
+        return block("a = llm_query('plain')\nb = llm_query('named', model='fast')\nc = rlm_query('CHILD go')\n"
+                     "FINAL(' | '.join([a, b, c]))")
+
+    root = ScriptedModel(respond=root_respond, name="root-model")
+    child = ScriptedModel(respond=root_respond, name="child-model")
+    sub1 = ScriptedModel(respond=lambda m: "sub1", name="sub-depth-1")
+    sub2 = ScriptedModel(respond=lambda m: "sub2", name="sub-depth-2")
+    fast = ScriptedModel(respond=lambda m: "fast", name="fast-model")
+    rlm = RLM(root, sub_model={1: sub1, 2: sub2}, child_model=child, models={"fast": fast})
+    r = rlm.run(DOC, "q")
+    assert r.answer == "sub1 | fast | sub2"
+    assert len(child.calls) == 1 and len(sub2.calls) == 1 and len(sub1.calls) == 1
+    assert set(r.usage.by_model()) == {"root-model", "child-model", "sub-depth-1", "sub-depth-2", "fast-model"}
+    assert '"fast" (fast-model)' in root.calls[0][0]["content"]
+
+
+def test_per_depth_models_need_positive_depths():
+    with pytest.raises(ValueError, match="depths >= 1"):
+        RLM(ScriptedModel(), sub_model={0: ScriptedModel()})

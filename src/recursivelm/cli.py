@@ -24,6 +24,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="embedded",
                    help="root model: embedded (default), embedded:/path.gguf, openai/NAME, scripted:FILE.json")
     p.add_argument("--sub-model", default=None, help="model for llm_query() (default: the root model)")
+    p.add_argument("--child-model", default=None, help="root model of child RLMs from rlm_query() (default: --model)")
+    p.add_argument("--models", action="append", default=[], metavar="NAME=MODEL",
+                   help="a named model code may ask for: llm_query(p, model='NAME'); repeatable")
     p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
     p.add_argument("--sandbox", default="inprocess", choices=["isolated", "inprocess"],
                    help="where model code runs")
@@ -100,7 +103,14 @@ def _run(args, context, question: str) -> int:
 
     limits = _limits(args)
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
-    rlm = RLM(model=args.model, sub_model=args.sub_model, limits=limits, profile=args.profile,
+    named = {}
+    for item in args.models:
+        name, sep, spec = item.partition("=")
+        if not sep or not name or not spec:
+            raise ValueError(f"--models takes NAME=MODEL, got {item!r}")
+        named[name] = spec
+    rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named,
+              limits=limits, profile=args.profile,
               sandbox=args.sandbox, log=args.log, on_event=progress)
     result = rlm.run(context, question)
     if progress:

@@ -52,6 +52,8 @@ class Result:
 
 
 SandboxFactory = Callable[[], Sandbox]
+ModelSpec = Model | str
+PerDepth = ModelSpec | dict[int, ModelSpec]  # one model, or {depth: model} (deeper depths use the deepest given)
 
 
 def _default_sandbox_factory(chunk_chars: int) -> SandboxFactory:
@@ -63,16 +65,21 @@ def _default_sandbox_factory(chunk_chars: int) -> SandboxFactory:
 class RLM:
     """A Recursive Language Model: a root model driving a REPL that holds the context.
 
-    RLM(model="embedded") answers with the embedded local model; `sub_model` (default: the root model)
-    answers llm_query(); `limits` bounds the run tree; `profile` picks the prompts ("auto" decides from
-    the model); `log` is a JSONL path the events are appended to as they happen.
+    RLM(model="embedded") answers with the embedded local model. Routing: `sub_model` answers
+    llm_query() (default: the root model), `child_model` is the root model of child RLMs (default: the
+    root model); either may be a dict {depth: model} (a sub-call made by a run at depth d is at depth
+    d+1; deeper depths use the deepest entry). `models` names extra models code may ask for:
+    llm_query(p, model="fast"). `limits` bounds the run tree; `profile` picks the prompts ("auto"
+    decides from each run's root model); `log` is a JSONL path the events are appended to as they happen.
     """
 
     def __init__(
         self,
-        model: Model | str = "embedded",
-        sub_model: Model | str | None = None,
+        model: ModelSpec = "embedded",
+        sub_model: PerDepth | None = None,
         limits: Limits | None = None,
+        child_model: PerDepth | None = None,
+        models: dict[str, ModelSpec] | None = None,
         profile: str | Profile = "auto",
         sandbox: str | SandboxFactory = "inprocess",
         log: str | Path | None = None,
@@ -82,10 +89,22 @@ class RLM:
     ):
         from .models.registry import resolve_model
 
-        self.model = resolve_model(model)
-        self.sub_model = resolve_model(sub_model, root=self.model) if sub_model is not None else self.model
+        resolved: dict[int, Model] = {}  # one backend object per spec, however often it is named
+
+        def resolve(spec: ModelSpec) -> Model:
+            key = id(spec) if not isinstance(spec, str) else hash(spec)
+            if key not in resolved:
+                resolved[key] = resolve_model(spec)
+            return resolved[key]
+
+        self.model = resolve(model)
+        self.sub_models = _per_depth(sub_model, self.model, resolve)
+        self.child_models = _per_depth(child_model, self.model, resolve)
+        self.named_models = {name: resolve(spec) for name, spec in (models or {}).items()}
+        self.sub_model = self.sub_model_for(1)
         self.limits = limits or Limits()
-        self.profile = profile if isinstance(profile, Profile) else load_profile(profile, self.model.name)
+        self._profile_spec = profile
+        self.profile = self.profile_for(self.model)
         self.sub_window_chars = self.sub_model.context_window * 3  # conservative: ~3 chars per token
         self.chunk_chars = max(1_000, (self.sub_model.context_window - self.limits.max_sub_reply_tokens) * 2)
         self.sandbox_factory = self._sandbox_factory(sandbox)
@@ -95,6 +114,17 @@ class RLM:
         import time
 
         self.clock = clock or time.monotonic
+
+    def root_model_for(self, depth: int) -> Model:
+        return self.model if depth == 0 else _at_depth(self.child_models, depth)
+
+    def sub_model_for(self, depth: int) -> Model:
+        return _at_depth(self.sub_models, depth)
+
+    def profile_for(self, model: Model) -> Profile:
+        if isinstance(self._profile_spec, Profile):
+            return self._profile_spec
+        return load_profile(self._profile_spec, model.name)
 
     def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
         if callable(sandbox):
@@ -149,3 +179,22 @@ class RLM:
             context_info=run.info,
             iterations=outcome.iterations,
         )
+
+
+def _per_depth(spec: PerDepth | None, default: Model, resolve) -> dict[int, Model]:
+    if spec is None:
+        return {1: default}
+    if isinstance(spec, dict):
+        if not spec or any(not isinstance(d, int) or d < 1 for d in spec):
+            raise ValueError(f"per-depth models need depths >= 1 as keys, got {sorted(spec, key=str)}")
+        return {d: resolve(m) for d, m in sorted(spec.items())}
+    return {1: resolve(spec)}
+
+
+def _at_depth(table: dict[int, Model], depth: int) -> Model:
+    """The entry for `depth`, or the nearest shallower one (the first one for shallower depths)."""
+    chosen = next(iter(table.values()))
+    for d, model in table.items():
+        if d <= depth:
+            chosen = model
+    return chosen

@@ -72,7 +72,9 @@ class Run:
         self.run_id = run_id
         self.usage = usage
         self.parent_event = parent_event
-        self.profile = self.rlm.profile
+        self.model = self.rlm.root_model_for(depth)
+        self.sub_model = self.rlm.sub_model_for(depth + 1)
+        self.profile = self.rlm.profile_for(self.model)
         self.limits = self.rlm.limits
         self.messages: list[Message] = []
         self.iteration = 0
@@ -84,7 +86,7 @@ class Run:
     # -- the loop ------------------------------------------------------------------------------
     async def execute(self) -> RunOutcome:
         self._emit(RunStart, parent=self.parent_event, question=self.question, context=self.info.as_dict(),
-                   model=self.rlm.model.name, sub_model=self.rlm.sub_model.name, profile=self.profile.name,
+                   model=self.model.name, sub_model=self.sub_model.name, profile=self.profile.name,
                    sandbox=self.rlm.sandbox_factory.__qualname__, limits=asdict(self.limits))
         sandbox = self.rlm.sandbox_factory()
         started = time.monotonic()
@@ -150,7 +152,7 @@ class Run:
 
     # -- one root-model turn -------------------------------------------------------------------
     async def _root_call(self, answer_now: bool = False) -> str:
-        model = self.rlm.model
+        model = self.model
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
         try:
@@ -229,7 +231,8 @@ class Run:
         return self.profile.render(
             which, info=self.info, question=self.question, max_depth=self.limits.max_depth - self.depth,
             max_sub_calls=self.limits.max_sub_calls, sub_window_chars=f"{self.rlm.sub_window_chars:,}",
-            chunk_chars=f"{self.rlm.chunk_chars:,}", **values,
+            chunk_chars=f"{self.rlm.chunk_chars:,}",
+            named_models={name: m.name for name, m in self.rlm.named_models.items()}, **values,
         )
 
     def _add_user(self, content: str) -> None:

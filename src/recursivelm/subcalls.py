@@ -83,8 +83,8 @@ class SubCalls:
     # -- plumbing ------------------------------------------------------------------------------
     def _model(self, name: str | None) -> Model:
         if name is None:
-            return self.run.rlm.sub_model
-        named = getattr(self.run.rlm, "named_models", {}) or {}
+            return self.run.sub_model
+        named = self.run.rlm.named_models
         if name in named:
             return named[name]
         known = ", ".join(sorted(named)) or "none are configured"
