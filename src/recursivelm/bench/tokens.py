@@ -1,0 +1,38 @@
+"""The one token estimate every benchmark generator sizes its context with.
+
+Generators must not depend on a model's tokenizer (they run before any model is chosen, and must give
+the same instance everywhere), so lengths are measured in characters and converted at a fixed rate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CHARS_PER_TOKEN = 4  # the usual rule of thumb for English text and source code with BPE tokenizers
+
+
+def chars_for_tokens(tokens: int) -> int:
+    """Characters a context of `tokens` estimated tokens holds."""
+    return tokens * CHARS_PER_TOKEN
+
+
+def estimate_tokens(text: str) -> int:
+    return round(len(text) / CHARS_PER_TOKEN)
+
+
+def context_chars(context: Any) -> int:
+    """Characters in a context: a string, a list of documents, or a dict of title -> document.
+
+    A dict's titles count too: a model that reads the corpus reads them.
+    """
+    if isinstance(context, str):
+        return len(context)
+    if isinstance(context, dict):
+        return sum(len(str(title)) + len(str(text)) for title, text in context.items())
+    if isinstance(context, (list, tuple)):
+        return sum(len(str(document)) for document in context)
+    raise TypeError(f"unsupported context type: {type(context).__name__}")
+
+
+def context_tokens(context: Any) -> int:
+    return round(context_chars(context) / CHARS_PER_TOKEN)
