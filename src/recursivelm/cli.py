@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     _add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
+
+    from .viewer import add_view_parser
+
+    add_view_parser(sub)
     return parser
 
 
