@@ -419,3 +419,15 @@ def test_routing_per_role_per_depth_and_by_name():
 def test_per_depth_models_need_positive_depths():
     with pytest.raises(ValueError, match="depths >= 1"):
         RLM(ScriptedModel(), sub_model={0: ScriptedModel()})
+
+
+def test_persistent_cache_saves_calls_across_runs(tmp_path):
+    db = tmp_path / "cache.sqlite"
+    code = block("r = llm_query_batched(['one', 'two'])\nFINAL_VAR('r')")
+    first_sub, second_sub = CountingModel(latency_s=0), CountingModel(latency_s=0)
+    first = RLM(ScriptedModel(replies=[code]), sub_model=first_sub, cache=db).run(DOC, "q")
+    second = RLM(ScriptedModel(replies=[code]), sub_model=second_sub, cache=db).run(DOC, "q")
+    assert first.answer == second.answer == "['re:one', 're:two']"
+    assert (first_sub.calls, second_sub.calls) == (2, 0)
+    assert (first.saved_calls, second.saved_calls) == (0, 2)
+    assert second.usage.by_role().get("sub") is None  # nothing charged for cached answers

@@ -30,6 +30,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
     p.add_argument("--sandbox", default="inprocess", choices=["isolated", "inprocess"],
                    help="where model code runs")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="a SQLite file caching sub-call results across runs (identical prompts are not paid twice)")
     p.add_argument("--log", type=Path, default=None, help="append the run's JSONL events to this file")
     p.add_argument("--json", action="store_true", help="print the whole Result as JSON instead of the answer")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
@@ -111,7 +113,7 @@ def _run(args, context, question: str) -> int:
         named[name] = spec
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named,
               limits=limits, profile=args.profile,
-              sandbox=args.sandbox, log=args.log, on_event=progress)
+              sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache)
     result = rlm.run(context, question)
     if progress:
         progress.done()
@@ -123,7 +125,7 @@ def _run(args, context, question: str) -> int:
     if not args.quiet:
         print(f"[rlm] {result.status}{f' (limit {result.limit})' if result.limit else ''} in "
               f"{result.wall_time_s:.1f}s, {result.iterations} iterations, {t.calls} calls, {t.tokens:,} tokens, "
-              f"${t.cost:.4f}", file=sys.stderr)
+              f"${t.cost:.4f}, {result.saved_calls} sub-calls saved by caching", file=sys.stderr)
     if result.status == "failed":
         print(f"rlm: the run failed: {result.error}", file=sys.stderr)
         return EXIT_FAILED

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .budget import Budget
+from .cache import SubCallCache
 from .context import ContextInfo, load_context
 from .events import Event, EventLog, load_events
 from .loop import Run, RunOutcome
@@ -34,6 +35,11 @@ class Result:
     context_info: ContextInfo | None = None
     iterations: int = 0
 
+    @property
+    def saved_calls(self) -> int:
+        """Sub-calls answered without a model call: identical prompts in this run, or the persistent cache."""
+        return sum(1 for e in self.trajectory if e.type == "sub_call" and e.cached)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
@@ -42,6 +48,7 @@ class Result:
             "error": self.error,
             "wall_time_s": round(self.wall_time_s, 3),
             "iterations": self.iterations,
+            "saved_calls": self.saved_calls,
             "usage": self.usage.as_dict(),
             "trajectory": [e.as_dict() for e in self.trajectory],
         }
@@ -86,6 +93,7 @@ class RLM:
         prices: PriceTable | None = None,
         on_event: Callable[[Event], None] | None = None,
         clock: Callable[[], float] | None = None,
+        cache: str | Path | SubCallCache | None = None,
     ):
         from .models.registry import resolve_model
 
@@ -109,6 +117,7 @@ class RLM:
         self.chunk_chars = max(1_000, (self.sub_model.context_window - self.limits.max_sub_reply_tokens) * 2)
         self.sandbox_factory = self._sandbox_factory(sandbox)
         self.log_path = log
+        self.cache = SubCallCache(cache) if isinstance(cache, (str, Path)) else cache
         self.prices = prices or PriceTable()
         self.on_event = on_event
         import time

@@ -35,7 +35,7 @@ DEFAULT_PRICES: dict[str, Price] = {
     "anthropic/claude-opus-4-1": Price(15.0, 75.0, 1.5),
 }
 
-LOCAL_PROVIDERS = ("embedded", "scripted", "ollama/", "llamacpp/")
+LOCAL_PROVIDERS = ("embedded", "scripted", "ollama/", "llamacpp/", "vllm/", "sglang/", "lmstudio/")
 
 
 class PriceTable:

@@ -15,6 +15,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from .budget import LimitReached
+from .cache import sub_call_key
 from .context import CHARS_PER_TOKEN, load_context
 from .events import SubCall, SubCallsQueued
 from .protocols import HostFunctions, Model, ModelError
@@ -155,13 +156,21 @@ class SubCalls:
 
     async def _call(self, model: Model, prompt: str, started: float) -> str | SubCallError:
         budget = self.shared.budget
+        messages = [{"role": "user", "content": prompt}]
+        max_tokens = self.limits.max_sub_reply_tokens
+
+        async def call():
+            return await model.complete(messages, max_tokens=max_tokens)
+
+        cache = self.run.rlm.cache
         try:
             async with self.shared.semaphore:
                 budget.check()
-                completion = await asyncio.wait_for(
-                    model.complete([{"role": "user", "content": prompt}], max_tokens=self.limits.max_sub_reply_tokens),
-                    timeout=budget.time_left(),
-                )
+                if cache is None:
+                    completion, hit = await asyncio.wait_for(call(), timeout=budget.time_left()), False
+                else:
+                    key = sub_call_key(model, messages, max_tokens=max_tokens)
+                    completion, hit = await asyncio.wait_for(cache.get_or_call(key, call), timeout=budget.time_left())
         except LimitReached as e:
             self.run.fired = self.run.fired or e
             return self._emit(prompt, model.name, SubCallError(str(e)), started)
@@ -171,6 +180,8 @@ class SubCalls:
             return self._emit(prompt, model.name, SubCallError(str(e)), started)
         except ModelError as e:
             return self._emit(prompt, model.name, SubCallError(f"{model.name} failed: {e}"), started)
+        if hit:  # answered by the persistent cache: no call made, nothing charged
+            return self._emit(prompt, model.name, completion.text, started, cached=True)
         record = self.run.usage.record(completion, "sub", self.run.rlm.prices, depth=self.run.depth + 1)
         budget.charge(record)
         return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)

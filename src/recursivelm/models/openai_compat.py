@@ -1,70 +1,408 @@
-"""Any OpenAI-compatible Chat Completions server, on the official `openai` SDK.
+"""Any server speaking OpenAI's Chat Completions, on the official `openai` SDK.
 
-Honours OPENAI_BASE_URL and OPENAI_API_KEY (the SDK reads them). Selected as `openai/NAME`.
+OpenAI itself, vLLM, SGLang, Ollama, llama.cpp's server, LM Studio, OpenRouter, Together: one class,
+`OpenAIModel`, with a table of where each lives (`ENDPOINTS`) so `OpenAIModel.for_provider("ollama", "qwen3")`
+needs no further settings. Plain `OpenAIModel("gpt-5-mini")` honours OPENAI_BASE_URL and OPENAI_API_KEY.
+
+What it adds to the SDK:
+- one retry policy for every backend (`resilience.py`): the SDK's own retries are off;
+- streaming with `on_token`, returning the same Completion as a plain call (usage from the final chunk);
+- `stop_after_first_code_block` honoured on streams: the stream is closed once the first fenced block closes;
+- parameters a model refuses (`stop`, `temperature` on OpenAI's reasoning models; `max_tokens` where
+  `max_completion_tokens` is wanted) are dropped or renamed once, then remembered, instead of failing;
+- clear errors: `ContextWindowError` for an oversized prompt, `ModelError` naming the fault otherwise.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
 from ..context import CHARS_PER_TOKEN
-from ..protocols import Completion, ContextWindowError, ModelError
+from ..parsing import find_blocks
+from ..protocols import Completion, ModelError
+from .resilience import (
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_TIMEOUT_S,
+    ConcurrencyLimit,
+    PerLoop,
+    RetryPolicy,
+    TransientModelError,
+    call_with_retries,
+    classify_sdk_error,
+)
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CONTEXT_WINDOW = 128_000  # most current hosted models; pass context_window= for others
-DEFAULT_TIMEOUT_S = 600.0
 MAX_STOP_SEQUENCES = 4  # the OpenAI API accepts at most four
-_WINDOW_ERROR_MARKERS = ("context_length_exceeded", "maximum context length", "context length", "too many tokens",
-                         "exceeds the context", "exceed_context_size")
+MESSAGE_OVERHEAD_TOKENS = 4  # chat-template tokens around each message, for estimates
+LOCAL_HOSTS = ("://localhost", "://127.", "://0.0.0.0", "://[::1]")
+SHOWN_REPLY_CHARS = 200  # how much of an unreadable reply an error message quotes
+
+OLLAMA_DEFAULT_CONTEXT_WINDOW = 4_096
+"""What Ollama serves unless told otherwise: its default `num_ctx`, whatever the model was trained for. Ollama
+cuts longer prompts silently, so we size prompts to it. Start Ollama with OLLAMA_CONTEXT_LENGTH=N (read here
+too) or pass context_window=."""
+
+KNOWN_CONTEXT_WINDOWS: tuple[tuple[str, int], ...] = (
+    # (name prefix, tokens), longest prefix first; matched on the name's last path part, lower case,
+    # so "openai/gpt-4o-mini" on OpenRouter and "gpt-4o-mini" on OpenAI both match "gpt-4o".
+    ("gpt-5", 400_000),
+    ("gpt-4.1", 1_047_576),
+    ("gpt-4o", 128_000),
+    ("gpt-4-turbo", 128_000),
+    ("gpt-4", 8_192),
+    ("gpt-3.5-turbo", 16_385),
+    ("gpt-oss", 131_072),
+    ("o1-mini", 128_000),
+    ("o1", 200_000),
+    ("o3", 200_000),
+    ("o4-mini", 200_000),
+    ("claude", 200_000),
+    ("gemini-2", 1_048_576),
+    ("qwen3-coder", 262_144),
+    ("qwen3", 32_768),
+    ("qwen2.5-coder", 32_768),
+    ("qwen2.5", 32_768),
+    ("llama-3.1", 131_072), ("llama3.1", 131_072),
+    ("llama-3.2", 131_072), ("llama3.2", 131_072),
+    ("llama-3.3", 131_072), ("llama3.3", 131_072),
+    ("llama-4", 1_048_576),
+    ("deepseek", 131_072),
+    ("mistral-large", 131_072),
+    ("mistral-small", 131_072),
+    ("kimi-k2", 131_072),
+)
+
+REASONING_MODEL_PREFIXES = ("o1", "o3", "o4", "gpt-5")
+"""OpenAI models that take `max_completion_tokens` (they reject `max_tokens`)."""
+
+WINDOW_FIELDS = ("max_model_len", "context_length", "context_window")
+"""Fields of a `GET /models` entry that give the served window (vLLM/SGLang, OpenRouter, others)."""
+
+ADAPTABLE_PARAMETERS = frozenset({"stop", "temperature", "stream_options", "max_tokens"})
+"""Request fields dropped (or, for max_tokens, renamed) when a server says it does not support them."""
+
+
+def context_window_for(model: str, default: int = DEFAULT_CONTEXT_WINDOW) -> int:
+    """The window of a well-known model, by name; `default` for the rest."""
+    base = model.rsplit("/", 1)[-1].lower()
+    best = max((p for p, _ in KNOWN_CONTEXT_WINDOWS if base.startswith(p)), key=len, default=None)
+    return dict(KNOWN_CONTEXT_WINDOWS)[best] if best else default
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where an OpenAI-compatible provider lives and how it is reached."""
+
+    base_url: str | None  # None: the SDK's default (api.openai.com) unless OPENAI_BASE_URL is set
+    key_env: str  # the environment variable holding the API key
+    base_url_env: str  # the environment variable that overrides base_url
+    local_key: str | None = None  # local servers take any key, but the SDK insists on one
+    context_window: int | None = None  # the provider's default window, when model names do not tell
+    stream: bool = False  # stream every call: free for local servers, and the first-block cut saves time
+
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "openai": Endpoint(None, "OPENAI_API_KEY", "OPENAI_BASE_URL"),
+    "ollama": Endpoint("http://localhost:11434/v1", "OLLAMA_API_KEY", "OLLAMA_BASE_URL", "ollama",
+                       OLLAMA_DEFAULT_CONTEXT_WINDOW, stream=True),
+    "vllm": Endpoint("http://localhost:8000/v1", "VLLM_API_KEY", "VLLM_BASE_URL", "EMPTY", stream=True),
+    "sglang": Endpoint("http://localhost:30000/v1", "SGLANG_API_KEY", "SGLANG_BASE_URL", "EMPTY", stream=True),
+    "llamacpp": Endpoint("http://localhost:8080/v1", "LLAMACPP_API_KEY", "LLAMACPP_BASE_URL", "none", stream=True),
+    "lmstudio": Endpoint("http://localhost:1234/v1", "LMSTUDIO_API_KEY", "LMSTUDIO_BASE_URL", "lm-studio",
+                         stream=True),
+    "openrouter": Endpoint("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"),
+    "together": Endpoint("https://api.together.xyz/v1", "TOGETHER_API_KEY", "TOGETHER_BASE_URL"),
+}
+
+
+class TextCollector:
+    """Joins streamed text pieces, hands each to `on_token`, and notices when the first fenced block closes.
+
+    Shared by every streaming backend. A closing fence counts once its line has ended, so a fence that is
+    the start of a longer line (```` ```python ````) is never mistaken for one."""
+
+    def __init__(self, on_token: Callable[[str], Any] | None, stop_after_first_code_block: bool):
+        self.on_token = on_token
+        self.watch = stop_after_first_code_block
+        self.parts: list[str] = []
+        self.cut_at: int | None = None  # set once the first block has closed: the text ends there
+
+    def add(self, piece: str) -> None:
+        if not piece:
+            return
+        self.parts.append(piece)
+        if self.on_token is not None:
+            self.on_token(piece)
+        if self.watch and "\n" in piece:
+            text = self.text
+            blocks = find_blocks(text[: text.rfind("\n") + 1])
+            if blocks and blocks[0].closed:
+                self.cut_at = blocks[0].end
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    @property
+    def cut(self) -> bool:
+        return self.cut_at is not None
+
+    def final_text(self) -> str:
+        return self.text[: self.cut_at] if self.cut else self.text
+
+
+def estimate_tokens(text: str) -> int:
+    return len(text) // CHARS_PER_TOKEN + 1
+
+
+def estimate_prompt_tokens(messages: list[dict]) -> int:
+    return sum(estimate_tokens(str(m.get("content") or "")) + MESSAGE_OVERHEAD_TOKENS for m in messages)
 
 
 class OpenAIModel:
-    def __init__(self, model: str, *, base_url: str | None = None, api_key: str | None = None,
-                 context_window: int = DEFAULT_CONTEXT_WINDOW, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 temperature: float | None = None, max_retries: int = 2, provider: str = "openai"):
-        import openai
+    """A chat model behind a Chat Completions endpoint. Safe to call concurrently and from several event loops.
 
+    - `context_window`: defaults to the provider's (Ollama) or the model's known window, else 128K.
+    - `timeout_s`: one attempt, first byte to last; a stream that needs longer is cut and retried.
+    - `retry`: the RetryPolicy; `max_retries` (the SDK's word, retries after the first try) is a shortcut.
+    - `max_concurrency`: requests in flight at once from this instance.
+    - `stream`: stream every call, even without `on_token` (lets `stop_after_first_code_block` end
+      generation early; usage is then estimated when the stream is cut).
+    - `extra_body`: merged into every request (vendor fields: `top_k`, `seed`, OpenRouter's `provider`, ...).
+    """
+
+    def __init__(self, model: str, *, base_url: str | None = None, api_key: str | None = None,
+                 context_window: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
+                 temperature: float | None = None, max_retries: int | None = None, provider: str = "openai",
+                 retry: RetryPolicy | None = None, max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+                 extra_body: dict | None = None, default_headers: dict[str, str] | None = None,
+                 stream: bool | None = None, ask_stream_usage: bool = True,
+                 max_stop_sequences: int = MAX_STOP_SEQUENCES):
+        import openai  # a core dependency, imported here so importing this module stays cheap
+
+        self._openai = openai
+        endpoint = ENDPOINTS.get(provider, ENDPOINTS["openai"])
         self.api_model = model
         self.name = f"{provider}/{model}"
-        self.context_window = context_window
+        self.base_url = base_url or os.environ.get(endpoint.base_url_env) or endpoint.base_url
+        self.api_key = api_key or os.environ.get(endpoint.key_env) or self._local_key(endpoint, self.base_url)
+        if not self.api_key and provider != "openai":  # never let the SDK fall back to OPENAI_API_KEY here
+            raise ModelError(f"{self.name}: no API key: set {endpoint.key_env} (or pass api_key=)")
+        self.context_window = context_window or self._default_window(model, provider, endpoint)
+        self.timeout_s = timeout_s
         self.temperature = temperature
-        self._openai = openai
+        self.retry = retry or (RetryPolicy.from_max_retries(max_retries) if max_retries is not None else RetryPolicy())
+        self.limit = ConcurrencyLimit(max_concurrency)
+        self.extra_body = dict(extra_body or {})
+        self.default_headers = dict(default_headers or {})
+        self.stream = endpoint.stream if stream is None else stream
+        self.ask_stream_usage = ask_stream_usage
+        self.max_stop_sequences = max_stop_sequences
+        reasoning = model.rsplit("/", 1)[-1].lower().startswith(REASONING_MODEL_PREFIXES)
+        self._max_tokens_field = "max_completion_tokens" if reasoning else "max_tokens"
+        self._refused: set[str] = set()  # fields this server said it does not take
+        self._clients: PerLoop[Any] = PerLoop(self._new_client)
         try:
-            self.client = openai.AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=timeout_s,
-                                             max_retries=max_retries)
+            self._new_client()  # the SDK checks its credentials here: fail now, not on the first call
         except openai.OpenAIError as e:
             raise ModelError(f"{self.name}: {e} (set OPENAI_API_KEY, and OPENAI_BASE_URL for a local server)") from None
 
-    async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False) -> Completion:
+    @classmethod
+    def for_provider(cls, provider: str, model: str, **settings) -> OpenAIModel:
+        """`provider` is a key of ENDPOINTS: its base URL, key variable and defaults apply."""
+        if provider not in ENDPOINTS:
+            raise ValueError(f"unknown OpenAI-compatible provider {provider!r}: known are {', '.join(ENDPOINTS)}")
+        if provider == "openrouter":  # ask OpenRouter to report each call's cost
+            settings["extra_body"] = {"usage": {"include": True}, **(settings.get("extra_body") or {})}
+        return cls(model, provider=provider, **settings)
+
+    @staticmethod
+    def _local_key(endpoint: Endpoint, base_url: str | None) -> str | None:
+        """The placeholder key for a server on this machine: those take any key, so none need be set."""
+        if endpoint.local_key:
+            return endpoint.local_key
+        if base_url and any(h in base_url for h in LOCAL_HOSTS):
+            return "none"
+        return None
+
+    @staticmethod
+    def _default_window(model: str, provider: str, endpoint: Endpoint) -> int:
+        if provider == "ollama" and os.environ.get("OLLAMA_CONTEXT_LENGTH", "").isdigit():
+            return int(os.environ["OLLAMA_CONTEXT_LENGTH"])
+        return endpoint.context_window or context_window_for(model)
+
+    def _new_client(self):
+        return self._openai.AsyncOpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout_s,
+                                        max_retries=0, default_headers=self.default_headers or None)
+
+    @property
+    def sampling(self) -> dict:
+        """Instance settings that change replies; part of a cache key."""
+        return {"temperature": self.temperature, "extra_body": self.extra_body}
+
+    # -- calls ------------------------------------------------------------------------------------
+    async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
+                       on_token: Callable[[str], Any] | None = None) -> Completion:
+        """`on_token(piece)` is called with each piece of text as it arrives (the call then streams). After a
+        broken stream is retried, the pieces start again from the reply's beginning."""
+        streaming = on_token is not None or self.stream
+
+        async def attempt() -> Completion:
+            return await self._attempt(messages, max_tokens, stop, streaming,
+                                       stop_after_first_code_block and streaming, on_token)
+
+        return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
+                                       describe=self.name)
+
+    async def _attempt(self, messages, max_tokens, stop, streaming, cut, on_token) -> Completion:
         openai = self._openai
-        kwargs = {"model": self.api_model, "messages": messages}
+        while True:  # each round drops one refused parameter; there are few, so this ends
+            request = self._request(messages, max_tokens, stop, streaming)
+            try:
+                if streaming:
+                    return await self._streamed(request, messages, cut, on_token)
+                response = await self._clients.get().chat.completions.create(**request)
+                return self._from_response(response, messages, max_tokens)
+            except openai.BadRequestError as e:
+                if self._drop_refused_parameter(e, request):
+                    continue
+                raise self._error(e) from None
+            except openai.APIError as e:
+                raise self._error(e) from None
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                raise ModelError(f"{self.name}: the server's reply is not valid JSON ({e}); is {self.endpoint_url} "
+                                 f"a Chat Completions endpoint?") from None
+
+    def _request(self, messages, max_tokens, stop, streaming) -> dict:
+        request: dict[str, Any] = {"model": self.api_model, "messages": messages}
         if max_tokens:
-            kwargs["max_tokens"] = max_tokens
-        if stop:
-            kwargs["stop"] = stop[:MAX_STOP_SEQUENCES]
-        if self.temperature is not None:
-            kwargs["temperature"] = self.temperature
+            request[self._max_tokens_field] = max_tokens
+        if stop and "stop" not in self._refused:
+            request["stop"] = list(stop)[: self.max_stop_sequences]
+        if self.temperature is not None and "temperature" not in self._refused:
+            request["temperature"] = self.temperature
+        if streaming:
+            request["stream"] = True
+            if self.ask_stream_usage and "stream_options" not in self._refused:
+                request["stream_options"] = {"include_usage": True}
+        if self.extra_body:
+            request["extra_body"] = self.extra_body
+        return request
+
+    def _drop_refused_parameter(self, error, request: dict) -> bool:
+        """True when the 400 names a field we can do without (and it is now left out or renamed)."""
+        body = error.body if isinstance(error.body, dict) else {}
+        param = body.get("param") or getattr(error, "param", None)
+        code = str(body.get("code") or getattr(error, "code", "") or "")
+        if code not in ("unsupported_parameter", "unsupported_value") or param not in ADAPTABLE_PARAMETERS:
+            return False
+        if param == "max_tokens":
+            if self._max_tokens_field == "max_completion_tokens":
+                return False
+            self._max_tokens_field = "max_completion_tokens"
+        elif param in self._refused or param not in request:
+            return False
+        else:
+            self._refused.add(param)
+        log.warning("%s does not take %r; leaving it out from now on (%s)", self.name, param, error.message)
+        return True
+
+    async def _streamed(self, request, messages, cut, on_token) -> Completion:
+        stream = await self._clients.get().chat.completions.create(**request)
+        collector = TextCollector(on_token, cut)
+        usage = None
+        finished = False
         try:
-            response = await self.client.chat.completions.create(**kwargs)
-        except openai.BadRequestError as e:
-            text = str(e).lower()
-            if any(m in text for m in _WINDOW_ERROR_MARKERS):
-                raise ContextWindowError(f"{self.name}: the prompt does not fit the model's window ({e})") from None
-            raise ModelError(f"{self.name} rejected the request: {e}") from None
-        except openai.APIError as e:
-            raise ModelError(f"{self.name}: {type(e).__name__}: {e}") from None
-        if not response.choices:
-            raise ModelError(f"{self.name} returned no choices")
-        text = response.choices[0].message.content or ""
-        usage = response.usage
-        if usage is None:
-            prompt_chars = sum(len(m["content"]) for m in messages)
-            return Completion(text, prompt_chars // CHARS_PER_TOKEN, len(text) // CHARS_PER_TOKEN, self.name,
+            async for chunk in stream:
+                if getattr(chunk, "usage", None) is not None:
+                    usage = chunk.usage
+                for choice in getattr(chunk, "choices", None) or []:
+                    if choice.index != 0:
+                        continue
+                    delta = choice.delta
+                    collector.add(delta.content if delta is not None and delta.content else "")
+                    finished = finished or choice.finish_reason is not None
+                if collector.cut:
+                    break  # closing the stream below ends the generation on the server
+        finally:
+            await stream.close()
+        if collector.cut:
+            text = collector.final_text()
+            return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(collector.text), self.name,
                               estimated=True)
-        cached = getattr(getattr(usage, "prompt_tokens_details", None), "cached_tokens", None) or 0
+        if not finished:
+            raise TransientModelError(f"{self.name}: the stream ended before the reply did (no finish_reason); "
+                                      f"the connection was probably cut")
+        return self._completion(collector.text, usage, messages)
+
+    def _from_response(self, response, messages, max_tokens) -> Completion:
+        choices = getattr(response, "choices", None)
+        if choices is None:
+            shown = str(response)[:SHOWN_REPLY_CHARS]
+            raise ModelError(f"{self.name}: the reply is not a Chat Completions response: {shown!r}")
+        if not choices:
+            raise ModelError(f"{self.name}: the server returned an empty completion (no choices)")
+        choice = choices[0]
+        message = getattr(choice, "message", None)
+        if message is None:
+            raise ModelError(f"{self.name}: the server's first choice has no message")
+        text = message.content
+        if text is None and getattr(message, "refusal", None):
+            raise ModelError(f"{self.name} refused to answer: {message.refusal}")
+        text = text or ""
+        if not text and choice.finish_reason == "length":
+            raise ModelError(f"{self.name} used all of max_tokens={max_tokens} before writing an answer (a "
+                             f"reasoning model thinks first): raise the reply limit")
+        return self._completion(text, getattr(response, "usage", None), messages)
+
+    def _completion(self, text: str, usage, messages) -> Completion:
+        if usage is None or getattr(usage, "prompt_tokens", None) is None:
+            return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(text), self.name,
+                              estimated=True)
+        details = getattr(usage, "prompt_tokens_details", None)
+        cached = getattr(details, "cached_tokens", None) or 0
         cost = getattr(usage, "cost", None)  # OpenRouter and some proxies report it
-        return Completion(text, usage.prompt_tokens, usage.completion_tokens, self.name,
-                          cost=float(cost) if cost is not None else None, cached_tokens=cached)
+        return Completion(text, usage.prompt_tokens, usage.completion_tokens or 0, self.name,
+                          cost=float(cost) if isinstance(cost, (int, float)) else None, cached_tokens=cached)
+
+    def _error(self, e) -> ModelError:
+        return classify_sdk_error(self._openai, self.name, e, endpoint=self.endpoint_url, timeout_s=self.timeout_s,
+                                  clock=self.retry.clock)
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.base_url or "https://api.openai.com/v1"
+
+    async def probe_context_window(self) -> int | None:
+        """Ask the server for this model's window and use it: vLLM and SGLang list `max_model_len` (the window
+        they were started with), OpenRouter `context_length`. None, and nothing changed, when it does not say."""
+        try:
+            listing = await self._clients.get().models.list()
+        except (self._openai.OpenAIError, ValueError):
+            return None
+        for entry in getattr(listing, "data", None) or []:
+            if getattr(entry, "id", None) != self.api_model:
+                continue
+            for field in WINDOW_FIELDS:
+                window = getattr(entry, field, None)
+                if isinstance(window, int) and window > 0:
+                    self.context_window = window
+                    return window
+        return None
 
     def count_tokens(self, text: str) -> int:
-        return len(text) // CHARS_PER_TOKEN + 1
+        return estimate_tokens(text)
 
     async def aclose(self) -> None:
-        await self.client.close()
+        """Close this event loop's client; clients of loops that have ended are dropped with them."""
+        client = self._clients.pop_current()
+        if client is not None:
+            await client.close()

@@ -3,6 +3,10 @@
 - `embedded` — the local default (Qwen2.5-Coder-1.5B on llama.cpp), no API key, no network.
 - `scripted:FILE.json` — the scripted model replaying a JSON list of replies (tests, demos, replays).
 - `openai/NAME` — any OpenAI-compatible Chat Completions server (OPENAI_BASE_URL / OPENAI_API_KEY).
+- `ollama/`, `vllm/`, `sglang/`, `llamacpp/`, `lmstudio/`, `openrouter/`, `together/NAME` — the same
+  backend with that provider's default URL and key variable (see models/openai_compat.py ENDPOINTS).
+- `anthropic/NAME` — Claude on the official `anthropic` SDK (ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL).
+- `litellm/PROVIDER/NAME` — anything LiteLLM reaches (optional extra: recursivelm[litellm]).
 """
 
 from __future__ import annotations
@@ -32,10 +36,19 @@ def resolve_model(spec: Model | str | None, root: Model | None = None) -> Model:
 
         return ScriptedModel.from_file(spec.partition(":")[2])
     provider, _, name = spec.partition("/")
-    if provider == "openai" and name:
-        from .openai_compat import OpenAIModel
+    if provider == "anthropic" and name:
+        from .anthropic_backend import AnthropicModel
 
-        return OpenAIModel(name)
+        return AnthropicModel(name)
+    if provider == "litellm" and name:
+        from .litellm_backend import LiteLLMModel
+
+        return LiteLLMModel(name)
+    from .openai_compat import ENDPOINTS, OpenAIModel
+
+    if provider in ENDPOINTS and name:
+        return OpenAIModel.for_provider(provider, name)
     raise UnknownModelError(
-        f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'openai/NAME' or 'scripted:FILE.json'"
+        f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', "
+        f"'anthropic/NAME', 'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)}"
     )
