@@ -28,8 +28,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--models", action="append", default=[], metavar="NAME=MODEL",
                    help="a named model code may ask for: llm_query(p, model='NAME'); repeatable")
     p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
-    p.add_argument("--sandbox", default="inprocess", choices=["isolated", "inprocess"],
-                   help="where model code runs")
+    p.add_argument("--sandbox", default="isolated", choices=["isolated", "inprocess"],
+                   help="where model code runs: isolated (default: a contained worker process, no network, no secrets) or inprocess (trusted code only, fastest)")
     p.add_argument("--cache", type=Path, default=None,
                    help="a SQLite file caching sub-call results across runs (identical prompts are not paid twice)")
     p.add_argument("--log", type=Path, default=None, help="append the run's JSONL events to this file")

@@ -88,7 +88,7 @@ class RLM:
         child_model: PerDepth | None = None,
         models: dict[str, ModelSpec] | None = None,
         profile: str | Profile = "auto",
-        sandbox: str | SandboxFactory = "inprocess",
+        sandbox: str | SandboxFactory = "isolated",
         log: str | Path | None = None,
         prices: PriceTable | None = None,
         on_event: Callable[[Event], None] | None = None,

@@ -1,0 +1,617 @@
+"""The isolated sandbox: model-written code runs in a separate, contained worker process.
+
+Model code is untrusted. It runs in a worker started fresh per run (never a fork of this process, so it
+inherits no secrets, clients or memory), walled in as containment.py describes, and talking to us only
+over its stdin/stdout pipes (the wire protocol is in worker.py). The worker holds no API key: its
+llm_query & co. send a "call" message, and this side runs the host functions it was given in `start()`.
+
+- The context goes to the worker once, as a sealed memory file (memfd) it maps and decodes: never
+  re-sent per cell, reachable by no path, and immutable, so a restarted worker reloads the original.
+- Everything the worker sends is checked. A bad message gets an error back; a message too large, or
+  anything that breaks the framing, ends the worker (it is restarted); the host never crashes on it.
+- Each cell has a deadline: the worker interrupts the cell itself at the timeout (variables kept); a
+  cell that does not stop is killed with its whole sandbox `kill_grace_s` later. After any death
+  (timeout, crash, OOM, exit) the worker restarts with the context and host functions in place, and
+  the cell's result names the variables that were lost.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes
+import fcntl
+import inspect
+import json
+import logging
+import os
+import pickle
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..protocols import CellResult, FinalAnswer, HostFunctions
+from .containment import (BWRAP, BWRAP_WORKDIR, NONE, Plan, SandboxLimits, SandboxUnavailable, WeakIsolationWarning,
+                          choose_plan, command, describe, new_sandbox_uid, package_dir, worker_environment)
+from .namespace import DEFAULT_CHUNK_CHARS, protected_names
+from .worker import (BOOTSTRAP, CONTEXT_MARKER, MAX_VARIABLES_REPORTED, OUTPUT_CUT_NOTE, BadFrame, ChannelClosed,
+                     FrameTooLarge, encode_frame, read_frame)
+
+__all__ = ["IsolatedSandbox", "SandboxLimits", "SandboxError", "SandboxUnavailable", "WeakIsolationWarning"]
+
+log = logging.getLogger("recursivelm.sandbox")
+
+KILL_WAIT_S = 5.0  # after SIGKILL, how long we wait for the worker to be reaped
+CLOSED_EXIT_WAIT_S = 1.0  # after the channel closed, how long we wait for the worker's own exit status
+INBOX_BACKSTOP_S = 5.0  # extra wait past the deadline in case the watchdog thread itself is late
+SEND_TIMEOUT_S = 10.0  # a worker that takes no message for this long has stopped reading: it is killed
+SEND_POLL_S = 0.05  # while the pipe to the worker is full, how often we look again
+STARTUP_LOG_CHARS = 2_000  # the tail of the worker's startup stderr quoted when it fails to start
+ASK_NO_CELL = "no cell is running: sub-calls are answered only while a cell runs"
+
+# All workers are spawned from this one long-lived thread: bwrap's --die-with-parent (and the kernel's
+# parent-death signal under it) fires when the *thread* that forked bwrap ends, so a worker restarted
+# from a short-lived thread would die with that thread.
+_spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="rlm-sandbox-spawner")
+
+
+class SandboxError(RuntimeError):
+    """The isolated sandbox could not start (or restart) its worker. The message says why."""
+
+
+class ProtocolError(ValueError):
+    """A message from the worker that is well framed but not what the protocol allows."""
+
+
+class SubCallCancelled(BaseException):
+    """Raised inside a host function's thread when its cell ended (timeout, death) before it returned."""
+
+
+@dataclass
+class _Worker:
+    """One generation of the worker process."""
+
+    proc: subprocess.Popen
+    generation: int
+    startup_log: Any  # a temporary file: the worker's stderr until it redirects it
+    host_workdir: str | None
+    info: dict = field(default_factory=dict)  # its "ready" message
+    reader: threading.Thread | None = None
+    killed_because: str | None = None  # set when we kill it for a reason of ours (not a cell's timeout)
+    kill_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class _SubCall:
+    id: int
+    thread: threading.Thread | None = None
+    finished: bool = False
+    cancelled: bool = False
+
+
+# Reference signatures of the known host functions: what a worker's "call" must fit.
+def _llm_query(prompt: str, model: str | None = None): ...
+def _llm_query_batched(prompts: list, model: str | None = None): ...
+def _rlm_query(prompt: str, context: Any = None): ...
+
+
+_SIGNATURES = {f.__name__.lstrip("_"): inspect.signature(f) for f in (_llm_query, _llm_query_batched, _rlm_query)}
+
+
+class IsolatedSandbox:
+    """Runs model code in a contained worker process. `isolation` says what is active here.
+
+    `containment`: "auto" (bwrap, else unshare, else refuse), "bwrap", "unshare" or "none".
+    `allow_network`: accept running with no network namespace when none can be had (a loud warning);
+    the environment variable RECURSIVELM_ALLOW_NO_NETNS=1 does the same.
+    """
+
+    def __init__(self, chunk_chars: int = DEFAULT_CHUNK_CHARS, *, limits: SandboxLimits | None = None,
+                 containment: str = "auto", allow_network: bool = False):
+        self.chunk_chars = chunk_chars
+        self.limits = limits or SandboxLimits()
+        self.plan: Plan = choose_plan(containment, allow_network)
+        self.sandbox_uid = new_sandbox_uid() if self.plan.drop_root else None
+        self.isolation = describe(self.plan, self.limits, self.sandbox_uid)
+        self._warn_if_weak()
+        self._host_functions: HostFunctions = {}
+        self._context: tuple[int, str, int] | None = None  # (memfd, "text" | "pickle", size)
+        self._worker: _Worker | None = None
+        self._generations = 0
+        self._inbox: queue.Queue = queue.Queue()  # (generation, kind, payload) from readers and the watchdog
+        self._write_lock = threading.Lock()
+        self._variables: dict[str, str] = {}  # the user variables as of the last finished cell
+        self._cell = 0  # number of the running (or last) cell
+        self._serving: int | None = None  # the cell being served now; the watchdog acts only on it
+        self._serving_lock = threading.Lock()
+        self._calls: dict[int, _SubCall] = {}
+        self._calls_lock = threading.Lock()
+        self._closed = False
+        self.restarts = 0
+        self.bytes_sent = 0  # to the worker, all told: the context is not among them
+
+    def _warn_if_weak(self) -> None:
+        if self.plan.mode == BWRAP:
+            return
+        if self.plan.mode == NONE:
+            message = ("ISOLATED SANDBOX WITHOUT NETWORK ISOLATION: model code can reach the network and the "
+                       "host's files. You opted in (allow_network / RECURSIVELM_ALLOW_NO_NETNS); install "
+                       "bubblewrap to contain it.")
+            log.warning(message)
+        else:
+            message = (f"the isolated sandbox uses {self.plan.mode}: the network is cut, but the filesystem is "
+                       "the host's. Install bubblewrap (apt-get install bubblewrap) for full containment.")
+        if self.plan.passed_over:
+            message += " Not used: " + "; ".join(self.plan.passed_over)
+        warnings.warn(message, WeakIsolationWarning, stacklevel=3)
+
+    # -- the Sandbox protocol -----------------------------------------------------------------------
+    def start(self, context: Any, host_functions: HostFunctions) -> None:
+        if self._worker is not None or self._closed:
+            raise RuntimeError("this IsolatedSandbox was already started: make one per run")
+        self._host_functions = dict(host_functions)
+        self._context = _seal_context(context)
+        try:
+            self._worker = self._spawn()
+        except BaseException:
+            self.close()
+            raise
+
+    def run_cell(self, code: str, timeout_s: float) -> CellResult:
+        if self._worker is None or self._closed:
+            raise RuntimeError("start() the sandbox first" if not self._closed else "the sandbox is closed")
+        started = time.monotonic()
+        lost: list[str] = []
+        if self._drain_between_cells():  # the worker died or broke protocol since the last cell
+            lost = self._restart()
+        self._cell += 1
+        cell, worker = self._cell, self._worker
+        watchdog = threading.Timer(timeout_s + self.limits.kill_grace_s, self._on_deadline, (worker, cell))
+        watchdog.daemon = True
+        with self._serving_lock:
+            self._serving = cell
+        watchdog.start()
+        try:
+            self._send(worker, {"op": "run", "cell": cell, "code": code, "timeout_s": timeout_s})
+            kind, payload = self._serve_cell(worker, cell, timeout_s)
+        finally:
+            with self._serving_lock:
+                self._serving = None
+            watchdog.cancel()
+            self._end_calls(worker)
+        if kind == "result":
+            result, self._variables = payload
+        else:
+            lost = self._restart()
+            result = CellResult(output="", error=_failure_message(kind, payload, timeout_s),
+                                timed_out=kind == "deadline")
+        result.lost_variables = lost
+        result.duration_s = time.monotonic() - started
+        return result
+
+    def variables(self) -> dict[str, str]:
+        return dict(self._variables)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._worker is not None:
+            self._end_calls(self._worker)
+            self._kill(self._worker)
+        if self._context is not None:
+            os.close(self._context[0])
+            self._context = None
+
+    def __enter__(self) -> IsolatedSandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- starting workers --------------------------------------------------------------------------
+    def _spawn(self) -> _Worker:
+        """Start a worker, hand it the context, and wait until it says it is ready."""
+        self._generations += 1
+        host_workdir = None if self.plan.mode == BWRAP else tempfile.mkdtemp(prefix="rlm-sandbox-")
+        workdir = BWRAP_WORKDIR if host_workdir is None else host_workdir
+        argv = [sys.executable, "-I", "-c", BOOTSTRAP, str(package_dir().parent)]
+        startup_log = tempfile.TemporaryFile()
+        context_fd, kind, size = self._context
+        proc = _spawner.submit(
+            subprocess.Popen, command(self.plan, argv, self.limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=startup_log, env=worker_environment(workdir), cwd=host_workdir or "/", pass_fds=(context_fd,),
+            start_new_session=True,  # its own process group: one killpg ends it, and our Ctrl-C does not reach it
+        ).result()
+        os.set_blocking(proc.stdin.fileno(), False)  # see _send
+        worker = _Worker(proc, self._generations, startup_log, host_workdir)
+        worker.reader = threading.Thread(target=self._read_from, args=(worker,), daemon=True,
+                                         name=f"rlm-sandbox-reader-{proc.pid}")
+        worker.reader.start()
+        try:
+            self._send(worker, {
+                "op": "start", "context_fd": context_fd, "context_kind": kind, "context_bytes": size,
+                "chunk_chars": self.chunk_chars, "host_functions": sorted(self._host_functions),
+                "limits": {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
+                           "max_open_files": self.limits.max_open_files, "max_file_bytes": self.limits.max_file_bytes,
+                           "max_processes": self.limits.max_processes},
+                "limit_processes": self.plan.limits_processes, "sandbox_uid": self.sandbox_uid, "workdir": workdir,
+                "host_pid_namespace": os.stat("/proc/self/ns/pid").st_ino,
+                "max_cell_output_chars": self.limits.max_cell_output_chars,
+                "max_message_bytes": self.limits.max_message_bytes,
+            })
+            worker.info = self._await_ready(worker)
+        except BaseException:
+            self._kill(worker)
+            raise
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> dict:
+        deadline = time.monotonic() + self.limits.start_timeout_s
+        while True:
+            try:
+                generation, kind, payload = self._inbox.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise SandboxError(f"the sandbox worker did not start within {self.limits.start_timeout_s:g}s "
+                                   "(SandboxLimits.start_timeout_s)") from None
+            if generation != worker.generation:
+                continue
+            if kind == "message" and payload["op"] == "ready":
+                uid = payload.get("uid")
+                if self.sandbox_uid is not None and uid != self.sandbox_uid:
+                    raise SandboxError(f"the sandbox worker runs as uid {uid!r}, not {self.sandbox_uid}: refusing it")
+                return payload
+            if kind == "message" and payload["op"] == "failed":
+                raise SandboxError(f"the sandbox worker could not start: {payload.get('error')}")
+            if kind in ("closed", "broken"):
+                raise SandboxError(f"the sandbox worker exited before it was ready "
+                                   f"({_exit_status(worker.proc, KILL_WAIT_S)}): {_startup_log_tail(worker)}")
+            raise SandboxError(f"the sandbox worker sent {kind} {str(payload)[:200]!r} instead of 'ready'")
+
+    def _restart(self) -> list[str]:
+        """A fresh worker with the same context and functions. Returns the variables that were lost."""
+        lost = sorted(self._variables)
+        self._variables = {}
+        if self._worker is not None:
+            self._kill(self._worker)
+        self.restarts += 1
+        try:
+            self._worker = self._spawn()
+        except SandboxError as e:
+            raise SandboxError(f"the sandbox worker died and could not be restarted: {e}") from None
+        return lost
+
+    def _kill(self, worker: _Worker) -> None:
+        """SIGKILL the worker's whole sandbox (its process group; bwrap and the pid namespace take the rest)."""
+        with worker.kill_lock:
+            proc = worker.proc
+            if proc.poll() is None:
+                for kill in (lambda: os.killpg(proc.pid, signal.SIGKILL), lambda: os.kill(proc.pid, signal.SIGKILL)):
+                    try:
+                        kill()
+                    except (ProcessLookupError, PermissionError):
+                        pass
+            try:
+                proc.wait(timeout=KILL_WAIT_S)
+            except subprocess.TimeoutExpired:
+                log.warning("sandbox worker %s did not exit after SIGKILL", proc.pid)
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+            if worker.reader is not None and worker.reader is not threading.current_thread():
+                worker.reader.join(timeout=KILL_WAIT_S)
+                if not worker.reader.is_alive():  # closing under a reader still in read() would block
+                    proc.stdout.close()
+            worker.startup_log.close()
+            if worker.host_workdir:
+                shutil.rmtree(worker.host_workdir, ignore_errors=True)
+                worker.host_workdir = None
+
+    # -- the channel -------------------------------------------------------------------------------
+    def _send(self, worker: _Worker, message: dict) -> bool:
+        """Write one frame; False when the worker is gone (its reader reports that). The pipe is
+        non-blocking: a worker that stops reading is killed after SEND_TIMEOUT_S, so no thread of ours
+        ever hangs on it."""
+        frame = encode_frame(message)
+        view = memoryview(frame)
+        deadline = time.monotonic() + SEND_TIMEOUT_S
+        with self._write_lock:
+            try:
+                fd = worker.proc.stdin.fileno()
+            except ValueError:  # closed after a kill
+                return False
+            while view:
+                try:
+                    view = view[os.write(fd, view):]
+                except BlockingIOError:
+                    pass
+                except OSError:  # the worker is gone (broken pipe)
+                    return False
+                if view:
+                    if time.monotonic() > deadline:
+                        log.warning("sandbox worker %s stopped reading its channel: killing it", worker.proc.pid)
+                        worker.killed_because = f"it took no message for {SEND_TIMEOUT_S:g}s, so it was killed"
+                        threading.Thread(target=self._kill, args=(worker,), daemon=True).start()
+                        return False
+                    select.select([], [fd], [], SEND_POLL_S)
+            self.bytes_sent += len(frame)
+        return True
+
+    def _read_from(self, worker: _Worker) -> None:
+        """The reader thread of one worker: frames into the inbox, tagged with its generation."""
+        stream, generation = worker.proc.stdout, worker.generation
+        while True:
+            try:
+                message = read_frame(stream, self.limits.max_message_bytes)
+            except BadFrame as e:  # the frame was complete: the stream is still in step
+                self._inbox.put((generation, "bad", str(e)))
+                continue
+            except FrameTooLarge as e:
+                self._inbox.put((generation, "broken", str(e)))
+                return
+            except (ChannelClosed, OSError, ValueError):
+                self._inbox.put((generation, "closed", None))
+                return
+            self._inbox.put((generation, "message", message))
+
+    def _reject(self, worker: _Worker, why: str) -> None:
+        self._send(worker, {"op": "error", "error": why})
+
+    def _drain_between_cells(self) -> bool:
+        """Handle what the worker sent while no cell ran. True if it must be restarted."""
+        worker = self._worker
+        broken = worker.proc.poll() is not None
+        while True:
+            try:
+                generation, kind, payload = self._inbox.get_nowait()
+            except queue.Empty:
+                return broken
+            if generation != worker.generation:
+                continue
+            if kind in ("closed", "broken"):
+                broken = True
+            elif kind == "message" and payload["op"] == "call" and type(payload.get("id")) is int:
+                self._reply_error(worker, payload["id"], "RuntimeError", ASK_NO_CELL)
+            elif kind == "message" and payload["op"] != "result":
+                self._reject(worker, f"unexpected {payload['op']!r} message while no cell runs")
+
+    # -- one cell --------------------------------------------------------------------------------
+    def _serve_cell(self, worker: _Worker, cell: int, timeout_s: float) -> tuple[str, Any]:
+        """Serve the worker's sub-calls until its result. Returns (kind, payload): ("result", (CellResult,
+        variables)), ("deadline", None), ("closed", exit status) or ("broken", why)."""
+        backstop = time.monotonic() + timeout_s + self.limits.kill_grace_s + INBOX_BACKSTOP_S
+        while True:
+            try:
+                generation, kind, payload = self._inbox.get(timeout=max(0.0, backstop - time.monotonic()))
+            except queue.Empty:
+                self._kill(worker)
+                return "deadline", None
+            if generation != worker.generation:
+                continue
+            if kind == "deadline":
+                if payload == cell:
+                    return "deadline", None
+            elif kind == "closed":
+                return "closed", worker.killed_because or _exit_status(worker.proc, CLOSED_EXIT_WAIT_S)
+            elif kind == "broken":
+                return "broken", payload
+            elif kind == "bad":
+                self._reject(worker, payload)
+            elif payload["op"] == "call":
+                self._start_call(worker, payload)
+            elif payload["op"] == "result" and payload.get("cell") == cell:
+                try:
+                    return "result", _parse_result(payload, self.limits.max_cell_output_chars)
+                except ProtocolError as e:
+                    return "broken", f"an invalid result: {e}"
+            else:
+                self._reject(worker, f"unknown or unexpected op {payload['op']!r}")
+
+    def _on_deadline(self, worker: _Worker, cell: int) -> None:
+        """The watchdog: the cell is past its timeout plus grace. Kill first-hand: whatever is blocked
+        (a write to a worker that stopped reading, a read) comes loose when the process is gone."""
+        with self._serving_lock:
+            if self._serving != cell or self._worker is not worker:
+                return  # the cell finished just in time
+            self._inbox.put((worker.generation, "deadline", cell))
+        self._kill(worker)
+
+    # -- sub-calls ---------------------------------------------------------------------------------
+    def _start_call(self, worker: _Worker, message: dict) -> None:
+        call_id = message.get("id")
+        if type(call_id) is not int:
+            self._reject(worker, "a 'call' message needs an integer 'id'")
+            return
+        try:
+            fn, args, kwargs = self._check_call(message)
+        except ProtocolError as e:
+            self._reply_error(worker, call_id, "TypeError", str(e))
+            return
+        with self._calls_lock:
+            if call_id in self._calls:
+                self._reject(worker, f"call id {call_id} is already in flight")
+                return
+            if len(self._calls) >= self.limits.max_concurrent_subcalls:
+                self._reply_error(worker, call_id, "RuntimeError",
+                                  f"more than {self.limits.max_concurrent_subcalls} sub-calls in flight at once: "
+                                  "use llm_query_batched for many prompts")
+                return
+            call = self._calls[call_id] = _SubCall(call_id)
+            call.thread = threading.Thread(target=self._run_call, args=(worker, call, fn, args, kwargs), daemon=True,
+                                           name=f"rlm-sandbox-call-{call_id}")
+            call.thread.start()
+
+    def _check_call(self, message: dict) -> tuple[Callable[..., Any], list, dict]:
+        name, args, kwargs = message.get("fn"), message.get("args", []), message.get("kwargs", {})
+        if not isinstance(name, str) or name not in self._host_functions:
+            offered = ", ".join(sorted(self._host_functions)) or "none"
+            raise ProtocolError(f"no host function {name!r} (offered: {offered})")
+        if not isinstance(args, list) or not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+            raise ProtocolError(f"{name}(): arguments must be a list and keywords a dict")
+        fn = self._host_functions[name]
+        signature = _SIGNATURES.get(name)
+        try:
+            bound = (signature or inspect.signature(fn)).bind(*args, **kwargs)
+        except TypeError as e:
+            raise ProtocolError(f"{name}(): {e}") from None
+        except ValueError:  # a callable with no introspectable signature: let it check its own arguments
+            return fn, args, kwargs
+        given = bound.arguments
+        if name in ("llm_query", "rlm_query") and not isinstance(given.get("prompt"), str):
+            raise ProtocolError(f"{name}(prompt) takes a str, got {type(given.get('prompt')).__name__}")
+        if name == "llm_query_batched":
+            prompts = given.get("prompts")
+            if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
+                raise ProtocolError("llm_query_batched(prompts) takes a list of str")
+        if name in ("llm_query", "llm_query_batched") and not isinstance(given.get("model"), (str, type(None))):
+            raise ProtocolError(f"{name}(model=...) takes a model name (str)")
+        if name == "rlm_query" and "context" in given:
+            if given["context"] == CONTEXT_MARKER:  # the run's own context: the host already has it
+                kwargs = {k: v for k, v in kwargs.items() if k != "context"}
+                args = args[:1]
+        return fn, args, kwargs
+
+    def _run_call(self, worker: _Worker, call: _SubCall, fn: Callable[..., Any], args: list, kwargs: dict) -> None:
+        try:
+            try:
+                reply: dict[str, Any] = {"value": _jsonable(fn(*args, **kwargs))}
+            except SubCallCancelled:
+                raise
+            except BaseException as e:  # noqa: BLE001 - the model sees the host function's error, as in process
+                reply = {"error": {"type": type(e).__name__, "message": str(e)}}
+            with self._calls_lock:
+                if call.cancelled:
+                    return
+                call.finished = True
+                self._calls.pop(call.id, None)
+            self._send(worker, {"op": "reply", "id": call.id, **reply})
+        except SubCallCancelled:
+            pass
+
+    def _reply_error(self, worker: _Worker, call_id: int, type_name: str, message: str) -> None:
+        self._send(worker, {"op": "reply", "id": call_id, "error": {"type": type_name, "message": message}})
+
+    def _end_calls(self, worker: _Worker) -> None:
+        """The cell is over: stop its sub-calls still running (their model calls are cancelled, as in
+        process) and tell the worker, so no thread of it waits for them forever."""
+        with self._calls_lock:
+            calls, self._calls = list(self._calls.values()), {}
+            for call in calls:
+                if call.finished:
+                    continue
+                call.cancelled = True
+                if call.thread is not None and call.thread.is_alive():
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(call.thread.ident),
+                                                               ctypes.py_object(SubCallCancelled))
+        for call in calls:
+            self._reply_error(worker, call.id, "RuntimeError", "cancelled: the cell ended before the reply came")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _seal_context(context: Any) -> tuple[int, str, int]:
+    """Write the context once into a memory file, then seal it: the worker maps it read-only, and
+    nothing (not even a worker that kept the fd) can change what a restarted worker reloads."""
+    if isinstance(context, str):
+        data, kind = context.encode("utf-8", "surrogatepass"), "text"
+    else:
+        try:
+            data, kind = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL), "pickle"
+        except Exception as e:  # noqa: BLE001
+            raise SandboxError(f"the context cannot be sent to the isolated worker: {type(e).__name__}: {e}") from None
+    fd = os.memfd_create("rlm-context", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS,
+                    fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SEAL)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, kind, len(data)
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dict[str, str]]:
+    """The worker's result, checked field by field. Raises ProtocolError."""
+    output, error, final = message.get("output"), message.get("error"), message.get("final")
+    restored, variables, timed_out = message.get("restored_names"), message.get("variables"), message.get("timed_out")
+    if not isinstance(output, str):
+        raise ProtocolError("'output' must be a str")
+    if error is not None and not isinstance(error, str):
+        raise ProtocolError("'error' must be a str or null")
+    if not isinstance(timed_out, bool):
+        raise ProtocolError("'timed_out' must be a bool")
+    if (not isinstance(restored, list) or not all(isinstance(n, str) for n in restored)
+            or not set(restored) <= set(protected_names())):
+        raise ProtocolError("'restored_names' must list protected names")
+    if (not isinstance(variables, dict) or len(variables) > MAX_VARIABLES_REPORTED
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in variables.items())):
+        raise ProtocolError(f"'variables' must map at most {MAX_VARIABLES_REPORTED} names to descriptions")
+    answer = None
+    if final is not None:
+        if not isinstance(final, dict) or final.get("via") not in ("FINAL", "FINAL_VAR") or "value" not in final:
+            raise ProtocolError("'final' must be null or {via: FINAL|FINAL_VAR, value}")
+        answer = FinalAnswer(final["value"], final["via"])
+    allowed = max_output_chars + len(OUTPUT_CUT_NOTE) + 40  # the cap, plus the worker's note of the cut
+    if len(output) > allowed:
+        half = max_output_chars // 2
+        note = OUTPUT_CUT_NOTE.format(cut=len(output) - 2 * half, limit=max_output_chars)
+        output = output[:half] + note + output[-half:]
+    result = CellResult(output=output, error=error, final=answer, timed_out=timed_out, restored_names=list(restored))
+    return result, dict(variables)
+
+
+def _exit_status(proc: subprocess.Popen, wait_s: float) -> str:
+    try:
+        code = proc.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:
+        return "it closed its channel but kept running"
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    if code > 128 and code - 128 in signal.valid_signals():  # bwrap and shells report a signal death so
+        return f"killed by {signal.Signals(code - 128).name}"
+    return f"exit status {code}"
+
+
+def _startup_log_tail(worker: _Worker) -> str:
+    log_file = worker.startup_log
+    try:
+        log_file.seek(0)
+        text = log_file.read().decode("utf-8", "replace").strip()
+    except (OSError, ValueError):
+        text = ""
+    return text[-STARTUP_LOG_CHARS:] or "(it wrote no error message)"
+
+
+def _failure_message(kind: str, payload: Any, timeout_s: float) -> str:
+    restarted = ("The sandbox worker was restarted: the context and llm_query & co. are back; "
+                 "variables (and files in its working directory) are not, and this cell's output is lost.")
+    if kind == "deadline":
+        return (f"TimeoutError: the cell ran past its {timeout_s:g}s limit and did not stop when interrupted "
+                f"(it caught the interrupt or was stuck in native code), so it was killed. {restarted}")
+    if kind == "closed":
+        hint = ""
+        if "SIGSEGV" in payload or "SIGABRT" in payload:
+            hint = " (a crash: e.g. recursion too deep after sys.setrecursionlimit, or native code)"
+        elif "SIGKILL" in payload or "SIGXCPU" in payload:
+            hint = " (killed: out of memory, CPU time, or the cell killed it)"
+        return f"WorkerDied: the sandbox worker ended during the cell, {payload}{hint}. {restarted}"
+    return f"ChannelError: the sandbox worker broke the channel protocol ({payload}), so it was killed. {restarted}"

@@ -1,0 +1,643 @@
+"""The isolated sandbox's worker process, and the wire protocol it speaks with the host.
+
+The host starts it fresh (never a fork of the host: it inherits no memory, secrets or clients) as
+`python -I -c BOOTSTRAP <package parent>`, inside the containment of containment.py. The worker:
+1. moves its channel to the host (stdin/stdout pipes) off fds 0 and 1, so model code printing to the
+   real stdout cannot corrupt it; fds 1 and 2 then go to a per-cell capture file;
+2. reads the "start" message, switches to its unprivileged uid (root hosts), sets its rlimits, and loads
+   the context once from the sealed memory file the host passed it (never re-sent per cell);
+3. answers "ready", then runs one cell per "run" message against one persistent `Namespace`.
+Model code reaches models only through llm_query & co., which here are stubs that send a "call" message
+and wait for the host's "reply": the worker never holds an API key or a model client.
+
+Wire format, both ways: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (one object).
+host -> worker: start, run {cell, code, timeout_s}, reply {id, value | error}, error {error}
+worker -> host: ready, failed {error}, call {id, fn, args, kwargs}, result {cell, output, error, final, ...}
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import itertools
+import json
+import mmap
+import os
+import pickle
+import queue
+import resource
+import signal
+import struct
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections import deque
+from typing import Any, BinaryIO, Callable
+
+from ..protocols import CellResult
+from .namespace import Namespace
+
+# Started as `python -I -c BOOTSTRAP <dir holding the recursivelm package>`. -I: no PYTHON* variables,
+# no user site-packages, no current directory on sys.path. The package is registered by hand so that
+# importing the worker does not run recursivelm/__init__ (the engine, asyncio, model clients): faster
+# to start, and the worker provably loads none of them.
+BOOTSTRAP = (
+    "import sys, types; root = sys.argv[1]; pkg = types.ModuleType('recursivelm'); "
+    "pkg.__path__ = [root + '/recursivelm']; sys.modules['recursivelm'] = pkg; "
+    "from recursivelm.sandbox.worker import main; main()"
+)
+
+FRAME_HEADER = struct.Struct(">I")
+MAX_VARIABLES_REPORTED = 1_000  # user variables listed back to the host after each cell
+MAX_DESCRIPTION_CHARS = 200  # one variable's "type, len N" description
+PROCESS_CLEANUP_S = 2.0  # after a cell, how long the worker keeps killing processes the cell left
+PROCESS_CLEANUP_POLL_S = 0.002
+RESULT_FALLBACK_OUTPUT_CHARS = 10_000  # output kept when a result was too large to send as it was
+CONTEXT_MARKER = {"$context": True}  # rlm_query(p, context) with the run's own context: sent as this, not the text
+OUTPUT_CUT_NOTE = "\n... [{cut:,} characters of output cut: the sandbox sends back at most {limit:,} per cell] ...\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Framing (used by both sides)
+
+
+class ChannelClosed(Exception):
+    """The other side closed the channel (or died)."""
+
+
+class FrameTooLarge(Exception):
+    """A frame header announced more bytes than the reader accepts. The stream cannot be resynchronised."""
+
+
+class BadFrame(ValueError):
+    """A complete frame whose body is not a JSON object. The stream is still in step."""
+
+
+def encode_frame(message: dict) -> bytes:
+    # surrogatepass: model output may hold lone surrogates ('\ud800'); they must not break the channel.
+    body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return FRAME_HEADER.pack(len(body)) + body
+
+
+def _read_exactly(stream: BinaryIO, n: int) -> bytes:
+    chunks, left = [], n
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise ChannelClosed(f"the channel closed {n - left} bytes into a {n}-byte read")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(stream: BinaryIO, max_bytes: int) -> dict:
+    (size,) = FRAME_HEADER.unpack(_read_exactly(stream, FRAME_HEADER.size))
+    if size > max_bytes:
+        raise FrameTooLarge(f"a message of {size:,} bytes was announced; the limit is {max_bytes:,}")
+    body = _read_exactly(stream, size)
+    try:
+        message = json.loads(body.decode("utf-8", "surrogatepass"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise BadFrame(f"a message that is not valid JSON ({e})") from None
+    if not isinstance(message, dict) or not isinstance(message.get("op"), str):
+        raise BadFrame("a message that is not a JSON object with a string 'op'")
+    return message
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker side of the channel
+
+
+class CellTimeout(BaseException):
+    """Raised in model code when its cell's time is up. A BaseException, so `except Exception` in the
+    cell does not swallow it; a cell that swallows it anyway is killed by the host a little later."""
+
+
+class _Alarm:
+    """The per-cell soft timeout: SIGALRM raises CellTimeout in the cell, unless the cell is inside a
+    channel write at that moment (a half-written frame would break the channel): then it is deferred."""
+
+    def __init__(self) -> None:
+        self.timeout_s = 0.0
+        self.armed = False
+        self.fired = False
+        self.shielded = False
+        self.deferred = False
+        signal.signal(signal.SIGALRM, self._on_alarm)
+
+    def arm(self, timeout_s: float) -> None:
+        self.timeout_s, self.fired, self.deferred, self.armed = timeout_s, False, False, True
+        signal.setitimer(signal.ITIMER_REAL, max(timeout_s, 0.001))
+
+    def disarm(self) -> None:
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def _on_alarm(self, signum, frame) -> None:
+        if not self.armed:
+            return
+        self.fired = True
+        if self.shielded:
+            self.deferred = True
+            return
+        self.armed = False
+        raise CellTimeout(f"the cell ran past its {self.timeout_s:g}s limit and was stopped (variables are kept)")
+
+    def raise_if_deferred(self) -> None:
+        if self.deferred and self.armed:
+            self.deferred = self.armed = False
+            raise CellTimeout(f"the cell ran past its {self.timeout_s:g}s limit and was stopped (variables are kept)")
+
+
+class _Pending:
+    __slots__ = ("done", "reply")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.reply: dict | None = None
+
+
+class WorkerChannel:
+    """The worker's end: frames out (any thread), frames in (a reader thread that dispatches them)."""
+
+    def __init__(self, reader: BinaryIO, out_fd: int, max_message_bytes: int, alarm: _Alarm):
+        self.reader = reader
+        self.out_fd = out_fd
+        self.max_message_bytes = max_message_bytes
+        self.alarm = alarm
+        self.write_lock = threading.Lock()
+        self.pending: dict[int, _Pending] = {}
+        self.pending_lock = threading.Lock()
+        self.ids = itertools.count(1)
+        self.runs: queue.Queue[dict] = queue.Queue()
+        self.owner_pid = os.getpid()
+        self.notices: list[str] = []  # errors the host sent back about our messages, shown in the cell
+        # A process forked by model code must not speak on the channel: the host would read its frames
+        # as ours. Close the channel in the child (os.fork() runs this; subprocess execs and closes fds).
+        os.register_at_fork(after_in_child=self._close_in_child)
+
+    def _close_in_child(self) -> None:
+        for fd in (self.out_fd, self.reader.fileno()):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.out_fd = -1
+
+    def send(self, message: dict) -> None:
+        frame = encode_frame(message)
+        if len(frame) - FRAME_HEADER.size > self.max_message_bytes:
+            raise ValueError(f"the message is {len(frame):,} bytes; the sandbox channel carries at most "
+                             f"{self.max_message_bytes:,}")
+        if os.getpid() != self.owner_pid or self.out_fd < 0:
+            raise RuntimeError("the sub-call channel is not available in a process forked by the cell")
+        in_main = threading.current_thread() is threading.main_thread()  # the only thread the alarm hits
+        with self.write_lock:
+            if in_main:
+                self.alarm.shielded = True
+            try:
+                view = memoryview(frame)
+                while view:
+                    view = view[os.write(self.out_fd, view):]
+            finally:
+                if in_main:
+                    self.alarm.shielded = False
+        if in_main:
+            self.alarm.raise_if_deferred()
+
+    def call(self, fn: str, args: list, kwargs: dict) -> Any:
+        """Ask the host to run host function `fn`; block (interruptibly) for its reply."""
+        call_id = next(self.ids)
+        slot = _Pending()
+        with self.pending_lock:
+            self.pending[call_id] = slot
+        try:
+            self.send({"op": "call", "id": call_id, "fn": fn, "args": args, "kwargs": kwargs})
+            slot.done.wait()
+        finally:
+            with self.pending_lock:
+                self.pending.pop(call_id, None)
+        reply = slot.reply or {}
+        if "error" in reply:
+            error = reply["error"] if isinstance(reply["error"], dict) else {"message": str(reply["error"])}
+            raise remote_exception(str(error.get("type", "HostError")), str(error.get("message", "")))
+        return reply.get("value")
+
+    def read_forever(self) -> None:
+        """The reader thread. The host gone means the run is over: exit at once, whatever the cell does."""
+        try:
+            while True:
+                message = read_frame(self.reader, sys.maxsize)
+                op = message["op"]
+                if op == "run":
+                    self.runs.put(message)
+                elif op == "reply":
+                    with self.pending_lock:
+                        slot = self.pending.get(message.get("id"))
+                    if slot is not None:  # a reply to a call that gave up (timeout) is dropped
+                        slot.reply = message
+                        slot.done.set()
+                elif op == "error":
+                    self.notices.append(str(message.get("error")))
+        except BaseException:  # noqa: BLE001 - EOF, or a host that broke protocol: either way, stop
+            os._exit(0)
+
+
+_BUILTIN_ERRORS: dict[str, type[Exception]] = {
+    cls.__name__: cls for cls in (TypeError, ValueError, RuntimeError, TimeoutError, KeyError, IndexError,
+                                  MemoryError, OverflowError, PermissionError, NotImplementedError)
+}
+_remote_classes: dict[str, type[Exception]] = {}
+
+
+def remote_exception(type_name: str, message: str) -> Exception:
+    """The host function's exception, recreated by name (SubCallError, LimitReached, ...), so the model
+    sees the same error it would in process."""
+    if type_name in _BUILTIN_ERRORS:
+        return _BUILTIN_ERRORS[type_name](message)
+    name = type_name if type_name.isidentifier() else "HostError"
+    cls = _remote_classes.get(name)
+    if cls is None:
+        cls = _remote_classes[name] = type(name, (Exception,), {"__module__": "host"})
+    return cls(message)
+
+
+# ---------------------------------------------------------------------------------------------
+# Host functions as seen from model code
+
+
+def host_function_stubs(channel: WorkerChannel, names: list[str], context: Any) -> dict[str, Callable[..., Any]]:
+    """One stub per host function. The three known ones keep their real signatures."""
+
+    def llm_query(prompt, model=None):
+        """Ask the sub-model one prompt; returns its reply."""
+        return channel.call("llm_query", [prompt], {} if model is None else {"model": model})
+
+    def llm_query_batched(prompts, model=None):
+        """Ask many prompts concurrently; replies in order. A failed prompt's slot holds 'Error: ...'."""
+        prompts = list(prompts) if isinstance(prompts, (list, tuple)) else prompts
+        try:
+            return channel.call("llm_query_batched", [prompts], {} if model is None else {"model": model})
+        except ValueError as e:  # too large for one message: send it in halves, answers stay in order
+            if "sandbox channel" not in str(e) or not isinstance(prompts, list) or len(prompts) < 2:
+                raise
+            half = len(prompts) // 2
+            return llm_query_batched(prompts[:half], model) + llm_query_batched(prompts[half:], model)
+
+    def rlm_query(prompt, context=None):
+        """A child RLM with its own REPL over `context` (default: this run's)."""
+        sent = CONTEXT_MARKER if context is own_context else context  # never ship the whole context back
+        return channel.call("rlm_query", [prompt], {} if context is None else {"context": sent})
+
+    own_context = context
+    known = {"llm_query": llm_query, "llm_query_batched": llm_query_batched, "rlm_query": rlm_query}
+    stubs: dict[str, Callable[..., Any]] = {}
+    for name in names:
+        if name in known:
+            stubs[name] = known[name]
+        else:
+            stubs[name] = _generic_stub(channel, name)
+    return stubs
+
+
+def _generic_stub(channel: WorkerChannel, name: str) -> Callable[..., Any]:
+    def stub(*args, **kwargs):
+        return channel.call(name, list(args), kwargs)
+
+    stub.__name__ = name
+    return stub
+
+
+# ---------------------------------------------------------------------------------------------
+# Output of one cell
+
+
+class CappedText:
+    """Keeps the head and the tail of what is written, up to `limit` characters, and counts the rest."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.head_cap = limit // 2
+        self.tail_cap = limit - self.head_cap
+        self.head: list[str] = []
+        self.head_len = 0
+        self.tail: deque[str] = deque()
+        self.tail_len = 0
+        self.total = 0
+        self.lock = threading.Lock()
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        written = len(s)
+        with self.lock:
+            self.total += written
+            if self.head_len < self.head_cap:
+                take = s[: self.head_cap - self.head_len]
+                self.head.append(take)
+                self.head_len += len(take)
+                s = s[len(take):]
+            if s:
+                self.tail.append(s)
+                self.tail_len += len(s)
+                while self.tail_len > self.tail_cap:
+                    extra = self.tail_len - self.tail_cap
+                    if len(self.tail[0]) <= extra:
+                        self.tail_len -= len(self.tail.popleft())
+                    else:
+                        self.tail[0] = self.tail[0][extra:]
+                        self.tail_len -= extra
+        return written
+
+    def text(self) -> str:
+        head, tail = "".join(self.head), "".join(self.tail)
+        cut = self.total - len(head) - len(tail)
+        return head + (OUTPUT_CUT_NOTE.format(cut=cut, limit=self.limit) if cut else "") + tail
+
+
+class _OutputRouter(io.TextIOBase):
+    """sys.stdout and sys.stderr of the worker: writes go to the running cell's CappedText."""
+
+    def __init__(self) -> None:
+        self.current: CappedText | None = None
+
+    def write(self, s: str) -> int:
+        return self.current.write(s) if self.current is not None else len(s)
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:  # subprocess.run(..., stdout=sys.stdout): fd 1 is captured per cell too
+        return 1
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+
+class _FdCapture:
+    """fds 1 and 2 (what subprocesses and C code print) go to an unlinked file, read back per cell."""
+
+    def __init__(self, workdir: str, limit_chars: int):
+        self.file = tempfile.TemporaryFile(dir=workdir)
+        self.limit_bytes = limit_chars  # bytes, to bound the read; decoded text is at most as long
+        for fd in (1, 2):
+            os.dup2(self.file.fileno(), fd)
+
+    def reset(self) -> None:
+        os.ftruncate(1, 0)
+        os.lseek(1, 0, os.SEEK_SET)
+
+    def read(self) -> tuple[str, int]:
+        size = os.fstat(1).st_size
+        data = os.pread(1, min(size, self.limit_bytes), 0) if size else b""
+        return data.decode("utf-8", "replace"), max(0, size - len(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker
+
+
+RLIMITS = {  # start-message key -> resource
+    "memory_bytes": resource.RLIMIT_AS,
+    "cpu_seconds": resource.RLIMIT_CPU,
+    "max_open_files": resource.RLIMIT_NOFILE,
+    "max_file_bytes": resource.RLIMIT_FSIZE,
+    "max_processes": resource.RLIMIT_NPROC,
+}
+
+
+def apply_rlimits(limits: dict[str, int], limit_processes: bool) -> dict[str, int]:
+    """Soft = hard = the limit, so model code cannot raise it again. Returns what was set."""
+    applied = {}
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash must not write a core file of the context
+    for key, res in RLIMITS.items():
+        if key == "max_processes" and not limit_processes:
+            continue
+        value = int(limits[key])
+        _, hard = resource.getrlimit(res)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(res, (value, value))
+        applied[key] = value
+    return applied
+
+
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38  # prctl(2) options
+
+
+def _prctl(option: int, arg: int) -> None:
+    import ctypes  # only a worker that drops root needs it
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, arg, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def drop_root(uid: int, workdir: str) -> None:
+    """Become `uid` (and gid `uid`, no groups) for good, owning the workdir. Verified, not assumed."""
+    os.chmod(workdir, 0o700)
+    os.chown(workdir, uid, uid)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    try:
+        os.setuid(0)
+    except PermissionError:
+        pass
+    else:
+        raise RuntimeError("the worker could regain root after dropping it; refusing to run model code")
+    with open("/proc/self/status") as f:
+        caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f) if k in ("CapPrm", "CapEff", "CapAmb")}
+    if any(int(v, 16) for v in caps.values()):
+        raise RuntimeError(f"the worker still holds capabilities after dropping root ({caps}); refusing to run")
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)  # setuid programs cannot give root back (bwrap sets this too)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a uid change clears it; die with our parent again
+
+
+def load_context(fd: int, kind: str, size: int) -> Any:
+    """The context, from the host's sealed memory file: decoded straight from the mapping, once."""
+    if size == 0:  # mmap cannot map nothing
+        value: Any = "" if kind == "text" else None
+    else:
+        with mmap.mmap(fd, size, prot=mmap.PROT_READ) as data:
+            value = str(data, "utf-8", "surrogatepass") if kind == "text" else pickle.loads(data)
+    os.close(fd)
+    return value
+
+
+class Worker:
+    def __init__(self, channel: WorkerChannel, start: dict, alarm: _Alarm):
+        self.channel = channel
+        self.alarm = alarm
+        self.pid = os.getpid()
+        self.workdir = start["workdir"]
+        # Decide now, as the sandbox's root process: killing "every other process" after a cell is only
+        # safe in a pid namespace of our own (elsewhere kill(-1) would hit the host's processes).
+        self.own_pid_namespace = os.stat("/proc/self/ns/pid").st_ino != start["host_pid_namespace"]
+        if start["sandbox_uid"] is not None:
+            drop_root(int(start["sandbox_uid"]), self.workdir)
+        self.limits = apply_rlimits(start["limits"], start["limit_processes"])
+        try:
+            context = load_context(start["context_fd"], start["context_kind"], start["context_bytes"])
+        except (MemoryError, OSError) as e:
+            if isinstance(e, OSError) and e.errno != errno.ENOMEM:
+                raise
+            raise MemoryError(f"the context ({start['context_bytes']:,} bytes) does not fit in the worker's "
+                              f"memory limit of {start['limits']['memory_bytes']:,} bytes: raise "
+                              "SandboxLimits(memory_bytes=...)") from None
+        self.max_output_chars = int(start["max_cell_output_chars"])
+        self.capture = _FdCapture(self.workdir, self.max_output_chars)
+        self.router = _OutputRouter()
+        stubs = host_function_stubs(channel, list(start["host_functions"]), context)
+        self.ns = Namespace(context, stubs, int(start["chunk_chars"]))
+        os.chdir(self.workdir)
+
+    def serve_forever(self) -> None:
+        while True:
+            result = self.run_cell(self.channel.runs.get())
+            try:
+                self.channel.send(result)
+            except ValueError as e:  # too large for the channel: almost always a huge FINAL value
+                result.update(final=None, output=result["output"][:RESULT_FALLBACK_OUTPUT_CHARS], error=(
+                    f"the cell's result is too large to send back ({e}). FINAL a shorter value: a summary, "
+                    "or the part that answers the question."))
+                self.channel.send(result)
+
+    def run_cell(self, message: dict) -> dict:
+        code, timeout_s = str(message.get("code", "")), float(message.get("timeout_s", 60.0))
+        out = CappedText(self.max_output_chars)
+        self.router.current = out
+        sys.stdout = sys.stderr = self.router  # model code may have replaced them in an earlier cell
+        self.capture.reset()
+        self.channel.notices.clear()
+        final = None
+        try:
+            self.alarm.arm(timeout_s)
+            try:
+                result = self.ns.execute(code, out.write)
+                final = encode_final(result.final) if result.final is not None else None
+            finally:
+                self.alarm.disarm()
+        except CellTimeout as e:  # the alarm fired after execute() returned, before it was disarmed
+            result = CellResult(output="", error=f"CellTimeout: {e}", restored_names=self.ns.restore_protected())
+        except KeyboardInterrupt:  # the only exception execute() lets through
+            result = CellResult(output="", error="KeyboardInterrupt", restored_names=self.ns.restore_protected())
+        except FinalValueError as e:
+            result.error, final = str(e), None
+        if os.getpid() != self.pid:  # a process forked by the cell got here too: it must not report, or
+            os._exit(0)  # kill its siblings (and the worker) below; it just ends
+        self._end_cell_processes()
+        sys.stdout = sys.stderr = self.router
+        fd_text, fd_cut = self.capture.read()
+        if fd_text:
+            out.write(fd_text)
+        if fd_cut:
+            out.write(f"\n... [{fd_cut:,} more bytes written to the process's stdout/stderr not shown] ...\n")
+        for notice in self.channel.notices:
+            out.write(f"\n[sandbox channel: the host rejected a message: {notice}]\n")
+        self.router.current = None
+        variables = self.ns.user_variables()
+        return {
+            "op": "result",
+            "cell": message.get("cell"),
+            "output": out.text(),
+            "error": result.error,
+            "final": final,
+            "timed_out": self.alarm.fired,
+            "restored_names": result.restored_names,
+            "variables": {k[:MAX_DESCRIPTION_CHARS]: v[:MAX_DESCRIPTION_CHARS]
+                          for k, v in itertools.islice(variables.items(), MAX_VARIABLES_REPORTED)},
+        }
+
+    def _end_cell_processes(self) -> None:
+        """Processes a cell started do not outlive it: a fork bomb that caught its errors, a daemon.
+        kill(-1) reaches every process of ours in this namespace but this one; it is repeated because a
+        process forking at that very moment can slip through, until none is left (or time is up)."""
+        if not self.own_pid_namespace:
+            return
+        deadline = time.monotonic() + PROCESS_CLEANUP_S
+        while time.monotonic() < deadline:
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                break  # nothing else is left, not even a zombie
+            self._reap_children()
+            time.sleep(PROCESS_CLEANUP_POLL_S)
+        self._reap_children()
+
+    @staticmethod
+    def _reap_children() -> None:
+        """Collect our dead children, so zombies do not count against the process limit."""
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
+
+class FinalValueError(Exception):
+    pass
+
+
+def encode_final(final) -> dict:
+    """FINAL's value as JSON when it is plain data, else as text: str() here, where the object lives,
+    so the host gets exactly what the in-process sandbox would have turned it into."""
+    value = final.value
+    try:
+        if _is_plain(value):
+            json.dumps(value)  # a huge int can still fail here
+            return {"via": final.via, "value": value}
+        return {"via": final.via, "value": str(value)}
+    except CellTimeout:
+        raise
+    except BaseException as e:  # noqa: BLE001 - a model-defined __str__ may raise anything
+        raise FinalValueError(f"{final.via}(...): the value could not be turned into text: "
+                              f"{type(e).__name__}: {e}") from None
+
+
+def _is_plain(value: Any, depth: int = 0) -> bool:
+    if depth > 50:
+        return False
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return type(value) in (str, bool, int, float, type(None))  # not a subclass with its own __str__
+    if type(value) is list:
+        return all(_is_plain(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _is_plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _move_channel_off_stdio() -> tuple[int, int]:
+    """Our pipes to the host become private fds; 0 reads /dev/null, 1 and 2 are redirected later."""
+    in_fd, out_fd = os.dup(0), os.dup(1)  # os.dup: not inherited by subprocesses
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return in_fd, out_fd
+
+
+def main() -> None:
+    in_fd, out_fd = _move_channel_off_stdio()
+    alarm = _Alarm()
+    reader = os.fdopen(in_fd, "rb", buffering=1 << 16)
+    try:
+        start = read_frame(reader, sys.maxsize)
+    except (ChannelClosed, BadFrame, FrameTooLarge):
+        os._exit(2)
+    channel = WorkerChannel(reader, out_fd, int(start["max_message_bytes"]), alarm)
+    try:
+        worker = Worker(channel, start, alarm)
+    except BaseException as e:  # noqa: BLE001 - report why we cannot start, whatever it is
+        detail = "".join(traceback.format_exception_only(type(e), e)).strip()
+        channel.send({"op": "failed", "error": detail})
+        os._exit(1)
+    threading.Thread(target=channel.read_forever, name="rlm-channel", daemon=True).start()
+    channel.send({"op": "ready", "pid": os.getpid(), "uid": os.getuid(), "limits": worker.limits,
+                  "own_pid_namespace": worker.own_pid_namespace})
+    worker.serve_forever()
