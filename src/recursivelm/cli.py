@@ -100,7 +100,7 @@ def _read_context(path: str, encoding: str):
     return loaded
 
 
-def _run(args, context, question: str) -> int:
+def _run(args, context, question: str, answers: list | None = None) -> int:
     from .engine import RLM
 
     limits = _limits(args)
@@ -115,6 +115,8 @@ def _run(args, context, question: str) -> int:
               limits=limits, profile=args.profile,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache)
     result = rlm.run(context, question)
+    if answers is not None:
+        answers.append(result.answer)
     if progress:
         progress.done()
     if args.json:
@@ -147,9 +149,12 @@ def cmd_demo(args) -> int:
           f"{doc.est_tokens / window:.0f}x the {window:,}-token window of {model.name}", file=sys.stderr)
     print(f"[rlm demo] question: {doc.question}", file=sys.stderr)
     args.model = model
-    code = _run(args, doc.text, doc.question)
-    print(f"[rlm demo] expected answer: {doc.answer}", file=sys.stderr)
-    return code
+    answers: list[str | None] = []
+    code = _run(args, doc.text, doc.question, answers)
+    correct = bool(answers) and answers[0] is not None and doc.answer in answers[0]
+    verdict = "correct" if correct else "NOT correct"
+    print(f"[rlm demo] expected answer: {doc.answer}: the answer is {verdict}", file=sys.stderr)
+    return code if correct or code != EXIT_OK else EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -140,6 +140,7 @@ class EmbeddedModel:
         self.load_time_s: float | None = None
         self._lock = threading.Lock()  # guards _server, _executor, _generation, _active
         self._load_lock = threading.Lock()  # one load at a time
+        self._tok_lock = threading.Lock()
         self._server: Any = None
         self._model_file: Path | None = None
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
@@ -380,7 +381,7 @@ class EmbeddedModel:
     def count_tokens(self, text: str) -> int:
         tok = self._tokenizer
         if tok is None:
-            with self._load_lock:
+            with self._tok_lock:
                 if self._tokenizer is None:
                     try:
                         self._tokenizer = _BPETokenizer.from_gguf(self._model_file_path()) or False
@@ -473,8 +474,11 @@ def _read_gguf_metadata(path: Path, keys: set[str]) -> dict[str, Any]:
         if t == 9:
             et, n = rd("<I"), rd("<Q")
             if et == 8:
-                out = [rstr() for _ in range(n)]
-                return out if keep else None
+                if keep:
+                    return [rstr() for _ in range(n)]
+                for _ in range(n):  # skip without decoding
+                    off += 8 + struct.unpack_from("<Q", data, off)[0]
+                return None
             if et in _GGUF_SCALARS:
                 size = struct.calcsize(_GGUF_SCALARS[et])
                 off += size * n
