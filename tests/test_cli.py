@@ -87,4 +87,14 @@ def test_a_failed_run_exits_1_and_says_why(tmp_path):
 def test_demo_on_the_scripted_model_reports_the_size_ratio(tmp_path):
     model = script(tmp_path, [block("print(search('access code'))"), block("FINAL('x')")])
     p = run(["demo", "--model", model, "--times", "3"])
-    assert p.returncode == 0 and "3x the" in p.stderr and "expected answer" in p.stderr
+    assert "3x the" in p.stderr and "expected answer" in p.stderr
+    assert p.returncode == 1 and "the answer is NOT correct" in p.stderr  # a wrong demo answer is a failure
+
+
+def test_demo_with_the_right_answer_exits_0(tmp_path):
+    from recursivelm.demo import needle_document
+
+    code = needle_document(32_768 * 3, seed=0).answer
+    model = script(tmp_path, [block(f"FINAL({code!r})")])
+    p = run(["demo", "--model", model, "--times", "3"])
+    assert p.returncode == 0 and "the answer is correct" in p.stderr and p.stdout.strip() == code

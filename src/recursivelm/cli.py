@@ -175,9 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
 
+    from .bench.cli import add_bench_parser
+    from .server import add_serve_parser
     from .viewer import add_view_parser
 
     add_view_parser(sub)
+    add_serve_parser(sub)
+    add_bench_parser(sub)
     return parser
 
 

@@ -26,6 +26,7 @@ class LoadedContext:
     value: Any  # str | list[str] | dict[str, str]
     source: str  # "text", "file:<path>", "directory:<path>", "list", "dict"
     skipped: list[str] = field(default_factory=list)  # files left out of a directory, with reasons
+    info: ContextInfo | None = field(default=None, repr=False)  # describe()'s result, computed once
 
 
 def load_context(context: Any, encoding: str = "utf-8") -> LoadedContext:
@@ -35,7 +36,7 @@ def load_context(context: Any, encoding: str = "utf-8") -> LoadedContext:
     if isinstance(context, os.PathLike):
         return _load_path(Path(context), encoding)
     if isinstance(context, str):
-        if not context.strip():
+        if not context or context.isspace():  # not .strip(): that would copy a 100 MB input
             raise ContextError("the context is empty: pass the text (or a file or directory) to ask about")
         return LoadedContext(context, "text")
     if isinstance(context, (list, tuple)):
@@ -62,7 +63,7 @@ def _load_path(path: Path, encoding: str) -> LoadedContext:
     if path.is_dir():
         return _load_directory(path, encoding)
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise ContextError(f"{path} is empty: there is nothing to ask about")
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         raise ContextError(f"{path} looks binary (it contains NUL bytes): convert it to text first")
@@ -136,6 +137,14 @@ class ContextInfo:
 
 
 def describe(loaded: LoadedContext) -> ContextInfo:
+    """The metadata the root model sees. Computed once per loaded context (child runs over the parent's
+    context reuse it: counting lines of 100 MB takes ~70 ms)."""
+    if loaded.info is None:
+        loaded.info = _describe(loaded)
+    return loaded.info
+
+
+def _describe(loaded: LoadedContext) -> ContextInfo:
     value = loaded.value
     chars = _size_of(value)
     if isinstance(value, str):

@@ -158,14 +158,14 @@ class RLM:
         t.join()
         return box["r"]
 
-    async def arun(self, context: Any, question: str) -> Result:
+    async def arun(self, context: Any, question: str, run_id: str | None = None) -> Result:
         if not isinstance(question, str) or not question.strip():
             raise ValueError("the question is empty: say what you want to know about the context")
         loaded = load_context(context)  # raises ContextError with a clear message on bad input
         log = EventLog(self.log_path, clock=self.clock)
         if self.on_event:
             log.listeners.append(self.on_event)
-        run_id = uuid.uuid4().hex[:12]
+        run_id = run_id or uuid.uuid4().hex[:12]
         usage = UsageTree(run_id=run_id, depth=0)
         budget = Budget(self.limits, clock=self.clock)
         shared = Run.Shared(
@@ -177,6 +177,7 @@ class RLM:
             outcome: RunOutcome = await run.execute()
         finally:
             log.close()
+            shared.cell_threads.shutdown(wait=False)
         return Result(
             answer=outcome.answer,
             status=outcome.status,

@@ -7,6 +7,7 @@ One `Run` is one RLM at one depth; a child RLM (rlm_query) is another `Run` shar
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from .usage import UsageTree
 if TYPE_CHECKING:
     from .engine import RLM
 
+CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
 TRUNCATION_NOTE = "\n... [{cut:,} characters cut: print less, e.g. a slice, a count or a summary] ...\n"
 
 
@@ -57,6 +59,8 @@ class Run:
         budget: Budget
         semaphore: asyncio.Semaphore
         loop: asyncio.AbstractEventLoop
+        cell_threads: concurrent.futures.ThreadPoolExecutor = field(
+            default_factory=lambda: concurrent.futures.ThreadPoolExecutor(CELL_THREADS, thread_name_prefix="rlm-cell"))
         cache: dict[tuple[str, str], asyncio.Future] = field(default_factory=dict)
         sub_calls_started: int = 0
         sub_calls_done: int = 0
@@ -91,7 +95,9 @@ class Run:
         sandbox = self.rlm.sandbox_factory()
         started = time.monotonic()
         try:
-            sandbox.start(self.loaded.value, self.subcalls.host_functions())
+            # Off the event loop: starting an isolated worker takes ~0.1 s, during which other runs
+            # sharing the loop (the server, parallel children) must go on.
+            await self._in_thread(sandbox.start, self.loaded.value, self.subcalls.host_functions())
             self.messages = [
                 {"role": "system", "content": self._render("system")},
                 {"role": "user", "content": self._render("first_user")},
@@ -186,7 +192,7 @@ class Run:
         if left is not None:
             timeout = max(0.1, min(timeout, left))
         try:
-            cell = await asyncio.to_thread(sandbox.run_cell, code, timeout)
+            cell = await self._in_thread(sandbox.run_cell, code, timeout)
         finally:
             self.current_cell = None
         shown = truncate(self._cell_text(cell), self.limits.max_output_chars)
@@ -227,6 +233,11 @@ class Run:
             raise _Answered(literal_or_text(arg), "text")
 
     # -- plumbing ------------------------------------------------------------------------------
+    async def _in_thread(self, fn, *args):
+        """Run blocking sandbox work on the tree's own thread pool. Not asyncio's default pool (a handful
+        of threads): a cell waiting on child runs holds its thread, and the children's cells need theirs."""
+        return await self.shared.loop.run_in_executor(self.shared.cell_threads, fn, *args)
+
     def _render(self, which: str, **values: Any) -> str:
         return self.profile.render(
             which, info=self.info, question=self.question, max_depth=self.limits.max_depth - self.depth,
