@@ -1,0 +1,197 @@
+"""`rlm bench`: run the benchmark suite, write its report, list its tasks and methods.
+
+    rlm bench tasks
+    rlm bench methods
+    rlm bench run --tasks sniah,oolong --lengths 8k,128k --methods direct,rlm --n 5 --model embedded --out runs/a
+    rlm bench report runs/a
+
+Wired into `rlm` by `add_bench_parser(subparsers)`; also runs alone: `python -m recursivelm.bench.cli ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import fields
+from typing import Any
+
+EXIT_OK, EXIT_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def add_bench_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add `bench` and its subcommands to the `rlm` parser's subcommands."""
+    bench = subparsers.add_parser("bench", help="benchmark suite: generated long-context tasks, RLM against baselines",
+                                  description="Run the benchmark suite and write its report.")
+    sub = bench.add_subparsers(dest="bench_command", required=True)
+
+    tasks = sub.add_parser("tasks", help="list the tasks and their settings")
+    tasks.add_argument("--json", action="store_true", help="as JSON")
+    tasks.set_defaults(func=cmd_tasks)
+
+    methods = sub.add_parser("methods", help="list the methods")
+    methods.set_defaults(func=cmd_methods)
+
+    run = sub.add_parser("run", help="run (or resume) a suite: results.jsonl, report.md and plots in --out")
+    run.add_argument("--tasks", default="all", help="comma-separated task names, or all (default)")
+    run.add_argument("--lengths", default="8k", help="comma-separated context lengths in tokens: 8k, 128k, 1m, 4096 "
+                     "(k = 1,000; default 8k)")
+    run.add_argument("--methods", default="all", help="comma-separated method names, or all (default)")
+    run.add_argument("--n", type=int, default=1, help="instances (seeds) per task and length (default 1)")
+    run.add_argument("--seed", type=int, default=0, help="first seed (default 0): seeds are SEED .. SEED+N-1")
+    run.add_argument("--model", default="embedded",
+                     help="the one model every method uses: embedded (default), openai/NAME, ..., or scripted "
+                          "(scripted:WINDOW), the deterministic offline model for CI")
+    run.add_argument("--out", required=True, help="folder for results.jsonl, suite.json, report.md, plots")
+    run.add_argument("--concurrency", type=int, default=1, help="jobs at once (default 1; latency is only "
+                     "comparable at 1, since jobs share the model)")
+    run.add_argument("--time-budget-s", type=float, default=None, help="wall-clock seconds per query (default none)")
+    run.add_argument("--token-budget", type=int, default=None, help="input+output tokens per query (default none)")
+    run.add_argument("--answer-now-s", type=float, default=120.0,
+                     help="seconds the one answer turn after a budget ran out may take (default 120)")
+    run.add_argument("--reply-tokens", type=int, default=1024, help="room kept for an answer (default 1024)")
+    run.add_argument("--setting", action="append", default=[], metavar="TASK.NAME=VALUE",
+                     help="a task generator setting (see `rlm bench tasks`), e.g. sniah.haystack=essay; repeatable")
+    run.add_argument("--rlm-limit", action="append", default=[], metavar="NAME=VALUE",
+                     help="an engine limit for rlm and rlm-nosub, e.g. max_iterations=20; repeatable")
+    run.add_argument("--profile", default="auto", help="the RLM engine's prompt profile (default auto)")
+    run.add_argument("--sandbox", default="inprocess", choices=["inprocess", "isolated"],
+                     help="where the engine-based methods run model code (default inprocess)")
+    run.add_argument("--retry-errors", action="store_true", help="rerun jobs whose last record is an error")
+    run.add_argument("--no-trajectories", action="store_true",
+                     help="do not keep the engine-based methods' events (DIR/trajectories/*.jsonl)")
+    run.add_argument("--no-report", action="store_true", help="do not write the report at the end")
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    run.set_defaults(func=cmd_run)
+
+    report = sub.add_parser("report", help="(re)write report.md and the plots from DIR/results.jsonl")
+    report.add_argument("out", help="the suite's folder")
+    report.set_defaults(func=cmd_report)
+    return bench
+
+
+def _value(text: str) -> Any:
+    """A setting's value: JSON where it parses (numbers, true, null), else the text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def parse_task_settings(items: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        task, dot, setting = name.partition(".")
+        if not sep or not dot or not task or not setting:
+            raise ValueError(f"--setting takes TASK.NAME=VALUE, got {item!r}")
+        out.setdefault(task, {})[setting] = _value(value)
+    return out
+
+
+def parse_limits(items: list[str]) -> dict[str, Any]:
+    from ..settings import Limits
+
+    known = {f.name for f in fields(Limits)}
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in known:
+            raise ValueError(f"--rlm-limit takes NAME=VALUE with NAME one of {sorted(known)}, got {item!r}")
+        out[name] = _value(value)
+    Limits(**out)  # raises on bad values
+    return out
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from .tasks import TASKS
+
+    if args.json:
+        data = {name: {"description": spec.description, "scorers": list(spec.scorers),
+                       "min_target_tokens": spec.min_target_tokens,
+                       "settings": [{"name": s.name, "default": s.default, "help": s.help,
+                                     "choices": list(s.choices) if s.choices else None} for s in spec.settings]}
+                for name, spec in TASKS.items()}
+        print(json.dumps(data, indent=1, default=str))
+        return EXIT_OK
+    for name, spec in TASKS.items():
+        print(f"{name}: {spec.description}")
+        print(f"    scorer: {', '.join(spec.scorers)}; shortest length: {spec.min_target_tokens:,} tokens")
+        for s in spec.settings:
+            choices = f" (one of {', '.join(map(str, s.choices))})" if s.choices else ""
+            print(f"    --setting {name}.{s.name}=...  default {s.default!r}{choices}: {s.help}")
+    return EXIT_OK
+
+
+def cmd_methods(args: argparse.Namespace) -> int:
+    from .methods import METHODS
+
+    for name, method in METHODS.items():
+        print(f"{name}: {method.description}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .methods import RunSettings, method_names, resolve_bench_model
+    from .runner import SuiteConfig, arun_suite, parse_lengths, parse_tasks
+
+    settings = RunSettings(time_budget_s=args.time_budget_s, token_budget=args.token_budget,
+                           answer_now_timeout_s=args.answer_now_s, reply_tokens=args.reply_tokens,
+                           sandbox=args.sandbox, profile=args.profile, rlm_limits=parse_limits(args.rlm_limit))
+    config = SuiteConfig(tasks=parse_tasks(args.tasks), lengths=parse_lengths(args.lengths),
+                         methods=method_names(args.methods), n=args.n, seed=args.seed, concurrency=args.concurrency,
+                         settings=settings, task_settings=parse_task_settings(args.setting),
+                         retry_errors=args.retry_errors, trajectories=not args.no_trajectories)
+
+    async def main() -> Any:
+        model = resolve_bench_model(args.model)
+        try:
+            return await arun_suite(config, model, args.out, log=None if args.quiet else _stderr,
+                                    write_report=not args.no_report)
+        finally:
+            await model.aclose()
+
+    summary = asyncio.run(main())
+    if not args.quiet and summary.report:
+        print(f"[bench] report: {summary.report}", file=sys.stderr)
+    return EXIT_ERRORS if summary.errors else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import write_report
+    from .runner import RESULTS_FILE
+
+    if not (Path(args.out) / RESULTS_FILE).exists():
+        raise ValueError(f"{args.out} has no {RESULTS_FILE}: run `rlm bench run --out {args.out}` first")
+    print(write_report(args.out))
+    return EXIT_OK
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m recursivelm.bench.cli ...`: the same commands as `rlm bench ...`."""
+    from ..protocols import ModelError
+
+    parser = argparse.ArgumentParser(prog="rlm")
+    add_bench_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["bench", *(argv if argv is not None else sys.argv[1:])])
+    try:
+        return args.func(args)
+    except (ValueError, ModelError) as e:
+        print(f"rlm bench: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("rlm bench: interrupted (finished jobs are in results.jsonl; run again to resume)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
