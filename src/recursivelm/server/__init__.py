@@ -1,0 +1,125 @@
+"""`rlm serve`: an OpenAI-compatible HTTP API answered by an RLM (see docs/server.md).
+
+This module is the CLI glue only and imports nothing heavy, so `rlm --help` stays fast; the HTTP
+stack (starlette, uvicorn) loads when the server starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import sys
+from pathlib import Path
+
+from .defaults import (API_KEY_ENV, DEFAULT_HOST, DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS,
+                       DEFAULT_MAX_QUEUED_RUNS, DEFAULT_PORT)
+
+
+def add_serve_parser(subparsers) -> argparse.ArgumentParser:
+    """Add `serve` to the `rlm` command's subparsers. It takes the same model, routing, profile,
+    sandbox and limit flags as `rlm ask` (the limits are the ceiling for every request)."""
+    from ..cli import _add_run_options  # here, not at import: cli.py imports this module
+
+    p = subparsers.add_parser(
+        "serve", help="serve an OpenAI-compatible API (/v1/chat/completions) answered by an RLM",
+        description="An OpenAI-compatible HTTP API: each chat completion is one RLM run over the conversation "
+                    "(see docs/server.md). Binds 127.0.0.1 unless told otherwise.",
+        conflict_handler="resolve",  # --log, --json and --quiet below replace their `rlm ask` meanings
+    )
+    _add_run_options(p)
+    p.add_argument("--log", type=Path, default=None, metavar="DIR",
+                   help="write each run's JSONL events to DIR/<run id>.jsonl")
+    p.add_argument("--json", action="store_true", help="log one JSON object per finished run on stderr")
+    p.add_argument("--quiet", "-q", action="store_true", help="no per-run lines on stderr")
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--api-key", default=None,
+                   help=f"require 'Authorization: Bearer KEY' on every request (default: ${API_KEY_ENV}, else none)")
+    p.add_argument("--max-concurrent-runs", type=int, default=DEFAULT_MAX_CONCURRENT_RUNS, metavar="N",
+                   help=f"runs executing at once; more wait in a queue (default {DEFAULT_MAX_CONCURRENT_RUNS})")
+    p.add_argument("--max-queued-runs", type=int, default=DEFAULT_MAX_QUEUED_RUNS, metavar="N",
+                   help=f"runs waiting for a slot before requests get 429 (default {DEFAULT_MAX_QUEUED_RUNS})")
+    p.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY_MB, metavar="MB",
+                   help=f"largest request body in MiB; larger ones get 413 (default {DEFAULT_MAX_BODY_MB:g})")
+    p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
+                   help=f"finished runs kept for GET /v1/rlm/runs/ID (default {DEFAULT_KEEP_RUNS})")
+    p.add_argument("--served-model-name", default=None, metavar="NAME",
+                   help="the model id /v1/models lists (default rlm-<root model name>)")
+    p.set_defaults(func=cmd_serve)
+    return p
+
+
+def config_from_args(args: argparse.Namespace):
+    from ..cache import SubCallCache
+    from ..cli import _limits
+    from .config import ServerConfig
+
+    named = {}
+    for item in args.models:
+        name, sep, spec = item.partition("=")
+        if not sep or not name or not spec:
+            raise ValueError(f"--models takes NAME=MODEL, got {item!r}")
+        named[name] = spec
+    return ServerConfig.from_specs(
+        args.model, sub_model=args.sub_model, child_model=args.child_model, models=named,
+        limits=_limits(args), profile=args.profile, sandbox=args.sandbox,
+        cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
+        api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
+        max_concurrent_runs=args.max_concurrent_runs, max_queued_runs=args.max_queued_runs,
+        max_body_bytes=int(args.max_body_mb * 1024 * 1024), keep_runs=args.keep_runs, log_dir=args.log,
+        served_model_name=args.served_model_name,
+        on_run_end=None if args.quiet else (_log_run_json if args.json else _log_run_text),
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import build_app
+
+    config = config_from_args(args)
+    app = build_app(config)
+    where = f"http://{args.host}:{args.port}/v1"
+    auth = "API key required" if config.api_key else "no API key"
+    print(f"[rlm serve] {config.model_id} on {where} ({auth}; {config.max_concurrent_runs} runs at once)",
+          file=sys.stderr)
+    if not config.api_key and not _is_loopback(args.host):
+        print(f"[rlm serve] warning: {args.host} is reachable from other machines and no API key is set: anyone "
+              f"who can reach it can run code in the sandbox; set --api-key or ${API_KEY_ENV}", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _run_summary(record) -> dict:
+    result = record.result
+    total = result.usage.total() if result else None
+    return {"id": record.id, "status": record.status, "limit": result.limit if result else None,
+            "error": record.error or (result.error if result else None),
+            "wall_time_s": round(result.wall_time_s, 3) if result else None,
+            "iterations": result.iterations if result else None, "calls": total.calls if total else 0,
+            "prompt_tokens": total.input_tokens if total else 0,
+            "completion_tokens": total.output_tokens if total else 0}
+
+
+def _log_run_json(record) -> None:
+    print(json.dumps(_run_summary(record)), file=sys.stderr, flush=True)
+
+
+def _log_run_text(record) -> None:
+    s = _run_summary(record)
+    detail = f" (limit {s['limit']})" if s["limit"] else f": {s['error']}" if s["error"] else ""
+    timing = f" in {s['wall_time_s']:.1f}s, {s['iterations']} iterations," if s["wall_time_s"] is not None else ""
+    print(f"[rlm serve] {s['id']} {s['status']}{detail}{timing} {s['calls']} calls, "
+          f"{s['prompt_tokens'] + s['completion_tokens']:,} tokens", file=sys.stderr, flush=True)
