@@ -8,7 +8,6 @@ A client that goes away cancels its run, which frees the run's sandbox and model
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import hmac
 import json
 import sys
@@ -36,7 +35,6 @@ from .progress import ProgressLines, queued_line
 from .runs import CANCELLED, FAILED, Finished, Queued, RunRecord, RunRegistry
 from .validation import ChatRequest, limits_for, parse_chat_request, parse_json_body
 
-CELL_THREADS_PER_RUN = 16  # threads one run tree may hold at once (a cell, its child runs' cells, ...)
 HEARTBEAT_S = 15.0  # an SSE comment this often while a run is silent, so proxies keep the stream open
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024  # an oversized body is read and dropped up to this, so the client sees the 413
 
@@ -48,12 +46,7 @@ def build_app(config: ServerConfig) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        # Cells run in the loop's default executor (asyncio.to_thread), whose stock size is min(32, cores+4):
-        # 6 threads on 2 cores, shared by every run in this process. A cell waiting on sub-calls or on a
-        # child run's cells holds its thread, so concurrent runs could starve each other: size it for them.
-        asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor(
-            max_workers=CELL_THREADS_PER_RUN * config.max_concurrent_runs + 8, thread_name_prefix="rlm-serve"))
-        yield
+        yield  # (each run tree brings its own cell thread pool: runs cannot starve each other of threads)
         for task in list(tasks):  # shutting down: runs still going are cancelled, then the models freed
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -143,7 +143,7 @@ class RunRegistry:
                 self.peak_running = max(self.peak_running, self.running)
                 record.status, record.started_at = RUNNING, time.monotonic()
                 try:
-                    record.result = await rlm.arun(context, record.question)
+                    record.result = await rlm.arun(context, record.question, run_id=record.id)
                     record.status = record.result.status
                 finally:
                     self.running -= 1
