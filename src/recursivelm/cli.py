@@ -195,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, ModelError) as e:  # bad settings, unknown model or profile, unusable model
         print(f"rlm: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `rlm ... | head`: the reader left; nothing more to say
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("rlm: interrupted (the --log file holds every event so far)", file=sys.stderr)
         return 130
