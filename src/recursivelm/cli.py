@@ -41,6 +41,17 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                        help=f"{LIMIT_HELP[f.name]} (default: {f.default})")
 
 
+def named_models(args: argparse.Namespace) -> dict[str, str]:
+    """--models NAME=MODEL flags as a dict."""
+    named = {}
+    for item in args.models:
+        name, sep, spec = item.partition("=")
+        if not sep or not name or not spec:
+            raise ValueError(f"--models takes NAME=MODEL, got {item!r}")
+        named[name] = spec
+    return named
+
+
 def _limits(args: argparse.Namespace) -> Limits:
     given = {f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name) is not None}
     return Limits(**given)
@@ -105,13 +116,7 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
 
     limits = _limits(args)
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
-    named = {}
-    for item in args.models:
-        name, sep, spec = item.partition("=")
-        if not sep or not name or not spec:
-            raise ValueError(f"--models takes NAME=MODEL, got {item!r}")
-        named[name] = spec
-    rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named,
+    rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
               limits=limits, profile=args.profile,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache)
     result = rlm.run(context, question)

@@ -53,17 +53,11 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace):
     from ..cache import SubCallCache
-    from ..cli import _limits
+    from ..cli import _limits, named_models
     from .config import ServerConfig
 
-    named = {}
-    for item in args.models:
-        name, sep, spec = item.partition("=")
-        if not sep or not name or not spec:
-            raise ValueError(f"--models takes NAME=MODEL, got {item!r}")
-        named[name] = spec
     return ServerConfig.from_specs(
-        args.model, sub_model=args.sub_model, child_model=args.child_model, models=named,
+        args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
         limits=_limits(args), profile=args.profile, sandbox=args.sandbox,
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
