@@ -291,3 +291,19 @@ def test_litellm_against_the_local_server(server):
 
     with pytest.raises(ContextWindowError):
         ask(m)
+
+
+# -- through the engine -----------------------------------------------------------------------------
+def test_root_tokens_stream_to_the_progress_callback_and_the_result_is_unchanged(server):
+    from recursivelm import RLM
+
+    replies = ["```python\nprint(len(context))\n```", "```python\nFINAL('done')\n```"]
+    results, pieces = [], []
+    for on_token in (None, pieces.append):
+        server.script(*(fs.answer(r) for r in replies))
+        rlm = RLM(model(server), on_token=on_token, sandbox="inprocess")
+        results.append(rlm.run("some text", "q"))
+    plain, streamed = results
+    assert (plain.answer, plain.status) == (streamed.answer, streamed.status) == ("done", "answered")
+    assert plain.usage.total() == streamed.usage.total()
+    assert "".join(pieces) == "".join(replies)

@@ -67,11 +67,18 @@ class Progress:
         self.iteration = 0
         self.max_iterations = max_iterations
         self.sub_started = self.sub_done = self.tokens = 0
+        self.streamed = 0  # characters of the root reply streamed so far (backends that stream)
+
+    def on_token(self, piece: str) -> None:
+        self.streamed += len(piece)
+        if self.tty:
+            self._line(f"writing ({self.streamed:,} chars)")
 
     def __call__(self, event) -> None:
         kind = event.type
         if kind == "root_call" and event.depth == 0:
             self.iteration = event.iteration
+            self.streamed = 0
         if kind in ("root_call", "sub_call"):
             self.tokens += event.input_tokens + event.output_tokens
         if kind == "sub_calls_queued":
@@ -118,7 +125,8 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
               limits=limits, profile=args.profile,
-              sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache)
+              sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache,
+              on_token=progress.on_token if progress else None)
     result = rlm.run(context, question)
     if answers is not None:
         answers.append(result.answer)

@@ -92,6 +92,7 @@ class RLM:
         log: str | Path | None = None,
         prices: PriceTable | None = None,
         on_event: Callable[[Event], None] | None = None,
+        on_token: Callable[[str], None] | None = None,
         clock: Callable[[], float] | None = None,
         cache: str | Path | SubCallCache | None = None,
     ):
@@ -120,6 +121,7 @@ class RLM:
         self.cache = SubCallCache(cache) if isinstance(cache, (str, Path)) else cache
         self.prices = prices or PriceTable()
         self.on_event = on_event
+        self.on_token = on_token  # root-model text as it streams, where the backend streams (progress displays)
         import time
 
         self.clock = clock or time.monotonic

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -161,10 +162,12 @@ class Run:
         model = self.model
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
+        streaming = {"on_token": self.rlm.on_token} if self.rlm.on_token and _can_stream(model) else {}
         try:
             completion: Completion = await asyncio.wait_for(
                 model.complete(self.messages, max_tokens=self.limits.max_reply_tokens, stop=self.profile.stop or None,
-                               stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now),
+                               stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now,
+                               **streaming),
                 timeout=timeout,
             )
         except asyncio.TimeoutError:
@@ -262,6 +265,14 @@ class Run:
         if "id" not in fields_:
             fields_["id"] = log.new_id(cls.type.split("_")[0][:4])
         return log.emit(cls(run=self.run_id, depth=self.depth, t=log.now(), **fields_))
+
+
+def _can_stream(model) -> bool:
+    """Backends that stream take `on_token` (the OpenAI-compatible and Anthropic ones); the rest do not."""
+    try:
+        return "on_token" in inspect.signature(model.complete).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _as_answer(value: Any) -> str:
