@@ -307,3 +307,24 @@ def test_root_tokens_stream_to_the_progress_callback_and_the_result_is_unchanged
     assert (plain.answer, plain.status) == (streamed.answer, streamed.status) == ("done", "answered")
     assert plain.usage.total() == streamed.usage.total()
     assert "".join(pieces) == "".join(replies)
+
+
+def test_usage_adds_up_across_root_sub_calls_and_children_against_the_servers_counts(server):
+    from recursivelm import RLM, Limits
+
+    server.script(
+        fs.answer("```python\na = llm_query('first')\nb = rlm_query('child task')\nFINAL(a + ' / ' + b)\n```"),
+        fs.answer("sub answer"),                                          # llm_query('first'), depth 1
+        fs.answer("```python\nFINAL(llm_query('inner'))\n```"),         # the child's root turn, depth 1
+        fs.answer("inner answer"),                                        # the child's llm_query, depth 2
+    )
+    m = model(server)
+    r = RLM(m, limits=Limits(max_depth=1), sandbox="inprocess").run("the document", "q")
+    assert r.answer == "sub answer / inner answer"
+    served = server.served_usage
+    total = r.usage.total()
+    assert total.calls == len(served) == 4
+    assert total.input_tokens == sum(u["input"] for u in served)
+    assert total.output_tokens == sum(u["output"] for u in served)
+    by_depth = r.usage.by_depth()
+    assert (by_depth[0].calls, by_depth[1].calls, by_depth[2].calls) == (1, 2, 1)
