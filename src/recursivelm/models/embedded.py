@@ -54,10 +54,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import gc
+import os
 import re
 import secrets
 import struct
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +102,34 @@ class _CallState:
     finish_reason: str | None = None
     cut: bool = False  # we ended the stream ourselves
     callback_error: BaseException | None = None
+
+
+def _limit_openmp_spinning() -> None:
+    """Make llama.cpp's OpenMP threads spin only briefly before they sleep at a barrier.
+
+    This xllamacpp build runs its CPU threads on OpenMP (libgomp), which by default spins ~300K
+    times (a few ms) at every barrier, hundreds of times per token. When anything else wants the
+    same cores (the sandbox running a cell, another process), a spinning thread burns the time
+    slice its peer needs and throughput collapses. Generation speed measured on the 2-core machine
+    (threads=2, 64-token replies):
+
+    =================================  ===========  ================  ===============  ===========
+    libgomp setting                    idle         another llama.cpp  2 CPU burners    load ~4.5
+    =================================  ===========  ================  ===============  ===========
+    default (spin ~300K)               28-30 tok/s  9 tok/s           3-4 tok/s        1.5-2.6
+    GOMP_SPINCOUNT=1000 (chosen)       24-26 tok/s  12 tok/s          10-11 tok/s      -
+    OMP_WAIT_POLICY=PASSIVE (no spin)  19-20 tok/s  16 tok/s          8-11 tok/s       15-17
+    threads=1                          18-19 tok/s  17 tok/s          11-12 tok/s      16
+    =================================  ===========  ================  ===============  ===========
+
+    An RLM run mostly has the cores to itself while the model works (a cell that calls llm_query
+    waits), so the idle column matters most; 1000 spins keeps ~85% of it and avoids the collapse.
+    1000 is libgomp's own spin count for oversubscribed threads. libgomp reads its environment
+    once, when it is loaded, so this only acts before the first `import xllamacpp`, and it never
+    overrides OMP_WAIT_POLICY or GOMP_SPINCOUNT set by the user."""
+    if "xllamacpp" in sys.modules or "OMP_WAIT_POLICY" in os.environ or "GOMP_SPINCOUNT" in os.environ:
+        return
+    os.environ["GOMP_SPINCOUNT"] = "1000"
 
 
 class EmbeddedModel:
@@ -164,6 +195,7 @@ class EmbeddedModel:
             if self._server is not None:
                 return self._server
             path = self._model_file_path()  # may join/verify: raises EmbeddedModelError (a ModelError)
+            _limit_openmp_spinning()
             try:
                 import xllamacpp
             except ImportError as e:
@@ -189,8 +221,6 @@ class EmbeddedModel:
             p.endpoint_metrics = False
             p.ui = False
             p.n_threads_http = 1
-            import time
-
             t0 = time.monotonic()
             try:
                 server = xllamacpp.Server(p)
