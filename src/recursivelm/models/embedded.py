@@ -38,15 +38,24 @@ Settings chosen (all constructor arguments):
   turn it off). It is locked with a random per-process API key and the slots endpoint and web UI
   are off, so nothing else on the machine can use it.
 
-Measured on the development machine (2 cores, 24 GiB, no GPU; threads=2, n_ctx=8192 x 2 slots):
+Measured on the development machine (2 cores, 24 GiB, no GPU; threads=2 (llama.cpp's default
+there), n_ctx=8192 x 2 slots, GOMP_SPINCOUNT=1000). Other engineers' jobs shared the 2 cores for
+most of the session, so each number says how busy the machine was:
 
-* load: ~3.5 s (the one-off sha256 check of the 1.1 GB file adds ~1.5-4 s per process);
-* RSS after load ~2.2 GB, ~2.3 GB after use;
-* prompt processing ~55-75 tok/s (1.3K-token prompt: 54 tok/s; 36-token prompt: 62 tok/s);
-* generation ~25-29 tok/s for one sequence, 2 x 15 tok/s for two at once;
-* prefix caching works: a cold 1326-token prompt took 27.1 s, a second call sharing its 1314-token
-  prefix 3.2 s (64 tokens generated in both), and a prefix call after two other prompts had taken
-  both slots was restored from the RAM cache (614 of 620 tokens cached, 0.43 s).
+* load: 2.0-3.5 s idle (5-8 s busy); the once-per-process sha256 check of the 1.1 GB file adds
+  0.8-1.8 s (the first join ~4 s);
+* RSS: 2.2 GB after load, 2.4 GB after some calls (aclose() brings the process back to ~0.2 GB);
+* prompt processing: 65 tok/s for a 46-token prompt and 71-74 tok/s for a 1001-token one when idle;
+  35 tok/s for a 1477-token prompt with one other llama.cpp process running;
+* generation: 24-26 tok/s idle (28-30 with libgomp's default spinning, see
+  `_limit_openmp_spinning`), 10-12 tok/s with one other llama.cpp process running; two concurrent
+  calls split the same total (2 x 15.4 tok/s vs 1 x 29 tok/s, default spinning, lightly loaded);
+* prefix caching works: with one other llama.cpp process running, a cold call with a 1477-token
+  prompt (1458-token shared system prefix) took 54.4 s, a second call sharing the prefix 12.6 s, of
+  which 12 prompt tokens were processed (1466 cached) and the rest was the same 128 generated
+  tokens. Lightly loaded, default spinning, 64 generated tokens: 27.1 s cold (1326-token prompt at
+  54 tok/s) vs 3.2 s for the second call. After other
+  prompts took both slots, the prefix came back from the RAM cache (614 of 620 tokens, 0.43 s).
 """
 
 from __future__ import annotations
