@@ -63,10 +63,17 @@ ModelSpec = Model | str
 PerDepth = ModelSpec | dict[int, ModelSpec]  # one model, or {depth: model} (deeper depths use the deepest given)
 
 
-def _default_sandbox_factory(chunk_chars: int) -> SandboxFactory:
-    from .sandbox.inprocess import InProcessSandbox
+def sandbox_factory(kind: str, chunk_chars: int) -> SandboxFactory:
+    """A factory of sandboxes by name: "isolated" (a contained worker process) or "inprocess"."""
+    if kind == "inprocess":
+        from .sandbox.inprocess import InProcessSandbox
 
-    return lambda: InProcessSandbox(chunk_chars=chunk_chars)
+        return lambda: InProcessSandbox(chunk_chars=chunk_chars)
+    if kind == "isolated":
+        from .sandbox.isolated import IsolatedSandbox
+
+        return lambda: IsolatedSandbox(chunk_chars=chunk_chars)
+    raise ValueError(f"unknown sandbox {kind!r}: use 'isolated' or 'inprocess'")
 
 
 class RLM:
@@ -138,15 +145,7 @@ class RLM:
         return load_profile(self._profile_spec, model.name)
 
     def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
-        if callable(sandbox):
-            return sandbox
-        if sandbox == "inprocess":
-            return _default_sandbox_factory(self.chunk_chars)
-        if sandbox == "isolated":
-            from .sandbox.isolated import IsolatedSandbox
-
-            return lambda: IsolatedSandbox(chunk_chars=self.chunk_chars)
-        raise ValueError(f"unknown sandbox {sandbox!r}: use 'isolated' or 'inprocess'")
+        return sandbox if callable(sandbox) else sandbox_factory(sandbox, self.chunk_chars)
 
     def run(self, context: Any, question: str) -> Result:
         """Synchronous twin of `arun`. Works inside a running event loop too (it then uses a thread)."""

@@ -29,7 +29,8 @@ from ...protocols import Model
 from ..tasks import Instance
 from .base import MESSAGE_OVERHEAD_TOKENS, PROMPT_MARGIN_TOKENS, Meter, Outcome, RunSettings, context_text, fit_head
 from .direct import cut_details
-from .rlm import NoSubCallSandbox, base_sandbox_factory, limits_for, run_engine
+from ...engine import sandbox_factory
+from .rlm import NoSubCallSandbox, limits_for, run_engine
 
 TEXT_SHARE = 0.5  # of the window left after the fixed prompt: the text; the rest is the conversation
 MAX_TURN_REPLY_TOKENS = 384  # code replies are short: one block, cut after it
@@ -111,7 +112,7 @@ async def run(instance: Instance, model: Model, settings: RunSettings, meter: Me
                         max_iterations=details["turns"],
                         max_reply_tokens=details["turn_reply_tokens"],
                         max_output_chars=details["turn_output_chars"])
-    inner = base_sandbox_factory(settings.sandbox, chunk_chars=8_000)
+    inner = sandbox_factory(settings.sandbox, chunk_chars=8_000)
     rlm = RLM(model=model, limits=limits, profile=profile, sandbox=lambda: NoSubCallSandbox(inner()),
               log=settings.trajectory_path)
     outcome = await run_engine(rlm, head or " ", instance.question, meter)

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import jinja2
 
 from ...engine import RLM, Result
+from ...engine import sandbox_factory
 from ...prompts import Profile
 from ...protocols import CellResult, HostFunctions, Model, Sandbox
 from ...settings import Limits
@@ -136,18 +137,6 @@ class NoSubCallSandbox:
         self.inner.close()
 
 
-def base_sandbox_factory(kind: str, chunk_chars: int) -> Callable[[], Sandbox]:
-    if kind == "inprocess":
-        from ...sandbox.inprocess import InProcessSandbox
-
-        return lambda: InProcessSandbox(chunk_chars=chunk_chars)
-    if kind == "isolated":
-        from ...sandbox.isolated import IsolatedSandbox
-
-        return lambda: IsolatedSandbox(chunk_chars=chunk_chars)
-    raise ValueError(f"unknown sandbox {kind!r}: use 'inprocess' or 'isolated'")
-
-
 def limits_for(meter: Meter, settings: RunSettings, suite_overrides: bool = True, **fixed: Any) -> Limits:
     """The engine's limits: the defaults, the suite's `rlm_limits` (for the RLM methods), the method's
     own `fixed` values, and what is left of the query's budgets."""
@@ -203,7 +192,7 @@ async def run(instance: Instance, model: Model, settings: RunSettings, meter: Me
 async def run_nosub(instance: Instance, model: Model, settings: RunSettings, meter: Meter) -> Outcome:
     limits = limits_for(meter, settings, max_sub_calls=0, max_depth=0)
     probe = RLM(model=model, limits=limits, profile=settings.profile, sandbox="inprocess")
-    inner = base_sandbox_factory(settings.sandbox, probe.chunk_chars)
+    inner = sandbox_factory(settings.sandbox, probe.chunk_chars)
     rlm = RLM(model=model, limits=limits, profile=nosub_profile(probe.profile),
               sandbox=lambda: NoSubCallSandbox(inner()), log=settings.trajectory_path)
     return await run_engine(rlm, instance.context, instance.question, meter)
