@@ -114,6 +114,51 @@ def test_iteration_limit_ends_with_an_answer_now_turn(make_rlm):
     assert "Stop here" in rlm.model.calls[-1][-1]["content"]
 
 
+@pytest.mark.parametrize("give_up", [block("FINAL(None)"), "FINAL(None)", block("FINAL('  ')")])
+@pytest.mark.parametrize("profile", ["default", "small"])
+def test_final_with_no_answer_is_refused_with_a_reason(make_rlm, give_up, profile):
+    # A small model gives up after one failed search with FINAL(None): refused while turns remain.
+    rlm = make_rlm([give_up, block("print(search('vault'))"), block("FINAL('4417')")], profile=profile)
+    r = rlm.run(DOC, "q")
+    assert (r.status, r.answer, r.iterations) == ("answered", "4417", 3)
+    refusal = rlm.model.calls[1][-1]["content"]
+    assert "is not an answer" in refusal and "FINAL(" in refusal
+
+
+def test_answer_now_takes_a_final_with_no_answer(make_rlm):
+    r = make_rlm([block("print(1)"), "FINAL(None)"], max_iterations=1).run(DOC, "q")
+    assert (r.status, r.limit) == ("limit", "max_iterations")
+
+
+def test_max_sub_calls_zero_turns_sub_calls_off_without_ending_the_run(make_rlm):
+    rlm = make_rlm([block("print(llm_query('read this'))"), block("print(ask_chunks('q?'))"),
+                    block("FINAL('4417')")], max_sub_calls=0)
+    r = rlm.run(DOC, "q")
+    assert (r.status, r.answer) == ("answered", "4417")
+    assert "sub" not in r.usage.by_role()
+    for turn in (1, 2):
+        assert "not available in this run: sub-calls are off" in rlm.model.calls[turn][-1]["content"]
+
+
+@pytest.mark.parametrize("profile", ["default", "small"])
+def test_prompts_offer_sub_calls_only_when_they_are_on(make_rlm, profile):
+    for max_sub_calls, offered in ((0, False), (5, True)):
+        rlm = make_rlm([block("FINAL(1)")], profile=profile, max_sub_calls=max_sub_calls)
+        rlm.run(DOC, "q")
+        system = rlm.model.calls[0][0]["content"]
+        assert ("llm_query" in system) is offered
+        assert ("ask_chunks" in system) is offered
+
+
+def test_small_profile_says_when_context_is_not_a_string(make_rlm):
+    rlm = make_rlm([block("FINAL(1)")], profile="small")
+    rlm.run({"a.txt": "alpha", "b.txt": "beta"}, "q")
+    assert "`context` is a dict, not a string" in rlm.model.calls[0][0]["content"]
+    rlm = make_rlm([block("FINAL(1)")], profile="small")
+    rlm.run(DOC, "q")
+    assert "not a string" not in rlm.model.calls[0][0]["content"]
+
+
 def test_answer_now_without_final_keeps_the_reply_text(make_rlm):
     r = make_rlm([block("print(1)"), "It is probably 4417."], max_iterations=1).run(DOC, "q")
     assert (r.status, r.answer) == ("limit", "It is probably 4417.")

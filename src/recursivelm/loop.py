@@ -121,15 +121,18 @@ class Run:
                 reply = await self._root_call()
                 blocks = [b for b in find_blocks(reply) if b.runnable]
                 if not blocks:
-                    await self._answer_from_text(reply, sandbox)  # raises _Answered if it holds a FINAL
-                    self._add_user(self._render("no_code_ran", ignored_tags=self._ignored_tags(reply)))
+                    refusal = await self._answer_from_text(reply, sandbox)  # raises _Answered if it holds an answer
+                    self._add_user(refusal or self._render("no_code_ran", ignored_tags=self._ignored_tags(reply)))
                     continue
                 shown = []
                 for index, block in enumerate(blocks, 1):
                     cell = await self._run_cell(sandbox, block.code, index)
                     shown.append({"index": index, "text": self._cell_text(cell)})
                     if cell.final is not None:
-                        raise _Answered(_as_answer(cell.final.value), cell.final.via)
+                        if not _is_no_answer(cell.final.value):
+                            raise _Answered(_as_answer(cell.final.value), cell.final.via)
+                        shown[-1]["text"] = self._render("no_answer", call=_call_text(cell.final))
+                        break
                     if self.fired:
                         pending_output = self._render("cell_output", cells=shown, final_reminder=False)
                         raise self.fired
@@ -219,21 +222,25 @@ class Run:
         text = "\n".join(parts) or "(no output: print() what you want to see)"
         return truncate(text, self.limits.max_output_chars)
 
-    async def _answer_from_text(self, reply: str, sandbox) -> None:
-        """A reply with no code may still answer with FINAL(...) on a line of its own."""
+    async def _answer_from_text(self, reply: str, sandbox) -> str | None:
+        """A reply with no code may still answer with FINAL(...) on a line of its own. Returns the
+        refusal to show when that FINAL holds no answer."""
         if not self.profile.accept_text_final:
-            return
+            return None
         found = text_final(reply)
         if not found:
-            return
+            return None
         kind, arg = found
         # Run it as code, so FINAL_VAR(x) and FINAL(x) resolve variables exactly as in a block;
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
         if cell.final is not None:
+            if _is_no_answer(cell.final.value):
+                return self._render("no_answer", call=_call_text(cell.final))
             raise _Answered(_as_answer(cell.final.value), "text")
         if kind == "FINAL" and (cell.error or "").startswith("SyntaxError"):
             raise _Answered(literal_or_text(arg), "text")
+        return None
 
     # -- plumbing ------------------------------------------------------------------------------
     async def _in_thread(self, fn, *args):
@@ -273,6 +280,16 @@ def _can_stream(model) -> bool:
         return "on_token" in inspect.signature(model.complete).parameters
     except (TypeError, ValueError):
         return False
+
+
+def _is_no_answer(value: Any) -> bool:
+    """FINAL(None) or FINAL(""): small models give up this way after one failed search. While turns
+    remain it is refused with a reason (the profile's `no_answer`); the answer-now turn takes anything."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _call_text(final) -> str:
+    return f"{final.via}({final.value!r})"
 
 
 def _as_answer(value: Any) -> str:

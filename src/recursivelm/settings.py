@@ -39,7 +39,7 @@ class Limits:
 LIMIT_HELP = {
     "max_iterations": "root-model turns per run before the final answer-now turn",
     "max_depth": "how deep rlm_query() may nest child RLMs (0: no children)",
-    "max_sub_calls": "sub-calls (llm_query prompts and rlm_query calls) across the whole run tree",
+    "max_sub_calls": "sub-calls (llm_query prompts and rlm_query calls) across the whole run tree; 0 turns them off",
     "max_tokens": "input+output tokens across every call of the run tree",
     "max_cost": "USD across every call of the run tree",
     "deadline_s": "wall-clock seconds for the whole run",

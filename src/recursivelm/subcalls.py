@@ -104,6 +104,11 @@ class SubCalls:
             )
 
     def _reserve(self, n: int, kind: str) -> None:
+        if self.limits.max_sub_calls == 0:
+            # Sub-calls switched off (the "RLM without sub-calls" ablation): an error the model can act
+            # on, not a limit that ends the run. The prompts offer no sub-calls in this case either.
+            raise SubCallError(f"{kind}() is not available in this run: sub-calls are off (max_sub_calls=0). "
+                               f"Use code instead: search, regular expressions, counting, printing short slices.")
         try:
             self.shared.budget.take_sub_calls(n)
         except LimitReached as e:

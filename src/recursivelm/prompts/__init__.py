@@ -21,7 +21,7 @@ _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newlin
 # Models we know to need the small profile: the embedded one, and local models of a few billion
 # parameters by their usual names (e.g. "ollama/qwen2.5-coder:1.5b", "llamacpp/phi-3-mini").
 _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|mini-?\d|tiny|small", re.I)
-_TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
+_TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "no_answer", "answer_now")
 
 
 @dataclass

@@ -8,8 +8,8 @@ code; unlike an RLM, the context is not offloaded to the REPL. What we chose, co
   conversation (code replies and their output, for as many turns as fit, then one answer turn).
 - The REPL's `context` variable holds that same cut text, so code computes exactly over what the model
   sees (counting, searching, parsing), never over the part it cannot see.
-- No sub-calls: there is no model to call from code (the host functions refuse), and the prompt
-  offers none.
+- No sub-calls: `max_sub_calls=0`, so the engine refuses them with an error the model sees, and the
+  prompt offers none.
 - The loop is our engine's (`RLM` with a per-query prompt profile): one ```python block per reply, its
   output shown, FINAL(answer) to end, the engine's answer-now turn when the turns run out or a budget
   ends. The turns are `max_iterations`; a run that uses them all is status "ok" with `details.limit`.
@@ -29,8 +29,7 @@ from ...protocols import Model
 from ..tasks import Instance
 from .base import MESSAGE_OVERHEAD_TOKENS, PROMPT_MARGIN_TOKENS, Meter, Outcome, RunSettings, context_text, fit_head
 from .direct import cut_details
-from ...engine import sandbox_factory
-from .rlm import NoSubCallSandbox, limits_for, run_engine
+from .rlm import limits_for, run_engine
 
 TEXT_SHARE = 0.5  # of the window left after the fixed prompt: the text; the rest is the conversation
 MAX_TURN_REPLY_TOKENS = 384  # code replies are short: one block, cut after it
@@ -112,9 +111,7 @@ async def run(instance: Instance, model: Model, settings: RunSettings, meter: Me
                         max_iterations=details["turns"],
                         max_reply_tokens=details["turn_reply_tokens"],
                         max_output_chars=details["turn_output_chars"])
-    inner = sandbox_factory(settings.sandbox, chunk_chars=8_000)
-    rlm = RLM(model=model, limits=limits, profile=profile, sandbox=lambda: NoSubCallSandbox(inner()),
-              log=settings.trajectory_path)
+    rlm = RLM(model=model, limits=limits, profile=profile, sandbox=settings.sandbox, log=settings.trajectory_path)
     outcome = await run_engine(rlm, head or " ", instance.question, meter)
     outcome.details = {**details, **outcome.details}
     return outcome
