@@ -159,6 +159,24 @@ def test_small_profile_says_when_context_is_not_a_string(make_rlm):
     assert "not a string" not in rlm.model.calls[0][0]["content"]
 
 
+@pytest.mark.parametrize("profile", ["default", "small"])
+def test_a_known_error_gets_the_profiles_hint(make_rlm, profile):
+    rlm = make_rlm([block("import re\nprint(re.search('no such words', context).group(0))"), block("FINAL(1)")],
+                   profile=profile)
+    rlm.run(DOC, "q")
+    shown = rlm.model.calls[1][-1]["content"]
+    assert "AttributeError" in shown and "Hint: the regex matched nothing" in shown
+
+
+@pytest.mark.parametrize("profile", ["default", "small"])
+def test_a_block_run_again_word_for_word_is_pointed_out(make_rlm, profile):
+    same = block("print(len(context))")
+    rlm = make_rlm([same, same, block("FINAL(1)")], profile=profile)
+    rlm.run(DOC, "q")
+    assert "exact" not in rlm.model.calls[1][-1]["content"]
+    assert "exact" in rlm.model.calls[2][-1]["content"]
+
+
 def test_answer_now_without_final_keeps_the_reply_text(make_rlm):
     r = make_rlm([block("print(1)"), "It is probably 4417."], max_iterations=1).run(DOC, "q")
     assert (r.status, r.answer) == ("limit", "It is probably 4417.")

@@ -86,6 +86,7 @@ class Run:
         self.current_cell: str | None = None  # event id of the running cell: parent of its sub-calls
         self.last_root_call: str | None = None  # event id of the latest root turn: parent of its cells
         self.fired: LimitReached | None = None  # a limit hit inside a cell (by a sub-call)
+        self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
         self.subcalls = SubCalls(self)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -126,8 +127,11 @@ class Run:
                     continue
                 shown = []
                 for index, block in enumerate(blocks, 1):
+                    # Small models repeat a failed block word for word; the profile can say so.
+                    repeated = block.code.strip() in self.ran_code
+                    self.ran_code.add(block.code.strip())
                     cell = await self._run_cell(sandbox, block.code, index)
-                    shown.append({"index": index, "text": self._cell_text(cell)})
+                    shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     if cell.final is not None:
                         if not _is_no_answer(cell.final.value):
                             raise _Answered(_as_answer(cell.final.value), cell.final.via)
@@ -214,6 +218,7 @@ class Run:
         parts = [cell.output.rstrip("\n")] if cell.output.strip() else []
         if cell.error:
             parts.append(f"Error:\n{cell.error}")
+            parts.extend(f"Hint: {hint}" for hint in self.profile.hints_for(cell.error))
         if cell.restored_names:
             names = ", ".join(cell.restored_names)
             parts.append(f"Note: you rebound {names}; restored (use other names for your own variables).")

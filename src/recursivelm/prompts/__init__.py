@@ -32,6 +32,12 @@ class Profile:
     accept_text_final: bool
     stop: list[str]
     templates: dict[str, jinja2.Template] = field(repr=False)
+    # Notes added to a cell's error when it contains the key: what a small model cannot infer itself
+    # (e.g. that "'NoneType' object has no attribute 'group'" means the regex matched nothing).
+    error_hints: dict[str, str] = field(default_factory=dict)
+
+    def hints_for(self, error: str) -> list[str]:
+        return [hint for needle, hint in self.error_hints.items() if needle in error]
 
     def render(self, which: str, **values: Any) -> str:
         return self.templates[which].render(**values).strip()
@@ -70,4 +76,5 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         accept_text_final=bool(raw.get("accept_text_final", True)),
         stop=list(raw.get("stop", [])),
         templates={t: _ENV.from_string(raw[t]) for t in _TEMPLATES},
+        error_hints={str(k): str(v) for k, v in raw.get("error_hints", {}).items()},
     )
