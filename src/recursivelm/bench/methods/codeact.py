@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -38,36 +40,7 @@ OUTPUT_CHARS_PER_TOKEN = 3  # conservative: printed output is often numbers and 
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
-SYSTEM = '''
-You answer a question about a text. The text is shown to you below, and it is also stored in the Python
-variable `context`, so besides reading it you can compute over it with code (count, search, parse).
-To run code, write one ```python block; I run it and show you what it printed. Write at most one block
-per reply, then stop and wait for its output.
-When you know the answer, reply with FINAL(answer) inside a ```python block.
-
-Rules: never assign to `context`. Never write the output yourself: wait for it.
-
-Example. Question: How many orders were shipped to Oslo?
-```python
-import re
-print(len(re.findall(r"shipped to Oslo", context)))
-```
-Output:
-14
-```python
-FINAL(14)
-```
-'''
-
-FIRST_USER = '''
-The text{% if cut_note %} ({{ cut_note }}){% endif %}:
-"""
-{{ text }}
-"""
-
-Question: {{ question }}
-Write one ```python block.
-'''
+PROMPTS = tomllib.loads((Path(__file__).parent / "codeact.toml").read_text(encoding="utf-8"))
 
 
 def profile_for(text: str, cut_note: str) -> Profile:
@@ -75,8 +48,8 @@ def profile_for(text: str, cut_note: str) -> Profile:
     base = load_profile("small")
     return dataclasses.replace(
         base, name="codeact", description="CodeAct: the text in the prompt and in a REPL",
-        templates={**base.templates, "system": _ENV.from_string(SYSTEM),
-                   "first_user": _ENV.from_string(FIRST_USER, globals={"text": text, "cut_note": cut_note})},
+        templates={**base.templates, "system": _ENV.from_string(PROMPTS["system"]),
+                   "first_user": _ENV.from_string(PROMPTS["first_user"], globals={"text": text, "cut_note": cut_note})},
     )
 
 
