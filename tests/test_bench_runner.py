@@ -205,3 +205,23 @@ def test_bench_is_wired_into_rlm():
         pytest.skip("`rlm bench` is not wired into recursivelm.cli yet (add_bench_parser)")
     args = build_parser().parse_args(["bench", "tasks"])
     assert args.func.__name__ == "cmd_tasks"
+
+
+def test_compare_puts_two_runs_side_by_side_query_by_query(tmp_path, capsys):
+    config = SuiteConfig(tasks=["sniah"], lengths=[1_000], methods=["direct", "rlm"], n=2)
+    run_suite(config, BenchScriptedModel(), tmp_path / "a", log=None, write_report=False)
+    run_suite(config, BenchScriptedModel(), tmp_path / "b", log=None, write_report=False)
+    # Make one query of b worse, as a change might: its score and answer must show in the comparison.
+    rows = [json.loads(line) for line in lines(tmp_path / "b")]
+    worse = next(r for r in rows if r["method"] == "rlm" and r["seed"] == 1)
+    worse.update(score=0.0, prediction="no idea", status="budget")
+    (tmp_path / "b" / RESULTS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    assert bench_main(["compare", str(tmp_path / "a"), str(tmp_path / "b" / RESULTS_FILE),
+                       "--methods", "rlm", "--names", "old,new"]) == 0
+    text = capsys.readouterr().out
+    assert "# old vs new" in text and "## `rlm`" in text and "## `direct`" not in text
+    assert "2 queries: mean score 1.00 → 0.50" in text and "budget-outs 0 → 1" in text
+    assert "| sniah | 1,000 | 1 | 1.00 → 0.00 |" in text and "no idea (budget)" in text
+    assert bench_main(["compare", str(tmp_path / "a"), str(tmp_path / "missing")]) == 2
+    assert bench_main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--methods", "bm25"]) == 2

@@ -4,6 +4,7 @@
     rlm bench methods
     rlm bench run --tasks sniah,oolong --lengths 8k,128k --methods direct,rlm --n 5 --model embedded --out runs/a
     rlm bench report runs/a
+    rlm bench compare runs/a runs/b --methods rlm
 
 Wired into `rlm` by `add_bench_parser(subparsers)`; also runs alone: `python -m recursivelm.bench.cli ...`.
 """
@@ -67,6 +68,13 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     report = sub.add_parser("report", help="(re)write report.md and the plots from DIR/results.jsonl")
     report.add_argument("out", help="the suite's folder")
     report.set_defaults(func=cmd_report)
+
+    compare = sub.add_parser("compare", help="two runs side by side, query by query (e.g. before and after a change)")
+    compare.add_argument("before", help="a suite folder or a results.jsonl file")
+    compare.add_argument("after", help="a suite folder or a results.jsonl file")
+    compare.add_argument("--methods", default=None, help="comma-separated methods to compare (default: all in both)")
+    compare.add_argument("--names", default="before,after", help="what to call the two sides (default before,after)")
+    compare.set_defaults(func=cmd_compare)
     return bench
 
 
@@ -169,6 +177,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not (Path(args.out) / RESULTS_FILE).exists():
         raise ValueError(f"{args.out} has no {RESULTS_FILE}: run `rlm bench run --out {args.out}` first")
     print(write_report(args.out))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare, load_side
+
+    names = [n.strip() for n in args.names.split(",")]
+    if len(names) != 2 or not all(names):
+        raise ValueError(f"--names takes two names separated by a comma, got {args.names!r}")
+    methods = [m.strip() for m in args.methods.split(",")] if args.methods else None
+    print(compare(load_side(args.before), load_side(args.after), methods, names=(names[0], names[1])))
     return EXIT_OK
 
 
