@@ -494,3 +494,18 @@ def test_persistent_cache_saves_calls_across_runs(tmp_path):
     assert (first_sub.calls, second_sub.calls) == (2, 0)
     assert (first.saved_calls, second.saved_calls) == (0, 2)
     assert second.usage.by_role().get("sub") is None  # nothing charged for cached answers
+
+
+def test_a_profile_of_your_own_without_the_later_templates_still_loads(make_rlm, tmp_path):
+    from recursivelm.prompts import PROFILE_DIR, load_profile
+
+    text = (PROFILE_DIR / "small.toml").read_text()
+    own = text[:text.index("no_answer = ")] + text[text.index("[error_hints]"):]
+    path = tmp_path / "mine.toml"
+    path.write_text(own)
+    rlm = make_rlm([block("FINAL(None)"), block("FINAL(2)")], profile=str(path))
+    assert (rlm.run(DOC, "q").answer, rlm.profile.name) == ("2", "small")
+    assert "is not an answer" in rlm.model.calls[1][-1]["content"]
+    path.write_text(own.replace("answer_now = ", "answer_later = "))
+    with pytest.raises(ValueError, match="lacks templates: answer_now"):
+        load_profile(str(path))

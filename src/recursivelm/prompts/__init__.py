@@ -21,7 +21,10 @@ _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newlin
 # Models we know to need the small profile: the embedded one, and local models of a few billion
 # parameters by their usual names (e.g. "ollama/qwen2.5-coder:1.5b", "llamacpp/phi-3-mini").
 _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|mini-?\d|tiny|small", re.I)
-_TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "no_answer", "answer_now")
+_TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
+# Templates added after profiles of users' own may have been written: taken from `default` when absent.
+_LATER_TEMPLATES = ("no_answer",)
+DEFAULT_PROFILE = PROFILE_DIR / "default.toml"
 
 
 @dataclass
@@ -69,12 +72,16 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
     missing = [t for t in _TEMPLATES if t not in raw]
     if missing:
         raise ValueError(f"prompt profile {path} lacks templates: {', '.join(missing)}")
+    if path != DEFAULT_PROFILE.resolve():
+        for name in _LATER_TEMPLATES:
+            if name not in raw:
+                raw[name] = tomllib.loads(DEFAULT_PROFILE.read_text(encoding="utf-8"))[name]
     return Profile(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
         cut_after_first_block=bool(raw.get("cut_after_first_block", False)),
         accept_text_final=bool(raw.get("accept_text_final", True)),
         stop=list(raw.get("stop", [])),
-        templates={t: _ENV.from_string(raw[t]) for t in _TEMPLATES},
+        templates={t: _ENV.from_string(raw[t]) for t in _TEMPLATES + _LATER_TEMPLATES},
         error_hints={str(k): str(v) for k, v in raw.get("error_hints", {}).items()},
     )
