@@ -125,6 +125,26 @@ def test_final_with_no_answer_is_refused_with_a_reason(make_rlm, give_up, profil
     assert "is not an answer" in refusal and "FINAL(" in refusal
 
 
+@pytest.mark.parametrize("give_up", [block("FINAL(None)"), "FINAL(None)"])
+def test_no_answer_given_again_counts(make_rlm, give_up):
+    # Refused once, not forever: a model that insists is saying it does not know.
+    r = make_rlm([give_up, give_up, block("FINAL('never reached')")]).run(DOC, "q")
+    assert (r.status, r.answer, r.iterations) == ("answered", "None", 2)
+
+
+def test_text_final_of_an_unknown_name_shows_the_error_then_takes_the_word(make_rlm):
+    rlm = make_rlm(["FINAL(Hagralburg)", "FINAL(Hagralburg)"], profile="small")
+    r = rlm.run(DOC, "q")
+    assert (r.status, r.answer, r.iterations) == ("answered", "Hagralburg", 2)
+    shown = rlm.model.calls[1][-1]["content"]
+    assert "NameError: name 'Hagralburg' is not defined" in shown and "Nothing ran" not in shown
+
+
+def test_text_final_of_an_unknown_name_can_be_corrected(make_rlm):
+    rlm = make_rlm(["FINAL(answer)", block("answer = 'same'\nFINAL(answer)")])
+    assert rlm.run(DOC, "q").answer == "same"
+
+
 def test_answer_now_takes_a_final_with_no_answer(make_rlm):
     r = make_rlm([block("print(1)"), "FINAL(None)"], max_iterations=1).run(DOC, "q")
     assert (r.status, r.limit) == ("limit", "max_iterations")

@@ -87,6 +87,7 @@ class Run:
         self.last_root_call: str | None = None  # event id of the latest root turn: parent of its cells
         self.fired: LimitReached | None = None  # a limit hit inside a cell (by a sub-call)
         self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
+        self.refused_answers: set[str] = set()  # FINAL calls refused once: a second time they count
         self.subcalls = SubCalls(self)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ class Run:
                     cell = await self._run_cell(sandbox, block.code, index)
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     if cell.final is not None:
-                        if not _is_no_answer(cell.final.value):
+                        if not (_is_no_answer(cell.final.value) and self._first_time(_call_text(cell.final))):
                             raise _Answered(_as_answer(cell.final.value), cell.final.via)
                         shown[-1]["text"] = self._render("no_answer", call=_call_text(cell.final))
                         break
@@ -228,8 +229,8 @@ class Run:
         return truncate(text, self.limits.max_output_chars)
 
     async def _answer_from_text(self, reply: str, sandbox) -> str | None:
-        """A reply with no code may still answer with FINAL(...) on a line of its own. Returns the
-        refusal to show when that FINAL holds no answer."""
+        """A reply with no code may still answer with FINAL(...) on a line of its own. Returns what to
+        show the model when that FINAL did not count (no answer in it, or an error)."""
         if not self.profile.accept_text_final:
             return None
         found = text_final(reply)
@@ -239,13 +240,28 @@ class Run:
         # Run it as code, so FINAL_VAR(x) and FINAL(x) resolve variables exactly as in a block;
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
+        first_time = self._first_time(f"{kind}({arg})")
         if cell.final is not None:
-            if _is_no_answer(cell.final.value):
+            if _is_no_answer(cell.final.value) and first_time:
                 return self._render("no_answer", call=_call_text(cell.final))
             raise _Answered(_as_answer(cell.final.value), "text")
-        if kind == "FINAL" and (cell.error or "").startswith("SyntaxError"):
+        error = cell.error or ""
+        # FINAL(Hagralburg) with no such variable: the model is told so once; if it insists, the
+        # bare word is its answer (small models write answers unquoted).
+        insisted_on_a_word = not first_time and "NameError: name" in error and arg.strip().isidentifier()
+        if kind == "FINAL" and (error.startswith("SyntaxError") or insisted_on_a_word):
             raise _Answered(literal_or_text(arg), "text")
+        if error:  # say why the answer did not count, not "nothing ran"
+            return self._render("cell_output", cells=[{"index": 1, "text": self._cell_text(cell), "repeated": False}],
+                                final_reminder=False)
         return None
+
+    def _first_time(self, call: str) -> bool:
+        """Whether this answer call is new in this run. A refused answer given again is taken."""
+        if call in self.refused_answers:
+            return False
+        self.refused_answers.add(call)
+        return True
 
     # -- plumbing ------------------------------------------------------------------------------
     async def _in_thread(self, fn, *args):
@@ -288,8 +304,8 @@ def _can_stream(model) -> bool:
 
 
 def _is_no_answer(value: Any) -> bool:
-    """FINAL(None) or FINAL(""): small models give up this way after one failed search. While turns
-    remain it is refused with a reason (the profile's `no_answer`); the answer-now turn takes anything."""
+    """FINAL(None) or FINAL(""): small models give up this way after one failed search. It is refused
+    once with a reason (the profile's `no_answer`); given again, or in the answer-now turn, it counts."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
