@@ -529,3 +529,21 @@ def test_a_profile_of_your_own_without_the_later_templates_still_loads(make_rlm,
     path.write_text(own.replace("answer_now = ", "answer_later = "))
     with pytest.raises(ValueError, match="lacks templates: answer_now"):
         load_profile(str(path))
+
+
+def test_search_in_text_without_line_breaks_shows_each_match_where_it_is(make_rlm):
+    # The noise haystacks are one line of millions of characters: the line's start says nothing.
+    noise = "The grass is green. The sky is blue. " * 5_000
+    text = noise + "Mary took the football there. " + noise + "Mary left the football in the garden. " + noise
+    rlm = make_rlm([block("print(search('football'))"), block("FINAL(1)")])
+    rlm.run(text, "q")
+    shown = rlm.model.calls[1][-1]["content"]
+    assert "Mary took the football there." in shown and "Mary left the football in the garden." in shown
+    assert f"line 1, character {text.index('football'):,}:" in shown
+    assert shown.count("The grass is green.") < 20  # a window around each match, not the line
+
+
+def test_search_on_ordinary_lines_keeps_the_lines_around(make_rlm):
+    rlm = make_rlm([block("print(search('vault'))"), block("FINAL(1)")])
+    rlm.run(DOC, "q")
+    assert "--- line 2:\nalpha\nthe vault code is 4417\nomega" in rlm.model.calls[1][-1]["content"]

@@ -15,8 +15,8 @@ from typing import Any, Callable
 from ..protocols import CellResult, FinalAnswer, HostFunctions
 
 CELL_FILENAME = "<cell>"
-SEARCH_MAX_HITS = 20  # lines search() returns before it says how many more there were
-SEARCH_LINE_CHARS = 300  # a matching line is cut to this many characters
+SEARCH_MAX_HITS = 20  # matches search() returns before it says how many more there were
+SEARCH_LINE_CHARS = 300  # a matching line is cut to this many characters, centred on the match
 DEFAULT_CHUNK_CHARS = 8_000  # chunks() size when the engine does not set one from the sub-model's window
 
 
@@ -41,6 +41,17 @@ def _iter_texts(context: Any):
     else:
         for i, v in enumerate(context):
             yield f"[{i}] ", str(v)
+
+
+def _around(line: str, match: re.Match | None) -> str:
+    """`line` cut to SEARCH_LINE_CHARS, centred on `match` when the line is longer."""
+    if len(line) <= SEARCH_LINE_CHARS:
+        return line
+    if match is None:
+        return line[:SEARCH_LINE_CHARS] + "…"
+    start = max(0, min((match.start() + match.end()) // 2 - SEARCH_LINE_CHARS // 2, len(line) - SEARCH_LINE_CHARS))
+    end = start + SEARCH_LINE_CHARS
+    return ("…" if start > 0 else "") + line[start:end] + ("…" if end < len(line) else "")
 
 
 class Namespace:
@@ -89,7 +100,8 @@ class Namespace:
 
     # -- helpers that make the common strategies one short line -----------------------------
     def _search(self, pattern: str, window: int = 1, max_hits: int = SEARCH_MAX_HITS, text: Any = None) -> str:
-        """Lines matching `pattern` (a case-insensitive regex) with `window` lines around each."""
+        """Lines matching `pattern` (a case-insensitive regex) with `window` lines around each; in a
+        line too long to show, each match with the characters around it."""
         rx = re.compile(pattern, re.IGNORECASE)
         source = self.globals["context"] if text is None else text
         hits: list[str] = []
@@ -97,11 +109,18 @@ class Namespace:
         for label, doc in _iter_texts(source):
             lines = doc.splitlines()
             for i, line in enumerate(lines):
-                if rx.search(line):
+                if len(line) > SEARCH_LINE_CHARS:
+                    # A long line (text without line breaks is one line): each match with the
+                    # characters around it, since the line's start says nothing about the match.
+                    for m in rx.finditer(line):
+                        total += 1
+                        if len(hits) < max_hits:
+                            hits.append(f"--- {label}line {i + 1}, character {m.start():,}:\n{_around(line, m)}")
+                elif rx.search(line):
                     total += 1
                     if len(hits) < max_hits:
                         lo, hi = max(0, i - window), min(len(lines), i + window + 1)
-                        snippet = "\n".join(ln[:SEARCH_LINE_CHARS] for ln in lines[lo:hi])
+                        snippet = "\n".join(_around(ln, rx.search(ln)) for ln in lines[lo:hi])
                         hits.append(f"--- {label}line {i + 1}:\n{snippet}")
         if not hits:
             return f"no line matches {pattern!r}"
