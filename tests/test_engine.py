@@ -547,3 +547,9 @@ def test_search_on_ordinary_lines_keeps_the_lines_around(make_rlm):
     rlm = make_rlm([block("print(search('vault'))"), block("FINAL(1)")])
     rlm.run(DOC, "q")
     assert "--- line 2:\nalpha\nthe vault code is 4417\nomega" in rlm.model.calls[1][-1]["content"]
+
+
+def test_search_called_like_re_search_reads_the_text_given(make_rlm):
+    rlm = make_rlm([block("print(search('vault', context))"), block("FINAL(1)")])
+    rlm.run(DOC, "q")
+    assert "the vault code is 4417" in rlm.model.calls[1][-1]["content"]

@@ -102,6 +102,8 @@ class Namespace:
     def _search(self, pattern: str, window: int = 1, max_hits: int = SEARCH_MAX_HITS, text: Any = None) -> str:
         """Lines matching `pattern` (a case-insensitive regex) with `window` lines around each; in a
         line too long to show, each match with the characters around it."""
+        if isinstance(window, (str, list, dict, tuple)):  # search(pattern, context), as re.search is called
+            text, window = window, 1
         rx = re.compile(pattern, re.IGNORECASE)
         source = self.globals["context"] if text is None else text
         hits: list[str] = []
