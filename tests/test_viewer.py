@@ -277,8 +277,12 @@ def test_the_server_waits_for_a_log_that_does_not_exist_yet(recorded, tmp_path):
         assert json.loads(get(server, "/events?after=0")[1])["summary"]["finished"] is True
 
 
+# The child stands for `rlm view` started from a terminal, where Ctrl-C raises KeyboardInterrupt. Set
+# that explicitly: a test run started in the background (`cmd &` in a script) ignores SIGINT, and
+# the child would inherit that.
 VIEW_COMMAND = """
-import argparse, sys
+import argparse, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from recursivelm.viewer import add_view_parser
 parser = argparse.ArgumentParser(prog="rlm")
 add_view_parser(parser.add_subparsers(dest="command", required=True))
