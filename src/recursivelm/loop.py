@@ -240,15 +240,15 @@ class Run:
         # Run it as code, so FINAL_VAR(x) and FINAL(x) resolve variables exactly as in a block;
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
-        first_time = self._first_time(f"{kind}({arg})")
         if cell.final is not None:
-            if _is_no_answer(cell.final.value) and first_time:
+            if _is_no_answer(cell.final.value) and self._first_time(_call_text(cell.final)):
                 return self._render("no_answer", call=_call_text(cell.final))
             raise _Answered(_as_answer(cell.final.value), "text")
         error = cell.error or ""
         # FINAL(Hagralburg) with no such variable: the model is told so once; if it insists, the
         # bare word is its answer (small models write answers unquoted).
-        insisted_on_a_word = not first_time and "NameError: name" in error and arg.strip().isidentifier()
+        insisted_on_a_word = ("NameError: name" in error and arg.strip().isidentifier()
+                              and not self._first_time(f"{kind}({arg})"))
         if kind == "FINAL" and (error.startswith("SyntaxError") or insisted_on_a_word):
             raise _Answered(literal_or_text(arg), "text")
         if error:  # say why the answer did not count, not "nothing ran"
@@ -257,7 +257,8 @@ class Run:
         return None
 
     def _first_time(self, call: str) -> bool:
-        """Whether this answer call is new in this run. A refused answer given again is taken."""
+        """Whether this refusable answer call is new in this run (and remember it): refused once, taken
+        the second time."""
         if call in self.refused_answers:
             return False
         self.refused_answers.add(call)

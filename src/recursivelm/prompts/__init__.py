@@ -24,7 +24,6 @@ _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|min
 _TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
 # Templates added after profiles of users' own may have been written: taken from `default` when absent.
 _LATER_TEMPLATES = ("no_answer",)
-DEFAULT_PROFILE = PROFILE_DIR / "default.toml"
 
 
 @dataclass
@@ -72,16 +71,16 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
     missing = [t for t in _TEMPLATES if t not in raw]
     if missing:
         raise ValueError(f"prompt profile {path} lacks templates: {', '.join(missing)}")
-    if path != DEFAULT_PROFILE.resolve():
-        for name in _LATER_TEMPLATES:
-            if name not in raw:
-                raw[name] = tomllib.loads(DEFAULT_PROFILE.read_text(encoding="utf-8"))[name]
+    templates = {t: _ENV.from_string(raw[t]) for t in _TEMPLATES + _LATER_TEMPLATES if t in raw}
+    for name in _LATER_TEMPLATES:
+        if name not in templates:  # default.toml defines them all, so this never recurses
+            templates[name] = load_profile("default").templates[name]
     return Profile(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
         cut_after_first_block=bool(raw.get("cut_after_first_block", False)),
         accept_text_final=bool(raw.get("accept_text_final", True)),
         stop=list(raw.get("stop", [])),
-        templates={t: _ENV.from_string(raw[t]) for t in _TEMPLATES + _LATER_TEMPLATES},
+        templates=templates,
         error_hints={str(k): str(v) for k, v in raw.get("error_hints", {}).items()},
     )

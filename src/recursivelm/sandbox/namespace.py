@@ -43,8 +43,8 @@ def _iter_texts(context: Any):
             yield f"[{i}] ", str(v)
 
 
-def _around(line: str, match: re.Match | None) -> str:
-    """`line` cut to SEARCH_LINE_CHARS, centred on `match` when the line is longer."""
+def _around(line: str, match: re.Match | None = None) -> str:
+    """`line` cut to SEARCH_LINE_CHARS: centred on `match` if given, else its start."""
     if len(line) <= SEARCH_LINE_CHARS:
         return line
     if match is None:
@@ -122,7 +122,7 @@ class Namespace:
                     total += 1
                     if len(hits) < max_hits:
                         lo, hi = max(0, i - window), min(len(lines), i + window + 1)
-                        snippet = "\n".join(_around(ln, rx.search(ln)) for ln in lines[lo:hi])
+                        snippet = "\n".join(_around(ln) for ln in lines[lo:hi])
                         hits.append(f"--- {label}line {i + 1}:\n{snippet}")
         if not hits:
             return f"no line matches {pattern!r}"
