@@ -182,11 +182,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from .compare import compare, load_side
+    from .methods import method_names
 
     names = [n.strip() for n in args.names.split(",")]
     if len(names) != 2 or not all(names):
         raise ValueError(f"--names takes two names separated by a comma, got {args.names!r}")
-    methods = [m.strip() for m in args.methods.split(",")] if args.methods else None
+    methods = method_names(args.methods) if args.methods else None
     print(compare(load_side(args.before), load_side(args.after), methods, names=(names[0], names[1])))
     return EXIT_OK
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from statistics import mean, median
 
-from .methods.base import Record
+from .methods.base import BUDGET, ERROR, Record
 from .report import _table, fmt_tokens
 from .runner import RESULTS_FILE, Key, latest, load_records
 
@@ -66,12 +66,7 @@ def _tokens(r: Record) -> int:
 
 
 def _answer(r: Record) -> str:
-    if r.status == "budget":
-        suffix = " (budget)"
-    elif r.status == "error":
-        suffix = " (error)"
-    else:
-        suffix = ""
+    suffix = f" ({r.status})" if r.status in (BUDGET, ERROR) else ""
     text = "—" if r.prediction is None else " ".join(str(r.prediction).split())
     if len(text) > ANSWER_CHARS:
         text = text[:ANSWER_CHARS - 1] + "…"

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..protocols import Model
-from .methods import METHODS, Record, RunSettings, arun_method
+from .methods import METHODS, Record, RunSettings, arun_method, parse_names
 from .methods.base import ERROR, now_iso
 from .tasks import TASKS, Instance, generate
 
@@ -69,11 +69,7 @@ def format_length(tokens: int) -> str:
 
 
 def parse_tasks(spec: str) -> list[str]:
-    names = list(TASKS) if spec.strip() == "all" else [n.strip() for n in spec.split(",") if n.strip()]
-    unknown = [n for n in names if n not in TASKS]
-    if unknown:
-        raise ValueError(f"unknown task(s) {unknown}; known: {', '.join(TASKS)}")
-    return names
+    return parse_names(spec, TASKS, "task")
 
 
 @dataclass(frozen=True)

@@ -59,13 +59,18 @@ METHODS: dict[str, Method] = {
 }
 
 
+def parse_names(spec: str, known: dict, what: str) -> list[str]:
+    """'all' or a comma-separated list of names from `known` (methods, tasks), checked."""
+    names = list(known) if spec.strip() == "all" else [n.strip() for n in spec.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown {what}(s) {unknown}; known: {', '.join(known)}")
+    return names
+
+
 def method_names(spec: str) -> list[str]:
     """'all' or a comma-separated list of method names, checked."""
-    names = list(METHODS) if spec.strip() == "all" else [n.strip() for n in spec.split(",") if n.strip()]
-    unknown = [n for n in names if n not in METHODS]
-    if unknown:
-        raise ValueError(f"unknown method(s) {unknown}; known: {', '.join(METHODS)}")
-    return names
+    return parse_names(spec, METHODS, "method")
 
 
 def resolve_bench_model(spec: Model | str) -> Model:
@@ -154,5 +159,5 @@ def run_method(name: str, instance: Instance, model: Model, settings: RunSetting
 
 __all__ = [
     "BUDGET", "ERROR", "METHODS", "Method", "Meter", "OK", "Outcome", "Record", "RunSettings", "arun_method",
-    "method_names", "resolve_bench_model", "run_method",
+    "method_names", "parse_names", "resolve_bench_model", "run_method",
 ]
