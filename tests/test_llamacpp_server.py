@@ -37,6 +37,9 @@ def llama_server():
     p.hostnames = ["127.0.0.1"]
     p.endpoint_metrics = True
     p.cache_prompt = False  # so the server's prompt-token counter counts every prompt token it was sent
+    # llama-server samples at temperature 0.8 with a random seed unless the request says otherwise, and
+    # `openai/NAME` sends no temperature by default: greedy decoding keeps this test's answer reproducible.
+    p.sampling.temp = 0.0
     server = xllamacpp.Server(p)  # listens until the object is freed
     yield f"http://127.0.0.1:{p.port}"
     del server
