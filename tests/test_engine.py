@@ -553,3 +553,25 @@ def test_search_called_like_re_search_reads_the_text_given(make_rlm):
     rlm = make_rlm([block("print(search('vault', context))"), block("FINAL(1)")])
     rlm.run(DOC, "q")
     assert "the vault code is 4417" in rlm.model.calls[1][-1]["content"]
+
+
+def test_closing_the_in_process_sandbox_under_a_running_cell_still_reports_that_cell():
+    # A cancelled run closes its sandbox from another thread while a cell may still be running
+    # (here: stuck in a host call past its timeout). The cell's report must not depend on the sandbox
+    # still being open.
+    from recursivelm.sandbox.inprocess import InProcessSandbox
+
+    release = threading.Event()
+    sandbox = InProcessSandbox()
+
+    def llm_query(prompt):
+        sandbox.close()
+        release.wait(10)  # blocks in native code, where a timeout cannot interrupt it
+        return "late"
+
+    sandbox.start("ctx", {"llm_query": llm_query})
+    try:
+        result = sandbox.run_cell("x = 1\nllm_query('p')", timeout_s=0.2)
+    finally:
+        release.set()
+    assert result.timed_out and "could not be stopped" in result.error

@@ -79,13 +79,14 @@ class InProcessSandbox:
         self.ns = Namespace(context, host_functions, self.chunk_chars)
 
     def run_cell(self, code: str, timeout_s: float) -> CellResult:
-        assert self.ns is not None, "start() the sandbox first"
+        ns = self.ns  # held here: close() from another thread (a cancelled run) must not pull it from a running cell
+        assert ns is not None, "start() the sandbox first"
         buf = io.StringIO()
         box: dict[str, CellResult] = {}
 
         def target() -> None:
             _current_buffer.set(buf)
-            box["result"] = self.ns.execute(code, buf.write)
+            box["result"] = ns.execute(code, buf.write)
 
         started = time.monotonic()
         thread = threading.Thread(target=contextvars.copy_context().run, args=(target,), daemon=True)
@@ -95,7 +96,7 @@ class InProcessSandbox:
         if timed_out:
             _interrupt(thread)
             thread.join(TIMEOUT_GRACE_S)
-        result = box.get("result") or CellResult(output="", restored_names=self.ns.restore_protected())
+        result = box.get("result") or CellResult(output="", restored_names=ns.restore_protected())
         result.output = buf.getvalue()
         result.duration_s = time.monotonic() - started
         if timed_out:
