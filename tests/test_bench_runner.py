@@ -225,3 +225,17 @@ def test_compare_puts_two_runs_side_by_side_query_by_query(tmp_path, capsys):
     assert "| sniah | 1,000 | 1 | 1.00 → 0.00 |" in text and "no idea (budget)" in text
     assert bench_main(["compare", str(tmp_path / "a"), str(tmp_path / "missing")]) == 2
     assert bench_main(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--methods", "bm25"]) == 2
+
+
+def test_a_folder_refuses_results_sampled_differently(tmp_path):
+    from recursivelm.bench.runner import check_manifest
+    from recursivelm.models.openai_compat import OpenAIModel
+
+    config = SuiteConfig(tasks=["sniah"], lengths=[4000], methods=["direct"])
+    greedy = OpenAIModel("m", base_url="http://127.0.0.1:9/v1", api_key="k", temperature=0)
+    check_manifest(tmp_path, greedy, config)
+    check_manifest(tmp_path, greedy, config)  # a resume with the same settings is fine
+    assert json.loads((tmp_path / MANIFEST_FILE).read_text())["sampling"]["temperature"] == 0
+    sampled = OpenAIModel("m", base_url="http://127.0.0.1:9/v1", api_key="k")
+    with pytest.raises(ValueError, match="sampled with .*use another --out"):
+        check_manifest(tmp_path, sampled, config)

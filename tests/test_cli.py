@@ -98,3 +98,31 @@ def test_demo_with_the_right_answer_exits_0(tmp_path):
     model = script(tmp_path, [block(f"FINAL({code!r})")])
     p = run(["demo", "--model", model, "--times", "3"])
     assert p.returncode == 0 and "the answer is correct" in p.stderr and p.stdout.strip() == code
+
+
+def test_temperature_is_sent_to_a_model_named_on_the_command_line(tmp_path):
+    # llama-server and others sample at their own default (often 0.7-1) when a request names none.
+    import os
+
+    import fault_server as fs
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text("the code is 99\n")
+    with fs.FaultServer() as server:
+        server.script(fs.answer(block("FINAL('99')")))
+        env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "k"}
+        p = subprocess.run(RLM + ["ask", str(doc), "code?", "--model", "openai/m", "--temperature", "0"],
+                           capture_output=True, text=True, timeout=60, env=env)
+        assert p.returncode == 0 and p.stdout == "99\n", p.stderr
+        assert server.requests[0].body["temperature"] == 0
+        server.script(fs.answer(block("FINAL('99')")))
+        p = subprocess.run(RLM + ["ask", str(doc), "code?", "--model", "openai/m"],
+                           capture_output=True, text=True, timeout=60, env=env)
+        assert p.returncode == 0 and "temperature" not in server.requests[1].body  # the server's own default
+
+
+def test_a_temperature_out_of_range_is_refused_before_any_work(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("x")
+    p = run(["ask", str(doc), "q", "--model", "openai/m", "--temperature", "-1"])
+    assert p.returncode == 2 and "temperature must be between 0 and 2, got -1" in p.stderr

@@ -27,6 +27,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--child-model", default=None, help="root model of child RLMs from rlm_query() (default: --model)")
     p.add_argument("--models", action="append", default=[], metavar="NAME=MODEL",
                    help="a named model code may ask for: llm_query(p, model='NAME'); repeatable")
+    p.add_argument("--temperature", type=float, default=None, metavar="T",
+                   help="sampling temperature of every model named here (default: each backend's own; the "
+                        "embedded model's is 0, an OpenAI-compatible server's is its own, often 0.7-1)")
     p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
     p.add_argument("--sandbox", default="isolated", choices=["isolated", "inprocess"],
                    help="where model code runs: isolated (default: a contained worker process, no network, no secrets) or inprocess (trusted code only, fastest)")
@@ -124,7 +127,7 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     limits = _limits(args)
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
-              limits=limits, profile=args.profile,
+              limits=limits, profile=args.profile, temperature=args.temperature,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache,
               on_token=progress.on_token if progress else None)
     result = rlm.run(context, question)
@@ -155,7 +158,7 @@ def cmd_demo(args) -> int:
     from .demo import needle_document
     from .models.registry import resolve_model
 
-    model = resolve_model(args.model)
+    model = resolve_model(args.model, temperature=args.temperature)
     window = model.context_window
     doc = needle_document(target_tokens=window * args.times, seed=args.seed)
     print(f"[rlm demo] a generated log of {len(doc.text):,} characters (~{doc.est_tokens:,} tokens): "

@@ -85,6 +85,8 @@ class RLM:
     d+1; deeper depths use the deepest entry). `models` names extra models code may ask for:
     llm_query(p, model="fast"). `limits` bounds the run tree; `profile` picks the prompts ("auto"
     decides from each run's root model); `log` is a JSONL path the events are appended to as they happen.
+    `temperature` is the sampling temperature of every model given by name (None: each backend's own
+    default; a Model object keeps its own settings).
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class RLM:
         on_token: Callable[[str], None] | None = None,
         clock: Callable[[], float] | None = None,
         cache: str | Path | SubCallCache | None = None,
+        temperature: float | None = None,
     ):
         from .models.registry import resolve_model
 
@@ -110,7 +113,7 @@ class RLM:
         def resolve(spec: ModelSpec) -> Model:
             key = id(spec) if not isinstance(spec, str) else hash(spec)
             if key not in resolved:
-                resolved[key] = resolve_model(spec)
+                resolved[key] = resolve_model(spec, temperature=temperature)
             return resolved[key]
 
         self.model = resolve(model)

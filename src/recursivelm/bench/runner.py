@@ -191,19 +191,26 @@ class ResultsFile:
             os.fsync(f.fileno())
 
 
-def check_manifest(out: Path, model_name: str, config: SuiteConfig) -> None:
-    """Refuse to mix results of another model or other task settings into `out`; record this run."""
+def check_manifest(out: Path, model: Model, config: SuiteConfig) -> None:
+    """Refuse to mix results of another model, other sampling or other task settings into `out`; record
+    this run. (A folder made before sampling was recorded takes this run's.)"""
     path = out / MANIFEST_FILE
+    model_name = model.name
+    sampling = json.loads(json.dumps(getattr(model, "sampling", None) or {}, default=str))  # as stored
     manifest: dict[str, Any] = {}
     if path.exists():
         manifest = json.loads(path.read_text(encoding="utf-8"))
         if manifest.get("model") != model_name:
             raise ValueError(f"{out} holds results for model {manifest.get('model')!r}, not {model_name!r}: "
                              f"use another --out")
+        if manifest.get("sampling", sampling) != sampling:
+            raise ValueError(f"{out} holds results sampled with {manifest['sampling']}, not {sampling}: "
+                             f"use another --out (or the same --temperature)")
         if manifest.get("task_settings", {}) != config.task_settings:
             raise ValueError(f"{out} holds results made with task settings {manifest.get('task_settings')}, "
                              f"not {config.task_settings}: use another --out")
     manifest.setdefault("model", model_name)
+    manifest.setdefault("sampling", sampling)
     manifest.setdefault("task_settings", config.task_settings)
     manifest.setdefault("created", now_iso())
     runs = manifest.setdefault("runs", [])
@@ -250,7 +257,7 @@ async def arun_suite(config: SuiteConfig, model: Model, out: str | Path,
                      log: Callable[[str], None] | None = _stderr, write_report: bool = True) -> SuiteSummary:
     out = Path(out)
     say = log or (lambda line: None)
-    check_manifest(out, model.name, config)
+    check_manifest(out, model, config)
     results = ResultsFile(out / RESULTS_FILE)
     done = latest(load_records(results.path))
     jobs, skipped = config.jobs()

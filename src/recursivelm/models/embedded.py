@@ -188,6 +188,11 @@ class EmbeddedModel:
         self._active: set[threading.Event] = set()
         self._tokenizer: _BPETokenizer | None | bool = None  # False: none available
 
+    @property
+    def sampling(self) -> dict:
+        """Instance settings that change replies; part of a cache key."""
+        return {"temperature": self.temperature, "seed": self.seed}
+
     # ------------------------------------------------------------------ loading
 
     def _model_file_path(self) -> Path:

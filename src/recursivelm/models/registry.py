@@ -7,6 +7,9 @@
   backend with that provider's default URL and key variable (see models/openai_compat.py ENDPOINTS).
 - `anthropic/NAME` — Claude on the official `anthropic` SDK (ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL).
 - `litellm/PROVIDER/NAME` — anything LiteLLM reaches (optional extra: recursivelm[litellm]).
+
+`temperature` (None: each backend's default) applies to a model made from a name; the scripted model
+replays its replies and ignores it. A Model object is returned as it is.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ class UnknownModelError(ValueError):
     pass
 
 
-def resolve_model(spec: Model | str | None, root: Model | None = None) -> Model:
+def resolve_model(spec: Model | str | None, root: Model | None = None, *, temperature: float | None = None) -> Model:
     if spec is None:
         if root is None:
             spec = "embedded"
@@ -26,11 +29,13 @@ def resolve_model(spec: Model | str | None, root: Model | None = None) -> Model:
             return root
     if not isinstance(spec, str):
         return spec
+    if temperature is not None and not 0 <= temperature <= 2:
+        raise ValueError(f"temperature must be between 0 and 2, got {temperature:g}")
+    sampling = {} if temperature is None else {"temperature": temperature}
     if spec == "embedded" or spec.startswith("embedded:"):
         from .embedded import EmbeddedModel
 
-        path = spec.partition(":")[2] or None
-        return EmbeddedModel(gguf_path=path) if path else EmbeddedModel()
+        return EmbeddedModel(gguf_path=spec.partition(":")[2] or None, **sampling)
     if spec.startswith("scripted:"):
         from .scripted import ScriptedModel
 
@@ -39,15 +44,15 @@ def resolve_model(spec: Model | str | None, root: Model | None = None) -> Model:
     if provider == "anthropic" and name:
         from .anthropic_backend import AnthropicModel
 
-        return AnthropicModel(name)
+        return AnthropicModel(name, **sampling)
     if provider == "litellm" and name:
         from .litellm_backend import LiteLLMModel
 
-        return LiteLLMModel(name)
+        return LiteLLMModel(name, **sampling)
     from .openai_compat import ENDPOINTS, OpenAIModel
 
     if provider in ENDPOINTS and name:
-        return OpenAIModel.for_provider(provider, name)
+        return OpenAIModel.for_provider(provider, name, **sampling)
     raise UnknownModelError(
         f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', "
         f"'anthropic/NAME', 'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)}"

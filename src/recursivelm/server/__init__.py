@@ -58,7 +58,7 @@ def config_from_args(args: argparse.Namespace):
 
     return ServerConfig.from_specs(
         args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
-        limits=_limits(args), profile=args.profile, sandbox=args.sandbox,
+        temperature=args.temperature, limits=_limits(args), profile=args.profile, sandbox=args.sandbox,
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
         max_concurrent_runs=args.max_concurrent_runs, max_queued_runs=args.max_queued_runs,

@@ -43,15 +43,16 @@ class ServerConfig:
     @classmethod
     def from_specs(cls, model: str | Model = "embedded", sub_model: str | Model | None = None,
                    child_model: str | Model | None = None, models: dict[str, str | Model] | None = None,
-                   **settings: Any) -> ServerConfig:
+                   temperature: float | None = None, **settings: Any) -> ServerConfig:
         """Resolve model names once; a name given twice (e.g. `--sub-model embedded` next to
-        `--model embedded`) is one shared object, never a second copy of the model."""
+        `--model embedded`) is one shared object, never a second copy of the model. `temperature`: as
+        for RLM, for models given by name."""
         resolved: dict[Any, Model] = {}
 
         def resolve(spec: str | Model) -> Model:
             key = spec if isinstance(spec, str) else id(spec)
             if key not in resolved:
-                resolved[key] = resolve_model(spec)
+                resolved[key] = resolve_model(spec, temperature=temperature)
             return resolved[key]
 
         return cls(model=resolve(model),
