@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import block
 
 RLM = [sys.executable, "-m", "recursivelm.cli"]
@@ -126,3 +128,36 @@ def test_a_temperature_out_of_range_is_refused_before_any_work(tmp_path):
     doc.write_text("x")
     p = run(["ask", str(doc), "q", "--model", "openai/m", "--temperature", "-1"])
     assert p.returncode == 2 and "temperature must be between 0 and 2, got -1" in p.stderr
+
+
+# `rlm` started from a terminal, where Ctrl-C raises KeyboardInterrupt (a test run started in the
+# background would otherwise pass SIGINT-ignored down to the child).
+RLM_FROM_A_TERMINAL = [sys.executable, "-c",
+                       "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                       "from recursivelm.cli import main; sys.exit(main(sys.argv[1:]))"]
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_ctrl_c_stops_a_running_cell_and_says_where_the_events_so_far_are(tmp_path, sandbox):
+    import signal
+    import time
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text("x")
+    log = tmp_path / "run.jsonl"
+    model = script(tmp_path, [block("import time\ntime.sleep(60)"), block("FINAL(1)")])
+    proc = subprocess.Popen(RLM_FROM_A_TERMINAL + ["ask", str(doc), "q", "--model", model, "--sandbox", sandbox,
+                                                   "--log", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while '"cell_start"' not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 130
+        err = proc.stderr.read()
+        assert f"rlm: interrupted (the events so far are in {log})" in err and "Traceback" not in err
+        assert '"root_call"' in log.read_text()
+    finally:
+        proc.kill()
+        proc.wait()

@@ -555,10 +555,9 @@ def test_search_called_like_re_search_reads_the_text_given(make_rlm):
     assert "the vault code is 4417" in rlm.model.calls[1][-1]["content"]
 
 
-def test_closing_the_in_process_sandbox_under_a_running_cell_still_reports_that_cell():
-    # A cancelled run closes its sandbox from another thread while a cell may still be running
-    # (here: stuck in a host call past its timeout). The cell's report must not depend on the sandbox
-    # still being open.
+def test_closing_the_in_process_sandbox_under_a_running_cell_ends_that_cell_at_once():
+    # A cancelled run (Ctrl-C, a client gone) closes its sandbox from another thread while a cell runs,
+    # here one stuck in a host call where no timeout can interrupt it. run_cell must return at once.
     from recursivelm.sandbox.inprocess import InProcessSandbox
 
     release = threading.Event()
@@ -566,12 +565,14 @@ def test_closing_the_in_process_sandbox_under_a_running_cell_still_reports_that_
 
     def llm_query(prompt):
         sandbox.close()
-        release.wait(10)  # blocks in native code, where a timeout cannot interrupt it
+        release.wait(30)
         return "late"
 
     sandbox.start("ctx", {"llm_query": llm_query})
+    started = time.monotonic()
     try:
-        result = sandbox.run_cell("x = 1\nllm_query('p')", timeout_s=0.2)
+        result = sandbox.run_cell("x = 1\nllm_query('p')", timeout_s=60)
     finally:
         release.set()
-    assert result.timed_out and "could not be stopped" in result.error
+    assert time.monotonic() - started < 5
+    assert "closed while this cell ran" in result.error

@@ -300,3 +300,16 @@ def test_capped_text_keeps_head_and_tail():
     text = out.text()
     assert text.startswith("0000\n") and text.endswith("0999\n") and "4,900 characters of output cut" in text
     assert len(text) < 100 + 120
+
+
+def test_closing_under_a_running_cell_ends_it_at_once_and_starts_no_new_worker():
+    # A cancelled run (Ctrl-C, a client gone) closes its sandbox from another thread mid-cell.
+    box = IsolatedSandbox()
+    box.start("ctx", {})
+    first_worker = box._worker.proc
+    threading.Timer(0.5, box.close).start()
+    started = time.monotonic()
+    result = box.run_cell("import time\ntime.sleep(60)", timeout_s=60)
+    assert time.monotonic() - started < 10
+    assert "closed while this cell ran" in result.error
+    assert box._worker.proc is first_worker and first_worker.poll() is not None

@@ -214,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `rlm ... | head`: the reader left; nothing more to say
         sys.stderr.close()
         return EXIT_OK
-    except KeyboardInterrupt:
-        print("rlm: interrupted (the --log file holds every event so far)", file=sys.stderr)
+    except KeyboardInterrupt:  # say what survived: a command may name it (bench run), else the --log file
+        kept = getattr(args, "interrupted", None) or (f"the events so far are in {args.log}" if getattr(args, "log", None) else "")
+        print(f"rlm: interrupted{f' ({kept})' if kept else ''}", file=sys.stderr)
         return 130
 
 

@@ -17,7 +17,7 @@ import sys
 from dataclasses import fields
 from typing import Any
 
-EXIT_OK, EXIT_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_ERRORS = 0, 1
 
 
 def add_bench_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -66,7 +66,7 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
                      help="do not keep the engine-based methods' events (DIR/trajectories/*.jsonl)")
     run.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, interrupted="finished jobs are in the --out folder's results.jsonl; run again to resume")
 
     report = sub.add_parser("report", help="(re)write report.md and the plots from DIR/results.jsonl")
     report.add_argument("out", help="the suite's folder")
@@ -201,19 +201,9 @@ def _stderr(line: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m recursivelm.bench.cli ...`: the same commands as `rlm bench ...`."""
-    from ..protocols import ModelError
+    from ..cli import main as rlm_main
 
-    parser = argparse.ArgumentParser(prog="rlm")
-    add_bench_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["bench", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        return args.func(args)
-    except (ValueError, ModelError) as e:
-        print(f"rlm bench: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("rlm bench: interrupted (finished jobs are in results.jsonl; run again to resume)", file=sys.stderr)
-        return 130
+    return rlm_main(["bench", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from ..protocols import CellResult, HostFunctions
 from .namespace import DEFAULT_CHUNK_CHARS, Namespace
 
 TIMEOUT_GRACE_S = 2.0  # how long an interrupted cell gets to unwind before we give up on it
+CLOSE_POLL_S = 0.1  # how often a waiting run_cell checks whether close() was called
 
 _current_buffer: contextvars.ContextVar[io.StringIO | None] = contextvars.ContextVar("rlm_cell_out", default=None)
 
@@ -60,8 +61,12 @@ class CellTimeout(Exception):
     pass
 
 
-def _interrupt(thread: threading.Thread) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(CellTimeout))
+class SandboxClosed(Exception):
+    pass
+
+
+def _interrupt(thread: threading.Thread, exception: type[Exception] = CellTimeout) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(exception))
 
 
 class InProcessSandbox:
@@ -73,6 +78,7 @@ class InProcessSandbox:
     def __init__(self, chunk_chars: int = DEFAULT_CHUNK_CHARS):
         self.chunk_chars = chunk_chars
         self.ns: Namespace | None = None
+        self._closed = threading.Event()
 
     def start(self, context: Any, host_functions: HostFunctions) -> None:
         install_output_router()
@@ -91,7 +97,15 @@ class InProcessSandbox:
         started = time.monotonic()
         thread = threading.Thread(target=contextvars.copy_context().run, args=(target,), daemon=True)
         thread.start()
-        thread.join(timeout_s)
+        # Wait for the cell, its timeout, or close(): a cancelled run (Ctrl-C, a client gone) closes the
+        # sandbox and must not wait minutes for a cell nobody will read.
+        deadline = started + timeout_s
+        while thread.is_alive() and not self._closed.is_set() and time.monotonic() < deadline:
+            thread.join(min(CLOSE_POLL_S, max(0.0, deadline - time.monotonic())))
+        if self._closed.is_set() and thread.is_alive():
+            _interrupt(thread, SandboxClosed)  # a daemon thread: if stuck in native code it cannot hold up exit
+            return CellResult(output=buf.getvalue(), error="the sandbox was closed while this cell ran (the run was "
+                              "cancelled)", duration_s=time.monotonic() - started)
         timed_out = thread.is_alive()
         if timed_out:
             _interrupt(thread)
@@ -109,4 +123,5 @@ class InProcessSandbox:
         return self.ns.user_variables() if self.ns else {}
 
     def close(self) -> None:
+        self._closed.set()
         self.ns = None

@@ -189,6 +189,9 @@ class IsolatedSandbox:
             self._end_calls(worker)
         if kind == "result":
             result, self._variables = payload
+        elif self._closed:  # close() killed the worker under this cell (a cancelled run): no new one
+            return CellResult(output="", error="the sandbox was closed while this cell ran (the run was cancelled)",
+                              duration_s=time.monotonic() - started)
         else:
             lost = self._restart()
             result = CellResult(output="", error=_failure_message(kind, payload, timeout_s),
