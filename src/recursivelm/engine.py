@@ -106,16 +106,9 @@ class RLM:
         cache: str | Path | SubCallCache | None = None,
         temperature: float | None = None,
     ):
-        from .models.registry import resolve_model
+        from .models.registry import model_resolver
 
-        resolved: dict[int, Model] = {}  # one backend object per spec, however often it is named
-
-        def resolve(spec: ModelSpec) -> Model:
-            key = id(spec) if not isinstance(spec, str) else hash(spec)
-            if key not in resolved:
-                resolved[key] = resolve_model(spec, temperature=temperature)
-            return resolved[key]
-
+        resolve = model_resolver(temperature)  # one backend object per spec, however often it is named
         self.model = resolve(model)
         self.sub_models = _per_depth(sub_model, self.model, resolve)
         self.child_models = _per_depth(child_model, self.model, resolve)

@@ -14,6 +14,8 @@ replays its replies and ignores it. A Model object is returned as it is.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from ..protocols import Model
 
 
@@ -57,3 +59,17 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
         f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', "
         f"'anthropic/NAME', 'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)}"
     )
+
+
+def model_resolver(temperature: float | None = None) -> Callable[[Model | str], Model]:
+    """`resolve_model` that returns one backend object per name or object, however often it is named:
+    `--sub-model embedded` beside `--model embedded` shares one loaded model, never a second copy."""
+    resolved: dict[Any, Model] = {}
+
+    def resolve(spec: Model | str) -> Model:
+        key = spec if isinstance(spec, str) else id(spec)
+        if key not in resolved:
+            resolved[key] = resolve_model(spec, temperature=temperature)
+        return resolved[key]
+
+    return resolve

@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from ..protocols import CellResult, HostFunctions
-from .namespace import DEFAULT_CHUNK_CHARS, Namespace
+from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS, Namespace
 
 TIMEOUT_GRACE_S = 2.0  # how long an interrupted cell gets to unwind before we give up on it
 CLOSE_POLL_S = 0.1  # how often a waiting run_cell checks whether close() was called
@@ -104,8 +104,7 @@ class InProcessSandbox:
             thread.join(min(CLOSE_POLL_S, max(0.0, deadline - time.monotonic())))
         if self._closed.is_set() and thread.is_alive():
             _interrupt(thread, SandboxClosed)  # a daemon thread: if stuck in native code it cannot hold up exit
-            return CellResult(output=buf.getvalue(), error="the sandbox was closed while this cell ran (the run was "
-                              "cancelled)", duration_s=time.monotonic() - started)
+            return CellResult(output=buf.getvalue(), error=CLOSED_MID_CELL, duration_s=time.monotonic() - started)
         timed_out = thread.is_alive()
         if timed_out:
             _interrupt(thread)

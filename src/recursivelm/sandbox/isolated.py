@@ -41,7 +41,7 @@ from typing import Any, Callable
 from ..protocols import CellResult, FinalAnswer, HostFunctions
 from .containment import (BWRAP, BWRAP_WORKDIR, NONE, Plan, SandboxLimits, SandboxUnavailable, WeakIsolationWarning,
                           choose_plan, command, describe, new_sandbox_uid, package_dir, worker_environment)
-from .namespace import DEFAULT_CHUNK_CHARS, protected_names
+from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS, protected_names
 from .worker import (BOOTSTRAP, CONTEXT_MARKER, MAX_VARIABLES_REPORTED, OUTPUT_CUT_NOTE, BadFrame, ChannelClosed,
                      FrameTooLarge, encode_frame, read_frame)
 
@@ -190,8 +190,7 @@ class IsolatedSandbox:
         if kind == "result":
             result, self._variables = payload
         elif self._closed:  # close() killed the worker under this cell (a cancelled run): no new one
-            return CellResult(output="", error="the sandbox was closed while this cell ran (the run was cancelled)",
-                              duration_s=time.monotonic() - started)
+            return CellResult(output="", error=CLOSED_MID_CELL, duration_s=time.monotonic() - started)
         else:
             lost = self._restart()
             result = CellResult(output="", error=_failure_message(kind, payload, timeout_s),

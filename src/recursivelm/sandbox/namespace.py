@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import linecache
 import re
-import sys
 import traceback
 from typing import Any, Callable
 
@@ -17,6 +16,7 @@ from ..protocols import CellResult, FinalAnswer, HostFunctions
 CELL_FILENAME = "<cell>"
 SEARCH_MAX_HITS = 20  # matches search() returns before it says how many more there were
 SEARCH_LINE_CHARS = 300  # a matching line is cut to this many characters, centred on the match
+CLOSED_MID_CELL = "the sandbox was closed while this cell ran (the run was cancelled)"  # both sandboxes' error
 DEFAULT_CHUNK_CHARS = 8_000  # chunks() size when the engine does not set one from the sub-model's window
 
 

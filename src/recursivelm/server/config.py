@@ -14,7 +14,7 @@ from typing import Any, Callable
 from ..cache import SubCallCache
 from ..engine import RLM, SandboxFactory
 from ..events import Event
-from ..models.registry import resolve_model
+from ..models.registry import model_resolver
 from ..protocols import Model
 from ..settings import Limits
 from .defaults import DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_QUEUED_RUNS
@@ -47,14 +47,7 @@ class ServerConfig:
         """Resolve model names once; a name given twice (e.g. `--sub-model embedded` next to
         `--model embedded`) is one shared object, never a second copy of the model. `temperature`: as
         for RLM, for models given by name."""
-        resolved: dict[Any, Model] = {}
-
-        def resolve(spec: str | Model) -> Model:
-            key = spec if isinstance(spec, str) else id(spec)
-            if key not in resolved:
-                resolved[key] = resolve_model(spec, temperature=temperature)
-            return resolved[key]
-
+        resolve = model_resolver(temperature)
         return cls(model=resolve(model),
                    sub_model=resolve(sub_model) if sub_model is not None else None,
                    child_model=resolve(child_model) if child_model is not None else None,
