@@ -184,10 +184,12 @@ def test_bench_run_and_report_from_the_command_line(tmp_path):
     out = tmp_path / "suite"
     command = [sys.executable, "-m", "recursivelm.bench.cli", "run", "--tasks", "sniah,babi", "--lengths", "1k",
                "--methods", "direct,rlm-nosub", "--n", "1", "--model", "scripted", "--out", str(out),
-               "--concurrency", "4", "--setting", "sniah.haystack=essay", "--rlm-limit", "max_iterations=4"]
+               "--concurrency", "4", "--setting", "sniah.value_digits=5", "--rlm-limit", "max_iterations=4"]
     p = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert "4 ran (4 ok)" in p.stderr and len(lines(out)) == 4 and (out / REPORT_FILE).exists()
+    # A non-default task setting that needs no optional package (the essay haystack needs the bench extra).
+    assert json.loads((out / MANIFEST_FILE).read_text())["task_settings"] == {"sniah": {"value_digits": 5}}
     again = subprocess.run([*command, "--no-report"], capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "4 already in" in again.stderr
     (out / REPORT_FILE).unlink()
