@@ -80,6 +80,14 @@ def test_bad_settings_and_models_are_clear_errors(tmp_path):
     assert p.returncode == 2 and "max_iterations" in p.stderr
 
 
+@pytest.mark.parametrize("flag, value", [("--cell-timeout-s", "nan"), ("--deadline-s", "inf"),
+                                         ("--max-cost", "NaN"), ("--temperature", "nan")])
+def test_a_limit_that_is_not_a_finite_number_is_refused(tmp_path, flag, value):
+    # --cell-timeout-s nan used to be accepted and kill every cell; --max-cost nan turned the budget off.
+    p = run(["ask", "-", "q", "--model", script(tmp_path, [block("FINAL(1)")]), flag, value], stdin="text")
+    assert p.returncode == 2 and "not a finite number" in p.stderr and flag in p.stderr and p.stdout == ""
+
+
 def test_a_failed_run_exits_1_and_says_why(tmp_path):
     model = script(tmp_path, [block("print(1)")])  # runs out of replies
     p = run(["ask", "-", "q", "--model", model], stdin="text")

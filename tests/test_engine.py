@@ -260,6 +260,16 @@ def test_invalid_limits_are_rejected():
         Limits(max_cost=-1)
 
 
+@pytest.mark.parametrize("name, value", [("max_cost", float("nan")), ("deadline_s", float("nan")),
+                                         ("cell_timeout_s", float("nan")), ("max_tokens", float("inf")),
+                                         ("answer_now_timeout_s", float("-inf")), ("max_iterations", 2.5),
+                                         ("max_sub_calls", True)])
+def test_every_limit_must_be_a_finite_number(name, value):
+    # NaN compares false with everything: Limits(max_cost=nan) used to pass and turn the cost budget off.
+    with pytest.raises(ValueError, match=name):
+        Limits(**{name: value})
+
+
 def test_model_failure_is_reported_not_raised(make_rlm):
     r = make_rlm([block("print(1)")]).run(DOC, "q")  # the scripted model runs out of replies
     assert r.status == "failed" and "no reply left" in r.error

@@ -273,7 +273,12 @@ BAD_REQUESTS = [
     ("limit wrong type", {**GOOD, "rlm_limits": {"max_iterations": "3"}}, 400, "rlm_limits.max_iterations",
      "invalid_value"),
     ("limit not an object", {**GOOD, "rlm_limits": [1]}, 400, "rlm_limits", "invalid_value"),
-    ("limit invalid", {**GOOD, "rlm_limits": {"max_iterations": 0}}, 400, "rlm_limits", "invalid_value"),
+    ("limit invalid", {**GOOD, "rlm_limits": {"max_iterations": 0}}, 400, "rlm_limits.max_iterations",
+     "invalid_value"),
+    # JSON NaN compares false with the server's ceiling: it must not pass as "lower" and lift it.
+    ("limit NaN", {**GOOD, "rlm_limits": {"deadline_s": float("nan")}}, 400, "rlm_limits.deadline_s", "invalid_value"),
+    ("limit infinite", {**GOOD, "rlm_limits": {"max_cost": float("inf")}}, 400, "rlm_limits.max_cost",
+     "invalid_value"),
     ("rlm_context wrong type", {**GOOD, "rlm_context": 5}, 400, "rlm_context", "invalid_type"),
     ("limit above the server's", {**GOOD, "rlm_limits": {"max_iterations": 99}}, 422, "rlm_limits.max_iterations",
      "limit_above_server"),
@@ -296,7 +301,8 @@ BAD_REQUESTS = [
 
 
 def test_bad_requests_get_the_right_status_and_an_openai_error_object():
-    config = make_config(limits=Limits(max_iterations=5, max_tokens=100_000), max_body_bytes=64 * 1024)
+    config = make_config(limits=Limits(max_iterations=5, max_tokens=100_000, deadline_s=600),
+                         max_body_bytes=64 * 1024)
     with serving(config) as (url, registry):
         for name, body, status, param, code in BAD_REQUESTS:
             content = body if isinstance(body, bytes) else json.dumps(body).encode()

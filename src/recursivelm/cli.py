@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import fields
@@ -27,7 +28,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--child-model", default=None, help="root model of child RLMs from rlm_query() (default: --model)")
     p.add_argument("--models", action="append", default=[], metavar="NAME=MODEL",
                    help="a named model code may ask for: llm_query(p, model='NAME'); repeatable")
-    p.add_argument("--temperature", type=float, default=None, metavar="T",
+    p.add_argument("--temperature", type=finite_float, default=None, metavar="T",
                    help="sampling temperature of every model named here (default: each backend's own; the "
                         "embedded model's is 0, an OpenAI-compatible server's is its own, often 0.7-1)")
     p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
@@ -39,9 +40,17 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the whole Result as JSON instead of the answer")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     for f in fields(Limits):
-        kind = float if "float" in str(f.type) else int
+        kind = finite_float if "float" in str(f.type) else int
         p.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, metavar="N",
                        help=f"{LIMIT_HELP[f.name]} (default: {f.default})")
+
+
+def finite_float(text: str) -> float:
+    """argparse type for a float flag: float() alone takes "nan" and "inf", which pass every limit check."""
+    value = float(text)  # a ValueError here is argparse's "invalid finite_float value"
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
 
 
 def named_models(args: argparse.Namespace) -> dict[str, str]:

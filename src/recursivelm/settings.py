@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,40 @@ class Limits:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            value = getattr(self, f.name)
-            if value is not None and value < 0:
-                raise ValueError(f"limit {f.name} must be >= 0, got {value!r}")
-        if self.max_iterations < 1:
-            raise ValueError("limit max_iterations must be at least 1")
-        if self.sub_call_concurrency < 1:
-            raise ValueError("limit sub_call_concurrency must be at least 1")
+            self.check(f.name, getattr(self, f.name))
+
+    @classmethod
+    def check(cls, name: str, value: Any) -> None:
+        """Raise ValueError unless `value` is a valid value of the limit `name` (see check_limit)."""
+        kind = str(cls.__dataclass_fields__[name].type)  # e.g. "int", "float | None" (annotations are strings)
+        check_limit(f"limit {name}", value, integral="float" not in kind, optional="None" in kind,
+                    minimum=1 if name in _AT_LEAST_ONE else 0)
+
+
+_AT_LEAST_ONE = {"max_iterations", "sub_call_concurrency"}
+
+
+def check_limit(name: str, value: Any, *, integral: bool = False, optional: bool = False, minimum: float = 0) -> None:
+    """Raise ValueError unless `value` is a finite number >= `minimum` (a whole number where `integral`),
+    or None where `optional`. Every limit dataclass checks its fields with this.
+
+    NaN compares false with everything, so a plain `value < 0` lets it through, and then the limit it
+    names never fires (a NaN cost budget is no budget) or fires at once (a NaN timeout kills every cell).
+    Infinity is refused too: "no limit" is None, said explicitly.
+    """
+    if value is None:
+        if optional:
+            return
+        raise ValueError(f"{name} must be a number, not None")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        none = " (leave it unset, None, for no limit)" if optional else ""
+        raise ValueError(f"{name} must be a finite number, got {value!r}{none}")
+    if integral and value != int(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum:g}, got {value!r}")
 
 
 LIMIT_HELP = {

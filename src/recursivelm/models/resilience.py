@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Generic, Mapping, TypeVar
 
 from ..protocols import ContextWindowError, ModelError
+from ..settings import check_limit
 
 T = TypeVar("T")
 
@@ -86,8 +87,9 @@ class RetryPolicy:
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)  # for HTTP-date Retry-After
 
     def __post_init__(self):
-        if self.attempts < 1:
-            raise ValueError(f"RetryPolicy.attempts must be at least 1 (the first try), got {self.attempts}")
+        check_limit("RetryPolicy.attempts (the first try counts)", self.attempts, integral=True, minimum=1)
+        for name in ("base_delay_s", "max_delay_s", "max_retry_after_s"):
+            check_limit(f"RetryPolicy.{name}", getattr(self, name))
 
     @classmethod
     def from_max_retries(cls, max_retries: int) -> RetryPolicy:

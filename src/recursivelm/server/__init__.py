@@ -20,7 +20,7 @@ from .defaults import (API_KEY_ENV, DEFAULT_HOST, DEFAULT_KEEP_RUNS, DEFAULT_MAX
 def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     """Add `serve` to the `rlm` command's subparsers. It takes the same model, routing, profile,
     sandbox and limit flags as `rlm ask` (the limits are the ceiling for every request)."""
-    from ..cli import _add_run_options  # here, not at import: cli.py imports this module
+    from ..cli import _add_run_options, finite_float  # here, not at import: cli.py imports this module
 
     p = subparsers.add_parser(
         "serve", help="serve an OpenAI-compatible API (/v1/chat/completions) answered by an RLM",
@@ -41,7 +41,7 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"runs executing at once; more wait in a queue (default {DEFAULT_MAX_CONCURRENT_RUNS})")
     p.add_argument("--max-queued-runs", type=int, default=DEFAULT_MAX_QUEUED_RUNS, metavar="N",
                    help=f"runs waiting for a slot before requests get 429 (default {DEFAULT_MAX_QUEUED_RUNS})")
-    p.add_argument("--max-body-mb", type=float, default=DEFAULT_MAX_BODY_MB, metavar="MB",
+    p.add_argument("--max-body-mb", type=finite_float, default=DEFAULT_MAX_BODY_MB, metavar="MB",
                    help=f"largest request body in MiB; larger ones get 413 (default {DEFAULT_MAX_BODY_MB:g})")
     p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
                    help=f"finished runs kept for GET /v1/rlm/runs/ID (default {DEFAULT_KEEP_RUNS})")

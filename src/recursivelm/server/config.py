@@ -16,7 +16,7 @@ from ..engine import RLM, SandboxFactory
 from ..events import Event
 from ..models.registry import model_resolver
 from ..protocols import Model
-from ..settings import Limits
+from ..settings import Limits, check_limit
 from .defaults import DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_QUEUED_RUNS
 
 
@@ -67,9 +67,9 @@ class ServerConfig:
 
     def check(self) -> None:
         """Fail at start-up, not on the first request: build one RLM (profile, sandbox, routing)."""
-        for name, value in (("max_concurrent_runs", self.max_concurrent_runs), ("max_body_bytes", self.max_body_bytes)):
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1, got {value}")
+        for name, minimum in (("max_concurrent_runs", 1), ("max_queued_runs", 0), ("max_body_bytes", 1),
+                              ("keep_runs", 0)):
+            check_limit(name, getattr(self, name), integral=True, minimum=minimum)
         self.make_rlm(self.limits)
 
     async def aclose(self) -> None:

@@ -82,6 +82,10 @@ def limits_for(server: Limits, overrides: Any) -> Limits:
         if value is not None and not _is_number(value, integral="float" not in type_text):
             kind = "a number" if "float" in type_text else "an integer"
             raise bad_request(f"limit {name} must be {kind}, got {json.dumps(value)}", param)
+        try:  # before the ceiling: NaN compares false with it, so it would pass as "lower"
+            Limits.check(name, value)
+        except ValueError as e:
+            raise bad_request(str(e), param) from None
         ceiling = getattr(server, name)
         if ceiling is not None and (value is None or value > ceiling):
             raise unprocessable(

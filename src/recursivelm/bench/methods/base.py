@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from ...pricing import PriceTable
 from ...protocols import Completion, Message, Model
+from ...settings import check_limit
 
 OK, BUDGET, ERROR = "ok", "budget", "error"
 STATUSES = (OK, BUDGET, ERROR)
@@ -47,6 +48,13 @@ class RunSettings:
     rlm_limits: dict[str, Any] = field(default_factory=dict)  # Limits overrides for `rlm` and `rlm-nosub`
     trajectory_path: str | None = None  # where the RLM-engine methods append their JSONL events
     grace_s: float = 30.0  # the runner's hard stop comes this long after budget + answer-now turn
+
+    def __post_init__(self) -> None:
+        check_limit("time_budget_s", self.time_budget_s, optional=True)
+        check_limit("token_budget", self.token_budget, integral=True, optional=True)
+        check_limit("answer_now_timeout_s", self.answer_now_timeout_s)
+        check_limit("reply_tokens", self.reply_tokens, integral=True, minimum=1)
+        check_limit("grace_s", self.grace_s)
 
     def hard_timeout_s(self) -> float | None:
         if self.time_budget_s is None:
