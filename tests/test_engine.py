@@ -533,7 +533,8 @@ def test_a_profile_of_your_own_without_the_later_templates_still_loads(make_rlm,
     own = text[:text.index("no_answer = ")] + text[text.index("[error_hints]"):]
     path = tmp_path / "mine.toml"
     path.write_text(own)
-    rlm = make_rlm([block("FINAL(None)"), block("FINAL(2)")], profile=str(path))
+    # The second answer reads the context first: the small profile refuses an answer no code looked for.
+    rlm = make_rlm([block("FINAL(None)"), block("n = len(context)\nFINAL(2)")], profile=str(path))
     assert (rlm.run(DOC, "q").answer, rlm.profile.name) == ("2", "small")
     assert "is not an answer" in rlm.model.calls[1][-1]["content"]
     path.write_text(own.replace("answer_now = ", "answer_later = "))

@@ -15,6 +15,8 @@ from typing import Any
 CHARS_PER_TOKEN = 4  # the estimate used for metadata; backends count exactly where they can
 PREVIEW_CHARS = 400  # head and tail shown to the root model
 BINARY_SNIFF_BYTES = 8_192
+TREE_ENTRIES = 30  # folders (or files) listed when describing a directory's shape to the root model
+TREE_MAX_DEPTH = 3  # how deep tree_shape() goes looking for a level with more than one folder
 
 
 class ContextError(ValueError):
@@ -131,6 +133,7 @@ class ContextInfo:
     tail: str
     keys_preview: list[str]
     skipped: list[str] = field(default_factory=list)  # directory files left out, with the reason
+    tree: list[str] = field(default_factory=list)  # a dict of paths: its shape ("email/ (31 files)", ...)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -147,6 +150,7 @@ def describe(loaded: LoadedContext) -> ContextInfo:
 def _describe(loaded: LoadedContext) -> ContextInfo:
     value = loaded.value
     chars = _size_of(value)
+    tree: list[str] = []
     if isinstance(value, str):
         lines = value.count("\n") + 1
         items = None
@@ -155,6 +159,7 @@ def _describe(loaded: LoadedContext) -> ContextInfo:
         lines = sum(str(v).count("\n") + 1 for v in value.values())
         items = len(value)
         keys = [str(k) for k in list(value)[:10]]
+        tree = tree_shape([str(k) for k in value])
     else:
         lines = sum(str(v).count("\n") + 1 for v in value)
         items = len(value)
@@ -172,4 +177,24 @@ def _describe(loaded: LoadedContext) -> ContextInfo:
         tail=tail,
         keys_preview=keys,
         skipped=list(loaded.skipped),
+        tree=tree,
     )
+
+
+def tree_shape(paths: list[str]) -> list[str]:
+    """A directory's shape in a few entries: its folders with file counts, at the first depth where there
+    is more than one (a small root otherwise reads the first file and never sees the tree)."""
+    if not paths or not any("/" in p for p in paths):
+        return []
+    for depth in range(1, TREE_MAX_DEPTH + 1):
+        groups: dict[str, int] = {}
+        for p in paths:
+            parts = p.split("/")
+            key = "/".join(parts[:depth]) + "/" if len(parts) > depth else p
+            groups[key] = groups.get(key, 0) + 1
+        if len(groups) > 1:
+            break
+    entries = [f"{k} ({n} file{'s' if n != 1 else ''})" if k.endswith("/") else k for k, n in groups.items()]
+    if len(entries) > TREE_ENTRIES:
+        entries = entries[:TREE_ENTRIES] + [f"... {len(entries) - TREE_ENTRIES} more"]
+    return entries

@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import inspect
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import evidence
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
-from .parsing import cut_after_first_block, find_blocks, literal_or_text, text_final
+from .parsing import cut_after_first_block, final_in_reply, find_blocks, literal_or_text, reads_context, text_final
 from .protocols import CellResult, Completion, Message, ModelError
 from .subcalls import SubCalls
 from .usage import UsageTree
@@ -88,6 +90,8 @@ class Run:
         self.fired: LimitReached | None = None  # a limit hit inside a cell (by a sub-call)
         self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
         self.refused_answers: set[str] = set()  # FINAL calls refused once: a second time they count
+        self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
+        self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (evidence.near())
         self.subcalls = SubCalls(self)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -101,9 +105,11 @@ class Run:
             # Off the event loop: starting an isolated worker takes ~0.1 s, during which other runs
             # sharing the loop (the server, parallel children) must go on.
             await self._in_thread(sandbox.start, self.loaded.value, self.subcalls.host_functions())
+            passages = await self._in_thread(self._evidence)
+            self.looked = bool(passages)  # evidence shown is a look: an answer from it is not a guess
             self.messages = [
                 {"role": "system", "content": self._render("system")},
-                {"role": "user", "content": self._render("first_user")},
+                {"role": "user", "content": self._render("first_user", evidence=passages)},
             ]
             outcome = await self._iterate(sandbox)
         except ModelError as e:
@@ -133,10 +139,12 @@ class Run:
                     self.ran_code.add(block.code.strip())
                     cell = await self._run_cell(sandbox, block.code, index)
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
+                    self._note_look(block.code, cell)
                     if cell.final is not None:
-                        if not (_is_no_answer(cell.final.value) and self._first_time(_call_text(cell.final))):
+                        refusal = self._refusal(cell.final)
+                        if refusal is None:
                             raise _Answered(_as_answer(cell.final.value), cell.final.via)
-                        shown[-1]["text"] = self._render("no_answer", call=_call_text(cell.final))
+                        shown[-1]["text"] = "\n".join(filter(None, [self._misses_text(cell), refusal]))
                         break
                     if self.fired:
                         pending_output = self._render("cell_output", cells=shown, final_reminder=False)
@@ -160,7 +168,8 @@ class Run:
         except (ModelError, LimitReached, asyncio.TimeoutError) as e:
             return RunOutcome(None, "limit", limit=limit.limit, error=f"answer-now turn failed: {e}",
                               iterations=self.iteration)
-        found = text_final(reply)
+        # The answer may come as text FINAL(...) or inside a code block: this turn runs no code either way.
+        found = text_final(reply) or final_in_reply(reply)
         answer = literal_or_text(found[1]) if found else _strip_fences(reply)
         self._emit(Answer, answer=answer, via="answer_now")
         return RunOutcome(answer, "limit", limit=limit.limit, iterations=self.iteration)
@@ -226,7 +235,34 @@ class Run:
         if cell.lost_variables:
             parts.append(f"Note: the REPL was restarted; these variables were lost: {', '.join(cell.lost_variables)}")
         text = "\n".join(parts) or "(no output: print() what you want to see)"
-        return truncate(text, self.limits.max_output_chars)
+        # What is near a search that missed comes after the output, kept whole: it is the next step.
+        return "\n".join(filter(None, [truncate(text, self.limits.max_output_chars), self._misses_text(cell)]))
+
+    def _misses_text(self, cell: CellResult) -> str:
+        return "\n".join(self._render("search_miss", miss=miss) for miss in cell.misses)
+
+    # -- answers the loop does not take at once --------------------------------------------------
+    def _note_look(self, code: str, cell: CellResult) -> None:
+        self.looked = self.looked or reads_context(code)
+        if cell.misses or cell.final is None:  # a cell that only answers keeps the misses before it
+            self.recent_misses = list(cell.misses)
+
+    def _refusal(self, final) -> str | None:
+        """What to tell the model instead of taking this answer, or None to take it. Each kind of refusal
+        happens once per answer: given again, the answer counts (a refusal that repeats makes a small model
+        loop, bench/RESULTS.md)."""
+        call = _call_text(final)
+        if _is_no_answer(final.value):
+            reason = "no_answer"
+        elif not self.looked and self.profile.refuse_unread_answers:
+            reason = "not_looked"  # an answer from memory, before any code read the context
+        elif self.recent_misses and _claims_absence(final.value):
+            reason = "after_miss"  # "not found" or 0 because one literal pattern missed
+        else:
+            return None
+        if not self._first_time(f"{reason}:{call}"):
+            return None
+        return self._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason)
 
     async def _answer_from_text(self, reply: str, sandbox) -> str | None:
         """A reply with no code may still answer with FINAL(...) on a line of its own. Returns what to
@@ -241,8 +277,9 @@ class Run:
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
         if cell.final is not None:
-            if _is_no_answer(cell.final.value) and self._first_time(_call_text(cell.final)):
-                return self._render("no_answer", call=_call_text(cell.final))
+            refusal = self._refusal(cell.final)
+            if refusal is not None:
+                return refusal
             raise _Answered(_as_answer(cell.final.value), "text")
         error = cell.error or ""
         # FINAL(Hagralburg) with no such variable: the model is told so once; if it insists, the
@@ -269,6 +306,12 @@ class Run:
         """Run blocking sandbox work on the tree's own thread pool. Not asyncio's default pool (a handful
         of threads): a cell waiting on child runs holds its thread, and the children's cells need theirs."""
         return await self.shared.loop.run_in_executor(self.shared.cell_threads, fn, *args)
+
+    def _evidence(self) -> list[dict[str, str]]:
+        """The passages most relevant to the question, for the first turn (the profile's `prime_evidence`)."""
+        if self.profile.prime_evidence <= 0:
+            return []
+        return [p.as_dict() for p in evidence.rank(self.loaded.value, self.question, self.profile.prime_evidence)]
 
     def _render(self, which: str, **values: Any) -> str:
         return self.profile.render(
@@ -308,6 +351,24 @@ def _is_no_answer(value: Any) -> bool:
     """FINAL(None) or FINAL(""): small models give up this way after one failed search. It is refused
     once with a reason (the profile's `no_answer`); given again, or in the answer-now turn, it counts."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+# A claim that the answer is absent, an error message given as the answer, or a zero count: after a search
+# that found nothing, these say more about the search than about the text.
+_ABSENCE = re.compile(
+    r"\b(?:not (?:found|mentioned|present|available|specified|provided|given|contain\w*|defined|in the)"
+    r"|no (?:\w+ ){0,3}(?:found|mentioned|given|exists?)|does(?:n't| not) (?:contain|mention|say|include|specify|exist)"
+    r"|cannot (?:find|be found|determine|be determined)|can't (?:find|determine)|unable to|unknown"
+    r"|there (?:is|are) no)\b|^\s*(?:error\b|traceback\b|\w+error:)|\bindex out of range\b", re.I)
+
+
+def _claims_absence(value: Any) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == 0
+    if isinstance(value, (list, tuple, dict, set)):
+        return len(value) == 0
+    text = str(value).strip()
+    return text in ("0", "[]", "{}", "None") or bool(_ABSENCE.search(text))
 
 
 def _call_text(final) -> str:

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 RUNNABLE_TAGS = frozenset({"repl", "python", "py", "python3", "ipython"})
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$")
-_TEXT_FINAL = re.compile(r"^\s*(FINAL|FINAL_VAR)\((.*)\)\s*$", re.DOTALL)
+# Final(...) and final(...) too: small models write them, and the answer is what they meant.
+_TEXT_FINAL = re.compile(r"^\s*(FINAL|FINAL_VAR|Final|final)\((.*)\)\s*$", re.DOTALL)
+# Code that reads the context: it names it, or calls a function that reads it for the model.
+_READS_CONTEXT = re.compile(r"\b(?:context|search|chunks|ask_chunks|llm_query|llm_query_batched|rlm_query)\b")
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,29 @@ def text_final(reply: str) -> tuple[str, str] | None:
         inside = any(s <= offset < e for s, e in fenced)
         m = None if inside else _TEXT_FINAL.match(line.strip())
         if m:
-            found = (m.group(1), m.group(2).strip())
+            found = (_kind(m.group(1)), m.group(2).strip())
         offset += len(line)
     return found
+
+
+def final_in_reply(reply: str) -> tuple[str, str] | None:
+    """The last FINAL(...) line anywhere in the reply, fences included: for the answer-now turn, where no
+    code runs and a model that answers inside a block still means its answer."""
+    found = None
+    for line in reply.splitlines():
+        m = _TEXT_FINAL.match(line.strip())
+        if m:
+            found = (_kind(m.group(1)), m.group(2).strip())
+    return found
+
+
+def _kind(name: str) -> str:
+    return "FINAL_VAR" if name == "FINAL_VAR" else "FINAL"
+
+
+def reads_context(code: str) -> bool:
+    """Whether a cell looks at the context (directly or through a helper), as opposed to printing a guess."""
+    return bool(_READS_CONTEXT.search(code))
 
 
 def literal_or_text(arg: str) -> str:

@@ -23,7 +23,7 @@ _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newlin
 _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|mini-?\d|tiny|small", re.I)
 _TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
 # Templates added after profiles of users' own may have been written: taken from `default` when absent.
-_LATER_TEMPLATES = ("no_answer",)
+_LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer")
 
 
 @dataclass
@@ -34,6 +34,11 @@ class Profile:
     accept_text_final: bool
     stop: list[str]
     templates: dict[str, jinja2.Template] = field(repr=False)
+    # Passages most relevant to the question shown in the first turn (evidence.rank); 0 shows none.
+    # Small roots answer from priors without it (shared/LESSONS.md).
+    prime_evidence: int = 0
+    # Refuse (once) an answer given before any code read the context: a small root answers from memory.
+    refuse_unread_answers: bool = False
     # Notes added to a cell's error when it contains the key: what a small model cannot infer itself
     # (e.g. that "'NoneType' object has no attribute 'group'" means the regex matched nothing).
     error_hints: dict[str, str] = field(default_factory=dict)
@@ -83,4 +88,6 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         stop=list(raw.get("stop", [])),
         templates=templates,
         error_hints={str(k): str(v) for k, v in raw.get("error_hints", {}).items()},
+        prime_evidence=int(raw.get("prime_evidence", 0)),
+        refuse_unread_answers=bool(raw.get("refuse_unread_answers", False)),
     )

@@ -6,12 +6,14 @@ Shared by every sandbox, in this process or in an isolated worker: what the mode
 from __future__ import annotations
 
 import ast
+import builtins
 import linecache
 import re
 import traceback
 from typing import Any, Callable
 
 from ..protocols import CellResult, FinalAnswer, HostFunctions
+from .lookups import Lookups
 
 CELL_FILENAME = "<cell>"
 SEARCH_MAX_HITS = 20  # matches search() returns before it says how many more there were
@@ -60,12 +62,18 @@ class Namespace:
     def __init__(self, context: Any, host: HostFunctions, chunk_chars: int = DEFAULT_CHUNK_CHARS):
         self.final: FinalAnswer | None = None
         self.chunk_chars = chunk_chars
-        self.globals: dict[str, Any] = {"__name__": "__repl__", "__builtins__": __builtins__}
+        self.lookups = Lookups(lambda: self.globals["context"])
+        # The REPL's own builtins: `import re` gives the watched proxy (lookups.py), the rest is as usual.
+        repl_builtins = dict(vars(builtins), __import__=self.lookups.importer())
+        self.globals: dict[str, Any] = {"__name__": "__repl__", "__builtins__": repl_builtins}
         self.protected: dict[str, Any] = {
             "context": context,
             **host,
             "FINAL": self._final,
             "FINAL_VAR": self._final_var,
+            # Small models write Final(...) or final(...): the answer is what they meant.
+            "Final": self._final,
+            "final": self._final,
             "SHOW_VARS": self._show_vars,
             "search": self._search,
             "chunks": self._chunks,
@@ -124,6 +132,7 @@ class Namespace:
                         lo, hi = max(0, i - window), min(len(lines), i + window + 1)
                         snippet = "\n".join(_around(ln) for ln in lines[lo:hi])
                         hits.append(f"--- {label}line {i + 1}:\n{snippet}")
+        self.lookups.record(pattern, bool(hits))
         if not hits:
             return f"no line matches {pattern!r}"
         more = f"\n({total - len(hits)} more matches not shown)" if total > len(hits) else ""
@@ -169,6 +178,7 @@ class Namespace:
     def execute(self, code: str, write: Callable[[str], Any]) -> CellResult:
         """Run `code`; printed output goes through `write`. Echoes a trailing expression like a notebook."""
         self.final = None
+        self.lookups.reset()
         error = None
         try:
             tree = ast.parse(code, CELL_FILENAME, "exec")
@@ -191,7 +201,8 @@ class Namespace:
                 raise
             error = format_error(e)
         restored = self.restore_protected()
-        return CellResult(output="", error=error, final=self.final, restored_names=restored)
+        return CellResult(output="", error=error, final=self.final, restored_names=restored,
+                          misses=self.lookups.misses())
 
 
 def format_syntax_error(e: SyntaxError, code: str) -> str:
@@ -207,5 +218,5 @@ def format_error(e: BaseException) -> str:
 
 
 def protected_names() -> list[str]:
-    return ["context", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "SHOW_VARS",
-            "search", "chunks", "ask_chunks"]
+    return ["context", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "Final", "final",
+            "SHOW_VARS", "search", "chunks", "ask_chunks"]

@@ -1,0 +1,200 @@
+"""Evidence from the context: the passages most relevant to some words, and the parts of a pattern that occur.
+
+A small root model answers from its priors when it can, and concludes "not found" from one literal regex
+written in the question's words (shared/LESSONS.md). Two engine capabilities answer that, both built here
+and both general (nothing in them knows a task):
+- `rank()`: the passages of the context that best match a query, by BM25 (the `bm25s` library) over
+  units of text (lines; a long line is cut into windows of whole sentences), each with where it is
+  (`line N`, `path:N`, `[i] line N`). A line that defines a name the query mentions (`class X`,
+  `def X`) outranks lines that merely use it, so code questions find the definition, not a re-export.
+  The engine primes the first root turn with `rank(context, question)`.
+- `near()`: for a pattern that matched nothing, the shorter phrases of it that do occur (with counts)
+  and the passages nearest to its words. The REPL reports it after any search on the context that
+  found nothing.
+
+Indexes are cached per context object (a run asks many times about the same context).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+UNIT_CHARS = 200  # a long line is cut into windows of about this many characters (whole sentences)
+SHOWN_CHARS = 400  # a passage shown to the model is cut to this many characters
+CANDIDATES = 60  # passages BM25 ranks before definitions are lifted above mentions
+DEFINITION_BOOST = 4.0  # a line defining a name from the query scores this many times a mention
+MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
+MAX_PHRASES = 4  # near(): sub-phrases reported
+CACHED_INDEXES = 4  # contexts whose index is kept (a run tree rarely holds more than a few)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+# Regex syntax to drop when reading a pattern's literal words: escapes such as \s \d \b, classes,
+# quantifiers and groups.
+_REGEX_SYNTAX = re.compile(r"\\[A-Za-z]|\[[^\]]*\]|\(\?[:=!<>a-zA-Z]*|\{\d*,?\d*\}|[()|*+?^$.\\]")
+_WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Passage:
+    where: str  # "line 12", "character 1,318 of line 1", "pkg/mod.py:40", "[3] line 2"
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"where": self.where, "text": self.text}
+
+
+def documents(context: Any):
+    """(label, text) for each document of a context: "" for a str, the key of a dict, "[i]" of a list."""
+    if isinstance(context, str):
+        yield "", context
+    elif isinstance(context, dict):
+        for key, value in context.items():
+            yield str(key), str(value)
+    else:
+        for i, value in enumerate(context):
+            yield f"[{i}]", str(value)
+
+
+def _where(label: str, line: int, char: int | None) -> str:
+    if label and not label.startswith("["):
+        return f"{label}:{line}" + (f" (character {char:,})" if char else "")
+    place = f"line {line}" + (f", character {char:,}" if char else "")
+    return f"{label} {place}" if label else place
+
+
+def _units(context: Any) -> tuple[list[str], list[str]]:
+    """The context cut into short units: (where, text) lists of equal length."""
+    wheres: list[str] = []
+    texts: list[str] = []
+    for label, doc in documents(context):
+        for number, line in enumerate(doc.splitlines(), 1):
+            if not line.strip():
+                continue
+            if len(line) <= UNIT_CHARS:
+                wheres.append(_where(label, number, None))
+                texts.append(line)
+                continue
+            window_start = 0  # a long line (text without line breaks is one line): windows of whole sentences
+            for m in _SENTENCE_END.finditer(line):
+                if m.start() - window_start >= UNIT_CHARS:
+                    wheres.append(_where(label, number, window_start))
+                    texts.append(line[window_start:m.start()])
+                    window_start = m.end()
+            while window_start < len(line):  # the rest, cut hard where no sentence ends
+                piece = line[window_start:window_start + 2 * UNIT_CHARS]
+                wheres.append(_where(label, number, window_start))
+                texts.append(piece)
+                window_start += len(piece)
+    return wheres, texts
+
+
+def _tokenize(texts: list[str]) -> list[list[str]]:
+    import bm25s
+
+    tokens = bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
+    return [t if t else ["_"] for t in tokens]
+
+
+class Index:
+    """BM25 over the units of one context."""
+
+    def __init__(self, context: Any):
+        import bm25s
+
+        self.wheres, self.texts = _units(context)
+        self.labels = [label for label, _ in documents(context)]
+        self.retriever = bm25s.BM25()
+        if self.texts:
+            labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
+            self.retriever.index(_tokenize(labelled), show_progress=False)
+
+    def rank(self, query: str, k: int) -> list[Passage]:
+        if not self.texts or k <= 0 or not query.strip():
+            return []
+        n = min(CANDIDATES, len(self.texts))
+        ids, scores = self.retriever.retrieve(_tokenize([query]), k=n, show_progress=False)
+        scored = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
+        top = max(scored.values(), default=1.0)
+        for i in self._definitions(query):
+            scored[i] = max(scored.get(i, 0.0), top) * DEFINITION_BOOST
+        best = sorted(scored, key=lambda i: (-scored[i], i))[:k]
+        return [Passage(self.wheres[i], _cut(self.texts[i])) for i in best]
+
+    def _definitions(self, query: str) -> list[int]:
+        """Units that define (class, def, or assign at the start of a line) an identifier in the query."""
+        names = {w for w in _IDENTIFIER.findall(query) if not w.islower() or "_" in w}
+        if not names:
+            return []
+        alternatives = "|".join(map(re.escape, sorted(names)))
+        rx = re.compile(rf"^\s*(?:(?:async\s+)?def|class)\s+(?:{alternatives})\b|^(?:{alternatives})\s*[:=]")
+        return [i for i, text in enumerate(self.texts) if rx.search(text)]
+
+
+def _cut(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+_cache: dict[int, tuple[Any, Index]] = {}
+_cache_lock = threading.Lock()
+
+
+def index_for(context: Any) -> Index:
+    """The index of `context`, built once per context object (keyed by identity, holding a reference)."""
+    with _cache_lock:
+        hit = _cache.get(id(context))
+        if hit is not None and hit[0] is context:
+            return hit[1]
+    index = Index(context)
+    with _cache_lock:
+        while len(_cache) >= CACHED_INDEXES:
+            _cache.pop(next(iter(_cache)))
+        _cache[id(context)] = (context, index)
+    return index
+
+
+def rank(context: Any, query: str, k: int = 5) -> list[Passage]:
+    """The `k` passages of `context` most relevant to `query`, best first."""
+    return index_for(context).rank(query, k)
+
+
+def pattern_words(pattern: str) -> list[str]:
+    """The literal words of a regex (or a plain phrase): `r"magic\\s+number for (\\w+)"` -> magic, number, for."""
+    return _WORD.findall(_REGEX_SYNTAX.sub(" ", pattern))
+
+
+def phrase_counts(context: Any, pattern: str) -> list[tuple[str, int]]:
+    """The longest contiguous runs of the pattern's words that occur in the context (case-insensitive,
+    any spacing or punctuation between words, a word may be the start of a longer one: "number" finds
+    "numbers"), longest first, with how often each occurs."""
+    words = pattern_words(pattern)[:MAX_PATTERN_WORDS]
+    found: list[tuple[str, int]] = []
+    covered: list[tuple[int, int]] = []  # word spans already reported inside a longer phrase
+    for n in range(len(words) - 1 if len(words) > 1 else 1, 0, -1):
+        for start in range(len(words) - n + 1):
+            if any(s <= start and start + n <= e for s, e in covered):
+                continue
+            gram = words[start:start + n]
+            rx = re.compile(r"\b" + r"\W+".join(map(re.escape, gram)), re.IGNORECASE)
+            count = sum(len(rx.findall(doc)) for _, doc in documents(context))
+            if count:
+                found.append((" ".join(gram), count))
+                covered.append((start, start + n))
+            if len(found) >= MAX_PHRASES:
+                return found
+    return found
+
+
+def near(context: Any, pattern: str, k: int = 3) -> dict[str, Any]:
+    """What is near a pattern that matched nothing: its sub-phrases that occur, and the passages that
+    best match its words. Plain data (it crosses the sandbox's wire)."""
+    words = " ".join(pattern_words(pattern))
+    return {
+        "pattern": _cut(pattern),
+        "phrases": [{"phrase": p, "count": c} for p, c in phrase_counts(context, pattern)],
+        "passages": [p.as_dict() for p in rank(context, words, k)] if words else [],
+    }

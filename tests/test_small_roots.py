@@ -1,0 +1,145 @@
+"""What the engine does so a small root runs the loop instead of guessing (issue 12), on the scripted model:
+evidence in the first turn, searches that miss showing what is near, answers checked against what the
+code saw, slips that carry an answer forgiven, and a directory's shape shown."""
+
+import pytest
+
+from recursivelm import RLM, Limits, ScriptedModel, evidence  # noqa: F401 (evidence is a module)
+from recursivelm.parsing import final_in_reply, reads_context, text_final
+
+from conftest import block
+
+FILLER = [f"Line {i}: the weather report for the harbour was calm." for i in range(2_000)]
+DOC = "\n".join(FILLER[:1_200] + ["The ferry from Oslo was late again, said the harbour master."] + FILLER[1_200:])
+CODE = {
+    "pkg/__init__.py": "from .core import LineEnd, Token\n__all__ = ['LineEnd', 'Token']\n",
+    "pkg/core.py": "import re\n\n\nclass Token:\n    pass\n\n\nclass LineEnd(Token):\n    def parse(self, text, strict=False):\n        return text\n",
+    "pkg/util.py": "from .core import LineEnd\n\n\ndef helper(x):\n    return LineEnd()\n",
+}
+
+
+def run(replies, context=DOC, question="How many sentences report on the ferry of Oslo?", profile="small",
+        sandbox="inprocess", **limits):
+    root = ScriptedModel(replies=replies, name="scripted")
+    sub = ScriptedModel(respond=lambda m: "sub", name="scripted-sub")
+    rlm = RLM(root, sub_model=sub, profile=profile, sandbox=sandbox, limits=Limits(**limits))
+    return rlm.run(context, question), root.calls
+
+
+def shown(calls, turn):
+    """What the model was shown before reply `turn` (0-based): the last user message."""
+    return calls[turn][-1]["content"]
+
+
+# -- evidence -----------------------------------------------------------------------------------
+def test_rank_finds_the_passage_in_a_long_line_with_where_it_is():
+    text = " ".join(["The sky is blue."] * 3_000 + ["The vault's access code is 4471."] + ["The sun is out."] * 3_000)
+    best = evidence.rank(text, "What is the access code of the vault?", 3)[0]
+    assert "4471" in best.text
+    start = int(best.where.split("line 1, character ")[1].replace(",", ""))
+    assert start <= text.index("The vault's") < start + len(best.text)
+
+
+def test_rank_puts_a_definition_above_its_mentions_and_says_path_and_line():
+    ranked = evidence.rank(CODE, "Where is the class LineEnd defined?", 5)
+    assert ranked[0].where == "pkg/core.py:8"
+    assert ranked[0].text.startswith("class LineEnd(Token)")
+    assert any(p.where.startswith("pkg/__init__.py:") for p in ranked[1:])  # mentions still shown, below it
+
+
+def test_near_reports_the_parts_of_a_pattern_that_occur():
+    near = evidence.near(DOC, r"report on the ferry of Oslo")
+    phrases = {p["phrase"]: p["count"] for p in near["phrases"]}
+    assert phrases.get("the ferry") == 1 and "Oslo" in phrases
+    assert "report on the ferry of Oslo" not in phrases
+    assert "ferry from Oslo" in near["passages"][0]["text"]
+    assert evidence.pattern_words(r"magic\s+number\b for (\w+)") == ["magic", "number", "for"]
+
+
+# -- the first turn -----------------------------------------------------------------------------
+def test_the_first_turn_shows_the_lines_that_share_the_questions_words():
+    result, calls = run([block('FINAL("late")')])
+    first = shown(calls, 0)
+    assert "[line 1201] The ferry from Oslo was late again" in first
+    assert result.answer == "late"  # evidence shown counts as a look: the answer is taken
+
+
+def test_the_default_profile_primes_nothing():
+    _, calls = run([block('FINAL("x")')], profile="default")
+    assert "The ferry from Oslo" not in shown(calls, 0)
+
+
+def test_a_directory_shows_its_tree_and_path_line_hits():
+    context = {**CODE, **{f"docs/page{i}.txt": "nothing here" for i in range(3)}}
+    _, calls = run([block('FINAL("pkg/core.py")')], context=context, question="Where is class LineEnd defined?")
+    first = shown(calls, 0)
+    assert "docs/ (3 files)" in first and "pkg/ (3 files)" in first
+    assert "[pkg/core.py:8] class LineEnd(Token):" in first
+
+
+# -- searches that miss -------------------------------------------------------------------------
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+@pytest.mark.parametrize("code", [
+    'import re\nprint(len(re.findall(r"report on the ferry of Oslo", context)))',
+    'from re import search as s\nprint(s("report on the ferry of Oslo", context))',
+    'import re\nrx = re.compile("report on the ferry of Oslo", re.I)\nprint(list(rx.finditer(context.lower())))',
+    'print(search("report on the ferry of Oslo"))',
+])
+def test_a_search_that_finds_nothing_shows_what_is_near(code, sandbox):
+    _, calls = run([block(code), block('FINAL("done")')], sandbox=sandbox)
+    after = shown(calls, 1)
+    assert '"report on the ferry of Oslo" matched nothing' in after
+    assert '"the ferry" (1 times)' in after
+    assert "[line 1201] The ferry from Oslo was late again" in after
+
+
+def test_a_search_that_finds_something_adds_no_note_and_re_still_works():
+    code = ('import re\nprint(len(re.findall(r"ferry from Oslo", context)))\n'
+            'print(re.sub(re.compile("a"), "b", "aa"), re.split(",", "x,y"), re.escape("a.b"))\n'
+            'print(len(re.findall("zzz", "short text")))')  # a miss in a short string is not about the context
+    _, calls = run([block(code), block('FINAL("done")')])
+    after = shown(calls, 1)
+    assert "1\nbb ['x', 'y'] a\\.b\n0" in after
+    assert "matched nothing" not in after
+
+
+# -- answers checked against what the code saw --------------------------------------------------
+@pytest.mark.parametrize("answer", ["0", '"The text does not mention it."', '"Error: list index out of range"', "None"])
+def test_an_answer_of_absence_right_after_a_miss_is_refused_once(answer):
+    miss = block('import re\nn = len(re.findall(r"report on the ferry of Oslo", context))\nprint(n)')
+    result, calls = run([miss, block(f"FINAL({answer})"), block(f"FINAL({answer})")])
+    assert "not" in shown(calls, 2) and "FINAL(" in shown(calls, 2)
+    assert result.status == "answered" and result.iterations == 3  # given again, it counts
+
+
+def test_an_answer_after_a_search_that_found_it_is_taken():
+    result, _ = run([block('import re\nprint(re.findall(r"ferry from \\w+", context))'), block('FINAL("0")')])
+    assert (result.answer, result.iterations) == ("0", 2)
+
+
+def test_an_answer_before_any_look_is_refused_once_by_the_small_profile():
+    replies = [block('FINAL("pip/_vendor/x.py")'), block('FINAL("pip/_vendor/x.py")')]
+    result, calls = run(replies, context=CODE, question="q")  # no word to prime with: nothing was shown
+    assert "is a guess" in shown(calls, 1)
+    assert (result.answer, result.iterations) == ("pip/_vendor/x.py", 2)
+    result, _ = run(replies[:1], context=CODE, question="q", profile="default")
+    assert (result.answer, result.iterations) == ("pip/_vendor/x.py", 1)
+
+
+# -- slips that carry an answer -----------------------------------------------------------------
+@pytest.mark.parametrize("reply", [block('Final("7731")'), block('final("7731")'), 'final("7731")', 'Final("7731")'])
+def test_final_in_another_case_is_an_answer(reply):
+    result, _ = run([block("n = len(context)"), reply])
+    assert (result.status, result.answer) == ("answered", "7731")
+
+
+def test_the_answer_now_turn_takes_a_final_written_inside_a_block():
+    replies = [block("print(len(context))"), block('FINAL("7731")')]
+    result, _ = run(replies, max_iterations=1)
+    assert (result.status, result.answer) == ("limit", "7731")
+
+
+def test_parsing_helpers():
+    assert final_in_reply('```python\nFINAL("a")\n```') == ("FINAL", '"a"')
+    assert text_final('final("a")') == ("FINAL", '"a"')
+    assert reads_context("print(search('x'))") and not reads_context("print('pip/x.py')")
