@@ -62,6 +62,17 @@ def test_entries_persist_across_instances(tmp_path):
     assert (completion.text, hit, call.calls) == ("kept", True, 0)
 
 
+def test_a_prompt_and_a_reply_holding_lone_surrogates_are_stored_and_read_back(tmp_path):
+    # Model code can build any str; UTF-8 cannot encode a lone surrogate: the key hash and the insert raised.
+    prompt = sub_call_key("openai/fake-model", [{"role": "user", "content": "chunk \ud800 3"}])
+    with SubCallCache(tmp_path / "c.sqlite") as c:
+        asyncio.run(c.get_or_call(prompt, CountingCall("reply \udfff")))
+    call = CountingCall("new")
+    with SubCallCache(tmp_path / "c.sqlite") as c:
+        completion, hit = asyncio.run(c.get_or_call(prompt, call))
+    assert (completion.text, hit, call.calls) == ("reply \udfff", True, 0)
+
+
 def test_identical_concurrent_requests_share_one_call(cache):
     call = CountingCall(delay_s=0.1)
 

@@ -138,6 +138,54 @@ def test_a_temperature_out_of_range_is_refused_before_any_work(tmp_path):
     assert p.returncode == 2 and "temperature must be between 0 and 2, got -1" in p.stderr
 
 
+def test_lone_surrogates_lose_neither_the_answer_nor_the_log(tmp_path):
+    # UTF-8 cannot encode a lone surrogate: the log write raised, the run ended with exit 2, no run_end.
+    log = tmp_path / "run.jsonl"
+    model = script(tmp_path, [block('print("cell \\ud800 output")'), block('FINAL("x\\udfffy")')])
+    p = run(["ask", "-", "q", "--model", model, "--sandbox", "inprocess", "--log", str(log), "-q"], stdin="text")
+    assert (p.returncode, p.stdout, p.stderr) == (0, "x\\udfffy\n", "")  # shown as its escape
+    events = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert events[-1]["type"] == "run_end" and events[-1]["answer"] == "x\udfffy"  # read back exactly
+    assert "cell \ud800 output" in next(e for e in events if e["type"] == "cell_end")["output"]
+    p = run(["ask", "-", "q", "--model", model, "--sandbox", "inprocess", "--json", "-q"], stdin="text")
+    assert p.returncode == 0 and json.loads(p.stdout)["answer"] == "x\udfffy"
+
+
+def run_on_a_terminal(args):
+    """Run `rlm` with its stdout on a pseudo-terminal; return (exit code, what the terminal received)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(RLM + args, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(master)
+    return proc.wait(timeout=60), received.decode("utf-8").replace("\r\n", "\n")
+
+
+def test_an_answer_shown_on_a_terminal_cannot_send_it_control_sequences(tmp_path):
+    # OSC 52 (write the clipboard), OSC 0 (the window title), ESC [2J (clear the screen), a bare CR.
+    hostile = "a\x1b]52;c;aGVsbG8=\x07b\x1b]0;owned\x07c\x1b[2Jd\re\u009bf"
+    model = script(tmp_path, [block(f"FINAL({hostile!r})")])
+    doc = tmp_path / "doc.txt"
+    doc.write_text("text")
+    code, shown = run_on_a_terminal(["ask", str(doc), "q", "--model", model, "--sandbox", "inprocess", "-q"])
+    assert code == 0 and "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
+    assert shown == "a\\x1b]52;c;aGVsbG8=\\x07b\\x1b]0;owned\\x07c\\x1b[2Jd\\x0de\\x9bf\n"
+    piped = subprocess.run(RLM + ["ask", str(doc), "q", "--model", model, "--sandbox", "inprocess", "-q"],
+                           capture_output=True, timeout=60)
+    assert piped.stdout.decode() == hostile + "\n"  # a pipe or a file gets the answer as it is
+
+
 # `rlm` started from a terminal, where Ctrl-C raises KeyboardInterrupt (a test run started in the
 # background would otherwise pass SIGINT-ignored down to the child).
 RLM_FROM_A_TERMINAL = [sys.executable, "-c",

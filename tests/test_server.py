@@ -177,6 +177,38 @@ def test_streaming_usage_matches_the_run_and_the_stream_ends_with_done():
         assert usage["usage"]["completion_tokens"] == run["usage"]["total"]["output_tokens"]
 
 
+def surrogate_writer(messages: list[Message]) -> str:
+    """Cells that make text UTF-8 cannot encode: a lone surrogate printed, and one in the answer."""
+    if not any(m["role"] == "assistant" for m in messages):
+        return '```python\nprint("cell \\ud800 output")\n```'
+    return '```python\nFINAL("answer \\udfff end")\n```'
+
+
+def test_lone_surrogates_neither_break_a_stream_nor_the_run_list():
+    # A lone surrogate used to stop the stream before [DONE], and one in a question made GET /v1/rlm/runs
+    # fail for every client. JSON escapes it (\ud800), so it travels and reads back as the same str.
+    with serving(make_config(respond=surrogate_writer)) as (url, _):
+        question = "<document>The code word is ASH.</document> Which word? \ud800"
+        body = json.dumps({"model": "m", "messages": [{"role": "user", "content": question}], "stream": True,
+                           "stream_options": {"include_usage": True}})  # ensure_ascii: "\ud800" as an escape
+        with httpx.stream("POST", f"{url}/chat/completions", content=body,
+                          headers={"content-type": "application/json"}) as response:
+            events = [line for line in response.iter_lines() if line]
+        assert events[-1] == "data: [DONE]"
+        chunks = [json.loads(line.removeprefix("data: ")) for line in events[:-1]]
+        assert "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"]) \
+            == "answer \udfff end"
+        listed = httpx.get(f"{url}/rlm/runs")
+        assert listed.status_code == 200 and len(listed.json()["data"]) == 1
+        run = get_run(url, chunks[-1]["id"])
+        assert run["status"] == "answered" and run["answer"] == "answer \udfff end"
+        cell = next(e for e in run["trajectory"] if e["type"] == "cell_end")
+        assert "cell \ud800 output" in cell["output"]
+        plain = httpx.post(f"{url}/chat/completions", content=body.replace('"stream": true', '"stream": false'),
+                           headers={"content-type": "application/json"})
+        assert plain.status_code == 200 and plain.json()["choices"][0]["message"]["content"] == "answer \udfff end"
+
+
 def test_streaming_without_include_usage_sends_no_usage():
     with serving(make_config()) as (url, _):
         chunks = list(client(url).chat.completions.create(model="m", messages=ask(4, "MOLE"), stream=True))

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from .protocols import Completion, Message
+from .text import json_text
 
 CACHE_FORMAT_VERSION = 1  # part of every key: a change of format misses old entries instead of misreading them
 SQLITE_BUSY_TIMEOUT_S = 30.0  # another process holding the write lock is waited for this long
@@ -55,7 +56,8 @@ def cache_key(key_parts: dict) -> str:
     """A stable hash of the key parts: canonical JSON (sorted keys), SHA-256."""
     canonical = json.dumps({"v": CACHE_FORMAT_VERSION, **key_parts}, sort_keys=True, ensure_ascii=False,
                            separators=(",", ":"), default=repr)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a prompt may hold a lone surrogate (model code made it); strict UTF-8 would raise
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -189,7 +191,7 @@ class SubCallCache:
     def _store(self, key: str, model: str, completion: Completion) -> None:
         self._connection().execute(
             "INSERT OR REPLACE INTO completions (key, model, completion, created_at) VALUES (?, ?, ?, ?)",
-            (key, model, json.dumps(dataclasses.asdict(completion), ensure_ascii=False), time.time()))
+            (key, model, json_text(dataclasses.asdict(completion)), time.time()))  # sqlite encodes strictly
 
     # -- reporting and closing ------------------------------------------------------------------
     def stats(self) -> dict:

@@ -11,12 +11,15 @@ import json
 import math
 import sys
 import time
+import warnings
 from dataclasses import fields
 from pathlib import Path
 
 from .context import ContextError, load_context
 from .protocols import ModelError
+from .sandbox.containment import SandboxUnavailable, WeakIsolationWarning
 from .settings import LIMIT_HELP, Limits
+from .text import json_text, terminal_safe
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
 
@@ -98,7 +101,7 @@ class Progress:
         if kind == "sub_call":
             self.sub_done += 1
         if kind == "limit":
-            self._line(f"limit {event.limit}: {event.detail}", newline=True)
+            self._line(f"limit {event.limit}: {terminal_safe(event.detail)}", newline=True)
         elif kind == "root_call" or (self.tty and kind in ("sub_call", "cell_end")):
             self._line("")  # without a terminal, one line per root turn is enough
 
@@ -125,7 +128,7 @@ def _read_context(path: str, encoding: str):
             raise ContextError(f"stdin is not valid {encoding} (offset {e.start}): pass --encoding") from None
     loaded = load_context(Path(path), encoding=encoding)
     if loaded.skipped:
-        print(f"[rlm] skipped {len(loaded.skipped)} files: {', '.join(loaded.skipped[:10])}"
+        print(f"[rlm] skipped {len(loaded.skipped)} files: {terminal_safe(', '.join(loaded.skipped[:10]))}"
               f"{' ...' if len(loaded.skipped) > 10 else ''}", file=sys.stderr)
     return loaded
 
@@ -134,6 +137,7 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     from .engine import RLM
 
     limits = _limits(args)
+    out = sys.stdout  # taken before the run: the in-process sandbox puts a router (never a tty) in its place
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
               limits=limits, profile=args.profile, temperature=args.temperature,
@@ -145,16 +149,18 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     if progress:
         progress.done()
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, default=str, indent=1))
+        print(json_text(result.as_dict(), indent=1), file=out)
     elif result.answer is not None:
-        print(result.answer)
+        # The answer is model-made text: a terminal shown it raw obeys its escape sequences (OSC 52 writes
+        # the clipboard). A pipe or a file gets it unchanged.
+        print(terminal_safe(result.answer) if out.isatty() else result.answer, file=out)
     t = result.usage.total()
     if not args.quiet:
         print(f"[rlm] {result.status}{f' (limit {result.limit})' if result.limit else ''} in "
               f"{result.wall_time_s:.1f}s, {result.iterations} iterations, {t.calls} calls, {t.tokens:,} tokens, "
               f"${t.cost:.4f}, {result.saved_calls} sub-calls saved by caching", file=sys.stderr)
     if result.status == "failed":
-        print(f"rlm: the run failed: {result.error}", file=sys.stderr)
+        print(f"rlm: the run failed: {terminal_safe(result.error or '')}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_LIMIT if result.status == "limit" else EXIT_OK
 
@@ -210,15 +216,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _isolation_warning(quiet: bool) -> None:
+    """The sandbox's isolation warning: one line, once per process (child runs make sandboxes too); -q: none."""
+    warnings.filterwarnings("ignore" if quiet else "once", category=WeakIsolationWarning)
+    show = warnings.showwarning
+
+    def one_line(message, category, *rest, **kwargs):
+        if issubclass(category, WeakIsolationWarning):
+            print(f"rlm: {message}", file=sys.stderr)
+        else:
+            show(message, category, *rest, **kwargs)
+
+    warnings.showwarning = one_line
+
+
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # Model-made text may hold a lone surrogate, which strict UTF-8 cannot encode: write it as `\udXXX`
+        # rather than lose the answer to a UnicodeEncodeError after the run.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    _isolation_warning(getattr(args, "quiet", False))
     try:
         return args.func(args)
     except ContextError as e:
-        print(f"rlm: bad input: {e}", file=sys.stderr)
+        print(f"rlm: bad input: {terminal_safe(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ValueError, ModelError) as e:  # bad settings, unknown model or profile, unusable model
-        print(f"rlm: {e}", file=sys.stderr)
+    except (ValueError, ModelError, SandboxUnavailable) as e:  # bad settings, unknown model, no sandbox here
+        print(f"rlm: {terminal_safe(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `rlm ... | head`: the reader left; nothing more to say
         sys.stderr.close()

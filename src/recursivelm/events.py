@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, ClassVar, Iterable
 
+from .text import json_text
+
 
 @dataclass
 class Event:
@@ -161,7 +163,7 @@ class EventLog:
         with self._lock:
             self.events.append(event)
             if self._file:
-                self._file.write(json.dumps(event.as_dict(), ensure_ascii=False, default=str) + "\n")
+                self._file.write(json_text(event.as_dict()) + "\n")
                 self._file.flush()
         for listener in self.listeners:
             try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import sys
 import time
 from contextlib import asynccontextmanager
@@ -21,16 +20,17 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..context import ContextError, LoadedContext, load_context
 from ..settings import Limits
+from ..text import json_bytes
 from . import openai_format
 from .config import ServerConfig
 from .conversation import split_conversation
-from .errors import APIError, error_body, unprocessable
+from .errors import APIError, SafeJSONResponse, error_body, unprocessable
 from .progress import ProgressLines, queued_line
 from .runs import CANCELLED, FAILED, Finished, Queued, RunRecord, RunRegistry
 from .validation import ChatRequest, limits_for, parse_chat_request, parse_json_body
@@ -119,34 +119,34 @@ def _prepare(raw: bytes, server_limits: Limits) -> _Prepared:
     return _Prepared(chat, conversation.question, loaded, limits_for(server_limits, chat.limit_overrides))
 
 
-async def list_models(request: Request) -> JSONResponse:
+async def list_models(request: Request) -> SafeJSONResponse:
     state = request.app.state
-    return JSONResponse({"object": "list", "data": [openai_format.model_object(state.config.model_id, state.started)]})
+    return SafeJSONResponse({"object": "list", "data": [openai_format.model_object(state.config.model_id, state.started)]})
 
 
-async def get_model(request: Request) -> JSONResponse:
+async def get_model(request: Request) -> SafeJSONResponse:
     state = request.app.state
     model_id = request.path_params["model_id"]
     if model_id != state.config.model_id:
         raise APIError(404, f"the model {model_id!r} does not exist: this server serves {state.config.model_id!r}",
                        param="model", code="model_not_found")
-    return JSONResponse(openai_format.model_object(model_id, state.started))
+    return SafeJSONResponse(openai_format.model_object(model_id, state.started))
 
 
-async def list_runs(request: Request) -> JSONResponse:
+async def list_runs(request: Request) -> SafeJSONResponse:
     registry: RunRegistry = request.app.state.registry
-    return JSONResponse({"object": "list", "running": registry.running, "queued": registry.queued,
+    return SafeJSONResponse({"object": "list", "running": registry.running, "queued": registry.queued,
                          "data": [r.summary() for r in registry.all()]})
 
 
-async def get_run(request: Request) -> JSONResponse:
+async def get_run(request: Request) -> SafeJSONResponse:
     registry: RunRegistry = request.app.state.registry
     run_id = request.path_params["run_id"]
     record = registry.get(run_id)
     if record is None:
         raise APIError(404, f"no run {run_id!r}: it never existed, or it was dropped (the server keeps the last "
                             f"{registry.keep_finished} finished runs)", param="run_id", code="run_not_found")
-    return JSONResponse(_jsonable(record.as_dict()))
+    return SafeJSONResponse(record.as_dict())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ async def _answer_when_done(request: Request, record: RunRecord, task: asyncio.T
         raise APIError(500, f"run {record.id} was cancelled (the server is shutting down)", code="rlm_run_cancelled")
     _raise_if_failed(record)
     reasoning = "".join(_progress_text(record))
-    return JSONResponse(_jsonable(openai_format.completion(record, reasoning)))
+    return SafeJSONResponse(openai_format.completion(record, reasoning))
 
 
 def _raise_if_failed(record: RunRecord) -> None:
@@ -277,12 +277,7 @@ async def _client_left(receive: Receive) -> None:
 
 
 def _sse(obj: dict[str, Any]) -> bytes:
-    return b"data: " + json.dumps(_jsonable(obj), ensure_ascii=False).encode() + b"\n\n"
-
-
-def _jsonable(obj: Any) -> Any:
-    """Trajectory events may hold values JSON cannot (e.g. a FINAL() of a set): those become strings."""
-    return json.loads(json.dumps(obj, ensure_ascii=False, default=str))
+    return b"data: " + json_bytes(obj) + b"\n\n"
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -349,11 +344,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     message = {404: f"no route {request.method} {request.url.path}", 405: f"{request.method} is not allowed on "
                f"{request.url.path}"}.get(exc.status_code, str(exc.detail))
     code = {404: "unknown_url", 405: "method_not_allowed"}.get(exc.status_code)
-    return JSONResponse(error_body(exc.status_code, message, code=code), status_code=exc.status_code,
+    return SafeJSONResponse(error_body(exc.status_code, message, code=code), status_code=exc.status_code,
                         headers=exc.headers)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     print(f"[rlm serve] internal error on {request.method} {request.url.path}: {exc!r}", file=sys.stderr)
-    return JSONResponse(error_body(500, f"internal server error: {type(exc).__name__}: {exc}", code="internal_error"),
+    return SafeJSONResponse(error_body(500, f"internal server error: {type(exc).__name__}: {exc}", code="internal_error"),
                         status_code=500)

@@ -12,6 +12,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
+from ..text import json_bytes
+
 # OpenAI's `type` values for the statuses this server returns.
 _TYPE_FOR_STATUS = {
     400: "invalid_request_error",
@@ -23,6 +25,15 @@ _TYPE_FOR_STATUS = {
     429: "rate_limit_error",
     500: "server_error",
 }
+
+
+class SafeJSONResponse(JSONResponse):
+    """starlette's JSONResponse encoded with `json_bytes`: starlette encodes strictly, so a lone surrogate in
+    a question or an answer raised, and one such run broke GET /v1/rlm/runs for every client. Values JSON
+    cannot hold (a FINAL() of a set) become strings."""
+
+    def render(self, content: Any) -> bytes:
+        return json_bytes(content, separators=(",", ":"))
 
 
 class APIError(Exception):
@@ -40,8 +51,8 @@ class APIError(Exception):
     def body(self) -> dict[str, Any]:
         return error_body(self.status, self.message, param=self.param, code=self.code)
 
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+    def response(self) -> SafeJSONResponse:
+        return SafeJSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
 def error_body(status: int, message: str, *, param: str | None = None, code: str | None = None) -> dict[str, Any]:

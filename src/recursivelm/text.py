@@ -1,0 +1,41 @@
+"""Text that leaves the process: JSON any UTF-8 writer accepts, and strings a terminal shows but never obeys.
+
+Model code can produce any `str`: a lone surrogate (`print("\\ud800")`) cannot be encoded as UTF-8, so
+a log line, an HTTP body or stdout that encodes strictly raises and loses the run; a control sequence
+(OSC 52 writes the clipboard, `ESC [2J` clears the screen, OSC 0 sets the title) is obeyed by a terminal
+that is sent it raw. Every writer of model-made text goes through one of these two functions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+
+def json_bytes(obj: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> bytes:
+    """`obj` as UTF-8 JSON. Text stays readable (not \\u-escaped), except a lone surrogate, which becomes its
+    `\\uXXXX` escape: inside a JSON string that reads back as the very same `str`."""
+    text = json.dumps(obj, ensure_ascii=False, default=str, indent=indent, separators=separators)
+    return text.encode("utf-8", "backslashreplace")  # only surrogates fail to encode, and only inside strings
+
+
+def json_text(obj: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> str:
+    """json_bytes as a str, for text files and streams: it encodes as UTF-8 without error."""
+    return json_bytes(obj, indent=indent, separators=separators).decode("utf-8")
+
+
+# C0 controls but tab and newline (a carriage return only where it ends a line: CRLF text stays as it
+# is), DEL, C1 controls (0x9b is a one-byte CSI on some terminals), and lone surrogates.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]|\r(?!\n)")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character and lone surrogate shown as a visible escape (`\\x1b`,
+    `\\ud800`), so printing it cannot move the cursor, clear the screen, set the title or the clipboard."""
+    return _UNSAFE_FOR_TERMINAL.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
