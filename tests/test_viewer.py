@@ -193,6 +193,37 @@ def test_the_export_escapes_what_would_end_its_script(tmp_path):
     assert json.loads(payload)["events"][0]["answer"] == "</script><script>alert(1)</script>"
 
 
+# Text the HTML parser or UTF-8 cannot take as it is: "<!--<script" used to swallow the page's end (blank page),
+# a lone surrogate made the export raise.
+HOSTILE = "a <!--<script> b </script> c <!-- d \udfff e"
+
+
+def export_hostile_run(tmp_path) -> tuple[Path, str]:
+    """`rlm ask --log` on a scripted model whose cell prints HOSTILE and answers it, then `rlm view --html`."""
+    code = f"text = {HOSTILE!r}\nprint(text)\nFINAL(text)"
+    replies = tmp_path / "replies.json"
+    replies.write_text(json.dumps([block(code)]))
+    doc, log, out = tmp_path / "doc.txt", tmp_path / "run.jsonl", tmp_path / "run.html"
+    doc.write_text("text")
+    rlm = [sys.executable, "-m", "recursivelm.cli"]
+    asked = subprocess.run(rlm + ["ask", str(doc), "q", "--model", f"scripted:{replies}", "--sandbox", "inprocess",
+                                  "--log", str(log), "-q"], capture_output=True, timeout=60)
+    assert asked.returncode == 0, asked.stderr
+    viewed = subprocess.run(rlm + ["view", str(log), "--html", str(out)], capture_output=True, text=True, timeout=60)
+    assert viewed.returncode == 0, viewed.stderr
+    return out, out.read_text(encoding="utf-8")
+
+
+def test_the_export_holds_text_that_html_and_utf8_cannot_take_raw(tmp_path):
+    _, html = export_hostile_run(tmp_path)
+    payload = html.split('id="rlm-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in payload  # nothing in the data can open a tag, a comment or an escape state
+    assert html.count("<script") == 2  # the data, then the page's code
+    events = json.loads(payload)["events"]  # and JSON reads every string back exactly
+    assert [e["answer"] for e in events if e["type"] == "answer"] == [HOSTILE]
+    assert [e["output"].strip() for e in events if e["type"] == "cell_end"] == [HOSTILE]
+
+
 def test_a_log_with_several_runs_shows_the_last_by_default_or_the_one_asked_for(recorded, tmp_path):
     log, _ = recorded
     both = tmp_path / "both.jsonl"

@@ -11,7 +11,7 @@ import pytest
 
 from recursivelm.viewer import ViewerServer, write_standalone_html
 
-from test_viewer import ANSWER, CHILD_QUESTION, big_log, record_run
+from test_viewer import ANSWER, CHILD_QUESTION, HOSTILE, big_log, export_hostile_run, record_run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -174,3 +174,13 @@ def test_a_long_sub_call_prompt_is_folded_until_show_all(tmp_path, page):
     assert len(prompt.inner_text()) < 450
     prompt.get_by_role("button", name="show all").click()
     assert len(prompt.inner_text()) > 2000
+
+
+def test_an_exported_page_shows_text_that_html_and_utf8_cannot_take_raw(tmp_path, page):
+    # "<!--<script" in any logged text used to leave the page blank (the data element never ended).
+    out, _ = export_hostile_run(tmp_path)
+    page.goto(out.as_uri())
+    expect(page.locator("#run-status")).to_have_text("answered")
+    expect(page.locator("#answer")).to_contain_text("a <!--<script> b </script> c <!-- d")
+    assert page.evaluate("() => JSON.parse(document.getElementById('rlm-data').textContent).events"
+                         ".find(e => e.type === 'answer').answer") == HOSTILE

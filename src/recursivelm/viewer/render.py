@@ -6,11 +6,11 @@ log and one still growing; this module only decides what the page is given.
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..text import json_text
 from .reader import Event, EventFile, RunSelection
 from .summary import summarize
 from .timeline import timeline
@@ -72,8 +72,10 @@ def standalone_html(data: dict[str, Any]) -> str:
     for name, text, closer in (("viewer.css", css, "</style"), ("viewer.js", js, "</script")):
         if closer in text.lower():
             raise RuntimeError(f"{name} contains {closer}>: it cannot be inlined")
-    # "</" inside the JSON would end the script element early; "<\/" is the same string to JSON.
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # Inside a <script> element the HTML parser still reacts to "</script" (it ends the element) and to
+    # "<!--" followed by "<script" (after that, "</script>" no longer ends it, and the page is blank). Every
+    # "<" is written as \u003c, which is the same string to JSON and nothing at all to the HTML parser.
+    payload = json_text(data, separators=(",", ":")).replace("<", "\\u003c")
     html = static_text("index.html")
     for tag in (CSS_TAG, JS_TAG):
         if tag not in html:
@@ -93,5 +95,5 @@ def write_standalone_html(log: str | Path, out: str | Path, run: int | None = No
     if not events:
         raise ValueError(f"{log} holds no run (no run_start event): is it an `rlm ask --log` file?")
     data = page_data(events, source=log.name, runs_in_file=selection.runs_in_file(), run_index=selection.index or 0)
-    out.write_text(standalone_html(data), encoding="utf-8")
+    out.write_text(standalone_html(data), encoding="utf-8")  # json_text: no lone surrogate is left to fail
     return out

@@ -7,7 +7,6 @@ the events after the N it already has, and the header recomputed when there are 
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from http import HTTPStatus
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..text import json_bytes
 from .reader import EventFile, RunSelection
 from .render import header, page_event, static_text
 
@@ -116,8 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
                 after = int(parse_qs(url.query).get("after", ["0"])[0])
             except ValueError:
                 return self._send(HTTPStatus.BAD_REQUEST, b"after must be an integer", "text/plain")
-            body = json.dumps(self.viewer.events_after(max(0, after)), ensure_ascii=False, separators=(",", ":"))
-            return self._send(HTTPStatus.OK, body.encode("utf-8"), "application/json; charset=utf-8")
+            body = json_bytes(self.viewer.events_after(max(0, after)), separators=(",", ":"))
+            return self._send(HTTPStatus.OK, body, "application/json; charset=utf-8")
         self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
 
     def _addressed_to_us(self) -> bool:
