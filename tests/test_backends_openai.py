@@ -328,3 +328,14 @@ def test_usage_adds_up_across_root_sub_calls_and_children_against_the_servers_co
     assert total.output_tokens == sum(u["output"] for u in served)
     by_depth = r.usage.by_depth()
     assert (by_depth[0].calls, by_depth[1].calls, by_depth[2].calls) == (1, 2, 1)
+
+
+# -- code-only replies (small profiles) -------------------------------------------------------------
+def test_code_only_sends_a_grammar_to_llama_cpp_and_nothing_to_servers_without_one(server):
+    from recursivelm.models.constraints import CODE_BLOCK_GRAMMAR
+
+    server.script(fs.answer("```python\nprint(1)\n```"), fs.answer("```python\nprint(1)\n```"))
+    ask(OpenAIModel.for_provider("llamacpp", "qwen", base_url=server.url), code_only=True)
+    ask(model(server), code_only=True)
+    assert server.requests[0].body["grammar"] == CODE_BLOCK_GRAMMAR
+    assert "grammar" not in server.requests[1].body

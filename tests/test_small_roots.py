@@ -143,3 +143,31 @@ def test_parsing_helpers():
     assert final_in_reply('```python\nFINAL("a")\n```') == ("FINAL", '"a"')
     assert text_final('final("a")') == ("FINAL", '"a"')
     assert reads_context("print(search('x'))") and not reads_context("print('pip/x.py')")
+
+
+# -- every root turn runs code --------------------------------------------------------------------
+class CodeOnlyModel(ScriptedModel):
+    """A backend that can constrain decoding: it records what each call asked for (the edge: an LM)."""
+
+    def __init__(self, replies):
+        super().__init__(replies=replies, name="scripted-code-only")
+        self.code_only: list[bool] = []
+
+    async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
+                       code_only=False):
+        self.code_only.append(code_only)
+        return await super().complete(messages, max_tokens=max_tokens, stop=stop,
+                                      stop_after_first_code_block=stop_after_first_code_block)
+
+
+@pytest.mark.parametrize("profile, expected", [("small", [True, False]), ("default", [False, False])])
+def test_small_profiles_ask_for_code_only_root_turns_but_not_in_the_answer_now_turn(profile, expected):
+    root = CodeOnlyModel([block("print(len(context))"), 'FINAL("x")'])
+    RLM(root, profile=profile, sandbox="inprocess", limits=Limits(max_iterations=1)).run(DOC, "q")
+    assert root.code_only == expected
+
+
+def test_python_without_a_fence_runs():
+    result, calls = run(['import re\nn = len(re.findall("ferry", context))\nprint(n)', block("FINAL(n)")])
+    assert shown(calls, 1).startswith("Output:\n1")
+    assert result.answer == "1"

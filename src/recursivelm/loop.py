@@ -18,7 +18,7 @@ from . import evidence
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
-from .parsing import cut_after_first_block, final_in_reply, find_blocks, literal_or_text, reads_context, text_final
+from .parsing import bare_code, cut_after_first_block, final_in_reply, find_blocks, literal_or_text, reads_context, text_final
 from .protocols import CellResult, Completion, Message, ModelError
 from .subcalls import SubCalls
 from .usage import UsageTree
@@ -127,7 +127,7 @@ class Run:
                 self.iteration += 1
                 self.shared.budget.check()
                 reply = await self._root_call()
-                blocks = [b for b in find_blocks(reply) if b.runnable]
+                blocks = [b for b in find_blocks(reply) if b.runnable] or list(filter(None, [bare_code(reply)]))
                 if not blocks:
                     refusal = await self._answer_from_text(reply, sandbox)  # raises _Answered if it holds an answer
                     self._add_user(refusal or self._render("no_code_ran", ignored_tags=self._ignored_tags(reply)))
@@ -179,12 +179,14 @@ class Run:
         model = self.model
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
-        streaming = {"on_token": self.rlm.on_token} if self.rlm.on_token and _can_stream(model) else {}
+        options = {"on_token": self.rlm.on_token} if self.rlm.on_token and _accepts(model, "on_token") else {}
+        if self.profile.code_only and not answer_now and _accepts(model, "code_only"):
+            options["code_only"] = True  # every root turn is one code block, where the backend can enforce it
         try:
             completion: Completion = await asyncio.wait_for(
                 model.complete(self.messages, max_tokens=self.limits.max_reply_tokens, stop=self.profile.stop or None,
                                stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now,
-                               **streaming),
+                               **options),
                 timeout=timeout,
             )
         except asyncio.TimeoutError:
@@ -339,10 +341,11 @@ class Run:
         return log.emit(cls(run=self.run_id, depth=self.depth, t=log.now(), **fields_))
 
 
-def _can_stream(model) -> bool:
-    """Backends that stream take `on_token` (the OpenAI-compatible and Anthropic ones); the rest do not."""
+def _accepts(model, option: str) -> bool:
+    """Whether a backend's complete() takes an optional keyword: `on_token` (the ones that stream),
+    `code_only` (the ones that can constrain decoding to one code block)."""
     try:
-        return "on_token" in inspect.signature(model.complete).parameters
+        return option in inspect.signature(model.complete).parameters
     except (TypeError, ValueError):
         return False
 

@@ -70,6 +70,19 @@ def find_blocks(reply: str) -> list[CodeBlock]:
     return blocks
 
 
+def bare_code(reply: str) -> CodeBlock | None:
+    """A reply with no fence that is Python doing something (a call or an assignment): small models write
+    code without its fence, and it should run rather than be told that nothing ran. Prose rarely parses;
+    a lone FINAL(...) line is left to `text_final`."""
+    if find_blocks(reply) or text_final(reply) or not _parses(reply):
+        return None
+    tree = ast.parse(reply)
+    if not any(isinstance(node, (ast.Call, ast.Assign, ast.AugAssign, ast.Import, ast.ImportFrom, ast.For))
+               for node in ast.walk(tree)):
+        return None
+    return CodeBlock("", reply, 0, len(reply), True)
+
+
 def cut_after_first_block(reply: str) -> str:
     """Keep the reply up to the end of its first code block; drop whatever the model wrote after it."""
     blocks = find_blocks(reply)

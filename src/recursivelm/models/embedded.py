@@ -76,6 +76,7 @@ from typing import Any
 
 from ..embedded import MODEL_NAME, EmbeddedModelError, model_path
 from ..protocols import Completion, ContextWindowError, Message, ModelError
+from .constraints import CODE_BLOCK_GRAMMAR
 
 DEFAULT_N_CTX = 8192
 DEFAULT_N_PARALLEL = 2
@@ -104,6 +105,7 @@ class _CallState:
 
     stop_at_block: bool
     cancel: threading.Event
+    code_only: bool = False  # decode under CODE_BLOCK_GRAMMAR
     text: str = ""
     error: dict[str, Any] | None = None
     usage: dict[str, Any] | None = None
@@ -266,8 +268,10 @@ class EmbeddedModel:
         max_tokens: int | None = None,
         stop: list[str] | None = None,
         stop_after_first_code_block: bool = False,
+        code_only: bool = False,
     ) -> Completion:
-        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event())
+        """`code_only`: the reply is one ```python block, enforced while decoding (CODE_BLOCK_GRAMMAR)."""
+        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event(), code_only=code_only)
         executor, generation = self._get_executor()
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(executor, self._complete_blocking, messages, max_tokens, stop, state, generation)
@@ -284,9 +288,10 @@ class EmbeddedModel:
         max_tokens: int | None = None,
         stop: list[str] | None = None,
         stop_after_first_code_block: bool = False,
+        code_only: bool = False,
     ) -> Completion:
         """The same call, blocking the calling thread (for code without an event loop)."""
-        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event())
+        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event(), code_only=code_only)
         executor, generation = self._get_executor()
         return executor.submit(self._complete_blocking, messages, max_tokens, stop, state, generation).result()
 
@@ -314,6 +319,8 @@ class EmbeddedModel:
         }
         if stop:
             body["stop"] = list(stop)
+        if state.code_only:
+            body["grammar"] = CODE_BLOCK_GRAMMAR
         if self.seed is not None:
             body["seed"] = self.seed
 

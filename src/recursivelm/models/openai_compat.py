@@ -24,6 +24,7 @@ from typing import Any, Callable
 from ..context import CHARS_PER_TOKEN
 from ..parsing import find_blocks
 from ..protocols import Completion, ModelError
+from .constraints import CODE_BLOCK_GRAMMAR
 from .resilience import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_TIMEOUT_S,
@@ -105,6 +106,7 @@ class Endpoint:
     local_key: str | None = None  # local servers take any key, but the SDK insists on one
     context_window: int | None = None  # the provider's default window, when model names do not tell
     stream: bool = False  # stream every call: free for local servers, and the first-block cut saves time
+    grammar: bool = False  # takes a GBNF `grammar` field (llama.cpp's server): `code_only` is enforced
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -113,7 +115,8 @@ ENDPOINTS: dict[str, Endpoint] = {
                        OLLAMA_DEFAULT_CONTEXT_WINDOW, stream=True),
     "vllm": Endpoint("http://localhost:8000/v1", "VLLM_API_KEY", "VLLM_BASE_URL", "EMPTY", stream=True),
     "sglang": Endpoint("http://localhost:30000/v1", "SGLANG_API_KEY", "SGLANG_BASE_URL", "EMPTY", stream=True),
-    "llamacpp": Endpoint("http://localhost:8080/v1", "LLAMACPP_API_KEY", "LLAMACPP_BASE_URL", "none", stream=True),
+    "llamacpp": Endpoint("http://localhost:8080/v1", "LLAMACPP_API_KEY", "LLAMACPP_BASE_URL", "none", stream=True,
+                         grammar=True),
     "lmstudio": Endpoint("http://localhost:1234/v1", "LMSTUDIO_API_KEY", "LMSTUDIO_BASE_URL", "lm-studio",
                          stream=True),
     "openrouter": Endpoint("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"),
@@ -190,6 +193,7 @@ class OpenAIModel:
 
         self._openai = openai
         endpoint = ENDPOINTS.get(provider, ENDPOINTS["openai"])
+        self.endpoint = endpoint
         self.api_model = model
         self.name = f"{provider}/{model}"
         self.base_url = base_url or os.environ.get(endpoint.base_url_env) or endpoint.base_url
@@ -250,22 +254,25 @@ class OpenAIModel:
 
     # -- calls ------------------------------------------------------------------------------------
     async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
-                       on_token: Callable[[str], Any] | None = None) -> Completion:
+                       on_token: Callable[[str], Any] | None = None, code_only: bool = False) -> Completion:
         """`on_token(piece)` is called with each piece of text as it arrives (the call then streams). After a
-        broken stream is retried, the pieces start again from the reply's beginning."""
+        broken stream is retried, the pieces start again from the reply's beginning. `code_only`: the reply
+        is one ```python block, enforced where the server takes a grammar (llama.cpp), else a hint."""
         streaming = on_token is not None or self.stream
+        constraint = {"grammar": CODE_BLOCK_GRAMMAR} if code_only and self.endpoint.grammar else {}
 
         async def attempt() -> Completion:
             return await self._attempt(messages, max_tokens, stop, streaming,
-                                       stop_after_first_code_block and streaming, on_token)
+                                       stop_after_first_code_block and streaming, on_token, constraint)
 
         return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
                                        describe=self.name)
 
-    async def _attempt(self, messages, max_tokens, stop, streaming, cut, on_token) -> Completion:
+    async def _attempt(self, messages, max_tokens, stop, streaming, cut, on_token, constraint) -> Completion:
         openai = self._openai
         while True:  # each round drops one refused parameter; there are few, so this ends
             request = self._request(messages, max_tokens, stop, streaming)
+            request["extra_body"].update(constraint)
             try:
                 if streaming:
                     return await self._streamed(request, messages, cut, on_token)

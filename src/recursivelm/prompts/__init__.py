@@ -39,6 +39,8 @@ class Profile:
     prime_evidence: int = 0
     # Refuse (once) an answer given before any code read the context: a small root answers from memory.
     refuse_unread_answers: bool = False
+    # Constrain each root reply to one code block where the backend can (a grammar on llama.cpp).
+    code_only: bool = False
     # Notes added to a cell's error when it contains the key: what a small model cannot infer itself
     # (e.g. that "'NoneType' object has no attribute 'group'" means the regex matched nothing).
     error_hints: dict[str, str] = field(default_factory=dict)
@@ -90,4 +92,5 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         error_hints={str(k): str(v) for k, v in raw.get("error_hints", {}).items()},
         prime_evidence=int(raw.get("prime_evidence", 0)),
         refuse_unread_answers=bool(raw.get("refuse_unread_answers", False)),
+        code_only=bool(raw.get("code_only", False)),
     )
