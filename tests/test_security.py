@@ -1,6 +1,7 @@
 """Escape attempts against the isolated sandbox, each with its expected outcome.
 
-Every attempt is run twice:
+Every attempt runs under both containments, bubblewrap and the worker's own namespaces (the fallback of
+a machine without bubblewrap), and in each twice:
 - contained: in a sandbox of its own, the attempt fails (or is cut short), the host is untouched (no
   secret read, no file written, no connection made, no process left behind) and the sandbox still works;
 - through the engine: a scripted root model whose first cell is the attempt and whose second calls
@@ -23,7 +24,7 @@ import pytest
 
 from recursivelm import RLM, Limits, ScriptedModel
 from recursivelm.protocols import CellResult
-from recursivelm.sandbox.containment import SandboxLimits, package_dir
+from recursivelm.sandbox.containment import BWRAP, UNSHARE, SandboxLimits, package_dir, probe
 from recursivelm.sandbox import isolated
 from recursivelm.sandbox.isolated import IsolatedSandbox
 
@@ -33,6 +34,20 @@ CONTEXT = "line one\nthe code is 4417\nline three\n"
 SECRET = "sk-secret-do-not-leak"
 CELL_TIMEOUT_S = 1.0
 LIMITS = SandboxLimits(kill_grace_s=1.0, max_cell_output_chars=100_000)
+
+
+def _mode(mode: str):
+    reason = probe(mode, os.geteuid() == 0)
+    return pytest.param(mode, id=mode, marks=pytest.mark.skipif(
+        reason is not None, reason=f"{mode} cannot run here: {reason} (CI must: apt-get install bubblewrap)"))
+
+
+MODES = [_mode(BWRAP), _mode(UNSHARE)]
+
+
+@pytest.fixture(params=MODES)
+def containment(request) -> str:
+    return request.param
 
 
 @dataclass
@@ -234,6 +249,85 @@ for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
         pass
 print('pytest' in ' '.join(mine))
 """, expect_output("False\n")),
+    # Without bubblewrap the worker used to run as host root in the host's mount namespace: these escaped.
+    Attack("uncover_the_host_proc_and_secrets", f"""
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+refused = [libc.umount2(b'/proc', 2), libc.umount2(b'/', 2), libc.chroot(b'/proc/1/root'),
+           libc.mount(b'proc', b'/tmp', b'proc', 0, None)]
+found = []
+for pid in filter(str.isdigit, os.listdir('/proc')):
+    try:
+        if b'{SECRET}' in open(f'/proc/{{pid}}/environ', 'rb').read():
+            found.append(pid)
+    except OSError:
+        pass
+for path in ['/etc/shadow', '/proc/1/root/etc/shadow', '/proc/1/root__SECRET_PATH__']:
+    try:
+        open(path).read()
+        found.append(path)
+    except OSError:
+        pass
+print('LEAKED', found) if found else print('clean', refused)
+""", expect_output("clean [-1, -1, -1, -1]\n")),
+    Attack("join_the_host_network_namespace", """
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+joined = 0
+for pid in filter(str.isdigit, os.listdir('/proc')):
+    for kind in ('net', 'mnt', 'pid', 'user'):
+        try:
+            fd = os.open(f'/proc/{pid}/ns/{kind}', os.O_RDONLY)
+        except OSError:
+            continue
+        joined += libc.setns(fd, 0) == 0
+s = socket.socket()
+s.settimeout(2)
+try:
+    s.connect(('127.0.0.1', __PORT__))
+    print('CONNECTED', joined)
+except OSError:
+    print('blocked', joined)
+""", expect_output("blocked 0\n")),
+    Attack("make_namespaces_and_mounts_of_its_own", """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWNET = 0x10000000, 0x20000, 0x40000000
+tries = [libc.unshare(CLONE_NEWUSER), libc.unshare(CLONE_NEWUSER | CLONE_NEWNS), libc.unshare(CLONE_NEWNET),
+         libc.mount(b'tmpfs', b'/tmp', b'tmpfs', 0, None), libc.pivot_root(b'/tmp', b'/tmp')
+         if hasattr(libc, 'pivot_root') else -1]
+print(tries, ctypes.get_errno())
+""", expect_output("[-1, -1, -1, -1, -1] 1\n")),
+    Attack("hold_memory_outside_the_limits", """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+held = []
+for _ in range(8):  # 8 x 256 MiB memory files used to be held, outside RLIMIT_AS and the tmpfs size
+    try:
+        fd = os.memfd_create('hoard')
+        os.ftruncate(fd, 256 << 20)
+        held.append(fd)
+    except OSError as e:
+        print('memfd', type(e).__name__)
+        break
+shm = libc.shmget(0, 256 << 20, 0o1600)  # SysV shared memory: IPC_PRIVATE, IPC_CREAT | 0600
+print(len(held), shm, os.path.exists('/dev/shm'))
+""", expect_output("memfd PermissionError\n0 -1 False\n")),
+    Attack("reach_kernel_surfaces", """
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+numbers = sys.modules['recursivelm.sandbox.confine']._ARCHES[__import__('platform').machine()][1]
+names = ['ptrace', 'process_vm_readv', 'bpf', 'perf_event_open', 'keyctl', 'add_key', 'io_uring_setup',
+         'userfaultfd', 'init_module', 'kexec_load', 'open_by_handle_at', 'clone3']
+print({name: libc.syscall(numbers[name], 0, 0, 0, 0, 0) for name in names if libc.syscall(numbers[name], 0, 0, 0, 0, 0) != -1})
+""", expect_output("{}\n")),
+    Attack("hold_capabilities", """
+import os
+status = dict(line.split(':', 1) for line in open('/proc/self/status'))
+caps = {k: int(status[k], 16) for k in ('CapInh', 'CapPrm', 'CapEff', 'CapAmb')}
+print(os.getuid() != 0 and os.geteuid() != 0, caps, status['NoNewPrivs'].strip(), status['Seccomp'].strip())
+""", expect_output("True {'CapInh': 0, 'CapPrm': 0, 'CapEff': 0, 'CapAmb': 0} 1 2\n")),
+    Attack("look_up_users", "import pwd\nprint(pwd.getpwuid(0).pw_name)", expect_output("root\n")),
     Attack("fork_bomb", "import os\nwhile True:\n    os.fork()", process_limit_held),
     Attack("fork_bomb_that_swallows_errors",
            "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", contained_somehow),
@@ -334,8 +428,8 @@ def _sandbox_processes(uid: int | None) -> int:
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_attack_is_contained(attack: Attack, host: Host):
-    with IsolatedSandbox(limits=LIMITS) as sb:
+def test_attack_is_contained(attack: Attack, host: Host, containment: str):
+    with IsolatedSandbox(limits=LIMITS, containment=containment) as sb:
         sb.start(CONTEXT, {"llm_query": lambda prompt, model=None: f"echo:{prompt}"})
         assert sb.run_cell("before = 1", 10).error is None
         r = sb.run_cell(host.fill(attack.code), CELL_TIMEOUT_S)
@@ -347,9 +441,10 @@ def test_attack_is_contained(attack: Attack, host: Host):
 
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_engine_run_survives_attack(attack: Attack, host: Host):
+def test_engine_run_survives_attack(attack: Attack, host: Host, containment: str):
     root = ScriptedModel([block(host.fill(attack.code)), block("FINAL('done: ' + context.splitlines()[1])")])
-    result = RLM(root, sub_model=ScriptedModel(respond=lambda m: "sub"), sandbox="isolated",
+    result = RLM(root, sub_model=ScriptedModel(respond=lambda m: "sub"),
+                 sandbox=lambda: IsolatedSandbox(containment=containment),
                  limits=Limits(cell_timeout_s=1.5)).run(CONTEXT, "What is the code?")
     assert (result.status, result.answer) == ("answered", "done: the code is 4417"), result.error
     assert host.connections == [] and host.secret_file.read_text() == SECRET
@@ -359,10 +454,10 @@ STOP_READING = ("import os, signal, threading\n"
                 "threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGSTOP)).start()")
 
 
-def test_a_worker_that_stops_reading_its_channel_is_killed(monkeypatch):
+def test_a_worker_that_stops_reading_its_channel_is_killed(monkeypatch, containment):
     """SIGSTOP after the cell: the host's next write fills the pipe and would block forever."""
     monkeypatch.setattr(isolated, "SEND_TIMEOUT_S", 1.0)
-    with IsolatedSandbox(limits=LIMITS) as sb:
+    with IsolatedSandbox(limits=LIMITS, containment=containment) as sb:
         sb.start(CONTEXT, {"llm_query": lambda prompt, model=None: f"echo:{prompt}"})
         assert sb.run_cell(STOP_READING, 10).error is None
         threading.Event().wait(0.5)
@@ -371,8 +466,9 @@ def test_a_worker_that_stops_reading_its_channel_is_killed(monkeypatch):
         works_after(sb)
 
 
-def test_engine_run_survives_a_worker_that_stops():
+def test_engine_run_survives_a_worker_that_stops(containment):
     root = ScriptedModel([block(STOP_READING), block("FINAL('lost with the stopped worker')"), block("FINAL('done')")],
                          latency_s=0.5)  # the worker stops while the root model "thinks"
-    result = RLM(root, sandbox="isolated", limits=Limits(cell_timeout_s=1.0)).run(CONTEXT, "What is the code?")
+    result = RLM(root, sandbox=lambda: IsolatedSandbox(containment=containment),
+                 limits=Limits(cell_timeout_s=1.0)).run(CONTEXT, "What is the code?")
     assert (result.status, result.answer) == ("answered", "done")

@@ -7,26 +7,33 @@ Three levels, strongest first; `containment="auto"` takes the first that works o
   this Python and the recursivelm package, all read-only, plus a private size-limited tmpfs at /tmp that
   is the worker's home and working directory. Nothing else of the host (home directories, /tmp, /work,
   /var, /proc of the host) exists in its view.
-- "unshare" (util-linux): network, pid and mount namespaces only. The filesystem is the host's.
+- "unshare": no tool needed. The worker makes the same namespaces itself (unshare(2), a user namespace
+  first when not root) and rebuilds the same allowlisted filesystem before any model code runs
+  (confine.py). The fallback of a machine without bubblewrap.
 - "none": no namespaces at all. Refused unless the user opts in (allow_network=True or the environment
   variable RECURSIVELM_ALLOW_NO_NETNS=1), with a loud warning.
 
 When the host runs as root, the worker switches to an unprivileged uid of its own (random, unused by the
-host) before any model code runs, so file permissions and the process limit bind it; with "unshare" that
-only happens where everything it needs stays readable to other users, and the description says which.
+host) before any model code runs, so file permissions and the process limit bind it; "unshare" refuses
+to run model code as root at all. Every mode then installs a seccomp filter (confine.BLOCKED_SYSCALLS).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import os
+import platform
 import secrets
 import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import confine
 
 BWRAP, UNSHARE, NONE = "bwrap", "unshare", "none"
 CONTAINMENTS = ("auto", BWRAP, UNSHARE, NONE)
@@ -39,7 +46,7 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # ...and from /etc only what the dynamic linker, time zones and user lookups read (no secrets).
 ETC_ALLOWLIST = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "passwd", "group",
                  "nsswitch.conf", "mime.types")
-BWRAP_WORKDIR = "/tmp"  # the private tmpfs inside a bwrap sandbox: home, cwd and the only writable place
+SANDBOX_WORKDIR = "/tmp"  # the private tmpfs inside the sandbox (bwrap, unshare): home, cwd, the only writable place
 WORKER_PATH = "/usr/local/bin:/usr/bin:/bin"
 WORKER_HOSTNAME = "rlm-sandbox"
 
@@ -59,7 +66,7 @@ class SandboxLimits:
     max_processes: int = 128  # RLIMIT_NPROC: processes and threads of the sandbox's user (see describe())
     max_open_files: int = 256  # RLIMIT_NOFILE
     max_file_bytes: int = 256 * MiB  # RLIMIT_FSIZE: the largest file the worker may write
-    workdir_bytes: int = 512 * MiB  # size of the private tmpfs working directory (bwrap)
+    workdir_bytes: int = 512 * MiB  # size of the private tmpfs working directory (bwrap, unshare)
     max_cell_output_chars: int = 1_000_000  # printed output one cell sends back; the rest is cut, with a note
     max_message_bytes: int = 64 * MiB  # the largest message the host accepts from the worker
     max_concurrent_subcalls: int = 64  # sub-calls one worker may have in flight at once
@@ -97,7 +104,7 @@ class Plan:
 
     @property
     def private_workdir_is_tmpfs(self) -> bool:
-        return self.mode == BWRAP
+        return self.mode in (BWRAP, UNSHARE)
 
 
 def host_is_root() -> bool:
@@ -126,6 +133,15 @@ def python_dirs() -> list[str]:
     return kept
 
 
+def bound_dirs() -> list[str]:
+    """This Python's directories and the package, each once (the package may sit inside the venv)."""
+    bound: list[str] = []
+    for d in python_dirs() + [str(package_dir())]:
+        if not _under_any(d, bound):
+            bound.append(d)
+    return bound
+
+
 def _under_any(path: str, roots) -> bool:
     return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
 
@@ -152,15 +168,15 @@ def bwrap_command(python_argv: list[str], limits: SandboxLimits, drop_root: bool
             args += ["--symlink", os.readlink(d), d]
         elif os.path.isdir(d):
             args += ["--ro-bind", d, d]
+    # bwrap would make /etc 0700 (as the parent of the files below): the unprivileged worker could not
+    # read them (pwd.getpwuid failed).
+    args += ["--perms", "0755", "--dir", "/etc"]
     for name in ETC_ALLOWLIST:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     # The private tmpfs first: Python may live below /tmp (a venv made there) and is bound on top of it.
-    args += ["--dev", "/dev", "--proc", "/proc", "--size", str(limits.workdir_bytes), "--tmpfs", BWRAP_WORKDIR]
-    made: set[str] = {BWRAP_WORKDIR}
-    bound: list[str] = []
-    for d in python_dirs() + [str(package_dir())]:
-        if _under_any(d, bound):  # e.g. the package inside the venv already bound
-            continue
+    args += ["--dev", "/dev", "--proc", "/proc", "--size", str(limits.workdir_bytes), "--tmpfs", SANDBOX_WORKDIR]
+    made: set[str] = {SANDBOX_WORKDIR, "/etc"}
+    for d in bound_dirs():
         # Parents like /root are 0700 on the host; bwrap would copy that. Make them traversable so the
         # unprivileged worker reaches the one directory bound below them (and nothing else is there).
         for parent in reversed(Path(d).parents):
@@ -169,22 +185,21 @@ def bwrap_command(python_argv: list[str], limits: SandboxLimits, drop_root: bool
                 args += ["--perms", "0755", "--dir", p]
                 made.add(p)
         args += ["--ro-bind", d, d]
-        bound.append(d)
-    return args + ["--chdir", BWRAP_WORKDIR, "--", *python_argv]
+    return args + ["--chdir", SANDBOX_WORKDIR, "--", *python_argv]
 
 
-def unshare_command(python_argv: list[str]) -> list[str]:
-    args = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
-    if not host_is_root():
-        args.insert(1, "--map-root-user")  # an unprivileged user needs a user namespace for the others
-    return args + ["--", *python_argv]
+def confine_spec(limits: SandboxLimits, new_root: str) -> dict:
+    """What an "unshare" worker builds for itself (confine.enter): the same view as bwrap's. `new_root`:
+    an empty host directory it mounts its root tmpfs on (in its own mount namespace only)."""
+    return {"root": new_root, "system_dirs": list(SYSTEM_DIRS), "etc_files": list(ETC_ALLOWLIST),
+            "binds": bound_dirs(), "workdir": SANDBOX_WORKDIR, "workdir_bytes": limits.workdir_bytes,
+            "hostname": WORKER_HOSTNAME, "user_namespace": not host_is_root()}
 
 
 def command(plan: Plan, python_argv: list[str], limits: SandboxLimits) -> list[str]:
+    """bwrap's command line; the other modes start Python directly ("unshare" confines itself)."""
     if plan.mode == BWRAP:
         return bwrap_command(python_argv, limits, plan.drop_root)
-    if plan.mode == UNSHARE:
-        return unshare_command(python_argv)
     return list(python_argv)
 
 
@@ -218,36 +233,35 @@ def readable_by_others(paths: list[str]) -> bool:
     return True
 
 
-_PROBE_CODE = """
-import os, sys
-uid = int(sys.argv[1])
-if uid >= 0:
-    os.setgroups([]); os.setresgid(uid, uid, uid); os.setresuid(uid, uid, uid)
-    missing = [p for p in sys.argv[2:] if not os.access(p, os.R_OK | os.X_OK)]
-    if missing:
-        sys.exit("unreadable after dropping root: " + ", ".join(missing))
-"""
-
-
 @functools.lru_cache(maxsize=None)
 def probe(mode: str, drop_root: bool) -> str | None:
-    """Start a trivial worker under this containment. None when it works, else why not (cached)."""
-    needed = [os.path.dirname(os.__file__), str(package_dir())]
-    argv = [sys.executable, "-I", "-c", _PROBE_CODE, str(new_sandbox_uid() if drop_root else -1), *needed]
-    plan = Plan(mode, drop_root, user_namespace=not host_is_root())
-    tool = {BWRAP: "bwrap", UNSHARE: "unshare"}.get(mode)
+    """Start a trivial worker under this containment, confined, sealed and (if asked) without root, as
+    a real one is. None when it works, else why not (cached)."""
+    from .worker import PROBE_BOOTSTRAP  # the worker's own code does the trial
+
+    tool = {BWRAP: "bwrap"}.get(mode)
     if tool and shutil.which(tool) is None:
         return f"{tool} is not installed"
-    if drop_root and mode != BWRAP and not readable_by_others(needed + [sys.executable]):
+    needed = [os.path.dirname(os.__file__), str(package_dir())]
+    if drop_root and mode == NONE and not readable_by_others(needed + [sys.executable]):
         return "Python or the recursivelm package is not readable by other users (e.g. it lives under /root)"
+    scratch = tempfile.mkdtemp(prefix="rlm-probe-")  # the new root's mount point, or the workdir (none)
     try:
-        done = subprocess.run(command(plan, argv, SandboxLimits()), env=worker_environment("/"), cwd="/",
-                              capture_output=True, timeout=PROBE_TIMEOUT_S, start_new_session=True)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"{tool or 'python'} could not start: {e}"
+        spec = {"confine": confine_spec(SandboxLimits(), scratch) if mode == UNSHARE else None,
+                "uid": new_sandbox_uid() if drop_root else None, "needed": needed,
+                "workdir": scratch if mode == NONE else SANDBOX_WORKDIR}
+        argv = [sys.executable, "-I", "-c", PROBE_BOOTSTRAP, str(package_dir().parent), json.dumps(spec)]
+        plan = Plan(mode, drop_root, user_namespace=not host_is_root())
+        try:
+            done = subprocess.run(command(plan, argv, SandboxLimits()), env=worker_environment("/"), cwd="/",
+                                  capture_output=True, timeout=PROBE_TIMEOUT_S, start_new_session=True)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"{tool or 'python'} could not start: {e}"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-        return f"{tool or 'python'} failed (exit {done.returncode}): {detail[-1] if detail else 'no message'}"
+        return f"{tool or mode} failed (exit {done.returncode}): {detail[-1] if detail else 'no message'}"
     return None
 
 
@@ -261,21 +275,20 @@ def choose_plan(containment: str = "auto", allow_network: bool = False) -> Plan:
     failures: list[str] = []
     for mode in modes:
         if mode == NONE and not allow_network:
-            failures.append("no containment (none): refused, since model code could then reach the network")
+            failures.append("none: refused, since model code could then reach the network (unless "
+                            f"allow_network=True or {ALLOW_NO_NETNS_ENV}=1)")
             continue
-        # As root, a worker that keeps root is contained far less: try dropping it first.
-        for drop_root in ([True, False] if root else [False]):
+        # As root, a worker that keeps root is contained far less: try dropping it first. "unshare" never
+        # keeps it: its namespaces belong to the host's root, who must not be the one running model code.
+        for drop_root in ([True] if root and mode == UNSHARE else [True, False] if root else [False]):
             reason = probe(mode, drop_root)
             if reason is None:
                 return Plan(mode, drop_root, user_namespace=not root and mode != NONE, passed_over=tuple(failures))
             failures.append(f"{mode}{' (as an unprivileged uid)' if drop_root else ''}: {reason}")
-    tried = "\n  - ".join(failures)
-    raise SandboxUnavailable(
-        f"no usable containment for the isolated sandbox:\n  - {tried}\n"
-        "Install bubblewrap (e.g. `apt-get install bubblewrap`) and allow user namespaces, or, if you accept "
-        "that model code can reach the network, pass IsolatedSandbox(allow_network=True) or set "
-        f"{ALLOW_NO_NETNS_ENV}=1. Or use sandbox='inprocess' for trusted models only."
-    )
+    raise SandboxUnavailable(  # one line: the CLI prints it as it is
+        f"the isolated sandbox cannot contain model code on this machine ({'; '.join(failures)}): install "
+        "bubblewrap (apt-get install bubblewrap) and allow user namespaces, or use --sandbox inprocess "
+        "(sandbox='inprocess') for trusted models only")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,19 +312,17 @@ def describe(plan: Plan, limits: SandboxLimits, uid: int | None) -> str:
     rlimits = (f"limits: memory {_size(limits.memory_bytes)} (address space), CPU {limits.cpu_seconds} s per process, "
                f"{nproc}, {limits.max_open_files} open files, files up to {_size(limits.max_file_bytes)}; "
                f"each cell is killed (SIGKILL) {limits.kill_grace_s:g} s after its timeout if it does not stop")
-    if plan.mode == BWRAP:
+    if plan.mode in (BWRAP, UNSHARE):
         fs = (f"no network (own network namespace, loopback only); own pid/ipc/uts namespaces; filesystem: only the "
               f"system directories, Python and the recursivelm package, read-only (host home directories, /tmp, "
               f"/work, /var and other processes are not visible); writable: a private {_size(limits.workdir_bytes)} "
-              f"tmpfs at {BWRAP_WORKDIR}, lost when the worker restarts")
-    elif plan.mode == UNSHARE:
-        rights = ("whatever any unprivileged user may (world-readable files, world-writable directories such as /tmp)"
-                  if plan.drop_root else "whatever its user may")
-        fs = ("no network (own network namespace, loopback only); own pid namespace; filesystem NOT isolated: "
-              f"the worker sees the host's files and can read and write {rights}; working directory: a private "
-              "temporary directory")
+              f"tmpfs at {SANDBOX_WORKDIR}, lost when the worker restarts")
     else:
         fs = ("NO NETWORK ISOLATION and NO FILESYSTEM ISOLATION: the worker can reach the network and the host's "
               "files with its user's rights; only a separate process with a clean environment")
-    return (f"isolated worker process ({plan.mode}): environment cleared (no host secrets); {fs}; {who}; {rlimits}. "
-            "Sub-calls go through the host, which holds every API key.")
+    made = {BWRAP: "bubblewrap", UNSHARE: "namespaces the worker makes itself, as bubblewrap would"}.get(plan.mode)
+    seccomp = ("seccomp filter: no namespaces, mounts, ptrace, memory files (memfd), SysV shared memory, bpf, "
+               "perf, keyrings, io_uring or module loading" if confine.seccomp_supported()
+               else f"NO seccomp filter (not written for {platform.machine()})")
+    return (f"isolated worker process ({plan.mode}{f': {made}' if made else ''}): environment cleared (no host "
+            f"secrets); {fs}; {who}; {seccomp}; {rlimits}. Sub-calls go through the host, which holds every API key.")

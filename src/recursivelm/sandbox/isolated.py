@@ -39,8 +39,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..protocols import CellResult, FinalAnswer, HostFunctions
-from .containment import (BWRAP, BWRAP_WORKDIR, NONE, Plan, SandboxLimits, SandboxUnavailable, WeakIsolationWarning,
-                          choose_plan, command, describe, new_sandbox_uid, package_dir, worker_environment)
+from .containment import (BWRAP, NONE, SANDBOX_WORKDIR, UNSHARE, Plan, SandboxLimits, SandboxUnavailable,
+                          WeakIsolationWarning, choose_plan, command, confine_spec, describe, new_sandbox_uid,
+                          package_dir, worker_environment)
+from .lookups import MAX_MISSES_SHOWN
 from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS, protected_names
 from .worker import (BOOTSTRAP, CONTEXT_MARKER, MAX_VARIABLES_REPORTED, OUTPUT_CUT_NOTE, BadFrame, ChannelClosed,
                      FrameTooLarge, encode_frame, read_frame)
@@ -139,17 +141,19 @@ class IsolatedSandbox:
         self.bytes_sent = 0  # to the worker, all told: the context is not among them
 
     def _warn_if_weak(self) -> None:
-        if self.plan.mode == BWRAP:
-            return
+        """One line (a WeakIsolationWarning; the CLI prints it once, `-q` silences it)."""
+        if self.plan.mode == BWRAP or (self.plan.mode == UNSHARE and not self.plan.passed_over):
+            return  # bubblewrap, or what the caller asked for
         if self.plan.mode == NONE:
             message = ("ISOLATED SANDBOX WITHOUT NETWORK ISOLATION: model code can reach the network and the "
                        "host's files. You opted in (allow_network / RECURSIVELM_ALLOW_NO_NETNS); install "
                        "bubblewrap to contain it.")
             log.warning(message)
         else:
-            message = (f"the isolated sandbox uses {self.plan.mode}: the network is cut, but the filesystem is "
-                       "the host's. Install bubblewrap (apt-get install bubblewrap) for full containment.")
-        if self.plan.passed_over:
+            message = (f"sandbox: {self.plan.passed_over[0]}, so the worker contains itself (own namespaces, "
+                       "read-only allowlisted files, seccomp; see docs/sandbox.md); apt-get install bubblewrap "
+                       "for the widely used tool")
+        if self.plan.mode == NONE and self.plan.passed_over:
             message += " Not used: " + "; ".join(self.plan.passed_over)
         warnings.warn(message, WeakIsolationWarning, stacklevel=3)
 
@@ -221,14 +225,16 @@ class IsolatedSandbox:
     def _spawn(self) -> _Worker:
         """Start a worker, hand it the context, and wait until it says it is ready."""
         self._generations += 1
+        # unshare: an empty directory its new root is mounted on (in its own mount namespace); none: its cwd
         host_workdir = None if self.plan.mode == BWRAP else tempfile.mkdtemp(prefix="rlm-sandbox-")
-        workdir = BWRAP_WORKDIR if host_workdir is None else host_workdir
+        workdir = host_workdir if self.plan.mode == NONE else SANDBOX_WORKDIR
         argv = [sys.executable, "-I", "-c", BOOTSTRAP, str(package_dir().parent)]
         startup_log = tempfile.TemporaryFile()
         context_fd, kind, size = self._context
         proc = _spawner.submit(
             subprocess.Popen, command(self.plan, argv, self.limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=startup_log, env=worker_environment(workdir), cwd=host_workdir or "/", pass_fds=(context_fd,),
+            stderr=startup_log, env=worker_environment(workdir), cwd=workdir if self.plan.mode == NONE else "/",
+            pass_fds=(context_fd,),
             start_new_session=True,  # its own process group: one killpg ends it, and our Ctrl-C does not reach it
         ).result()
         os.set_blocking(proc.stdin.fileno(), False)  # see _send
@@ -247,6 +253,7 @@ class IsolatedSandbox:
                 "host_pid_namespace": os.stat("/proc/self/ns/pid").st_ino,
                 "max_cell_output_chars": self.limits.max_cell_output_chars,
                 "max_message_bytes": self.limits.max_message_bytes,
+                "confine": confine_spec(self.limits, host_workdir) if self.plan.mode == UNSHARE else None,
             })
             worker.info = self._await_ready(worker)
         except BaseException:
@@ -293,6 +300,14 @@ class IsolatedSandbox:
         """SIGKILL the worker's whole sandbox (its process group; bwrap and the pid namespace take the rest)."""
         with worker.kill_lock:
             proc = worker.proc
+            if proc.poll() is None and _kill_children(proc.pid):
+                # The sandbox's pid 1 first: its parent (bwrap, or the "unshare" worker's waiting parent)
+                # reaps it and exits. Killed together, it would be left a zombie of the host's init, which
+                # in a container may never reap it (and zombies count against the process limit).
+                try:
+                    proc.wait(timeout=KILL_WAIT_S)
+                except subprocess.TimeoutExpired:
+                    pass
             if proc.poll() is None:
                 for kill in (lambda: os.killpg(proc.pid, signal.SIGKILL), lambda: os.kill(proc.pid, signal.SIGKILL)):
                     try:
@@ -551,6 +566,10 @@ def _jsonable(value: Any) -> Any:
         return str(value)
 
 
+MAX_NEAR_ITEMS = 10  # phrases or passages one reported miss may carry (evidence.near gives fewer)
+MAX_NEAR_TEXT_CHARS = 1_000  # one pattern, phrase or passage of a reported miss
+
+
 def _parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dict[str, str]]:
     """The worker's result, checked field by field. Raises ProtocolError."""
     output, error, final = message.get("output"), message.get("error"), message.get("final")
@@ -577,8 +596,43 @@ def _parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dic
         half = max_output_chars // 2
         note = OUTPUT_CUT_NOTE.format(cut=len(output) - 2 * half, limit=max_output_chars)
         output = output[:half] + note + output[-half:]
-    result = CellResult(output=output, error=error, final=answer, timed_out=timed_out, restored_names=list(restored))
+    misses = message.get("misses", [])
+    if not isinstance(misses, list) or len(misses) > MAX_MISSES_SHOWN or not all(map(_is_miss, misses)):
+        raise ProtocolError(f"'misses' must list at most {MAX_MISSES_SHOWN} searches that found nothing")
+    result = CellResult(output=output, error=error, final=answer, timed_out=timed_out, restored_names=list(restored),
+                        misses=misses)
     return result, dict(variables)
+
+
+def _is_miss(miss: Any) -> bool:
+    """The shape evidence.near() returns, with every text bounded (the worker is not trusted)."""
+    def texts(items, keys):
+        return (isinstance(items, list) and len(items) <= MAX_NEAR_ITEMS
+                and all(isinstance(i, dict) and set(i) == set(keys) for i in items))
+
+    return (isinstance(miss, dict) and set(miss) == {"pattern", "phrases", "passages"}
+            and isinstance(miss["pattern"], str) and len(miss["pattern"]) <= MAX_NEAR_TEXT_CHARS
+            and texts(miss["phrases"], ("phrase", "count"))
+            and all(isinstance(p["phrase"], str) and len(p["phrase"]) <= MAX_NEAR_TEXT_CHARS
+                    and type(p["count"]) is int for p in miss["phrases"])
+            and texts(miss["passages"], ("where", "text"))
+            and all(isinstance(p["where"], str) and isinstance(p["text"], str)
+                    and len(p["where"]) + len(p["text"]) <= MAX_NEAR_TEXT_CHARS for p in miss["passages"]))
+
+
+def _kill_children(pid: int) -> bool:
+    """SIGKILL the direct children of `pid` (where the kernel lists them). Whether there were any."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except (OSError, ValueError):
+        return False
+    for child in children:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return bool(children)
 
 
 def _exit_status(proc: subprocess.Popen, wait_s: float) -> str:

@@ -37,6 +37,7 @@ from collections import deque
 from typing import Any, BinaryIO, Callable
 
 from ..protocols import CellResult
+from . import confine
 from .namespace import Namespace
 
 # Started as `python -I -c BOOTSTRAP <dir holding the recursivelm package>`. -I: no PYTHON* variables,
@@ -48,6 +49,7 @@ BOOTSTRAP = (
     "pkg.__path__ = [root + '/recursivelm']; sys.modules['recursivelm'] = pkg; "
     "from recursivelm.sandbox.worker import main; main()"
 )
+PROBE_BOOTSTRAP = BOOTSTRAP.replace("import main; main()", "import probe_main; probe_main()")  # containment.probe
 
 FRAME_HEADER = struct.Struct(">I")
 MAX_VARIABLES_REPORTED = 1_000  # user variables listed back to the host after each cell
@@ -425,17 +427,6 @@ def apply_rlimits(limits: dict[str, int], limit_processes: bool) -> dict[str, in
     return applied
 
 
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38  # prctl(2) options
-
-
-def _prctl(option: int, arg: int) -> None:
-    import ctypes  # only a worker that drops root needs it
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, arg, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
-
-
 def drop_root(uid: int, workdir: str) -> None:
     """Become `uid` (and gid `uid`, no groups) for good, owning the workdir. Verified, not assumed."""
     os.chmod(workdir, 0o700)
@@ -453,8 +444,8 @@ def drop_root(uid: int, workdir: str) -> None:
         caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f) if k in ("CapPrm", "CapEff", "CapAmb")}
     if any(int(v, 16) for v in caps.values()):
         raise RuntimeError(f"the worker still holds capabilities after dropping root ({caps}); refusing to run")
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)  # setuid programs cannot give root back (bwrap sets this too)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # a uid change clears it; die with our parent again
+    confine.prctl(confine.PR_SET_NO_NEW_PRIVS, 1)  # setuid programs cannot give root back (bwrap sets this too)
+    confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)  # a uid change clears it; die with our parent again
 
 
 def load_context(fd: int, kind: str, size: int) -> Any:
@@ -494,6 +485,9 @@ class Worker:
         stubs = host_function_stubs(channel, list(start["host_functions"]), context)
         self.ns = Namespace(context, stubs, int(start["chunk_chars"]))
         os.chdir(self.workdir)
+        # Last, while this is the only thread (a filter binds the thread that installs it and what it
+        # starts later): from here on, nothing can make namespaces, mount, ptrace or memory files.
+        self.seccomp = confine.seal()
 
     def serve_forever(self) -> None:
         while True:
@@ -548,6 +542,7 @@ class Worker:
             "final": final,
             "timed_out": self.alarm.fired,
             "restored_names": result.restored_names,
+            "misses": result.misses,
             "variables": {k[:MAX_DESCRIPTION_CHARS]: v[:MAX_DESCRIPTION_CHARS]
                           for k, v in itertools.islice(variables.items(), MAX_VARIABLES_REPORTED)},
         }
@@ -622,22 +617,46 @@ def _move_channel_off_stdio() -> tuple[int, int]:
     return in_fd, out_fd
 
 
+def _fail_before_channel(out_fd: int, e: BaseException) -> None:
+    """Say why we cannot start, on the raw channel (the WorkerChannel may not exist yet), and exit."""
+    detail = "".join(traceback.format_exception_only(type(e), e)).strip()
+    view = memoryview(encode_frame({"op": "failed", "error": detail}))
+    try:
+        while view:
+            view = view[os.write(out_fd, view):]
+    finally:
+        os._exit(1)
+
+
 def main() -> None:
     in_fd, out_fd = _move_channel_off_stdio()
-    alarm = _Alarm()
     reader = os.fdopen(in_fd, "rb", buffering=1 << 16)
     try:
         start = read_frame(reader, sys.maxsize)
     except (ChannelClosed, BadFrame, FrameTooLarge):
         os._exit(2)
-    channel = WorkerChannel(reader, out_fd, int(start["max_message_bytes"]), alarm)
     try:
+        if start.get("confine"):  # before the channel exists: its fork handler would close it in our child
+            confine.enter(start["confine"], keep_fds=(in_fd, out_fd, int(start["context_fd"])))
+        alarm = _Alarm()
+        channel = WorkerChannel(reader, out_fd, int(start["max_message_bytes"]), alarm)
         worker = Worker(channel, start, alarm)
     except BaseException as e:  # noqa: BLE001 - report why we cannot start, whatever it is
-        detail = "".join(traceback.format_exception_only(type(e), e)).strip()
-        channel.send({"op": "failed", "error": detail})
-        os._exit(1)
+        _fail_before_channel(out_fd, e)
     threading.Thread(target=channel.read_forever, name="rlm-channel", daemon=True).start()
     channel.send({"op": "ready", "pid": os.getpid(), "uid": os.getuid(), "limits": worker.limits,
-                  "own_pid_namespace": worker.own_pid_namespace})
+                  "own_pid_namespace": worker.own_pid_namespace, "seccomp": worker.seccomp})
     worker.serve_forever()
+
+
+def probe_main() -> None:
+    """A trial start of a containment (containment.probe): confine, drop root, seal; exit 0 if all held."""
+    spec = json.loads(sys.argv[2])
+    if spec["confine"]:
+        confine.enter(spec["confine"], keep_fds=())
+    if spec["uid"] is not None:
+        drop_root(int(spec["uid"]), spec["workdir"])
+        missing = [p for p in spec["needed"] if not os.access(p, os.R_OK | os.X_OK)]
+        if missing:
+            sys.exit("unreadable after dropping root: " + ", ".join(missing))
+    confine.seal()
