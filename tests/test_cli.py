@@ -1,6 +1,7 @@
 """The `rlm` command, run as a real subprocess on the scripted model."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -217,3 +218,30 @@ def test_ctrl_c_stops_a_running_cell_and_says_where_the_events_so_far_are(tmp_pa
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_directory_context_stays_inside_its_folder(tmp_path):
+    # repo/innocent.txt -> ../creds.txt used to put the secret into the context the model reads.
+    (tmp_path / "creds.txt").write_text("API_KEY=sk-secret")
+    repo = tmp_path / "repo"
+    (repo / "src").mkdir(parents=True)
+    (repo / "src" / "main.py").write_text("print('hi')\n")
+    (repo / "innocent.txt").symlink_to("../creds.txt")
+    (repo / "outside").symlink_to(tmp_path)  # a folder link out
+    (repo / "alias.py").symlink_to("src/main.py")  # a link inside the tree is read
+    os.mkfifo(repo / "pipe")
+    model = script(tmp_path, [block("FINAL(sorted(context) + ['sk-secret' in str(context)])")])
+    p = run(["ask", str(repo), "which files?", "--model", model, "--sandbox", "inprocess"])
+    assert p.returncode == 0 and p.stdout == "['alias.py', 'src/main.py', False]\n", p.stderr
+    assert "innocent.txt (a link out of the folder)" in p.stderr and "outside (a link out of the folder)" in p.stderr
+    assert "pipe (a FIFO (named pipe))" in p.stderr
+
+
+def test_a_device_or_a_fifo_is_refused_not_read_forever(tmp_path):
+    # /dev/zero was read until memory ran out; a FIFO with no writer hung in open().
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    model = script(tmp_path, [block("FINAL(1)")])
+    for path, kind in (("/dev/zero", "a character device"), (str(fifo), "a FIFO")):
+        p = run(["ask", path, "q", "--model", model])
+        assert p.returncode == 2 and f"is {kind}" in p.stderr and "stdin" in p.stderr and "Traceback" not in p.stderr

@@ -8,6 +8,7 @@ loaded object, so a 100 MB input is never copied or re-serialised per iteration.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,12 +60,41 @@ def load_context(context: Any, encoding: str = "utf-8") -> LoadedContext:
     )
 
 
+class _NotRegularFile(Exception):
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind  # "a FIFO (named pipe)", "a character device", ...
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _read_regular_file(path: Path, follow_link: bool = True) -> bytes:
+    """The bytes of a regular file, or _NotRegularFile. /dev/zero never ends and a FIFO with no writer
+    blocks forever in open(): the file is opened without blocking and its type checked on the open file
+    (a check by name first could be raced by a swap)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow_link else os.O_NOFOLLOW)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotRegularFile(next((kind for test, kind in _KINDS if test(mode)), "not a regular file"))
+        return f.read()
+
+
 def _load_path(path: Path, encoding: str) -> LoadedContext:
     if not path.exists():
         raise ContextError(f"no such file or directory: {path} (check the path, or pass '-' to read stdin)")
     if path.is_dir():
         return _load_directory(path, encoding)
-    data = path.read_bytes()
+    try:
+        data = _read_regular_file(path)
+    except _NotRegularFile as e:
+        raise ContextError(f"{path} is {e.kind}, not a regular file: it may never end or never answer. "
+                           f"Send a stream through stdin instead (... | rlm ask - QUESTION)") from None
+    except OSError as e:
+        raise ContextError(f"cannot read {path}: {e.strerror}") from None
     if not data or data.isspace():
         raise ContextError(f"{path} is empty: there is nothing to ask about")
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
@@ -80,13 +110,34 @@ def _load_path(path: Path, encoding: str) -> LoadedContext:
 
 
 def _load_directory(root: Path, encoding: str) -> LoadedContext:
+    """Every text file under `root`, and nothing outside it: a link that leads out of the tree (to
+    ../creds.txt, to /etc) is skipped and listed, as are special files, binary and undecodable ones."""
     docs: dict[str, str] = {}
     skipped: list[str] = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
+    inside = root.resolve()
+    for path in sorted(root.rglob("*")):  # rglob does not descend into linked folders
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
         rel = path.relative_to(root).as_posix()
-        data = path.read_bytes()
+        link = path.is_symlink()
+        if link:
+            target = path.resolve()
+            if not target.is_relative_to(inside):
+                skipped.append(f"{rel} (a link out of the folder)")
+                continue
+            if not target.exists():
+                skipped.append(f"{rel} (a broken link)")
+                continue
+        if path.is_dir():  # a folder, or a link to one inside the tree (its files are read where they are)
+            continue
+        try:
+            data = _read_regular_file(path, follow_link=link)  # not a link: refuse one swapped in since
+        except _NotRegularFile as e:
+            skipped.append(f"{rel} ({e.kind})")
+            continue
+        except OSError as e:
+            skipped.append(f"{rel} (unreadable: {e.strerror})")
+            continue
         if b"\0" in data[:BINARY_SNIFF_BYTES]:
             skipped.append(f"{rel} (binary)")
             continue
