@@ -12,8 +12,11 @@ The attack code holds placeholders (__PORT__, ...) filled in with this host's va
 from __future__ import annotations
 
 import ast
+import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ import pytest
 from recursivelm import RLM, Limits, ScriptedModel
 from recursivelm.protocols import CellResult
 from recursivelm.sandbox.containment import BWRAP, UNSHARE, SandboxLimits, package_dir, probe
-from recursivelm.sandbox import isolated
+from recursivelm.sandbox import confine, isolated
 from recursivelm.sandbox.isolated import IsolatedSandbox
 
 from conftest import block
@@ -472,3 +475,47 @@ def test_engine_run_survives_a_worker_that_stops(containment):
     result = RLM(root, sandbox=lambda: IsolatedSandbox(containment=containment),
                  limits=Limits(cell_timeout_s=1.0)).run(CONTEXT, "What is the code?")
     assert (result.status, result.answer) == ("answered", "done")
+
+
+# -- a fresh machine: no bubblewrap ------------------------------------------------------------------------
+HOSTILE_THEN_ANSWER = [
+    block("import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+          "print(libc.umount2(b'/proc', 2), os.getuid() != 0, os.path.exists('/etc/shadow'))"),
+    block("FINAL(f'{len(os.listdir(\"/proc\"))} {context.splitlines()[1]}')"),
+]
+
+
+def _rlm_ask_without_bwrap(tmp_path: Path, *extra: str, preexec_fn=None) -> subprocess.CompletedProcess:
+    replies = tmp_path / "replies.json"
+    replies.write_text(json.dumps(HOSTILE_THEN_ANSWER))
+    (tmp_path / "ctx.txt").write_text(CONTEXT)
+    empty_bin = tmp_path / "bin"  # a PATH with no bwrap on it: what a fresh machine has
+    empty_bin.mkdir(exist_ok=True)
+    env = {**os.environ, "PATH": str(empty_bin)}
+    return subprocess.run([sys.executable, "-m", "recursivelm.cli", "ask", str(tmp_path / "ctx.txt"), "What is the code?",
+                           "--model", f"scripted:{replies}", "--json", *extra],
+                          capture_output=True, text=True, env=env, timeout=120, preexec_fn=preexec_fn)
+
+
+@pytest.mark.skipif(probe(UNSHARE, os.geteuid() == 0) is not None, reason="this kernel gives no namespaces")
+def test_rlm_ask_without_bubblewrap_is_contained_and_says_so_once(tmp_path):
+    done = _rlm_ask_without_bwrap(tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    hostile = next(e for e in result["trajectory"] if e["type"] == "cell_end")
+    assert hostile["output"] == "-1 True False", hostile  # umount2 refused, not root, no /etc/shadow
+    assert result["answer"].endswith(" the code is 4417"), result
+    # The host's /proc holds hundreds of entries; the sandbox's own, a few processes and the usual files.
+    assert int(result["answer"].split()[0]) < 80, result["answer"]
+    warnings_shown = [line for line in done.stderr.splitlines() if "contains itself" in line]
+    assert len(warnings_shown) == 1 and warnings_shown[0].startswith("rlm: sandbox: bwrap"), done.stderr
+    quiet = _rlm_ask_without_bwrap(tmp_path, "-q")
+    assert quiet.returncode == 0 and "contains itself" not in quiet.stderr, quiet.stderr
+
+
+def test_a_machine_with_no_containment_at_all_is_refused_in_one_line(tmp_path):
+    """No bubblewrap, and a kernel that makes no namespaces (here: our own filter, put on rlm itself)."""
+    done = _rlm_ask_without_bwrap(tmp_path, preexec_fn=confine.seal)
+    assert done.returncode == 2, done
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "apt-get install bubblewrap" in done.stderr and "--sandbox inprocess" in done.stderr
