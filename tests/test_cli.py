@@ -245,3 +245,14 @@ def test_a_device_or_a_fifo_is_refused_not_read_forever(tmp_path):
     for path, kind in (("/dev/zero", "a character device"), (str(fifo), "a FIFO")):
         p = run(["ask", path, "q", "--model", model])
         assert p.returncode == 2 and f"is {kind}" in p.stderr and "stdin" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_large_answer_is_written_into_the_log_once(tmp_path):
+    log = tmp_path / "run.jsonl"
+    model = script(tmp_path, [block("FINAL('x' * 200_000)")])
+    p = run(["ask", "-", "q", "--model", model, "--sandbox", "inprocess", "--log", str(log), "-q"], stdin="text")
+    assert p.returncode == 0 and p.stdout == "x" * 200_000 + "\n"
+    events = {e["type"]: e for e in map(json.loads, log.read_text().splitlines())}
+    assert events["run_end"]["answer"] == "x" * 200_000
+    assert len(events["answer"]["answer"]) < 5_000 and "the whole answer is in" in events["answer"]["answer"]
+    assert log.stat().st_size < 250_000  # it used to be over 400,000: the answer twice

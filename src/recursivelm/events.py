@@ -15,7 +15,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, ClassVar, Iterable
 
-from .text import json_text
+from .text import head_and_tail, json_text
+
+# An answer longer than this is logged whole once, in the run's run_end event (written right after it);
+# the answer event keeps its head and tail. A FINAL(context) of 100 MB used to be written twice.
+ANSWER_EVENT_LOG_CHARS = 4_000
+ANSWER_EVENT_NOTE = "\n... [{cut:,} characters: the whole answer is in this run's run_end event] ...\n"
 
 
 @dataclass
@@ -163,7 +168,7 @@ class EventLog:
         with self._lock:
             self.events.append(event)
             if self._file:
-                self._file.write(json_text(event.as_dict()) + "\n")
+                self._file.write(json_text(_as_logged(event)) + "\n")
                 self._file.flush()
         for listener in self.listeners:
             try:
@@ -176,6 +181,14 @@ class EventLog:
         if self._file:
             self._file.close()
             self._file = None
+
+
+def _as_logged(event: Event) -> dict[str, Any]:
+    """The event as the JSONL file holds it (the in-memory event is never changed)."""
+    record = event.as_dict()
+    if isinstance(event, Answer) and isinstance(event.answer, str):
+        record["answer"] = head_and_tail(event.answer, ANSWER_EVENT_LOG_CHARS, ANSWER_EVENT_NOTE)
+    return record
 
 
 def load_events(path: str | Path) -> list[Event]:

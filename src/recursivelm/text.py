@@ -1,4 +1,5 @@
-"""Text that leaves the process: JSON any UTF-8 writer accepts, and strings a terminal shows but never obeys.
+"""Text that leaves the process: JSON any UTF-8 writer accepts, strings a terminal shows but never obeys,
+and the one head-and-tail cut for text too long to show whole.
 
 Model code can produce any `str`: a lone surrogate (`print("\\ud800")`) cannot be encoded as UTF-8, so
 a log line, an HTTP body or stdout that encodes strictly raises and loses the run; a control sequence
@@ -23,6 +24,15 @@ def json_bytes(obj: Any, *, indent: int | None = None, separators: tuple[str, st
 def json_text(obj: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> str:
     """json_bytes as a str, for text files and streams: it encodes as UTF-8 without error."""
     return json_bytes(obj, indent=indent, separators=separators).decode("utf-8")
+
+
+def head_and_tail(text: str, limit: int, note: str) -> str:
+    """`text` if it fits in `limit` characters, else its head and tail around `note` (which may name the
+    number of characters left out as {cut})."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return text[:half] + note.format(cut=len(text) - 2 * half) + text[-half:]
 
 
 # C0 controls but tab and newline (a carriage return only where it ends a line: CRLF text stays as it

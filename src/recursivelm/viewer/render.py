@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..text import json_text
+from ..text import head_and_tail, json_text
 from .reader import Event, EventFile, RunSelection
 from .summary import summarize
 from .timeline import timeline
@@ -25,10 +25,7 @@ JS_TAG = '<script src="viewer.js"></script>'
 
 
 def fold(text: str, limit: int = FOLD_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    half = limit // 2
-    return text[:half] + FOLD_NOTE.format(cut=len(text) - 2 * half) + text[-half:]
+    return head_and_tail(text, limit, FOLD_NOTE)
 
 
 def page_event(event: Event) -> Event:
