@@ -119,10 +119,11 @@ def test_an_answer_after_a_search_that_found_it_is_taken():
 
 def test_an_answer_before_any_look_is_refused_once_by_the_small_profile():
     replies = [block('FINAL("pip/_vendor/x.py")'), block('FINAL("pip/_vendor/x.py")')]
-    result, calls = run(replies, context=CODE, question="q")  # no word to prime with: nothing was shown
+    # No word to prime with, and no sub-calls to read it whole: nothing was shown before the answer.
+    result, calls = run(replies, context=CODE, question="q", max_sub_calls=0)
     assert "is a guess" in shown(calls, 1)
     assert (result.answer, result.iterations) == ("pip/_vendor/x.py", 2)
-    result, _ = run(replies[:1], context=CODE, question="q", profile="default")
+    result, _ = run(replies[:1], context=CODE, question="q", profile="default", max_sub_calls=0)
     assert (result.answer, result.iterations) == ("pip/_vendor/x.py", 1)
 
 
@@ -163,7 +164,7 @@ class CodeOnlyModel(ScriptedModel):
 @pytest.mark.parametrize("profile, expected", [("small", [True, False]), ("default", [False, False])])
 def test_small_profiles_ask_for_code_only_root_turns_but_not_in_the_answer_now_turn(profile, expected):
     root = CodeOnlyModel([block("print(len(context))"), 'FINAL("x")'])
-    RLM(root, profile=profile, sandbox="inprocess", limits=Limits(max_iterations=1)).run(DOC, "q")
+    RLM(root, profile=profile, sandbox="inprocess", limits=Limits(max_iterations=1, max_sub_calls=0)).run(DOC, "q")
     assert root.code_only == expected
 
 
@@ -171,3 +172,22 @@ def test_python_without_a_fence_runs():
     result, calls = run(['import re\nn = len(re.findall("ferry", context))\nprint(n)', block("FINAL(n)")])
     assert shown(calls, 1).startswith("Output:\n1")
     assert result.answer == "1"
+
+
+# -- within the window ----------------------------------------------------------------------------
+def test_a_context_that_fits_one_sub_call_is_read_whole_before_the_first_turn():
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=lambda m: "4417" if "vault code is 4417" in m[-1]["content"] else "?", name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(
+        "alpha\nthe vault code is 4417\nomega\n", "What is the vault code?")
+    first = root.calls[0][-1]["content"]
+    assert "so I ran this first" in first and "llm_query(" in first and "Output:\n4417" in first
+    assert result.answer == "4417"
+    cells = [e for e in result.trajectory if e.type == "cell_start"]
+    assert cells[0].parent is None and cells[0].iteration == 0  # the engine's cell, before any root turn
+    assert result.usage.total().calls == 2  # the reading, and the one root turn
+
+
+def test_a_context_beyond_one_sub_call_is_not_read_whole():
+    _, calls = run([block('FINAL("x")')], context=DOC * 2)  # ~55K tokens against a 32K-token sub-model
+    assert "so I ran this first" not in shown(calls, 0)

@@ -59,6 +59,13 @@ def documents(context: Any):
             yield f"[{i}]", str(value)
 
 
+def flat_text(context: Any) -> str:
+    """The whole context as one text, each document under its label (what a reader of all of it is given)."""
+    if isinstance(context, str):
+        return context
+    return "\n\n".join(f"{label}:\n{text}" if label else text for label, text in documents(context))
+
+
 def _where(label: str, line: int, char: int | None) -> str:
     if label and not label.startswith("["):
         return f"{label}:{line}" + (f" (character {char:,})" if char else "")

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .engine import RLM
 
 CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
+READ_WHOLE_MARGIN_TOKENS = 256  # the reading prompt's own words, around the context
+CHARS_PER_TOKEN_MAX = 6  # no tokenizer packs more characters per token than this into a text we read
 TRUNCATION_NOTE = "\n... [{cut:,} characters cut: print less, e.g. a slice, a count or a summary] ...\n"
 
 
@@ -106,10 +108,12 @@ class Run:
             # sharing the loop (the server, parallel children) must go on.
             await self._in_thread(sandbox.start, self.loaded.value, self.subcalls.host_functions())
             passages = await self._in_thread(self._evidence)
-            self.looked = bool(passages)  # evidence shown is a look: an answer from it is not a guess
+            first_cell = await self._read_whole(sandbox)
+            # Evidence shown is a look: an answer taken from it is not a guess.
+            self.looked = bool(passages) or first_cell is not None
             self.messages = [
                 {"role": "system", "content": self._render("system")},
-                {"role": "user", "content": self._render("first_user", evidence=passages)},
+                {"role": "user", "content": self._render("first_user", evidence=passages, first_cell=first_cell)},
             ]
             outcome = await self._iterate(sandbox)
         except ModelError as e:
@@ -308,6 +312,24 @@ class Run:
         """Run blocking sandbox work on the tree's own thread pool. Not asyncio's default pool (a handful
         of threads): a cell waiting on child runs holds its thread, and the children's cells need theirs."""
         return await self.shared.loop.run_in_executor(self.shared.cell_threads, fn, *args)
+
+    async def _read_whole(self, sandbox) -> dict[str, str] | None:
+        """Within the sub-model's window, a plain call reading everything is hard to beat (bench/RESULTS.md):
+        the profile's `read_whole_first` runs its `read_whole_code` cell (an llm_query over the whole
+        context) before the first turn, and the model sees that cell and its output."""
+        if not self.profile.read_whole_first or self.limits.max_sub_calls == 0 or not self._fits_one_sub_call():
+            return None
+        code = self._render("read_whole_code")
+        cell = await self._run_cell(sandbox, code, index=0)
+        if cell.error or self.fired:
+            return None  # the run goes on as if it had not been tried; the events keep the attempt
+        return {"code": code, "text": self._cell_text(cell)}
+
+    def _fits_one_sub_call(self) -> bool:
+        room = self.sub_model.context_window - self.limits.max_sub_reply_tokens - READ_WHOLE_MARGIN_TOKENS
+        if self.info.chars > room * CHARS_PER_TOKEN_MAX:  # far too long: no need to count
+            return False
+        return self.sub_model.count_tokens(evidence.flat_text(self.loaded.value)) <= room
 
     def _evidence(self) -> list[dict[str, str]]:
         """The passages most relevant to the question, for the first turn (the profile's `prime_evidence`)."""

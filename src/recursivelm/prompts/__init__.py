@@ -23,7 +23,7 @@ _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newlin
 _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|mini-?\d|tiny|small", re.I)
 _TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
 # Templates added after profiles of users' own may have been written: taken from `default` when absent.
-_LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer")
+_LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer", "read_whole_code")
 
 
 @dataclass
@@ -41,6 +41,8 @@ class Profile:
     refuse_unread_answers: bool = False
     # Constrain each root reply to one code block where the backend can (a grammar on llama.cpp).
     code_only: bool = False
+    # Within the sub-model's window, run `read_whole_code` (one sub-call reading it all) before turn one.
+    read_whole_first: bool = False
     # Notes added to a cell's error when it contains the key: what a small model cannot infer itself
     # (e.g. that "'NoneType' object has no attribute 'group'" means the regex matched nothing).
     error_hints: dict[str, str] = field(default_factory=dict)
@@ -93,4 +95,5 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         prime_evidence=int(raw.get("prime_evidence", 0)),
         refuse_unread_answers=bool(raw.get("refuse_unread_answers", False)),
         code_only=bool(raw.get("code_only", False)),
+        read_whole_first=bool(raw.get("read_whole_first", False)),
     )
