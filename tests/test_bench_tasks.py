@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import importlib
+import inspect
 import json
 import os
 import random
@@ -19,7 +21,7 @@ import pytest
 
 from recursivelm.bench import SCORERS, TASKS, generate, haystacks, score
 from recursivelm.bench.scoring import extract_number, parse_pairs, picked_letter
-from recursivelm.bench.tasks import codeqa, oolong_phrases
+from recursivelm.bench.tasks import codeqa, codetree, oolong_phrases
 from recursivelm.bench.tasks.babi import DROP_VERBS, MOVE_VERBS, OBJECTS, PEOPLE, TAKE_VERBS
 from recursivelm.bench.tasks.oolong_items import PostWriter
 from recursivelm.bench.tokens import CHARS_PER_TOKEN, context_chars, context_tokens
@@ -44,7 +46,8 @@ def within_tolerance(instance, target_tokens):
 
 
 def test_registry_lists_every_task_with_description_settings_and_scorers():
-    assert set(TASKS) == {"sniah", "oolong", "oolong-pairs", "multihop", "codeqa", "babi"}
+    assert set(TASKS) == {"sniah", "oolong", "oolong-pairs", "multihop", "codeqa", "babi", "sniah-paraphrase", "count",
+                          "codetree"}
     for name, spec in TASKS.items():
         assert spec.name == name and spec.description
         assert set(spec.scorers) <= set(SCORERS)
@@ -79,7 +82,7 @@ def test_token_estimate_is_characters_over_four_for_every_context_shape():
 
 
 @pytest.mark.parametrize("task", ALL_TASKS)
-@pytest.mark.parametrize("target_tokens", [8_000, 128_000])
+@pytest.mark.parametrize("target_tokens", [8_000, 32_000, 128_000])
 def test_length_is_met_within_a_few_percent(task, target_tokens):
     instance = generate(task, 7, target_tokens)
     assert within_tolerance(instance, target_tokens), instance.context_tokens
@@ -154,6 +157,17 @@ def right_phrasings(instance):
         pairs = [tuple(pair) for pair in gold]
         return ["\n".join(f"({a}, {b})" for a, b in pairs), str(pairs),
                 "\n".join(f"{i}. {b} and {a}" for i, (a, b) in enumerate(pairs, 1))]
+    if instance.scorer == "path_match":
+        path = gold["path"]
+        return [path, f"./{path}", f"Lib/{path}", f"It is defined in `{path}`.",
+                f"The answer is {codetree.module_name(path)}.", *gold["accepted"]]
+    if instance.scorer == "name_set":
+        names, cls = gold["names"], gold["ignore"][0]
+        return [", ".join(names), f"{cls}({', '.join(names)})", f"The bases are {' and '.join(reversed(names))}.",
+                str(names), f"`{', '.join(names)}`"]
+    if instance.scorer == "python_value":
+        value, parameter = gold["value"], instance.metadata["parameter"]
+        return [value, f"The default is {value}.", f"`{value}`", f"{parameter}={value}", f"Answer: {value}"]
     raise AssertionError(instance.scorer)
 
 
@@ -173,6 +187,14 @@ def wrong_answers(instance):
         return [other, f"The answer is {other}.", f"{gold} or {other}", "None of them."]
     if instance.scorer == "pairs_f1":
         return ["(1, 2)\n(3, 4)", "", "No pairs."]
+    if instance.scorer == "path_match":
+        path = gold["path"]
+        return ["nowhere/else.py", f"{path} or nowhere/else.py", "I could not find it.", f"x{path}"]
+    if instance.scorer == "name_set":
+        partial = [", ".join(gold["names"][1:])] if len(gold["names"]) > 1 else []
+        return ["NoSuchBase", ", ".join([*gold["names"], "NoSuchBase"]), *partial]
+    if instance.scorer == "python_value":
+        return [f"({gold['value']}, 1)", "I don't know.", "NoSuchDefault"]
     raise AssertionError(instance.scorer)
 
 
@@ -180,6 +202,9 @@ def scorer_cases():
     cases = [("sniah", {}), ("multihop", {}), ("codeqa", {}), ("babi", {}), ("babi", {"question": "person"}),
              ("oolong-pairs", {})]
     cases += [("oolong", {"question_type": q}) for q in TASKS["oolong"].settings[0].choices if q != "random"]
+    cases += [("sniah-paraphrase", {"kind": k}) for k in TASKS["sniah-paraphrase"].settings[0].choices if k != "random"]
+    cases += [("count", {})]
+    cases += [("codetree", {"question_type": q}) for q in TASKS["codetree"].settings[0].choices if q != "random"]
     return cases
 
 
@@ -569,3 +594,223 @@ def test_babi_gold_matches_a_replay_of_the_story_in_the_context(question, haysta
             expected = room_of[holder[subject]] if holder.get(subject) else lying[subject]
         assert instance.gold["answer"] == expected
         assert f"Where is {'the ' if question == 'object' else ''}{subject}?" in instance.question
+
+
+# --------------------------------------------------------------------------------------------
+# sniah-paraphrase: the question and the answering line share no content word; lures are there
+
+CONTENT_STOP_WORDS = frozenset("the a an of for to that at in on is are what who when where after with by its s".split())
+
+
+def content_words(text):
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in CONTENT_STOP_WORDS}
+
+
+@pytest.mark.parametrize("kind", [k for k in TASKS["sniah-paraphrase"].settings[0].choices if k != "random"])
+def test_paraphrase_question_shares_no_content_word_with_the_answering_line(kind):
+    for seed, tokens in ((s, t) for s in ORACLE_SEEDS for t in ORACLE_TOKENS):
+        instance = generate("sniah-paraphrase", seed, tokens, kind=kind)
+        meta, answer = instance.metadata, instance.gold["answer"]
+        site, needle_phrase, question_phrase = meta["site"], meta["needle_phrase"], meta["question_phrase"]
+        # The key phrase of the answering line is not in the question, word for word or in part.
+        assert needle_phrase.lower() in meta["needle"].lower() and question_phrase in instance.question
+        assert not content_words(needle_phrase) & content_words(instance.question.replace(site, ""))
+        # The answer is on one line only, and that line names the site in the needle's words.
+        holding = [line for line in instance.context.splitlines() if answer in line]
+        assert len(holding) == 1 and holding[0].endswith(meta["needle"])
+        site_pattern = re.compile(rf"(?<![\w-]){re.escape(site)}(?![\w-])")
+        assert site_pattern.search(holding[0])
+        # A literal search misleads: the question's words find other sites' values and the site's notes,
+        # never the answer; a look-alike site (one letter off) holds the asked kind in the question's words.
+        literal = [line for line in instance.context.splitlines() if question_phrase.lower() in line.lower()]
+        assert literal and not any(answer in line for line in literal)
+        assert any(site_pattern.search(line) for line in literal)  # a note, with no value
+        city, facility = site.rsplit(" ", 1)
+        lookalikes = {m for line in literal for m in re.findall(rf"\b(\w+) {facility}\b", line)
+                      if m != city and len(m) == len(city) and sum(a != b for a, b in zip(m, city)) == 1}
+        assert lookalikes
+        assert set(instance.gold["choices"]) > {answer}
+
+
+def test_paraphrase_gold_is_the_value_on_the_sites_line_of_the_asked_kind():
+    """Read back independently: the site's lines that state a value in one of the kind's phrasings."""
+    from recursivelm.bench.tasks.sniah_paraphrase import KINDS
+
+    for seed in ORACLE_SEEDS:
+        instance = generate("sniah-paraphrase", seed, 16_000)
+        meta = instance.metadata
+        phrasings = KINDS[meta["kind"]]["phrasings"]
+        site_pattern = re.compile(rf"(?<![\w-]){re.escape(meta['site'])}(?![\w-])")
+        values = [m.group(1) for line in instance.context.splitlines()
+                  if site_pattern.search(line) and any(p.lower() in line.lower() for p in phrasings)
+                  for m in [re.search(r" (?:is now|is|changed to) (\S.*)\.$", line)]
+                  if m and not re.search(r"reviewed every month", line)]
+        assert values == [instance.gold["answer"]]
+
+
+# --------------------------------------------------------------------------------------------
+# count: recount with a pattern of our own over the sentences
+
+
+def sentences_of(text):
+    return [s for s in re.split(r"(?<=\.)\s+", text) if s]
+
+
+@pytest.mark.parametrize("cross_mentions", [True, False])
+def test_count_gold_is_the_sentences_naming_the_thing_and_only_that_town(cross_mentions):
+    for seed, tokens in ((s, t) for s in ORACLE_SEEDS for t in (*ORACLE_TOKENS, 32_000)):
+        instance = generate("count", seed, tokens, cross_mentions=cross_mentions)
+        meta = instance.metadata
+        town, thing = meta["town"], meta["thing"]
+        all_towns = [*meta["towns"], meta["lookalike_town"]]
+        town_patterns = {t: re.compile(rf"\b{re.escape(t)}\b") for t in all_towns}
+        thing_pattern = re.compile(rf"\b{thing}\b", re.IGNORECASE)
+        sentences = sentences_of(instance.context)
+        assert len(sentences) == meta["num_sentences"]
+
+        def named(sentence):
+            return {t for t, pattern in town_patterns.items() if pattern.search(sentence)}
+
+        matching = [s for s in sentences if thing_pattern.search(s) and named(s) == {town}]
+        assert len(matching) == instance.gold == len(meta["matching_offsets"])
+        assert all(sentences_of(instance.context[offset:offset + 400])[0] in matching for offset in meta["matching_offsets"])
+        if tokens >= 16_000:
+            assert 20 <= instance.gold <= 100
+        # The question's framing is in no sentence; the look-alike town has the thing too.
+        framing = re.search(r"sentences (.+?)\?", meta["framing"]).group(1)
+        assert framing.startswith(("report on", "are about", "give news of", "deal with"))
+        assert instance.context.count(framing) == 0
+        assert any(thing_pattern.search(s) and named(s) == {meta["lookalike_town"]} for s in sentences)
+        crossed = [s for s in sentences if thing_pattern.search(s) and town in named(s) and len(named(s)) > 1]
+        assert bool(crossed) == cross_mentions
+
+
+def test_count_is_scored_with_oolongs_partial_credit():
+    instance = generate("count", 0, 32_000)
+    assert instance.scorer == "numeric_decay"
+    assert instance.score(str(instance.gold - 2)) == pytest.approx(0.75**2)
+    assert instance.score("0") < 0.01
+
+
+# --------------------------------------------------------------------------------------------
+# codetree: recheck each answer on the real module, imported
+
+
+SIDE_EFFECT_MODULES = ("antigravity", "this", "idlelib", "turtledemo", "tkinter", "turtle")
+
+
+def import_real(path):
+    name = codetree.module_name(path)
+    if name.split(".")[0] in SIDE_EFFECT_MODULES:
+        pytest.skip(f"{name} is not imported in tests")
+    try:
+        return importlib.import_module(name)
+    except Exception:  # a module for another platform, a missing C extension
+        return None
+
+
+def find_function(module, name):
+    if inspect.isfunction(getattr(module, name, None)):
+        return getattr(module, name)
+    for value in vars(module).values():
+        if inspect.isclass(value) and name in vars(value):
+            return getattr(value, name)
+    return None
+
+
+def recheck_codetree(instance):
+    """True when the gold was confirmed on the imported module, None when the module cannot be used."""
+    meta, gold = instance.metadata, instance.gold
+    module = import_real(meta["file"])
+    if module is None:
+        return None
+    if meta["question_type"] in ("class_file", "class_bases"):
+        cls = getattr(module, meta["class"], None)
+        if not inspect.isclass(cls):
+            return None
+        if meta["question_type"] == "class_file":
+            # Bound in the module at the gold path, and its methods' code compiled from that file (some
+            # classes set __module__ to the package that re-exports them, so inspect would look there).
+            assert module.__file__.replace(os.sep, "/").endswith("/" + gold["path"])
+            code_files = {vars(cls)[k].__code__.co_filename for k in vars(cls)
+                          if inspect.isfunction(vars(cls)[k])}
+            assert code_files <= {module.__file__, f"<frozen {module.__name__}>"}
+        else:
+            # As written: NamedTuple, Generic[T] are what the class statement names (PEP 560 keeps them).
+            written = vars(cls).get("__orig_bases__", cls.__bases__)
+            origins = [getattr(base, "__origin__", base) for base in written]
+            assert {getattr(o, "__name__", None) or getattr(o, "_name", None) for o in origins} == {
+                re.sub(r"\[.*", "", name).rsplit(".", 1)[-1] for name in gold["names"]}
+        return True
+    function = find_function(module, meta["function"])
+    if function is None or not inspect.isfunction(inspect.unwrap(function)):
+        return None  # replaced by a C version at import
+    if meta["question_type"] == "function_module":
+        assert module.__file__.replace(os.sep, "/").endswith("/" + gold["path"])
+        assert inspect.unwrap(function).__code__.co_filename in (module.__file__, f"<frozen {module.__name__}>")
+        return True
+    default = inspect.signature(function).parameters[meta["parameter"]].default
+    namespace = {**vars(module), **(vars(getattr(module, meta["class"])) if meta["class"] else {})}
+    try:
+        expected = eval(gold["value"], namespace)  # noqa: S307 - a default from the stdlib's own source
+    except NameError:  # a name the module deletes after use: nothing left to compare with
+        return None
+    assert default is expected or default == expected
+    return True
+
+
+@pytest.mark.parametrize("question_type", [q for q in TASKS["codetree"].settings[0].choices if q != "random"])
+def test_codetree_gold_holds_on_the_real_module(question_type):
+    checked = 0
+    for seed, tokens in ((s, t) for s in ORACLE_SEEDS for t in (8_000, 32_000)):
+        instance = generate("codetree", seed, tokens, question_type=question_type)
+        files, meta = instance.context, instance.metadata
+        keyword = "class" if question_type.startswith("class") else "def"
+        name = meta[keyword if keyword == "class" else "function"]
+        definitions = [path for path, source in files.items()
+                       if re.search(rf"^\s*(?:async\s+)?{keyword}\s+{name}\b", source, re.MULTILINE)]
+        assert definitions == [meta["file"]]  # defined once in the whole tree: the gold is unambiguous
+        checked += bool(recheck_codetree(instance))
+    assert checked >= len(ORACLE_SEEDS)  # most modules import; the rest are skipped, not trusted
+
+
+def test_codetree_is_whole_real_packages_and_asks_names_mentioned_elsewhere():
+    root = codeqa.stdlib_root()
+    mentioned = 0
+    for seed in range(6):
+        instance = generate("codetree", seed, 32_000)
+        files, meta = instance.context, instance.metadata
+        assert meta["python_version"] == sys.version.split()[0]
+        for path, source in files.items():
+            assert (root / path).read_text(encoding="utf-8") == source
+        whole = [p for p in meta["packages"]
+                 if {path for path, _ in dict(codetree.units())[p]} <= set(files)]
+        assert whole and all(f"{p}/__init__.py" in files for p in whole)
+        name = meta["class"] if meta["question_type"].startswith("class") else meta["function"]
+        mentioned += any(re.search(rf"\b{name}\b", source) for path, source in files.items() if path != meta["file"])
+    assert mentioned >= 5
+
+
+def test_codetree_refuses_a_length_the_stdlib_does_not_hold():
+    too_long = codetree.capacity_tokens() + 10_000
+    with pytest.raises(ValueError, match=r"standard library of this Python .* holds about"):
+        generate("codetree", 0, too_long)
+
+
+def test_code_answer_scorers_accept_forms_of_the_answer_and_refuse_hedges():
+    path = {"path": "email/mime/text.py", "accepted": ["email/mime/text.py", "mime/text.py"]}
+    assert score("path_match", "/usr/lib/python3.11/email/mime/text.py", path) == 1.0
+    assert score("path_match", "mime/text.py", path) == 1.0 and score("path_match", "text.py", path) == 0.0
+    assert score("path_match", "email.mime.text", path) == 1.0
+    assert score("path_match", "In email/mime/text.py; see also email/__init__.py", path) == 0.0
+    package = {"path": "json/__init__.py", "accepted": ["json/__init__.py"]}
+    assert score("path_match", "json", package) == 1.0 and score("path_match", "`json/__init__.py`", package) == 1.0
+    bases = {"names": ["abc.ABC", "Generic[T]"], "ignore": ["Thing"]}
+    assert score("name_set", "Thing inherits from ABC and Generic.", bases) == 1.0
+    assert score("name_set", "(Generic[T], abc.ABC)", bases) == 1.0
+    assert score("name_set", "ABC", bases) == 0.0 and score("name_set", "ABC, Generic, object", bases) == 0.0
+    value = {"value": "'strict'"}
+    assert score("python_value", '"strict"', value) == 1.0 and score("python_value", "strict", value) == 1.0
+    assert score("python_value", "errors='strict'", value) == 1.0 and score("python_value", "None", value) == 0.0
+    assert score("python_value", "The default is 1.0.", {"value": "1.0"}) == 1.0
+    assert score("python_value", "None or 0", {"value": "None"}) == 0.0

@@ -7,6 +7,7 @@ reply hedges: a reply naming two of the possible answers gets no credit.
 
 from __future__ import annotations
 
+import ast
 import re
 import unicodedata
 from typing import Any, Callable, Iterable
@@ -250,6 +251,110 @@ def pairs_f1(prediction: Any, gold: Iterable[Iterable[Any]]) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
+# Code answers (codetree): a path, a set of names, a Python value. Identifiers keep their case and
+# underscores, so these read the reply with `_code_text`, not `normalize`.
+
+_CODE_MARKUP = str.maketrans({"`": " ", "*": " ", "“": '"', "”": '"', "‘": "'", "’": "'"})
+_PY_PATH = re.compile(r"[\w./\\-]*\w\.py\b")
+_DOTTED = re.compile(r"(?<![\w./])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?![\w/])")
+_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_SUBSCRIPT = re.compile(r"(?<=\w)\[[^\[\]]*\]")
+# Words of a prose reply about bases that are not base names.
+_BASES_PROSE = frozenset(
+    "the a an is are of and or its it this class classes base bases inherits inherit inheriting from derives "
+    "derived extends subclass subclasses directly defined as in with both plus only has have answer final "
+    "statement written names name parent parents superclass superclasses they which".split()
+)
+
+
+def _code_text(prediction: Any) -> str:
+    text = unicodedata.normalize("NFKC", str(prediction)).translate(_CODE_MARKUP).strip()
+    tail = _after_last_marker(text)
+    return (tail if tail is not None and tail.strip() else text).strip()
+
+
+def _module_paths(candidate: str) -> list[str]:
+    """A path or dotted module name as the file paths it can mean."""
+    candidate = candidate.replace("\\", "/").strip().rstrip(".,;:)")
+    while candidate.startswith(("./", "/")):
+        candidate = candidate[1:] if candidate.startswith("/") else candidate[2:]
+    if candidate.endswith(".py"):
+        return [candidate]
+    stem = candidate.replace(".", "/")
+    return [f"{stem}.py", f"{stem}/__init__.py"]
+
+
+def path_match(prediction: Any, gold: Any) -> float:
+    """gold: {"path": "email/utils.py", "accepted": [shorter unambiguous forms]}.
+
+    The reply may give the path with leading folders ("Lib/email/utils.py", "./email/utils.py"), a
+    shorter form that names only this file, or the module's dotted name ("email.utils"). Naming two
+    different files is a hedge: 0, unless the text after the last answer marker names one.
+    """
+    text = _code_text(prediction)
+    candidates = _PY_PATH.findall(text) or _DOTTED.findall(text)
+    if not candidates and _IDENTIFIER.fullmatch(text.rstrip(".")):
+        candidates = [text.rstrip(".")]
+    accepted = set(gold.get("accepted", ())) | {gold["path"]}
+
+    def names_gold(candidate: str) -> bool:
+        return any(p in accepted or p.endswith("/" + gold["path"]) for p in _module_paths(candidate))
+
+    distinct = {tuple(_module_paths(c)) for c in candidates}
+    return 1.0 if candidates and len(distinct) == 1 and names_gold(candidates[0]) else 0.0
+
+
+def _last_part(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def name_set(prediction: Any, gold: Any) -> float:
+    """gold: {"names": [...], "ignore": [...]}: the reply names exactly these (in any order; `abc.ABC`
+    and `ABC`, `Generic[T]` and `Generic` are the same), besides prose words and the ignored names."""
+    text = _SUBSCRIPT.sub("", _code_text(prediction))
+    ignore = {_last_part(n) for n in gold.get("ignore", ())}
+    named = {_last_part(n) for n in _IDENTIFIER.findall(text)
+             if n.lower() not in _BASES_PROSE and _last_part(n) not in ignore}
+    expected = {_last_part(_SUBSCRIPT.sub("", n)) for n in gold["names"]}
+    return 1.0 if named == expected else 0.0
+
+
+def _python_value(text: str) -> Any:
+    """A key that is equal for equal Python expressions ("'a'" and '"a"', "1.0" and "1.00"), or None."""
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError):
+        return None
+    try:
+        value = ast.literal_eval(tree)
+        return ("literal", type(value).__name__, repr(value))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return ("expression", ast.dump(tree))
+
+
+_STATED = re.compile(r"\bis\s+|=\s*|:\s+")
+
+
+def python_value(prediction: Any, gold: Any) -> float:
+    """gold: {"value": source text of a default}. The reply (or what follows its last "is", "=" or ":")
+    is the same Python expression; a string default may also be given without its quotes."""
+    text = _code_text(prediction)
+    spans = [text]
+    stated = list(_STATED.finditer(text))
+    if stated:
+        spans.append(text[stated[-1].end():])
+    key = _python_value(gold["value"])
+    for span in spans:
+        span = span.strip()
+        for candidate in (span, span[:-1] if span.endswith(".") else None):
+            if candidate and key is not None and _python_value(candidate) == key:
+                return 1.0
+            if candidate and key is not None and key[:2] == ("literal", "str") and candidate == ast.literal_eval(gold["value"]):
+                return 1.0
+    return 0.0
+
+
+# ---------------------------------------------------------------------------------------------
 
 SCORERS: dict[str, Callable[[Any, Any], float]] = {
     "contains": contains,
@@ -257,6 +362,9 @@ SCORERS: dict[str, Callable[[Any, Any], float]] = {
     "exact_choice": exact_choice,
     "choice_letter": choice_letter,
     "pairs_f1": pairs_f1,
+    "path_match": path_match,
+    "name_set": name_set,
+    "python_value": python_value,
 }
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from recursivelm.bench.tasks import babi, codeqa, multihop, oolong, oolong_pairs, sniah
+from recursivelm.bench.tasks import (
+    babi, codeqa, codetree, count, multihop, oolong, oolong_pairs, sniah, sniah_paraphrase,
+)
 from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec
 
 TASKS: dict[str, TaskSpec] = {
     spec.name: spec
-    for spec in (sniah.SPEC, oolong.SPEC, oolong_pairs.SPEC, multihop.SPEC, codeqa.SPEC, babi.SPEC)
+    for spec in (sniah.SPEC, oolong.SPEC, oolong_pairs.SPEC, multihop.SPEC, codeqa.SPEC, babi.SPEC,
+                 sniah_paraphrase.SPEC, count.SPEC, codetree.SPEC)
 }
 
 
