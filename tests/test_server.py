@@ -589,3 +589,51 @@ def _answers(api: OpenAI) -> bool:
         return bool(api.models.list().data)
     except openai.APIConnectionError:
         return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Host names (DNS rebinding) and stalled uploads
+
+
+def test_without_an_api_key_only_loopback_and_allowed_host_names_are_answered():
+    # A page can point its own name at 127.0.0.1 (DNS rebinding); the browser then sends that name as Host.
+    with serving(make_config()) as (url, _):
+        port = url.rsplit(":", 1)[1].split("/")[0]
+        for host, status in (("evil.example", 403), (f"evil.example:{port}", 403), ("localhost", 200),
+                             (f"127.0.0.1:{port}", 200), (f"[::1]:{port}", 200), ("127.0.0.2", 200)):
+            response = httpx.get(f"{url}/models", headers={"Host": host})
+            assert response.status_code == status, host
+        error = httpx.post(f"{url}/chat/completions", headers={"Host": "evil.example"}, json=GOOD).json()["error"]
+        assert error["code"] == "host_not_allowed" and "--allowed-host evil.example" in error["message"]
+    with serving(make_config(allowed_hosts=("rlm.internal",))) as (url, _):
+        assert httpx.get(f"{url}/models", headers={"Host": "rlm.internal:80"}).status_code == 200
+        assert httpx.get(f"{url}/models", headers={"Host": "evil.example"}).status_code == 403
+    with serving(make_config(api_key="k")) as (url, _):  # a rebinding page cannot know the key
+        assert httpx.get(f"{url}/models", headers={"Host": "any.example", "Authorization": "Bearer k"}).status_code == 200
+
+
+def test_serve_answers_its_bound_host_and_the_allowed_ones(tmp_path):
+    replies = tmp_path / "replies.json"
+    replies.write_text("[]")
+    model = f"scripted:{replies}"
+    config = config_from_args(serve_parser().parse_args(["serve", "--model", model, "--host", "10.1.2.3"]))
+    assert config.allowed_hosts == ("10.1.2.3",)
+    config = config_from_args(serve_parser().parse_args(["serve", "--model", model, "--host", "0.0.0.0",
+                                                         "--allowed-host", "rlm.lan", "--body-timeout-s", "5"]))
+    assert config.allowed_hosts == ("rlm.lan",) and config.body_timeout_s == 5
+
+
+def test_a_stalled_request_body_gets_408_and_frees_its_connection():
+    with serving(make_config(body_timeout_s=0.3)) as (url, registry):
+        host, port = "127.0.0.1", int(url.rsplit(":", 1)[1].split("/")[0])
+        with socket.create_connection((host, port), timeout=30) as conn:
+            conn.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"messages\": [")
+            reply = b""
+            while b"\r\n\r\n" not in reply or b"}}" not in reply:  # never sending the rest
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in reply
+        assert registry.all() == []

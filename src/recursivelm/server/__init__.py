@@ -7,14 +7,16 @@ stack (starlette, uvicorn) loads when the server starts.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import sys
 from pathlib import Path
 
-from .defaults import (API_KEY_ENV, DEFAULT_HOST, DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS,
+from .defaults import (API_KEY_ENV, DEFAULT_BODY_TIMEOUT_S, DEFAULT_HOST, DEFAULT_KEEP_ALIVE_S, DEFAULT_KEEP_RUNS,
+                       DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_CONNECTIONS,
                        DEFAULT_MAX_QUEUED_RUNS, DEFAULT_PORT)
+
+WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")  # bind every interface: no one name the clients will use
 
 
 def add_serve_parser(subparsers) -> argparse.ArgumentParser:
@@ -35,6 +37,9 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no per-run lines on stderr")
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST}: this machine only)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="a Host name the server answers besides loopback ones and --host (repeatable; '*': any). "
+                        "Checked when there is no API key, or when names are given: it stops DNS rebinding")
     p.add_argument("--api-key", default=None,
                    help=f"require 'Authorization: Bearer KEY' on every request (default: ${API_KEY_ENV}, else none)")
     p.add_argument("--max-concurrent-runs", type=int, default=DEFAULT_MAX_CONCURRENT_RUNS, metavar="N",
@@ -45,6 +50,10 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"largest request body in MiB; larger ones get 413 (default {DEFAULT_MAX_BODY_MB:g})")
     p.add_argument("--keep-runs", type=int, default=DEFAULT_KEEP_RUNS, metavar="N",
                    help=f"finished runs kept for GET /v1/rlm/runs/ID (default {DEFAULT_KEEP_RUNS})")
+    p.add_argument("--body-timeout-s", type=finite_float, default=DEFAULT_BODY_TIMEOUT_S, metavar="S",
+                   help=f"longest wait for the next part of a request body before 408 (default {DEFAULT_BODY_TIMEOUT_S:g})")
+    p.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS, metavar="N",
+                   help=f"open connections before new ones get 503 (default {DEFAULT_MAX_CONNECTIONS})")
     p.add_argument("--served-model-name", default=None, metavar="NAME",
                    help="the model id /v1/models lists (default rlm-<root model name>)")
     p.set_defaults(func=cmd_serve)
@@ -61,6 +70,8 @@ def config_from_args(args: argparse.Namespace):
         temperature=args.temperature, limits=_limits(args), profile=args.profile, sandbox=args.sandbox,
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
+        allowed_hosts=tuple(args.allowed_host) + (() if args.host in WILDCARD_ADDRESSES else (args.host,)),
+        body_timeout_s=args.body_timeout_s,
         max_concurrent_runs=args.max_concurrent_runs, max_queued_runs=args.max_queued_runs,
         max_body_bytes=int(args.max_body_mb * 1024 * 1024), keep_runs=args.keep_runs, log_dir=args.log,
         served_model_name=args.served_model_name,
@@ -73,27 +84,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import build_app
 
+    from .hosts import is_loopback_host
+
+    if args.max_connections < 1:
+        raise ValueError(f"--max-connections must be at least 1, got {args.max_connections}")
     config = config_from_args(args)
     app = build_app(config)
     where = f"http://{args.host}:{args.port}/v1"
     auth = "API key required" if config.api_key else "no API key"
     print(f"[rlm serve] {config.model_id} on {where} ({auth}; {config.max_concurrent_runs} runs at once)",
           file=sys.stderr)
-    if not config.api_key and not _is_loopback(args.host):
+    if not config.api_key and not is_loopback_host(args.host):
         print(f"[rlm serve] warning: {args.host} is reachable from other machines and no API key is set: anyone "
               f"who can reach it can run code in the sandbox; set --api-key or ${API_KEY_ENV}", file=sys.stderr)
+        if args.host in WILDCARD_ADDRESSES and not args.allowed_host:
+            print("[rlm serve] without an API key only loopback host names are answered: name the others with "
+                  "--allowed-host", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, timeout_keep_alive=DEFAULT_KEEP_ALIVE_S,
+                limit_concurrency=args.max_connections)
     return 0
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _run_summary(record) -> dict:

@@ -31,6 +31,7 @@ from . import openai_format
 from .config import ServerConfig
 from .conversation import split_conversation
 from .errors import APIError, SafeJSONResponse, error_body, unprocessable
+from .hosts import HostCheckMiddleware
 from .progress import ProgressLines, queued_line
 from .runs import CANCELLED, FAILED, Finished, Queued, RunRecord, RunRegistry
 from .validation import ChatRequest, limits_for, parse_chat_request, parse_json_body
@@ -60,7 +61,9 @@ def build_app(config: ServerConfig) -> Starlette:
             Route("/v1/rlm/runs", list_runs, methods=["GET"]),
             Route("/v1/rlm/runs/{run_id}", get_run, methods=["GET"]),
         ],
-        middleware=[Middleware(APIKeyMiddleware, api_key=config.api_key)],
+        middleware=[Middleware(HostCheckMiddleware, allowed=config.allowed_hosts,
+                               enforce=config.api_key is None or bool(config.allowed_hosts)),
+                    Middleware(APIKeyMiddleware, api_key=config.api_key)],
         exception_handlers={APIError: _api_error, HTTPException: _http_error, Exception: _unexpected_error},
         lifespan=lifespan,
     )
@@ -86,7 +89,7 @@ class _Prepared:
 async def chat_completions(request: Request) -> Any:
     config: ServerConfig = request.app.state.config
     registry: RunRegistry = request.app.state.registry
-    raw = await _read_body(request, config.max_body_bytes)
+    raw = await _read_body(request, config.max_body_bytes, config.body_timeout_s)
     # Parsing a body of tens of MB takes a while: off the event loop, so other streams keep flowing.
     prepared = await asyncio.to_thread(_prepare, raw, config.limits)
     chat, limits = prepared.chat, prepared.limits
@@ -280,15 +283,15 @@ def _sse(obj: dict[str, Any]) -> bytes:
     return b"data: " + json_bytes(obj) + b"\n\n"
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, limit: int, timeout_s: float) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         if int(declared) <= limit + DRAIN_LIMIT_BYTES:
-            async for _ in request.stream():
+            async for _ in _arriving(request, timeout_s):
                 pass
         raise _too_large(limit)
     pieces, size = [], 0
-    stream = request.stream()  # one iterator: the body may end with the very piece that crossed the limit
+    stream = _arriving(request, timeout_s)  # one iterator: the body may end with the piece that crossed the limit
     async for piece in stream:
         size += len(piece)
         if size > limit:
@@ -300,6 +303,21 @@ async def _read_body(request: Request, limit: int) -> bytes:
             raise _too_large(limit)
         pieces.append(piece)
     return b"".join(pieces)
+
+
+async def _arriving(request: Request, timeout_s: float) -> AsyncIterator[bytes]:
+    """The body's pieces as they arrive; 408 when none comes for `timeout_s` (a stalled or trickling upload
+    would otherwise hold its connection, and its place under --max-connections, for ever)."""
+    stream = request.stream()
+    while True:
+        try:
+            piece = await asyncio.wait_for(anext(stream), timeout_s)
+        except StopAsyncIteration:
+            return
+        except asyncio.TimeoutError:
+            raise APIError(408, f"no part of the request body arrived for {timeout_s:g} s: send it at once "
+                                "(the server's --body-timeout-s)", code="request_timeout") from None
+        yield piece
 
 
 def _too_large(limit: int) -> APIError:

@@ -17,7 +17,8 @@ from ..events import Event
 from ..models.registry import model_resolver
 from ..protocols import Model
 from ..settings import Limits, check_limit
-from .defaults import DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_QUEUED_RUNS
+from .defaults import (DEFAULT_BODY_TIMEOUT_S, DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS,
+                       DEFAULT_MAX_QUEUED_RUNS)
 
 
 
@@ -32,6 +33,10 @@ class ServerConfig:
     sandbox: str | SandboxFactory = "isolated"  # each run gets its own sandbox from this
     cache: SubCallCache | None = None  # one persistent sub-call cache for all runs (opt-in, --cache)
     api_key: str | None = None  # None: no authentication (only sensible on 127.0.0.1)
+    # Host header names accepted besides loopback ones ("*": any). Checked whenever there is no API key,
+    # or some are named: without a key, a web page could reach the server by DNS rebinding.
+    allowed_hosts: tuple[str, ...] = ()
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S  # longest wait for the next part of a request body (408)
     max_concurrent_runs: int = DEFAULT_MAX_CONCURRENT_RUNS
     max_queued_runs: int = DEFAULT_MAX_QUEUED_RUNS
     max_body_bytes: int = int(DEFAULT_MAX_BODY_MB * 1024 * 1024)
@@ -70,6 +75,7 @@ class ServerConfig:
         for name, minimum in (("max_concurrent_runs", 1), ("max_queued_runs", 0), ("max_body_bytes", 1),
                               ("keep_runs", 0)):
             check_limit(name, getattr(self, name), integral=True, minimum=minimum)
+        check_limit("body_timeout_s", self.body_timeout_s)
         self.make_rlm(self.limits)
 
     async def aclose(self) -> None:

@@ -1,8 +1,8 @@
 """Errors in OpenAI's shape: `{"error": {"message", "type", "param", "code"}}` with the matching status.
 
 Status codes: 400 the body is not a valid chat-completion request (bad JSON, missing or mistyped
-fields); 401 a missing or wrong API key; 404 no such route, model or run; 405 wrong method; 413 the
-body is over the size limit; 422 a valid request this server cannot answer (no question, an image
+fields); 401 a missing or wrong API key; 403 a Host name the server does not answer; 404 no such route,
+model or run; 405 wrong method; 408 the body stalled; 413 the body is over the size limit; 422 a valid request this server cannot answer (no question, an image
 part, a per-request limit above the server's); 429 the run queue is full; 500 the run failed.
 """
 
@@ -18,8 +18,10 @@ from ..text import json_bytes
 _TYPE_FOR_STATUS = {
     400: "invalid_request_error",
     401: "invalid_request_error",  # OpenAI reports a bad key this way, with code "invalid_api_key"
+    403: "invalid_request_error",
     404: "invalid_request_error",
     405: "invalid_request_error",
+    408: "invalid_request_error",
     413: "invalid_request_error",
     422: "invalid_request_error",
     429: "rate_limit_error",
