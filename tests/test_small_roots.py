@@ -191,3 +191,9 @@ def test_a_context_that_fits_one_sub_call_is_read_whole_before_the_first_turn():
 def test_a_context_beyond_one_sub_call_is_not_read_whole():
     _, calls = run([block('FINAL("x")')], context=DOC * 2)  # ~55K tokens against a 32K-token sub-model
     assert "so I ran this first" not in shown(calls, 0)
+
+
+def test_a_small_model_named_without_a_temperature_decodes_greedily():
+    assert RLM(model="ollama/qwen2.5-coder:1.5b", sandbox="inprocess").model.temperature == 0.0
+    assert RLM(model="ollama/qwen2.5-coder:1.5b", sandbox="inprocess", temperature=0.7).model.temperature == 0.7
+    assert RLM(model="ollama/qwen2.5-coder:1.5b", sandbox="inprocess", profile="default").model.temperature is None

@@ -108,7 +108,11 @@ class RLM:
     ):
         from .models.registry import model_resolver
 
-        resolve = model_resolver(temperature)  # one backend object per spec, however often it is named
+        # One backend object per spec, however often it is named. Without a temperature of the user's, a
+        # model named by its name samples as its profile says (greedy for small models: sampling turned
+        # solvable questions into iteration-limit runs, shared/LESSONS.md).
+        resolve = model_resolver(temperature, default_temperature=lambda name: load_profile(profile, name).temperature
+                                 if not isinstance(profile, Profile) else profile.temperature)
         self.model = resolve(model)
         self.sub_models = _per_depth(sub_model, self.model, resolve)
         self.child_models = _per_depth(child_model, self.model, resolve)

@@ -61,15 +61,20 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
     )
 
 
-def model_resolver(temperature: float | None = None) -> Callable[[Model | str], Model]:
+def model_resolver(temperature: float | None = None,
+                   default_temperature: Callable[[str], float | None] | None = None) -> Callable[[Model | str], Model]:
     """`resolve_model` that returns one backend object per name or object, however often it is named:
-    `--sub-model embedded` beside `--model embedded` shares one loaded model, never a second copy."""
+    `--sub-model embedded` beside `--model embedded` shares one loaded model, never a second copy.
+    `default_temperature(name)`: the sampling for a model named without a `temperature` (a profile's)."""
     resolved: dict[Any, Model] = {}
 
     def resolve(spec: Model | str) -> Model:
         key = spec if isinstance(spec, str) else id(spec)
         if key not in resolved:
-            resolved[key] = resolve_model(spec, temperature=temperature)
+            chosen = temperature
+            if chosen is None and isinstance(spec, str) and default_temperature is not None:
+                chosen = default_temperature(spec)
+            resolved[key] = resolve_model(spec, temperature=chosen)
         return resolved[key]
 
     return resolve
