@@ -199,6 +199,25 @@ def test_bench_run_and_report_from_the_command_line(tmp_path):
     assert bench_main(["run", "--model", "scripted", "--out", str(out), "--rlm-limit", "max_turns=3"]) == 2
 
 
+def test_the_issue_12_tasks_run_end_to_end_from_the_command_line_at_32k_and_128k(tmp_path):
+    """sniah-paraphrase, count and codetree (a dict context) through `rlm bench run` on the scripted model,
+    at the lengths of the headline; suite.json says which Python's stdlib codetree was cut from."""
+    out = tmp_path / "suite"
+    assert bench_main(["run", "--tasks", "sniah-paraphrase,count,codetree", "--lengths", "32k,128k",
+                       "--methods", "direct,rlm", "--n", "1", "--model", "scripted:32768", "--out", str(out),
+                       "--concurrency", "4", "--rlm-limit", "max_iterations=3", "--quiet"]) == 0
+    records = load_records(out / RESULTS_FILE)
+    assert sorted((r.task, r.length, r.method) for r in records) == sorted(
+        (t, n, m) for t in ("sniah-paraphrase", "count", "codetree") for n in (32_000, 128_000) for m in ("direct", "rlm"))
+    assert all(r.status == "ok" and r.context_tokens > 0.97 * r.length for r in records), [r.error for r in records]
+    manifest = json.loads((out / MANIFEST_FILE).read_text())
+    assert manifest["runs"][0]["python"] == sys.version.split()[0]
+    report = (out / REPORT_FILE).read_text()
+    assert all(f"### {task}" in report for task in ("sniah-paraphrase", "count", "codetree"))
+    jobs, skipped = SuiteConfig(tasks=list(TASKS), lengths=parse_lengths("32k,128k"), methods=["direct"]).jobs()
+    assert skipped == [] and len(jobs) == 2 * len(TASKS)
+
+
 def test_bench_is_wired_into_rlm():
     from recursivelm.cli import build_parser
 

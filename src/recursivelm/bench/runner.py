@@ -217,6 +217,8 @@ def check_manifest(out: Path, model: Model, config: SuiteConfig) -> None:
     runs.append({
         "started": now_iso(), "tasks": config.tasks, "lengths": config.lengths, "methods": config.methods,
         "n": config.n, "seed": config.seed, "concurrency": config.concurrency,
+        # codeqa and codetree read the running interpreter's stdlib: their instances are per Python version.
+        "python": sys.version.split()[0],
         "settings": {k: v for k, v in asdict(config.settings).items() if k != "trajectory_path"},
     })
     out.mkdir(parents=True, exist_ok=True)
