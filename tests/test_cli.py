@@ -215,6 +215,8 @@ def test_ctrl_c_stops_a_running_cell_and_says_where_the_events_so_far_are(tmp_pa
         err = proc.stderr.read()
         assert f"rlm: interrupted (the events so far are in {log})" in err and "Traceback" not in err
         assert '"root_call"' in log.read_text()
+        last = json.loads(log.read_text().splitlines()[-1])  # the log says how the run ended
+        assert (last["type"], last["status"], last["depth"]) == ("run_end", "interrupted", 0)
     finally:
         proc.kill()
         proc.wait()

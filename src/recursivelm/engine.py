@@ -12,7 +12,7 @@ from typing import Any, Callable
 from .budget import Budget
 from .cache import SubCallCache
 from .context import ContextInfo, load_context
-from .events import Event, EventLog, load_events
+from .events import INTERRUPTED, Event, EventLog, RunEnd, load_events
 from .loop import Run, RunOutcome
 from .pricing import PriceTable
 from .prompts import Profile, load_profile
@@ -176,6 +176,13 @@ class RLM:
         run = Run(shared, loaded=loaded, question=question, depth=0, run_id=run_id, usage=usage, parent_event=None)
         try:
             outcome: RunOutcome = await run.execute()
+        except asyncio.CancelledError:
+            # Ctrl-C (asyncio.run cancels the main task) or a server client that left: the log ends with a
+            # record of it, so a reader can tell a stopped run from one still going or one that crashed.
+            log.emit(RunEnd(id=log.new_id("run"), run=run_id, depth=0, t=log.now(), status=INTERRUPTED,
+                            error="interrupted before it finished (Ctrl-C, or the client left)",
+                            wall_time_s=round(budget.elapsed(), 4), usage=usage.total().as_dict()))
+            raise
         finally:
             log.close()
             shared.cell_threads.shutdown(wait=False)

@@ -118,10 +118,13 @@ class Answer(Event):
     via: str = ""  # FINAL, FINAL_VAR, text, answer_now
 
 
+INTERRUPTED = "interrupted"  # a run_end status only the log holds: the run was cancelled (Ctrl-C) mid-way
+
+
 @dataclass
 class RunEnd(Event):
     type: ClassVar[str] = "run_end"
-    status: str = ""
+    status: str = ""  # answered | limit | failed | interrupted
     answer: str | None = None
     limit: str | None = None
     error: str | None = None
