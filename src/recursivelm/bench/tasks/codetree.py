@@ -328,5 +328,5 @@ SPEC = TaskSpec(
     settings=SETTINGS,
     build=build,
     scorers=("path_match", "name_set", "python_value"),
-    min_target_tokens=8_000,
+    min_target_tokens=4_000,
 )

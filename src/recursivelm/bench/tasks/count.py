@@ -77,7 +77,7 @@ QUESTION_TEMPLATE = (
     "The context is a regional news digest in paragraphs of short sentences.\n\n{framing} Answer with a number."
 )
 
-TRUTH_RANGE = (20, 100)
+TRUTH_RANGE = (20, 100)  # at most len(REPORT_TEMPLATES) * len(EVENTS) distinct sentences
 TYPICAL_SENTENCE_CHARS = 60
 # In a short text the truth is at most this share of its sentences.
 MAX_TRUTH_SHARE = 0.1
@@ -114,7 +114,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
     others = towns[1:]
     other_things = [t for t in THINGS if t != thing]
 
-    matching = [_sentence(rng, rng.choice(REPORT_TEMPLATES), thing=thing, town=town) for _ in range(truth)]
+    # Distinct sentences: a digest does not repeat itself word for word, and a reader who drops repeats
+    # must not be punished for it.
+    matching: list[str] = []
+    while len(matching) < truth:
+        sentence = _sentence(rng, rng.choice(REPORT_TEMPLATES), thing=thing, town=town)
+        if sentence not in matching:
+            matching.append(sentence)
     lures = [_sentence(rng, rng.choice(REPORT_TEMPLATES), thing=thing, town=lookalike)
              for _ in range(max(1, round(truth * LOOKALIKE_SHARE)))]
     lures += [_sentence(rng, rng.choice(REPORT_TEMPLATES), thing=rng.choice(other_things), town=town)
