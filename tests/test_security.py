@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -453,28 +454,82 @@ def test_engine_run_survives_attack(attack: Attack, host: Host, containment: str
     assert host.connections == [] and host.secret_file.read_text() == SECRET
 
 
-STOP_READING = ("import os, signal, threading\n"
-                "threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGSTOP)).start()")
-
-
 def test_a_worker_that_stops_reading_its_channel_is_killed(monkeypatch, containment):
-    """SIGSTOP after the cell: the host's next write fills the pipe and would block forever."""
+    """The worker stopped after its cell (SIGSTOP): the host's next write fills the pipe and would block forever."""
     monkeypatch.setattr(isolated, "SEND_TIMEOUT_S", 1.0)
     with IsolatedSandbox(limits=LIMITS, containment=containment) as sb:
         sb.start(CONTEXT, {"llm_query": lambda prompt, model=None: f"echo:{prompt}"})
-        assert sb.run_cell(STOP_READING, 10).error is None
-        threading.Event().wait(0.5)
+        assert sb.run_cell("x = 1", 10).error is None
+        os.killpg(sb._worker.proc.pid, signal.SIGSTOP)  # a cell cannot leave a thread to do it: it is stopped
         r = sb.run_cell("#" + "x" * 1_000_000 + "\nprint(1)", 30)  # far more than a pipe holds
         assert "took no message for 1s" in r.error and not r.timed_out
         works_after(sb)
 
 
 def test_engine_run_survives_a_worker_that_stops(containment):
-    root = ScriptedModel([block(STOP_READING), block("FINAL('lost with the stopped worker')"), block("FINAL('done')")],
-                         latency_s=0.5)  # the worker stops while the root model "thinks"
+    root = ScriptedModel([block("import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)"), block("FINAL('done')")])
     result = RLM(root, sandbox=lambda: IsolatedSandbox(containment=containment),
                  limits=Limits(cell_timeout_s=1.0)).run(CONTEXT, "What is the code?")
     assert (result.status, result.answer) == ("answered", "done")
+
+
+def test_threads_a_cell_leaves_cannot_flood_the_host(containment):
+    """A thread left running writes frames while no cell runs: the host holds at most max_inbox_bytes of
+    them (it used to grow from 29 MiB to 1.8 GiB in 15 s), and the worker is replaced."""
+    limits = SandboxLimits(kill_grace_s=1.0, max_inbox_bytes=8 << 20)
+    flood = """
+import gc, os, struct, sys, threading
+worker = sys.modules['recursivelm.sandbox.worker']
+channel = next(o for o in gc.get_objects() if isinstance(o, worker.WorkerChannel))
+body = b'{"op": "noise", "pad": "' + b'x' * (1 << 20) + b'"}'
+def flood():
+    while True:
+        try:
+            os.write(channel.out_fd, struct.pack('>I', len(body)) + body)
+        except BaseException:
+            pass
+threading.Thread(target=flood, daemon=True).start()
+"""
+    with IsolatedSandbox(limits=limits, containment=containment) as sb:
+        sb.start(CONTEXT, {"llm_query": lambda prompt, model=None: f"echo:{prompt}"})
+        r = sb.run_cell(flood, 10)  # its frames may also cut into the result's: then the cell reports a death
+        assert "did not stop" in r.output or "WorkerDied" in (r.error or "") or "ChannelError" in (r.error or ""), r
+        for _ in range(200):  # let it send all it can before the next cell (no time is asserted)
+            if sb._worker.proc.poll() is not None or sb._inbox.held_bytes >= limits.max_inbox_bytes - (2 << 20):
+                break
+            threading.Event().wait(0.05)
+        assert sb._inbox.held_bytes <= limits.max_inbox_bytes
+        works_after(sb)
+
+
+def test_a_deeply_nested_frame_is_rejected_not_a_timeout(containment):
+    nested = """
+import gc, os, struct, sys
+worker = sys.modules['recursivelm.sandbox.worker']
+channel = next(o for o in gc.get_objects() if isinstance(o, worker.WorkerChannel))
+body = b'{"op": "x", "a": ' + b'[' * 200_000 + b']' * 200_000 + b'}'
+os.write(channel.out_fd, struct.pack('>I', len(body)) + body)
+import time
+time.sleep(0.5)
+print('sent')
+"""
+    with IsolatedSandbox(limits=LIMITS, containment=containment) as sb:
+        sb.start(CONTEXT, {"llm_query": lambda prompt, model=None: f"echo:{prompt}"})
+        r = sb.run_cell(nested, 10)
+        assert r.error is None and not r.timed_out, r
+        assert "nested deeper" in r.output, r.output
+        works_after(sb)
+
+
+def test_a_variable_whose_len_raises_or_loops_does_not_end_the_worker(containment):
+    with IsolatedSandbox(limits=LIMITS, containment=containment) as sb:
+        sb.start(CONTEXT, {"llm_query": lambda prompt, model=None: f"echo:{prompt}"})
+        r = sb.run_cell("class Bad(list):\n    def __len__(self):\n        raise RuntimeError('no')\nb = Bad()", 10)
+        assert r.error is None and "could not be listed" in r.output, r
+        r = sb.run_cell("class Slow(list):\n    def __len__(self):\n        while True:\n            pass\n"
+                        "del b\ns = Slow()", 10)
+        assert "could not be listed" in r.output and r.lost_variables == [], r
+        assert sb.run_cell("del s\nprint(len(context))", 10).output == f"{len(CONTEXT)}\n"
 
 
 # -- a fresh machine: no bubblewrap ------------------------------------------------------------------------

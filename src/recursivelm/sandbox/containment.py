@@ -69,6 +69,7 @@ class SandboxLimits:
     workdir_bytes: int = 512 * MiB  # size of the private tmpfs working directory (bwrap, unshare)
     max_cell_output_chars: int = 1_000_000  # printed output one cell sends back; the rest is cut, with a note
     max_message_bytes: int = 64 * MiB  # the largest message the host accepts from the worker
+    max_inbox_bytes: int = 128 * MiB  # messages received but not yet handled; past it, the worker waits
     max_concurrent_subcalls: int = 64  # sub-calls one worker may have in flight at once
     kill_grace_s: float = 2.0  # past a cell's timeout, how long the worker gets to stop it before SIGKILL
     start_timeout_s: float = 60.0  # starting a worker and loading the context into it

@@ -45,7 +45,7 @@ from .containment import (BWRAP, NONE, SANDBOX_WORKDIR, UNSHARE, Plan, SandboxLi
 from .lookups import MAX_MISSES_SHOWN
 from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS, protected_names
 from .worker import (BOOTSTRAP, CONTEXT_MARKER, MAX_VARIABLES_REPORTED, OUTPUT_CUT_NOTE, BadFrame, ChannelClosed,
-                     FrameTooLarge, encode_frame, read_frame)
+                     FrameTooLarge, encode_frame, read_sized_frame)
 
 __all__ = ["IsolatedSandbox", "SandboxLimits", "SandboxError", "SandboxUnavailable", "WeakIsolationWarning"]
 
@@ -58,6 +58,8 @@ SEND_TIMEOUT_S = 10.0  # a worker that takes no message for this long has stoppe
 SEND_POLL_S = 0.05  # while the pipe to the worker is full, how often we look again
 STARTUP_LOG_CHARS = 2_000  # the tail of the worker's startup stderr quoted when it fails to start
 ASK_NO_CELL = "no cell is running: sub-calls are answered only while a cell runs"
+MAX_MESSAGES_BETWEEN_CELLS = 1_000  # more than this sent while no cell ran: a flood, the worker is restarted
+INBOX_FULL_POLL_S = 0.1  # a reader held by a full inbox looks this often whether its worker died
 
 # All workers are spawned from this one long-lived thread: bwrap's --die-with-parent (and the kernel's
 # parent-death signal under it) fires when the *thread* that forked bwrap ends, so a worker restarted
@@ -75,6 +77,41 @@ class ProtocolError(ValueError):
 
 class SubCallCancelled(BaseException):
     """Raised inside a host function's thread when its cell ended (timeout, death) before it returned."""
+
+
+class _Inbox:
+    """What the workers' readers hand the serving thread: a queue bounded in bytes. A worker that sends
+    while nobody reads (something a cell left running, between cells) is held back by its own pipe once
+    the inbox is full, never by our memory. Items of size 0 (deadline, closed) are never held."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.held_bytes = 0
+        self._queue: queue.Queue = queue.Queue()
+        self._room = threading.Condition()
+
+    def put(self, item: tuple, size: int = 0, give_up: Callable[[], bool] = lambda: False) -> None:
+        with self._room:
+            while size and self.held_bytes and self.held_bytes + size > self.max_bytes:
+                if give_up():
+                    return
+                self._room.wait(INBOX_FULL_POLL_S)
+            self.held_bytes += size
+        self._queue.put((item, size))
+
+    def get(self, timeout: float) -> tuple:
+        return self._took(self._queue.get(timeout=timeout))
+
+    def get_nowait(self) -> tuple:
+        return self._took(self._queue.get_nowait())
+
+    def _took(self, entry: tuple) -> tuple:
+        item, size = entry
+        if size:
+            with self._room:
+                self.held_bytes -= size
+                self._room.notify_all()
+        return item
 
 
 @dataclass
@@ -128,7 +165,8 @@ class IsolatedSandbox:
         self._context: tuple[int, str, int] | None = None  # (memfd, "text" | "pickle", size)
         self._worker: _Worker | None = None
         self._generations = 0
-        self._inbox: queue.Queue = queue.Queue()  # (generation, kind, payload) from readers and the watchdog
+        # (generation, kind, payload) from readers and the watchdog, bounded in bytes
+        self._inbox = _Inbox(self.limits.max_inbox_bytes)
         self._write_lock = threading.Lock()
         self._variables: dict[str, str] = {}  # the user variables as of the last finished cell
         self._cell = 0  # number of the running (or last) cell
@@ -192,7 +230,9 @@ class IsolatedSandbox:
             watchdog.cancel()
             self._end_calls(worker)
         if kind == "result":
-            result, self._variables = payload
+            (result, self._variables), ending = payload
+            if ending:  # a thread the cell left would not stop: the worker exits; make sure, now
+                self._kill(worker)
         elif self._closed:  # close() killed the worker under this cell (a cancelled run): no new one
             return CellResult(output="", error=CLOSED_MID_CELL, duration_s=time.monotonic() - started)
         else:
@@ -364,11 +404,12 @@ class IsolatedSandbox:
     def _read_from(self, worker: _Worker) -> None:
         """The reader thread of one worker: frames into the inbox, tagged with its generation."""
         stream, generation = worker.proc.stdout, worker.generation
+        gone = lambda: worker.proc.poll() is not None  # noqa: E731 - then a full inbox stops holding us
         while True:
             try:
-                message = read_frame(stream, self.limits.max_message_bytes)
+                message, size = read_sized_frame(stream, self.limits.max_message_bytes)
             except BadFrame as e:  # the frame was complete: the stream is still in step
-                self._inbox.put((generation, "bad", str(e)))
+                self._inbox.put((generation, "bad", str(e)), 1, gone)
                 continue
             except FrameTooLarge as e:
                 self._inbox.put((generation, "broken", str(e)))
@@ -376,7 +417,7 @@ class IsolatedSandbox:
             except (ChannelClosed, OSError, ValueError):
                 self._inbox.put((generation, "closed", None))
                 return
-            self._inbox.put((generation, "message", message))
+            self._inbox.put((generation, "message", message), size, gone)
 
     def _reject(self, worker: _Worker, why: str) -> None:
         self._send(worker, {"op": "error", "error": why})
@@ -385,7 +426,7 @@ class IsolatedSandbox:
         """Handle what the worker sent while no cell ran. True if it must be restarted."""
         worker = self._worker
         broken = worker.proc.poll() is not None
-        while True:
+        for _ in range(MAX_MESSAGES_BETWEEN_CELLS):
             try:
                 generation, kind, payload = self._inbox.get_nowait()
             except queue.Empty:
@@ -398,6 +439,8 @@ class IsolatedSandbox:
                 self._reply_error(worker, payload["id"], "RuntimeError", ASK_NO_CELL)
             elif kind == "message" and payload["op"] != "result":
                 self._reject(worker, f"unexpected {payload['op']!r} message while no cell runs")
+        log.warning("sandbox worker %s kept sending while no cell ran: restarting it", worker.proc.pid)
+        return True  # something it left running floods us: a restart ends it
 
     # -- one cell --------------------------------------------------------------------------------
     def _serve_cell(self, worker: _Worker, cell: int, timeout_s: float) -> tuple[str, Any]:
@@ -425,7 +468,8 @@ class IsolatedSandbox:
                 self._start_call(worker, payload)
             elif payload["op"] == "result" and payload.get("cell") == cell:
                 try:
-                    return "result", _parse_result(payload, self.limits.max_cell_output_chars)
+                    return "result", (_parse_result(payload, self.limits.max_cell_output_chars),
+                                      payload.get("ending") is True)
                 except ProtocolError as e:
                     return "broken", f"an invalid result: {e}"
             else:

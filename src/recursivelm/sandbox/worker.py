@@ -17,6 +17,7 @@ worker -> host: ready, failed {error}, call {id, fn, args, kwargs}, result {cell
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import io
 import itertools
@@ -56,6 +57,8 @@ MAX_VARIABLES_REPORTED = 1_000  # user variables listed back to the host after e
 MAX_DESCRIPTION_CHARS = 200  # one variable's "type, len N" description
 PROCESS_CLEANUP_S = 2.0  # after a cell, how long the worker keeps killing processes the cell left
 PROCESS_CLEANUP_POLL_S = 0.002
+STRAY_THREAD_GRACE_S = 0.5  # after a cell, how long the threads it left get to end once interrupted
+DESCRIBE_TIMEOUT_S = 5.0  # describing the variables after a cell (model-defined __len__ can loop)
 RESULT_FALLBACK_OUTPUT_CHARS = 10_000  # output kept when a result was too large to send as it was
 CONTEXT_MARKER = {"$context": True}  # rlm_query(p, context) with the run's own context: sent as this, not the text
 OUTPUT_CUT_NOTE = "\n... [{cut:,} characters of output cut: the sandbox sends back at most {limit:,} per cell] ...\n"
@@ -95,17 +98,25 @@ def _read_exactly(stream: BinaryIO, n: int) -> bytes:
 
 
 def read_frame(stream: BinaryIO, max_bytes: int) -> dict:
+    return read_sized_frame(stream, max_bytes)[0]
+
+
+def read_sized_frame(stream: BinaryIO, max_bytes: int) -> tuple[dict, int]:
+    """One message and its size in bytes. Bounded in size (FrameTooLarge: the stream is lost) and in
+    depth (BadFrame: the stream is still in step)."""
     (size,) = FRAME_HEADER.unpack(_read_exactly(stream, FRAME_HEADER.size))
     if size > max_bytes:
         raise FrameTooLarge(f"a message of {size:,} bytes was announced; the limit is {max_bytes:,}")
     body = _read_exactly(stream, size)
     try:
         message = json.loads(body.decode("utf-8", "surrogatepass"))
+    except RecursionError:  # '[[[[...' : the decoder recurses once per level; it must not end the reader
+        raise BadFrame("a message nested deeper than the JSON decoder's recursion limit") from None
     except (UnicodeDecodeError, ValueError) as e:
         raise BadFrame(f"a message that is not valid JSON ({e})") from None
     if not isinstance(message, dict) or not isinstance(message.get("op"), str):
         raise BadFrame("a message that is not a JSON object with a string 'op'")
-    return message
+    return message, size
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,6 +499,7 @@ class Worker:
         # Last, while this is the only thread (a filter binds the thread that installs it and what it
         # starts later): from here on, nothing can make namespaces, mount, ptrace or memory files.
         self.seccomp = confine.seal()
+        self.exit_after_result = False  # a thread the cell started would not stop (_stop_stray_threads)
 
     def serve_forever(self) -> None:
         while True:
@@ -499,6 +511,8 @@ class Worker:
                     f"the cell's result is too large to send back ({e}). FINAL a shorter value: a summary, "
                     "or the part that answers the question."))
                 self.channel.send(result)
+            if self.exit_after_result:
+                os._exit(0)
 
     def run_cell(self, message: dict) -> dict:
         code, timeout_s = str(message.get("code", "")), float(message.get("timeout_s", 60.0))
@@ -508,6 +522,7 @@ class Worker:
         self.capture.reset()
         self.channel.notices.clear()
         final = None
+        threads_before = set(threading.enumerate())
         try:
             self.alarm.arm(timeout_s)
             try:
@@ -524,6 +539,7 @@ class Worker:
         if os.getpid() != self.pid:  # a process forked by the cell got here too: it must not report, or
             os._exit(0)  # kill its siblings (and the worker) below; it just ends
         self._end_cell_processes()
+        self._stop_stray_threads(threads_before, out)
         sys.stdout = sys.stderr = self.router
         fd_text, fd_cut = self.capture.read()
         if fd_text:
@@ -532,20 +548,56 @@ class Worker:
             out.write(f"\n... [{fd_cut:,} more bytes written to the process's stdout/stderr not shown] ...\n")
         for notice in self.channel.notices:
             out.write(f"\n[sandbox channel: the host rejected a message: {notice}]\n")
+        timed_out = self.alarm.fired  # before _variables() arms the alarm again
+        variables = self._variables(out)
         self.router.current = None
-        variables = self.ns.user_variables()
         return {
             "op": "result",
             "cell": message.get("cell"),
             "output": out.text(),
             "error": result.error,
             "final": final,
-            "timed_out": self.alarm.fired,
+            "timed_out": timed_out,
+            "ending": self.exit_after_result,  # the worker exits after this result: the host restarts it
             "restored_names": result.restored_names,
             "misses": result.misses,
             "variables": {k[:MAX_DESCRIPTION_CHARS]: v[:MAX_DESCRIPTION_CHARS]
                           for k, v in itertools.islice(variables.items(), MAX_VARIABLES_REPORTED)},
         }
+
+    def _variables(self, out: CappedText) -> dict[str, str]:
+        """The user variables, described. Describing runs model code (a list subclass's __len__): it may
+        raise or never return, which must not take the worker down after the cell."""
+        self.alarm.arm(DESCRIBE_TIMEOUT_S)
+        try:
+            try:
+                return self.ns.user_variables()
+            finally:
+                self.alarm.disarm()
+        except BaseException as e:  # noqa: BLE001 - CellTimeout included
+            out.write(f"\n[sandbox: the variables could not be listed ({type(e).__name__}: {str(e)[:200]}); "
+                      "a __len__ of your own that raises or loops?]\n")
+            return {}
+
+    def _stop_stray_threads(self, before: set, out: CappedText) -> None:
+        """Threads a cell started do not outlive it: between cells they would burn CPU and could flood
+        the channel. Each is interrupted (CellTimeout raised in it); one that does not end within
+        STRAY_THREAD_GRACE_S (it caught that, or waits in a lock or a sleep) ends the worker after this
+        result, so the next cell runs in a fresh one."""
+        stray = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        if not stray:
+            return
+        for t in stray:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(t.ident), ctypes.py_object(CellTimeout))
+        deadline = time.monotonic() + STRAY_THREAD_GRACE_S
+        for t in stray:
+            t.join(max(0.0, deadline - time.monotonic()))
+        left = [t.name for t in stray if t.is_alive()]
+        if left:
+            self.exit_after_result = True
+            out.write(f"\n[sandbox: {len(left)} thread(s) this cell started did not stop ({', '.join(left[:5])}): "
+                      "the worker restarts before the next cell, and variables are lost. Join your threads "
+                      "within the cell.]\n")
 
     def _end_cell_processes(self) -> None:
         """Processes a cell started do not outlive it: a fork bomb that caught its errors, a daemon.
