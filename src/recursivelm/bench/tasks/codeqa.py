@@ -19,7 +19,7 @@ import sysconfig
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
 from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars, context_tokens
@@ -272,12 +272,12 @@ ASKERS = {
 }
 
 
-def _parse_some(rng: random.Random, files: dict[str, str]) -> dict[str, ast.Module]:
-    """Syntax trees of up to MAX_FILES_PARSED files, drawn by the seed: questions come from these."""
+def parse_some(rng: random.Random, files: dict[str, str], limit: int = MAX_FILES_PARSED) -> dict[str, ast.Module]:
+    """Syntax trees of up to `limit` files, drawn by the seed: questions come from these."""
     paths = sorted(files)
     rng.shuffle(paths)
     trees = {}
-    for path in paths[:MAX_FILES_PARSED]:
+    for path in paths[:limit]:
         try:
             trees[path] = ast.parse(files[path])
         except SyntaxError:
@@ -285,30 +285,34 @@ def _parse_some(rng: random.Random, files: dict[str, str]) -> dict[str, ast.Modu
     return trees
 
 
-def _select_and_ask(rng: random.Random, budget_chars: int, question_types: list[str]
-                    ) -> tuple[dict[str, str], str, Question]:
-    """A file selection and the first question type, in a seeded order, that it can answer.
+def select_and_ask(rng: random.Random, budget_chars: int, question_types: list[str],
+                   select: Callable[[random.Random, int], dict[str, str]],
+                   ask: Callable[[random.Random, str, dict[str, ast.Module], dict[str, str]], Any],
+                   task: str = NAME, parse_limit: int = MAX_FILES_PARSED) -> tuple[dict[str, str], str, Any]:
+    """A file selection and the first question type, in a seeded order, that `ask` can ask of it.
 
-    A small selection may not support a question (four distinct parameter counts, four files), so
-    another selection is drawn, up to MAX_SELECTION_ATTEMPTS.
+    A small selection may not support a question (four distinct parameter counts, four files, a class
+    with bases), so another selection is drawn, up to MAX_SELECTION_ATTEMPTS. Shared with codetree.
     """
     for _ in range(MAX_SELECTION_ATTEMPTS):
-        files = select_files(rng, budget_chars)
-        trees = _parse_some(rng, files)
+        files = select(rng, budget_chars)
+        trees = parse_some(rng, files, parse_limit)
         order = list(question_types)
         rng.shuffle(order)
         for question_type in order:
-            question = ASKERS[question_type](rng, trees, files)
+            question = ask(rng, question_type, trees, files)
             if question is not None:
                 return files, question_type, question
-    raise ValueError(f"codeqa: no {' or '.join(question_types)} question fits a context this small; "
+    raise ValueError(f"{task}: no {' or '.join(question_types)} question fits a context this small; "
                      "raise target_tokens")
 
 
 def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
     rng = random.Random(seed)
     question_types = list(QUESTION_TYPES) if settings["question_type"] == "random" else [settings["question_type"]]
-    files, question_type, question = _select_and_ask(rng, chars_for_tokens(target_tokens), question_types)
+    files, question_type, question = select_and_ask(
+        rng, chars_for_tokens(target_tokens), question_types, select_files,
+        lambda rng, question_type, trees, files: ASKERS[question_type](rng, trees, files))
 
     listed = "\n".join(f"{letter}) {option}" for letter, option in zip(OPTION_LETTERS, question.options))
     letter = OPTION_LETTERS[question.answer_index]

@@ -28,10 +28,10 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
-from recursivelm.bench.tasks.codeqa import stdlib_sources
+from recursivelm.bench.tasks.codeqa import select_and_ask, stdlib_sources
 from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars, context_tokens
 
 NAME = "codetree"
@@ -45,8 +45,6 @@ EXCLUDED_PACKAGES = frozenset({"encodings", "pydoc_data", "__phello__"})
 EXCLUDED_MODULES = frozenset({"antigravity.py", "this.py", "__hello__.py"})
 # Files parsed at most while looking for a question: bounds the time spent on a huge tree.
 MAX_FILES_PARSED = 40
-# Trees drawn at most before giving up on a question type that a small tree cannot ask.
-MAX_SELECTION_ATTEMPTS = 20
 # Candidates whose mentions are counted at most per question (counting scans the whole tree).
 MAX_CANDIDATES_CHECKED = 30
 
@@ -262,43 +260,30 @@ ASKERS = {
 }
 
 
-def _parse_some(rng: random.Random, files: dict[str, str]) -> dict[str, ast.Module]:
-    """Syntax trees of up to MAX_FILES_PARSED files, drawn by the seed: questions come from these."""
-    paths = sorted(files)
-    rng.shuffle(paths)
-    trees = {}
-    for path in paths[:MAX_FILES_PARSED]:
-        try:
-            trees[path] = ast.parse(files[path])
-        except SyntaxError:
-            continue
-    return trees
+def _definition_counts(files: dict[str, str]) -> dict[str, Counter[str]]:
+    """How often each name follows `class` / `def` at a line start in the whole tree: textual on purpose,
+    so a name counted once is defined once beyond any argument."""
+    return {"class": Counter(n for s in files.values() for n in _CLASS_STATEMENT.findall(s)),
+            "def": Counter(n for s in files.values() for n in _DEF_STATEMENT.findall(s))}
 
 
-def _select_and_ask(rng: random.Random, budget_chars: int, question_types: list[str]
-                    ) -> tuple[dict[str, str], str, Question]:
-    """A tree and the first question type, in a seeded order, that it can ask; a small tree may hold no
-    class with bases, say, so another tree is drawn, up to MAX_SELECTION_ATTEMPTS."""
-    for _ in range(MAX_SELECTION_ATTEMPTS):
-        files = select_tree(rng, budget_chars)
-        # Textual counts over the whole tree: a name counted once is defined once beyond any argument.
-        counts = {"class": Counter(n for s in files.values() for n in _CLASS_STATEMENT.findall(s)),
-                  "def": Counter(n for s in files.values() for n in _DEF_STATEMENT.findall(s))}
-        trees = _parse_some(rng, files)
-        order = list(question_types)
-        rng.shuffle(order)
-        for question_type in order:
-            question = ASKERS[question_type](rng, trees, files, counts)
-            if question is not None:
-                return files, question_type, question
-    raise ValueError(f"{NAME}: no {' or '.join(question_types)} question fits a tree this small; "
-                     "raise target_tokens")
+def _asker() -> Callable[[random.Random, str, dict[str, ast.Module], dict[str, str]], Question | None]:
+    """ASKERS behind codeqa.select_and_ask's interface, counting definitions once per tree."""
+    counted: dict[str, Any] = {}
+
+    def ask(rng: random.Random, question_type: str, trees: dict[str, ast.Module], files: dict[str, str]):
+        if counted.get("files") is not files:
+            counted.update(files=files, counts=_definition_counts(files))
+        return ASKERS[question_type](rng, trees, files, counted["counts"])
+
+    return ask
 
 
 def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
     rng = random.Random(seed)
     question_types = list(QUESTION_TYPES) if settings["question_type"] == "random" else [settings["question_type"]]
-    files, question_type, question = _select_and_ask(rng, chars_for_tokens(target_tokens), question_types)
+    files, question_type, question = select_and_ask(rng, chars_for_tokens(target_tokens), question_types,
+                                                    select_tree, _asker(), NAME, MAX_FILES_PARSED)
 
     packages = sorted({path.split("/", 1)[0] for path in files if "/" in path})
     return Instance(
