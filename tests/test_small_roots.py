@@ -197,3 +197,12 @@ def test_a_small_model_named_without_a_temperature_decodes_greedily():
     assert RLM(model="ollama/qwen2.5-coder:1.5b", sandbox="inprocess").model.temperature == 0.0
     assert RLM(model="ollama/qwen2.5-coder:1.5b", sandbox="inprocess", temperature=0.7).model.temperature == 0.7
     assert RLM(model="ollama/qwen2.5-coder:1.5b", sandbox="inprocess", profile="default").model.temperature is None
+
+
+def test_an_answer_right_after_a_failed_cell_is_refused_once_and_re_needs_no_import():
+    replies = [block('print(context.no_such_attribute)'), block('FINAL("4")'), block('print(len(re.findall("ferry", context)))'),
+               block('FINAL("1")')]
+    result, calls = run(replies)
+    assert "is a guess: your last code failed" in shown(calls, 2)
+    assert shown(calls, 3).startswith("Output:\n1")  # `re` is there without an import
+    assert (result.answer, result.iterations) == ("1", 4)

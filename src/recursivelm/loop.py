@@ -94,6 +94,7 @@ class Run:
         self.refused_answers: set[str] = set()  # FINAL calls refused once: a second time they count
         self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (evidence.near())
+        self.recent_error = False  # the latest cell that tried to read the context ended in an error
         self.subcalls = SubCalls(self)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -249,9 +250,11 @@ class Run:
 
     # -- answers the loop does not take at once --------------------------------------------------
     def _note_look(self, code: str, cell: CellResult) -> None:
-        self.looked = self.looked or reads_context(code)
-        if cell.misses or cell.final is None:  # a cell that only answers keeps the misses before it
+        reads = reads_context(code)
+        self.looked = self.looked or reads
+        if cell.misses or cell.final is None:  # a cell that only answers keeps what came before it
             self.recent_misses = list(cell.misses)
+            self.recent_error = bool(cell.error) and reads  # a look that failed
 
     def _refusal(self, final) -> str | None:
         """What to tell the model instead of taking this answer, or None to take it. Each kind of refusal
@@ -264,6 +267,8 @@ class Run:
             reason = "not_looked"  # an answer from memory, before any code read the context
         elif self.recent_misses and _claims_absence(final.value):
             reason = "after_miss"  # "not found" or 0 because one literal pattern missed
+        elif self.recent_error and self.profile.refuse_unread_answers:
+            reason = "after_error"  # the last cell failed: nothing was read, so the answer is a guess
         else:
             return None
         if not self._first_time(f"{reason}:{call}"):

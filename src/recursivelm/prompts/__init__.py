@@ -37,7 +37,8 @@ class Profile:
     # Passages most relevant to the question shown in the first turn (evidence.rank); 0 shows none.
     # Small roots answer from priors without it (shared/LESSONS.md).
     prime_evidence: int = 0
-    # Refuse (once) an answer given before any code read the context: a small root answers from memory.
+    # Refuse (once) an answer given before any code read the context, or right after the code that tried
+    # failed: a small root answers from memory, or guesses after an error.
     refuse_unread_answers: bool = False
     # Constrain each root reply to one code block where the backend can (a grammar on llama.cpp).
     code_only: bool = False

@@ -65,7 +65,8 @@ class Namespace:
         self.lookups = Lookups(lambda: self.globals["context"])
         # The REPL's own builtins: `import re` gives the watched proxy (lookups.py), the rest is as usual.
         repl_builtins = dict(vars(builtins), __import__=self.lookups.importer())
-        self.globals: dict[str, Any] = {"__name__": "__repl__", "__builtins__": repl_builtins}
+        # `re` is there without an import: small models use it and forget the import (NameError, then a guess).
+        self.globals: dict[str, Any] = {"__name__": "__repl__", "__builtins__": repl_builtins, "re": self.lookups.re}
         self.protected: dict[str, Any] = {
             "context": context,
             **host,
