@@ -451,8 +451,10 @@ def drop_root(uid: int, workdir: str) -> None:
         pass
     else:
         raise RuntimeError("the worker could regain root after dropping it; refusing to run model code")
+    confine.drop_capabilities()  # the inheritable set too (bwrap's --cap-add leaves it set)
     with open("/proc/self/status") as f:
-        caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f) if k in ("CapPrm", "CapEff", "CapAmb")}
+        caps = {k: v.strip() for k, v in (line.split(":", 1) for line in f)
+                if k in ("CapInh", "CapPrm", "CapEff", "CapAmb")}
     if any(int(v, 16) for v in caps.values()):
         raise RuntimeError(f"the worker still holds capabilities after dropping root ({caps}); refusing to run")
     confine.prctl(confine.PR_SET_NO_NEW_PRIVS, 1)  # setuid programs cannot give root back (bwrap sets this too)
