@@ -206,3 +206,13 @@ def test_an_answer_right_after_a_failed_cell_is_refused_once_and_re_needs_no_imp
     assert "is a guess: your last code failed" in shown(calls, 2)
     assert shown(calls, 3).startswith("Output:\n1")  # `re` is there without an import
     assert (result.answer, result.iterations) == ("1", 4)
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_around_shows_the_text_at_a_place_the_evidence_named(sandbox):
+    replies = [block('print(around("pkg/core.py:8"))\nprint(around("nowhere.py:3"))'), block('FINAL("x")')]
+    _, calls = run(replies, context=CODE, question="Where is class LineEnd defined?", sandbox=sandbox,
+                   max_sub_calls=0)
+    after = shown(calls, 1)
+    assert " 8: class LineEnd(Token):\n 9:     def parse(self, text, strict=False):" in after
+    assert "KeyError" in after and "no document 'nowhere.py'" in after

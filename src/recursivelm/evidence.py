@@ -28,6 +28,9 @@ CANDIDATES = 60  # passages BM25 ranks before definitions are lifted above menti
 DEFINITION_BOOST = 4.0  # a line defining a name from the query scores this many times a mention
 MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
 MAX_PHRASES = 4  # near(): sub-phrases reported
+AROUND_LINES_BEFORE = 3  # around(): lines shown before the place
+AROUND_LINES_AFTER = 25  # ...and after it (a function body, the rest of a paragraph)
+AROUND_CHARS = 1_200  # around(): characters shown inside one long line, and the most of any one line
 CACHED_INDEXES = 4  # contexts whose index is kept (a run tree rarely holds more than a few)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
@@ -97,6 +100,37 @@ def _units(context: Any) -> tuple[list[str], list[str]]:
                 texts.append(piece)
                 window_start += len(piece)
     return wheres, texts
+
+
+_WHERE = re.compile(r"^\s*(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?:, character (?P<char>[\d,]+))?\s*$"
+                    r"|^\s*(?P<label>.+?):(?P<path_line>\d+)(?: \(character (?P<path_char>[\d,]+)\))?\s*$")
+
+
+def around(context: Any, where: str, lines_before: int = AROUND_LINES_BEFORE, lines_after: int = AROUND_LINES_AFTER,
+           chars: int = AROUND_CHARS) -> str:
+    """The text at a place `rank()` or `near()` named ("line 12", "pkg/mod.py:40", "line 1, character
+    2,769,607", "[3] line 2"): numbered lines around it, or, inside a long line, the characters around it."""
+    m = _WHERE.match(str(where))
+    if not m:
+        raise ValueError(f"around({where!r}): give a place as the search shows it, e.g. 'line 12', "
+                         f"'path/file.py:40' or 'line 1, character 2,000'")
+    label = m["index"] or m["label"] or ""
+    number = int(m["line"] or m["path_line"])
+    char = int((m["char"] or m["path_char"] or "0").replace(",", ""))
+    docs = dict(documents(context))
+    if label not in docs:
+        known = ", ".join(list(docs)[:5])
+        raise KeyError(f"around({where!r}): no document {label!r} in the context (some are: {known})")
+    lines = docs[label].splitlines()
+    if not 1 <= number <= len(lines):
+        raise IndexError(f"around({where!r}): {label or 'the text'} has {len(lines):,} lines")
+    line = lines[number - 1]
+    if len(line) > chars:  # one long line: the characters around the place
+        start = max(0, min(char - chars // 3, len(line) - chars))
+        return f"{where} ...{line[start:start + chars]}..."
+    first, last = max(1, number - lines_before), min(len(lines), number + lines_after)
+    width = len(str(last))
+    return "\n".join(f"{n:>{width}}: {lines[n - 1][:chars]}" for n in range(first, last + 1))
 
 
 def _tokenize(texts: list[str]) -> list[list[str]]:

@@ -12,6 +12,7 @@ import re
 import traceback
 from typing import Any, Callable
 
+from .. import evidence
 from ..protocols import CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
 
@@ -77,6 +78,7 @@ class Namespace:
             "final": self._final,
             "SHOW_VARS": self._show_vars,
             "search": self._search,
+            "around": self._around_place,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -138,6 +140,10 @@ class Namespace:
             return f"no line matches {pattern!r}"
         more = f"\n({total - len(hits)} more matches not shown)" if total > len(hits) else ""
         return "\n".join(hits) + more
+
+    def _around_place(self, place: str) -> str:
+        """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
+        return evidence.around(self.globals["context"], place)
 
     def _chunks(self, text: Any = None, size: int | None = None) -> list[str]:
         """The text (default: the context) split into pieces of about `size` characters, on line ends."""
@@ -220,4 +226,4 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "chunks", "ask_chunks"]
+            "SHOW_VARS", "search", "around", "chunks", "ask_chunks"]
