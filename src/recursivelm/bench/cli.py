@@ -175,7 +175,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .report import write_report
-    from .runner import RESULTS_FILE
+    from .results import RESULTS_FILE
 
     if not (Path(args.out) / RESULTS_FILE).exists():
         raise ValueError(f"{args.out} has no {RESULTS_FILE}: run `rlm bench run --out {args.out}` first")

@@ -15,7 +15,7 @@ from statistics import mean, median
 
 from .methods.base import BUDGET, ERROR, Record
 from .report import _table, fmt_tokens
-from .runner import RESULTS_FILE, Key, latest, load_records
+from .results import RESULTS_FILE, Key, latest, load_records
 
 ANSWER_CHARS = 60  # answers are cut to this in the table
 

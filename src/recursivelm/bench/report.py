@@ -23,7 +23,7 @@ from statistics import mean
 from typing import Any, Iterable
 
 from .methods.base import BUDGET, ERROR, Record
-from .runner import MANIFEST_FILE, RESULTS_FILE, format_length, latest, load_records
+from .results import MANIFEST_FILE, RESULTS_FILE, format_length, latest, load_records
 
 REPORT_FILE = "report.md"
 SCORE_PLOT = "score_vs_length.png"

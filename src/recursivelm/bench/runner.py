@@ -31,16 +31,13 @@ from typing import Any, Callable
 from ..protocols import Model
 from .methods import METHODS, Record, RunSettings, arun_method, parse_names
 from .methods.base import ERROR, now_iso
+from .results import MANIFEST_FILE, RESULTS_FILE, Key, ResultsFile, format_length, latest, load_records
 from .tasks import TASKS, Instance, generate
 
-RESULTS_FILE = "results.jsonl"
-MANIFEST_FILE = "suite.json"
 TRAJECTORY_DIR = "trajectories"
 
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 _MULTIPLIERS = {"": 1, "k": 1_000, "m": 1_000_000}
-
-Key = tuple[str, int, int, str]
 
 
 def parse_length(text: str | int) -> int:
@@ -58,14 +55,6 @@ def parse_lengths(spec: str) -> list[int]:
     if not lengths:
         raise ValueError("no lengths given")
     return sorted(set(lengths))
-
-
-def format_length(tokens: int) -> str:
-    """8000 -> '8K', 1000000 -> '1M', 1500 -> '1.5K', 500 -> '500'."""
-    for unit, size in (("M", 1_000_000), ("K", 1_000)):
-        if tokens >= size:
-            return f"{tokens / size:g}{unit}"
-    return str(tokens)
 
 
 def parse_tasks(spec: str) -> list[str]:
@@ -143,52 +132,6 @@ class SuiteSummary:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(self.statuses.items())) or "nothing"
         return (f"{self.jobs} jobs: {self.already_done} already done, {self.ran} ran ({counts})"
                 + (f"; report: {self.report}" if self.report else ""))
-
-
-# ---------------------------------------------------------------------------------------------
-# results.jsonl
-
-
-def load_records(path: Path) -> list[Record]:
-    """Every well-formed record in a results file, in order (later lines win over earlier ones)."""
-    if not path.exists():
-        return []
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            records.append(Record.from_dict(json.loads(line)))
-        except (json.JSONDecodeError, TypeError):
-            continue  # a torn line from an interrupted write: its job is simply not done
-    return records
-
-
-def latest(records: list[Record]) -> dict[Key, Record]:
-    out: dict[Key, Record] = {}
-    for record in records:
-        out[record.key()] = record
-    return out
-
-
-class ResultsFile:
-    def __init__(self, path: Path):
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.stat().st_size:
-            with path.open("rb") as f:  # a torn last line must not swallow the next record
-                f.seek(-1, os.SEEK_END)
-                if f.read(1) != b"\n":
-                    with path.open("a", encoding="utf-8") as g:
-                        g.write("\n")
-
-    def append(self, record: Record) -> None:
-        line = json.dumps(record.as_dict(), ensure_ascii=False, default=str)
-        with self.path.open("a", encoding="utf-8") as f:
-            f.write(line + "\n")
-            f.flush()
-            os.fsync(f.fileno())
 
 
 def check_manifest(out: Path, model: Model, config: SuiteConfig) -> None:
