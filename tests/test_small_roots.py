@@ -216,3 +216,4 @@ def test_around_shows_the_text_at_a_place_the_evidence_named(sandbox):
     after = shown(calls, 1)
     assert " 8: class LineEnd(Token):\n 9:     def parse(self, text, strict=False):" in after
     assert "KeyError" in after and "no document 'nowhere.py'" in after
+

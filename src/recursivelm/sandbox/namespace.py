@@ -57,10 +57,41 @@ def _around(line: str, match: re.Match | None = None) -> str:
     return ("…" if start > 0 else "") + line[start:end] + ("…" if end < len(line) else "")
 
 
+class ReadOnlyDict(dict):
+    """A dict context the model cannot change in place: every later cell (and a child run) must see the
+    input as it was given. A dict still (isinstance, iteration, .items() all work); a copy is the model's."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("context is read-only: copy it first, e.g. docs = dict(context)")
+
+    __setitem__ = __delitem__ = __ior__ = update = pop = popitem = clear = setdefault = _refuse
+
+
+class ReadOnlyList(list):
+    """A list context the model cannot change in place (see ReadOnlyDict)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("context is read-only: copy it first, e.g. items = list(context)")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = extend = insert = pop = remove = clear = _refuse
+    sort = reverse = _refuse
+
+
+def read_only(context: Any) -> Any:
+    """The context as the REPL holds it: a str as it is (immutable); a dict or list as a read-only copy
+    (shallow: the documents are the same str objects)."""
+    if isinstance(context, dict) and not isinstance(context, ReadOnlyDict):
+        return ReadOnlyDict(context)
+    if isinstance(context, list) and not isinstance(context, ReadOnlyList):
+        return ReadOnlyList(context)
+    return context
+
+
 class Namespace:
     """Builds the globals model code runs in, and keeps the protected names in place."""
 
     def __init__(self, context: Any, host: HostFunctions, chunk_chars: int = DEFAULT_CHUNK_CHARS):
+        context = read_only(context)
         self.final: FinalAnswer | None = None
         self.chunk_chars = chunk_chars
         self.lookups = Lookups(lambda: self.globals["context"])
