@@ -258,3 +258,24 @@ def test_a_large_answer_is_written_into_the_log_once(tmp_path):
     assert events["run_end"]["answer"] == "x" * 200_000
     assert len(events["answer"]["answer"]) < 5_000 and "the whole answer is in" in events["answer"]["answer"]
     assert log.stat().st_size < 250_000  # it used to be over 400,000: the answer twice
+
+
+def test_unusable_files_and_settings_are_one_clear_line_and_exit_2(tmp_path):
+    model = script(tmp_path, [block("FINAL(1)")])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    garbage = tmp_path / "garbage.sqlite"
+    garbage.write_text("not a database, and never to be overwritten")
+    for flags, says in ((["--log", str(folder)], "cannot write the event log"),
+                        (["--log", "/proc/no-such-dir/run.jsonl"], "cannot write the event log"),
+                        (["--cache", str(folder)], "cannot use"),
+                        (["--cache", str(garbage)], "file is not a database"),
+                        (["--encoding", "klingon"], "unknown encoding 'klingon'"),
+                        (["--model", f"scripted:{folder}"], "cannot read the scripted model file")):
+        p = run(["ask", "-", "q", "--model", model, "-q", *flags], stdin="text")
+        last = p.stderr.strip().splitlines()[-1]  # argparse's usage lines may come before it
+        assert p.returncode == 2 and "Traceback" not in p.stderr, (flags, p.stderr)
+        assert last.startswith(("rlm: ", "rlm ask: error: ")) and says in last, (flags, p.stderr)
+    assert garbage.read_text() == "not a database, and never to be overwritten"
+    p = run(["serve", "--model", model, "--log", str(garbage)])
+    assert p.returncode == 2 and "cannot write run logs" in p.stderr and "Traceback" not in p.stderr

@@ -90,14 +90,20 @@ class SubCallCache:
 
     def __init__(self, path: str | Path):
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()  # guards the in-flight table, the counters and the connection list
         self._in_flight: dict[tuple[int, str], _InFlight] = {}  # (id of the event loop, key) -> the call
         self._stats = CacheStats()
         self._closed = False
-        self._connection()  # create the file and the table now, so a bad path fails here
+        try:  # create the file and the table now, so a bad path fails here, in one line
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection()
+        except (OSError, sqlite3.Error) as e:
+            self.close()
+            what = "a directory" if self.path.is_dir() else getattr(e, "strerror", None) or str(e)
+            raise ValueError(f"cannot use {self.path} as the sub-call cache: {what} (pass a SQLite file path, "
+                             "e.g. subcalls.sqlite; a file that is not SQLite is never overwritten)") from None
 
     # -- the one entry point ----------------------------------------------------------------------
     async def get_or_call(self, key_parts: dict, call: Callable[[], Awaitable[Completion]]) -> tuple[Completion, bool]:

@@ -7,7 +7,7 @@ The answer (only the answer) goes to stdout; progress goes to stderr. Exit codes
 from __future__ import annotations
 
 import argparse
-import json
+import codecs
 import math
 import sys
 import time
@@ -54,6 +54,15 @@ def finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
+
+
+def _encoding(name: str) -> str:
+    """argparse type for --encoding: a name Python's codecs know."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r} (e.g. utf-8, latin-1, cp1252, utf-16)") from None
+    return name
 
 
 def named_models(args: argparse.Namespace) -> dict[str, str]:
@@ -196,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question about a file, a directory, or stdin (-)")
     ask.add_argument("path", help="a text file, a directory of text files, or - for stdin")
     ask.add_argument("question")
-    ask.add_argument("--encoding", default="utf-8", help="text encoding of the input (default utf-8)")
+    ask.add_argument("--encoding", default="utf-8", type=_encoding, help="text encoding of the input (default utf-8)")
     _add_run_options(ask)
     ask.set_defaults(func=cmd_ask)
 

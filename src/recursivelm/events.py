@@ -158,8 +158,13 @@ class EventLog:
         self.path = Path(path) if path else None
         self._file: IO[str] | None = None
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = self.path.open("a", encoding="utf-8")
+            except OSError as e:
+                what = "a directory" if self.path.is_dir() else e.strerror
+                raise ValueError(f"cannot write the event log {self.path}: {what} (give a file path in a "
+                                 "writable folder, e.g. run.jsonl)") from None
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids)}"

@@ -48,6 +48,10 @@ class ScriptedModel:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ModelError(f"scripted model file not found: {path}") from None
+        except (OSError, UnicodeDecodeError) as e:  # a directory, unreadable, not text
+            reason = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
+            raise ModelError(f"cannot read the scripted model file {path}: {reason} (give a JSON file: "
+                             "a list of reply strings)") from None
         except json.JSONDecodeError as e:
             raise ModelError(f"scripted model file {path} is not JSON ({e}): it must be a list of strings") from None
         if not isinstance(data, list) or not all(isinstance(r, str) for r in data):

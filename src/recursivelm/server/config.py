@@ -7,6 +7,7 @@ Everything else a run needs (its `RLM`, limits, event log, sandbox) is made per 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -76,6 +77,15 @@ class ServerConfig:
                               ("keep_runs", 0)):
             check_limit(name, getattr(self, name), integral=True, minimum=minimum)
         check_limit("body_timeout_s", self.body_timeout_s)
+        if self.log_dir is not None:  # each run writes LOG_DIR/<run id>.jsonl: fail now, not on every request
+            try:
+                self.log_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                what = "it is a file" if self.log_dir.is_file() else e.strerror
+                raise ValueError(f"cannot write run logs into {self.log_dir}: {what} (rlm serve's --log takes a "
+                                 "folder)") from None
+            if not os.access(self.log_dir, os.W_OK | os.X_OK):
+                raise ValueError(f"cannot write run logs into {self.log_dir}: permission denied")
         self.make_rlm(self.limits)
 
     async def aclose(self) -> None:
