@@ -11,9 +11,9 @@ from recursivelm.models.openai_compat import (
     DEFAULT_CONTEXT_WINDOW,
     OLLAMA_DEFAULT_CONTEXT_WINDOW,
     OpenAIModel,
-    TextCollector,
     context_window_for,
 )
+from recursivelm.models.api import TextCollector
 from recursivelm.models.resilience import RetryPolicy
 from recursivelm.protocols import Completion, Model, ModelError
 

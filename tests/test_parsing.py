@@ -1,6 +1,6 @@
 """The answer-protocol traps listed in shared/LESSONS.md, one test each."""
 
-from recursivelm.parsing import cut_after_first_block, find_blocks, literal_or_text, text_final
+from recursivelm.parsing import cut_after_first_block, find_blocks, first_block_end, literal_or_text, text_final
 
 
 def test_python_and_repl_and_untagged_blocks_all_run():
@@ -52,3 +52,13 @@ def test_longer_fence_holds_inner_fences():
     reply = "````python\ns = '''\n```\n'''\nprint(s)\n````"
     (b,) = find_blocks(reply)
     assert "print(s)" in b.code and b.runnable
+
+
+def test_first_block_end_waits_for_the_closing_fence_line_to_end():
+    assert first_block_end("no block here") is None
+    assert first_block_end("text\n```python\nx = 1\n") is None  # still open
+    assert first_block_end("text\n```python\nx = 1\n```") is None  # the closing line has not ended yet
+    text = "Here:\n```python\nx = 1\n```\nMore text\n```python\ny = 2\n```\n"
+    assert text[: first_block_end(text)] == "Here:\n```python\nx = 1\n```\n"
+    text = "````\n```\ninner\n```\n````\nafter"  # a longer opening fence is only closed by one as long
+    assert text[: first_block_end(text)] == "````\n```\ninner\n```\n````\n"

@@ -83,6 +83,13 @@ def bare_code(reply: str) -> CodeBlock | None:
     return CodeBlock("", reply, 0, len(reply), True)
 
 
+def first_block_end(text: str) -> int | None:
+    """Where the first fenced block of a reply still being written ends (just past its closing fence's line
+    break), once that line has ended; None while no block has closed. What a streaming backend cuts at."""
+    blocks = find_blocks(text[: text.rfind("\n") + 1])
+    return blocks[0].end if blocks and blocks[0].closed else None
+
+
 def cut_after_first_block(reply: str) -> str:
     """Keep the reply up to the end of its first code block; drop whatever the model wrote after it."""
     blocks = find_blocks(reply)

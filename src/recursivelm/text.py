@@ -1,5 +1,6 @@
 """Text that leaves the process: JSON any UTF-8 writer accepts, strings a terminal shows but never obeys,
-and the one head-and-tail cut for text too long to show whole.
+the one head-and-tail cut for text too long to show whole, and the one token estimate for text that no
+tokenizer counted.
 
 Model code can produce any `str`: a lone surrogate (`print("\\ud800")`) cannot be encoded as UTF-8, so
 a log line, an HTTP body or stdout that encodes strictly raises and loses the run; a control sequence
@@ -24,6 +25,14 @@ def json_bytes(obj: Any, *, indent: int | None = None, separators: tuple[str, st
 def json_text(obj: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> str:
     """json_bytes as a str, for text files and streams: it encodes as UTF-8 without error."""
     return json_bytes(obj, indent=indent, separators=separators).decode("utf-8")
+
+
+CHARS_PER_TOKEN = 4  # the usual rule of thumb for English text and source code with BPE tokenizers
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens in `text` by the rule of thumb, rounded up: for backends and sizes that have no tokenizer."""
+    return len(text) // CHARS_PER_TOKEN + 1
 
 
 def head_and_tail(text: str, limit: int, note: str) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import sys
 from collections import Counter
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..protocols import Model
-from .methods import METHODS, Record, RunSettings, arun_method, parse_names
+from .methods import METHODS, RunSettings, arun_method, parse_names
 from .methods.base import ERROR, now_iso
 from .results import MANIFEST_FILE, RESULTS_FILE, Key, ResultsFile, format_length, latest, load_records
 from .tasks import TASKS, Instance, generate

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-CHARS_PER_TOKEN = 4  # the usual rule of thumb for English text and source code with BPE tokenizers
+from ..text import CHARS_PER_TOKEN, estimate_tokens
+
+__all__ = ["CHARS_PER_TOKEN", "chars_for_tokens", "context_chars", "context_tokens", "estimate_tokens"]
 
 
 def chars_for_tokens(tokens: int) -> int:
     """Characters a context of `tokens` estimated tokens holds."""
     return tokens * CHARS_PER_TOKEN
-
-
-def estimate_tokens(text: str) -> int:
-    return round(len(text) / CHARS_PER_TOKEN)
 
 
 def context_chars(context: Any) -> int:

@@ -24,17 +24,8 @@ import os
 from typing import Any, Callable
 
 from ..protocols import Completion, Message, ModelError
-from .openai_compat import TextCollector, estimate_prompt_tokens, estimate_tokens
-from .resilience import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_TIMEOUT_S,
-    ConcurrencyLimit,
-    PerLoop,
-    RetryPolicy,
-    TransientModelError,
-    call_with_retries,
-    classify_sdk_error,
-)
+from .api import ApiModel, TextCollector
+from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError, classify_sdk_error
 
 DEFAULT_MAX_TOKENS = 8_192  # the reply limit when the caller gives none (the API insists on one)
 CLAUDE_CONTEXT_WINDOW = 200_000  # every current Claude model (1M needs a beta header: pass context_window=)
@@ -66,7 +57,7 @@ def to_messages_request(messages: list[Message]) -> tuple[str | None, list[dict]
     return ("\n\n".join(system_parts) or None), turns
 
 
-class AnthropicModel:
+class AnthropicModel(ApiModel):
     """A Claude model. Safe to call concurrently and from several event loops.
 
     Settings as for `OpenAIModel` (timeout_s, retry / max_retries, max_concurrency, stream, extra_body), plus:
@@ -96,13 +87,11 @@ class AnthropicModel:
         self.api_key = api_key
         self.base_url = base_url  # None: the SDK reads ANTHROPIC_BASE_URL, else the public API
         self.context_window = context_window or CLAUDE_CONTEXT_WINDOW
-        self.timeout_s = timeout_s
+        self._api_settings(timeout_s=timeout_s, retry=retry, max_retries=max_retries, max_concurrency=max_concurrency,
+                           stream=stream)
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.thinking_budget = thinking_budget
-        self.retry = retry or (RetryPolicy.from_max_retries(max_retries) if max_retries is not None else RetryPolicy())
-        self.limit = ConcurrencyLimit(max_concurrency)
-        self.stream = stream
         self.extra_body = dict(extra_body or {})
         self.default_headers = dict(default_headers or {})
         self._clients: PerLoop[Any] = PerLoop(self._new_client)
@@ -145,8 +134,7 @@ class AnthropicModel:
                 raise ModelError(f"{self.name}: the server's reply is not valid JSON ({e}); is {self.endpoint_url} "
                                  f"the Messages API?") from None
 
-        return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
-                                       describe=self.name)
+        return await self._with_retries(attempt)
 
     def _request(self, messages, max_tokens, stop) -> dict:
         system, turns = to_messages_request(messages)
@@ -211,17 +199,13 @@ class AnthropicModel:
         finally:
             await stream.close()
         if collector.cut:
-            return Completion(collector.final_text(), estimate_prompt_tokens(messages), estimate_tokens(collector.text),
-                              self.name, estimated=True)
+            return collector.estimated(messages, self.name)
         if not finished:
             raise TransientModelError(f"{self.name}: the stream ended before the reply did (no message_stop); the "
                                       f"connection was probably cut")
         self._check_answered(collector.text, stop_reason, request["max_tokens"])
         return self._completion(collector.text, counts.get("input_tokens"), counts.get("output_tokens"),
                                 counts.get("cache_read_input_tokens"), counts.get("cache_creation_input_tokens"))
-
-    def count_tokens(self, text: str) -> int:
-        return estimate_tokens(text)
 
     async def aclose(self) -> None:
         client = self._clients.pop_current()

@@ -14,16 +14,9 @@ import os
 from typing import Any, Callable
 
 from ..protocols import Completion, ContextWindowError, ModelError
-from .openai_compat import TextCollector, context_window_for, estimate_prompt_tokens, estimate_tokens
-from .resilience import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_TIMEOUT_S,
-    ConcurrencyLimit,
-    RetryPolicy,
-    TransientModelError,
-    call_with_retries,
-    classify_http_error,
-)
+from .api import ApiModel, TextCollector, estimated
+from .openai_compat import context_window_for
+from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, RetryPolicy, TransientModelError, classify_http_error
 
 INSTALL_HINT = "pip install 'recursivelm[litellm]'"
 
@@ -40,7 +33,7 @@ def import_litellm():
     return litellm
 
 
-class LiteLLMModel:
+class LiteLLMModel(ApiModel):
     """A model behind `litellm.acompletion`. Safe to call concurrently.
 
     Settings as for `OpenAIModel` (timeout_s, retry / max_retries, max_concurrency, stream, temperature), plus
@@ -59,11 +52,9 @@ class LiteLLMModel:
         self.api_base = api_base
         self.api_key = api_key
         self.context_window = context_window or self._window_from_litellm(model) or context_window_for(model)
-        self.timeout_s = timeout_s
+        self._api_settings(timeout_s=timeout_s, retry=retry, max_retries=max_retries, max_concurrency=max_concurrency,
+                           stream=stream)
         self.temperature = temperature
-        self.retry = retry or (RetryPolicy.from_max_retries(max_retries) if max_retries is not None else RetryPolicy())
-        self.limit = ConcurrencyLimit(max_concurrency)
-        self.stream = stream
         self.extra = dict(extra or {})
 
     def _window_from_litellm(self, model: str) -> int | None:
@@ -109,8 +100,7 @@ class LiteLLMModel:
                     raise
                 raise self._error(e) from None
 
-        return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
-                                       describe=self.name)
+        return await self._with_retries(attempt)
 
     def _from_response(self, response, messages) -> Completion:
         choices = getattr(response, "choices", None)
@@ -137,8 +127,7 @@ class LiteLLMModel:
             if close is not None:
                 await close()
         if collector.cut:
-            return Completion(collector.final_text(), estimate_prompt_tokens(messages), estimate_tokens(collector.text),
-                              self.name, estimated=True)
+            return collector.estimated(messages, self.name)
         return self._completion(collector.text, usage, messages, self._stream_cost(usage))
 
     def _stream_cost(self, usage) -> float | None:
@@ -155,8 +144,7 @@ class LiteLLMModel:
     def _completion(self, text: str, usage, messages, cost) -> Completion:
         cost = float(cost) if isinstance(cost, (int, float)) else None
         if usage is None or not getattr(usage, "prompt_tokens", None):
-            return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(text), self.name, cost=cost,
-                              estimated=True)
+            return estimated(text, messages, self.name, cost=cost)
         details = getattr(usage, "prompt_tokens_details", None)
         cached = getattr(details, "cached_tokens", None) or 0
         return Completion(text, usage.prompt_tokens, usage.completion_tokens or 0, self.name, cost=cost,
@@ -174,9 +162,6 @@ class LiteLLMModel:
         headers = getattr(e, "litellm_response_headers", None) or getattr(getattr(e, "response", None), "headers", None)
         return classify_http_error(self.name, status if isinstance(status, int) else None, message, headers=headers,
                                    clock=self.retry.clock)
-
-    def count_tokens(self, text: str) -> int:
-        return estimate_tokens(text)
 
     async def aclose(self) -> None:
         pass  # LiteLLM keeps its own shared HTTP clients

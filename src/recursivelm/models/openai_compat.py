@@ -21,26 +21,15 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..context import CHARS_PER_TOKEN
-from ..parsing import find_blocks
 from ..protocols import Completion, ModelError
+from .api import ApiModel, TextCollector, estimated
 from .constraints import CODE_BLOCK_GRAMMAR
-from .resilience import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_TIMEOUT_S,
-    ConcurrencyLimit,
-    PerLoop,
-    RetryPolicy,
-    TransientModelError,
-    call_with_retries,
-    classify_sdk_error,
-)
+from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError, classify_sdk_error
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONTEXT_WINDOW = 128_000  # most current hosted models; pass context_window= for others
 MAX_STOP_SEQUENCES = 4  # the OpenAI API accepts at most four
-MESSAGE_OVERHEAD_TOKENS = 4  # chat-template tokens around each message, for estimates
 LOCAL_HOSTS = ("://localhost", "://127.", "://0.0.0.0", "://[::1]")
 SHOWN_REPLY_CHARS = 200  # how much of an unreadable reply an error message quotes
 
@@ -124,61 +113,13 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 
 
-class TextCollector:
-    """Joins streamed text pieces, hands each to `on_token`, and notices when the first fenced block closes.
-
-    Shared by every streaming backend. A closing fence counts once its line has ended, so a fence that is
-    the start of a longer line (```` ```python ````) is never mistaken for one."""
-
-    def __init__(self, on_token: Callable[[str], Any] | None, stop_after_first_code_block: bool):
-        self.on_token = on_token
-        self.watch = stop_after_first_code_block
-        self.parts: list[str] = []
-        self.cut_at: int | None = None  # set once the first block has closed: the text ends there
-
-    def add(self, piece: str) -> None:
-        if not piece:
-            return
-        self.parts.append(piece)
-        if self.on_token is not None:
-            self.on_token(piece)
-        if self.watch and "\n" in piece:
-            text = self.text
-            blocks = find_blocks(text[: text.rfind("\n") + 1])
-            if blocks and blocks[0].closed:
-                self.cut_at = blocks[0].end
-
-    @property
-    def text(self) -> str:
-        if len(self.parts) > 1:
-            self.parts = ["".join(self.parts)]
-        return self.parts[0] if self.parts else ""
-
-    @property
-    def cut(self) -> bool:
-        return self.cut_at is not None
-
-    def final_text(self) -> str:
-        return self.text[: self.cut_at] if self.cut else self.text
-
-
-def estimate_tokens(text: str) -> int:
-    return len(text) // CHARS_PER_TOKEN + 1
-
-
-def estimate_prompt_tokens(messages: list[dict]) -> int:
-    return sum(estimate_tokens(str(m.get("content") or "")) + MESSAGE_OVERHEAD_TOKENS for m in messages)
-
-
-class OpenAIModel:
+class OpenAIModel(ApiModel):
     """A chat model behind a Chat Completions endpoint. Safe to call concurrently and from several event loops.
 
     - `context_window`: defaults to the provider's (Ollama) or the model's known window, else 128K.
-    - `timeout_s`: one attempt, first byte to last; a stream that needs longer is cut and retried.
-    - `retry`: the RetryPolicy; `max_retries` (the SDK's word, retries after the first try) is a shortcut.
-    - `max_concurrency`: requests in flight at once from this instance.
-    - `stream`: stream every call, even without `on_token` (lets `stop_after_first_code_block` end
-      generation early; usage is then estimated when the stream is cut).
+    - `timeout_s`, `retry` / `max_retries`, `max_concurrency`, `stream`: as for every `ApiModel`; `stream`
+      defaults to the provider's (local servers stream: `stop_after_first_code_block` then ends generation
+      early, and usage is estimated when the stream is cut).
     - `extra_body`: merged into every request (vendor fields: `top_k`, `seed`, OpenRouter's `provider`, ...).
     """
 
@@ -201,13 +142,11 @@ class OpenAIModel:
         if not self.api_key and provider != "openai":  # never let the SDK fall back to OPENAI_API_KEY here
             raise ModelError(f"{self.name}: no API key: set {endpoint.key_env} (or pass api_key=)")
         self.context_window = context_window or self._default_window(model, provider, endpoint)
-        self.timeout_s = timeout_s
+        self._api_settings(timeout_s=timeout_s, retry=retry, max_retries=max_retries, max_concurrency=max_concurrency,
+                           stream=endpoint.stream if stream is None else stream)
         self.temperature = temperature
-        self.retry = retry or (RetryPolicy.from_max_retries(max_retries) if max_retries is not None else RetryPolicy())
-        self.limit = ConcurrencyLimit(max_concurrency)
         self.extra_body = dict(extra_body or {})
         self.default_headers = dict(default_headers or {})
-        self.stream = endpoint.stream if stream is None else stream
         self.ask_stream_usage = ask_stream_usage
         self.max_stop_sequences = max_stop_sequences
         reasoning = model.rsplit("/", 1)[-1].lower().startswith(REASONING_MODEL_PREFIXES)
@@ -265,8 +204,7 @@ class OpenAIModel:
             return await self._attempt(messages, max_tokens, stop, streaming,
                                        stop_after_first_code_block and streaming, on_token, constraint)
 
-        return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
-                                       describe=self.name)
+        return await self._with_retries(attempt)
 
     async def _attempt(self, messages, max_tokens, stop, streaming, cut, on_token, constraint) -> Completion:
         openai = self._openai
@@ -344,9 +282,7 @@ class OpenAIModel:
         finally:
             await stream.close()
         if collector.cut:
-            text = collector.final_text()
-            return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(collector.text), self.name,
-                              estimated=True)
+            return collector.estimated(messages, self.name)
         if not finished:
             raise TransientModelError(f"{self.name}: the stream ended before the reply did (no finish_reason); "
                                       f"the connection was probably cut")
@@ -374,8 +310,7 @@ class OpenAIModel:
 
     def _completion(self, text: str, usage, messages) -> Completion:
         if usage is None or getattr(usage, "prompt_tokens", None) is None:
-            return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(text), self.name,
-                              estimated=True)
+            return estimated(text, messages, self.name)
         details = getattr(usage, "prompt_tokens_details", None)
         cached = getattr(details, "cached_tokens", None) or 0
         cost = getattr(usage, "cost", None)  # OpenRouter and some proxies report it
@@ -406,9 +341,6 @@ class OpenAIModel:
                     self.context_window = window
                     return window
         return None
-
-    def count_tokens(self, text: str) -> int:
-        return estimate_tokens(text)
 
     async def aclose(self) -> None:
         """Close this event loop's client; clients of loops that have ended are dropped with them."""

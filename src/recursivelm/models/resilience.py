@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Awaitable, Callable, Generic, Mapping, TypeVar
 
 from ..protocols import ContextWindowError, ModelError
-from ..settings import check_limit
+from ..settings import Limits, check_limit
 
 T = TypeVar("T")
 
@@ -33,7 +33,9 @@ DEFAULT_ATTEMPTS = 4  # the first try and three retries
 DEFAULT_BASE_DELAY_S = 1.0  # the backoff ceiling before the first retry; it doubles per retry
 DEFAULT_MAX_DELAY_S = 30.0  # the backoff ceiling never grows past this
 DEFAULT_MAX_RETRY_AFTER_S = 120.0  # a server asking for a longer wait gets this much, then another try
-DEFAULT_MAX_CONCURRENCY = 64  # requests in flight per backend instance (per event loop); the engine's default too
+# Requests in flight per backend instance (per event loop): the engine's own default for a run's sub-calls,
+# so that by default the backend is never the narrower of the two limits.
+DEFAULT_MAX_CONCURRENCY = Limits.sub_call_concurrency
 DEFAULT_TIMEOUT_S = 600.0  # one attempt, connect to last byte; long replies from slow local servers fit
 
 TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529})

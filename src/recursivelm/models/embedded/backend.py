@@ -30,7 +30,7 @@ Settings chosen (all constructor arguments):
 * Token counts come from llama.cpp (``usage``, or the per-token ``timings`` when a stream was
   aborted early): ``input_tokens`` = the templated prompt, ``cached_tokens`` = the part served from
   the prompt cache. ``count_tokens`` is exact for the embedded model: xllamacpp's ``Server``
-  exposes no tokenize handler, so this module runs the model's own byte-level BPE (vocab and
+  exposes no tokenize handler, so ``tokenizer.py`` runs the model's own byte-level BPE (vocab and
   merges read from the GGUF, Qwen2 pre-tokenizer; with the ``regex`` package installed it is exact,
   without it exact for ASCII/Latin text). For another GGUF with an unknown pre-tokenizer it falls
   back to len/3.5.
@@ -64,9 +64,7 @@ import asyncio
 import concurrent.futures
 import gc
 import os
-import re
 import secrets
-import struct
 import sys
 import threading
 import time
@@ -74,30 +72,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..embedded import MODEL_NAME, EmbeddedModelError, model_path
-from ..protocols import Completion, ContextWindowError, Message, ModelError
-from .constraints import CODE_BLOCK_GRAMMAR
+from ...parsing import first_block_end
+from ...protocols import Completion, ContextWindowError, Message, ModelError
+from ..constraints import CODE_BLOCK_GRAMMAR
+from .tokenizer import BPETokenizer
+from .weights import MODEL_NAME, EmbeddedModelError, model_path
 
 DEFAULT_N_CTX = 8192
 DEFAULT_N_PARALLEL = 2
 DEFAULT_MAX_TOKENS = 1024
 DEFAULT_PROMPT_CACHE_MIB = 2048
 CHARS_PER_TOKEN_ESTIMATE = 3.5
-
-_OPEN_FENCE = re.compile(r"(?m)^[ \t]*(`{3,})[^`\n]*\n")
-
-
-def first_code_block_end(text: str) -> int | None:
-    """Index just past the closing fence of the first fenced code block in `text`, or None while
-    no block has closed yet. A closing fence is a line of at least as many backticks as the
-    opening one, and only counts once its line has ended (newline seen)."""
-    m = _OPEN_FENCE.search(text)
-    if m is None:
-        return None
-    close = re.compile(r"(?m)^[ \t]*" + m.group(1) + r"`*[ \t]*(?=\n)")
-    c = close.search(text, m.end())
-    return None if c is None else c.end()
-
 
 @dataclass
 class _CallState:
@@ -188,7 +173,7 @@ class EmbeddedModel:
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._generation = 0  # bumped by aclose(): calls submitted before it fail cleanly
         self._active: set[threading.Event] = set()
-        self._tokenizer: _BPETokenizer | None | bool = None  # False: none available
+        self._tokenizer: BPETokenizer | None | bool = None  # False: none available
 
     @property
     def sampling(self) -> dict:
@@ -374,9 +359,9 @@ class EmbeddedModel:
         if state.cancel.is_set():
             return True
         if state.stop_at_block:
-            end = first_code_block_end(state.text)
+            end = first_block_end(state.text)
             if end is not None:
-                state.text = state.text[:end]
+                state.text = state.text[:end].rstrip("\n")  # the closing fence's line break is not kept
                 state.cut = True
                 state.finish_reason = "code_block"
                 return True
@@ -435,7 +420,7 @@ class EmbeddedModel:
             with self._tok_lock:
                 if self._tokenizer is None:
                     try:
-                        self._tokenizer = _BPETokenizer.from_gguf(self._model_file_path()) or False
+                        self._tokenizer = BPETokenizer.from_gguf(self._model_file_path()) or False
                     except EmbeddedModelError:
                         raise
                     except Exception:
@@ -464,168 +449,3 @@ class EmbeddedModel:
             server, self._server = self._server, None
         del server  # the C++ destructor stops llama.cpp's loop and frees the model and KV cache
         gc.collect()
-
-
-# ---------------------------------------------------------------------- tokenizer
-
-
-def _bytes_to_unicode() -> dict[int, str]:
-    """GPT-2's reversible byte -> printable character map, used by byte-level BPE vocabularies."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, (chr(c) for c in cs)))
-
-
-# The Qwen2 pre-tokenizer (llama.cpp LLAMA_VOCAB_PRE_TYPE_QWEN2 / Qwen's tokenizer.json).
-_QWEN2_SPLIT = (
-    r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}"
-    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
-)
-# The same with the stdlib `re` (no \p{..}): a letter is [^\W\d_], a number \d. Exact for ASCII and
-# Latin text; differs only for combining marks and non-decimal numerals.
-_QWEN2_SPLIT_RE = (
-    r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|(?:[^\w\r\n]|_)?[^\W\d_]+|\d"
-    r"| ?(?:[^\s\w]|_)+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
-)
-
-_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
-
-
-def _read_gguf_metadata(path: Path, keys: set[str]) -> dict[str, Any]:
-    """The requested metadata values of a GGUF file (v2/v3), parsed from its header."""
-    with open(path, "rb") as f:
-        data = f.read(64 << 20)  # metadata (vocab included) is well under this for any tokenizer
-    if data[:4] != b"GGUF":
-        raise ValueError("not a GGUF file")
-    off = 4
-
-    def rd(fmt: str) -> Any:
-        nonlocal off
-        v = struct.unpack_from(fmt, data, off)[0]
-        off += struct.calcsize(fmt)
-        return v
-
-    def rstr() -> str:
-        nonlocal off
-        n = rd("<Q")
-        s = data[off : off + n].decode("utf-8", "surrogateescape")
-        off += n
-        return s
-
-    def skip_or_read(t: int, keep: bool) -> Any:
-        nonlocal off
-        if t == 8:
-            return rstr()
-        if t == 9:
-            et, n = rd("<I"), rd("<Q")
-            if et == 8:
-                if keep:
-                    return [rstr() for _ in range(n)]
-                for _ in range(n):  # skip without decoding
-                    off += 8 + struct.unpack_from("<Q", data, off)[0]
-                return None
-            if et in _GGUF_SCALARS:
-                size = struct.calcsize(_GGUF_SCALARS[et])
-                off += size * n
-                return None
-            return [skip_or_read(et, keep) for _ in range(n)]
-        return rd(_GGUF_SCALARS[t])
-
-    version = rd("<I")
-    if version < 2:
-        raise ValueError(f"GGUF version {version} is not supported")
-    rd("<Q")  # tensor count
-    n_kv = rd("<Q")
-    meta: dict[str, Any] = {}
-    for _ in range(n_kv):
-        key = rstr()
-        t = rd("<I")
-        value = skip_or_read(t, key in keys)
-        if key in keys:
-            meta[key] = value
-    return meta
-
-
-class _BPETokenizer:
-    """Byte-level BPE over the GGUF's own vocab and merges: counts what llama.cpp would count."""
-
-    MAX_PIECE = 1024  # longer pre-tokens are counted in slices (rare: huge runs of spaces/symbols)
-
-    def __init__(self, merges: list[str]):
-        self.ranks: dict[tuple[str, str], int] = {}
-        for i, m in enumerate(merges):
-            a, _, b = m.partition(" ")
-            self.ranks[(a, b)] = i
-        self.byte_map = _bytes_to_unicode()
-        self._byte_table = [self.byte_map[b] for b in range(256)]
-        self.cache: dict[str, int] = {}
-        try:
-            import regex  # type: ignore[import-not-found]
-
-            self.split = regex.compile(_QWEN2_SPLIT).findall
-            self.exact = True
-        except ImportError:
-            self.split = re.compile(_QWEN2_SPLIT_RE).findall
-            self.exact = False
-
-    @classmethod
-    def from_gguf(cls, path: Path) -> _BPETokenizer | None:
-        meta = _read_gguf_metadata(path, {"tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.merges"})
-        if meta.get("tokenizer.ggml.model") != "gpt2" or meta.get("tokenizer.ggml.pre") != "qwen2":
-            return None  # another tokenizer family: the caller estimates
-        merges = meta.get("tokenizer.ggml.merges")
-        if not merges:
-            return None
-        return cls(merges)
-
-    def count(self, text: str) -> int:
-        total = 0
-        cache = self.cache
-        for piece in self.split(text):
-            n = cache.get(piece)
-            if n is None:
-                n = self._count_piece(piece)
-                if len(cache) > 200_000:
-                    cache.clear()
-                cache[piece] = n
-            total += n
-        return total
-
-    def _count_piece(self, piece: str) -> int:
-        table = self._byte_table
-        word = "".join(table[b] for b in piece.encode("utf-8", "surrogatepass"))
-        if len(word) > self.MAX_PIECE:
-            return sum(self._bpe(word[i : i + self.MAX_PIECE]) for i in range(0, len(word), self.MAX_PIECE))
-        return self._bpe(word)
-
-    def _bpe(self, word: str) -> int:
-        parts = list(word)
-        ranks = self.ranks
-        while len(parts) > 1:
-            best_rank = None
-            best = -1
-            for i in range(len(parts) - 1):
-                r = ranks.get((parts[i], parts[i + 1]))
-                if r is not None and (best_rank is None or r < best_rank):
-                    best_rank, best = r, i
-            if best_rank is None:
-                break
-            a, b = parts[best], parts[best + 1]
-            merged: list[str] = []
-            i = 0
-            n = len(parts)
-            while i < n:
-                if i < n - 1 and parts[i] == a and parts[i + 1] == b:
-                    merged.append(a + b)
-                    i += 2
-                else:
-                    merged.append(parts[i])
-                    i += 1
-            parts = merged
-        return len(parts)

@@ -1,0 +1,99 @@
+"""What the API backends (`openai_compat`, `anthropic_backend`, `litellm_backend`) share, written once.
+
+- `ApiModel`: the settings every one of them takes (timeout, retries, concurrency, streaming) and the one
+  way they call: each attempt through `resilience.call_with_retries`. A backend sets its own fields and
+  writes its request and its reply reading; nothing else.
+- `TextCollector`: a stream's text pieces joined, passed on to `on_token`, and cut once the first fenced
+  block has closed (`parsing.first_block_end`, the one definition of that end).
+- `estimated`: the Completion for a reply whose counts the server did not give (a cut stream, a server
+  that reports no usage), from the one estimate in `text.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, TypeVar
+
+from ..parsing import first_block_end
+from ..protocols import Completion, Message
+from ..text import estimate_tokens
+from .resilience import ConcurrencyLimit, RetryPolicy, call_with_retries
+
+T = TypeVar("T")
+
+MESSAGE_OVERHEAD_TOKENS = 4  # chat-template tokens around each message, for estimates
+
+
+def estimate_prompt_tokens(messages: list[dict]) -> int:
+    return sum(estimate_tokens(str(m.get("content") or "")) + MESSAGE_OVERHEAD_TOKENS for m in messages)
+
+
+def estimated(text: str, messages: list[Message], model: str, *, generated: str | None = None,
+              cost: float | None = None) -> Completion:
+    """A Completion with estimated counts. `generated`: all the model wrote, when less of it was kept."""
+    return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(text if generated is None else generated),
+                      model, cost=cost, estimated=True)
+
+
+class ApiModel:
+    """The settings and the call every API backend shares (smolagents' `ApiModel`).
+
+    - `timeout_s`: one attempt, first byte to last; an attempt that needs longer is cut and retried.
+    - `retry`: the RetryPolicy; `max_retries` (the SDKs' word: retries after the first try) is a shortcut.
+    - `max_concurrency`: requests in flight at once from this instance (per event loop).
+    - `stream`: stream every call, even without `on_token`.
+    """
+
+    name: str
+
+    def _api_settings(self, *, timeout_s: float, retry: RetryPolicy | None, max_retries: int | None,
+                      max_concurrency: int, stream: bool) -> None:
+        self.timeout_s = timeout_s
+        self.retry = retry or (RetryPolicy.from_max_retries(max_retries) if max_retries is not None else RetryPolicy())
+        self.limit = ConcurrencyLimit(max_concurrency)
+        self.stream = stream
+
+    async def _with_retries(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
+                                       describe=self.name)
+
+    def count_tokens(self, text: str) -> int:
+        return estimate_tokens(text)
+
+
+class TextCollector:
+    """Joins streamed text pieces, hands each to `on_token`, and notices when the first fenced block closes.
+
+    Shared by every streaming backend. A closing fence counts once its line has ended, so a fence that is
+    the start of a longer line (```` ```python ````) is never mistaken for one."""
+
+    def __init__(self, on_token: Callable[[str], Any] | None, stop_after_first_code_block: bool):
+        self.on_token = on_token
+        self.watch = stop_after_first_code_block
+        self.parts: list[str] = []
+        self.cut_at: int | None = None  # set once the first block has closed: the text ends there
+
+    def add(self, piece: str) -> None:
+        if not piece:
+            return
+        self.parts.append(piece)
+        if self.on_token is not None:
+            self.on_token(piece)
+        if self.watch and "\n" in piece and self.cut_at is None:
+            self.cut_at = first_block_end(self.text)
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    @property
+    def cut(self) -> bool:
+        return self.cut_at is not None
+
+    def final_text(self) -> str:
+        return self.text[: self.cut_at] if self.cut else self.text
+
+    def estimated(self, messages: list[Message], model: str) -> Completion:
+        """The reply of a stream we cut at its first block: the server never sent its counts."""
+        return estimated(self.final_text(), messages, model, generated=self.text)
