@@ -44,6 +44,22 @@ def head_and_tail(text: str, limit: int, note: str) -> str:
     return text[:half] + note.format(cut=len(text) - 2 * half) + text[-half:]
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD: what a model backend can send (API clients and
+    llama.cpp encode UTF-8 strictly, so one surrogate in a cell's output or a question lost the run)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def encodable_messages(messages: list[dict]) -> list[dict]:
+    """Chat messages with `encodable` text content (the list and messages are copied only where needed)."""
+    if not any(isinstance(m.get("content"), str) and _LONE_SURROGATE.search(m["content"]) for m in messages):
+        return messages
+    return [{**m, "content": encodable(m["content"])} if isinstance(m.get("content"), str) else m for m in messages]
+
+
 # C0 controls but tab and newline (a carriage return only where it ends a line: CRLF text stays as it
 # is), DEL, C1 controls (0x9b is a one-byte CSI on some terminals), and lone surrogates.
 _UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]|\r(?!\n)")

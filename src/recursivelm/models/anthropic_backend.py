@@ -24,6 +24,7 @@ import os
 from typing import Any, Callable
 
 from ..protocols import Completion, Message, ModelError
+from ..text import encodable
 from .api import ApiModel, TextCollector
 from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError, classify_sdk_error
 
@@ -40,7 +41,7 @@ def to_messages_request(messages: list[Message]) -> tuple[str | None, list[dict]
     system_parts: list[str] = []
     turns: list[dict] = []
     for m in messages:
-        role, content = m["role"], str(m.get("content") or "")
+        role, content = m["role"], encodable(str(m.get("content") or ""))
         if role == "system":
             if content.strip():
                 system_parts.append(content)

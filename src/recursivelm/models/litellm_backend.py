@@ -14,6 +14,7 @@ import os
 from typing import Any, Callable
 
 from ..protocols import Completion, ContextWindowError, ModelError
+from ..text import encodable_messages
 from .api import ApiModel, TextCollector, estimated
 from .openai_compat import context_window_for
 from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, RetryPolicy, TransientModelError, classify_http_error
@@ -73,7 +74,8 @@ class LiteLLMModel(ApiModel):
     async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
                        on_token: Callable[[str], Any] | None = None) -> Completion:
         streaming = on_token is not None or self.stream
-        request: dict[str, Any] = {"model": self.api_model, "messages": messages, "timeout": self.timeout_s,
+        request: dict[str, Any] = {"model": self.api_model, "messages": encodable_messages(messages),
+                                   "timeout": self.timeout_s,
                                    "num_retries": 0, **self.extra}
         if max_tokens:
             request["max_tokens"] = max_tokens

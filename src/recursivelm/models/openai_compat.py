@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..protocols import Completion, ModelError
+from ..text import encodable_messages
 from .api import ApiModel, TextCollector, estimated
 from .constraints import CODE_BLOCK_GRAMMAR
 from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError, classify_sdk_error
@@ -241,7 +242,7 @@ class OpenAIModel(ApiModel):
             request["stream"] = True
             if self.ask_stream_usage and "stream_options" not in self._refused:
                 request["stream_options"] = {"include_usage": True}
-        request["extra_body"] = {**self.extra_body, "messages": messages}
+        request["extra_body"] = {**self.extra_body, "messages": encodable_messages(messages)}
         return request
 
     def _drop_refused_parameter(self, error, request: dict) -> bool:

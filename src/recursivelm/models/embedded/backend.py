@@ -74,6 +74,7 @@ from typing import Any
 
 from ...parsing import first_block_end
 from ...protocols import Completion, ContextWindowError, Message, ModelError
+from ...text import encodable
 from ..constraints import CODE_BLOCK_GRAMMAR
 from .tokenizer import BPETokenizer
 from .weights import MODEL_NAME, EmbeddedModelError, model_path
@@ -294,7 +295,7 @@ class EmbeddedModel:
             raise ModelError("the embedded model call was cancelled before it started")
         server = self._load()
         body: dict[str, Any] = {
-            "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
+            "messages": [{"role": m["role"], "content": encodable(m["content"])} for m in messages],
             "max_tokens": int(max_tokens if max_tokens is not None else self.max_tokens),
             "temperature": self.temperature,
             "stream": True,
