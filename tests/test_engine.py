@@ -270,6 +270,20 @@ def test_every_limit_must_be_a_finite_number(name, value):
         Limits(**{name: value})
 
 
+def test_the_other_limit_settings_must_be_finite_numbers_too():
+    from recursivelm.bench.methods import RunSettings
+    from recursivelm.models.resilience import RetryPolicy
+    from recursivelm.server.config import ServerConfig
+
+    nan = float("nan")
+    for make, name in ((lambda: RetryPolicy(max_delay_s=nan), "max_delay_s"),
+                       (lambda: RunSettings(time_budget_s=nan), "time_budget_s"),
+                       (lambda: RunSettings(answer_now_timeout_s=float("inf")), "answer_now_timeout_s"),
+                       (lambda: ServerConfig(ScriptedModel(replies=[]), body_timeout_s=nan).check(), "body_timeout_s")):
+        with pytest.raises(ValueError, match=name):
+            make()
+
+
 def test_model_failure_is_reported_not_raised(make_rlm):
     r = make_rlm([block("print(1)")]).run(DOC, "q")  # the scripted model runs out of replies
     assert r.status == "failed" and "no reply left" in r.error
