@@ -152,6 +152,18 @@ def test_lone_surrogates_lose_neither_the_answer_nor_the_log(tmp_path):
     assert p.returncode == 0 and json.loads(p.stdout)["answer"] == "x\udfffy"
 
 
+def test_line_breaks_json_keeps_raw_never_split_a_log_line(tmp_path):
+    # str.splitlines() (load_events) breaks at U+2028, U+2029 and NEL: the answer and run_end were lost.
+    from recursivelm import load_events
+
+    log = tmp_path / "run.jsonl"
+    model = script(tmp_path, [block('FINAL("a\\u2028b\\x85c\\u2029d")')])
+    p = run(["ask", "-", "q", "--model", model, "--sandbox", "inprocess", "--log", str(log), "-q"], stdin="text")
+    assert p.returncode == 0
+    events = load_events(log)
+    assert [e.type for e in events][-2:] == ["answer", "run_end"] and events[-1].answer == "a\u2028b\x85c\u2029d"
+
+
 def run_on_a_terminal(args):
     """Run `rlm` with its stdout on a pseudo-terminal; return (exit code, what the terminal received)."""
     import os

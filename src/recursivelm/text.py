@@ -15,10 +15,19 @@ import re
 from typing import Any
 
 
+# Line breaks to str.splitlines() that JSON leaves raw: a JSONL reader splitting on them would cut a log
+# line in two and lose the event (FINAL("a\u2028b") lost the answer and run_end when read back).
+_LINE_BREAKS_JSON_KEEPS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def json_bytes(obj: Any, *, indent: int | None = None, separators: tuple[str, str] | None = None) -> bytes:
-    """`obj` as UTF-8 JSON. Text stays readable (not \\u-escaped), except a lone surrogate, which becomes its
-    `\\uXXXX` escape: inside a JSON string that reads back as the very same `str`."""
+    """`obj` as UTF-8 JSON, one line unless `indent`. Text stays readable (not \\u-escaped), except a lone
+    surrogate and the line breaks JSON keeps raw, which become their `\\uXXXX` escapes: inside a JSON
+    string those read back as the very same `str`."""
     text = json.dumps(obj, ensure_ascii=False, default=str, indent=indent, separators=separators)
+    for char, escape in _LINE_BREAKS_JSON_KEEPS.items():
+        if char in text:
+            text = text.replace(char, escape)
     return text.encode("utf-8", "backslashreplace")  # only surrogates fail to encode, and only inside strings
 
 
