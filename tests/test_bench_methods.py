@@ -263,3 +263,22 @@ def test_meter_counts_tokens_and_cost_from_the_price_table():
     meter = Meter(RunSettings())
     asyncio.run(meter.complete(Priced(), [{"role": "user", "content": "q"}], max_tokens=10))
     assert (meter.tokens, meter.model_calls, meter.cost) == (2_000_000, 1, pytest.approx(0.25 + 2.0))
+
+
+def test_the_scripted_model_knows_each_method_prompt_by_its_template_not_its_wording():
+    from recursivelm.bench.methods import compaction, direct, retrieval
+    from recursivelm.bench.methods.scripted import recognise
+
+    cases = {
+        "direct.user": direct.build_messages("the text", "Who?", "(cut)\n"),
+        "compaction.step_user": compaction.step_messages("Who?", "a piece\nof text", 2, 5),
+        "compaction.compact_user": compaction.compact_messages("Who?", "[piece 1] notes", 40),
+        "compaction.answer_user": compaction.answer_messages("Who?", "", partial=True),
+        "retrieval.user": retrieval.answer_messages("[passage 1]\ntext", "Who?"),
+    }
+    for name, messages in cases.items():
+        found, fields = recognise(messages[-1]["content"])
+        assert found == name and fields["question"] == "Who?"
+    assert recognise(compaction.step_messages("Who?", "a piece\nof text", 2, 5)[-1]["content"])[1]["piece"] == (
+        "a piece\nof text")
+    assert recognise("Something no method asks") is None

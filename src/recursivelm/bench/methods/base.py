@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+import tomllib
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from ...pricing import PriceTable
@@ -222,6 +224,12 @@ def now_iso() -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Text helpers
+
+
+def load_prompts(method: str) -> dict[str, str]:
+    """Every word a method's model reads, by template name: `methods/<method>.toml` (data, not code; the
+    scripted model recognises a prompt by the template it was made from, so rewording one breaks nothing)."""
+    return tomllib.loads((Path(__file__).parent / f"{method}.toml").read_text(encoding="utf-8"))
 
 
 def context_text(context: Any) -> str:

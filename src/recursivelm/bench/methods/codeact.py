@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -29,7 +27,9 @@ from ...engine import RLM
 from ...prompts import Profile, load_profile
 from ...protocols import Model
 from ..tasks import Instance
-from .base import MESSAGE_OVERHEAD_TOKENS, PROMPT_MARGIN_TOKENS, Meter, Outcome, RunSettings, context_text, fit_head
+from .base import (
+    MESSAGE_OVERHEAD_TOKENS, PROMPT_MARGIN_TOKENS, Meter, Outcome, RunSettings, context_text, fit_head, load_prompts,
+)
 from .direct import cut_details
 from .rlm import limits_for, run_engine
 
@@ -40,7 +40,7 @@ OUTPUT_CHARS_PER_TOKEN = 3  # conservative: printed output is often numbers and 
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
-PROMPTS = tomllib.loads((Path(__file__).parent / "codeact.toml").read_text(encoding="utf-8"))
+PROMPTS = load_prompts("codeact")  # system, first_user (Jinja: the engine's profiles are Jinja too)
 
 
 def profile_for(text: str, cut_note: str) -> Profile:

@@ -26,63 +26,33 @@ from ...protocols import Message, Model
 from ..tasks import Instance
 from .base import (
     PROMPT_MARGIN_TOKENS, BudgetExceeded, Meter, Outcome, RunSettings, chars_per_token, context_text, fit_head,
-    prompt_tokens,
+    load_prompts, prompt_tokens,
 )
 
 MAX_NOTES_TOKENS = 1_024  # the notes' bound; an eighth of the window when that is smaller
 NOTES_SHARE_OF_WINDOW = 8
-NOTHING = "NONE"
-
-SYSTEM = (
-    "You read a long text one piece at a time and take notes for answering a question at the end. "
-    "You will not see the pieces again: your notes are all you keep."
-)
-STEP_USER = '''Question: {question}
-
-Piece {index} of {total}:
-"""
-{piece}
-"""
-
-Copy every sentence of this piece that helps answer the question, exactly as written (names, numbers,
-dates). If the question counts things, give the count of them in this piece. If nothing here helps,
-write NONE.
-Notes on this piece:'''
-COMPACT_USER = '''Question: {question}
-
-Notes taken so far while reading a long text:
-{notes}
-
-The notes are too long. Rewrite them in at most {words} words, keeping every fact that helps answer the
-question, exactly (names, numbers, dates; add up counts of the same thing).
-Shorter notes:'''
-ANSWER_SYSTEM = "You answer a question about a long text from the notes taken while reading it."
-ANSWER_USER = '''Notes taken while reading the text, in order{partial}:
-{notes}
-
-Question: {question}
-Answer:'''
-NO_NOTES = "(nothing relevant was found)"
-
+NOTHING = "NONE"  # a step's reply that starts with this adds nothing (the step prompt asks for it)
+PROMPTS = load_prompts("compaction")  # system, step_user, compact_user, answer_system, answer_user, partial, no_notes
 
 def notes_bound(model: Model) -> int:
     return min(MAX_NOTES_TOKENS, model.context_window // NOTES_SHARE_OF_WINDOW)
 
 
 def step_messages(question: str, piece: str, index: int, total: int) -> list[Message]:
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": STEP_USER.format(question=question, piece=piece, index=index, total=total)}]
+    return [{"role": "system", "content": PROMPTS["system"]},
+            {"role": "user", "content": PROMPTS["step_user"].format(question=question, piece=piece, index=index, total=total)}]
 
 
 def compact_messages(question: str, notes: str, words: int) -> list[Message]:
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": COMPACT_USER.format(question=question, notes=notes, words=words)}]
+    return [{"role": "system", "content": PROMPTS["system"]},
+            {"role": "user", "content": PROMPTS["compact_user"].format(question=question, notes=notes, words=words)}]
 
 
 def answer_messages(question: str, notes: str, partial: bool) -> list[Message]:
-    note = " (only part of the text was read: the budget ran out)" if partial else ""
-    return [{"role": "system", "content": ANSWER_SYSTEM},
-            {"role": "user", "content": ANSWER_USER.format(partial=note, notes=notes or NO_NOTES, question=question)}]
+    note = PROMPTS["partial"] if partial else ""
+    return [{"role": "system", "content": PROMPTS["answer_system"]},
+            {"role": "user", "content": PROMPTS["answer_user"].format(partial=note, notes=notes or PROMPTS["no_notes"],
+                                                                     question=question)}]
 
 
 def plan_pieces(instance: Instance, model: Model, step_tokens: int) -> tuple[list[str], dict[str, Any]]:

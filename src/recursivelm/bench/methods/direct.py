@@ -12,36 +12,30 @@ from typing import Any
 
 from ...protocols import Message, Model
 from ..tasks import Instance
-from .base import PROMPT_MARGIN_TOKENS, Meter, Outcome, RunSettings, context_text, fit_head, prompt_tokens
+from .base import (
+    PROMPT_MARGIN_TOKENS, Meter, Outcome, RunSettings, context_text, fit_head, load_prompts, prompt_tokens,
+)
 
-SYSTEM = "You answer questions about a text. Read it carefully, then answer the question briefly."
-USER = '''Text:
-"""
-{text}
-"""
-{cut_note}
-Question: {question}
-Answer:'''
-CUT_NOTE = "(The text was cut here: only its first {kept:.0%} fit. The rest, about {cut:,} tokens, is not shown.)\n"
+PROMPTS = load_prompts("direct")  # system, user, cut_note
 
 
 def build_messages(text: str, question: str, cut_note: str = "") -> list[Message]:
     return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": USER.format(text=text, cut_note=cut_note, question=question)},
+        {"role": "system", "content": PROMPTS["system"]},
+        {"role": "user", "content": PROMPTS["user"].format(text=text, cut_note=cut_note, question=question)},
     ]
 
 
 def fit_context(instance: Instance, model: Model, reply_tokens: int) -> tuple[list[Message], dict[str, Any]]:
     """The prompt with as much of the context's head as fits, and how much was cut."""
     text = context_text(instance.context)
-    fixed = prompt_tokens(model, build_messages("", instance.question, CUT_NOTE.format(kept=0.5, cut=10**9)))
+    fixed = prompt_tokens(model, build_messages("", instance.question, PROMPTS["cut_note"].format(kept=0.5, cut=10**9)))
     room = model.context_window - reply_tokens - fixed - PROMPT_MARGIN_TOKENS
     if room <= 0:
         raise ValueError(f"{model.name}'s window of {model.context_window:,} tokens leaves no room for the text")
     head = fit_head(text, model.count_tokens, room)
     details = cut_details(text, head, model)
-    note = CUT_NOTE.format(kept=details["kept_fraction"], cut=details["cut_tokens"]) if details["cut_chars"] else ""
+    note = PROMPTS["cut_note"].format(kept=details["kept_fraction"], cut=details["cut_tokens"]) if details["cut_chars"] else ""
     return build_messages(head, instance.question, note), details
 
 

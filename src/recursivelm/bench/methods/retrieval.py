@@ -19,23 +19,15 @@ from typing import Any
 
 from ...protocols import Message, Model
 from ..tasks import Instance
-from .base import PROMPT_MARGIN_TOKENS, BudgetExceeded, Meter, Outcome, RunSettings, prompt_tokens, split_passages
+from .base import (
+    PROMPT_MARGIN_TOKENS, BudgetExceeded, Meter, Outcome, RunSettings, load_prompts, prompt_tokens, split_passages,
+)
 
 PASSAGE_TOKENS = 200  # about 800 characters: a few lines of a log, a paragraph, a short function
 CANDIDATES = 400  # passages ranked; the window decides how many are shown
 QUERY_TOKENS = 64
 
-QUERY_USER = '''Write a search query to find the passages of a long text that answer this question.
-Give only the keywords (names, numbers, distinctive words), on one line.
-
-Question: {question}
-Search query:'''
-SYSTEM = "You answer questions about a long text from the passages of it a search found."
-USER = '''Passages from the text, in their original order (a search picked them; the rest is not shown):
-{passages}
-
-Question: {question}
-Answer:'''
+PROMPTS = load_prompts("retrieval")  # query_user, system, user, passage, passage_of, nothing_found
 
 
 def _bm25s():
@@ -71,13 +63,13 @@ class Index:
 
 
 def answer_messages(passages: str, question: str) -> list[Message]:
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": USER.format(passages=passages, question=question)}]
+    return [{"role": "system", "content": PROMPTS["system"]},
+            {"role": "user", "content": PROMPTS["user"].format(passages=passages, question=question)}]
 
 
 def format_passage(number: int, label: str, text: str) -> str:
-    where = f" of {label}" if label else ""
-    return f"[passage {number}{where}]\n{text.rstrip()}"
+    where = PROMPTS["passage_of"].format(label=label) if label else ""
+    return PROMPTS["passage"].format(number=number, where=where, text=text.rstrip())
 
 
 def pack(index: Index, ranked: list[int], model: Model, room: int) -> tuple[str, list[int]]:
@@ -108,7 +100,7 @@ async def _run(instance: Instance, model: Model, settings: RunSettings, meter: M
     if rewrite:
         try:
             completion = await meter.complete(
-                model, [{"role": "user", "content": QUERY_USER.format(question=instance.question)}],
+                model, [{"role": "user", "content": PROMPTS["query_user"].format(question=instance.question)}],
                 max_tokens=QUERY_TOKENS)
             meter.iterations += 1
             written = completion.text.strip().splitlines()[0] if completion.text.strip() else ""
@@ -130,7 +122,7 @@ async def _run(instance: Instance, model: Model, settings: RunSettings, meter: M
     details.update(ranked=len(ranked), passages_shown=len(chosen), shown_tokens=model.count_tokens(text),
                    shown=chosen[:50])
     meter.details.update(details)
-    messages = answer_messages(text or "(the search found nothing)", instance.question)
+    messages = answer_messages(text or PROMPTS["nothing_found"], instance.question)
     completion = await meter.complete(model, messages, max_tokens=settings.reply_tokens, final=ran_out is not None)
     meter.iterations += 1
     if ran_out is not None:
