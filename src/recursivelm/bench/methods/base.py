@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ...evidence import documents
 from ...pricing import PriceTable
 from ...protocols import Completion, Message, Model
 from ...settings import check_limit
@@ -240,20 +241,9 @@ def context_text(context: Any) -> str:
     """
     if isinstance(context, str):
         return context
-    if isinstance(context, dict):
-        return "\n\n".join(f"=== {key} ===\n{value}" for key, value in context.items())
-    if isinstance(context, (list, tuple)):
-        return "\n\n".join(f"=== [{i}] ===\n{value}" for i, value in enumerate(context))
-    raise TypeError(f"unsupported context type: {type(context).__name__}")
-
-
-def documents(context: Any) -> list[tuple[str, str]]:
-    """(label, text) per document: one unlabelled document for a string."""
-    if isinstance(context, str):
-        return [("", context)]
-    if isinstance(context, dict):
-        return [(str(key), str(value)) for key, value in context.items()]
-    return [(f"[{i}]", str(value)) for i, value in enumerate(context)]
+    if not isinstance(context, (dict, list, tuple)):
+        raise TypeError(f"unsupported context type: {type(context).__name__}")
+    return "\n\n".join(f"=== {label} ===\n{text}" for label, text in documents(context))
 
 
 def prompt_tokens(model: Model, messages: list[Message]) -> int:
