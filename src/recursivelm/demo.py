@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from .context import CHARS_PER_TOKEN
+from .text import CHARS_PER_TOKEN
 
 _SUBJECTS = ["The night shift", "The warehouse team", "A courier", "The audit office", "The Oslo depot",
              "Maintenance", "The planning desk", "A supplier from Porto", "The customs broker", "Fleet control"]
