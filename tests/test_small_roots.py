@@ -217,3 +217,16 @@ def test_around_shows_the_text_at_a_place_the_evidence_named(sandbox):
     assert " 8: class LineEnd(Token):\n 9:     def parse(self, text, strict=False):" in after
     assert "KeyError" in after and "no document 'nowhere.py'" in after
 
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_search_returns_the_hits_as_a_list_that_prints_as_before(sandbox):
+    code = ('hits = search("ferry")\n'
+            'print(len(hits), hits[0].where, "Oslo" in hits, bool(search("zebra crossing")))\n'
+            'print(hits[0].split()[1])\n'
+            'print(around(hits[0].where).splitlines()[0])\n'
+            'print("Found: " + hits)')
+    _, calls = run([block(code), block('FINAL("x")')], sandbox=sandbox, max_sub_calls=0)
+    after = shown(calls, 1)
+    assert "1 line 1201 True False\nferry\n1198: Line 1197" in after
+    assert "Found: --- line 1201:\nLine 1199: the weather" in after

@@ -69,7 +69,8 @@ def flat_text(context: Any) -> str:
     return "\n\n".join(f"{label}:\n{text}" if label else text for label, text in documents(context))
 
 
-def _where(label: str, line: int, char: int | None) -> str:
+def place(label: str, line: int, char: int | None) -> str:
+    """How a place is written: "line 12", "line 1, character 1,318", "pkg/mod.py:40", "[3] line 2"."""
     if label and not label.startswith("["):
         return f"{label}:{line}" + (f" (character {char:,})" if char else "")
     place = f"line {line}" + (f", character {char:,}" if char else "")
@@ -85,18 +86,18 @@ def _units(context: Any) -> tuple[list[str], list[str]]:
             if not line.strip():
                 continue
             if len(line) <= UNIT_CHARS:
-                wheres.append(_where(label, number, None))
+                wheres.append(place(label, number, None))
                 texts.append(line)
                 continue
             window_start = 0  # a long line (text without line breaks is one line): windows of whole sentences
             for m in _SENTENCE_END.finditer(line):
                 if m.start() - window_start >= UNIT_CHARS:
-                    wheres.append(_where(label, number, window_start))
+                    wheres.append(place(label, number, window_start))
                     texts.append(line[window_start:m.start()])
                     window_start = m.end()
             while window_start < len(line):  # the rest, cut hard where no sentence ends
                 piece = line[window_start:window_start + 2 * UNIT_CHARS]
-                wheres.append(_where(label, number, window_start))
+                wheres.append(place(label, number, window_start))
                 texts.append(piece)
                 window_start += len(piece)
     return wheres, texts

@@ -57,6 +57,52 @@ def _around(line: str, match: re.Match | None = None) -> str:
     return ("…" if start > 0 else "") + line[start:end] + ("…" if end < len(line) else "")
 
 
+class Hit(str):
+    """One line search() found, with where it is (a place `around()` takes)."""
+
+    where: str
+
+    def __new__(cls, text: str, where: str):
+        hit = super().__new__(cls, text)
+        hit.where = where
+        return hit
+
+
+class Hits(list):
+    """What search() returns: the matching lines, as a list, that prints (and concatenates) as the hits
+    with their places and the lines around them. Small models index it (`search(p)[0]`), test it
+    (`if search(p):`, false when nothing matched) or add it to a prompt: each works as they meant."""
+
+    def __init__(self, pattern: str):
+        super().__init__()
+        self.pattern = pattern
+        self.total = 0
+        self._shown: list[str] = []
+
+    def add(self, hit: Hit, shown: str, max_hits: int) -> None:
+        self.total += 1
+        if len(self) < max_hits:
+            self.append(hit)
+            self._shown.append(f"--- {hit.where}:\n{shown}")
+
+    def __str__(self) -> str:
+        if not self:
+            return f"no line matches {self.pattern!r}"
+        more = f"\n({self.total - len(self)} more matches not shown)" if self.total > len(self) else ""
+        return "\n".join(self._shown) + more
+
+    __repr__ = __str__
+
+    def __add__(self, other):
+        return str(self) + other if isinstance(other, str) else super().__add__(other)
+
+    def __radd__(self, other):
+        return other + str(self) if isinstance(other, str) else NotImplemented
+
+    def __contains__(self, item) -> bool:
+        return item in str(self) if isinstance(item, str) else super().__contains__(item)
+
+
 class ReadOnlyDict(dict):
     """A dict context the model cannot change in place: every later cell (and a child run) must see the
     input as it was given. A dict still (isinstance, iteration, .items() all work); a copy is the model's."""
@@ -141,36 +187,30 @@ class Namespace:
         return self.user_variables()
 
     # -- helpers that make the common strategies one short line -----------------------------
-    def _search(self, pattern: str, window: int = 1, max_hits: int = SEARCH_MAX_HITS, text: Any = None) -> str:
+    def _search(self, pattern: str, window: int = 1, max_hits: int = SEARCH_MAX_HITS, text: Any = None) -> Hits:
         """Lines matching `pattern` (a case-insensitive regex) with `window` lines around each; in a
-        line too long to show, each match with the characters around it."""
+        line too long to show, each match with the characters around it. A list of the matching lines
+        (each with `.where`, a place `around()` takes) that prints as the hits with their places."""
         if isinstance(window, (str, list, dict, tuple)):  # search(pattern, context), as re.search is called
             text, window = window, 1
         rx = re.compile(pattern, re.IGNORECASE)
         source = self.globals["context"] if text is None else text
-        hits: list[str] = []
-        total = 0
-        for label, doc in _iter_texts(source):
+        hits = Hits(pattern)
+        for label, doc in evidence.documents(source):
             lines = doc.splitlines()
             for i, line in enumerate(lines):
                 if len(line) > SEARCH_LINE_CHARS:
                     # A long line (text without line breaks is one line): each match with the
                     # characters around it, since the line's start says nothing about the match.
                     for m in rx.finditer(line):
-                        total += 1
-                        if len(hits) < max_hits:
-                            hits.append(f"--- {label}line {i + 1}, character {m.start():,}:\n{_around(line, m)}")
+                        shown = _around(line, m)
+                        hits.add(Hit(shown, evidence.place(label, i + 1, m.start())), shown, max_hits)
                 elif rx.search(line):
-                    total += 1
-                    if len(hits) < max_hits:
-                        lo, hi = max(0, i - window), min(len(lines), i + window + 1)
-                        snippet = "\n".join(_around(ln) for ln in lines[lo:hi])
-                        hits.append(f"--- {label}line {i + 1}:\n{snippet}")
+                    lo, hi = max(0, i - window), min(len(lines), i + window + 1)
+                    hits.add(Hit(_around(line), evidence.place(label, i + 1, None)),
+                             "\n".join(_around(ln) for ln in lines[lo:hi]), max_hits)
         self.lookups.record(pattern, bool(hits))
-        if not hits:
-            return f"no line matches {pattern!r}"
-        more = f"\n({total - len(hits)} more matches not shown)" if total > len(hits) else ""
-        return "\n".join(hits) + more
+        return hits
 
     def _around_place(self, place: str) -> str:
         """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
