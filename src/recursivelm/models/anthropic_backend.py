@@ -26,7 +26,7 @@ from typing import Any, Callable
 from ..protocols import Completion, Message, ModelError
 from ..text import encodable
 from .api import ApiModel, TextCollector
-from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError, classify_sdk_error
+from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, classify_sdk_error
 
 DEFAULT_MAX_TOKENS = 8_192  # the reply limit when the caller gives none (the API insists on one)
 CLAUDE_CONTEXT_WINDOW = 200_000  # every current Claude model (1M needs a beta header: pass context_window=)
@@ -201,9 +201,7 @@ class AnthropicModel(ApiModel):
             await stream.close()
         if collector.cut:
             return collector.estimated(messages, self.name)
-        if not finished:
-            raise TransientModelError(f"{self.name}: the stream ended before the reply did (no message_stop); the "
-                                      f"connection was probably cut")
+        collector.require_end(finished, self.name, "no message_stop")
         self._check_answered(collector.text, stop_reason, request["max_tokens"])
         return self._completion(collector.text, counts.get("input_tokens"), counts.get("output_tokens"),
                                 counts.get("cache_read_input_tokens"), counts.get("cache_creation_input_tokens"))

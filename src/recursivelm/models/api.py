@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable, TypeVar
 from ..parsing import first_block_end
 from ..protocols import Completion, Message
 from ..text import estimate_tokens
-from .resilience import ConcurrencyLimit, RetryPolicy, call_with_retries
+from .resilience import ConcurrencyLimit, RetryPolicy, TransientModelError, call_with_retries
 
 T = TypeVar("T")
 
@@ -93,6 +93,13 @@ class TextCollector:
 
     def final_text(self) -> str:
         return self.text[: self.cut_at] if self.cut else self.text
+
+    def require_end(self, finished: bool, model: str, missing: str) -> None:
+        """A stream that stopped before the reply's end (`missing` names the sign we did not see) was cut on
+        the way: worth another try."""
+        if not finished:
+            raise TransientModelError(f"{model}: the stream ended before the reply did ({missing}); the connection "
+                                      f"was probably cut")
 
     def estimated(self, messages: list[Message], model: str) -> Completion:
         """The reply of a stream we cut at its first block: the server never sent its counts."""

@@ -25,7 +25,7 @@ from ..protocols import Completion, ModelError
 from ..text import encodable_messages
 from .api import ApiModel, TextCollector, estimated
 from .constraints import CODE_BLOCK_GRAMMAR
-from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError, classify_sdk_error
+from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, classify_sdk_error
 
 log = logging.getLogger(__name__)
 
@@ -284,9 +284,7 @@ class OpenAIModel(ApiModel):
             await stream.close()
         if collector.cut:
             return collector.estimated(messages, self.name)
-        if not finished:
-            raise TransientModelError(f"{self.name}: the stream ended before the reply did (no finish_reason); "
-                                      f"the connection was probably cut")
+        collector.require_end(finished, self.name, "no finish_reason")
         return self._completion(collector.text, usage, messages)
 
     def _from_response(self, response, messages, max_tokens) -> Completion:

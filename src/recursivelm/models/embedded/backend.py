@@ -257,29 +257,26 @@ class EmbeddedModel:
         code_only: bool = False,
     ) -> Completion:
         """`code_only`: the reply is one ```python block, enforced while decoding (CODE_BLOCK_GRAMMAR)."""
-        state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event(), code_only=code_only)
-        executor, generation = self._get_executor()
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(executor, self._complete_blocking, messages, max_tokens, stop, state, generation)
+        future, state = self._submit(messages, max_tokens=max_tokens, stop=stop,
+                                     stop_after_first_code_block=stop_after_first_code_block, code_only=code_only)
         try:
-            return await future
+            return await asyncio.wrap_future(future)
         except asyncio.CancelledError:
             state.cancel.set()  # ends the generation at its next token; the thread then returns
             raise
 
-    def complete_sync(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int | None = None,
-        stop: list[str] | None = None,
-        stop_after_first_code_block: bool = False,
-        code_only: bool = False,
-    ) -> Completion:
-        """The same call, blocking the calling thread (for code without an event loop)."""
+    def complete_sync(self, messages: list[Message], **options: Any) -> Completion:
+        """The same call (the same options as `complete`), blocking the calling thread (for code without an
+        event loop)."""
+        return self._submit(messages, **options)[0].result()
+
+    def _submit(self, messages: list[Message], *, max_tokens: int | None = None, stop: list[str] | None = None,
+                stop_after_first_code_block: bool = False, code_only: bool = False,
+                ) -> tuple[concurrent.futures.Future, _CallState]:
+        """Queue one call on this model's slots: the future of its Completion, and its state (to cancel it)."""
         state = _CallState(stop_at_block=stop_after_first_code_block, cancel=threading.Event(), code_only=code_only)
         executor, generation = self._get_executor()
-        return executor.submit(self._complete_blocking, messages, max_tokens, stop, state, generation).result()
+        return executor.submit(self._complete_blocking, messages, max_tokens, stop, state, generation), state
 
     def _complete_blocking(
         self,
