@@ -192,9 +192,10 @@ def test_a_known_error_gets_the_profiles_hint(make_rlm, profile):
 def test_a_block_run_again_word_for_word_is_pointed_out(make_rlm, profile):
     same = block("print(len(context))")
     rlm = make_rlm([same, same, block("FINAL(1)")], profile=profile)
-    rlm.run(DOC, "q")
-    assert "exact" not in rlm.model.calls[1][-1]["content"]
-    assert "exact" in rlm.model.calls[2][-1]["content"]
+    r = rlm.run(DOC, "q")
+    assert "repeated" not in rlm.model.calls[1][-1]["content"]
+    assert "repeated" in rlm.model.calls[2][-1]["content"]
+    assert sum(e.type == "cell_start" and e.iteration > 0 for e in r.trajectory) == 2  # (not the reading) the repeat did not run
 
 
 def test_answer_now_without_final_keeps_the_reply_text(make_rlm):

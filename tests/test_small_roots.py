@@ -230,3 +230,11 @@ def test_search_returns_the_hits_as_a_list_that_prints_as_before(sandbox):
     after = shown(calls, 1)
     assert "1 line 1201 True False\nferry\n1198: Line 1197" in after
     assert "Found: --- line 1201:\nLine 1199: the weather" in after
+
+
+def test_a_block_repeated_word_for_word_is_not_run_again_nor_kept_in_the_history():
+    again = block('print(search("ferry")[0])')
+    result, calls = run([again, again, block('FINAL("late")')])
+    assert "Your reply repeated code you already ran" in shown(calls, 2)
+    assert [m["content"] for m in calls[2]].count(again) == 1  # the repeat is not in the history
+    assert sum(e.type == "cell_start" and e.iteration > 0 for e in result.trajectory) == 2  # (not the reading) the block, then FINAL: not the repeat

@@ -137,12 +137,19 @@ class Run:
                     refusal = await self._answer_from_text(reply, sandbox)  # raises _Answered if it holds an answer
                     self._add_user(refusal or self._render("no_code_ran", ignored_tags=self._ignored_tags(reply)))
                     continue
+                if len(blocks) == 1 and blocks[0].code.strip() in self.ran_code:
+                    # A greedy small model that repeats a block word for word repeats it again once the
+                    # history shows the repeat: the reply is not run and is kept out of the history.
+                    self.messages.pop()
+                    self._add_user(self._render("repeated_code"))
+                    continue
                 shown = []
                 for index, block in enumerate(blocks, 1):
                     # Small models repeat a failed block word for word; the profile can say so.
                     repeated = block.code.strip() in self.ran_code
-                    self.ran_code.add(block.code.strip())
                     cell = await self._run_cell(sandbox, block.code, index)
+                    if cell.final is None:  # a refused answer given again must run again: then it counts
+                        self.ran_code.add(block.code.strip())
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     self._note_look(block.code, cell)
                     if cell.final is not None:
