@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recursivelm.bench import haystacks
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
-from recursivelm.bench.tokens import chars_for_tokens, context_tokens
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
+from recursivelm.bench.tokens import chars_for_tokens
 
 NAME = "babi"
 
@@ -159,9 +159,8 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
     )
     fractions = sorted(rng.random() for _ in sentences)
     context, offsets = haystacks.plant_sentences(haystack, sentences, fractions)
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=(
             "A story about people moving between rooms and handling objects is scattered through the "
@@ -170,8 +169,6 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         gold={"answer": answer, "choices": list(rooms)},
         scorer="exact_choice",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "story": sentences,
             "story_offsets": offsets,
             "subject": subject,

@@ -102,3 +102,18 @@ def instance_id(task: str, seed: int, target_tokens: int, settings: dict[str, An
 
 def base_metadata(seed: int, target_tokens: int, settings: dict[str, Any]) -> dict[str, Any]:
     return {"seed": seed, "target_tokens": target_tokens, "settings": dict(settings)}
+
+
+def make_instance(task: str, seed: int, target_tokens: int, settings: dict[str, Any], *, context: Context,
+                  question: str, gold: Any, scorer: str, metadata: dict[str, Any]) -> Instance:
+    """An instance named and described the same way for every task: its id from (task, seed, length,
+    settings), its metadata starting with those and the context's estimated size, then the task's own."""
+    return Instance(
+        task=task,
+        id=instance_id(task, seed, target_tokens, settings),
+        context=context,
+        question=question,
+        gold=gold,
+        scorer=scorer,
+        metadata={**base_metadata(seed, target_tokens, settings), "context_tokens": context_tokens(context), **metadata},
+    )

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
-from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars, context_tokens
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
+from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars
 
 NAME = "codeqa"
 
@@ -316,9 +316,8 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
 
     listed = "\n".join(f"{letter}) {option}" for letter, option in zip(OPTION_LETTERS, question.options))
     letter = OPTION_LETTERS[question.answer_index]
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=files,
         question=(
             "The context maps file paths of a Python code base (the standard library) to their source code.\n\n"
@@ -327,8 +326,6 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         gold=letter,
         scorer="choice_letter",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(files),
             "context_chars": context_chars(files),
             "num_files": len(files),
             "question_type": question_type,

@@ -30,9 +30,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tasks.codeqa import select_and_ask, stdlib_sources
-from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars, context_tokens
+from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars
 
 NAME = "codetree"
 
@@ -286,17 +286,14 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
                                                     select_tree, _asker(), NAME, MAX_FILES_PARSED)
 
     packages = sorted({path.split("/", 1)[0] for path in files if "/" in path})
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=files,
         question=("The context is a directory of Python source code: it maps each file's path to its text.\n\n"
                   + question.text),
         gold=question.gold,
         scorer=question.scorer,
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(files),
             "context_chars": context_chars(files),
             "num_files": len(files),
             "packages": packages,

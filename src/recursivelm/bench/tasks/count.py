@@ -23,9 +23,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tasks.names import NameBook
-from recursivelm.bench.tokens import chars_for_tokens, context_tokens
+from recursivelm.bench.tokens import chars_for_tokens
 
 NAME = "count"
 
@@ -167,16 +167,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         start += len(chunk)
     context = "\n\n".join(paragraphs)
     framing = rng.choice(FRAMINGS).format(thing=thing, town=town)
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=QUESTION_TEMPLATE.format(framing=framing),
         gold=truth,
         scorer="numeric_decay",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "thing": thing,
             "town": town,
             "lookalike_town": lookalike,

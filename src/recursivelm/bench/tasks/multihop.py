@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tasks.multihop_world import (
     PROFESSIONS,
     City,
@@ -24,7 +24,7 @@ from recursivelm.bench.tasks.multihop_world import (
     Person,
     World,
 )
-from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_tokens
+from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens
 
 NAME = "multihop"
 
@@ -166,16 +166,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         question = (f"In which city does the company founded by {chain.person.name} have its headquarters? "
                     "Answer with the city's name.")
         gold = chain.city.name
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=question,
         gold={"answer": gold, "choices": [gold, *chain.distractor_answers]},
         scorer="exact_choice",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "num_documents": len(context),
             "chain": [chain.person.name, chain.company.name, chain.city.name, chain.city.river][: hops + 1],
             "distractor_answers": chain.distractor_answers,

@@ -12,9 +12,9 @@ import random
 from typing import Any
 
 from recursivelm.bench.tasks import oolong_items as items_mod
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tasks.oolong_phrases import LABELS
-from recursivelm.bench.tokens import chars_for_tokens, context_tokens
+from recursivelm.bench.tokens import chars_for_tokens
 
 NAME = "oolong"
 
@@ -140,16 +140,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         _make_extreme_unique(items, rng, most=question_type == "most_frequent")
     question, gold, scorer, question_facts = _ask(question_type, items, users, settings, rng)
     context = items_mod.render(items)
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=f"{items_mod.describe_data(len(items))}\n\n{question}",
         gold=gold,
         scorer=scorer,
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "question_type": question_type,
             "num_items": len(items),
             "label_counts": items_mod.label_counts(items),

@@ -12,9 +12,9 @@ import random
 from typing import Any
 
 from recursivelm.bench.tasks import oolong_items as items_mod
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tasks.oolong_phrases import LABELS
-from recursivelm.bench.tokens import chars_for_tokens, context_tokens
+from recursivelm.bench.tokens import chars_for_tokens
 
 NAME = "oolong-pairs"
 
@@ -102,16 +102,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         "Give each pair once, smaller ID first, one pair per line, as (ID1, ID2)."
     )
     context = items_mod.render(items)
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=question,
         gold=[list(pair) for pair in sorted(pairs)],
         scorer="pairs_f1",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "condition": condition,
             "labels": [x] if condition == "both_have_label" else [x, y],
             "num_items": len(items),

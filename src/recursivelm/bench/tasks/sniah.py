@@ -10,8 +10,8 @@ import random
 from typing import Any
 
 from recursivelm.bench import haystacks
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
-from recursivelm.bench.tokens import chars_for_tokens, context_tokens
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
+from recursivelm.bench.tokens import chars_for_tokens
 
 NAME = "sniah"
 
@@ -73,16 +73,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
         needle = NEEDLE_TEMPLATE.format(key=key, value=value)
     context, (needle_offset,) = haystacks.plant_sentences(haystack, [needle], [depth])
 
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=QUESTION_TEMPLATE.format(key=key),
         gold=value,
         scorer="contains",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "needle": needle,
             "depth": depth,
             "needle_offset": needle_offset,

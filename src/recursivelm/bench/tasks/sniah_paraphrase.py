@@ -26,10 +26,10 @@ import re
 import string
 from typing import Any, Callable
 
-from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, base_metadata, instance_id
+from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tasks.names import NameBook
 from recursivelm.bench.tasks.sniah import KEY_NOUNS
-from recursivelm.bench.tokens import chars_for_tokens, context_tokens
+from recursivelm.bench.tokens import chars_for_tokens
 
 NAME = "sniah-paraphrase"
 
@@ -234,16 +234,13 @@ def build(seed: int, target_tokens: int, settings: dict[str, Any]) -> Instance:
     lines.insert(round(depth * len(lines)), needle)
     context = "\n".join(_dated(lines, rng))
 
-    return Instance(
-        task=NAME,
-        id=instance_id(NAME, seed, target_tokens, settings),
+    return make_instance(
+        NAME, seed, target_tokens, settings,
         context=context,
         question=QUESTION_TEMPLATE.format(wh=KINDS[kind]["wh"], phrase=question_phrase, site=site),
         gold={"answer": answer, "choices": [answer, *dict.fromkeys(lure_values)]},
         scorer="exact_choice",
         metadata={
-            **base_metadata(seed, target_tokens, settings),
-            "context_tokens": context_tokens(context),
             "kind": kind,
             "site": site,
             "needle": needle,
