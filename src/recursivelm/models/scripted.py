@@ -8,14 +8,10 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from ..context import CHARS_PER_TOKEN
 from ..protocols import Completion, Message, ModelError
+from ..text import estimate_tokens
 
 Responder = Callable[[list[Message]], str]
-
-
-def estimate_tokens(text: str) -> int:
-    return len(text) // CHARS_PER_TOKEN + 1
 
 
 class ScriptedModel:
