@@ -21,6 +21,7 @@ from ...evidence import documents
 from ...pricing import PriceTable
 from ...protocols import Completion, Message, Model
 from ...settings import check_limit
+from ...usage import UsageTree
 
 OK, BUDGET, ERROR = "ok", "budget", "error"
 STATUSES = (OK, BUDGET, ERROR)
@@ -93,6 +94,9 @@ class Meter:
     Every call is checked against the budgets first, and is cut off when the time budget ends during
     it (`BudgetExceeded`). `complete(..., final=True)` is the one answer turn a method may still make
     after a budget ran out; it gets `answer_now_timeout_s` of its own.
+
+    The calls are tallied in a `UsageTree`, the engine's own: a method's calls are recorded in it, and an
+    engine run's whole tree is added under it (`absorb`), so both are counted by one rule.
     """
 
     def __init__(self, settings: RunSettings, prices: PriceTable | None = None,
@@ -101,21 +105,46 @@ class Meter:
         self.prices = prices or PriceTable()
         self.clock = clock
         self.started = clock()
-        self.model_calls = 0
-        self.input_tokens = 0
-        self.output_tokens = 0
-        self.cached_tokens = 0
-        self.cost = 0.0
-        self.unpriced_calls = 0
+        self.usage = UsageTree(run_id="query", depth=0)
         self.iterations = 0
         self.sub_calls = 0
         self.details: dict[str, Any] = {}
         self.partial: str | None = None  # work so far (e.g. notes), put in details if the method is stopped
 
-    # -- budgets -------------------------------------------------------------------------------
+    # -- the tally -----------------------------------------------------------------------------
+    @property
+    def model_calls(self) -> int:
+        return self.usage.total().calls
+
+    @property
+    def input_tokens(self) -> int:
+        return self.usage.total().input_tokens
+
+    @property
+    def output_tokens(self) -> int:
+        return self.usage.total().output_tokens
+
+    @property
+    def cached_tokens(self) -> int:
+        return self.usage.total().cached_tokens
+
+    @property
+    def cost(self) -> float:
+        return self.usage.total().cost
+
+    @property
+    def unpriced_calls(self) -> int:
+        return self.usage.total().unpriced_calls
+
     @property
     def tokens(self) -> int:
-        return self.input_tokens + self.output_tokens
+        return self.usage.total().tokens
+
+    def absorb(self, usage: UsageTree) -> None:
+        """An engine run's usage tree, counted with this query's."""
+        self.usage.children.append(usage)
+
+    # -- budgets -------------------------------------------------------------------------------
 
     def elapsed(self) -> float:
         return self.clock() - self.started
@@ -165,15 +194,7 @@ class Meter:
         return completion
 
     def charge(self, completion: Completion) -> None:
-        self.model_calls += 1
-        self.input_tokens += completion.input_tokens
-        self.output_tokens += completion.output_tokens
-        self.cached_tokens += completion.cached_tokens
-        cost = completion.cost if completion.cost is not None else self.prices.cost_of(completion)
-        if cost is None:
-            self.unpriced_calls += 1
-        else:
-            self.cost += cost
+        self.usage.record(completion, "root", self.prices)
 
 
 @dataclass

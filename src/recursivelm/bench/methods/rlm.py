@@ -59,13 +59,7 @@ async def run_engine(rlm: RLM, context: Any, question: str, meter: Meter) -> Out
 
 
 def absorb(meter: Meter, result: Result) -> None:
-    totals = result.usage.total()
-    meter.model_calls += totals.calls
-    meter.input_tokens += totals.input_tokens
-    meter.output_tokens += totals.output_tokens
-    meter.cached_tokens += totals.cached_tokens
-    meter.cost += totals.cost
-    meter.unpriced_calls += totals.unpriced_calls
+    meter.absorb(result.usage)
     meter.iterations += result.iterations
     meter.sub_calls += sum(getattr(e, "count", 0) for e in result.trajectory if e.type == "sub_calls_queued")
     meter.details["child_runs"] = sum(1 for e in result.trajectory if e.type == "run_start" and e.depth > 0)
