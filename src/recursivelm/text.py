@@ -44,7 +44,7 @@ def estimate_tokens(text: str) -> int:
     return len(text) // CHARS_PER_TOKEN + 1
 
 
-def head_and_tail(text: str, limit: int, note: str, **fields: Any) -> str:
+def head_and_tail(text: str, limit: int, note: str, /, **fields: Any) -> str:
     """`text` if it fits in `limit` characters, else its head and tail around `note` (which may name the
     number of characters left out as {cut}, and any of `fields`)."""
     if len(text) <= limit:
