@@ -16,7 +16,8 @@ from .events import INTERRUPTED, Event, EventLog, RunEnd, load_events
 from .loop import Run, RunOutcome
 from .pricing import PriceTable
 from .prompts import Profile, load_profile
-from .protocols import Model, Sandbox
+from .protocols import Model
+from .run_config import RunConfig, SandboxFactory, at_depth, pick_profile
 from .settings import Limits
 from .usage import UsageTree
 
@@ -58,7 +59,6 @@ class Result:
         return load_events(path)
 
 
-SandboxFactory = Callable[[], Sandbox]
 ModelSpec = Model | str
 PerDepth = ModelSpec | dict[int, ModelSpec]  # one model, or {depth: model} (deeper depths use the deepest given)
 
@@ -117,10 +117,10 @@ class RLM:
         self.sub_models = _per_depth(sub_model, self.model, resolve)
         self.child_models = _per_depth(child_model, self.model, resolve)
         self.named_models = {name: resolve(spec) for name, spec in (models or {}).items()}
-        self.sub_model = self.sub_model_for(1)
+        self.sub_model = at_depth(self.sub_models, 1)
         self.limits = limits or Limits()
         self._profile_spec = profile
-        self.profile = self.profile_for(self.model)
+        self.profile = pick_profile(profile, self.model)
         self.sub_window_chars = self.sub_model.context_window * 3  # conservative: ~3 chars per token
         self.chunk_chars = max(1_000, (self.sub_model.context_window - self.limits.max_sub_reply_tokens) * 2)
         self.sandbox_factory = self._sandbox_factory(sandbox)
@@ -133,16 +133,15 @@ class RLM:
 
         self.clock = clock or time.monotonic
 
-    def root_model_for(self, depth: int) -> Model:
-        return self.model if depth == 0 else _at_depth(self.child_models, depth)
-
-    def sub_model_for(self, depth: int) -> Model:
-        return _at_depth(self.sub_models, depth)
-
-    def profile_for(self, model: Model) -> Profile:
-        if isinstance(self._profile_spec, Profile):
-            return self._profile_spec
-        return load_profile(self._profile_spec, model.name)
+    def run_config(self) -> RunConfig:
+        """What every run of one tree reads, fixed for that run: the routing by depth, the limits, the prompts,
+        the sandbox, the prices, the cache."""
+        return RunConfig(
+            model=self.model, child_models=self.child_models, sub_models=self.sub_models,
+            named_models=self.named_models, profile=self._profile_spec, limits=self.limits,
+            sandbox_factory=self.sandbox_factory, sub_window_chars=self.sub_window_chars,
+            chunk_chars=self.chunk_chars, prices=self.prices, cache=self.cache, on_token=self.on_token,
+        )
 
     def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
         return sandbox if callable(sandbox) else sandbox_factory(sandbox, self.chunk_chars)
@@ -170,7 +169,7 @@ class RLM:
         usage = UsageTree(run_id=run_id, depth=0)
         budget = Budget(self.limits, clock=self.clock)
         shared = Run.Shared(
-            rlm=self, log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
+            config=self.run_config(), log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
             loop=asyncio.get_running_loop(),
         )
         run = Run(shared, loaded=loaded, question=question, depth=0, run_id=run_id, usage=usage, parent_event=None)
@@ -207,12 +206,3 @@ def _per_depth(spec: PerDepth | None, default: Model, resolve) -> dict[int, Mode
             raise ValueError(f"per-depth models need depths >= 1 as keys, got {sorted(spec, key=str)}")
         return {d: resolve(m) for d, m in sorted(spec.items())}
     return {1: resolve(spec)}
-
-
-def _at_depth(table: dict[int, Model], depth: int) -> Model:
-    """The entry for `depth`, or the nearest shallower one (the first one for shallower depths)."""
-    chosen = next(iter(table.values()))
-    for d, model in table.items():
-        if d <= depth:
-            chosen = model
-    return chosen

@@ -11,8 +11,9 @@ import concurrent.futures
 import inspect
 import re
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import evidence
 from .budget import Budget, LimitReached
@@ -20,11 +21,9 @@ from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
 from .parsing import bare_code, cut_after_first_block, final_in_reply, find_blocks, literal_or_text, reads_context, text_final
 from .protocols import CellResult, Completion, Message, ModelError
+from .run_config import RunConfig
 from .subcalls import SubCalls
 from .usage import UsageTree
-
-if TYPE_CHECKING:
-    from .engine import RLM
 
 CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
 READ_WHOLE_MARGIN_TOKENS = 256  # the reading prompt's own words, around the context
@@ -59,7 +58,7 @@ class Run:
     class Shared:
         """What every run of one tree shares."""
 
-        rlm: RLM
+        config: RunConfig
         log: EventLog
         budget: Budget
         semaphore: asyncio.Semaphore
@@ -67,13 +66,11 @@ class Run:
         cell_threads: concurrent.futures.ThreadPoolExecutor = field(
             default_factory=lambda: concurrent.futures.ThreadPoolExecutor(CELL_THREADS, thread_name_prefix="rlm-cell"))
         cache: dict[tuple[str, str], asyncio.Future] = field(default_factory=dict)
-        sub_calls_started: int = 0
-        sub_calls_done: int = 0
 
     def __init__(self, shared: Shared, loaded: LoadedContext, question: str, depth: int, run_id: str,
                  usage: UsageTree, parent_event: str | None):
         self.shared = shared
-        self.rlm = shared.rlm
+        self.config = shared.config
         self.loaded = loaded
         self.info: ContextInfo = describe(loaded)
         self.question = question
@@ -81,10 +78,10 @@ class Run:
         self.run_id = run_id
         self.usage = usage
         self.parent_event = parent_event
-        self.model = self.rlm.root_model_for(depth)
-        self.sub_model = self.rlm.sub_model_for(depth + 1)
-        self.profile = self.rlm.profile_for(self.model)
-        self.limits = self.rlm.limits
+        self.model = self.config.root_model_for(depth)
+        self.sub_model = self.config.sub_model_for(depth + 1)
+        self.profile = self.config.profile_for(self.model)
+        self.limits = self.config.limits
         self.messages: list[Message] = []
         self.iteration = 0
         self.current_cell: str | None = None  # event id of the running cell: parent of its sub-calls
@@ -97,12 +94,19 @@ class Run:
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
         self.subcalls = SubCalls(self)
 
+    def child(self, question: str, loaded: LoadedContext) -> Run:
+        """A child RLM (rlm_query) one depth down, over `loaded`: it shares this tree's state, and its events
+        nest under the cell running now."""
+        child_id = uuid.uuid4().hex[:12]
+        return Run(self.shared, loaded=loaded, question=question, depth=self.depth + 1, run_id=child_id,
+                   usage=self.usage.child(child_id), parent_event=self.current_cell)
+
     # -- the loop ------------------------------------------------------------------------------
     async def execute(self) -> RunOutcome:
         self._emit(RunStart, parent=self.parent_event, question=self.question, context=self.info.as_dict(),
                    model=self.model.name, sub_model=self.sub_model.name, profile=self.profile.name,
-                   sandbox=self.rlm.sandbox_factory.__qualname__, limits=asdict(self.limits))
-        sandbox = self.rlm.sandbox_factory()
+                   sandbox=self.config.sandbox_factory.__qualname__, limits=asdict(self.limits))
+        sandbox = self.config.sandbox_factory()
         started = time.monotonic()
         try:
             # Off the event loop: starting an isolated worker takes ~0.1 s, during which other runs
@@ -191,7 +195,7 @@ class Run:
         model = self.model
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
-        options = {"on_token": self.rlm.on_token} if self.rlm.on_token and _accepts(model, "on_token") else {}
+        options = {"on_token": self.config.on_token} if self.config.on_token and _accepts(model, "on_token") else {}
         if self.profile.code_only and not answer_now and _accepts(model, "code_only"):
             options["code_only"] = True  # every root turn is one code block, where the backend can enforce it
         try:
@@ -206,7 +210,7 @@ class Run:
         reply = completion.text
         if self.profile.cut_after_first_block and not answer_now:
             reply = cut_after_first_block(reply)
-        record = self.usage.record(completion, "root", self.rlm.prices)
+        record = self.usage.record(completion, "root", self.config.prices)
         self.shared.budget.charge(record)
         self.last_root_call = self.shared.log.new_id("root")
         self._emit(RootCall, id=self.last_root_call, iteration=self.iteration, prompt=self.messages[-1]["content"], reply=reply,
@@ -352,9 +356,9 @@ class Run:
     def _render(self, which: str, **values: Any) -> str:
         return self.profile.render(
             which, info=self.info, question=self.question, max_depth=self.limits.max_depth - self.depth,
-            max_sub_calls=self.limits.max_sub_calls, sub_window_chars=f"{self.rlm.sub_window_chars:,}",
-            chunk_chars=f"{self.rlm.chunk_chars:,}",
-            named_models={name: m.name for name, m in self.rlm.named_models.items()}, **values,
+            max_sub_calls=self.limits.max_sub_calls, sub_window_chars=f"{self.config.sub_window_chars:,}",
+            chunk_chars=f"{self.config.chunk_chars:,}",
+            named_models={name: m.name for name, m in self.config.named_models.items()}, **values,
         )
 
     def _add_user(self, content: str) -> None:

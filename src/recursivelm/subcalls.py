@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from .budget import LimitReached
@@ -85,7 +84,7 @@ class SubCalls:
     def _model(self, name: str | None) -> Model:
         if name is None:
             return self.run.sub_model
-        named = self.run.rlm.named_models
+        named = self.run.config.named_models
         if name in named:
             return named[name]
         known = ", ".join(sorted(named)) or "none are configured"
@@ -143,7 +142,6 @@ class SubCalls:
             return result
         future: asyncio.Future = self.shared.loop.create_future()
         self.shared.cache[key] = future
-        self.shared.sub_calls_started += 1
         started = time.monotonic()
         try:
             result = await self._call(model, prompt, started)
@@ -152,8 +150,6 @@ class SubCalls:
             future.set_exception(e)
             future.exception()  # mark retrieved: waiters re-raise it, the loop does not warn
             raise
-        finally:
-            self.shared.sub_calls_done += 1
         if isinstance(result, SubCallError):
             self.shared.cache.pop(key, None)  # a failure is not an answer: an identical retry calls again
         future.set_result(result)
@@ -167,7 +163,7 @@ class SubCalls:
         async def call():
             return await model.complete(messages, max_tokens=max_tokens)
 
-        cache = self.run.rlm.cache
+        cache = self.run.config.cache
         try:
             async with self.shared.semaphore:
                 budget.check()
@@ -187,17 +183,12 @@ class SubCalls:
             return self._emit(prompt, model.name, SubCallError(f"{model.name} failed: {e}"), started)
         if hit:  # answered by the persistent cache: no call made, nothing charged
             return self._emit(prompt, model.name, completion.text, started, cached=True)
-        record = self.run.usage.record(completion, "sub", self.run.rlm.prices, depth=self.run.depth + 1)
+        record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
         budget.charge(record)
         return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
 
     async def _child(self, prompt: str, loaded) -> str:
-        from .loop import Run
-
-        child_id = uuid.uuid4().hex[:12]
-        child = Run(self.shared, loaded=loaded, question=prompt, depth=self.run.depth + 1, run_id=child_id,
-                    usage=self.run.usage.child(child_id), parent_event=self.run.current_cell)
-        outcome = await child.execute()
+        outcome = await self.run.child(prompt, loaded).execute()
         fired = self.shared.budget.exceeded()
         if fired:
             self.run.fired = self.run.fired or fired
