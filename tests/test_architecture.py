@@ -14,11 +14,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "recursivelm"
 MAX_LINES = 500
 
-KNOWN_CYCLES: list[set[str]] = [
-    # Fixed in the second step of issue 11, with the files of the engineers working on them now:
-    {"recursivelm.cli", "recursivelm.server", "recursivelm.bench.cli"},  # the CLI's run options
-]
-
 LONG_MODULES: dict[str, str] = {
     # module (relative to the package) -> why it is still longer than MAX_LINES
     "sandbox/worker.py": "split in issue 11's second step (the wire moves to sandbox/wire.py)",
@@ -132,11 +127,8 @@ def test_the_cycle_finder_sees_a_cycle_through_a_function_level_import():
 
 
 def test_no_import_cycles():
-    found = cycles(import_graph())
-    unexpected = [sorted(c) for c in found if c not in KNOWN_CYCLES]
-    assert not unexpected, f"import cycles: {unexpected} (a lower layer must not import a higher one)"
-    gone = [sorted(c) for c in KNOWN_CYCLES if c not in found]
-    assert not gone, f"these cycles are gone: remove them from KNOWN_CYCLES: {gone}"
+    found = [sorted(c) for c in cycles(import_graph())]
+    assert not found, f"import cycles: {found} (a lower layer must not import a higher one)"
 
 
 def test_no_module_over_500_lines():

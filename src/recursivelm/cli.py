@@ -8,52 +8,13 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import math
 import sys
 import time
-import warnings
-from dataclasses import fields
 from pathlib import Path
 
+from .command import EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models, run_command
 from .context import ContextError, load_context
-from .protocols import ModelError
-from .sandbox.containment import SandboxUnavailable, WeakIsolationWarning
-from .settings import LIMIT_HELP, Limits
 from .text import json_text, terminal_safe
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
-
-
-def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="embedded",
-                   help="root model: embedded (default), embedded:/path.gguf, openai/NAME, scripted:FILE.json")
-    p.add_argument("--sub-model", default=None, help="model for llm_query() (default: the root model)")
-    p.add_argument("--child-model", default=None, help="root model of child RLMs from rlm_query() (default: --model)")
-    p.add_argument("--models", action="append", default=[], metavar="NAME=MODEL",
-                   help="a named model code may ask for: llm_query(p, model='NAME'); repeatable")
-    p.add_argument("--temperature", type=finite_float, default=None, metavar="T",
-                   help="sampling temperature of every model named here (default: each backend's own; the "
-                        "embedded model's is 0, an OpenAI-compatible server's is its own, often 0.7-1)")
-    p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
-    p.add_argument("--sandbox", default="isolated", choices=["isolated", "inprocess"],
-                   help="where model code runs: isolated (default: a contained worker process, no network, no secrets) or inprocess (trusted code only, fastest)")
-    p.add_argument("--cache", type=Path, default=None,
-                   help="a SQLite file caching sub-call results across runs (identical prompts are not paid twice)")
-    p.add_argument("--log", type=Path, default=None, help="append the run's JSONL events to this file")
-    p.add_argument("--json", action="store_true", help="print the whole Result as JSON instead of the answer")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    for f in fields(Limits):
-        kind = finite_float if "float" in str(f.type) else int
-        p.add_argument(f"--{f.name.replace('_', '-')}", type=kind, default=None, metavar="N",
-                       help=f"{LIMIT_HELP[f.name]} (default: {f.default})")
-
-
-def finite_float(text: str) -> float:
-    """argparse type for a float flag: float() alone takes "nan" and "inf", which pass every limit check."""
-    value = float(text)  # a ValueError here is argparse's "invalid finite_float value"
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
 
 
 def _encoding(name: str) -> str:
@@ -63,22 +24,6 @@ def _encoding(name: str) -> str:
     except LookupError:
         raise argparse.ArgumentTypeError(f"unknown encoding {name!r} (e.g. utf-8, latin-1, cp1252, utf-16)") from None
     return name
-
-
-def named_models(args: argparse.Namespace) -> dict[str, str]:
-    """--models NAME=MODEL flags as a dict."""
-    named = {}
-    for item in args.models:
-        name, sep, spec = item.partition("=")
-        if not sep or not name or not spec:
-            raise ValueError(f"--models takes NAME=MODEL, got {item!r}")
-        named[name] = spec
-    return named
-
-
-def _limits(args: argparse.Namespace) -> Limits:
-    given = {f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name) is not None}
-    return Limits(**given)
 
 
 class Progress:
@@ -145,7 +90,7 @@ def _read_context(path: str, encoding: str):
 def _run(args, context, question: str, answers: list | None = None) -> int:
     from .engine import RLM
 
-    limits = _limits(args)
+    limits = limits_from_args(args)
     out = sys.stdout  # taken before the run: the in-process sandbox puts a router (never a tty) in its place
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
@@ -206,13 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("path", help="a text file, a directory of text files, or - for stdin")
     ask.add_argument("question")
     ask.add_argument("--encoding", default="utf-8", type=_encoding, help="text encoding of the input (default utf-8)")
-    _add_run_options(ask)
+    add_run_options(ask)
     ask.set_defaults(func=cmd_ask)
 
     demo = sub.add_parser("demo", help="answer a needle question over a generated document far beyond the window")
     demo.add_argument("--times", type=int, default=100, help="document size in multiples of the model's window")
     demo.add_argument("--seed", type=int, default=0)
-    _add_run_options(demo)
+    add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
 
     from .bench.cli import add_bench_parser
@@ -225,43 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _isolation_warning(quiet: bool) -> None:
-    """The sandbox's isolation warning: one line, once per process (child runs make sandboxes too); -q: none."""
-    warnings.filterwarnings("ignore" if quiet else "once", category=WeakIsolationWarning)
-    show = warnings.showwarning
-
-    def one_line(message, category, *rest, **kwargs):
-        if issubclass(category, WeakIsolationWarning):
-            print(f"rlm: {message}", file=sys.stderr)
-        else:
-            show(message, category, *rest, **kwargs)
-
-    warnings.showwarning = one_line
-
-
 def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        # Model-made text may hold a lone surrogate, which strict UTF-8 cannot encode: write it as `\udXXX`
-        # rather than lose the answer to a UnicodeEncodeError after the run.
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
-    _isolation_warning(getattr(args, "quiet", False))
-    try:
-        return args.func(args)
-    except ContextError as e:
-        print(f"rlm: bad input: {terminal_safe(str(e))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (ValueError, ModelError, SandboxUnavailable) as e:  # bad settings, unknown model, no sandbox here
-        print(f"rlm: {terminal_safe(str(e))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # `rlm ... | head`: the reader left; nothing more to say
-        sys.stderr.close()
-        return EXIT_OK
-    except KeyboardInterrupt:  # say what survived: a command may name it (bench run), else the --log file
-        kept = getattr(args, "interrupted", None) or (f"the events so far are in {args.log}" if getattr(args, "log", None) else "")
-        print(f"rlm: interrupted{f' ({kept})' if kept else ''}", file=sys.stderr)
-        return 130
+    return run_command(build_parser(), argv)
 
 
 if __name__ == "__main__":

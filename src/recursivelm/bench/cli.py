@@ -201,9 +201,11 @@ def _stderr(line: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m recursivelm.bench.cli ...`: the same commands as `rlm bench ...`."""
-    from ..cli import main as rlm_main
+    from ..command import run_command
 
-    return rlm_main(["bench", *(argv if argv is not None else sys.argv[1:])])
+    parser = argparse.ArgumentParser(prog="rlm")
+    add_bench_parser(parser.add_subparsers(dest="command", required=True))
+    return run_command(parser, ["bench", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ WILDCARD_ADDRESSES = ("", "0.0.0.0", "::")  # bind every interface: no one name 
 def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     """Add `serve` to the `rlm` command's subparsers. It takes the same model, routing, profile,
     sandbox and limit flags as `rlm ask` (the limits are the ceiling for every request)."""
-    from ..cli import _add_run_options, finite_float  # here, not at import: cli.py imports this module
+    from ..command import add_run_options, finite_float
 
     p = subparsers.add_parser(
         "serve", help="serve an OpenAI-compatible API (/v1/chat/completions) answered by an RLM",
@@ -30,7 +30,7 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                     "(see docs/server.md). Binds 127.0.0.1 unless told otherwise.",
         conflict_handler="resolve",  # --log, --json and --quiet below replace their `rlm ask` meanings
     )
-    _add_run_options(p)
+    add_run_options(p)
     p.add_argument("--log", type=Path, default=None, metavar="DIR",
                    help="write each run's JSONL events to DIR/<run id>.jsonl")
     p.add_argument("--json", action="store_true", help="log one JSON object per finished run on stderr")
@@ -62,12 +62,12 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
 
 def config_from_args(args: argparse.Namespace):
     from ..cache import SubCallCache
-    from ..cli import _limits, named_models
+    from ..command import limits_from_args, named_models
     from .config import ServerConfig
 
     return ServerConfig.from_specs(
         args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
-        temperature=args.temperature, limits=_limits(args), profile=args.profile, sandbox=args.sandbox,
+        temperature=args.temperature, limits=limits_from_args(args), profile=args.profile, sandbox=args.sandbox,
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
         allowed_hosts=tuple(args.allowed_host) + (() if args.host in WILDCARD_ADDRESSES else (args.host,)),
