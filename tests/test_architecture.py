@@ -16,8 +16,8 @@ MAX_LINES = 500
 
 LONG_MODULES: dict[str, str] = {
     # module (relative to the package) -> why it is still longer than MAX_LINES
-    "sandbox/worker.py": "split in issue 11's second step (the wire moves to sandbox/wire.py)",
-    "sandbox/isolated.py": "split in issue 11's second step (the wire moves to sandbox/wire.py)",
+    "sandbox/isolated.py": "the IsolatedSandbox class alone is ~430 lines (worker lifecycle, cell serving, "
+                           "host-function calls); splitting it is the next step, with the sandbox's owner",
 }
 
 

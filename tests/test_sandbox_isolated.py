@@ -11,7 +11,8 @@ import pytest
 from recursivelm import RLM, Limits, ScriptedModel
 from recursivelm.sandbox.containment import BWRAP, UNSHARE, SandboxLimits, SandboxUnavailable, WeakIsolationWarning
 from recursivelm.sandbox.isolated import IsolatedSandbox
-from recursivelm.sandbox.worker import BadFrame, CappedText, FrameTooLarge, encode_frame, read_frame
+from recursivelm.sandbox.capture import CappedText
+from recursivelm.sandbox.wire import BadFrame, FrameTooLarge, encode_frame, read_frame
 
 from conftest import block
 

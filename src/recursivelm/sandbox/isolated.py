@@ -2,7 +2,7 @@
 
 Model code is untrusted. It runs in a worker started fresh per run (never a fork of this process, so it
 inherits no secrets, clients or memory), walled in as containment.py describes, and talking to us only
-over its stdin/stdout pipes (the wire protocol is in worker.py). The worker holds no API key: its
+over its stdin/stdout pipes (the wire protocol is in wire.py). The worker holds no API key: its
 llm_query & co. send a "call" message, and this side runs the host functions it was given in `start()`.
 
 - The context goes to the worker once, as a sealed memory file (memfd) it maps and decodes: never
@@ -21,7 +21,6 @@ import concurrent.futures
 import ctypes
 import fcntl
 import inspect
-import json
 import logging
 import os
 import pickle
@@ -38,14 +37,14 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..protocols import CellResult, FinalAnswer, HostFunctions
+from ..protocols import CellResult, HostFunctions
 from .containment import (BWRAP, NONE, SANDBOX_WORKDIR, UNSHARE, Plan, SandboxLimits, SandboxUnavailable,
                           WeakIsolationWarning, choose_plan, command, confine_spec, describe, new_sandbox_uid,
                           package_dir, worker_environment)
-from .lookups import MAX_MISSES_SHOWN
-from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS, protected_names
-from .worker import (BOOTSTRAP, CONTEXT_MARKER, MAX_VARIABLES_REPORTED, OUTPUT_CUT_NOTE, BadFrame, ChannelClosed,
-                     FrameTooLarge, encode_frame, read_sized_frame)
+from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS
+from .wire import (CONTEXT_MARKER, SIGNATURES, BadFrame, ChannelClosed, FrameTooLarge, ProtocolError, encode_frame,
+                   jsonable, parse_result, read_sized_frame)
+from .worker import BOOTSTRAP
 
 __all__ = ["IsolatedSandbox", "SandboxLimits", "SandboxError", "SandboxUnavailable", "WeakIsolationWarning"]
 
@@ -69,10 +68,6 @@ _spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_pref
 
 class SandboxError(RuntimeError):
     """The isolated sandbox could not start (or restart) its worker. The message says why."""
-
-
-class ProtocolError(ValueError):
-    """A message from the worker that is well framed but not what the protocol allows."""
 
 
 class SubCallCancelled(BaseException):
@@ -134,15 +129,6 @@ class _SubCall:
     thread: threading.Thread | None = None
     finished: bool = False
     cancelled: bool = False
-
-
-# Reference signatures of the known host functions: what a worker's "call" must fit.
-def _llm_query(prompt: str, model: str | None = None): ...
-def _llm_query_batched(prompts: list, model: str | None = None): ...
-def _rlm_query(prompt: str, context: Any = None): ...
-
-
-_SIGNATURES = {f.__name__.lstrip("_"): inspect.signature(f) for f in (_llm_query, _llm_query_batched, _rlm_query)}
 
 
 class IsolatedSandbox:
@@ -468,7 +454,7 @@ class IsolatedSandbox:
                 self._start_call(worker, payload)
             elif payload["op"] == "result" and payload.get("cell") == cell:
                 try:
-                    return "result", (_parse_result(payload, self.limits.max_cell_output_chars),
+                    return "result", (parse_result(payload, self.limits.max_cell_output_chars),
                                       payload.get("ending") is True)
                 except ProtocolError as e:
                     return "broken", f"an invalid result: {e}"
@@ -517,7 +503,7 @@ class IsolatedSandbox:
         if not isinstance(args, list) or not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
             raise ProtocolError(f"{name}(): arguments must be a list and keywords a dict")
         fn = self._host_functions[name]
-        signature = _SIGNATURES.get(name)
+        signature = SIGNATURES.get(name)
         try:
             bound = (signature or inspect.signature(fn)).bind(*args, **kwargs)
         except TypeError as e:
@@ -542,7 +528,7 @@ class IsolatedSandbox:
     def _run_call(self, worker: _Worker, call: _SubCall, fn: Callable[..., Any], args: list, kwargs: dict) -> None:
         try:
             try:
-                reply: dict[str, Any] = {"value": _jsonable(fn(*args, **kwargs))}
+                reply: dict[str, Any] = {"value": jsonable(fn(*args, **kwargs))}
             except SubCallCancelled:
                 raise
             except BaseException as e:  # noqa: BLE001 - the model sees the host function's error, as in process
@@ -600,68 +586,6 @@ def _seal_context(context: Any) -> tuple[int, str, int]:
         os.close(fd)
         raise
     return fd, kind, len(data)
-
-
-def _jsonable(value: Any) -> Any:
-    try:
-        json.dumps(value)
-        return value
-    except (TypeError, ValueError):
-        return str(value)
-
-
-MAX_NEAR_ITEMS = 10  # phrases or passages one reported miss may carry (evidence.near gives fewer)
-MAX_NEAR_TEXT_CHARS = 1_000  # one pattern, phrase or passage of a reported miss
-
-
-def _parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dict[str, str]]:
-    """The worker's result, checked field by field. Raises ProtocolError."""
-    output, error, final = message.get("output"), message.get("error"), message.get("final")
-    restored, variables, timed_out = message.get("restored_names"), message.get("variables"), message.get("timed_out")
-    if not isinstance(output, str):
-        raise ProtocolError("'output' must be a str")
-    if error is not None and not isinstance(error, str):
-        raise ProtocolError("'error' must be a str or null")
-    if not isinstance(timed_out, bool):
-        raise ProtocolError("'timed_out' must be a bool")
-    if (not isinstance(restored, list) or not all(isinstance(n, str) for n in restored)
-            or not set(restored) <= set(protected_names())):
-        raise ProtocolError("'restored_names' must list protected names")
-    if (not isinstance(variables, dict) or len(variables) > MAX_VARIABLES_REPORTED
-            or not all(isinstance(k, str) and isinstance(v, str) for k, v in variables.items())):
-        raise ProtocolError(f"'variables' must map at most {MAX_VARIABLES_REPORTED} names to descriptions")
-    answer = None
-    if final is not None:
-        if not isinstance(final, dict) or final.get("via") not in ("FINAL", "FINAL_VAR") or "value" not in final:
-            raise ProtocolError("'final' must be null or {via: FINAL|FINAL_VAR, value}")
-        answer = FinalAnswer(final["value"], final["via"])
-    allowed = max_output_chars + len(OUTPUT_CUT_NOTE) + 40  # the cap, plus the worker's note of the cut
-    if len(output) > allowed:
-        half = max_output_chars // 2
-        note = OUTPUT_CUT_NOTE.format(cut=len(output) - 2 * half, limit=max_output_chars)
-        output = output[:half] + note + output[-half:]
-    misses = message.get("misses", [])
-    if not isinstance(misses, list) or len(misses) > MAX_MISSES_SHOWN or not all(map(_is_miss, misses)):
-        raise ProtocolError(f"'misses' must list at most {MAX_MISSES_SHOWN} searches that found nothing")
-    result = CellResult(output=output, error=error, final=answer, timed_out=timed_out, restored_names=list(restored),
-                        misses=misses)
-    return result, dict(variables)
-
-
-def _is_miss(miss: Any) -> bool:
-    """The shape evidence.near() returns, with every text bounded (the worker is not trusted)."""
-    def texts(items, keys):
-        return (isinstance(items, list) and len(items) <= MAX_NEAR_ITEMS
-                and all(isinstance(i, dict) and set(i) == set(keys) for i in items))
-
-    return (isinstance(miss, dict) and set(miss) == {"pattern", "phrases", "passages"}
-            and isinstance(miss["pattern"], str) and len(miss["pattern"]) <= MAX_NEAR_TEXT_CHARS
-            and texts(miss["phrases"], ("phrase", "count"))
-            and all(isinstance(p["phrase"], str) and len(p["phrase"]) <= MAX_NEAR_TEXT_CHARS
-                    and type(p["count"]) is int for p in miss["phrases"])
-            and texts(miss["passages"], ("where", "text"))
-            and all(isinstance(p["where"], str) and isinstance(p["text"], str)
-                    and len(p["where"]) + len(p["text"]) <= MAX_NEAR_TEXT_CHARS for p in miss["passages"]))
 
 
 def _kill_children(pid: int) -> bool:

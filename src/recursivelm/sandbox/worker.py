@@ -1,4 +1,4 @@
-"""The isolated sandbox's worker process, and the wire protocol it speaks with the host.
+"""The isolated sandbox's worker process (the wire it speaks with the host is in wire.py).
 
 The host starts it fresh (never a fork of the host: it inherits no memory, secrets or clients) as
 `python -I -c BOOTSTRAP <package parent>`, inside the containment of containment.py. The worker:
@@ -9,17 +9,12 @@ The host starts it fresh (never a fork of the host: it inherits no memory, secre
 3. answers "ready", then runs one cell per "run" message against one persistent `Namespace`.
 Model code reaches models only through llm_query & co., which here are stubs that send a "call" message
 and wait for the host's "reply": the worker never holds an API key or a model client.
-
-Wire format, both ways: a 4-byte big-endian length, then that many bytes of UTF-8 JSON (one object).
-host -> worker: start, run {cell, code, timeout_s}, reply {id, value | error}, error {error}
-worker -> host: ready, failed {error}, call {id, fn, args, kwargs}, result {cell, output, error, final, ...}
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
-import io
 import itertools
 import json
 import mmap
@@ -28,18 +23,18 @@ import pickle
 import queue
 import resource
 import signal
-import struct
 import sys
-import tempfile
 import threading
 import time
 import traceback
-from collections import deque
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from ..protocols import CellResult
 from . import confine
+from .capture import CappedText, _FdCapture, _OutputRouter
 from .namespace import Namespace
+from .wire import (FRAME_HEADER, MAX_VARIABLES_REPORTED, BadFrame, ChannelClosed, FrameTooLarge,
+                   FinalValueError, encode_final, encode_frame, host_function_stubs, read_frame, remote_exception)
 
 # Started as `python -I -c BOOTSTRAP <dir holding the recursivelm package>`. -I: no PYTHON* variables,
 # no user site-packages, no current directory on sys.path. The package is registered by hand so that
@@ -52,71 +47,12 @@ BOOTSTRAP = (
 )
 PROBE_BOOTSTRAP = BOOTSTRAP.replace("import main; main()", "import probe_main; probe_main()")  # containment.probe
 
-FRAME_HEADER = struct.Struct(">I")
-MAX_VARIABLES_REPORTED = 1_000  # user variables listed back to the host after each cell
 MAX_DESCRIPTION_CHARS = 200  # one variable's "type, len N" description
 PROCESS_CLEANUP_S = 2.0  # after a cell, how long the worker keeps killing processes the cell left
 PROCESS_CLEANUP_POLL_S = 0.002
 STRAY_THREAD_GRACE_S = 0.5  # after a cell, how long the threads it left get to end once interrupted
 DESCRIBE_TIMEOUT_S = 5.0  # describing the variables after a cell (model-defined __len__ can loop)
 RESULT_FALLBACK_OUTPUT_CHARS = 10_000  # output kept when a result was too large to send as it was
-CONTEXT_MARKER = {"$context": True}  # rlm_query(p, context) with the run's own context: sent as this, not the text
-OUTPUT_CUT_NOTE = "\n... [{cut:,} characters of output cut: the sandbox sends back at most {limit:,} per cell] ...\n"
-
-
-# ---------------------------------------------------------------------------------------------
-# Framing (used by both sides)
-
-
-class ChannelClosed(Exception):
-    """The other side closed the channel (or died)."""
-
-
-class FrameTooLarge(Exception):
-    """A frame header announced more bytes than the reader accepts. The stream cannot be resynchronised."""
-
-
-class BadFrame(ValueError):
-    """A complete frame whose body is not a JSON object. The stream is still in step."""
-
-
-def encode_frame(message: dict) -> bytes:
-    # surrogatepass: model output may hold lone surrogates ('\ud800'); they must not break the channel.
-    body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    return FRAME_HEADER.pack(len(body)) + body
-
-
-def _read_exactly(stream: BinaryIO, n: int) -> bytes:
-    chunks, left = [], n
-    while left:
-        chunk = stream.read(left)
-        if not chunk:
-            raise ChannelClosed(f"the channel closed {n - left} bytes into a {n}-byte read")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def read_frame(stream: BinaryIO, max_bytes: int) -> dict:
-    return read_sized_frame(stream, max_bytes)[0]
-
-
-def read_sized_frame(stream: BinaryIO, max_bytes: int) -> tuple[dict, int]:
-    """One message and its size in bytes. Bounded in size (FrameTooLarge: the stream is lost) and in
-    depth (BadFrame: the stream is still in step)."""
-    (size,) = FRAME_HEADER.unpack(_read_exactly(stream, FRAME_HEADER.size))
-    if size > max_bytes:
-        raise FrameTooLarge(f"a message of {size:,} bytes was announced; the limit is {max_bytes:,}")
-    body = _read_exactly(stream, size)
-    try:
-        message = json.loads(body.decode("utf-8", "surrogatepass"))
-    except RecursionError:  # '[[[[...' : the decoder recurses once per level; it must not end the reader
-        raise BadFrame("a message nested deeper than the JSON decoder's recursion limit") from None
-    except (UnicodeDecodeError, ValueError) as e:
-        raise BadFrame(f"a message that is not valid JSON ({e})") from None
-    if not isinstance(message, dict) or not isinstance(message.get("op"), str):
-        raise BadFrame("a message that is not a JSON object with a string 'op'")
-    return message, size
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,157 +194,6 @@ class WorkerChannel:
             os._exit(0)
 
 
-_BUILTIN_ERRORS: dict[str, type[Exception]] = {
-    cls.__name__: cls for cls in (TypeError, ValueError, RuntimeError, TimeoutError, KeyError, IndexError,
-                                  MemoryError, OverflowError, PermissionError, NotImplementedError)
-}
-_remote_classes: dict[str, type[Exception]] = {}
-
-
-def remote_exception(type_name: str, message: str) -> Exception:
-    """The host function's exception, recreated by name (SubCallError, LimitReached, ...), so the model
-    sees the same error it would in process."""
-    if type_name in _BUILTIN_ERRORS:
-        return _BUILTIN_ERRORS[type_name](message)
-    name = type_name if type_name.isidentifier() else "HostError"
-    cls = _remote_classes.get(name)
-    if cls is None:
-        cls = _remote_classes[name] = type(name, (Exception,), {"__module__": "host"})
-    return cls(message)
-
-
-# ---------------------------------------------------------------------------------------------
-# Host functions as seen from model code
-
-
-def host_function_stubs(channel: WorkerChannel, names: list[str], context: Any) -> dict[str, Callable[..., Any]]:
-    """One stub per host function. The three known ones keep their real signatures."""
-
-    def llm_query(prompt, model=None):
-        """Ask the sub-model one prompt; returns its reply."""
-        return channel.call("llm_query", [prompt], {} if model is None else {"model": model})
-
-    def llm_query_batched(prompts, model=None):
-        """Ask many prompts concurrently; replies in order. A failed prompt's slot holds 'Error: ...'."""
-        prompts = list(prompts) if isinstance(prompts, (list, tuple)) else prompts
-        try:
-            return channel.call("llm_query_batched", [prompts], {} if model is None else {"model": model})
-        except ValueError as e:  # too large for one message: send it in halves, answers stay in order
-            if "sandbox channel" not in str(e) or not isinstance(prompts, list) or len(prompts) < 2:
-                raise
-            half = len(prompts) // 2
-            return llm_query_batched(prompts[:half], model) + llm_query_batched(prompts[half:], model)
-
-    def rlm_query(prompt, context=None):
-        """A child RLM with its own REPL over `context` (default: this run's)."""
-        sent = CONTEXT_MARKER if context is own_context else context  # never ship the whole context back
-        return channel.call("rlm_query", [prompt], {} if context is None else {"context": sent})
-
-    own_context = context
-    known = {"llm_query": llm_query, "llm_query_batched": llm_query_batched, "rlm_query": rlm_query}
-    stubs: dict[str, Callable[..., Any]] = {}
-    for name in names:
-        if name in known:
-            stubs[name] = known[name]
-        else:
-            stubs[name] = _generic_stub(channel, name)
-    return stubs
-
-
-def _generic_stub(channel: WorkerChannel, name: str) -> Callable[..., Any]:
-    def stub(*args, **kwargs):
-        return channel.call(name, list(args), kwargs)
-
-    stub.__name__ = name
-    return stub
-
-
-# ---------------------------------------------------------------------------------------------
-# Output of one cell
-
-
-class CappedText:
-    """Keeps the head and the tail of what is written, up to `limit` characters, and counts the rest."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.head_cap = limit // 2
-        self.tail_cap = limit - self.head_cap
-        self.head: list[str] = []
-        self.head_len = 0
-        self.tail: deque[str] = deque()
-        self.tail_len = 0
-        self.total = 0
-        self.lock = threading.Lock()
-
-    def write(self, s: str) -> int:
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        written = len(s)
-        with self.lock:
-            self.total += written
-            if self.head_len < self.head_cap:
-                take = s[: self.head_cap - self.head_len]
-                self.head.append(take)
-                self.head_len += len(take)
-                s = s[len(take):]
-            if s:
-                self.tail.append(s)
-                self.tail_len += len(s)
-                while self.tail_len > self.tail_cap:
-                    extra = self.tail_len - self.tail_cap
-                    if len(self.tail[0]) <= extra:
-                        self.tail_len -= len(self.tail.popleft())
-                    else:
-                        self.tail[0] = self.tail[0][extra:]
-                        self.tail_len -= extra
-        return written
-
-    def text(self) -> str:
-        head, tail = "".join(self.head), "".join(self.tail)
-        cut = self.total - len(head) - len(tail)
-        return head + (OUTPUT_CUT_NOTE.format(cut=cut, limit=self.limit) if cut else "") + tail
-
-
-class _OutputRouter(io.TextIOBase):
-    """sys.stdout and sys.stderr of the worker: writes go to the running cell's CappedText."""
-
-    def __init__(self) -> None:
-        self.current: CappedText | None = None
-
-    def write(self, s: str) -> int:
-        return self.current.write(s) if self.current is not None else len(s)
-
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:  # subprocess.run(..., stdout=sys.stdout): fd 1 is captured per cell too
-        return 1
-
-    @property
-    def encoding(self) -> str:
-        return "utf-8"
-
-
-class _FdCapture:
-    """fds 1 and 2 (what subprocesses and C code print) go to an unlinked file, read back per cell."""
-
-    def __init__(self, workdir: str, limit_chars: int):
-        self.file = tempfile.TemporaryFile(dir=workdir)
-        self.limit_bytes = limit_chars  # bytes, to bound the read; decoded text is at most as long
-        for fd in (1, 2):
-            os.dup2(self.file.fileno(), fd)
-
-    def reset(self) -> None:
-        os.ftruncate(1, 0)
-        os.lseek(1, 0, os.SEEK_SET)
-
-    def read(self) -> tuple[str, int]:
-        size = os.fstat(1).st_size
-        data = os.pread(1, min(size, self.limit_bytes), 0) if size else b""
-        return data.decode("utf-8", "replace"), max(0, size - len(data))
-
-
 # ---------------------------------------------------------------------------------------------
 # The worker
 
@@ -529,7 +314,7 @@ class Worker:
             self.alarm.arm(timeout_s)
             try:
                 result = self.ns.execute(code, out.write)
-                final = encode_final(result.final) if result.final is not None else None
+                final = encode_final(result.final, keep=(CellTimeout,)) if result.final is not None else None
             finally:
                 self.alarm.disarm()
         except CellTimeout as e:  # the alarm fired after execute() returned, before it was disarmed
@@ -627,38 +412,6 @@ class Worker:
                 return
             if pid == 0:
                 return
-
-
-class FinalValueError(Exception):
-    pass
-
-
-def encode_final(final) -> dict:
-    """FINAL's value as JSON when it is plain data, else as text: str() here, where the object lives,
-    so the host gets exactly what the in-process sandbox would have turned it into."""
-    value = final.value
-    try:
-        if _is_plain(value):
-            json.dumps(value)  # a huge int can still fail here
-            return {"via": final.via, "value": value}
-        return {"via": final.via, "value": str(value)}
-    except CellTimeout:
-        raise
-    except BaseException as e:  # noqa: BLE001 - a model-defined __str__ may raise anything
-        raise FinalValueError(f"{final.via}(...): the value could not be turned into text: "
-                              f"{type(e).__name__}: {e}") from None
-
-
-def _is_plain(value: Any, depth: int = 0) -> bool:
-    if depth > 50:
-        return False
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return type(value) in (str, bool, int, float, type(None))  # not a subclass with its own __str__
-    if type(value) is list:
-        return all(_is_plain(v, depth + 1) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and _is_plain(v, depth + 1) for k, v in value.items())
-    return False
 
 
 def _move_channel_off_stdio() -> tuple[int, int]:
