@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CHARS_PER_TOKEN = 4  # the estimate used for metadata; backends count exactly where they can
+from .text import CHARS_PER_TOKEN  # the estimate used for metadata; backends count exactly where they can
+
 PREVIEW_CHARS = 400  # head and tail shown to the root model
 BINARY_SNIFF_BYTES = 8_192
 TREE_ENTRIES = 30  # folders (or files) listed when describing a directory's shape to the root model

@@ -23,6 +23,7 @@ from .parsing import bare_code, cut_after_first_block, final_in_reply, find_bloc
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
 from .subcalls import SubCalls
+from .text import head_and_tail
 from .usage import UsageTree
 
 CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
@@ -42,10 +43,7 @@ class RunOutcome:
 
 def truncate(text: str, limit: int) -> str:
     """Head and tail of `text` within `limit` characters, with a note of how much was cut."""
-    if len(text) <= limit:
-        return text
-    half = limit // 2
-    return text[:half] + TRUNCATION_NOTE.format(cut=len(text) - 2 * half) + text[-half:]
+    return head_and_tail(text, limit, TRUNCATION_NOTE)
 
 
 class _Answered(Exception):

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from .budget import LimitReached
 from .cache import sub_call_key
-from .context import CHARS_PER_TOKEN, load_context
+from .context import load_context
 from .events import SubCall, SubCallsQueued
 from .protocols import HostFunctions, Model, ModelError
+from .text import CHARS_PER_TOKEN, head_and_tail
 
 if TYPE_CHECKING:
     from .loop import Run
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 WAIT_SLICE_S = 0.05  # the cell thread waits in slices so a cell timeout can interrupt it
 PROMPT_OVERHEAD_TOKENS = 32  # chat-template tokens around a sub-prompt
 LOG_PROMPT_CHARS = 2_000  # a sub-prompt is logged as head + tail: it is mostly a slice of the context
+NOT_LOGGED_NOTE = "\n... [{cut:,} characters not logged] ...\n"
 
 
 class SubCallError(Exception):
@@ -211,7 +213,4 @@ class SubCalls:
 
 
 def _clip(text: str) -> str:
-    if len(text) <= LOG_PROMPT_CHARS:
-        return text
-    half = LOG_PROMPT_CHARS // 2
-    return f"{text[:half]}\n... [{len(text) - 2 * half:,} characters not logged] ...\n{text[-half:]}"
+    return head_and_tail(text, LOG_PROMPT_CHARS, NOT_LOGGED_NOTE)

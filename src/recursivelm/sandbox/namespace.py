@@ -36,14 +36,9 @@ def _describe(value: Any) -> str:
 
 def _iter_texts(context: Any):
     """(label, text) for each document of a context: a str, list, or dict."""
-    if isinstance(context, str):
-        yield "", context
-    elif isinstance(context, dict):
-        for k, v in context.items():
-            yield f"{k}: ", str(v)
-    else:
-        for i, v in enumerate(context):
-            yield f"[{i}] ", str(v)
+    sep = ": " if isinstance(context, dict) else " "  # "key: ", "[i] "; a string's one document has no label
+    for label, text in evidence.documents(context):
+        yield ("" if isinstance(context, str) else label + sep), text
 
 
 def _around(line: str, match: re.Match | None = None) -> str:

@@ -20,6 +20,7 @@ import struct
 from typing import Any, BinaryIO, Callable
 
 from ..protocols import CellResult, FinalAnswer
+from ..text import head_and_tail
 from .lookups import MAX_MISSES_SHOWN
 from .namespace import protected_names
 
@@ -234,9 +235,7 @@ def parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dict
         answer = FinalAnswer(final["value"], final["via"])
     allowed = max_output_chars + len(OUTPUT_CUT_NOTE) + 40  # the cap, plus the worker's note of the cut
     if len(output) > allowed:
-        half = max_output_chars // 2
-        note = OUTPUT_CUT_NOTE.format(cut=len(output) - 2 * half, limit=max_output_chars)
-        output = output[:half] + note + output[-half:]
+        output = head_and_tail(output, max_output_chars, OUTPUT_CUT_NOTE, limit=max_output_chars)
     misses = message.get("misses", [])
     if not isinstance(misses, list) or len(misses) > MAX_MISSES_SHOWN or not all(map(is_miss, misses)):
         raise ProtocolError(f"'misses' must list at most {MAX_MISSES_SHOWN} searches that found nothing")
