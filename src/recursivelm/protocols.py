@@ -67,6 +67,22 @@ HostFunctions = dict[str, Callable[..., Any]]
 `llm_query_batched`, `rlm_query`. They are synchronous, thread-safe, and may block."""
 
 
+class HostFunctionSpec(Protocol):
+    """The host functions and their signatures, written once. `SubCalls` implements them; an isolated
+    worker's stubs send them over the wire, and the host checks each call against these signatures
+    (sandbox/wire.py); model code cannot overwrite their names (sandbox/namespace.protected_names)."""
+
+    def llm_query(self, prompt: str, model: str | None = None) -> str: ...
+
+    def llm_query_batched(self, prompts: list, model: str | None = None) -> list: ...
+
+    def rlm_query(self, prompt: str, context: Any = None) -> str: ...
+
+
+HOST_FUNCTION_NAMES: tuple[str, ...] = tuple(
+    name for name, value in vars(HostFunctionSpec).items() if callable(value) and not name.startswith("_"))
+
+
 @dataclass
 class FinalAnswer:
     value: Any  # what FINAL()/FINAL_VAR() resolved to (the value, never the variable's name)

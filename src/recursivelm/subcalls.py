@@ -17,7 +17,7 @@ from .budget import LimitReached
 from .cache import sub_call_key
 from .context import load_context
 from .events import SubCall, SubCallsQueued
-from .protocols import HostFunctions, Model, ModelError
+from .protocols import HOST_FUNCTION_NAMES, HostFunctions, Model, ModelError
 from .text import CHARS_PER_TOKEN, head_and_tail
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class SubCalls:
         self.limits = run.limits
 
     def host_functions(self) -> HostFunctions:
-        return {"llm_query": self.llm_query, "llm_query_batched": self.llm_query_batched, "rlm_query": self.rlm_query}
+        return {name: getattr(self, name) for name in HOST_FUNCTION_NAMES}
 
     # -- called from model code (synchronous) --------------------------------------------------
     def llm_query(self, prompt: str, model: str | None = None) -> str:

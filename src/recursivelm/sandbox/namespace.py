@@ -13,7 +13,7 @@ import traceback
 from typing import Any, Callable
 
 from .. import evidence
-from ..protocols import CellResult, FinalAnswer, HostFunctions
+from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
 
 CELL_FILENAME = "<cell>"
@@ -291,5 +291,5 @@ def format_error(e: BaseException) -> str:
 
 
 def protected_names() -> list[str]:
-    return ["context", "llm_query", "llm_query_batched", "rlm_query", "FINAL", "FINAL_VAR", "Final", "final",
+    return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
             "SHOW_VARS", "search", "around", "chunks", "ask_chunks"]

@@ -19,7 +19,7 @@ import json
 import struct
 from typing import Any, BinaryIO, Callable
 
-from ..protocols import CellResult, FinalAnswer
+from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctionSpec
 from ..text import head_and_tail
 from .lookups import MAX_MISSES_SHOWN
 from .namespace import protected_names
@@ -85,13 +85,12 @@ def read_sized_frame(stream: BinaryIO, max_bytes: int) -> tuple[dict, int]:
 # The host functions
 
 
-# Reference signatures of the known host functions: what a worker's "call" must fit.
-def _llm_query(prompt: str, model: str | None = None): ...
-def _llm_query_batched(prompts: list, model: str | None = None): ...
-def _rlm_query(prompt: str, context: Any = None): ...
+def _without_self(signature: inspect.Signature) -> inspect.Signature:
+    return signature.replace(parameters=list(signature.parameters.values())[1:])
 
 
-SIGNATURES = {f.__name__.lstrip("_"): inspect.signature(f) for f in (_llm_query, _llm_query_batched, _rlm_query)}
+# What a worker's "call" must fit: the host functions' signatures, from their one spec.
+SIGNATURES = {name: _without_self(inspect.signature(getattr(HostFunctionSpec, name))) for name in HOST_FUNCTION_NAMES}
 
 
 def host_function_stubs(channel: Any, names: list[str], context: Any) -> dict[str, Callable[..., Any]]:
