@@ -22,18 +22,23 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import platform
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import confine
+
+log = logging.getLogger("recursivelm.sandbox")  # the isolated sandbox's logger
 
 BWRAP, UNSHARE, NONE = "bwrap", "unshare", "none"
 CONTAINMENTS = ("auto", BWRAP, UNSHARE, NONE)
@@ -327,3 +332,53 @@ def describe(plan: Plan, limits: SandboxLimits, uid: int | None) -> str:
                else f"NO seccomp filter (not written for {platform.machine()})")
     return (f"isolated worker process ({plan.mode}{f': {made}' if made else ''}): environment cleared (no host "
             f"secrets); {fs}; {who}; {seccomp}; {rlimits}. Sub-calls go through the host, which holds every API key.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Warning about it, and ending it
+
+
+def warn_if_weak(plan: Plan) -> None:
+    """One line when the containment is weaker than bubblewrap (a WeakIsolationWarning; the CLI prints it
+    once, `-q` silences it). Called by the sandbox's constructor: the warning names its caller."""
+    if plan.mode == BWRAP or (plan.mode == UNSHARE and not plan.passed_over):
+        return  # bubblewrap, or what the caller asked for
+    if plan.mode == NONE:
+        message = ("ISOLATED SANDBOX WITHOUT NETWORK ISOLATION: model code can reach the network and the "
+                   "host's files. You opted in (allow_network / RECURSIVELM_ALLOW_NO_NETNS); install "
+                   "bubblewrap to contain it.")
+        log.warning(message)
+    else:
+        message = (f"sandbox: {plan.passed_over[0]}, so the worker contains itself (own namespaces, "
+                   "read-only allowlisted files, seccomp; see docs/sandbox.md); apt-get install bubblewrap "
+                   "for the widely used tool")
+    if plan.mode == NONE and plan.passed_over:
+        message += " Not used: " + "; ".join(plan.passed_over)
+    warnings.warn(message, WeakIsolationWarning, stacklevel=3)
+
+
+def kill_children(pid: int) -> bool:
+    """SIGKILL the direct children of `pid` (where the kernel lists them). Whether there were any."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except (OSError, ValueError):
+        return False
+    for child in children:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    return bool(children)
+
+
+def exit_status(proc: subprocess.Popen, wait_s: float) -> str:
+    try:
+        code = proc.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:
+        return "it closed its channel but kept running"
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    if code > 128 and code - 128 in signal.valid_signals():  # bwrap and shells report a signal death so
+        return f"killed by {signal.Signals(code - 128).name}"
+    return f"exit status {code}"

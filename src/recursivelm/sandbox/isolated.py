@@ -18,9 +18,7 @@ llm_query & co. send a "call" message, and this side runs the host functions it 
 from __future__ import annotations
 
 import concurrent.futures
-import ctypes
 import fcntl
-import inspect
 import logging
 import os
 import pickle
@@ -33,17 +31,16 @@ import sys
 import tempfile
 import threading
 import time
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..protocols import CellResult, HostFunctions
-from .containment import (BWRAP, NONE, SANDBOX_WORKDIR, UNSHARE, Plan, SandboxLimits, SandboxUnavailable,
-                          WeakIsolationWarning, choose_plan, command, confine_spec, describe, new_sandbox_uid,
-                          package_dir, worker_environment)
+from .containment import (BWRAP, NONE, Plan, SANDBOX_WORKDIR, SandboxLimits, SandboxUnavailable, UNSHARE,
+                          WeakIsolationWarning, choose_plan, command, confine_spec, describe, exit_status,
+                          kill_children, new_sandbox_uid, package_dir, warn_if_weak, worker_environment)
+from .host_calls import HostCalls
 from .namespace import CLOSED_MID_CELL, DEFAULT_CHUNK_CHARS
-from .wire import (CONTEXT_MARKER, SIGNATURES, BadFrame, ChannelClosed, FrameTooLarge, ProtocolError, encode_frame,
-                   jsonable, parse_result, read_sized_frame)
+from .wire import BadFrame, ChannelClosed, FrameTooLarge, ProtocolError, encode_frame, parse_result, read_sized_frame
 from .worker import BOOTSTRAP
 
 __all__ = ["IsolatedSandbox", "SandboxLimits", "SandboxError", "SandboxUnavailable", "WeakIsolationWarning"]
@@ -68,10 +65,6 @@ _spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_pref
 
 class SandboxError(RuntimeError):
     """The isolated sandbox could not start (or restart) its worker. The message says why."""
-
-
-class SubCallCancelled(BaseException):
-    """Raised inside a host function's thread when its cell ended (timeout, death) before it returned."""
 
 
 class _Inbox:
@@ -123,14 +116,6 @@ class _Worker:
     kill_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-@dataclass
-class _SubCall:
-    id: int
-    thread: threading.Thread | None = None
-    finished: bool = False
-    cancelled: bool = False
-
-
 class IsolatedSandbox:
     """Runs model code in a contained worker process. `isolation` says what is active here.
 
@@ -146,8 +131,7 @@ class IsolatedSandbox:
         self.plan: Plan = choose_plan(containment, allow_network)
         self.sandbox_uid = new_sandbox_uid() if self.plan.drop_root else None
         self.isolation = describe(self.plan, self.limits, self.sandbox_uid)
-        self._warn_if_weak()
-        self._host_functions: HostFunctions = {}
+        warn_if_weak(self.plan)
         self._context: tuple[int, str, int] | None = None  # (memfd, "text" | "pickle", size)
         self._worker: _Worker | None = None
         self._generations = 0
@@ -158,34 +142,16 @@ class IsolatedSandbox:
         self._cell = 0  # number of the running (or last) cell
         self._serving: int | None = None  # the cell being served now; the watchdog acts only on it
         self._serving_lock = threading.Lock()
-        self._calls: dict[int, _SubCall] = {}
-        self._calls_lock = threading.Lock()
+        self._calls = HostCalls(self.limits.max_concurrent_subcalls, self._send, self._reject)
         self._closed = False
         self.restarts = 0
         self.bytes_sent = 0  # to the worker, all told: the context is not among them
-
-    def _warn_if_weak(self) -> None:
-        """One line (a WeakIsolationWarning; the CLI prints it once, `-q` silences it)."""
-        if self.plan.mode == BWRAP or (self.plan.mode == UNSHARE and not self.plan.passed_over):
-            return  # bubblewrap, or what the caller asked for
-        if self.plan.mode == NONE:
-            message = ("ISOLATED SANDBOX WITHOUT NETWORK ISOLATION: model code can reach the network and the "
-                       "host's files. You opted in (allow_network / RECURSIVELM_ALLOW_NO_NETNS); install "
-                       "bubblewrap to contain it.")
-            log.warning(message)
-        else:
-            message = (f"sandbox: {self.plan.passed_over[0]}, so the worker contains itself (own namespaces, "
-                       "read-only allowlisted files, seccomp; see docs/sandbox.md); apt-get install bubblewrap "
-                       "for the widely used tool")
-        if self.plan.mode == NONE and self.plan.passed_over:
-            message += " Not used: " + "; ".join(self.plan.passed_over)
-        warnings.warn(message, WeakIsolationWarning, stacklevel=3)
 
     # -- the Sandbox protocol -----------------------------------------------------------------------
     def start(self, context: Any, host_functions: HostFunctions) -> None:
         if self._worker is not None or self._closed:
             raise RuntimeError("this IsolatedSandbox was already started: make one per run")
-        self._host_functions = dict(host_functions)
+        self._calls.host_functions = dict(host_functions)
         self._context = _seal_context(context)
         try:
             self._worker = self._spawn()
@@ -214,7 +180,7 @@ class IsolatedSandbox:
             with self._serving_lock:
                 self._serving = None
             watchdog.cancel()
-            self._end_calls(worker)
+            self._calls.end(worker)
         if kind == "result":
             (result, self._variables), ending = payload
             if ending:  # a thread the cell left would not stop: the worker exits; make sure, now
@@ -235,7 +201,7 @@ class IsolatedSandbox:
     def close(self) -> None:
         self._closed = True
         if self._worker is not None:
-            self._end_calls(self._worker)
+            self._calls.end(self._worker)
             self._kill(self._worker)
         if self._context is not None:
             os.close(self._context[0])
@@ -271,7 +237,7 @@ class IsolatedSandbox:
         try:
             self._send(worker, {
                 "op": "start", "context_fd": context_fd, "context_kind": kind, "context_bytes": size,
-                "chunk_chars": self.chunk_chars, "host_functions": sorted(self._host_functions),
+                "chunk_chars": self.chunk_chars, "host_functions": sorted(self._calls.host_functions),
                 "limits": {"memory_bytes": self.limits.memory_bytes, "cpu_seconds": self.limits.cpu_seconds,
                            "max_open_files": self.limits.max_open_files, "max_file_bytes": self.limits.max_file_bytes,
                            "max_processes": self.limits.max_processes},
@@ -306,7 +272,7 @@ class IsolatedSandbox:
                 raise SandboxError(f"the sandbox worker could not start: {payload.get('error')}")
             if kind in ("closed", "broken"):
                 raise SandboxError(f"the sandbox worker exited before it was ready "
-                                   f"({_exit_status(worker.proc, KILL_WAIT_S)}): {_startup_log_tail(worker)}")
+                                   f"({exit_status(worker.proc, KILL_WAIT_S)}): {_startup_log_tail(worker)}")
             raise SandboxError(f"the sandbox worker sent {kind} {str(payload)[:200]!r} instead of 'ready'")
 
     def _restart(self) -> list[str]:
@@ -326,7 +292,7 @@ class IsolatedSandbox:
         """SIGKILL the worker's whole sandbox (its process group; bwrap and the pid namespace take the rest)."""
         with worker.kill_lock:
             proc = worker.proc
-            if proc.poll() is None and _kill_children(proc.pid):
+            if proc.poll() is None and kill_children(proc.pid):
                 # The sandbox's pid 1 first: its parent (bwrap, or the "unshare" worker's waiting parent)
                 # reaps it and exits. Killed together, it would be left a zombie of the host's init, which
                 # in a container may never reap it (and zombies count against the process limit).
@@ -422,7 +388,7 @@ class IsolatedSandbox:
             if kind in ("closed", "broken"):
                 broken = True
             elif kind == "message" and payload["op"] == "call" and type(payload.get("id")) is int:
-                self._reply_error(worker, payload["id"], "RuntimeError", ASK_NO_CELL)
+                self._calls.reply_error(worker, payload["id"], "RuntimeError", ASK_NO_CELL)
             elif kind == "message" and payload["op"] != "result":
                 self._reject(worker, f"unexpected {payload['op']!r} message while no cell runs")
         log.warning("sandbox worker %s kept sending while no cell ran: restarting it", worker.proc.pid)
@@ -445,13 +411,13 @@ class IsolatedSandbox:
                 if payload == cell:
                     return "deadline", None
             elif kind == "closed":
-                return "closed", worker.killed_because or _exit_status(worker.proc, CLOSED_EXIT_WAIT_S)
+                return "closed", worker.killed_because or exit_status(worker.proc, CLOSED_EXIT_WAIT_S)
             elif kind == "broken":
                 return "broken", payload
             elif kind == "bad":
                 self._reject(worker, payload)
             elif payload["op"] == "call":
-                self._start_call(worker, payload)
+                self._calls.start(worker, payload)
             elif payload["op"] == "result" and payload.get("cell") == cell:
                 try:
                     return "result", (parse_result(payload, self.limits.max_cell_output_chars),
@@ -469,97 +435,6 @@ class IsolatedSandbox:
                 return  # the cell finished just in time
             self._inbox.put((worker.generation, "deadline", cell))
         self._kill(worker)
-
-    # -- sub-calls ---------------------------------------------------------------------------------
-    def _start_call(self, worker: _Worker, message: dict) -> None:
-        call_id = message.get("id")
-        if type(call_id) is not int:
-            self._reject(worker, "a 'call' message needs an integer 'id'")
-            return
-        try:
-            fn, args, kwargs = self._check_call(message)
-        except ProtocolError as e:
-            self._reply_error(worker, call_id, "TypeError", str(e))
-            return
-        with self._calls_lock:
-            if call_id in self._calls:
-                self._reject(worker, f"call id {call_id} is already in flight")
-                return
-            if len(self._calls) >= self.limits.max_concurrent_subcalls:
-                self._reply_error(worker, call_id, "RuntimeError",
-                                  f"more than {self.limits.max_concurrent_subcalls} sub-calls in flight at once: "
-                                  "use llm_query_batched for many prompts")
-                return
-            call = self._calls[call_id] = _SubCall(call_id)
-            call.thread = threading.Thread(target=self._run_call, args=(worker, call, fn, args, kwargs), daemon=True,
-                                           name=f"rlm-sandbox-call-{call_id}")
-            call.thread.start()
-
-    def _check_call(self, message: dict) -> tuple[Callable[..., Any], list, dict]:
-        name, args, kwargs = message.get("fn"), message.get("args", []), message.get("kwargs", {})
-        if not isinstance(name, str) or name not in self._host_functions:
-            offered = ", ".join(sorted(self._host_functions)) or "none"
-            raise ProtocolError(f"no host function {name!r} (offered: {offered})")
-        if not isinstance(args, list) or not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
-            raise ProtocolError(f"{name}(): arguments must be a list and keywords a dict")
-        fn = self._host_functions[name]
-        signature = SIGNATURES.get(name)
-        try:
-            bound = (signature or inspect.signature(fn)).bind(*args, **kwargs)
-        except TypeError as e:
-            raise ProtocolError(f"{name}(): {e}") from None
-        except ValueError:  # a callable with no introspectable signature: let it check its own arguments
-            return fn, args, kwargs
-        given = bound.arguments
-        if name in ("llm_query", "rlm_query") and not isinstance(given.get("prompt"), str):
-            raise ProtocolError(f"{name}(prompt) takes a str, got {type(given.get('prompt')).__name__}")
-        if name == "llm_query_batched":
-            prompts = given.get("prompts")
-            if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
-                raise ProtocolError("llm_query_batched(prompts) takes a list of str")
-        if name in ("llm_query", "llm_query_batched") and not isinstance(given.get("model"), (str, type(None))):
-            raise ProtocolError(f"{name}(model=...) takes a model name (str)")
-        if name == "rlm_query" and "context" in given:
-            if given["context"] == CONTEXT_MARKER:  # the run's own context: the host already has it
-                kwargs = {k: v for k, v in kwargs.items() if k != "context"}
-                args = args[:1]
-        return fn, args, kwargs
-
-    def _run_call(self, worker: _Worker, call: _SubCall, fn: Callable[..., Any], args: list, kwargs: dict) -> None:
-        try:
-            try:
-                reply: dict[str, Any] = {"value": jsonable(fn(*args, **kwargs))}
-            except SubCallCancelled:
-                raise
-            except BaseException as e:  # noqa: BLE001 - the model sees the host function's error, as in process
-                reply = {"error": {"type": type(e).__name__, "message": str(e)}}
-            with self._calls_lock:
-                if call.cancelled:
-                    return
-                call.finished = True
-                self._calls.pop(call.id, None)
-            self._send(worker, {"op": "reply", "id": call.id, **reply})
-        except SubCallCancelled:
-            pass
-
-    def _reply_error(self, worker: _Worker, call_id: int, type_name: str, message: str) -> None:
-        self._send(worker, {"op": "reply", "id": call_id, "error": {"type": type_name, "message": message}})
-
-    def _end_calls(self, worker: _Worker) -> None:
-        """The cell is over: stop its sub-calls still running (their model calls are cancelled, as in
-        process) and tell the worker, so no thread of it waits for them forever."""
-        with self._calls_lock:
-            calls, self._calls = list(self._calls.values()), {}
-            for call in calls:
-                if call.finished:
-                    continue
-                call.cancelled = True
-                if call.thread is not None and call.thread.is_alive():
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(call.thread.ident),
-                                                               ctypes.py_object(SubCallCancelled))
-        for call in calls:
-            self._reply_error(worker, call.id, "RuntimeError", "cancelled: the cell ended before the reply came")
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -586,33 +461,6 @@ def _seal_context(context: Any) -> tuple[int, str, int]:
         os.close(fd)
         raise
     return fd, kind, len(data)
-
-
-def _kill_children(pid: int) -> bool:
-    """SIGKILL the direct children of `pid` (where the kernel lists them). Whether there were any."""
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            children = [int(c) for c in f.read().split()]
-    except (OSError, ValueError):
-        return False
-    for child in children:
-        try:
-            os.kill(child, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    return bool(children)
-
-
-def _exit_status(proc: subprocess.Popen, wait_s: float) -> str:
-    try:
-        code = proc.wait(timeout=wait_s)
-    except subprocess.TimeoutExpired:
-        return "it closed its channel but kept running"
-    if code < 0:
-        return f"killed by {signal.Signals(-code).name}"
-    if code > 128 and code - 128 in signal.valid_signals():  # bwrap and shells report a signal death so
-        return f"killed by {signal.Signals(code - 128).name}"
-    return f"exit status {code}"
 
 
 def _startup_log_tail(worker: _Worker) -> str:

@@ -257,3 +257,36 @@ def is_miss(miss: Any) -> bool:
             and texts(miss["passages"], ("where", "text"))
             and all(isinstance(p["where"], str) and isinstance(p["text"], str)
                     and len(p["where"]) + len(p["text"]) <= MAX_NEAR_TEXT_CHARS for p in miss["passages"]))
+
+
+def check_call(message: dict, host_functions: dict[str, Callable[..., Any]]) -> tuple[Callable[..., Any], list, dict]:
+    """A worker's "call" message checked against the host functions offered and their signatures: the
+    function to run and its arguments. Raises ProtocolError."""
+    name, args, kwargs = message.get("fn"), message.get("args", []), message.get("kwargs", {})
+    if not isinstance(name, str) or name not in host_functions:
+        offered = ", ".join(sorted(host_functions)) or "none"
+        raise ProtocolError(f"no host function {name!r} (offered: {offered})")
+    if not isinstance(args, list) or not isinstance(kwargs, dict) or not all(isinstance(k, str) for k in kwargs):
+        raise ProtocolError(f"{name}(): arguments must be a list and keywords a dict")
+    fn = host_functions[name]
+    signature = SIGNATURES.get(name)
+    try:
+        bound = (signature or inspect.signature(fn)).bind(*args, **kwargs)
+    except TypeError as e:
+        raise ProtocolError(f"{name}(): {e}") from None
+    except ValueError:  # a callable with no introspectable signature: let it check its own arguments
+        return fn, args, kwargs
+    given = bound.arguments
+    if name in ("llm_query", "rlm_query") and not isinstance(given.get("prompt"), str):
+        raise ProtocolError(f"{name}(prompt) takes a str, got {type(given.get('prompt')).__name__}")
+    if name == "llm_query_batched":
+        prompts = given.get("prompts")
+        if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
+            raise ProtocolError("llm_query_batched(prompts) takes a list of str")
+    if name in ("llm_query", "llm_query_batched") and not isinstance(given.get("model"), (str, type(None))):
+        raise ProtocolError(f"{name}(model=...) takes a model name (str)")
+    if name == "rlm_query" and "context" in given:
+        if given["context"] == CONTEXT_MARKER:  # the run's own context: the host already has it
+            kwargs = {k: v for k, v in kwargs.items() if k != "context"}
+            args = args[:1]
+    return fn, args, kwargs
