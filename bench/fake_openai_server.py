@@ -48,7 +48,8 @@ EXACT_COUNT_MAX_CHARS = 1_000_000  # beyond this, usage is estimated at 4 charac
 MESSAGE_OVERHEAD_TOKENS = 4  # chat-template tokens around each message, as OpenAI counts them
 
 PROGRAMS = {
-    "len": "x = len(context)\nprint(x)",
+    # Each turn's block differs ("# turn N"): the engine does not run a block repeated word for word.
+    "len": "x = len(context)  # turn {turn}\nprint(x)",
     "batch": "replies = llm_query_batched([f'[bench run={run} sub] question {{i}}' for i in range({n})])\nprint(len(replies))",
     "query": "reply = llm_query('[bench run={run} sub] the question of turn {turn}')\nprint(reply)",
 }

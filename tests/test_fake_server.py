@@ -32,7 +32,7 @@ def test_chat_completion_through_the_sdk(server):
                 {"role": "user", "content": "Count it. [bench run=sdk turns=1 code=len]"}]
     first = client.chat.completions.create(model="fake-root", messages=messages)
     text = first.choices[0].message.content
-    assert "```repl\nx = len(context)\nprint(x)\n```" in text
+    assert "```repl\nx = len(context)  # turn 1\nprint(x)\n```" in text
     assert first.choices[0].finish_reason == "stop"
     assert first.usage.prompt_tokens > 0 and first.usage.completion_tokens > 0
     assert first.usage.total_tokens == first.usage.prompt_tokens + first.usage.completion_tokens
