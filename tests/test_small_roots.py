@@ -238,3 +238,17 @@ def test_a_block_repeated_word_for_word_is_not_run_again_nor_kept_in_the_history
     assert "Your reply repeated code you already ran" in shown(calls, 2)
     assert [m["content"] for m in calls[2]].count(again) == 1  # the repeat is not in the history
     assert sum(e.type == "cell_start" and e.iteration > 0 for e in result.trajectory) == 2  # (not the reading) the block, then FINAL: not the repeat
+
+
+def test_an_answer_found_in_what_the_model_was_shown_is_taken_even_after_a_failed_look():
+    # The miss note showed the line; the model's code then failed; its answer is what the note showed.
+    replies = [block('print(search("ferry of Oslo report")[0].split(":")[5])'), block('FINAL("late again")')]
+    result, _ = run(replies, max_sub_calls=0)
+    assert (result.answer, result.iterations) == ("late again", 2)
+
+
+def test_a_model_that_keeps_repeating_itself_gets_the_answer_now_turn():
+    again = block('print(len(context))')
+    result, calls = run([again, again, again, 'FINAL("late")'], max_sub_calls=0)
+    assert (result.status, result.limit, result.answer) == ("limit", "repeated_code", "late")
+    assert len(calls) == 4  # the block, two repeats (not run), then the answer-now turn

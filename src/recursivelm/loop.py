@@ -27,6 +27,7 @@ from .text import head_and_tail
 from .usage import UsageTree
 
 CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
+MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
 READ_WHOLE_MARGIN_TOKENS = 256  # the reading prompt's own words, around the context
 CHARS_PER_TOKEN_MAX = 6  # no tokenizer packs more characters per token than this into a text we read
 TRUNCATION_NOTE = "\n... [{cut:,} characters cut: print less, e.g. a slice, a count or a summary] ...\n"
@@ -90,6 +91,7 @@ class Run:
         self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (evidence.near())
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
+        self.repeats = 0  # replies in a row that repeated a block already run (not run again)
         self.subcalls = SubCalls(self)
 
     def child(self, question: str, loaded: LoadedContext) -> Run:
@@ -141,10 +143,15 @@ class Run:
                     continue
                 if len(blocks) == 1 and blocks[0].code.strip() in self.ran_code:
                     # A greedy small model that repeats a block word for word repeats it again once the
-                    # history shows the repeat: the reply is not run and is kept out of the history.
+                    # history shows the repeat: the reply is not run and is kept out of the history. If it
+                    # still repeats, more turns will not change it: the answer-now turn comes at once.
                     self.messages.pop()
+                    self.repeats += 1
+                    if self.repeats >= self.profile.max_repeats:
+                        raise LimitReached("repeated_code", f"the same code {self.repeats + 1} times in a row")
                     self._add_user(self._render("repeated_code"))
                     continue
+                self.repeats = 0
                 shown = []
                 for index, block in enumerate(blocks, 1):
                     # Small models repeat a failed block word for word; the profile can say so.
@@ -272,11 +279,13 @@ class Run:
         call = _call_text(final)
         if _is_no_answer(final.value):
             reason = "no_answer"
-        elif not self.looked and self.profile.refuse_unread_answers:
-            reason = "not_looked"  # an answer from memory, before any code read the context
         elif self.recent_misses and _claims_absence(final.value):
             reason = "after_miss"  # "not found" or 0 because one literal pattern missed
-        elif self.recent_error and self.profile.refuse_unread_answers:
+        elif not self.profile.refuse_unread_answers or self._seen(final.value):
+            return None  # an answer found in what the model was shown is no guess
+        elif not self.looked:
+            reason = "not_looked"  # an answer from memory, before any code read the context
+        elif self.recent_error:
             reason = "after_error"  # the last cell failed: nothing was read, so the answer is a guess
         else:
             return None
@@ -312,6 +321,15 @@ class Run:
             return self._render("cell_output", cells=[{"index": 1, "text": self._cell_text(cell), "repeated": False}],
                                 final_reminder=False)
         return None
+
+    def _seen(self, value: Any) -> bool:
+        """Whether an answer stands in something the model was shown of the context (evidence, cell
+        output, a miss note), the question's own words left out."""
+        text = str(value).strip().lower()
+        if len(text) < MIN_SEEN_ANSWER_CHARS:
+            return False
+        shown = (m["content"] for m in self.messages[1:] if m["role"] == "user")
+        return any(text in part.replace(self.question, "").lower() for part in shown)
 
     def _first_time(self, call: str) -> bool:
         """Whether this refusable answer call is new in this run (and remember it): refused once, taken

@@ -44,6 +44,8 @@ class Profile:
     code_only: bool = False
     # Within the sub-model's window, run `read_whole_code` (one sub-call reading it all) before turn one.
     read_whole_first: bool = False
+    # Replies in a row that repeat a block already run before the answer-now turn comes (they are not run).
+    max_repeats: int = 3
     # The sampling temperature of a model named without one (None: the backend's own default).
     temperature: float | None = None
     # Notes added to a cell's error when it contains the key: what a small model cannot infer itself
@@ -99,5 +101,6 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         refuse_unread_answers=bool(raw.get("refuse_unread_answers", False)),
         code_only=bool(raw.get("code_only", False)),
         read_whole_first=bool(raw.get("read_whole_first", False)),
+        max_repeats=int(raw.get("max_repeats", 3)),
         temperature=float(raw["temperature"]) if "temperature" in raw else None,
     )
