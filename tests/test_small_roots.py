@@ -252,3 +252,15 @@ def test_a_model_that_keeps_repeating_itself_gets_the_answer_now_turn():
     result, calls = run([again, again, again, 'FINAL("late")'], max_sub_calls=0)
     assert (result.status, result.limit, result.answer) == ("limit", "repeated_code", "late")
     assert len(calls) == 4  # the block, two repeats (not run), then the answer-now turn
+
+
+def test_rank_passes_over_lines_of_one_shape_and_ignores_how_the_question_is_framed():
+    cities = {f"City{i}": f"The River{i} River flows through the city centre. City{i} has a market." for i in range(40)}
+    people = {"Lena Moquogox": "Lena Moquogox is a chemist. In 1969, Lena founded Saridro Energy, a company.",
+              "Saridro Energy": "Saridro Energy has its headquarters in City7."}
+    ranked = evidence.rank({**cities, **people}, "Which river flows through the city where the company founded by "
+                           "Lena Moquogox has its headquarters? Answer with the river's name.", 4)
+    wheres = [p.where for p in ranked]
+    assert wheres[0] == "Lena Moquogox:1" and "Saridro Energy:1" in wheres
+    assert sum(w.startswith("City") for w in wheres) <= 2
+    assert evidence.query_terms("Which river flows... the river's name? Answer with it.") == ["river", "flows", "name"]

@@ -31,9 +31,14 @@ MAX_PHRASES = 4  # near(): sub-phrases reported
 AROUND_LINES_BEFORE = 3  # around(): lines shown before the place
 AROUND_LINES_AFTER = 25  # ...and after it (a function body, the rest of a paragraph)
 AROUND_CHARS = 1_200  # around(): characters shown inside one long line, and the most of any one line
+DUPLICATE_OVERLAP = 0.5  # rank(): a passage sharing more of its words than this with a better one is passed over
+# Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
+QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
+through into answer answers mentioned mention text context question give only exactly please""".split())
 CACHED_INDEXES = 4  # contexts whose index is kept (a run tree rarely holds more than a few)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 # Regex syntax to drop when reading a pattern's literal words: escapes such as \s \d \b, classes,
 # quantifiers and groups.
@@ -157,14 +162,18 @@ class Index:
     def rank(self, query: str, k: int) -> list[Passage]:
         if not self.texts or k <= 0 or not query.strip():
             return []
+        terms = query_terms(query)
+        if not terms:
+            return []
         n = min(CANDIDATES, len(self.texts))
-        ids, scores = self.retriever.retrieve(_tokenize([query]), k=n, show_progress=False)
+        ids, scores = self.retriever.retrieve([terms], k=n, show_progress=False)
         scored = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
         top = max(scored.values(), default=1.0)
-        for i in self._definitions(query):
+        definitions = self._definitions(query)
+        for i in definitions:
             scored[i] = max(scored.get(i, 0.0), top) * DEFINITION_BOOST
-        best = sorted(scored, key=lambda i: (-scored[i], i))[:k]
-        return [Passage(self.wheres[i], _cut(self.texts[i])) for i in best]
+        ranked = sorted(scored, key=lambda i: (-scored[i], i))
+        return [Passage(self.wheres[i], _cut(self.texts[i])) for i in _diverse(ranked, self.texts, k, set(definitions))]
 
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query."""
@@ -174,6 +183,39 @@ class Index:
         alternatives = "|".join(map(re.escape, sorted(names)))
         rx = re.compile(rf"^\s*(?:(?:async\s+)?def|class)\s+(?:{alternatives})\b|^(?:{alternatives})\s*[:=]")
         return [i for i, text in enumerate(self.texts) if rx.search(text)]
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query worth searching for: each once (a word the question repeats would count twice),
+    without stop words or the words questions are framed in ("which", "answer", "mentioned", ...)."""
+    seen: dict[str, None] = {}
+    for term in _tokenize([query])[0]:
+        if term not in QUESTION_WORDS and term != "_":
+            seen.setdefault(term)
+    return list(seen)
+
+
+def _diverse(ranked: list[int], texts: list[str], k: int, keep: set[int]) -> list[int]:
+    """The first `k` of `ranked`, passing over a passage that says nearly what a better one said (a log or
+    a generated text repeats one line shape with other names: five such lines show one thing five times).
+    Those passed over fill up the list if too few are left."""
+    chosen: list[int] = []
+    words: list[set[str]] = []
+    passed: list[int] = []
+    for i in ranked:
+        if len(chosen) == k:
+            break
+        mine = set(_WORDS.findall(texts[i].lower()))
+        if i not in keep and any(_overlap(mine, other) > DUPLICATE_OVERLAP for other in words):
+            passed.append(i)
+            continue
+        chosen.append(i)
+        words.append(mine)
+    return chosen + passed[: k - len(chosen)]
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _cut(text: str) -> str:
