@@ -264,3 +264,19 @@ def test_rank_passes_over_lines_of_one_shape_and_ignores_how_the_question_is_fra
     assert wheres[0] == "Lena Moquogox:1" and "Saridro Energy:1" in wheres
     assert sum(w.startswith("City") for w in wheres) <= 2
     assert evidence.query_terms("Which river flows... the river's name? Answer with it.") == ["river", "flows", "name"]
+
+
+def test_an_answer_that_copies_a_whole_passage_is_refused_once():
+    line = ("The ferry from Oslo was late again, said the harbour master, who has kept the harbour log for "
+            "thirty years and never saw a winter this cold.")
+    copied = block(f'FINAL("{line}")')
+    context = "\n".join(FILLER[:500] + [line] + FILLER[500:])
+    result, calls = run([block('print(search("ferry"))'), copied, copied], context=context, max_sub_calls=0)
+    assert "copies a whole passage" in shown(calls, 2)
+    assert result.iterations == 3
+
+
+def test_the_code_grammar_allows_no_backtick_inside_the_block():
+    from recursivelm.models.constraints import CODE_BLOCK_GRAMMAR
+
+    assert CODE_BLOCK_GRAMMAR == 'root ::= "```python\\n" [^`]* "```"\n'

@@ -27,6 +27,7 @@ from .text import head_and_tail
 from .usage import UsageTree
 
 CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
+MAX_COPIED_ANSWER_CHARS = 120  # a longer answer copied word for word from what was shown is a passage, not an answer
 MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
 READ_WHOLE_MARGIN_TOKENS = 256  # the reading prompt's own words, around the context
 CHARS_PER_TOKEN_MAX = 6  # no tokenizer packs more characters per token than this into a text we read
@@ -281,7 +282,11 @@ class Run:
             reason = "no_answer"
         elif self.recent_misses and _claims_absence(final.value):
             reason = "after_miss"  # "not found" or 0 because one literal pattern missed
-        elif not self.profile.refuse_unread_answers or self._seen(final.value):
+        elif not self.profile.refuse_unread_answers:
+            return None
+        elif len(str(final.value)) > MAX_COPIED_ANSWER_CHARS and self._seen(final.value):
+            reason = "copied"  # a whole line it was shown, not the value the question asks for
+        elif self._seen(final.value):
             return None  # an answer found in what the model was shown is no guess
         elif not self.looked:
             reason = "not_looked"  # an answer from memory, before any code read the context
