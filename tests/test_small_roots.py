@@ -280,3 +280,11 @@ def test_the_code_grammar_allows_no_backtick_inside_the_block():
     from recursivelm.models.constraints import CODE_BLOCK_GRAMMAR
 
     assert CODE_BLOCK_GRAMMAR == 'root ::= "```python\\n" [^`]* "```"\n'
+
+
+def test_a_miss_in_one_file_shows_what_is_near_in_that_file():
+    code = 'print(len(re.findall(r"def \\w+ \\(self", context["pkg/core.py"])))'
+    _, calls = run([block(code), block('FINAL("x")')], context=CODE, question="q", max_sub_calls=0)
+    after = shown(calls, 1)
+    assert "[pkg/core.py:9] def parse(self, text, strict=False):" in after
+    assert "pkg/util.py" not in after.split("matched nothing")[1]

@@ -32,20 +32,40 @@ class Lookups:
     def __init__(self, context_of: Callable[[], Any]):
         self._context_of = context_of  # the namespace's current `context` (read, never copied)
         self._found: dict[str, bool] = {}
+        self._scope: dict[str, str | None] = {}  # the one document a pattern was searched in, if only one
         self.re = self._watched_re()
 
     def reset(self) -> None:
         self._found = {}
+        self._scope = {}
 
-    def record(self, pattern: Any, found: bool) -> None:
+    def record(self, pattern: Any, found: bool, document: str | None = None) -> None:
         key = pattern.pattern if isinstance(pattern, re.Pattern) else str(pattern)
         if isinstance(key, str):
             self._found[key] = self._found.get(key, False) or found
+            scope = self._scope.setdefault(key, document)
+            if scope != document:
+                self._scope[key] = None  # searched in several places: what is near comes from everywhere
 
     def misses(self) -> list[dict[str, Any]]:
-        """Near matches for each pattern that found nothing in this cell (plain data: it crosses the wire)."""
+        """Near matches for each pattern that found nothing in this cell (plain data: it crosses the wire):
+        in the one file it was searched in, when it was (`re.findall(p, context["a.py"])`), else everywhere."""
+        context = self._context_of()
         missed = [p for p, found in self._found.items() if not found and evidence.pattern_words(p)]
-        return [evidence.near(self._context_of(), p) for p in missed[:MAX_MISSES_SHOWN]]
+        out = []
+        for p in missed[:MAX_MISSES_SHOWN]:
+            document = self._scope.get(p)
+            out.append(evidence.near({document: context[document]} if document is not None else context, p))
+        return out
+
+    def _document_of(self, text: str) -> str | None:
+        """The key of the dict context's document that `text` is (not a copy), or None."""
+        context = self._context_of()
+        if isinstance(context, dict):
+            for key, doc in context.items():
+                if doc is text:
+                    return key
+        return None
 
     def is_context_text(self, text: Any) -> bool:
         if not isinstance(text, str):
@@ -74,19 +94,20 @@ class Lookups:
             pattern = _real(pattern)
             result = fn(pattern, string, *args, **kwargs)
             if self.is_context_text(string):
-                result = self._observe(pattern, result)
+                result = self._observe(pattern, result, string)
             return result
 
         watched.__name__ = fn.__name__
         watched.__doc__ = fn.__doc__
         return watched
 
-    def _observe(self, pattern: Any, result: Any) -> Any:
+    def _observe(self, pattern: Any, result: Any, string: str) -> Any:
+        document = self._document_of(string)
         if isinstance(result, types.GeneratorType) or type(result).__name__ == "callable_iterator":
             result = list(result)  # finditer: whether it finds anything is only known once consumed
-            self.record(pattern, bool(result))
+            self.record(pattern, bool(result), document)
             return iter(result)
-        self.record(pattern, bool(result))
+        self.record(pattern, bool(result), document)
         return result
 
     def importer(self) -> Callable:
@@ -128,7 +149,7 @@ class _WatchedPattern:
         def watched(string, *args, **kwargs):
             result = attr(string, *args, **kwargs)
             if self._lookups.is_context_text(string):
-                result = self._lookups._observe(self._compiled, result)
+                result = self._lookups._observe(self._compiled, result, string)
             return result
 
         return watched
