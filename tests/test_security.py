@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,6 +43,11 @@ LIMITS = SandboxLimits(kill_grace_s=1.0, max_cell_output_chars=100_000)
 
 def _mode(mode: str):
     reason = probe(mode, os.geteuid() == 0)
+    # CI runs as root on Linux, where the fallback always works and bwrap is installed (unless .ci/run hid
+    # it from PATH on purpose): there a mode that cannot start is a failure, never a quiet skip. A clone
+    # under /tmp once made the fallback skip all its tests while CI stayed green.
+    if os.environ.get("CI") and (mode != "bwrap" or shutil.which("bwrap")):
+        reason = None
     return pytest.param(mode, id=mode, marks=pytest.mark.skipif(
         reason is not None, reason=f"{mode} cannot run here: {reason} (CI must: apt-get install bubblewrap)"))
 

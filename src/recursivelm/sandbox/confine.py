@@ -292,6 +292,11 @@ def _build_root(spec: dict) -> None:
         else:
             open(at(source), "w").close()
         _bind_read_only(source, at(source))
+    # The private tmpfs before the binds: Python or the package may live below /tmp (a virtualenv or a
+    # clone made there), and a bind made first would be hidden under it.
+    _makedirs(at(spec["workdir"]))
+    _mount("tmpfs", at(spec["workdir"]), "tmpfs", MS_NOSUID | MS_NODEV,
+           f"mode=0755,size={int(spec['workdir_bytes'])}")
     for path in spec["binds"]:
         _makedirs(at(path))
         _bind_read_only(path, at(path))
@@ -304,9 +309,6 @@ def _build_root(spec: dict) -> None:
         os.symlink(target, at("/dev/" + name))
     _makedirs(at("/proc"))
     _mount("proc", at("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    _makedirs(at(spec["workdir"]))
-    _mount("tmpfs", at(spec["workdir"]), "tmpfs", MS_NOSUID | MS_NODEV,
-           f"mode=0755,size={int(spec['workdir_bytes'])}")
     # Into the new root; the old one is stacked beneath it by pivot_root(".", ".") and then detached.
     os.chdir(new_root)
     _check(_libc.syscall(ctypes.c_long(_pivot_root_nr()), b".", b"."), "pivot_root")
