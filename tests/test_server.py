@@ -54,7 +54,10 @@ def doc_reader(messages: list[Message]) -> str:
 
 
 def never_answers(messages: list[Message]) -> str:
-    return "```python\nprint('still looking')\n```"
+    # A new block each turn: the engine does not run a block repeated word for word, and ends a run
+    # that keeps repeating one (limit repeated_code), so a run meant to go on must vary its code.
+    turn = sum(m["role"] == "assistant" for m in messages)
+    return f"```python\nprint('still looking', {turn})\n```"
 
 
 def tracked_sandboxes(kind: type, made: list):
