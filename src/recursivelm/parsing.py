@@ -13,7 +13,26 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from dataclasses import dataclass
+
+# CPython 3.11 keeps the AST converter's recursion depth in state shared by threads: two threads parsing
+# or compiling an AST at once can fail with "SystemError: AST constructor recursion depth mismatch" (seen
+# in the test suite, the bench runner generating code tasks in threads while cells ran). One lock.
+_AST_LOCK = threading.Lock()
+
+
+def parse_python(source: str, filename: str = "<unknown>", mode: str = "exec") -> ast.AST:
+    """ast.parse, safe to call from several threads at once."""
+    with _AST_LOCK:
+        return ast.parse(source, filename, mode)
+
+
+def compile_tree(tree: ast.AST, filename: str, mode: str):
+    """compile() of an AST, safe to call from several threads at once (see parse_python)."""
+    with _AST_LOCK:
+        return compile(tree, filename, mode)
+
 
 RUNNABLE_TAGS = frozenset({"repl", "python", "py", "python3", "ipython"})
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$")
@@ -41,7 +60,7 @@ class CodeBlock:
 
 def _parses(code: str) -> bool:
     try:
-        ast.parse(code)
+        parse_python(code)
     except (SyntaxError, ValueError):
         return False
     return bool(code.strip())
@@ -76,7 +95,7 @@ def bare_code(reply: str) -> CodeBlock | None:
     a lone FINAL(...) line is left to `text_final`."""
     if find_blocks(reply) or text_final(reply) or not _parses(reply):
         return None
-    tree = ast.parse(reply)
+    tree = parse_python(reply)
     if not any(isinstance(node, (ast.Call, ast.Assign, ast.AugAssign, ast.Import, ast.ImportFrom, ast.For))
                for node in ast.walk(tree)):
         return None

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any, Callable, Iterable
 
+from recursivelm.parsing import parse_python
+
 # OOLONG's partial credit for counts: each unit off multiplies the score by this.
 NUMERIC_DECAY_BASE = 0.75
 
@@ -322,7 +324,7 @@ def name_set(prediction: Any, gold: Any) -> float:
 def _python_value(text: str) -> Any:
     """A key that is equal for equal Python expressions ("'a'" and '"a"', "1.0" and "1.00"), or None."""
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = parse_python(text.strip(), mode="eval")
     except (SyntaxError, ValueError):
         return None
     try:

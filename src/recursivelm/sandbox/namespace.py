@@ -13,6 +13,7 @@ import traceback
 from typing import Any, Callable
 
 from .. import evidence
+from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
 
@@ -254,14 +255,14 @@ class Namespace:
         self.lookups.reset()
         error = None
         try:
-            tree = ast.parse(code, CELL_FILENAME, "exec")
+            tree = parse_python(code, CELL_FILENAME, "exec")
             linecache.cache[CELL_FILENAME] = (len(code), None, code.splitlines(True), CELL_FILENAME)
             last_expr = None
             if tree.body and isinstance(tree.body[-1], ast.Expr):
                 last_expr = ast.Expression(tree.body.pop().value)
-            exec(compile(tree, CELL_FILENAME, "exec"), self.globals)
+            exec(compile_tree(tree, CELL_FILENAME, "exec"), self.globals)
             if last_expr is not None:
-                value = eval(compile(last_expr, CELL_FILENAME, "eval"), self.globals)
+                value = eval(compile_tree(last_expr, CELL_FILENAME, "eval"), self.globals)
                 if value is not None:
                     write(repr(value) if not isinstance(value, str) else value)
                     write("\n")

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from recursivelm.bench.tasks.base import Instance, Setting, TaskSpec, make_instance
 from recursivelm.bench.tokens import CHARS_PER_TOKEN, chars_for_tokens, context_chars
+from recursivelm.parsing import parse_python
 
 NAME = "codeqa"
 
@@ -279,7 +280,7 @@ def parse_some(rng: random.Random, files: dict[str, str], limit: int = MAX_FILES
     trees = {}
     for path in paths[:limit]:
         try:
-            trees[path] = ast.parse(files[path])
+            trees[path] = parse_python(files[path])
         except SyntaxError:
             continue  # a module written for another Python version
     return trees
