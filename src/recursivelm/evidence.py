@@ -153,7 +153,6 @@ class Index:
         import bm25s
 
         self.wheres, self.texts = _units(context)
-        self.labels = [label for label, _ in documents(context)]
         self.retriever = bm25s.BM25()
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
