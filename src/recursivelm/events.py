@@ -132,8 +132,34 @@ class RunEnd(Event):
     usage: dict[str, Any] = field(default_factory=dict)  # this run's totals, children included
 
 
+@dataclass
+class ToolCall(Event):
+    type: ClassVar[str] = "tool_call"
+    tool: str = ""  # a function of the user's, RLM(tools=...), called from a cell (its parent)
+    arguments: str = ""  # repr of the arguments, head and tail when long
+    result: str = ""  # repr of what it returned, head and tail when long
+    error: str | None = None
+    duration_s: float = 0.0
+
+
+@dataclass
+class SystemPrompt(Event):
+    type: ClassVar[str] = "system_prompt"
+    content: str = ""  # the run's system prompt, once per run: with the root_call prompts, the whole history
+
+
+@dataclass
+class Compacted(Event):
+    type: ClassVar[str] = "compacted"
+    iteration: int = 0
+    turns: int = 0  # earlier root turns folded into one note to fit the root model's window
+    tokens_before: int = 0
+    tokens_after: int = 0
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.type: cls for cls in (RunStart, RootCall, CellStart, CellEnd, SubCallsQueued, SubCall, LimitFired, Answer, RunEnd)
+    cls.type: cls for cls in (RunStart, RootCall, CellStart, CellEnd, SubCallsQueued, SubCall, LimitFired, Answer, RunEnd,
+                              ToolCall, SystemPrompt, Compacted)
 }
 
 
