@@ -23,6 +23,7 @@ class Completion:
     cost: float | None = None  # provider-reported cost in USD; wins over the price table
     cached_tokens: int = 0
     estimated: bool = False  # True when token counts are an estimate, not the provider's
+    endpoint: str | None = None  # the base URL that answered, where a backend has several (an endpoint fleet)
 
 
 class ModelError(Exception):

@@ -24,6 +24,7 @@ class CallRecord:
     cached_tokens: int
     cost: float | None  # None when neither the provider nor the price table knows the price
     estimated: bool  # token counts estimated rather than reported
+    endpoint: str | None = None  # the server that answered (Completion.endpoint), for per-endpoint usage
 
 
 @dataclass
@@ -73,6 +74,7 @@ class UsageTree:
             cached_tokens=completion.cached_tokens,
             cost=cost,
             estimated=completion.estimated,
+            endpoint=completion.endpoint,
         )
         with self._lock:
             self.calls.append(rec)
@@ -107,6 +109,15 @@ class UsageTree:
     def by_role(self) -> dict[str, Totals]:
         return self._group(lambda r: r.role)
 
+    def by_endpoint(self) -> dict[str, Totals]:
+        """Calls per server base URL, for backends that name theirs (an endpoint fleet spreads one model over
+        several); calls of backends that name none are left out."""
+        out: dict[str, Totals] = {}
+        for r in self.all_calls():
+            if r.endpoint is not None:
+                out.setdefault(r.endpoint, Totals()).add(r)
+        return out
+
     def _group(self, key) -> dict:
         out: dict = {}
         for r in self.all_calls():
@@ -120,6 +131,7 @@ class UsageTree:
             "total": self.total().as_dict(),
             "by_model": {k: v.as_dict() for k, v in self.by_model().items()},
             "by_depth": {str(k): v.as_dict() for k, v in self.by_depth().items()},
+            "by_endpoint": {k: v.as_dict() for k, v in self.by_endpoint().items()},
             "calls": [asdict(r) for r in self.calls],
             "children": [c.as_dict() for c in self.children],
         }
