@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
-import time
 from pathlib import Path
 
-from .command import EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models, run_command
+from .command import (EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models,
+                      prices_from_args, run_command)
 from .context import ContextError, load_context
+from .progress import Progress
 from .text import json_text, terminal_safe
 
 
@@ -24,53 +25,6 @@ def _encoding(name: str) -> str:
     except LookupError:
         raise argparse.ArgumentTypeError(f"unknown encoding {name!r} (e.g. utf-8, latin-1, cp1252, utf-16)") from None
     return name
-
-
-class Progress:
-    """One status line on stderr: iteration, sub-calls done of started, tokens so far, elapsed."""
-
-    def __init__(self, stream=sys.stderr, max_iterations: int = 0):
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.started = time.monotonic()
-        self.iteration = 0
-        self.max_iterations = max_iterations
-        self.sub_started = self.sub_done = self.tokens = 0
-        self.streamed = 0  # characters of the root reply streamed so far (backends that stream)
-
-    def on_token(self, piece: str) -> None:
-        self.streamed += len(piece)
-        if self.tty:
-            self._line(f"writing ({self.streamed:,} chars)")
-
-    def __call__(self, event) -> None:
-        kind = event.type
-        if kind == "root_call" and event.depth == 0:
-            self.iteration = event.iteration
-            self.streamed = 0
-        if kind in ("root_call", "sub_call"):
-            self.tokens += event.input_tokens + event.output_tokens
-        if kind == "sub_calls_queued":
-            self.sub_started += event.count
-        if kind == "sub_call":
-            self.sub_done += 1
-        if kind == "limit":
-            self._line(f"limit {event.limit}: {terminal_safe(event.detail)}", newline=True)
-        elif kind == "root_call" or (self.tty and kind in ("sub_call", "cell_end")):
-            self._line("")  # without a terminal, one line per root turn is enough
-
-    def _line(self, note: str, newline: bool = False) -> None:
-        text = (f"[rlm] iteration {self.iteration}/{self.max_iterations} · sub-calls {self.sub_done}/{self.sub_started} · "
-                f"{self.tokens:,} tokens · {time.monotonic() - self.started:.0f}s {note}").rstrip()
-        if self.tty and not newline:
-            self.stream.write("\r\033[K" + text)
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
 
 
 def _read_context(path: str, encoding: str):
@@ -91,11 +45,12 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     from .engine import RLM
 
     limits = limits_from_args(args)
+    prices = prices_from_args(args, limits)  # refuses a cost limit it could not keep, before any work
     out = sys.stdout  # taken before the run: the in-process sandbox puts a router (never a tty) in its place
     progress = None if args.quiet else Progress(max_iterations=limits.max_iterations)
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
               limits=limits, profile=args.profile, temperature=args.temperature,
-              sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache,
+              sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache, prices=prices,
               on_token=progress.on_token if progress else None)
     result = rlm.run(context, question)
     if answers is not None:
@@ -112,7 +67,7 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     if not args.quiet:
         print(f"[rlm] {result.status}{f' (limit {result.limit})' if result.limit else ''} in "
               f"{result.wall_time_s:.1f}s, {result.iterations} iterations, {t.calls} calls, {t.tokens:,} tokens, "
-              f"${t.cost:.4f}, {result.saved_calls} sub-calls saved by caching", file=sys.stderr)
+              f"{t.cost_text()}, {result.saved_calls} sub-calls saved by caching", file=sys.stderr)
     if result.status == "failed":
         print(f"rlm: the run failed: {terminal_safe(result.error or '')}", file=sys.stderr)
         return EXIT_FAILED

@@ -20,6 +20,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from .context import ContextError
+from .pricing import PriceTable
 from .protocols import ModelError
 from .sandbox.containment import SandboxUnavailable, WeakIsolationWarning
 from .settings import LIMIT_HELP, Limits
@@ -45,6 +46,11 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    help="a SQLite file caching sub-call results across runs (identical prompts are not paid twice)")
     p.add_argument("--log", type=Path, default=None, help="append the run's JSONL events to this file")
     p.add_argument("--json", action="store_true", help="print the whole Result as JSON instead of the answer")
+    p.add_argument("--prices", type=Path, default=None, metavar="FILE.json",
+                   help='prices overriding the built-in ones, USD per 1M tokens: {"openai/NAME": {"input": 1.25, '
+                        '"output": 10, "cached_input": 0.125}}')
+    p.add_argument("--allow-unpriced", action="store_true",
+                   help="run with --max-cost even when a model has no known price (its calls are not counted)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     for f in fields(Limits):
         kind = finite_float if "float" in str(f.type) else int
@@ -74,6 +80,24 @@ def named_models(args: argparse.Namespace) -> dict[str, str]:
 def limits_from_args(args: argparse.Namespace) -> Limits:
     given = {f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name) is not None}
     return Limits(**given)
+
+
+def prices_from_args(args: argparse.Namespace, limits: Limits) -> PriceTable:
+    """The price table a command's runs use (built-in prices, --prices on top), after checking that a cost
+    limit can be kept: with --max-cost and a model no price is known for, that limit would protect nothing
+    (its calls cost "$0"), so the command refuses to start unless --allow-unpriced says to go on."""
+    prices = PriceTable.from_file(args.prices) if getattr(args, "prices", None) else PriceTable()
+    if limits.max_cost is None or getattr(args, "allow_unpriced", False):
+        return prices
+    specs = [args.model, args.sub_model, args.child_model, *named_models(args).values()]
+    names = [getattr(s, "name", s) for s in specs if s is not None]
+    unknown = sorted({n for n in names if not prices.knows(n)})
+    if unknown:
+        raise ValueError(
+            f"--max-cost {limits.max_cost:g} cannot be kept: no price is known for {', '.join(unknown)}. Give its "
+            f'price with --prices FILE.json ({{"{unknown[0]}": {{"input": USD_PER_1M, "output": USD_PER_1M}}}}), '
+            "or pass --allow-unpriced to run with its calls left out of the cost")
+    return prices
 
 
 def run_command(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:

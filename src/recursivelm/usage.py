@@ -50,8 +50,20 @@ class Totals:
         else:
             self.cost += r.cost
 
+    def cost_text(self) -> str:
+        """"$0.0123", or "$0.0123 + 7 unpriced calls": a cost that leaves calls out says so."""
+        return cost_text(self.cost, self.unpriced_calls)
+
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "tokens": self.tokens}
+
+
+def cost_text(cost: float, unpriced_calls: int) -> str:
+    """How every display writes a cost: what is known, and how many calls it leaves out."""
+    text = f"${cost:.4f}"
+    if unpriced_calls:
+        text += f" + {unpriced_calls} unpriced call{'s' if unpriced_calls != 1 else ''}"
+    return text
 
 
 @dataclass
