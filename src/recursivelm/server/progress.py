@@ -53,7 +53,8 @@ class ProgressLines:
         if kind == "answer" and depth == 0:
             return f"answer ready (via {event.via})\n"
         if kind == "run_end" and depth > 0:
-            return f"{indent}{child}ended: {event.status}\n"
+            self.sub_done += 1  # an rlm_query is done when its child run ends (a child writes no sub_call)
+            return f"{indent}{child}ended: {event.status} (sub-calls done: {self.sub_done}/{self.sub_queued})\n"
         return None
 
 

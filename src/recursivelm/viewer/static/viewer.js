@@ -440,7 +440,8 @@
   function subcallGroup(cell, t) {
     const kinds = Object.entries(cell.kinds).map(([k, n]) => `${k} ×${int(n)}`).join(", ");
     const summary = [
-      h("span", {}, plural(t.subcalls, "sub-call")),
+      // An rlm_query is a sub-call too: it shows as a child run, not a sub_call event.
+      h("span", {}, plural(t.subcalls + t.children, "sub-call")),
       h("span", { class: "meta" },
         kinds ? h("span", {}, kinds) : null,
         cell.queued > t.subcalls + t.children && !cell.end ? h("span", {}, `${int(cell.queued - t.subcalls - t.children)} in flight`) : null,
