@@ -52,9 +52,11 @@ class ApiModel:
         self.limit = ConcurrencyLimit(max_concurrency)
         self.stream = stream
 
-    async def _with_retries(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        return await call_with_retries(attempt, policy=self.retry, limit=self.limit, timeout_s=self.timeout_s,
-                                       describe=self.name)
+    async def _with_retries(self, attempt: Callable[[], Awaitable[T]], *, self_timed: bool = False) -> T:
+        """`self_timed`: the attempt cuts itself after `timeout_s` (an endpoint fleet times each endpoint, to know
+        which one to set aside); else each attempt is cut here."""
+        return await call_with_retries(attempt, policy=self.retry, limit=self.limit,
+                                       timeout_s=None if self_timed else self.timeout_s, describe=self.name)
 
     def count_tokens(self, text: str) -> int:
         return estimate_tokens(text)

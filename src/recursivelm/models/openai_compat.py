@@ -10,22 +10,28 @@ What it adds to the SDK:
 - `stop_after_first_code_block` honoured on streams: the stream is closed once the first fenced block closes;
 - parameters a model refuses (`stop`, `temperature` on OpenAI's reasoning models; `max_tokens` where
   `max_completion_tokens` is wanted) are dropped or renamed once, then remembered, instead of failing;
-- clear errors: `ContextWindowError` for an oversized prompt, `ModelError` naming the fault otherwise.
+- clear errors: `ContextWindowError` for an oversized prompt, `ModelError` naming the fault otherwise;
+- an endpoint fleet (`base_urls=[...]`, `models/fleet.py`): one model on several replicas, each attempt sent to
+  the one with the fewest requests in flight, a failed one set aside and the request retried on another; each
+  Completion names the endpoint that answered, so usage is per endpoint.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from ..protocols import Completion, ModelError
 from ..text import encodable_messages
 from .api import ApiModel, TextCollector, estimated
 from .constraints import CODE_BLOCK_GRAMMAR
-from .resilience import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, classify_sdk_error
+from .fleet import FLEET_SET_ASIDE_S, Fleet
+from .resilience import (DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT_S, PerLoop, RetryPolicy, TransientModelError,
+                         classify_sdk_error)
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +128,9 @@ class OpenAIModel(ApiModel):
       defaults to the provider's (local servers stream: `stop_after_first_code_block` then ends generation
       early, and usage is estimated when the stream is cut).
     - `extra_body`: merged into every request (vendor fields: `top_k`, `seed`, OpenRouter's `provider`, ...).
+    - `base_urls`: several replicas serving this one model (in place of `base_url`): an endpoint fleet. An
+      endpoint that fails is set aside for `set_aside_s` seconds and its request retried at once on another.
+      `max_concurrency` then bounds the requests to the whole fleet.
     """
 
     def __init__(self, model: str, *, base_url: str | None = None, api_key: str | None = None,
@@ -130,7 +139,8 @@ class OpenAIModel(ApiModel):
                  retry: RetryPolicy | None = None, max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
                  extra_body: dict | None = None, default_headers: dict[str, str] | None = None,
                  stream: bool | None = None, ask_stream_usage: bool = True,
-                 max_stop_sequences: int = MAX_STOP_SEQUENCES):
+                 max_stop_sequences: int = MAX_STOP_SEQUENCES, base_urls: list[str] | None = None,
+                 set_aside_s: float = FLEET_SET_ASIDE_S):
         import openai  # a core dependency, imported here so importing this module stays cheap
 
         self._openai = openai
@@ -138,7 +148,11 @@ class OpenAIModel(ApiModel):
         self.endpoint = endpoint
         self.api_model = model
         self.name = f"{provider}/{model}"
-        self.base_url = base_url or os.environ.get(endpoint.base_url_env) or endpoint.base_url
+        if base_urls is not None and base_url is not None:
+            raise ValueError(f"{self.name}: give base_url (one server) or base_urls (a fleet), not both")
+        self.fleet = Fleet(list(base_urls), set_aside_s=set_aside_s) if base_urls is not None else None
+        self.base_url = (self.fleet.urls[0] if self.fleet else
+                         base_url or os.environ.get(endpoint.base_url_env) or endpoint.base_url)
         self.api_key = api_key or os.environ.get(endpoint.key_env) or self._local_key(endpoint, self.base_url)
         if not self.api_key and provider != "openai":  # never let the SDK fall back to OPENAI_API_KEY here
             raise ModelError(f"{self.name}: no API key: set {endpoint.key_env} (or pass api_key=)")
@@ -154,6 +168,7 @@ class OpenAIModel(ApiModel):
         self._max_tokens_field = "max_completion_tokens" if reasoning else "max_tokens"
         self._refused: set[str] = set()  # fields this server said it does not take
         self._clients: PerLoop[Any] = PerLoop(self._new_client)
+        self._fleet_clients: PerLoop[dict[str, Any]] = PerLoop(dict)  # a fleet's: per loop, one per base URL
         try:
             self._new_client()  # the SDK checks its credentials here: fail now, not on the first call
         except openai.OpenAIError as e:
@@ -183,9 +198,18 @@ class OpenAIModel(ApiModel):
             return int(os.environ["OLLAMA_CONTEXT_LENGTH"])
         return endpoint.context_window or context_window_for(model)
 
-    def _new_client(self):
-        return self._openai.AsyncOpenAI(base_url=self.base_url, api_key=self.api_key, timeout=self.timeout_s,
-                                        max_retries=0, default_headers=self.default_headers or None)
+    def _new_client(self, base_url: str | None = None):
+        return self._openai.AsyncOpenAI(base_url=base_url or self.base_url, api_key=self.api_key,
+                                        timeout=self.timeout_s, max_retries=0,
+                                        default_headers=self.default_headers or None)
+
+    def _client(self, base_url: str | None):
+        if self.fleet is None:
+            return self._clients.get()
+        clients = self._fleet_clients.get()
+        if base_url not in clients:
+            clients[base_url] = self._new_client(base_url)
+        return clients[base_url]
 
     @property
     def sampling(self) -> dict:
@@ -201,30 +225,53 @@ class OpenAIModel(ApiModel):
         streaming = on_token is not None or self.stream
         constraint = {"grammar": CODE_BLOCK_GRAMMAR} if code_only and self.endpoint.grammar else {}
 
-        async def attempt() -> Completion:
-            return await self._attempt(messages, max_tokens, stop, streaming,
-                                       stop_after_first_code_block and streaming, on_token, constraint)
+        def call(url: str | None):
+            return self._attempt(url, messages, max_tokens, stop, streaming,
+                                 stop_after_first_code_block and streaming, on_token, constraint)
 
-        return await self._with_retries(attempt)
+        if self.fleet is None:
+            return await self._with_retries(lambda: call(self.base_url))
+        # Each attempt times itself, per endpoint, so that an endpoint that never answers is the one set aside.
+        return await self._with_retries(lambda: self._fleet_attempt(call), self_timed=True)
 
-    async def _attempt(self, messages, max_tokens, stop, streaming, cut, on_token, constraint) -> Completion:
+    async def _fleet_attempt(self, call) -> Completion:
+        """One attempt on the fleet's choice. A failure worth another try sets that endpoint aside; the retry then
+        follows at once (no backoff) when another endpoint is usable."""
+        with self.fleet.acquire() as endpoint:
+            try:
+                async with asyncio.timeout(self.timeout_s):
+                    return await call(endpoint.url)
+            except TimeoutError:
+                failure = TransientModelError(f"{self.name}: no complete reply within {self.timeout_s:g}s "
+                                              f"(timeout_s) from {endpoint.url}")
+            except TransientModelError as e:
+                failure = e
+        self.fleet.set_aside(endpoint, str(failure))
+        if self.fleet.another_usable(endpoint):
+            raise TransientModelError(f"{failure} (retried on another endpoint)", retry_after_s=0.0)
+        raise failure
+
+    async def _attempt(self, url, messages, max_tokens, stop, streaming, cut, on_token, constraint) -> Completion:
         openai = self._openai
+        client = self._client(url)
         while True:  # each round drops one refused parameter; there are few, so this ends
             request = self._request(messages, max_tokens, stop, streaming)
             request["extra_body"].update(constraint)
             try:
                 if streaming:
-                    return await self._streamed(request, messages, cut, on_token)
-                response = await self._clients.get().chat.completions.create(**request)
-                return self._from_response(response, messages, max_tokens)
+                    completion = await self._streamed(client, request, messages, cut, on_token)
+                else:
+                    response = await client.chat.completions.create(**request)
+                    completion = self._from_response(response, messages, max_tokens)
+                return replace(completion, endpoint=url or self.endpoint_url)
             except openai.BadRequestError as e:
                 if self._drop_refused_parameter(e, request):
                     continue
-                raise self._error(e) from None
+                raise self._error(e, url) from None
             except openai.APIError as e:
-                raise self._error(e) from None
+                raise self._error(e, url) from None
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                raise ModelError(f"{self.name}: the server's reply is not valid JSON ({e}); is {self.endpoint_url} "
+                raise ModelError(f"{self.name}: the server's reply is not valid JSON ({e}); is {url or self.endpoint_url} "
                                  f"a Chat Completions endpoint?") from None
 
     def _request(self, messages, max_tokens, stop, streaming) -> dict:
@@ -263,8 +310,8 @@ class OpenAIModel(ApiModel):
         log.warning("%s does not take %r; leaving it out from now on (%s)", self.name, param, error.message)
         return True
 
-    async def _streamed(self, request, messages, cut, on_token) -> Completion:
-        stream = await self._clients.get().chat.completions.create(**request)
+    async def _streamed(self, client, request, messages, cut, on_token) -> Completion:
+        stream = await client.chat.completions.create(**request)
         collector = TextCollector(on_token, cut)
         usage = None
         finished = False
@@ -316,9 +363,9 @@ class OpenAIModel(ApiModel):
         return Completion(text, usage.prompt_tokens, usage.completion_tokens or 0, self.name,
                           cost=float(cost) if isinstance(cost, (int, float)) else None, cached_tokens=cached)
 
-    def _error(self, e) -> ModelError:
-        return classify_sdk_error(self._openai, self.name, e, endpoint=self.endpoint_url, timeout_s=self.timeout_s,
-                                  clock=self.retry.clock)
+    def _error(self, e, url: str | None = None) -> ModelError:
+        return classify_sdk_error(self._openai, self.name, e, endpoint=url or self.endpoint_url,
+                                  timeout_s=self.timeout_s, clock=self.retry.clock)
 
     @property
     def endpoint_url(self) -> str:
@@ -328,7 +375,7 @@ class OpenAIModel(ApiModel):
         """Ask the server for this model's window and use it: vLLM and SGLang list `max_model_len` (the window
         they were started with), OpenRouter `context_length`. None, and nothing changed, when it does not say."""
         try:
-            listing = await self._clients.get().models.list()
+            listing = await self._client(self.base_url).models.list()
         except (self._openai.OpenAIError, ValueError):
             return None
         for entry in getattr(listing, "data", None) or []:
@@ -343,6 +390,7 @@ class OpenAIModel(ApiModel):
 
     async def aclose(self) -> None:
         """Close this event loop's client; clients of loops that have ended are dropped with them."""
-        client = self._clients.pop_current()
-        if client is not None:
-            await client.close()
+        clients = [self._clients.pop_current(), *(self._fleet_clients.pop_current() or {}).values()]
+        for client in clients:
+            if client is not None:
+                await client.close()

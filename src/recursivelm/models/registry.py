@@ -9,7 +9,8 @@
 - `litellm/PROVIDER/NAME` — anything LiteLLM reaches (optional extra: recursivelm[litellm]).
 
 `temperature` (None: each backend's default) applies to a model made from a name; the scripted model
-replays its replies and ignores it. A Model object is returned as it is.
+replays its replies and ignores it. `endpoints` (several base URLs serving the model: an endpoint fleet,
+models/fleet.py) applies to OpenAI-compatible names only. A Model object is returned as it is.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ class UnknownModelError(ValueError):
     pass
 
 
-def resolve_model(spec: Model | str | None, root: Model | None = None, *, temperature: float | None = None) -> Model:
+def resolve_model(spec: Model | str | None, root: Model | None = None, *, temperature: float | None = None,
+                  endpoints: list[str] | None = None) -> Model:
     if spec is None:
         if root is None:
             spec = "embedded"
@@ -34,6 +36,12 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
     if temperature is not None and not 0 <= temperature <= 2:
         raise ValueError(f"temperature must be between 0 and 2, got {temperature:g}")
     sampling = {} if temperature is None else {"temperature": temperature}
+    provider, _, name = spec.partition("/")
+    from .openai_compat import ENDPOINTS, OpenAIModel
+
+    if endpoints and not (provider in ENDPOINTS and name):
+        raise ValueError(f"--endpoints serves OpenAI-compatible models only (openai/, vllm/, sglang/, llamacpp/ ...), "
+                         f"and {spec!r} is not one: name the model the endpoints serve with --model")
     if spec == "embedded" or spec.startswith("embedded:"):
         from .embedded import EmbeddedModel
 
@@ -42,7 +50,6 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
         from .scripted import ScriptedModel
 
         return ScriptedModel.from_file(spec.partition(":")[2])
-    provider, _, name = spec.partition("/")
     if provider == "anthropic" and name:
         from .anthropic_backend import AnthropicModel
 
@@ -51,10 +58,8 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
         from .litellm_backend import LiteLLMModel
 
         return LiteLLMModel(name, **sampling)
-    from .openai_compat import ENDPOINTS, OpenAIModel
-
     if provider in ENDPOINTS and name:
-        return OpenAIModel.for_provider(provider, name, **sampling)
+        return OpenAIModel.for_provider(provider, name, **sampling, **({"base_urls": endpoints} if endpoints else {}))
     raise UnknownModelError(
         f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', "
         f"'anthropic/NAME', 'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)}"
@@ -62,7 +67,8 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
 
 
 def model_resolver(temperature: float | None = None,
-                   default_temperature: Callable[[str], float | None] | None = None) -> Callable[[Model | str], Model]:
+                   default_temperature: Callable[[str], float | None] | None = None,
+                   endpoints: list[str] | None = None) -> Callable[[Model | str], Model]:
     """`resolve_model` that returns one backend object per name or object, however often it is named:
     `--sub-model embedded` beside `--model embedded` shares one loaded model, never a second copy.
     `default_temperature(name)`: the sampling for a model named without a `temperature` (a profile's)."""
@@ -74,7 +80,7 @@ def model_resolver(temperature: float | None = None,
             chosen = temperature
             if chosen is None and isinstance(spec, str) and default_temperature is not None:
                 chosen = default_temperature(spec)
-            resolved[key] = resolve_model(spec, temperature=chosen)
+            resolved[key] = resolve_model(spec, temperature=chosen, endpoints=endpoints)
         return resolved[key]
 
     return resolve
