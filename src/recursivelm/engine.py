@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .answers import AnswerSchema, typed
 from .budget import Budget
 from .cache import SubCallCache
-from .context import ContextInfo, LoadedContext, load_context
+from .context import ContextInfo, load_context
 from .events import INTERRUPTED, Event, EventLog, RunEnd, load_events
 from .loop import Run, RunOutcome
 from .pricing import PriceTable
 from .prompts import Profile, load_profile
 from .protocols import Model
 from .run_config import RunConfig, SandboxFactory, at_depth, pick_profile
-from .sandbox.namespace import protected_names
 from .settings import Limits
-from .tools import make_tools
 from .usage import UsageTree
 
 ANSWERED, LIMIT, FAILED = "answered", "limit", "failed"
@@ -39,7 +35,6 @@ class Result:
     trajectory: list[Event] = field(repr=False)
     context_info: ContextInfo | None = None
     iterations: int = 0
-    value: Any = field(default=None, repr=False)  # with schema=: the validated object (`answer` is its JSON)
 
     @property
     def saved_calls(self) -> int:
@@ -123,8 +118,6 @@ class RLM:
         on_token: Callable[[str], None] | None = None,
         clock: Callable[[], float] | None = None,
         cache: str | Path | SubCallCache | None = None,
-        tools: Any = None,
-        log_full: bool = False,
         temperature: float | None = None,
         endpoints: list[str] | None = None,
     ):
@@ -143,56 +136,41 @@ class RLM:
         self.log_path = log
         self.cache = SubCallCache(cache) if isinstance(cache, (str, Path)) else cache
         self.prices = prices or PriceTable()
-        # Functions of the user's that model code may call by name (a list, or a dict of name to function;
-        # async ones too): they run on the host in both sandboxes and are listed in the system prompt from
-        # their signature and docstring (tools.py).
-        self.tools = make_tools(tools, reserved=[*protected_names(), "re"])
-        self.log_full = log_full  # sub-call prompts logged whole (training data), not head and tail
         self.on_event = on_event
         self.on_token = on_token  # root-model text as it streams, where the backend streams (progress displays)
         import time
 
         self.clock = clock or time.monotonic
 
-    def run_config(self, **overrides: Any) -> RunConfig:
+    def run_config(self) -> RunConfig:
         """What every run of one tree reads, fixed for that run: the routing by depth, the limits, the prompts,
-        the sandbox, the prices, the cache, the tools. `overrides` are this run's own (a schema, a session's
-        history and sandbox)."""
-        config = RunConfig(
+        the sandbox, the prices, the cache."""
+        return RunConfig(
             model=self.model, child_models=self.child_models, sub_models=self.sub_models,
             named_models=self.named_models, profile=self._profile_spec, limits=self.limits,
             sandbox_factory=self.sandbox_factory, sub_window_chars=self.sub_window_chars,
             chunk_chars=self.chunk_chars, prices=self.prices, cache=self.cache, on_token=self.on_token,
-            tools=self.tools, log_full=self.log_full,
         )
-        return dataclasses.replace(config, **overrides) if overrides else config
-
-    def session(self, context: Any):
-        """Follow-up questions over one context: `session.ask(question)` / `await session.aask(question)`
-        keep the REPL and its variables between questions, and each sees the earlier questions and
-        answers. `session.close()` ends its sandbox (or use it as a context manager)."""
-        from .session import Session
-
-        return Session(self, context)
 
     def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
         return sandbox if callable(sandbox) else sandbox_factory(sandbox, self.chunk_chars)
 
-    def run(self, context: Any, question: str, schema: Any = None) -> Result:
+    def run(self, context: Any, question: str) -> Result:
         """Synchronous twin of `arun`. Works inside a running event loop too (it then uses a thread)."""
-        return run_sync(lambda: self.arun(context, question, schema=schema))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self.arun(context, question))
+        box: dict[str, Any] = {}
+        t = threading.Thread(target=lambda: box.setdefault("r", asyncio.run(self.arun(context, question))))
+        t.start()
+        t.join()
+        return box["r"]
 
-    async def arun(self, context: Any, question: str, run_id: str | None = None, schema: Any = None) -> Result:
-        """Answer `question` about `context`. With `schema` (a pydantic model class, a dataclass or a JSON
-        Schema dict) the root's FINAL must fit it: `Result.value` holds the validated object and
-        `Result.answer` its JSON."""
-        check_question(question)
+    async def arun(self, context: Any, question: str, run_id: str | None = None) -> Result:
+        if not isinstance(question, str) or not question.strip():
+            raise ValueError("the question is empty: say what you want to know about the context")
         loaded = load_context(context)  # raises ContextError with a clear message on bad input
-        config = self.run_config(schema=AnswerSchema(schema)) if schema is not None else self.run_config()
-        return await self.execute(loaded, question, config, run_id)
-
-    async def execute(self, loaded: LoadedContext, question: str, config: RunConfig, run_id: str | None = None) -> Result:
-        """One run tree over a loaded context with a given configuration (`arun`, and a session's questions)."""
         log = EventLog(self.log_path, clock=self.clock)
         if self.on_event:
             log.listeners.append(self.on_event)
@@ -200,7 +178,7 @@ class RLM:
         usage = UsageTree(run_id=run_id, depth=0)
         budget = Budget(self.limits, clock=self.clock)
         shared = Run.Shared(
-            config=config, log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
+            config=self.run_config(), log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
             loop=asyncio.get_running_loop(),
         )
         run = Run(shared, loaded=loaded, question=question, depth=0, run_id=run_id, usage=usage, parent_event=None)
@@ -216,11 +194,8 @@ class RLM:
         finally:
             log.close()
             shared.cell_threads.shutdown(wait=False)
-        value, answer = ((run.typed_value, outcome.answer) if run.typed_value is not None
-                         else typed(config.schema, outcome.answer))
         return Result(
-            answer=answer,
-            value=value,
+            answer=outcome.answer,
             status=outcome.status,
             limit=outcome.limit,
             error=outcome.error,
@@ -230,33 +205,6 @@ class RLM:
             context_info=run.info,
             iterations=outcome.iterations,
         )
-
-
-def check_question(question: Any) -> None:
-    if not isinstance(question, str) or not question.strip():
-        raise ValueError("the question is empty: say what you want to know about the context")
-
-
-def run_sync(make_coro: Callable[[], Any]) -> Any:
-    """Run a coroutine to its end from synchronous code; inside a running event loop, in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make_coro())
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["r"] = asyncio.run(make_coro())
-        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
-            box["e"] = e
-
-    t = threading.Thread(target=target)
-    t.start()
-    t.join()
-    if "e" in box:
-        raise box["e"]
-    return box["r"]
 
 
 def _per_depth(spec: PerDepth | None, default: Model, resolve) -> dict[int, Model]:
