@@ -7,12 +7,13 @@ stack (starlette, uvicorn) loads when the server starts.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
 from pathlib import Path
 
-from .defaults import (API_KEY_ENV, DEFAULT_BODY_TIMEOUT_S, DEFAULT_HOST, DEFAULT_KEEP_ALIVE_S, DEFAULT_KEEP_RUNS,
+from .defaults import (API_KEY_ENV, DEFAULT_BACKLOG, DEFAULT_BODY_TIMEOUT_S, DEFAULT_HOST, DEFAULT_KEEP_ALIVE_S, DEFAULT_KEEP_RUNS,
                        DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_CONNECTIONS,
                        DEFAULT_MAX_QUEUED_RUNS, DEFAULT_PORT)
 
@@ -56,18 +57,24 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
                    help=f"open connections before new ones get 503 (default {DEFAULT_MAX_CONNECTIONS})")
     p.add_argument("--served-model-name", default=None, metavar="NAME",
                    help="the model id /v1/models lists (default rlm-<root model name>)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages from ORIGIN (e.g. http://localhost:3000; '*': any) call the API from a "
+                        "browser (repeatable; default: none)")
     p.set_defaults(func=cmd_serve)
     return p
 
 
 def config_from_args(args: argparse.Namespace):
     from ..cache import SubCallCache
-    from ..command import limits_from_args, named_models
+    from ..command import limits_from_args, named_models, prices_from_args
     from .config import ServerConfig
 
+    limits = limits_from_args(args)
+    prices = prices_from_args(args, limits)  # a --max-cost it could not keep: refused before serving
     return ServerConfig.from_specs(
         args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
-        temperature=args.temperature, limits=limits_from_args(args), profile=args.profile, sandbox=args.sandbox,
+        temperature=args.temperature, limits=limits, profile=args.profile, sandbox=args.sandbox,
+        prices=prices, cors_origins=tuple(getattr(args, "cors", ())),
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
         allowed_hosts=tuple(args.allowed_host) + (() if args.host in WILDCARD_ADDRESSES else (args.host,)),
@@ -82,15 +89,21 @@ def config_from_args(args: argparse.Namespace):
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ..command import EXIT_FAILED
     from .app import build_app
-
     from .hosts import is_loopback_host
 
     if args.max_connections < 1:
         raise ValueError(f"--max-connections must be at least 1, got {args.max_connections}")
     config = config_from_args(args)
     app = build_app(config)
-    where = f"http://{args.host}:{args.port}/v1"
+    try:  # before saying where it listens: a port in use is one line and exit 1, not uvicorn's exit 3
+        sock = _bind(args.host, args.port)
+    except ServeError as e:
+        print(f"rlm: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    host, port = sock.getsockname()[:2]
+    where = f"http://{f'[{host}]' if ':' in host else host}:{port}/v1"
     auth = "API key required" if config.api_key else "no API key"
     print(f"[rlm serve] {config.model_id} on {where} ({auth}; {config.max_concurrent_runs} runs at once)",
           file=sys.stderr)
@@ -100,10 +113,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.host in WILDCARD_ADDRESSES and not args.allowed_host:
             print("[rlm serve] without an API key only loopback host names are answered: name the others with "
                   "--allowed-host", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=5, timeout_keep_alive=DEFAULT_KEEP_ALIVE_S,
-                limit_concurrency=args.max_connections)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+                                           timeout_keep_alive=DEFAULT_KEEP_ALIVE_S,
+                                           limit_concurrency=args.max_connections))
+    server.run(sockets=[sock])
     return 0
+
+
+class ServeError(Exception):
+    """The server cannot start (its port is taken, its address is not this machine's): exit 1, one line."""
+
+
+def _bind(host: str, port: int):
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: restarts need no wait
+        sock.bind(address)
+        sock.listen(DEFAULT_BACKLOG)  # from now on a client waits in the queue, not refused, while uvicorn starts
+    except OSError as e:
+        reason = "the port is in use (stop what listens there, or pass --port N)" if e.errno == errno.EADDRINUSE else \
+            e.strerror or str(e)
+        raise ServeError(f"cannot listen on {host}:{port}: {reason}") from None
+    return sock
 
 
 def _run_summary(record) -> dict:

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -30,13 +31,15 @@ from ..text import json_bytes
 from . import openai_format
 from .config import ServerConfig
 from .conversation import split_conversation
-from .errors import APIError, SafeJSONResponse, error_body, unprocessable
+from .errors import NO_RETRY, APIError, SafeJSONResponse, error_body, unprocessable
 from .hosts import HostCheckMiddleware
 from .progress import ProgressLines, queued_line
 from .runs import CANCELLED, FAILED, Finished, Queued, RunRecord, RunRegistry
 from .validation import ChatRequest, limits_for, parse_chat_request, parse_json_body
 
 HEARTBEAT_S = 15.0  # an SSE comment this often while a run is silent, so proxies keep the stream open
+OPEN_PATHS = ("/health",)  # answered without the API key
+CORS_MAX_AGE_S = 600  # how long a browser may reuse a preflight answer
 DRAIN_LIMIT_BYTES = 16 * 1024 * 1024  # an oversized body is read and dropped up to this, so the client sees the 413
 
 
@@ -60,10 +63,14 @@ def build_app(config: ServerConfig) -> Starlette:
             Route("/v1/models/{model_id:path}", get_model, methods=["GET"]),
             Route("/v1/rlm/runs", list_runs, methods=["GET"]),
             Route("/v1/rlm/runs/{run_id}", get_run, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
         ],
-        middleware=[Middleware(HostCheckMiddleware, allowed=config.allowed_hosts,
+        # CORS outermost, and only for the origins named (--cors): a browser's preflight carries no API key.
+        middleware=[*([Middleware(CORSMiddleware, allow_origins=list(config.cors_origins), allow_methods=["GET", "POST"],
+                                  allow_headers=["*"], max_age=CORS_MAX_AGE_S)] if config.cors_origins else []),
+                    Middleware(HostCheckMiddleware, allowed=config.allowed_hosts,
                                enforce=config.api_key is None or bool(config.allowed_hosts)),
-                    Middleware(APIKeyMiddleware, api_key=config.api_key)],
+                    Middleware(APIKeyMiddleware, api_key=config.api_key, open_paths=OPEN_PATHS)],
         exception_handlers={APIError: _api_error, HTTPException: _http_error, Exception: _unexpected_error},
         lifespan=lifespan,
     )
@@ -128,12 +135,17 @@ async def list_models(request: Request) -> SafeJSONResponse:
 
 
 async def get_model(request: Request) -> SafeJSONResponse:
+    """Any name: a chat completion naming any model is answered by this server's one RLM, so a client that
+    checks a name before using it must hear the same (a 404 here beside a 200 there misled tools)."""
     state = request.app.state
-    model_id = request.path_params["model_id"]
-    if model_id != state.config.model_id:
-        raise APIError(404, f"the model {model_id!r} does not exist: this server serves {state.config.model_id!r}",
-                       param="model", code="model_not_found")
-    return SafeJSONResponse(openai_format.model_object(model_id, state.started))
+    return SafeJSONResponse(openai_format.model_object(request.path_params["model_id"], state.started))
+
+
+async def health(request: Request) -> SafeJSONResponse:
+    """For load balancers and `docker run --health-cmd`: no API key needed, nothing about the runs' content."""
+    registry: RunRegistry = request.app.state.registry
+    return SafeJSONResponse({"status": "ok", "model": request.app.state.config.model_id,
+                             "running": registry.running, "queued": registry.queued})
 
 
 async def list_runs(request: Request) -> SafeJSONResponse:
@@ -193,7 +205,7 @@ def _raise_if_failed(record: RunRecord) -> None:
     if record.status == FAILED:
         error = record.error or (record.result.error if record.result else None) or "unknown error"
         raise APIError(500, f"the run failed: {error} (its trajectory: GET /v1/rlm/runs/{record.id})",
-                       code="rlm_run_failed")
+                       code="rlm_run_failed", headers=dict(NO_RETRY))
 
 
 def _progress_text(record: RunRecord) -> list[str]:
@@ -332,12 +344,13 @@ def _too_large(limit: int) -> APIError:
 class APIKeyMiddleware:
     """With an API key set, every request needs `Authorization: Bearer KEY` (else 401, OpenAI's shape)."""
 
-    def __init__(self, app: ASGIApp, api_key: str | None):
+    def __init__(self, app: ASGIApp, api_key: str | None, open_paths: tuple[str, ...] = ()):
         self.app = app
         self.api_key = api_key.encode() if api_key else None
+        self.open_paths = open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.api_key is not None:
+        if scope["type"] == "http" and self.api_key is not None and scope["path"] not in self.open_paths:
             scheme, _, token = Headers(scope=scope).get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 error = APIError(401, "no API key: send the header 'Authorization: Bearer KEY'", code="invalid_api_key")
@@ -369,4 +382,4 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     print(f"[rlm serve] internal error on {request.method} {request.url.path}: {exc!r}", file=sys.stderr)
     return SafeJSONResponse(error_body(500, f"internal server error: {type(exc).__name__}: {exc}", code="internal_error"),
-                        status_code=500)
+                        status_code=500, headers=dict(NO_RETRY))

@@ -16,6 +16,7 @@ from ..cache import SubCallCache
 from ..engine import RLM, SandboxFactory
 from ..events import Event
 from ..models.registry import model_resolver
+from ..pricing import PriceTable
 from ..protocols import Model
 from ..settings import Limits, check_limit
 from .defaults import (DEFAULT_BODY_TIMEOUT_S, DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS,
@@ -45,6 +46,8 @@ class ServerConfig:
     log_dir: Path | None = None  # each run's JSONL events go to LOG_DIR/<run id>.jsonl
     served_model_name: str | None = None  # the id /v1/models lists (default "rlm-<root model>")
     on_run_end: Callable[[Any], None] | None = None  # called with each finished RunRecord (the CLI's log line)
+    prices: PriceTable = field(default_factory=PriceTable)  # --prices on top of the built-in ones
+    cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (--cors); none by default
 
     @classmethod
     def from_specs(cls, model: str | Model = "embedded", sub_model: str | Model | None = None,
@@ -69,7 +72,7 @@ class ServerConfig:
         log = self.log_dir / f"{run_id}.jsonl" if self.log_dir and run_id else None
         return RLM(model=self.model, sub_model=self.sub_model, child_model=self.child_model,
                    models=dict(self.named_models), limits=limits, profile=self.profile, sandbox=self.sandbox,
-                   log=log, on_event=on_event, cache=self.cache)
+                   log=log, on_event=on_event, cache=self.cache, prices=self.prices)
 
     def check(self) -> None:
         """Fail at start-up, not on the first request: build one RLM (profile, sandbox, routing)."""

@@ -29,6 +29,11 @@ _TYPE_FOR_STATUS = {
 }
 
 
+# The `openai` SDK retries a 500 twice by default: for a failed run that is three runs paid for, and a retry
+# fails the same way (the backend already retried its model calls). This header tells it not to.
+NO_RETRY = {"x-should-retry": "false"}
+
+
 class SafeJSONResponse(JSONResponse):
     """starlette's JSONResponse encoded with `json_bytes`: starlette encodes strictly, so a lone surrogate in
     a question or an answer raised, and one such run broke GET /v1/rlm/runs for every client. Values JSON
