@@ -467,7 +467,7 @@ def test_events_are_written_as_they_happen_and_load_back(tmp_path, make_rlm):
     assert seen_mid_run[1] >= 4  # run_start, root_call, cell_start, cell_end already on disk
     loaded = load_events(log)
     assert [e.as_dict() for e in loaded] == [e.as_dict() for e in r.trajectory]
-    assert [e.type for e in loaded][:2] == ["run_start", "root_call"] and loaded[-1].type == "run_end"
+    assert [e.type for e in loaded][:3] == ["run_start", "system_prompt", "root_call"] and loaded[-1].type == "run_end"
     assert log.stat().st_size < 30_000  # the 200K context is never written
 
 

@@ -7,10 +7,11 @@ from .events import load_events
 from .models.scripted import ScriptedModel
 from .pricing import Price, PriceTable
 from .protocols import Completion, Model, ModelError
+from .session import Session
 from .settings import Limits
 
 __all__ = [
     "RLM", "Result", "Limits", "ScriptedModel", "Model", "Completion", "ModelError", "ContextError",
-    "LimitReached", "Price", "PriceTable", "load_events",
+    "LimitReached", "Price", "PriceTable", "load_events", "Session",
 ]
 __version__ = "0.1.0"

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import threading
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .answers import AnswerSchema, typed
 from .budget import Budget
 from .cache import SubCallCache
-from .context import ContextInfo, load_context
+from .calling import check_question, run_sync
+from .context import ContextInfo, LoadedContext, load_context
 from .events import INTERRUPTED, Event, EventLog, RunEnd, load_events
 from .loop import Run, RunOutcome
 from .pricing import PriceTable
 from .prompts import Profile, load_profile
 from .protocols import Model
 from .run_config import RunConfig, SandboxFactory, at_depth, pick_profile
+from .sandbox.namespace import protected_names
 from .settings import Limits
+from .tools import make_tools
 from .usage import UsageTree
 
 ANSWERED, LIMIT, FAILED = "answered", "limit", "failed"
@@ -35,6 +39,7 @@ class Result:
     trajectory: list[Event] = field(repr=False)
     context_info: ContextInfo | None = None
     iterations: int = 0
+    value: Any = field(default=None, repr=False)  # with schema=: the validated object (`answer` is its JSON)
 
     @property
     def saved_calls(self) -> int:
@@ -76,19 +81,6 @@ def sandbox_factory(kind: str, chunk_chars: int) -> SandboxFactory:
     raise ValueError(f"unknown sandbox {kind!r}: use 'isolated' or 'inprocess'")
 
 
-def model_resolver_for(profile: str | Profile = "auto", temperature: float | None = None,
-                       endpoints: list[str] | None = None) -> Callable[[ModelSpec], Model]:
-    """How RLM turns model names into backends; runs that share one resolver share the backend objects (a
-    batch's jobs share one endpoint fleet and its counts)."""
-    from .models.registry import model_resolver
-
-    # One backend object per spec, however often it is named. Without a temperature of the user's, a
-    # model named by its name samples as its profile says (greedy for small models: sampling turned
-    # solvable questions into iteration-limit runs, shared/LESSONS.md).
-    return model_resolver(temperature, default_temperature=lambda name: load_profile(profile, name).temperature
-                          if not isinstance(profile, Profile) else profile.temperature, endpoints=endpoints)
-
-
 class RLM:
     """A Recursive Language Model: a root model driving a REPL that holds the context.
 
@@ -99,8 +91,7 @@ class RLM:
     llm_query(p, model="fast"). `limits` bounds the run tree; `profile` picks the prompts ("auto"
     decides from each run's root model); `log` is a JSONL path the events are appended to as they happen.
     `temperature` is the sampling temperature of every model given by name (None: each backend's own
-    default; a Model object keeps its own settings). `endpoints`: several base URLs serving each
-    OpenAI-compatible model given by name (an endpoint fleet, `models/fleet.py`).
+    default; a Model object keeps its own settings).
     """
 
     def __init__(
@@ -118,10 +109,17 @@ class RLM:
         on_token: Callable[[str], None] | None = None,
         clock: Callable[[], float] | None = None,
         cache: str | Path | SubCallCache | None = None,
+        tools: Any = None,
+        log_full: bool = False,
         temperature: float | None = None,
-        endpoints: list[str] | None = None,
     ):
-        resolve = model_resolver_for(profile, temperature, endpoints)
+        from .models.registry import model_resolver
+
+        # One backend object per spec, however often it is named. Without a temperature of the user's, a
+        # model named by its name samples as its profile says (greedy for small models: sampling turned
+        # solvable questions into iteration-limit runs, shared/LESSONS.md).
+        resolve = model_resolver(temperature, default_temperature=lambda name: load_profile(profile, name).temperature
+                                 if not isinstance(profile, Profile) else profile.temperature)
         self.model = resolve(model)
         self.sub_models = _per_depth(sub_model, self.model, resolve)
         self.child_models = _per_depth(child_model, self.model, resolve)
@@ -136,41 +134,56 @@ class RLM:
         self.log_path = log
         self.cache = SubCallCache(cache) if isinstance(cache, (str, Path)) else cache
         self.prices = prices or PriceTable()
+        # Functions of the user's that model code may call by name (a list, or a dict of name to function;
+        # async ones too): they run on the host in both sandboxes and are listed in the system prompt from
+        # their signature and docstring (tools.py).
+        self.tools = make_tools(tools, reserved=[*protected_names(), "re"])
+        self.log_full = log_full  # sub-call prompts logged whole (training data), not head and tail
         self.on_event = on_event
         self.on_token = on_token  # root-model text as it streams, where the backend streams (progress displays)
         import time
 
         self.clock = clock or time.monotonic
 
-    def run_config(self) -> RunConfig:
+    def run_config(self, **overrides: Any) -> RunConfig:
         """What every run of one tree reads, fixed for that run: the routing by depth, the limits, the prompts,
-        the sandbox, the prices, the cache."""
-        return RunConfig(
+        the sandbox, the prices, the cache, the tools. `overrides` are this run's own (a schema, a session's
+        history and sandbox)."""
+        config = RunConfig(
             model=self.model, child_models=self.child_models, sub_models=self.sub_models,
             named_models=self.named_models, profile=self._profile_spec, limits=self.limits,
             sandbox_factory=self.sandbox_factory, sub_window_chars=self.sub_window_chars,
             chunk_chars=self.chunk_chars, prices=self.prices, cache=self.cache, on_token=self.on_token,
+            tools=self.tools, log_full=self.log_full,
         )
+        return dataclasses.replace(config, **overrides) if overrides else config
+
+    def session(self, context: Any):
+        """Follow-up questions over one context: `session.ask(question)` / `await session.aask(question)`
+        keep the REPL and its variables between questions, and each sees the earlier questions and
+        answers. `session.close()` ends its sandbox (or use it as a context manager)."""
+        from .session import Session
+
+        return Session(self, context)
 
     def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
         return sandbox if callable(sandbox) else sandbox_factory(sandbox, self.chunk_chars)
 
-    def run(self, context: Any, question: str) -> Result:
+    def run(self, context: Any, question: str, schema: Any = None) -> Result:
         """Synchronous twin of `arun`. Works inside a running event loop too (it then uses a thread)."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return asyncio.run(self.arun(context, question))
-        box: dict[str, Any] = {}
-        t = threading.Thread(target=lambda: box.setdefault("r", asyncio.run(self.arun(context, question))))
-        t.start()
-        t.join()
-        return box["r"]
+        return run_sync(lambda: self.arun(context, question, schema=schema))
 
-    async def arun(self, context: Any, question: str, run_id: str | None = None) -> Result:
-        if not isinstance(question, str) or not question.strip():
-            raise ValueError("the question is empty: say what you want to know about the context")
+    async def arun(self, context: Any, question: str, run_id: str | None = None, schema: Any = None) -> Result:
+        """Answer `question` about `context`. With `schema` (a pydantic model class, a dataclass or a JSON
+        Schema dict) the root's FINAL must fit it: `Result.value` holds the validated object and
+        `Result.answer` its JSON."""
+        check_question(question)
         loaded = load_context(context)  # raises ContextError with a clear message on bad input
+        config = self.run_config(schema=AnswerSchema(schema)) if schema is not None else self.run_config()
+        return await self.execute(loaded, question, config, run_id)
+
+    async def execute(self, loaded: LoadedContext, question: str, config: RunConfig, run_id: str | None = None) -> Result:
+        """One run tree over a loaded context with a given configuration (`arun`, and a session's questions)."""
         log = EventLog(self.log_path, clock=self.clock)
         if self.on_event:
             log.listeners.append(self.on_event)
@@ -178,7 +191,7 @@ class RLM:
         usage = UsageTree(run_id=run_id, depth=0)
         budget = Budget(self.limits, clock=self.clock)
         shared = Run.Shared(
-            config=self.run_config(), log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
+            config=config, log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
             loop=asyncio.get_running_loop(),
         )
         run = Run(shared, loaded=loaded, question=question, depth=0, run_id=run_id, usage=usage, parent_event=None)
@@ -194,8 +207,11 @@ class RLM:
         finally:
             log.close()
             shared.cell_threads.shutdown(wait=False)
+        value, answer = ((run.typed_value, outcome.answer) if run.typed_value is not None
+                         else typed(config.schema, outcome.answer))
         return Result(
-            answer=outcome.answer,
+            answer=answer,
+            value=value,
             status=outcome.status,
             limit=outcome.limit,
             error=outcome.error,

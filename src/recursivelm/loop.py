@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import evidence
+from . import answers, evidence, prompt_extras
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
@@ -93,6 +93,7 @@ class Run:
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (evidence.near())
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
         self.repeats = 0  # replies in a row that repeated a block already run (not run again)
+        self.typed_value: Any = None  # the root's FINAL validated against the run's schema (answers.py)
         self.subcalls = SubCalls(self)
 
     def child(self, question: str, loaded: LoadedContext) -> Run:
@@ -118,8 +119,9 @@ class Run:
             # Evidence shown is a look: an answer taken from it is not a guess.
             self.looked = bool(passages) or first_cell is not None
             self.messages = [
-                {"role": "system", "content": self._render("system")},
-                {"role": "user", "content": self._render("first_user", evidence=passages, first_cell=first_cell)},
+                {"role": "system", "content": prompt_extras.system_prompt(self, self._render("system"))},
+                {"role": "user", "content": prompt_extras.first_user(
+                    self, self._render("first_user", evidence=passages, first_cell=first_cell))},
             ]
             outcome = await self._iterate(sandbox)
         except ModelError as e:
@@ -277,6 +279,8 @@ class Run:
         """What to tell the model instead of taking this answer, or None to take it. Each kind of refusal
         happens once per answer: given again, the answer counts (a refusal that repeats makes a small model
         loop, bench/RESULTS.md)."""
+        if self.config.schema is not None and self.depth == 0:
+            return answers.refusal(self, final)  # a typed answer: refused while it does not fit, whatever it is
         call = _call_text(final)
         if _is_no_answer(final.value):
             reason = "no_answer"

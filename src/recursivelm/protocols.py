@@ -65,7 +65,7 @@ class Model(Protocol):
 
 HostFunctions = dict[str, Callable[..., Any]]
 """Functions the sandbox exposes to model code but which run on the host side: `llm_query`,
-`llm_query_batched`, `rlm_query`. They are synchronous, thread-safe, and may block."""
+`llm_query_batched`, `rlm_query`, `rlm_query_batched`, and the user's own tools (RLM(tools=...)). They are synchronous, thread-safe, and may block."""
 
 
 class HostFunctionSpec(Protocol):
@@ -78,6 +78,8 @@ class HostFunctionSpec(Protocol):
     def llm_query_batched(self, prompts: list, model: str | None = None) -> list: ...
 
     def rlm_query(self, prompt: str, context: Any = None) -> str: ...
+
+    def rlm_query_batched(self, prompts: list, context: Any = None) -> list: ...
 
 
 HOST_FUNCTION_NAMES: tuple[str, ...] = tuple(

@@ -9,8 +9,8 @@ shared types in core/types.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .prompts import Profile, load_profile
 from .protocols import Model, Sandbox
@@ -19,6 +19,7 @@ from .settings import Limits
 if TYPE_CHECKING:
     from .cache import SubCallCache
     from .pricing import PriceTable
+    from .tools import Tool
 
 SandboxFactory = Callable[[], Sandbox]
 
@@ -37,6 +38,10 @@ class RunConfig:
     prices: PriceTable
     cache: SubCallCache | None = None  # sub-call results kept across runs
     on_token: Callable[[str], None] | None = None  # root-model text as it streams (progress displays)
+    tools: Mapping[str, Tool] = field(default_factory=dict)  # the user's functions in the REPL, by name
+    schema: Any = None  # answers.AnswerSchema the root's FINAL must validate against, or None
+    history: tuple[tuple[str, str], ...] = ()  # a session's earlier (question, answer) pairs, oldest first
+    log_full: bool = False  # log sub-call prompts whole (training data), not head and tail
 
     def root_model_for(self, depth: int) -> Model:
         return self.model if depth == 0 else at_depth(self.child_models, depth)

@@ -1,4 +1,5 @@
-"""The functions model code calls to reach models: llm_query, llm_query_batched, rlm_query.
+"""The functions model code calls to reach models: llm_query, llm_query_batched, rlm_query,
+rlm_query_batched; and the user's own tools (RLM(tools=...)), which run on the host beside them.
 
 They are called synchronously from the cell's thread (or, for the isolated sandbox, from the host
 thread serving the worker's channel) and run their model calls as coroutines on the run's event loop,
@@ -16,14 +17,16 @@ from typing import TYPE_CHECKING, Any
 from .budget import LimitReached
 from .cache import sub_call_key
 from .context import load_context
-from .events import SubCall, SubCallsQueued
+from .events import SubCall, SubCallsQueued, ToolCall
 from .protocols import HOST_FUNCTION_NAMES, HostFunctions, Model, ModelError
 from .text import CHARS_PER_TOKEN, head_and_tail
+from .tools import TOOL_LOG_CHARS, Tool, with_signature
 
 if TYPE_CHECKING:
     from .loop import Run
 
 WAIT_SLICE_S = 0.05  # the cell thread waits in slices so a cell timeout can interrupt it
+BUDGET_WAIT_S = 0.01  # a sub-call held back by max_tokens looks again this often (the calls in flight finish)
 PROMPT_OVERHEAD_TOKENS = 32  # chat-template tokens around a sub-prompt
 LOG_PROMPT_CHARS = 2_000  # a sub-prompt is logged as head + tail: it is mostly a slice of the context
 NOT_LOGGED_NOTE = "\n... [{cut:,} characters not logged] ...\n"
@@ -40,7 +43,10 @@ class SubCalls:
         self.limits = run.limits
 
     def host_functions(self) -> HostFunctions:
-        return {name: getattr(self, name) for name in HOST_FUNCTION_NAMES}
+        functions = {name: getattr(self, name) for name in HOST_FUNCTION_NAMES}
+        for name, tool in self.run.config.tools.items():
+            functions[name] = with_signature(self._tool_caller(tool), tool)
+        return functions
 
     # -- called from model code (synchronous) --------------------------------------------------
     def llm_query(self, prompt: str, model: str | None = None) -> str:
@@ -81,6 +87,55 @@ class SubCalls:
         loaded = self.run.loaded if context is None else load_context(context)
         self._reserve(1, "rlm_query")
         return self._wait(self._child(prompt, loaded))
+
+    def rlm_query_batched(self, prompts: list[str], context: Any = None) -> list[str]:
+        """Many child RLMs concurrently (at most `child_concurrency` at once), one per prompt, over `context`
+        (default: this run's); answers in order. A failed child's slot holds 'Error: ...'. At max depth:
+        llm_query_batched."""
+        if isinstance(prompts, str) or not isinstance(prompts, (list, tuple)) or not all(isinstance(p, str) for p in prompts):
+            raise TypeError("rlm_query_batched(prompts) takes a list of str")
+        prompts = list(prompts)
+        if self.run.depth >= self.limits.max_depth:
+            return self.llm_query_batched(prompts if context is None else [f"{p}\n\n{context}" for p in prompts])
+        loaded = self.run.loaded if context is None else load_context(context)
+        self._reserve(len(prompts), "rlm_query_batched")
+        return self._wait(self._children(prompts, loaded))
+
+    # -- the user's tools ------------------------------------------------------------------------
+    def _tool_caller(self, tool: Tool):
+        def call(*args, **kwargs):
+            return self._call_tool(tool, args, kwargs)
+
+        return call
+
+    def _call_tool(self, tool: Tool, args: tuple, kwargs: dict) -> Any:
+        """One call of a user's tool from model code: arguments checked (the caller is untrusted), the
+        budget checked (a deadline or a limit that fired stops tools too), run, logged under the cell."""
+        tool.check_arguments(args, kwargs)
+        try:
+            self.shared.budget.check()
+        except LimitReached as e:
+            self.run.fired = self.run.fired or e
+            raise
+        started, parent = time.monotonic(), self.run.current_cell
+        try:
+            if tool.is_async:  # on the run's event loop, like a sub-call, within the time left
+                value = self._wait(asyncio.wait_for(tool.fn(*args, **kwargs), timeout=self.shared.budget.time_left()))
+            else:  # in the calling thread: the cell's (in process) or the host thread serving the worker's call
+                value = tool.fn(*args, **kwargs)
+        except BaseException as e:
+            self._emit_tool(tool, args, kwargs, started, parent, error=f"{type(e).__name__}: {e}")
+            raise
+        self._emit_tool(tool, args, kwargs, started, parent, result=value)
+        return value
+
+    def _emit_tool(self, tool, args, kwargs, started, parent, result=None, error=None) -> None:
+        log = self.shared.log
+        shown = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        log.emit(ToolCall(id=log.new_id("tool"), run=self.run.run_id, depth=self.run.depth, t=log.now(), parent=parent,
+                          tool=tool.name, arguments=head_and_tail(shown, TOOL_LOG_CHARS, NOT_LOGGED_NOTE),
+                          result="" if error else head_and_tail(repr(result), TOOL_LOG_CHARS, NOT_LOGGED_NOTE),
+                          error=error, duration_s=round(time.monotonic() - started, 4)))
 
     # -- plumbing ------------------------------------------------------------------------------
     def _model(self, name: str | None) -> Model:
@@ -166,14 +221,25 @@ class SubCalls:
             return await model.complete(messages, max_tokens=max_tokens)
 
         cache = self.run.config.cache
+        # The most this call may spend, held against max_tokens while it is in flight.
+        need = len(prompt) // CHARS_PER_TOKEN + PROMPT_OVERHEAD_TOKENS + max_tokens
+        reserved = False
         try:
             async with self.shared.semaphore:
                 budget.check()
+                while not (reserved := budget.reserve_tokens(need)):
+                    await asyncio.sleep(BUDGET_WAIT_S)  # calls in flight may spend the rest: see what they spend
+                    budget.check()
                 if cache is None:
                     completion, hit = await asyncio.wait_for(call(), timeout=budget.time_left()), False
                 else:
                     key = sub_call_key(model, messages, max_tokens=max_tokens)
                     completion, hit = await asyncio.wait_for(cache.get_or_call(key, call), timeout=budget.time_left())
+            if hit:  # answered by the persistent cache: no call made, nothing charged
+                return self._emit(prompt, model.name, completion.text, started, cached=True)
+            record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
+            budget.charge(record)  # charged before the reservation goes: no moment when neither holds the tokens
+            return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
         except LimitReached as e:
             self.run.fired = self.run.fired or e
             return self._emit(prompt, model.name, SubCallError(str(e)), started)
@@ -183,11 +249,22 @@ class SubCalls:
             return self._emit(prompt, model.name, SubCallError(str(e)), started)
         except ModelError as e:
             return self._emit(prompt, model.name, SubCallError(f"{model.name} failed: {e}"), started)
-        if hit:  # answered by the persistent cache: no call made, nothing charged
-            return self._emit(prompt, model.name, completion.text, started, cached=True)
-        record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
-        budget.charge(record)
-        return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
+        finally:
+            if reserved:
+                budget.release_tokens(need)
+
+    async def _children(self, prompts: list[str], loaded) -> list[str]:
+        # Each child starts a sandbox (an isolated worker process): a hundred at once would swamp the host.
+        gate = asyncio.Semaphore(self.limits.child_concurrency)
+
+        async def one(prompt: str) -> str:
+            async with gate:
+                try:
+                    return await self._child(prompt, loaded)
+                except Exception as e:  # noqa: BLE001 - one failed child stays in its own slot
+                    return f"Error: the child RLM failed: {type(e).__name__}: {e}"
+
+        return list(await asyncio.gather(*(one(p) for p in prompts)))
 
     async def _child(self, prompt: str, loaded) -> str:
         outcome = await self.run.child(prompt, loaded).execute()
@@ -203,7 +280,7 @@ class SubCalls:
         failed = isinstance(result, SubCallError)
         log.emit(SubCall(
             id=log.new_id("sub"), run=self.run.run_id, depth=self.run.depth + 1, t=log.now(),
-            parent=self.run.current_cell, prompt=_clip(prompt), prompt_chars=len(prompt), reply="" if failed else result, model=model_name,
+            parent=self.run.current_cell, prompt=prompt if self.run.config.log_full else _clip(prompt), prompt_chars=len(prompt), reply="" if failed else result, model=model_name,
             input_tokens=0 if cached or completion is None else completion.input_tokens,
             output_tokens=0 if cached or completion is None else completion.output_tokens,
             cost=cost, duration_s=round(time.monotonic() - started, 4), cached=cached,

@@ -420,7 +420,7 @@ class IsolatedSandbox:
                 self._calls.start(worker, payload)
             elif payload["op"] == "result" and payload.get("cell") == cell:
                 try:
-                    return "result", (parse_result(payload, self.limits.max_cell_output_chars),
+                    return "result", (parse_result(payload, self.limits.max_cell_output_chars, self._calls.host_functions),
                                       payload.get("ending") is True)
                 except ProtocolError as e:
                     return "broken", f"an invalid result: {e}"

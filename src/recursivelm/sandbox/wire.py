@@ -94,7 +94,8 @@ SIGNATURES = {name: _without_self(inspect.signature(getattr(HostFunctionSpec, na
 
 
 def host_function_stubs(channel: Any, names: list[str], context: Any) -> dict[str, Callable[..., Any]]:
-    """One stub per host function. The three known ones keep their real signatures."""
+    """One stub per host function. The known ones keep their real signatures; the user's tools are generic
+    stubs, checked on the host against the tool's own signature."""
 
     def llm_query(prompt, model=None):
         """Ask the sub-model one prompt; returns its reply."""
@@ -116,8 +117,15 @@ def host_function_stubs(channel: Any, names: list[str], context: Any) -> dict[st
         sent = CONTEXT_MARKER if context is own_context else context  # never ship the whole context back
         return channel.call("rlm_query", [prompt], {} if context is None else {"context": sent})
 
+    def rlm_query_batched(prompts, context=None):
+        """Many child RLMs concurrently, one per prompt, over `context` (default: this run's); answers in order."""
+        prompts = list(prompts) if isinstance(prompts, (list, tuple)) else prompts
+        sent = CONTEXT_MARKER if context is own_context else context
+        return channel.call("rlm_query_batched", [prompts], {} if context is None else {"context": sent})
+
     own_context = context
-    known = {"llm_query": llm_query, "llm_query_batched": llm_query_batched, "rlm_query": rlm_query}
+    known = {"llm_query": llm_query, "llm_query_batched": llm_query_batched, "rlm_query": rlm_query,
+             "rlm_query_batched": rlm_query_batched}
     stubs: dict[str, Callable[..., Any]] = {}
     for name in names:
         if name in known:
@@ -211,8 +219,9 @@ MAX_NEAR_ITEMS = 10  # phrases or passages one reported miss may carry (evidence
 MAX_NEAR_TEXT_CHARS = 1_000  # one pattern, phrase or passage of a reported miss
 
 
-def parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dict[str, str]]:
-    """The worker's result, checked field by field. Raises ProtocolError."""
+def parse_result(message: dict, max_output_chars: int, host_names: Any = ()) -> tuple[CellResult, dict[str, str]]:
+    """The worker's result, checked field by field. `host_names`: the host functions offered (the user's
+    tools among them), which a cell may rebind and have restored too. Raises ProtocolError."""
     output, error, final = message.get("output"), message.get("error"), message.get("final")
     restored, variables, timed_out = message.get("restored_names"), message.get("variables"), message.get("timed_out")
     if not isinstance(output, str):
@@ -222,7 +231,7 @@ def parse_result(message: dict, max_output_chars: int) -> tuple[CellResult, dict
     if not isinstance(timed_out, bool):
         raise ProtocolError("'timed_out' must be a bool")
     if (not isinstance(restored, list) or not all(isinstance(n, str) for n in restored)
-            or not set(restored) <= set(protected_names())):
+            or not set(restored) <= set(protected_names()) | set(host_names)):
         raise ProtocolError("'restored_names' must list protected names")
     if (not isinstance(variables, dict) or len(variables) > MAX_VARIABLES_REPORTED
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in variables.items())):
@@ -279,13 +288,13 @@ def check_call(message: dict, host_functions: dict[str, Callable[..., Any]]) -> 
     given = bound.arguments
     if name in ("llm_query", "rlm_query") and not isinstance(given.get("prompt"), str):
         raise ProtocolError(f"{name}(prompt) takes a str, got {type(given.get('prompt')).__name__}")
-    if name == "llm_query_batched":
+    if name in ("llm_query_batched", "rlm_query_batched"):
         prompts = given.get("prompts")
         if not isinstance(prompts, list) or not all(isinstance(p, str) for p in prompts):
-            raise ProtocolError("llm_query_batched(prompts) takes a list of str")
+            raise ProtocolError(f"{name}(prompts) takes a list of str")
     if name in ("llm_query", "llm_query_batched") and not isinstance(given.get("model"), (str, type(None))):
         raise ProtocolError(f"{name}(model=...) takes a model name (str)")
-    if name == "rlm_query" and "context" in given:
+    if name in ("rlm_query", "rlm_query_batched") and "context" in given:
         if given["context"] == CONTEXT_MARKER:  # the run's own context: the host already has it
             kwargs = {k: v for k, v in kwargs.items() if k != "context"}
             args = args[:1]

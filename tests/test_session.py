@@ -1,0 +1,91 @@
+"""Sessions: follow-up questions over one context, the REPL kept, on the scripted model in both sandboxes."""
+
+import asyncio
+
+import pytest
+
+from recursivelm import RLM, Limits, ScriptedModel
+from recursivelm.session import SessionBusy, SessionClosed
+
+from conftest import block
+
+DOC = "alpha\nthe vault code is 4417\nomega\n"
+SANDBOXES = ["inprocess", "isolated"]
+
+
+def make(replies, sandbox, **kwargs):
+    root = ScriptedModel(replies=replies, name="scripted")
+    return RLM(root, sub_model=ScriptedModel(respond=lambda m: "sub"), sandbox=sandbox, profile="default", **kwargs)
+
+
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+def test_variables_persist_across_questions_and_each_sees_the_earlier_ones(sandbox):
+    rlm = make([block("code = context.split('code is ')[1].split()[0]\nFINAL(code)"),
+                block("FINAL(int(code) + 1)")], sandbox)
+    with rlm.session(DOC) as session:
+        first = session.ask("What is the vault code?")
+        second = session.ask("And the code plus one?")
+        assert "code" in session.variables()
+    assert (first.answer, second.answer) == ("4417", "4418")
+    assert session.history == [("What is the vault code?", "4417"), ("And the code plus one?", "4418")]
+    first_message = rlm.model.calls[1][1]["content"]  # the second question's first user message
+    assert "Q: What is the vault code?" in first_message and "A: 4417" in first_message
+    assert "Earlier questions" not in rlm.model.calls[0][1]["content"]
+    assert first.trajectory[0].run != second.trajectory[0].run  # each question is its own run tree
+
+
+def test_close_ends_the_worker_and_later_questions_are_refused():
+    rlm = make([block("FINAL(1)")], "isolated")
+    session = rlm.session(DOC)
+    session.ask("q")
+    worker = session._kept.inner._worker.proc
+    assert worker.poll() is None  # alive between questions
+    session.close()
+    assert worker.wait(timeout=10) is not None
+    with pytest.raises(SessionClosed):
+        session.ask("again?")
+
+
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+def test_the_async_twin_and_one_question_at_a_time(sandbox):
+    root = ScriptedModel(replies=[block("x = 7\nFINAL(x)"), block("FINAL(x * 2)")], name="scripted", latency_s=0.2)
+    rlm = RLM(root, sandbox=sandbox, profile="default")
+
+    async def main():
+        session = rlm.session(DOC)
+        first = asyncio.create_task(session.aask("one"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(SessionBusy):
+            await session.aask("two, too early")
+        a = await first
+        b = await session.aask("two")
+        session.close()
+        return a, b
+
+    a, b = asyncio.run(main())
+    assert (a.answer, b.answer) == ("7", "14")
+
+
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+def test_a_child_rlm_in_a_session_gets_a_fresh_sandbox(sandbox):
+    # The child cannot see the root's variable; the root's REPL still has it for the next question.
+    child = ScriptedModel(respond=lambda m: block("FINAL('secret' in dir())"), name="child")
+    root = ScriptedModel(replies=[block("secret = 1\nFINAL(rlm_query('look'))"), block("FINAL(secret + 1)")], name="root")
+    with RLM(root, child_model=child, sandbox=sandbox, limits=Limits(max_depth=1), profile="default").session(DOC) as s:
+        assert s.ask("q1").answer == "False"
+        assert s.ask("q2").answer == "2"
+
+
+def test_each_question_has_its_own_usage_and_limits():
+    rlm = make([block("print(1)"), block("print(2)"), "FINAL('a')", block("FINAL('b')")], "inprocess",
+               limits=Limits(max_iterations=2))
+    with rlm.session(DOC) as s:
+        first, second = s.ask("q1"), s.ask("q2")
+    assert (first.status, first.limit) == ("limit", "max_iterations")
+    assert (second.status, second.answer, second.iterations) == ("answered", "b", 1)
+    assert second.usage.total().calls == 1
+
+
+def test_an_empty_question_is_refused_in_one_line():
+    with make([], "inprocess").session(DOC) as s, pytest.raises(ValueError, match="question is empty"):
+        s.ask("  ")
