@@ -31,6 +31,7 @@ class Budget:
         self.sub_calls = 0
         self.tokens = 0
         self.cost = 0.0
+        self.reserved_tokens = 0  # tokens sub-calls in flight may still spend (prompt estimate + longest reply)
         self._lock = threading.Lock()
 
     def elapsed(self) -> float:
@@ -45,6 +46,25 @@ class Budget:
         with self._lock:
             self.tokens += record.input_tokens + record.output_tokens
             self.cost += record.cost or 0.0
+
+    def reserve_tokens(self, n: int) -> bool:
+        """Before a sub-call starts: hold `n` tokens of `max_tokens` for it. False: the calls in flight may
+        spend what is left, so wait for them (then ask again); a budget already spent raises. Without this, a
+        64-prompt batch started all 64 before the first was charged and spent twice the limit."""
+        with self._lock:
+            limit = self.limits.max_tokens
+            if limit is not None:
+                if self.tokens >= limit:
+                    raise LimitReached("max_tokens", f"{self.tokens:,} of {limit:,} tokens used")
+                if self.reserved_tokens and self.tokens + self.reserved_tokens + n > limit:
+                    return False  # one call always may start while the budget is not spent
+            self.reserved_tokens += n
+            return True
+
+    def release_tokens(self, n: int) -> None:
+        """After the call was charged (or failed): its reservation is no longer needed."""
+        with self._lock:
+            self.reserved_tokens -= n
 
     def take_sub_calls(self, n: int = 1) -> None:
         """Reserve `n` sub-calls, or raise without reserving any."""
