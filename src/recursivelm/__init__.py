@@ -1,5 +1,6 @@
 """recursivelm: Recursive Language Models that answer questions over inputs far beyond any window."""
 
+from .batching import batch
 from .budget import LimitReached
 from .context import ContextError
 from .engine import RLM, Result
@@ -11,7 +12,7 @@ from .session import Session
 from .settings import Limits
 
 __all__ = [
-    "RLM", "Result", "Limits", "ScriptedModel", "Model", "Completion", "ModelError", "ContextError",
+    "RLM", "Result", "Limits", "batch", "ScriptedModel", "Model", "Completion", "ModelError", "ContextError",
     "LimitReached", "Price", "PriceTable", "load_events", "Session",
 ]
 __version__ = "0.1.0"

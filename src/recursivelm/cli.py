@@ -51,6 +51,7 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
               limits=limits, profile=args.profile, temperature=args.temperature,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache, prices=prices,
+              endpoints=args.endpoints,
               on_token=progress.on_token if progress else None)
     result = rlm.run(context, question)
     if answers is not None:
@@ -82,7 +83,7 @@ def cmd_demo(args) -> int:
     from .demo import needle_document
     from .models.registry import resolve_model
 
-    model = resolve_model(args.model, temperature=args.temperature)
+    model = resolve_model(args.model, temperature=args.temperature, endpoints=args.endpoints)
     window = model.context_window
     doc = needle_document(target_tokens=window * args.times, seed=args.seed)
     print(f"[rlm demo] a generated log of {len(doc.text):,} characters (~{doc.est_tokens:,} tokens): "
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
 
+    from .batching.cli import add_batch_parser
     from .bench.cli import add_bench_parser
     from .server import add_serve_parser
     from .viewer import add_view_parser
@@ -122,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_view_parser(sub)
     add_serve_parser(sub)
     add_bench_parser(sub)
+    add_batch_parser(sub)
     return parser
 
 

@@ -39,6 +39,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--temperature", type=finite_float, default=None, metavar="T",
                    help="sampling temperature of every model named here (default: each backend's own; the "
                         "embedded model's is 0, an OpenAI-compatible server's is its own, often 0.7-1)")
+    p.add_argument("--endpoints", type=endpoint_list, default=None, metavar="URL,URL",
+                   help="several OpenAI-compatible servers (replicas) serving the models named here: each request "
+                        "goes to the one with the fewest in flight, one that fails is set aside (models/fleet.py)")
     p.add_argument("--profile", default="auto", help="prompt profile: auto, default, small, or a .toml path")
     p.add_argument("--sandbox", default="isolated", choices=["isolated", "inprocess"],
                    help="where model code runs: isolated (default: a contained worker process, no network, no secrets) or inprocess (trusted code only, fastest)")
@@ -64,6 +67,16 @@ def finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
+
+
+def endpoint_list(text: str) -> list[str]:
+    """argparse type for --endpoints: base URLs separated by commas, checked by models/fleet.py."""
+    from .models.fleet import FleetError, parse_endpoints
+
+    try:
+        return parse_endpoints(text)
+    except FleetError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def named_models(args: argparse.Namespace) -> dict[str, str]:

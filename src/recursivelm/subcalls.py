@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .loop import Run
 
 WAIT_SLICE_S = 0.05  # the cell thread waits in slices so a cell timeout can interrupt it
+BUDGET_WAIT_S = 0.01  # a sub-call held back by max_tokens looks again this often (the calls in flight finish)
 PROMPT_OVERHEAD_TOKENS = 32  # chat-template tokens around a sub-prompt
 LOG_PROMPT_CHARS = 2_000  # a sub-prompt is logged as head + tail: it is mostly a slice of the context
 NOT_LOGGED_NOTE = "\n... [{cut:,} characters not logged] ...\n"
@@ -220,14 +221,25 @@ class SubCalls:
             return await model.complete(messages, max_tokens=max_tokens)
 
         cache = self.run.config.cache
+        # The most this call may spend, held against max_tokens while it is in flight.
+        need = len(prompt) // CHARS_PER_TOKEN + PROMPT_OVERHEAD_TOKENS + max_tokens
+        reserved = False
         try:
             async with self.shared.semaphore:
                 budget.check()
+                while not (reserved := budget.reserve_tokens(need)):
+                    await asyncio.sleep(BUDGET_WAIT_S)  # calls in flight may spend the rest: see what they spend
+                    budget.check()
                 if cache is None:
                     completion, hit = await asyncio.wait_for(call(), timeout=budget.time_left()), False
                 else:
                     key = sub_call_key(model, messages, max_tokens=max_tokens)
                     completion, hit = await asyncio.wait_for(cache.get_or_call(key, call), timeout=budget.time_left())
+            if hit:  # answered by the persistent cache: no call made, nothing charged
+                return self._emit(prompt, model.name, completion.text, started, cached=True)
+            record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
+            budget.charge(record)  # charged before the reservation goes: no moment when neither holds the tokens
+            return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
         except LimitReached as e:
             self.run.fired = self.run.fired or e
             return self._emit(prompt, model.name, SubCallError(str(e)), started)
@@ -237,11 +249,9 @@ class SubCalls:
             return self._emit(prompt, model.name, SubCallError(str(e)), started)
         except ModelError as e:
             return self._emit(prompt, model.name, SubCallError(f"{model.name} failed: {e}"), started)
-        if hit:  # answered by the persistent cache: no call made, nothing charged
-            return self._emit(prompt, model.name, completion.text, started, cached=True)
-        record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
-        budget.charge(record)
-        return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
+        finally:
+            if reserved:
+                budget.release_tokens(need)
 
     async def _children(self, prompts: list[str], loaded) -> list[str]:
         # Each child starts a sandbox (an isolated worker process): a hundred at once would swamp the host.

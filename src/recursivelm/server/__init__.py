@@ -73,7 +73,7 @@ def config_from_args(args: argparse.Namespace):
     prices = prices_from_args(args, limits)  # a --max-cost it could not keep: refused before serving
     return ServerConfig.from_specs(
         args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
-        temperature=args.temperature, limits=limits, profile=args.profile, sandbox=args.sandbox,
+        temperature=args.temperature, endpoints=args.endpoints, limits=limits, profile=args.profile, sandbox=args.sandbox,
         prices=prices, cors_origins=tuple(getattr(args, "cors", ())),
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,

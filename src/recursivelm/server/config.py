@@ -52,11 +52,12 @@ class ServerConfig:
     @classmethod
     def from_specs(cls, model: str | Model = "embedded", sub_model: str | Model | None = None,
                    child_model: str | Model | None = None, models: dict[str, str | Model] | None = None,
-                   temperature: float | None = None, **settings: Any) -> ServerConfig:
+                   temperature: float | None = None, endpoints: list[str] | None = None,
+                   **settings: Any) -> ServerConfig:
         """Resolve model names once; a name given twice (e.g. `--sub-model embedded` next to
         `--model embedded`) is one shared object, never a second copy of the model. `temperature`: as
-        for RLM, for models given by name."""
-        resolve = model_resolver(temperature)
+        for RLM, for models given by name; `endpoints`: an endpoint fleet for OpenAI-compatible names."""
+        resolve = model_resolver(temperature, endpoints=endpoints)
         return cls(model=resolve(model),
                    sub_model=resolve(sub_model) if sub_model is not None else None,
                    child_model=resolve(child_model) if child_model is not None else None,

@@ -1,0 +1,256 @@
+"""Many (context, question) jobs, run concurrently, each finished one appended to `results.jsonl`.
+
+`batch(jobs, out, ...)` is the whole API: it reads what `out/results.jsonl` already holds (those jobs are not
+run again), runs the rest within `concurrency` (in this process, or as Ray tasks with `ray=ADDRESS`), and
+writes each result as it finishes. A job that fails is a record with `status: "failed"` and its `error`,
+never an exception out of the batch; only bad input (the jobs, the output folder, the settings) raises
+`BatchInputError` (a `ValueError`) before the first job starts.
+
+`run_job` is the one way a job runs, on either executor: one `RLM` per job (its own limits, sandbox and event
+log), the models shared by the jobs of one process (so an endpoint fleet balances the whole batch).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..engine import RLM, model_resolver_for
+from ..models.fleet import parse_endpoints
+from ..protocols import Model
+from ..settings import Limits
+from ..text import terminal_safe
+from .jobs import BatchInputError, Job, jobs_from
+from .results import RUNS_DIR, ResultsFile, usage_summary
+
+DEFAULT_CONCURRENCY = 4
+"""Jobs in flight at once. Each holds a sandbox (a worker process when isolated) and its model calls; a batch
+on a model server is usually bound by the server, so raise it to what the server's replicas take."""
+
+FAILED = "failed"
+Resolver = Callable[[Any], Model]
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every job of a batch shares unless the job says otherwise (a job's `model` and limits win).
+
+    On Ray, models must be names (each task makes its own backends on its node)."""
+
+    model: Model | str = "embedded"
+    sub_model: Model | str | None = None
+    child_model: Model | str | None = None
+    models: dict[str, Model | str] = field(default_factory=dict)  # named models code may ask for
+    limits: Limits = field(default_factory=Limits)
+    profile: str = "auto"
+    sandbox: str = "isolated"
+    temperature: float | None = None
+    endpoints: tuple[str, ...] | None = None  # an endpoint fleet for every OpenAI-compatible model named
+    cache: str | None = None  # a SQLite sub-call cache (a path on each node, on Ray)
+
+    def resolver(self) -> Resolver:
+        return model_resolver_for(self.profile, self.temperature, list(self.endpoints) if self.endpoints else None)
+
+
+@dataclass
+class BatchSummary:
+    """What one call of `batch()` did. `records` are this call's results, in the order they finished."""
+
+    out: Path
+    total: int  # jobs given
+    skipped: int  # already in results.jsonl: not run again
+    records: list[dict[str, Any]] = field(default_factory=list)
+    wall_time_s: float = 0.0
+    executor: str = "local"
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.records if r["status"] == status)
+
+    @property
+    def cost(self) -> float:
+        return sum(record_cost(r) for r in self.records)
+
+
+def record_cost(record: dict[str, Any]) -> float:
+    return float(((record.get("usage") or {}).get("total") or {}).get("cost") or 0.0)
+
+
+def this_node() -> str:
+    return socket.gethostname()
+
+
+async def run_job(job: Job, settings: BatchSettings, log_path: Path, resolve: Resolver, *, executor: str,
+                  node: str, context: Any = None) -> dict[str, Any]:
+    """Run one job to its result record; never raises for a job's own failure. `context`: the context when the
+    caller already has it (Ray hands a text job's text over from the object store), else the job's."""
+    started = time.monotonic()
+    record: dict[str, Any] = {"id": job.id, "answer": None, "status": FAILED, "limit": None, "error": None,
+                              "usage": None, "wall_time_s": None, "executor": executor, "node": node,
+                              "iterations": 0, "log": f"{RUNS_DIR}/{log_path.name}"}
+    try:
+        log_path.unlink(missing_ok=True)  # a run cut short earlier left part of a log: this run's log is whole
+        chosen = {k: job.models.get(k, getattr(settings, k)) for k in ("model", "sub_model", "child_model")}
+        rlm = RLM(model=resolve(chosen["model"]),
+                  sub_model=resolve(chosen["sub_model"]) if chosen["sub_model"] is not None else None,
+                  child_model=resolve(chosen["child_model"]) if chosen["child_model"] is not None else None,
+                  models={name: resolve(spec) for name, spec in settings.models.items()},
+                  limits=job.limits_over(settings.limits), profile=settings.profile, sandbox=settings.sandbox,
+                  log=log_path, cache=settings.cache)
+        if context is None:
+            context = Path(job.context) if job.context is not None else job.text
+        result = await rlm.arun(context, job.question)
+        record.update(answer=result.answer, status=result.status, limit=result.limit, error=result.error,
+                      usage=usage_summary(result.usage.as_dict()), iterations=result.iterations)
+    except Exception as e:  # noqa: BLE001 - a job's failure is its result, never the batch's end
+        record["error"] = f"{type(e).__name__}: {e}" if not str(e) else str(e)
+    record["wall_time_s"] = round(time.monotonic() - started, 3)
+    return record
+
+
+class SharedModels:
+    """One resolver for every job of this process, remembering what it made so it can be closed at the end."""
+
+    def __init__(self, settings: BatchSettings):
+        self._resolve = settings.resolver()
+        self.made: dict[int, Model] = {}
+
+    def __call__(self, spec: Model | str) -> Model:
+        model = self._resolve(spec)
+        self.made[id(model)] = model
+        return model
+
+    async def aclose(self) -> None:
+        for model in self.made.values():
+            close = getattr(model, "aclose", None)
+            if close is not None:
+                await close()
+
+
+async def run_local(pending: list[Job], settings: BatchSettings, results: ResultsFile, concurrency: int,
+                    on_record: Callable[[dict[str, Any]], None]) -> None:
+    """The jobs in this process's event loop, `concurrency` at a time, each recorded as it finishes."""
+    resolve = SharedModels(settings)
+    queue: asyncio.Queue[Job] = asyncio.Queue()
+    for job in pending:
+        queue.put_nowait(job)
+    node = this_node()
+
+    async def worker() -> None:
+        while not queue.empty():
+            job = queue.get_nowait()
+            record = await run_job(job, settings, results.log_path(job.id), resolve, executor="local", node=node)
+            results.append(record)
+            on_record(record)
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(min(concurrency, len(pending)))))
+    finally:
+        await resolve.aclose()
+
+
+class BatchProgress:
+    """One line on stderr: jobs done of all, failed, cost so far, elapsed. Rewritten in place on a terminal;
+    elsewhere one line per `every` jobs and at the end, so a log file stays short."""
+
+    def __init__(self, total: int, skipped: int, stream=None, every: int = 10):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.total, self.done, self.failed, self.cost = total, skipped, 0, 0.0
+        self.every = every
+        self.started = time.monotonic()
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        self.done += 1
+        self.failed += record["status"] == FAILED
+        self.cost += record_cost(record)
+        if self.tty or self.done % self.every == 0 or self.done == self.total:
+            self.show()
+        if record["status"] == FAILED and not self.tty:
+            self.stream.write(f"[rlm batch] {terminal_safe(record['id'])} failed: "
+                              f"{terminal_safe(str(record['error'])[:300])}\n")
+
+    def show(self) -> None:
+        line = (f"[rlm batch] {self.done}/{self.total} done · {self.failed} failed · ${self.cost:.4f} · "
+                f"{time.monotonic() - self.started:.0f}s")
+        self.stream.write(("\r\033[K" + line) if self.tty else line + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+
+
+def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model | str = "embedded",
+          sub_model: Model | str | None = None, child_model: Model | str | None = None,
+          models: dict[str, Model | str] | None = None, limits: Limits | None = None, profile: str = "auto",
+          sandbox: str = "isolated", temperature: float | None = None, endpoints: list[str] | str | None = None,
+          cache: str | Path | None = None, concurrency: int = DEFAULT_CONCURRENCY, ray: str | None = None,
+          ray_task_cpus: float | None = None, retry_failed: bool = False,
+          on_record: Callable[[dict[str, Any]], None] | None = None) -> BatchSummary:
+    """Run every job of `jobs` (a JSONL path, or Job objects / dicts) not yet in `out/results.jsonl`.
+
+    Each result is appended to `out/results.jsonl` as it finishes, its events to `out/runs/ID.jsonl`.
+    `concurrency`: jobs in flight at once. `ray`: a Ray address ("auto": the running cluster; "local": a
+    cluster of this machine) to run each job as a Ray task (`pip install 'recursivelm[ray]'`), each using
+    `ray_task_cpus` of its node's CPUs. `retry_failed`: run again the jobs whose record says failed.
+    `on_record(record)` is called as each job finishes. Other settings as for `RLM`; a job's own `model`
+    and limits win over them. Raises BatchInputError (a ValueError) for bad input, before any job runs."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise BatchInputError(f"concurrency must be a whole number of at least 1, got {concurrency!r}")
+    settings = BatchSettings(model=model, sub_model=sub_model, child_model=child_model, models=dict(models or {}),
+                             limits=limits or Limits(), profile=profile, sandbox=sandbox, temperature=temperature,
+                             endpoints=tuple(parse_endpoints(endpoints)) if endpoints else None,
+                             cache=str(cache) if cache is not None else None)
+    all_jobs = jobs_from(jobs)
+    results = ResultsFile(out)
+    done = results.done(retry_failed)
+    pending = [j for j in all_jobs if j.id not in done]
+    summary = BatchSummary(out=results.dir, total=len(all_jobs), skipped=len(all_jobs) - len(pending),
+                           executor="ray" if ray else "local")
+
+    def recorded(record: dict[str, Any]) -> None:
+        summary.records.append(record)
+        if on_record is not None:
+            on_record(record)
+
+    started = time.monotonic()
+    if pending and ray:
+        from .ray_executor import run_on_ray
+
+        run_on_ray(pending, settings, results, concurrency, recorded, address=ray, task_cpus=ray_task_cpus)
+    elif pending:
+        if settings.sandbox not in ("isolated", "inprocess"):
+            raise BatchInputError(f"unknown sandbox {settings.sandbox!r}: use 'isolated' or 'inprocess'")
+        _run_in_own_loop(run_local(pending, settings, results, concurrency, recorded))
+    summary.wall_time_s = time.monotonic() - started
+    return summary
+
+
+def _run_in_own_loop(coro) -> None:
+    """asyncio.run, also from inside a running event loop (a notebook): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    import threading
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro)
+        except BaseException as e:  # noqa: BLE001 - carried back to the caller's thread
+            failure.append(e)
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if failure:
+        raise failure[0]
+
