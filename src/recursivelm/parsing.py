@@ -126,20 +126,89 @@ def text_final(reply: str) -> tuple[str, str] | None:
         inside = any(s <= offset < e for s, e in fenced)
         m = None if inside else _TEXT_FINAL.match(line.strip())
         if m:
-            found = (_kind(m.group(1)), m.group(2).strip())
+            found = (_kind(m.group(1)), _one_argument(m.group(2).strip()))
         offset += len(line)
     return found
 
 
+def _one_argument(arg: str) -> str:
+    """`FINAL(Paris, France)` is the text "Paris, France", not a call with two arguments (which failed with
+    NameError every time, so the answer was never taken): such an argument comes back as a quoted literal.
+    One argument (a literal, a name, an expression) and text that is no Python at all come back as written."""
+    try:
+        call = parse_python(f"_({arg})", mode="eval").body
+    except (SyntaxError, ValueError):
+        return arg
+    if isinstance(call, ast.Call) and not call.keywords and len(call.args) > 1:
+        return repr(arg)
+    return arg
+
+
 def final_in_reply(reply: str) -> tuple[str, str] | None:
-    """The last FINAL(...) line anywhere in the reply, fences included: for the answer-now turn, where no
-    code runs and a model that answers inside a block still means its answer."""
+    """The last FINAL(...) anywhere in the reply, fences included: for the answer-now turn, where no code
+    runs and a model that answers inside a block still means its answer. Inside a block that parses, the
+    call is found by the AST (a comment after it, a FINAL inside an `if`), and a name the same block binds
+    to a literal is resolved (`x = "Paris"` then `FINAL(x)`: "Paris", never "x"); else the last FINAL line."""
+    found: tuple[int, tuple[str, str]] | None = None
+    fenced = find_blocks(reply)
+    for block in fenced:
+        hit = _final_in_code(block.code)
+        if hit is not None:
+            found = (block.start, hit)
+    offset = 0
+    for line in reply.splitlines(keepends=True):
+        m = _TEXT_FINAL.match(_COMMENT.sub(")", line).strip())
+        inside_parsed = any(b.start <= offset < b.end and _final_in_code(b.code) for b in fenced)
+        if m and not inside_parsed and (found is None or offset >= found[0]):
+            found = (offset, (_kind(m.group(1)), _one_argument(m.group(2).strip())))
+        offset += len(line)
+    return found[1] if found else None
+
+
+_COMMENT = re.compile(r"\)\s*#[^'\"]*$")  # FINAL(x)  # a comment  ->  FINAL(x
+_FINAL_NAMES = {"FINAL", "FINAL_VAR", "Final", "final"}
+
+
+def _final_in_code(code: str) -> tuple[str, str] | None:
+    """(kind, argument) of the last FINAL call in a block of Python, its argument resolved where the block
+    binds it to a literal; None if the block does not parse or calls no FINAL."""
+    try:
+        tree = parse_python(code)
+    except (SyntaxError, ValueError):
+        return None
+    literals: dict[str, str] = {}
     found = None
-    for line in reply.splitlines():
-        m = _TEXT_FINAL.match(line.strip())
-        if m:
-            found = (_kind(m.group(1)), m.group(2).strip())
+    for node in _in_order(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                literals[node.targets[0].id] = repr(ast.literal_eval(node.value))
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                literals.pop(node.targets[0].id, None)  # bound to something only running the code would know
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FINAL_NAMES
+                and len(node.args) == 1):
+            kind, arg = _kind(node.func.id), node.args[0]
+            name = arg.id if isinstance(arg, ast.Name) else (
+                arg.value if kind == "FINAL_VAR" and isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None)
+            if name is not None and name in literals:
+                found = ("FINAL", literals[name])
+            else:
+                found = (kind, ast.get_source_segment(code, arg) or "")
     return found
+
+
+def _in_order(tree: ast.AST):
+    """The nodes of `tree` in source order (ast.walk is breadth-first: a later top-level FINAL would come
+    before an earlier nested one)."""
+    nodes = [n for n in ast.walk(tree) if hasattr(n, "lineno")]
+    return sorted(nodes, key=lambda n: (n.lineno, n.col_offset))
+
+
+def answer_text(value) -> str | None:
+    """The answer a FINAL value gives: text, or None when it gives none (FINAL(None), FINAL("")). A model that
+    insists on FINAL(None) has no answer; it used to be reported as the answer "None"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value if isinstance(value, str) else str(value)
 
 
 def _kind(name: str) -> str:

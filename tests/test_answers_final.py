@@ -1,0 +1,72 @@
+"""FINAL as models write it: in the answer-now turn inside a fenced block, with words and commas in text,
+and FINAL(None). Parsing alone, then whole runs on the scripted model."""
+
+import pytest
+
+from conftest import block
+from recursivelm import RLM, Limits, ScriptedModel
+from recursivelm.parsing import answer_text, final_in_reply, literal_or_text, text_final
+
+DOC = "The capital of France is Paris. " * 5
+
+
+def answer_now_answer(reply: str) -> str:
+    found = text_final(reply) or final_in_reply(reply)
+    return literal_or_text(found[1])
+
+
+@pytest.mark.parametrize("reply", [
+    block("FINAL('Paris')"),
+    block("FINAL('Paris')  # the answer"),
+    block("x = 'Paris'\nFINAL(x)"),
+    block("answer = 'Paris'\nprint(answer)\nFINAL(answer)"),
+    block("city = 'Paris'\nFINAL_VAR('city')"),
+    block("if True:\n    FINAL('Paris')"),
+    "Here is my answer:\n" + block("FINAL('Paris')") + "\nDone.",
+    "FINAL('Paris')  # final",
+    block("x = 'Lyon'\nx = 'Paris'\nFINAL(x)"),
+])
+def test_the_answer_now_turn_finds_a_fenced_final_and_its_value(reply):
+    assert answer_now_answer(reply) == "Paris"
+
+
+def test_a_name_the_block_does_not_bind_to_a_literal_is_left_as_written():
+    # Only the REPL knows `hits` (an earlier cell made it): parsing cannot resolve it.
+    assert final_in_reply(block("FINAL(hits[0])")) == ("FINAL", "hits[0]")
+    assert final_in_reply(block("x = search('a')\nFINAL(x)")) == ("FINAL", "x")
+
+
+def test_text_final_with_commas_is_the_text_not_two_arguments():
+    assert text_final("FINAL(Paris, France)") == ("FINAL", "'Paris, France'")
+    assert literal_or_text(text_final("FINAL(Paris, France)")[1]) == "Paris, France"
+    assert text_final("FINAL('Paris, France')") == ("FINAL", "'Paris, France'")  # one argument: as written
+    assert text_final("FINAL(x)") == ("FINAL", "x")
+    assert text_final("FINAL(the capital is Paris)") == ("FINAL", "the capital is Paris")
+
+
+def test_no_answer_is_none_not_the_word_none():
+    assert answer_text(None) is None and answer_text("  ") is None
+    assert answer_text(42) == "42" and answer_text("Paris") == "Paris"
+
+
+def run(replies, **limits):
+    root = ScriptedModel(replies=replies, name="scripted")
+    return RLM(root, limits=Limits(**limits), sandbox="inprocess").run(DOC, "What is the capital?")
+
+
+def test_a_run_takes_text_final_with_a_comma():
+    r = run([block("print(context[:40])"), "FINAL(Paris, France)"])
+    assert (r.status, r.answer) == ("answered", "Paris, France")
+
+
+@pytest.mark.parametrize("reply", [block("FINAL('Paris')  # the answer"), block("x = 'Paris'\nFINAL(x)")])
+def test_a_run_answers_from_a_fenced_final_in_the_answer_now_turn(reply):
+    r = run([block("print(1)"), reply], max_iterations=1)
+    assert (r.status, r.answer) == ("limit", "Paris")
+
+
+@pytest.mark.xfail(strict=True, reason="loop.py must take the answer through parsing.answer_text (the lead's "
+                                       "file): today FINAL(None) given twice is the answer 'None'")
+def test_final_none_given_twice_is_no_answer():
+    r = run([block("print(context[:40])"), block("FINAL(None)"), block("FINAL(None)")])
+    assert r.answer is None
