@@ -10,6 +10,7 @@ text when it does not fit.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
@@ -54,10 +55,7 @@ class AnswerSchema:
     def validate(self, value: Any) -> Any:
         """The validated object. A JSON string is read as the data it holds (a model may FINAL its json.dumps)."""
         if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass  # a plain string: validated as it is (it fits a schema of type "string")
+            value = _as_data(value)
         if self._adapter is not None:
             import pydantic
 
@@ -119,6 +117,19 @@ def load_schema_file(path: str) -> dict:
     if not isinstance(spec, dict):
         raise ValueError(f"the schema file {path} must hold a JSON object (a JSON Schema)")
     return spec
+
+
+def _as_data(text: str) -> Any:
+    """The data a text answer holds: JSON, or a Python literal (a model writes `{'code': 1}` in an answer-now
+    turn, which runs no code); else the text itself (it fits a schema of type "string")."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
 
 
 def _is_pydantic_model(cls: type) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .command import (EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models,
                       prices_from_args, run_command)
+from .answers import load_schema_file
 from .context import ContextError, load_context
 from .progress import Progress
 from .text import json_text, terminal_safe
@@ -52,8 +53,9 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
               limits=limits, profile=args.profile, temperature=args.temperature,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache, prices=prices,
               endpoints=args.endpoints,
-              on_token=progress.on_token if progress else None)
-    result = rlm.run(context, question)
+              on_token=progress.on_token if progress else None, log_full=getattr(args, "log_full", False))
+    schema = load_schema_file(args.schema) if getattr(args, "schema", None) else None
+    result = rlm.run(context, question, schema=schema)
     if answers is not None:
         answers.append(result.answer)
     if progress:
@@ -107,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("path", help="a text file, a directory of text files, or - for stdin")
     ask.add_argument("question")
     ask.add_argument("--encoding", default="utf-8", type=_encoding, help="text encoding of the input (default utf-8)")
+    ask.add_argument("--schema", default=None, metavar="FILE.json",
+                     help="a JSON Schema the answer must fit: the answer is printed as that JSON")
+    ask.add_argument("--log-full", action="store_true",
+                     help="log sub-call prompts whole in --log (for training data), not their head and tail")
     add_run_options(ask)
     ask.set_defaults(func=cmd_ask)
 
