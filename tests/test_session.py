@@ -89,3 +89,43 @@ def test_each_question_has_its_own_usage_and_limits():
 def test_an_empty_question_is_refused_in_one_line():
     with make([], "inprocess").session(DOC) as s, pytest.raises(ValueError, match="question is empty"):
         s.ask("  ")
+
+
+# -- rlm chat -------------------------------------------------------------------------------------
+def test_rlm_chat_answers_each_line_of_stdin_in_one_session(tmp_path, monkeypatch, capsys):
+    import io
+    import json
+
+    from recursivelm.cli import main
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text(DOC)
+    script = tmp_path / "replies.json"
+    script.write_text(json.dumps([block("n = 4417\nFINAL(n)"), block("FINAL(n + 1)")]))
+    monkeypatch.setattr("sys.stdin", io.StringIO("What is the code?\n\n  And plus one?  \n"))
+    code = main(["chat", str(doc), "--model", f"scripted:{script}", "--sandbox", "inprocess"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (0, "4417\n4418\n")
+    assert err.count("[rlm] answered") == 2
+
+
+def test_rlm_chat_refuses_stdin_as_the_input_in_one_line(capsys):
+    from recursivelm.cli import main
+
+    assert main(["chat", "-", "--model", "scripted:x.json"]) == 2
+    assert "reads its questions from stdin" in capsys.readouterr().err
+
+
+@pytest.mark.embedded
+def test_a_session_on_the_embedded_model_answers_a_follow_up():
+    # Not run by the engineer who wrote it (the embedded model is the lead's to run): a small needle
+    # document, a first question, then a follow-up the earlier answer and the kept REPL help with.
+    from recursivelm.demo import needle_document
+
+    doc = needle_document(target_tokens=6_000, seed=7)
+    with RLM("embedded", limits=Limits(max_iterations=5)).session(doc.text) as session:
+        first = session.ask(doc.question)
+        second = session.ask("Repeat the answer you just gave, exactly.")
+    assert doc.answer in (first.answer or "")
+    assert doc.answer in (second.answer or "")
+    assert first.trajectory[0].run != second.trajectory[0].run
