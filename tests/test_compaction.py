@@ -1,0 +1,72 @@
+"""Compaction of the root's history near its window, on the scripted model (whose window is enforced)."""
+
+import pytest
+
+from recursivelm import RLM, Limits, ScriptedModel
+
+from conftest import block
+
+DOC = "\n".join(f"line {i}: the value of item {i} is {i * 7}" for i in range(2_000))
+WINDOW = 4_000  # tokens; the scripted model fails a prompt over it with ContextWindowError
+
+
+def printing_replies(turns: int) -> list[str]:
+    # Each turn prints ~3,600 characters (~900 tokens): five turns overflow a 4,000-token window.
+    replies = [block(f"part{i} = context[{i} * 3600:{i + 1} * 3600]\nprint(part{i})") for i in range(turns)]
+    return replies + [block("FINAL(part0.splitlines()[1])")]
+
+
+def make(replies, sandbox="inprocess", window=WINDOW, **limits):
+    root = ScriptedModel(replies=replies, name="scripted", context_window=window)
+    return RLM(root, sandbox=sandbox, profile="default", limits=Limits(max_reply_tokens=256, **limits))
+
+
+def roles_alternate(messages) -> bool:
+    roles = [m["role"] for m in messages]
+    return roles[0] == "system" and all(a != b for a, b in zip(roles[1:], roles[2:]))
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_a_long_run_is_compacted_instead_of_overflowing(sandbox):
+    rlm = make(printing_replies(8), sandbox)
+    r = rlm.run(DOC, "What is on line 1?")
+    assert (r.status, r.answer) == ("answered", "line 1: the value of item 1 is 7")
+    compactions = [e for e in r.trajectory if e.type == "compacted"]
+    assert compactions and all(e.tokens_after < e.tokens_before for e in compactions)
+    for messages in rlm.model.calls:
+        assert sum(len(m["content"]) // 4 + 1 for m in messages) <= WINDOW
+        assert roles_alternate(messages)
+    last = rlm.model.calls[-1]
+    assert last[0] == rlm.model.calls[0][0]  # the system prompt is never cut
+    assert "What is on line 1?" in last[1]["content"]  # nor the question
+    assert "earlier turns were folded" in last[1]["content"] and "part0 = context[0 * 3600" in last[1]["content"]
+
+
+def test_without_room_the_same_run_would_have_failed():
+    # The measurement behind compaction: the same script on a window too small even for the compacted
+    # history fails as it did before (the call is never made over the window).
+    r = make(printing_replies(8), window=300).run(DOC, "What is on line 1?")
+    assert r.status in ("failed", "limit")
+
+
+def test_the_answer_now_turn_still_happens_when_a_limit_fires():
+    rlm = make(printing_replies(7)[:-1] + ["FINAL('item 1 is 7')"], max_iterations=7)
+    r = rlm.run(DOC, "q")
+    assert (r.status, r.limit, r.answer) == ("limit", "max_iterations", "item 1 is 7")
+    assert any(e.type == "compacted" for e in r.trajectory)
+    assert "answer" in rlm.model.calls[-1][-1]["content"].lower()  # the answer-now prompt reached the model
+
+
+def test_one_huge_cell_output_is_cut_to_fit():
+    rlm = make([block("print(context[:30000])"), block("FINAL('ok')")], max_output_chars=30_000)
+    r = rlm.run(DOC, "q")
+    assert r.answer == "ok"
+    assert "cut to fit the window" in rlm.model.calls[1][-1]["content"]
+
+
+def test_a_session_question_is_compacted_too():
+    rlm = make(printing_replies(6)[:-1] + [block("FINAL(1)"), *printing_replies(6)[:-1], block("FINAL(2)")])
+    with rlm.session(DOC) as session:
+        assert session.ask("first?").answer == "1"
+        second = session.ask("second?")
+    assert second.answer == "2" and any(e.type == "compacted" for e in second.trajectory)
