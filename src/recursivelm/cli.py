@@ -125,12 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .batching.cli import add_batch_parser
     from .bench.cli import add_bench_parser
     from .chat import add_chat_parser
+    from .export import add_export_parser
     from .mcp_server import add_mcp_parser
     from .server import add_serve_parser
     from .viewer import add_view_parser
 
     add_chat_parser(sub, Progress, _encoding)
     add_mcp_parser(sub)
+    add_export_parser(sub)
     add_view_parser(sub)
     add_serve_parser(sub)
     add_bench_parser(sub)
