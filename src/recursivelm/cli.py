@@ -103,6 +103,7 @@ def cmd_demo(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rlm", description="Recursive Language Models: ask questions of inputs "
                                      "far larger than any context window.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ask = sub.add_parser("ask", help="answer a question about a file, a directory, or stdin (-)")
@@ -137,7 +138,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(sub)
     add_bench_parser(sub)
     add_batch_parser(sub)
+
+    from .cli_models import add_models_parser
+    from .completion import add_completion_parser
+
+    add_models_parser(sub)
+    add_completion_parser(sub, parser)  # last: it completes every command above
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("recursivelm")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:

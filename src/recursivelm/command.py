@@ -25,13 +25,16 @@ from .protocols import ModelError
 from .sandbox.containment import SandboxUnavailable, WeakIsolationWarning
 from .settings import LIMIT_HELP, Limits
 from .text import terminal_safe
+from .user_config import fill_model_defaults
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default="embedded",
-                   help="root model: embedded (default), embedded:/path.gguf, openai/NAME, scripted:FILE.json")
+    p.add_argument("--model", default=None,
+                   help="root model: embedded, embedded:/path.gguf, openai/NAME, ollama/NAME, anthropic/NAME, "
+                        "scripted:FILE.json (default: $RECURSIVELM_MODEL, else model= in "
+                        "~/.config/recursivelm/config.toml, else embedded; `rlm models` lists them)")
     p.add_argument("--sub-model", default=None, help="model for llm_query() (default: the root model)")
     p.add_argument("--child-model", default=None, help="root model of child RLMs from rlm_query() (default: --model)")
     p.add_argument("--models", action="append", default=[], metavar="NAME=MODEL",
@@ -123,6 +126,8 @@ def run_command(parser: argparse.ArgumentParser, argv: list[str] | None = None) 
     args = parser.parse_args(argv)
     _isolation_warning(getattr(args, "quiet", False))
     try:
+        fill_model_defaults(args)  # --model left out: $RECURSIVELM_MODEL, the config file, or embedded
+        _check_local_servers(args)
         return args.func(args)
     except ContextError as e:
         print(f"rlm: bad input: {terminal_safe(str(e))}", file=sys.stderr)
@@ -137,6 +142,19 @@ def run_command(parser: argparse.ArgumentParser, argv: list[str] | None = None) 
         kept = getattr(args, "interrupted", None) or (f"the events so far are in {args.log}" if getattr(args, "log", None) else "")
         print(f"rlm: interrupted{f' ({kept})' if kept else ''}", file=sys.stderr)
         return 130
+
+
+def _check_local_servers(args: argparse.Namespace) -> None:
+    """A model on a local server that is not running: one line now, not four retries and a failed run."""
+    if getattr(args, "endpoints", None):
+        return  # the model is served by the endpoints named, not at its provider's usual address
+    from .models.registry import unreachable_local_server
+
+    specs = [getattr(args, key, None) for key in ("model", "sub_model", "child_model")]
+    for spec in [*specs, *(named_models(args).values() if getattr(args, "models", None) else [])]:
+        reason = unreachable_local_server(spec) if isinstance(spec, str) else None
+        if reason:
+            raise ValueError(reason)
 
 
 def _isolation_warning(quiet: bool) -> None:

@@ -68,10 +68,69 @@ def resolve_model(spec: Model | str | None, root: Model | None = None, *, temper
         return LiteLLMModel(name, **sampling)
     if provider in ENDPOINTS and name:
         return OpenAIModel.for_provider(provider, name, **sampling, **({"base_urls": endpoints} if endpoints else {}))
+    guess = suggest(spec)
     raise UnknownModelError(
-        f"unknown model {spec!r}: use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', "
-        f"'anthropic/NAME', 'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)}"
+        (f"unknown model {spec!r}: did you mean {guess!r}? " if guess else f"unknown model {spec!r}: ")
+        + f"use 'embedded', 'embedded:/path/model.gguf', 'scripted:FILE.json', 'anthropic/NAME', "
+        f"'litellm/PROVIDER/NAME' or PROVIDER/NAME with PROVIDER one of {', '.join(ENDPOINTS)} (`rlm models`)"
     )
+
+
+# A bare model name's likely provider, by how the name begins (models are named `provider/model` here).
+_BARE_NAME_PROVIDERS = (
+    (("gpt-", "o1", "o3", "o4", "chatgpt", "text-embedding"), "openai/"),
+    (("claude",), "anthropic/"),
+    (("gemini",), "litellm/gemini/"),
+)
+_LITELLM_PROVIDERS = ("gemini", "google", "vertex_ai", "bedrock", "azure", "mistral", "groq", "cohere", "deepseek",
+                      "xai", "fireworks_ai")
+
+
+def suggest(spec: str) -> str | None:
+    """What a user probably meant by a name we do not know: `gpt-4o` -> `openai/gpt-4o`, `qwen3:8b` (an Ollama
+    tag) -> `ollama/qwen3:8b`, `gemini/gemini-2.5-flash` -> `litellm/gemini/gemini-2.5-flash`."""
+    provider, sep, name = spec.partition("/")
+    if sep and provider in _LITELLM_PROVIDERS and name:
+        return f"litellm/{spec}"
+    if sep:
+        return None
+    lower = spec.lower()
+    for prefixes, provider_prefix in _BARE_NAME_PROVIDERS:
+        if lower.startswith(prefixes):
+            return provider_prefix + spec
+    if ":" in spec:  # name:tag is how Ollama names its models
+        return f"ollama/{spec}"
+    return None
+
+
+REACH_TIMEOUT_S = 2.0  # a local model server that does not accept a connection in this long is not running
+
+
+def unreachable_local_server(spec: str) -> str | None:
+    """For a model on a local server (ollama/, vllm/, llamacpp/, ...): why it cannot be reached, or None.
+    Checked before a run starts: a server that is not running refused four retries, then failed the run."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from .openai_compat import ENDPOINTS
+
+    provider, _, name = spec.partition("/") if isinstance(spec, str) else ("", "", "")
+    endpoint = ENDPOINTS.get(provider)
+    if not name or endpoint is None or endpoint.local_key is None:
+        return None  # hosted APIs: their own errors say enough
+    url = os.environ.get(endpoint.base_url_env) or endpoint.base_url or ""
+    parts = urlsplit(url)
+    if parts.hostname is None:
+        return None
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=REACH_TIMEOUT_S).close()
+    except OSError as e:
+        start = {"ollama": "ollama serve", "vllm": "vllm serve MODEL", "sglang": "python -m sglang.launch_server",
+                 "llamacpp": "llama-server -m FILE.gguf", "lmstudio": "lms server start"}.get(provider)
+        return (f"cannot reach {provider} at {url} ({e.strerror or e}): is {provider} running there? "
+                f"{f'Start it ({start}), or ' if start else ''}set {endpoint.base_url_env} to where it listens")
+    return None
 
 
 def _require_embedded(gguf: str | None) -> None:
