@@ -121,3 +121,18 @@ def test_serve_refuses_a_cost_limit_it_cannot_keep(tmp_path):
                        capture_output=True, text=True, timeout=60, env=env)
     assert p.returncode == 2 and "no price is known for openai/my-house-model" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_the_api_key_variable_has_our_prefix_and_the_old_name_still_works(tmp_path, replies, monkeypatch):
+    import argparse
+
+    from recursivelm.server import add_serve_parser, config_from_args
+
+    parser = argparse.ArgumentParser(prog="rlm")
+    add_serve_parser(parser.add_subparsers(dest="command", required=True))
+    monkeypatch.delenv("RLM_SERVER_API_KEY", raising=False)
+    monkeypatch.setenv("RECURSIVELM_SERVER_API_KEY", "new")
+    assert config_from_args(parser.parse_args(["serve", "--model", replies])).api_key == "new"
+    monkeypatch.delenv("RECURSIVELM_SERVER_API_KEY")
+    monkeypatch.setenv("RLM_SERVER_API_KEY", "old")
+    assert config_from_args(parser.parse_args(["serve", "--model", replies])).api_key == "old"

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .defaults import (API_KEY_ENV, DEFAULT_BACKLOG, DEFAULT_BODY_TIMEOUT_S, DEFAULT_HOST, DEFAULT_KEEP_ALIVE_S, DEFAULT_KEEP_RUNS,
+from .defaults import (API_KEY_ENV, OLD_API_KEY_ENV, DEFAULT_BACKLOG, DEFAULT_BODY_TIMEOUT_S, DEFAULT_HOST, DEFAULT_KEEP_ALIVE_S, DEFAULT_KEEP_RUNS,
                        DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_MAX_CONNECTIONS,
                        DEFAULT_MAX_QUEUED_RUNS, DEFAULT_PORT)
 
@@ -60,6 +60,13 @@ def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                    help="let web pages from ORIGIN (e.g. http://localhost:3000; '*': any) call the API from a "
                         "browser (repeatable; default: none)")
+    from .followups import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_S
+
+    p.add_argument("--max-sessions", type=int, default=DEFAULT_MAX_SESSIONS, metavar="N",
+                   help="conversations with marked documents kept as sessions, their REPL kept between turns "
+                        f"(default {DEFAULT_MAX_SESSIONS}; 0: none)")
+    p.add_argument("--session-idle-s", type=finite_float, default=DEFAULT_SESSION_IDLE_S, metavar="S",
+                   help=f"close a kept session unused this long (default {DEFAULT_SESSION_IDLE_S:g})")
     p.set_defaults(func=cmd_serve)
     return p
 
@@ -76,12 +83,13 @@ def config_from_args(args: argparse.Namespace):
         temperature=args.temperature, endpoints=args.endpoints, limits=limits, profile=args.profile, sandbox=args.sandbox,
         prices=prices, cors_origins=tuple(getattr(args, "cors", ())),
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
-        api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
+        api_key=args.api_key or os.environ.get(API_KEY_ENV) or os.environ.get(OLD_API_KEY_ENV) or None,
         allowed_hosts=tuple(args.allowed_host) + (() if args.host in WILDCARD_ADDRESSES else (args.host,)),
         body_timeout_s=args.body_timeout_s,
         max_concurrent_runs=args.max_concurrent_runs, max_queued_runs=args.max_queued_runs,
         max_body_bytes=int(args.max_body_mb * 1024 * 1024), keep_runs=args.keep_runs, log_dir=args.log,
         served_model_name=args.served_model_name,
+        max_sessions=args.max_sessions, session_idle_s=args.session_idle_s,
         on_run_end=None if args.quiet else (_log_run_json if args.json else _log_run_text),
     )
 

@@ -13,4 +13,5 @@ DEFAULT_KEEP_ALIVE_S = 5.0  # an idle keep-alive connection is closed after this
 # Host headers always accepted: a web page can make a browser send requests to 127.0.0.1 under a name
 # it controls (DNS rebinding), and that name is then the Host. Other names must be allowed explicitly.
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
-API_KEY_ENV = "RLM_SERVER_API_KEY"
+API_KEY_ENV = "RECURSIVELM_SERVER_API_KEY"  # every variable of ours starts with RECURSIVELM_
+OLD_API_KEY_ENV = "RLM_SERVER_API_KEY"  # its name before that, still read
