@@ -82,9 +82,9 @@ class Session:
         """Synchronous twin of `aask`."""
         return run_sync(lambda: self.aask(question, schema=schema))
 
-    async def aask(self, question: str, schema: Any = None) -> Result:
+    async def aask(self, question: str, schema: Any = None, run_id: str | None = None) -> Result:
         """Answer `question` in this session: the REPL as the last question left it, the earlier questions
-        and answers in the first message. `schema` as for `RLM.run`."""
+        and answers in the first message. `schema` as for `RLM.run`; `run_id` names this question's run."""
         check_question(question)
         if self._closed:
             raise SessionClosed("this session is closed: start a new one with rlm.session(context)")
@@ -95,7 +95,7 @@ class Session:
             if schema is not None:
                 overrides["schema"] = AnswerSchema(schema)
             try:
-                result = await self.rlm.execute(self.loaded, question, self.rlm.run_config(**overrides))
+                result = await self.rlm.execute(self.loaded, question, self.rlm.run_config(**overrides), run_id)
             except asyncio.CancelledError:
                 # A cell of the cancelled question may still be running in the kept sandbox: end it; the next
                 # question starts a fresh one (its variables are lost, as after a worker restart).

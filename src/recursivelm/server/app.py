@@ -30,7 +30,8 @@ from ..settings import Limits
 from ..text import json_bytes
 from . import openai_format
 from .config import ServerConfig
-from .conversation import split_conversation
+from .conversation import _DOCUMENT, split_conversation
+from .followups import MARKED_SOURCES, SessionTable, earlier_turns
 from .errors import NO_RETRY, APIError, SafeJSONResponse, error_body, unprocessable
 from .hosts import HostCheckMiddleware
 from .progress import ProgressLines, queued_line
@@ -46,6 +47,7 @@ DRAIN_LIMIT_BYTES = 16 * 1024 * 1024  # an oversized body is read and dropped up
 def build_app(config: ServerConfig) -> Starlette:
     config.check()
     registry = RunRegistry(config.max_concurrent_runs, config.max_queued_runs, config.keep_runs)
+    sessions = SessionTable(config.max_sessions, config.session_idle_s)
     tasks: set[asyncio.Task] = set()
 
     @asynccontextmanager
@@ -54,6 +56,7 @@ def build_app(config: ServerConfig) -> Starlette:
         for task in list(tasks):  # shutting down: runs still going are cancelled, then the models freed
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        sessions.close_all()
         await config.aclose()
 
     app = Starlette(
@@ -76,6 +79,7 @@ def build_app(config: ServerConfig) -> Starlette:
     )
     app.state.config = config
     app.state.registry = registry
+    app.state.sessions = sessions
     app.state.tasks = tasks
     app.state.started = int(time.time())
     return app
@@ -91,6 +95,7 @@ class _Prepared:
     question: str
     context: LoadedContext
     limits: Limits
+    turns: list[tuple[str, str]] | None = None  # a marked conversation's earlier (question, answer) pairs
 
 
 async def chat_completions(request: Request) -> Any:
@@ -107,7 +112,8 @@ async def chat_completions(request: Request) -> Any:
     except Exception:
         registry.abandon(record)
         raise
-    task = asyncio.create_task(_run_and_announce(registry, record, rlm, prepared.context, config.on_run_end))
+    ask = request.app.state.sessions.asker(rlm, prepared.context, prepared.turns, chat.response_schema)
+    task = asyncio.create_task(_run_and_announce(registry, record, rlm, prepared.context, config.on_run_end, ask))
     tasks: set[asyncio.Task] = request.app.state.tasks
     tasks.add(task)
     task.add_done_callback(tasks.discard)
@@ -126,7 +132,8 @@ def _prepare(raw: bytes, server_limits: Limits) -> _Prepared:
     except ContextError as e:
         param = "rlm_context" if conversation.source == "rlm_context" else "messages"
         raise unprocessable(f"unusable context: {e}", param, code="bad_context") from None
-    return _Prepared(chat, conversation.question, loaded, limits_for(server_limits, chat.limit_overrides))
+    turns = earlier_turns(chat.messages, _DOCUMENT) if conversation.source in MARKED_SOURCES else None
+    return _Prepared(chat, conversation.question, loaded, limits_for(server_limits, chat.limit_overrides), turns)
 
 
 async def list_models(request: Request) -> SafeJSONResponse:
@@ -169,9 +176,9 @@ async def get_run(request: Request) -> SafeJSONResponse:
 
 
 async def _run_and_announce(registry: RunRegistry, record: RunRecord, rlm, loaded,
-                            on_run_end: Callable[[RunRecord], None] | None) -> None:
+                            on_run_end: Callable[[RunRecord], None] | None, ask=None) -> None:
     try:
-        await registry.execute(record, rlm, loaded)
+        await registry.execute(record, rlm, loaded, ask)
     finally:
         if on_run_end is not None:
             try:

@@ -19,6 +19,7 @@ from ..models.registry import model_resolver
 from ..pricing import PriceTable
 from ..protocols import Model
 from ..settings import Limits, check_limit
+from .followups import DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_S
 from .defaults import (DEFAULT_BODY_TIMEOUT_S, DEFAULT_KEEP_RUNS, DEFAULT_MAX_BODY_MB, DEFAULT_MAX_CONCURRENT_RUNS,
                        DEFAULT_MAX_QUEUED_RUNS)
 
@@ -48,6 +49,8 @@ class ServerConfig:
     on_run_end: Callable[[Any], None] | None = None  # called with each finished RunRecord (the CLI's log line)
     prices: PriceTable = field(default_factory=PriceTable)  # --prices on top of the built-in ones
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (--cors); none by default
+    max_sessions: int = DEFAULT_MAX_SESSIONS  # conversations kept as sessions (followups.py); 0: none
+    session_idle_s: float = DEFAULT_SESSION_IDLE_S  # a kept session unused this long is closed
 
     @classmethod
     def from_specs(cls, model: str | Model = "embedded", sub_model: str | Model | None = None,
@@ -78,9 +81,10 @@ class ServerConfig:
     def check(self) -> None:
         """Fail at start-up, not on the first request: build one RLM (profile, sandbox, routing)."""
         for name, minimum in (("max_concurrent_runs", 1), ("max_queued_runs", 0), ("max_body_bytes", 1),
-                              ("keep_runs", 0)):
+                              ("keep_runs", 0), ("max_sessions", 0)):
             check_limit(name, getattr(self, name), integral=True, minimum=minimum)
         check_limit("body_timeout_s", self.body_timeout_s)
+        check_limit("session_idle_s", self.session_idle_s)
         if self.log_dir is not None:  # each run writes LOG_DIR/<run id>.jsonl: fail now, not on every request
             try:
                 self.log_dir.mkdir(parents=True, exist_ok=True)

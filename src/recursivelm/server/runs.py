@@ -129,9 +129,10 @@ class RunRegistry:
     def all(self) -> list[RunRecord]:
         return list(self._runs.values())
 
-    async def execute(self, record: RunRecord, rlm: RLM, context: Any) -> None:
-        """Wait for a slot, run `rlm` on `context`, and record the outcome in `record`. Cancelling the
-        task that awaits this cancels the run (the engine then closes its sandbox) and marks it cancelled."""
+    async def execute(self, record: RunRecord, rlm: RLM, context: Any, ask=None) -> None:
+        """Wait for a slot, run `rlm` on `context` (or `ask(question, run_id)`: a session's turn, a typed
+        answer; followups.py), and record the outcome in `record`. Cancelling the task that awaits this
+        cancels the run (the engine then closes its sandbox) and marks it cancelled."""
         waiting = True
         try:
             if self._slots.locked():
@@ -143,7 +144,8 @@ class RunRegistry:
                 self.peak_running = max(self.peak_running, self.running)
                 record.status, record.started_at = RUNNING, time.monotonic()
                 try:
-                    record.result = await rlm.arun(context, record.question, run_id=record.id)
+                    record.result = await (ask(record.question, record.id) if ask is not None
+                                           else rlm.arun(context, record.question, run_id=record.id))
                     record.status = record.result.status
                 finally:
                     self.running -= 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..settings import Limits
 from .errors import bad_request, unprocessable
+from .followups import response_schema
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 CONTENT_OPTIONAL_ROLES = ("assistant",)  # an assistant turn may carry only tool calls
@@ -31,6 +32,7 @@ class ChatRequest:
     requested_model: str | None = None  # informational: the server's RLM answers whatever is named
     context: Any = None  # `rlm_context`: the document(s), given outside the messages
     limit_overrides: dict[str, Any] = field(default_factory=dict)  # `rlm_limits`, already checked
+    response_schema: dict | None = None  # `response_format` json_schema / json_object: a typed answer (followups.py)
 
 
 def parse_json_body(raw: bytes) -> dict[str, Any]:
@@ -59,7 +61,8 @@ def parse_chat_request(body: dict[str, Any], server_limits: Limits) -> ChatReque
     if overrides is not None:
         limits_for(server_limits, overrides)  # raises on a bad override; the run resolves it again
     return ChatRequest(messages=messages, stream=stream, include_usage=bool(include_usage), requested_model=model,
-                       context=context, limit_overrides=dict(overrides or {}))
+                       context=context, limit_overrides=dict(overrides or {}),
+                       response_schema=response_schema(body.get("response_format")))
 
 
 def limits_for(server: Limits, overrides: Any) -> Limits:
