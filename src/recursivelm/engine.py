@@ -81,6 +81,19 @@ def sandbox_factory(kind: str, chunk_chars: int) -> SandboxFactory:
     raise ValueError(f"unknown sandbox {kind!r}: use 'isolated' or 'inprocess'")
 
 
+def model_resolver_for(profile: str | Profile = "auto", temperature: float | None = None,
+                       endpoints: list[str] | None = None) -> Callable[[ModelSpec], Model]:
+    """How RLM turns model names into backends; runs that share one resolver share the backend objects (a
+    batch's jobs share one endpoint fleet and its counts)."""
+    from .models.registry import model_resolver
+
+    # One backend object per spec, however often it is named. Without a temperature of the user's, a
+    # model named by its name samples as its profile says (greedy for small models: sampling turned
+    # solvable questions into iteration-limit runs, shared/LESSONS.md).
+    return model_resolver(temperature, default_temperature=lambda name: load_profile(profile, name).temperature
+                          if not isinstance(profile, Profile) else profile.temperature, endpoints=endpoints)
+
+
 class RLM:
     """A Recursive Language Model: a root model driving a REPL that holds the context.
 
@@ -91,7 +104,8 @@ class RLM:
     llm_query(p, model="fast"). `limits` bounds the run tree; `profile` picks the prompts ("auto"
     decides from each run's root model); `log` is a JSONL path the events are appended to as they happen.
     `temperature` is the sampling temperature of every model given by name (None: each backend's own
-    default; a Model object keeps its own settings).
+    default; a Model object keeps its own settings). `endpoints`: several base URLs serving each
+    OpenAI-compatible model given by name (an endpoint fleet, `models/fleet.py`).
     """
 
     def __init__(
@@ -112,14 +126,9 @@ class RLM:
         tools: Any = None,
         log_full: bool = False,
         temperature: float | None = None,
+        endpoints: list[str] | None = None,
     ):
-        from .models.registry import model_resolver
-
-        # One backend object per spec, however often it is named. Without a temperature of the user's, a
-        # model named by its name samples as its profile says (greedy for small models: sampling turned
-        # solvable questions into iteration-limit runs, shared/LESSONS.md).
-        resolve = model_resolver(temperature, default_temperature=lambda name: load_profile(profile, name).temperature
-                                 if not isinstance(profile, Profile) else profile.temperature)
+        resolve = model_resolver_for(profile, temperature, endpoints)
         self.model = resolve(model)
         self.sub_models = _per_depth(sub_model, self.model, resolve)
         self.child_models = _per_depth(child_model, self.model, resolve)
