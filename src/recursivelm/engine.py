@@ -73,12 +73,18 @@ def sandbox_factory(kind: str, chunk_chars: int) -> SandboxFactory:
     if kind == "inprocess":
         from .sandbox.inprocess import InProcessSandbox
 
-        return lambda: InProcessSandbox(chunk_chars=chunk_chars)
+        return _named(lambda: InProcessSandbox(chunk_chars=chunk_chars), kind)
     if kind == "isolated":
         from .sandbox.isolated import IsolatedSandbox
 
-        return lambda: IsolatedSandbox(chunk_chars=chunk_chars)
+        return _named(lambda: IsolatedSandbox(chunk_chars=chunk_chars), kind)
     raise ValueError(f"unknown sandbox {kind!r}: use 'isolated' or 'inprocess'")
+
+
+def _named(factory: SandboxFactory, kind: str) -> SandboxFactory:
+    """run_start logs the factory's __qualname__: "isolated", not "sandbox_factory.<locals>.<lambda>"."""
+    factory.__qualname__ = kind
+    return factory
 
 
 def model_resolver_for(profile: str | Profile = "auto", temperature: float | None = None,
