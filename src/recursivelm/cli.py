@@ -61,7 +61,9 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     if progress:
         progress.done()
     if args.json:
-        print(json_text(result.as_dict(), indent=1), file=out)
+        from .schema import result_document  # the versioned shape: docs/schema/result.v1.json
+
+        print(json_text(result_document(result, question), indent=1), file=out)
     elif result.answer is not None:
         # The answer is model-made text: a terminal shown it raw obeys its escape sequences (OSC 52 writes
         # the clipboard). A pipe or a file gets it unchanged.
@@ -73,6 +75,9 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
               f"{t.cost_text()}, {result.saved_calls} sub-calls saved by caching", file=sys.stderr)
     if result.status == "failed":
         print(f"rlm: the run failed: {terminal_safe(result.error or '')}", file=sys.stderr)
+        return EXIT_FAILED
+    if result.answer is None and result.status == "answered":  # FINAL(None) insisted on: the model gave up
+        print("rlm: no answer: the model gave none (FINAL(None))", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_LIMIT if result.status == "limit" else EXIT_OK
 
@@ -141,8 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .cli_models import add_models_parser
     from .completion import add_completion_parser
+    from .schema import add_schema_parser
 
     add_models_parser(sub)
+    add_schema_parser(sub)
     add_completion_parser(sub, parser)  # last: it completes every command above
     return parser
 

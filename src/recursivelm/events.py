@@ -11,11 +11,16 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from datetime import datetime, timezone
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, ClassVar, Iterable
 
 from .text import head_and_tail, json_text
+
+# The version of the event log's shape (docs/schema/events.v1.json; `rlm schema events`): a new field keeps
+# it, a field renamed or removed or a meaning changed makes it v2.
+EVENTS_SCHEMA_ID = "recursivelm.events.v1"
 
 # An answer longer than this is logged whole once, in the run's run_end event (written right after it);
 # the answer event keeps its head and tail. A FINAL(context) of 100 MB used to be written twice.
@@ -46,6 +51,9 @@ class RunStart(Event):
     profile: str = ""
     sandbox: str = ""
     limits: dict[str, Any] = field(default_factory=dict)
+    # The log's first line says what it is and when, by the wall clock (`t` counts from the root's start).
+    schema: str = EVENTS_SCHEMA_ID
+    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
 
 
 @dataclass
