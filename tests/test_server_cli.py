@@ -136,3 +136,23 @@ def test_the_api_key_variable_has_our_prefix_and_the_old_name_still_works(tmp_pa
     monkeypatch.delenv("RECURSIVELM_SERVER_API_KEY")
     monkeypatch.setenv("RLM_SERVER_API_KEY", "old")
     assert config_from_args(parser.parse_args(["serve", "--model", replies])).api_key == "old"
+
+
+def test_the_response_and_the_run_line_count_unpriced_calls():
+    import fault_server as fs
+
+    with fs.FaultServer() as upstream:  # a real OpenAI-compatible server, serving a model no price is known for
+        upstream.default = fs.answer("```python\nFINAL('HERON')\n```")
+        env = {**os.environ, "OPENAI_API_KEY": "k", "OPENAI_BASE_URL": upstream.url}
+        process = subprocess.Popen(RLM + ["serve", "--model", "openai/my-house-model", "--port", "0",
+                                          "--sandbox", "inprocess"], stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            url = re.search(r"on (http://127\.0\.0\.1:\d+/v1)", process.stderr.readline()).group(1)
+            sdk = OpenAI(base_url=url, api_key="unused", max_retries=0)
+            response = sdk.chat.completions.create(model="m", messages=QUESTION)
+            assert response.choices[0].message.content == "HERON"
+            assert response.model_extra["rlm"]["unpriced_calls"] == 1
+        finally:
+            process.terminate()
+            _, stderr = process.communicate(timeout=30)
+    assert "tokens, $0.0000 + 1 unpriced call" in stderr

@@ -157,7 +157,8 @@ def _run_summary(record) -> dict:
             "wall_time_s": round(result.wall_time_s, 3) if result else None,
             "iterations": result.iterations if result else None, "calls": total.calls if total else 0,
             "prompt_tokens": total.input_tokens if total else 0,
-            "completion_tokens": total.output_tokens if total else 0}
+            "completion_tokens": total.output_tokens if total else 0,
+            "cost_usd": round(total.cost, 6) if total else 0.0, "unpriced_calls": total.unpriced_calls if total else 0}
 
 
 def _log_run_json(record) -> None:
@@ -165,8 +166,11 @@ def _log_run_json(record) -> None:
 
 
 def _log_run_text(record) -> None:
+    from ..usage import cost_text
+
     s = _run_summary(record)
     detail = f" (limit {s['limit']})" if s["limit"] else f": {s['error']}" if s["error"] else ""
     timing = f" in {s['wall_time_s']:.1f}s, {s['iterations']} iterations," if s["wall_time_s"] is not None else ""
     print(f"[rlm serve] {s['id']} {s['status']}{detail}{timing} {s['calls']} calls, "
-          f"{s['prompt_tokens'] + s['completion_tokens']:,} tokens", file=sys.stderr, flush=True)
+          f"{s['prompt_tokens'] + s['completion_tokens']:,} tokens, {cost_text(s['cost_usd'], s['unpriced_calls'])}",
+          file=sys.stderr, flush=True)

@@ -35,6 +35,7 @@ def rlm_extra(record: RunRecord) -> dict[str, Any]:
     return {"run": f"/v1/rlm/runs/{record.id}", "status": record.status, "limit": result.limit if result else None,
             "iterations": result.iterations if result else 0, "calls": total.calls if total else 0,
             "cost_usd": round(total.cost, 6) if total else 0.0,
+            "unpriced_calls": total.unpriced_calls if total else 0,  # calls left out of cost_usd: no known price
             "wall_time_s": round(result.wall_time_s, 3) if result else None}
 
 
