@@ -106,6 +106,40 @@ def test_sessions_are_bounded(tmp_path):
     assert oldest.is_error and not newest.is_error
 
 
+def test_ask_over_streamable_http(tmp_path):
+    import socket
+    import subprocess
+    import time
+
+    from mcp.client.streamable_http import streamable_http_client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    params = server(tmp_path, [block("FINAL('4417')")], "--sandbox", "inprocess", "--http", str(port))
+    proc = subprocess.Popen([params.command, *params.args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # until it listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
+                time.sleep(0.1)
+
+        async def main():
+            async with streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    return await session.call_tool("ask", {"text": DOC, "question": "The code?"})
+
+        assert data(asyncio.run(main()))["answer"] == "4417"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.mark.embedded
 def test_rlm_mcp_on_the_embedded_model_answers_over_stdio(tmp_path):
     # Not run by the engineer who wrote it (the embedded model is the lead's to run).
