@@ -92,3 +92,6 @@ def test_a_bad_response_format_is_a_400():
     _, server = serve([])
     with server as base_url, pytest.raises(openai.BadRequestError, match="response_format"):
         chat(base_url, [{"role": "user", "content": "q"}], response_format={"type": "xml"})
+    with server as base_url, pytest.raises(openai.BadRequestError, match="not a valid JSON Schema"):
+        chat(base_url, [{"role": "user", "content": "q"}],
+             response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "nope"}}})

@@ -99,6 +99,8 @@ def test_a_deadline_that_passed_stops_tools_too():
 def test_tools_that_cannot_be_used_are_refused_in_one_line():
     with pytest.raises(ToolError, match="already taken"):
         RLM(ScriptedModel([]), tools={"llm_query": len})
+    with pytest.raises(ToolError, match="already taken"):
+        RLM(ScriptedModel([]), tools={"print": len})
     with pytest.raises(ToolError, match="not a usable Python name"):
         RLM(ScriptedModel([]), tools=[lambda x: x])
     with pytest.raises(ToolError, match="not callable"):

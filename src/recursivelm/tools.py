@@ -12,7 +12,9 @@ checked against the run's budget (a deadline or a limit that fired stops it) and
 
 from __future__ import annotations
 
+import builtins
 import inspect
+import keyword
 import types
 import typing
 from dataclasses import dataclass
@@ -24,6 +26,10 @@ TOOL_LOG_CHARS = 2_000  # of a tool call's arguments and result in the event log
 # Checked in both sandboxes. Only the simple types a JSON channel carries; anything else is left to the
 # tool itself (an annotation like `Path` or a pydantic model is not enforced here).
 _SIMPLE = {str: (str,), int: (int,), float: (int, float), bool: (bool,), list: (list, tuple), dict: (dict,)}
+
+
+# A tool named `print` or `len` would hide the builtin the model's code relies on; `class` cannot be called.
+_BUILTIN_NAMES = frozenset(dir(builtins)) | frozenset(keyword.kwlist)
 
 
 class ToolError(ValueError):
@@ -74,7 +80,7 @@ def make_tools(tools: Any, reserved: list[str]) -> dict[str, Tool]:
             raise ToolError(f"tool {name!r} is not callable: give a function")
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
             raise ToolError(f"tool name {name!r} is not a usable Python name (a lambda needs a name: tools={{'name': fn}})")
-        if name in reserved or name in table:
+        if name in reserved or name in table or name in _BUILTIN_NAMES:
             raise ToolError(f"tool name {name!r} is already taken in the REPL: give it another name")
         try:
             signature = _annotations_resolved(fn, inspect.signature(fn))

@@ -49,6 +49,13 @@ def response_schema(value: Any) -> dict | None:
         spec = value.get("json_schema")
         schema = spec.get("schema") if isinstance(spec, dict) else None
         if isinstance(schema, dict):
+            from ..answers import AnswerSchema
+
+            try:
+                AnswerSchema(schema)  # refused now, as a 400, not as a failed run
+            except ValueError as e:
+                raise bad_request(f"response_format.json_schema.schema: {e}", "response_format.json_schema.schema",
+                                  code="invalid_value") from None
             return schema
         raise bad_request("response_format.json_schema.schema must be a JSON Schema object",
                           "response_format.json_schema.schema", code="invalid_type")
