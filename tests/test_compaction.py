@@ -42,11 +42,11 @@ def test_a_long_run_is_compacted_instead_of_overflowing(sandbox):
     assert "earlier turns were folded" in last[1]["content"] and "part0 = context[0 * 3600" in last[1]["content"]
 
 
-def test_without_room_the_same_run_would_have_failed():
-    # The measurement behind compaction: the same script on a window too small even for the compacted
-    # history fails as it did before (the call is never made over the window).
+def test_a_window_too_small_even_for_the_system_prompt_fails_in_one_line():
+    # Compaction never cuts the system prompt: when that alone overflows, the run fails as before, with the
+    # backend's window error (no crash, no call over the window).
     r = make(printing_replies(8), window=300).run(DOC, "What is on line 1?")
-    assert r.status in ("failed", "limit")
+    assert r.status == "failed" and "ContextWindowError" in r.error
 
 
 def test_the_answer_now_turn_still_happens_when_a_limit_fires():
