@@ -3,12 +3,14 @@ with one results file that a rerun resumes from.
 
 - `jobs.py`: the jobs file (JSONL) and the checks on it;
 - `results.py`: the output folder (`results.jsonl`, `runs/ID.jsonl`) and what a rerun skips;
-- `runner.py`: `batch()`, the one way a job runs (`run_job`), the local executor, the progress line;
+- `execute.py`: the one way a job runs (`run_job`), on either executor, and the batch's shared settings;
+- `runner.py`: `batch()`, the local executor, the progress line;
 - `ray_executor.py`: each job as a Ray task (optional extra `recursivelm[ray]`);
 - `cli.py`: `rlm batch JOBS.jsonl --out DIR`.
 """
 
 from .jobs import BatchInputError, Job, load_jobs
-from .runner import DEFAULT_CONCURRENCY, BatchSettings, BatchSummary, batch
+from .execute import BatchSettings
+from .runner import DEFAULT_CONCURRENCY, BatchSummary, batch
 
 __all__ = ["batch", "BatchInputError", "BatchSettings", "BatchSummary", "Job", "load_jobs", "DEFAULT_CONCURRENCY"]

@@ -1,4 +1,4 @@
-"""A batch on a Ray cluster: each job is one Ray task, run by `runner.run_job` on whichever node Ray picks.
+"""A batch on a Ray cluster: each job is one Ray task, run by `execute.run_job` on whichever node Ray picks.
 
 The driver (the `rlm batch` process) keeps at most `concurrency` tasks in flight, writes each result to
 `results.jsonl` and its events to `runs/ID.jsonl` as the task finishes: the same results file, resume and
@@ -14,6 +14,7 @@ Ray is an optional extra (`pip install 'recursivelm[ray]'`), imported only here.
 from __future__ import annotations
 
 import asyncio
+import socket
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -21,11 +22,13 @@ from typing import Any, Callable
 
 from .jobs import BatchInputError, Job
 from .results import ResultsFile, run_file_name
-from .runner import FAILED, BatchSettings, SharedModels, run_job, this_node
+from .execute import FAILED, BatchSettings, SharedModels, run_job, this_node
 
 RAY_TASK_CPUS = 0.25
 """CPUs Ray reserves for one job's task. A job mostly waits on its model's replies; its sandbox runs short
 cells. A quarter CPU lets four jobs share a core; raise it for jobs whose code computes a lot."""
+
+RAY_CONNECT_TIMEOUT_S = 10.0  # how long the driver waits for a cluster's address to answer at all
 
 _WORKER_MODELS: dict[str, SharedModels] = {}  # per Ray worker process: its tasks share backends (and a fleet)
 
@@ -54,6 +57,14 @@ def _connect(ray: Any, address: str) -> bool:
     """Join the cluster at `address` ("local": start one on this machine). True when this call started Ray."""
     if ray.is_initialized():
         return False
+    host, sep, port = address.rpartition(":")
+    if sep and port.isdigit():
+        # ray.init retries an address where nothing listens for minutes before it gives up: ask first.
+        try:
+            socket.create_connection((host, int(port)), timeout=RAY_CONNECT_TIMEOUT_S).close()
+        except OSError as e:
+            raise BatchInputError(f"cannot join the Ray cluster at {address!r} ({e.strerror or e}): start one with "
+                                  f"`ray start --head`, then pass --ray auto (or its address, HOST:6379)") from None
     try:
         ray.init(address=None if address == "local" else address, log_to_driver=False, include_dashboard=False,
                  configure_logging=False)

@@ -6,56 +6,29 @@ writes each result as it finishes. A job that fails is a record with `status: "f
 never an exception out of the batch; only bad input (the jobs, the output folder, the settings) raises
 `BatchInputError` (a `ValueError`) before the first job starts.
 
-`run_job` is the one way a job runs, on either executor: one `RLM` per job (its own limits, sandbox and event
-log), the models shared by the jobs of one process (so an endpoint fleet balances the whole batch).
+How one job runs, on either executor, is `execute.run_job`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..engine import RLM, model_resolver_for
 from ..models.fleet import parse_endpoints
 from ..protocols import Model
 from ..settings import Limits
 from ..text import terminal_safe
+from .execute import FAILED, BatchSettings, SharedModels, record_cost, run_job, this_node
 from .jobs import BatchInputError, Job, jobs_from
-from .results import RUNS_DIR, ResultsFile, usage_summary
+from .results import ResultsFile
 
 DEFAULT_CONCURRENCY = 4
 """Jobs in flight at once. Each holds a sandbox (a worker process when isolated) and its model calls; a batch
 on a model server is usually bound by the server, so raise it to what the server's replicas take."""
-
-FAILED = "failed"
-Resolver = Callable[[Any], Model]
-
-
-@dataclass(frozen=True)
-class BatchSettings:
-    """What every job of a batch shares unless the job says otherwise (a job's `model` and limits win).
-
-    On Ray, models must be names (each task makes its own backends on its node)."""
-
-    model: Model | str = "embedded"
-    sub_model: Model | str | None = None
-    child_model: Model | str | None = None
-    models: dict[str, Model | str] = field(default_factory=dict)  # named models code may ask for
-    limits: Limits = field(default_factory=Limits)
-    profile: str = "auto"
-    sandbox: str = "isolated"
-    temperature: float | None = None
-    endpoints: tuple[str, ...] | None = None  # an endpoint fleet for every OpenAI-compatible model named
-    cache: str | None = None  # a SQLite sub-call cache (a path on each node, on Ray)
-
-    def resolver(self) -> Resolver:
-        return model_resolver_for(self.profile, self.temperature, list(self.endpoints) if self.endpoints else None)
-
 
 @dataclass
 class BatchSummary:
@@ -74,61 +47,6 @@ class BatchSummary:
     @property
     def cost(self) -> float:
         return sum(record_cost(r) for r in self.records)
-
-
-def record_cost(record: dict[str, Any]) -> float:
-    return float(((record.get("usage") or {}).get("total") or {}).get("cost") or 0.0)
-
-
-def this_node() -> str:
-    return socket.gethostname()
-
-
-async def run_job(job: Job, settings: BatchSettings, log_path: Path, resolve: Resolver, *, executor: str,
-                  node: str, context: Any = None) -> dict[str, Any]:
-    """Run one job to its result record; never raises for a job's own failure. `context`: the context when the
-    caller already has it (Ray hands a text job's text over from the object store), else the job's."""
-    started = time.monotonic()
-    record: dict[str, Any] = {"id": job.id, "answer": None, "status": FAILED, "limit": None, "error": None,
-                              "usage": None, "wall_time_s": None, "executor": executor, "node": node,
-                              "iterations": 0, "log": f"{RUNS_DIR}/{log_path.name}"}
-    try:
-        log_path.unlink(missing_ok=True)  # a run cut short earlier left part of a log: this run's log is whole
-        chosen = {k: job.models.get(k, getattr(settings, k)) for k in ("model", "sub_model", "child_model")}
-        rlm = RLM(model=resolve(chosen["model"]),
-                  sub_model=resolve(chosen["sub_model"]) if chosen["sub_model"] is not None else None,
-                  child_model=resolve(chosen["child_model"]) if chosen["child_model"] is not None else None,
-                  models={name: resolve(spec) for name, spec in settings.models.items()},
-                  limits=job.limits_over(settings.limits), profile=settings.profile, sandbox=settings.sandbox,
-                  log=log_path, cache=settings.cache)
-        if context is None:
-            context = Path(job.context) if job.context is not None else job.text
-        result = await rlm.arun(context, job.question)
-        record.update(answer=result.answer, status=result.status, limit=result.limit, error=result.error,
-                      usage=usage_summary(result.usage.as_dict()), iterations=result.iterations)
-    except Exception as e:  # noqa: BLE001 - a job's failure is its result, never the batch's end
-        record["error"] = f"{type(e).__name__}: {e}" if not str(e) else str(e)
-    record["wall_time_s"] = round(time.monotonic() - started, 3)
-    return record
-
-
-class SharedModels:
-    """One resolver for every job of this process, remembering what it made so it can be closed at the end."""
-
-    def __init__(self, settings: BatchSettings):
-        self._resolve = settings.resolver()
-        self.made: dict[int, Model] = {}
-
-    def __call__(self, spec: Model | str) -> Model:
-        model = self._resolve(spec)
-        self.made[id(model)] = model
-        return model
-
-    async def aclose(self) -> None:
-        for model in self.made.values():
-            close = getattr(model, "aclose", None)
-            if close is not None:
-                await close()
 
 
 async def run_local(pending: list[Job], settings: BatchSettings, results: ResultsFile, concurrency: int,
