@@ -37,6 +37,11 @@ def ray_cluster():
     """A one-node cluster on 127.0.0.1 with 2 CPUs and a 100 MB object store, in its own process group: it is
     stopped by SIGTERM to `ray start --block` (which ends what it started), and its group killed if that fails."""
     port = free_port()
+    # Ray's token authentication keeps one token per user (~/.ray): a second cluster started on this machine
+    # meanwhile (another test run) replaces it, and this cluster's driver is refused. On loopback it guards
+    # nothing, so it is off, for the cluster's processes and for this process's driver alike.
+    saved_auth = os.environ.get("RAY_AUTH_MODE")
+    os.environ["RAY_AUTH_MODE"] = "disabled"
     temp_dir = tempfile.mkdtemp(prefix="rlmray", dir="/tmp")  # short: Ray's socket paths must fit 107 bytes
     proc = subprocess.Popen(
         [sys.executable, "-m", "ray.scripts.scripts", "start", "--head", "--node-ip-address", "127.0.0.1",
@@ -44,7 +49,7 @@ def ray_cluster():
          "--object-store-memory", "100000000", "--include-dashboard", "false", "--disable-usage-stats",
          "--temp-dir", temp_dir, "--block"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"})
+        env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"})
     try:
         deadline = time.monotonic() + CLUSTER_START_S
         seen = []
@@ -66,6 +71,10 @@ def ray_cluster():
         except ProcessLookupError:
             pass
         proc.wait(timeout=10)
+        if saved_auth is None:
+            os.environ.pop("RAY_AUTH_MODE", None)
+        else:
+            os.environ["RAY_AUTH_MODE"] = saved_auth
 
 
 @pytest.fixture
@@ -85,7 +94,7 @@ def test_a_batch_on_a_ray_cluster_has_the_same_results_file_and_resume(ray_clust
               "question": f"[bench run=p{n} turns=1 answer=P-{n}] ?"} for n in range(2)]
     out = tmp_path / "out"
     settings = {"model": "openai/fake-root", "endpoints": [s.url for s in servers], "sandbox": "inprocess",
-                "ray": ray_cluster, "concurrency": 4, "ray_task_cpus": 0.25}
+                "ray": ray_cluster, "concurrency": 4}
     summary = batch(jobs, out, **settings)
     got = records(out)
     assert summary.executor == "ray" and len(summary.records) == 8

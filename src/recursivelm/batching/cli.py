@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..command import EXIT_FAILED, EXIT_OK, add_run_options, finite_float, limits_from_args, named_models
+from ..command import EXIT_FAILED, EXIT_OK, add_run_options, limits_from_args, named_models
 from .jobs import load_jobs
 from .results import ResultsFile
 from .runner import DEFAULT_CONCURRENCY, BatchProgress, batch
@@ -29,8 +29,9 @@ def add_batch_parser(sub) -> None:
     p.add_argument("--ray", default=None, metavar="ADDRESS",
                    help="run each job as a Ray task: 'auto' (the running cluster), HOST:PORT, or 'local' "
                         "(needs pip install 'recursivelm[ray]')")
-    p.add_argument("--ray-task-cpus", type=finite_float, default=None, metavar="CPUS",
-                   help="CPUs Ray reserves per job (default 0.25: a job mostly waits on its model)")
+    p.add_argument("--ray-workers", type=int, default=None, metavar="N",
+                   help="Ray workers to spread the jobs over, each running several at once (default: one per "
+                        "CPU of the cluster, at most --concurrency)")
     p.add_argument("--retry-failed", action="store_true", help="run again the jobs whose result says failed")
     add_run_options(p)
     p.set_defaults(func=cmd_batch)
@@ -51,7 +52,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     summary = batch(jobs, args.out, model=args.model, sub_model=args.sub_model, child_model=args.child_model,
                     models=named_models(args), limits=limits_from_args(args), profile=args.profile,
                     sandbox=args.sandbox, temperature=args.temperature, endpoints=args.endpoints,
-                    cache=args.cache, concurrency=args.concurrency, ray=args.ray, ray_task_cpus=args.ray_task_cpus,
+                    cache=args.cache, concurrency=args.concurrency, ray=args.ray, ray_workers=args.ray_workers,
                     retry_failed=args.retry_failed, on_record=progress)
     if progress is not None:
         progress.close()

@@ -108,14 +108,14 @@ def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model 
           models: dict[str, Model | str] | None = None, limits: Limits | None = None, profile: str = "auto",
           sandbox: str = "isolated", temperature: float | None = None, endpoints: list[str] | str | None = None,
           cache: str | Path | None = None, concurrency: int = DEFAULT_CONCURRENCY, ray: str | None = None,
-          ray_task_cpus: float | None = None, retry_failed: bool = False,
+          ray_workers: int | None = None, retry_failed: bool = False,
           on_record: Callable[[dict[str, Any]], None] | None = None) -> BatchSummary:
     """Run every job of `jobs` (a JSONL path, or Job objects / dicts) not yet in `out/results.jsonl`.
 
     Each result is appended to `out/results.jsonl` as it finishes, its events to `out/runs/ID.jsonl`.
     `concurrency`: jobs in flight at once. `ray`: a Ray address ("auto": the running cluster; "local": a
-    cluster of this machine) to run each job as a Ray task (`pip install 'recursivelm[ray]'`), each using
-    `ray_task_cpus` of its node's CPUs. `retry_failed`: run again the jobs whose record says failed.
+    cluster of this machine) to run the jobs on `ray_workers` Ray workers spread over the cluster (default: one
+    per CPU), each running several at once (`pip install 'recursivelm[ray]'`). `retry_failed`: run again the jobs whose record says failed.
     `on_record(record)` is called as each job finishes. Other settings as for `RLM`; a job's own `model`
     and limits win over them. Raises BatchInputError (a ValueError) for bad input, before any job runs."""
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
@@ -140,7 +140,7 @@ def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model 
     if pending and ray:
         from .ray_executor import run_on_ray
 
-        run_on_ray(pending, settings, results, concurrency, recorded, address=ray, task_cpus=ray_task_cpus)
+        run_on_ray(pending, settings, results, concurrency, recorded, address=ray, workers=ray_workers)
     elif pending:
         if settings.sandbox not in ("isolated", "inprocess"):
             raise BatchInputError(f"unknown sandbox {settings.sandbox!r}: use 'isolated' or 'inprocess'")
