@@ -156,3 +156,18 @@ def test_the_response_and_the_run_line_count_unpriced_calls():
             process.terminate()
             _, stderr = process.communicate(timeout=30)
     assert "tokens, $0.0000 + 1 unpriced call" in stderr
+
+
+def test_a_request_cost_limit_on_an_unpriced_model_is_refused_not_ignored():
+    unpriced = ServerConfig.from_specs(ScriptedModel(respond=answers, name="openai/my-house-model"), sandbox="inprocess")
+    with BackgroundServer(build_app(unpriced)) as url:
+        body = {"model": "m", "messages": QUESTION, "rlm_limits": {"max_cost": 0.01}}
+        response = httpx.post(f"{url}/chat/completions", json=body)
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert error["code"] == "unpriced_model" and "openai/my-house-model" in error["message"]
+        assert httpx.post(f"{url}/chat/completions", json={"model": "m", "messages": QUESTION}).status_code == 200
+    with BackgroundServer(build_app(config())) as url:  # the scripted model is free: a cost limit can be kept
+        response = httpx.post(f"{url}/chat/completions", json={"model": "m", "messages": QUESTION,
+                                                               "rlm_limits": {"max_cost": 0.01}})
+        assert response.status_code == 200

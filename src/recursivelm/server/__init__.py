@@ -81,7 +81,7 @@ def config_from_args(args: argparse.Namespace):
     return ServerConfig.from_specs(
         args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
         temperature=args.temperature, endpoints=args.endpoints, limits=limits, profile=args.profile, sandbox=args.sandbox,
-        prices=prices, cors_origins=tuple(getattr(args, "cors", ())),
+        prices=prices, cors_origins=tuple(getattr(args, "cors", ())), allow_unpriced=args.allow_unpriced,
         cache=SubCallCache(args.cache) if getattr(args, "cache", None) else None,
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or os.environ.get(OLD_API_KEY_ENV) or None,
         allowed_hosts=tuple(args.allowed_host) + (() if args.host in WILDCARD_ADDRESSES else (args.host,)),

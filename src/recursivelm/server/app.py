@@ -105,6 +105,12 @@ async def chat_completions(request: Request) -> Any:
     # Parsing a body of tens of MB takes a while: off the event loop, so other streams keep flowing.
     prepared = await asyncio.to_thread(_prepare, raw, config.limits)
     chat, limits = prepared.chat, prepared.limits
+    if limits.max_cost is not None and config.limits.max_cost is None and not config.allow_unpriced:
+        unpriced = config.unpriced_models()  # the server's own max_cost was checked at start-up
+        if unpriced:
+            raise unprocessable(f"rlm_limits.max_cost cannot be kept: no price is known for {', '.join(unpriced)} "
+                                "(start the server with --prices FILE.json, or --allow-unpriced)",
+                                "rlm_limits.max_cost", code="unpriced_model")
 
     record = registry.admit(prepared.question, limits, config.model_id, streaming=chat.stream)
     try:

@@ -49,6 +49,12 @@ class ServerConfig:
     on_run_end: Callable[[Any], None] | None = None  # called with each finished RunRecord (the CLI's log line)
     prices: PriceTable = field(default_factory=PriceTable)  # --prices on top of the built-in ones
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (--cors); none by default
+    allow_unpriced: bool = False  # --allow-unpriced: a request may set max_cost though a model has no known price
+
+    def unpriced_models(self) -> list[str]:
+        """The models of this server no price is known for: a cost limit would not see their calls."""
+        models = (self.model, self.sub_model, self.child_model, *self.named_models.values())
+        return sorted({m.name for m in models if m is not None and not self.prices.knows(m.name)})
     max_sessions: int = DEFAULT_MAX_SESSIONS  # conversations kept as sessions (followups.py); 0: none
     session_idle_s: float = DEFAULT_SESSION_IDLE_S  # a kept session unused this long is closed
 
