@@ -46,6 +46,8 @@ def test_allow_unpriced_runs_and_every_total_counts_the_unpriced_calls(server, t
     p = run(["--model", "openai/my-house-model", "--max-cost", "0.0001", "--allow-unpriced", "--log", str(log)],
             server)
     assert (p.returncode, p.stdout) == (0, "done\n")
+    assert p.stderr.startswith("rlm: warning: no price is known for openai/my-house-model: --max-cost 0.0001 "
+                               "counts only the other calls")
     assert "$0.0000 + 2 unpriced calls" in p.stderr.splitlines()[-1]  # the summary line
     assert "+ 1 unpriced call ·" in p.stderr  # the progress line after the first turn
 

@@ -103,11 +103,16 @@ def prices_from_args(args: argparse.Namespace, limits: Limits) -> PriceTable:
     limit can be kept: with --max-cost and a model no price is known for, that limit would protect nothing
     (its calls cost "$0"), so the command refuses to start unless --allow-unpriced says to go on."""
     prices = PriceTable.from_file(args.prices) if getattr(args, "prices", None) else PriceTable()
-    if limits.max_cost is None or getattr(args, "allow_unpriced", False):
+    if limits.max_cost is None:
         return prices
     specs = [args.model, args.sub_model, args.child_model, *named_models(args).values()]
     names = [getattr(s, "name", s) for s in specs if s is not None]
     unknown = sorted({n for n in names if not prices.knows(n)})
+    if unknown and getattr(args, "allow_unpriced", False):
+        if not getattr(args, "quiet", False):
+            print(f"rlm: warning: no price is known for {', '.join(unknown)}: --max-cost {limits.max_cost:g} counts "
+                  "only the other calls (--allow-unpriced)", file=sys.stderr)
+        return prices
     if unknown:
         raise ValueError(
             f"--max-cost {limits.max_cost:g} cannot be kept: no price is known for {', '.join(unknown)}. Give its "
