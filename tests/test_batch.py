@@ -155,6 +155,7 @@ def test_a_path_context_is_read_relative_to_the_jobs_file_and_the_cli_reports_in
     err = capsys.readouterr().err
     assert code == 0, err
     assert "2/2 done · 0 failed" in err and "2 answered" in err
+    assert "$0.0000 + 3 unpriced calls" in err  # the fake model has no price: the cost says what it leaves out
     by_id = {r["id"]: r for r in records(out)}
     assert by_id["path job"]["answer"] == "P" and by_id["7"]["answer"] == "T"
     assert by_id["path job"]["log"] == f"runs/{run_file_name('path job')}"  # an id with a space: a safe file name

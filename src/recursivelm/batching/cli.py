@@ -60,6 +60,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"[rlm batch] ran {len(summary.records)} jobs ({summary.skipped} done before) in "
               f"{summary.wall_time_s:.1f}s on {summary.executor}: {summary.count('answered')} answered, "
-              f"{summary.count('limit')} stopped by a limit, {failed} failed, ${summary.cost:.4f}; results in "
+              f"{summary.count('limit')} stopped by a limit, {failed} failed, {summary.cost_text()}; results in "
               f"{summary.out / 'results.jsonl'}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK

@@ -22,6 +22,7 @@ from ..models.fleet import parse_endpoints
 from ..protocols import Model
 from ..settings import Limits
 from ..text import terminal_safe
+from ..usage import cost_text
 from .execute import FAILED, BatchSettings, SharedModels, record_cost, run_job, this_node
 from .jobs import BatchInputError, Job, jobs_from
 from .results import ResultsFile
@@ -47,6 +48,11 @@ class BatchSummary:
     @property
     def cost(self) -> float:
         return sum(record_cost(r) for r in self.records)
+
+    def cost_text(self) -> str:
+        """The cost as every display writes it: what is known, and how many calls it leaves out."""
+        unpriced = sum(int(((r.get("usage") or {}).get("total") or {}).get("unpriced_calls") or 0) for r in self.records)
+        return cost_text(self.cost, unpriced)
 
 
 async def run_local(pending: list[Job], settings: BatchSettings, results: ResultsFile, concurrency: int,
@@ -78,7 +84,7 @@ class BatchProgress:
     def __init__(self, total: int, skipped: int, stream=None, every: int = 10):
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
-        self.total, self.done, self.failed, self.cost = total, skipped, 0, 0.0
+        self.total, self.done, self.failed, self.cost, self.unpriced = total, skipped, 0, 0.0, 0
         self.every = every
         self.started = time.monotonic()
 
@@ -86,6 +92,7 @@ class BatchProgress:
         self.done += 1
         self.failed += record["status"] == FAILED
         self.cost += record_cost(record)
+        self.unpriced += int(((record.get("usage") or {}).get("total") or {}).get("unpriced_calls") or 0)
         if self.tty or self.done % self.every == 0 or self.done == self.total:
             self.show()
         if record["status"] == FAILED and not self.tty:
@@ -93,7 +100,8 @@ class BatchProgress:
                               f"{terminal_safe(str(record['error'])[:300])}\n")
 
     def show(self) -> None:
-        line = (f"[rlm batch] {self.done}/{self.total} done · {self.failed} failed · ${self.cost:.4f} · "
+        line = (f"[rlm batch] {self.done}/{self.total} done · {self.failed} failed · "
+                f"{cost_text(self.cost, self.unpriced)} · "
                 f"{time.monotonic() - self.started:.0f}s")
         self.stream.write(("\r\033[K" + line) if self.tty else line + "\n")
         self.stream.flush()
