@@ -5,7 +5,7 @@ import pytest
 
 from conftest import block
 from recursivelm import RLM, Limits, ScriptedModel
-from recursivelm.parsing import answer_text, final_in_reply, literal_or_text, text_final
+from recursivelm.parsing import answer_now_code, answer_text, final_in_reply, literal_or_text, text_final
 
 DOC = "The capital of France is Paris. " * 5
 
@@ -70,3 +70,17 @@ def test_a_run_answers_from_a_fenced_final_in_the_answer_now_turn(reply):
 def test_final_none_given_twice_is_no_answer():
     r = run([block("print(context[:40])"), block("FINAL(None)"), block("FINAL(None)")])
     assert r.answer is None
+
+
+@pytest.mark.parametrize("reply, code", [
+    (block("FINAL(result)"), "FINAL(result)"),
+    (block("FINAL_VAR('hits')"), "FINAL_VAR('hits')"),
+    ("FINAL(hits[0])", "FINAL(hits[0])"),
+    (block("x = 'Paris'\nFINAL(x)"), None),  # resolved by parsing: no REPL needed
+    ("FINAL('Paris')", None),
+    ("FINAL(Paris, France)", None),
+    ("FINAL(the capital is Paris)", None),
+    ("no final here", None),
+])
+def test_the_answer_now_turn_knows_when_only_the_repl_can_say_what_final_names(reply, code):
+    assert answer_now_code(reply) == code

@@ -203,6 +203,26 @@ def _in_order(tree: ast.AST):
     return sorted(nodes, key=lambda n: (n.lineno, n.col_offset))
 
 
+def answer_now_code(reply: str) -> str | None:
+    """The code to run in the REPL for an answer-now reply whose FINAL names something only the REPL holds
+    (`FINAL(result)`, `FINAL_VAR("hits")`, `FINAL(hits[0])` after earlier cells made them), e.g.
+    "FINAL(result)"; None when the reply's FINAL is a literal or plain text (literal_or_text reads it) or
+    there is none. Parsing alone would give the name itself as the answer."""
+    found = text_final(reply) or final_in_reply(reply)
+    if found is None:
+        return None
+    kind, arg = found
+    if kind == "FINAL":  # FINAL_VAR("name") names a variable even when its argument is a literal
+        try:
+            ast.literal_eval(arg)
+            return None
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            pass
+    if not _parses(f"{kind}({arg})"):
+        return None  # words, not code: the text is the answer
+    return f"{kind}({arg})"
+
+
 def answer_text(value) -> str | None:
     """The answer a FINAL value gives: text, or None when it gives none (FINAL(None), FINAL("")). A model that
     insists on FINAL(None) has no answer; it used to be reported as the answer "None"."""
