@@ -84,3 +84,10 @@ def test_final_none_given_twice_is_no_answer():
 ])
 def test_the_answer_now_turn_knows_when_only_the_repl_can_say_what_final_names(reply, code):
     assert answer_now_code(reply) == code
+
+
+@pytest.mark.xfail(strict=True, reason="loop.py's answer-now turn must run parsing.answer_now_code(reply) in the "
+                                       "sandbox (the lead's file): today the answer is the name 'result'")
+def test_an_answer_now_final_of_a_repl_variable_gives_its_value():
+    r = run([block("result = 'Paris'\nprint(result)"), block("FINAL(result)")], max_iterations=1)
+    assert (r.status, r.answer) == ("limit", "Paris")
