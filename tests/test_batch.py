@@ -200,6 +200,13 @@ def test_bad_settings_are_refused_in_one_line(tmp_path, capsys):
     assert "is a file" in capsys.readouterr().err
     assert main(["batch", str(jobs_file), "--out", str(tmp_path / "o"), "--log", "x.jsonl"]) == 2
     assert "leave out --log" in capsys.readouterr().err
+    assert main(["batch", str(jobs_file), "--out", str(tmp_path / "o"), "--model", "openai/m", "--max-cost", "1"]) == 2
+    assert "--max-cost 1 cannot be kept" in capsys.readouterr().err  # no price known for openai/m
+    assert main(["batch", str(jobs_file), "--out", str(tmp_path / "o"), "--endpoints", "http://127.0.0.1:9/v1",
+                 "--sandbox", "inprocess"]) == 2  # the default embedded model is not served by endpoints
+    err = capsys.readouterr().err
+    assert "OpenAI-compatible models only" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o" / "results.jsonl").exists()  # refused before any job: no failed records
     with pytest.raises(BatchInputError, match="concurrency"):
         batch([{"id": "a", "text": "x", "question": "q"}], tmp_path / "o", concurrency=0)
     with pytest.raises(SystemExit):  # argparse's own one-line usage error

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..command import EXIT_FAILED, EXIT_OK, add_run_options, limits_from_args, named_models
+from ..command import EXIT_FAILED, EXIT_OK, add_run_options, limits_from_args, named_models, prices_from_args
 from .jobs import load_jobs
 from .results import ResultsFile
 from .runner import DEFAULT_CONCURRENCY, BatchProgress, batch
@@ -41,6 +41,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.log is not None or args.json:
         raise ValueError("rlm batch writes each job's events to DIR/runs/ID.jsonl and its result to "
                          "DIR/results.jsonl: leave out --log and --json")
+    limits = limits_from_args(args)
+    prices = prices_from_args(args, limits)  # refuses a --max-cost it could not keep, before any job runs
     # Read and checked here (no context is loaded) for the progress line's count; batch() takes them as they are.
     jobs = load_jobs(args.jobs)
     done = ResultsFile(args.out).done(args.retry_failed)
@@ -50,7 +52,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"[rlm batch] {skipped} of {len(jobs)} jobs already in {args.out}/results.jsonl: not run again",
               file=sys.stderr)
     summary = batch(jobs, args.out, model=args.model, sub_model=args.sub_model, child_model=args.child_model,
-                    models=named_models(args), limits=limits_from_args(args), profile=args.profile,
+                    models=named_models(args), limits=limits, prices=prices, profile=args.profile,
                     sandbox=args.sandbox, temperature=args.temperature, endpoints=args.endpoints,
                     cache=args.cache, concurrency=args.concurrency, ray=args.ray, ray_workers=args.ray_workers,
                     retry_failed=args.retry_failed, on_record=progress)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..engine import RLM, model_resolver_for
+from ..pricing import PriceTable
 from ..protocols import Model
 from ..settings import Limits
 from .jobs import Job
@@ -38,6 +39,7 @@ class BatchSettings:
     temperature: float | None = None
     endpoints: tuple[str, ...] | None = None  # an endpoint fleet for every OpenAI-compatible model named
     cache: str | None = None  # a SQLite sub-call cache (a path on each node, on Ray)
+    prices: PriceTable | None = None  # None: the built-in prices
 
     def resolver(self) -> Resolver:
         return model_resolver_for(self.profile, self.temperature, list(self.endpoints) if self.endpoints else None)
@@ -67,7 +69,7 @@ async def run_job(job: Job, settings: BatchSettings, log_path: Path, resolve: Re
                   child_model=resolve(chosen["child_model"]) if chosen["child_model"] is not None else None,
                   models={name: resolve(spec) for name, spec in settings.models.items()},
                   limits=job.limits_over(settings.limits), profile=settings.profile, sandbox=settings.sandbox,
-                  log=log_path, cache=settings.cache)
+                  log=log_path, cache=settings.cache, prices=settings.prices)
         if context is None:
             context = Path(job.context) if job.context is not None else job.text
         result = await rlm.arun(context, job.question)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..models.fleet import parse_endpoints
-from ..protocols import Model
+from ..pricing import PriceTable
+from ..protocols import Model, ModelError
 from ..settings import Limits
 from ..text import terminal_safe
 from ..usage import cost_text
@@ -59,6 +60,13 @@ async def run_local(pending: list[Job], settings: BatchSettings, results: Result
                     on_record: Callable[[dict[str, Any]], None]) -> None:
     """The jobs in this process's event loop, `concurrency` at a time, each recorded as it finishes."""
     resolve = SharedModels(settings)
+    try:  # the batch's own models, once, before any job: a typo in --model is one error, not a failed record per job
+        for spec in (settings.model, settings.sub_model, settings.child_model, *settings.models.values()):
+            if spec is not None:
+                resolve(spec)
+    except (ValueError, ModelError) as e:
+        await resolve.aclose()
+        raise BatchInputError(str(e)) from None
     queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in pending:
         queue.put_nowait(job)
@@ -115,7 +123,7 @@ def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model 
           sub_model: Model | str | None = None, child_model: Model | str | None = None,
           models: dict[str, Model | str] | None = None, limits: Limits | None = None, profile: str = "auto",
           sandbox: str = "isolated", temperature: float | None = None, endpoints: list[str] | str | None = None,
-          cache: str | Path | None = None, concurrency: int = DEFAULT_CONCURRENCY, ray: str | None = None,
+          cache: str | Path | None = None, prices: PriceTable | None = None, concurrency: int = DEFAULT_CONCURRENCY, ray: str | None = None,
           ray_workers: int | None = None, retry_failed: bool = False,
           on_record: Callable[[dict[str, Any]], None] | None = None) -> BatchSummary:
     """Run every job of `jobs` (a JSONL path, or Job objects / dicts) not yet in `out/results.jsonl`.
@@ -131,7 +139,7 @@ def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model 
     settings = BatchSettings(model=model, sub_model=sub_model, child_model=child_model, models=dict(models or {}),
                              limits=limits or Limits(), profile=profile, sandbox=sandbox, temperature=temperature,
                              endpoints=tuple(parse_endpoints(endpoints)) if endpoints else None,
-                             cache=str(cache) if cache is not None else None)
+                             cache=str(cache) if cache is not None else None, prices=prices)
     all_jobs = jobs_from(jobs)
     results = ResultsFile(out)
     done = results.done(retry_failed)
