@@ -45,3 +45,23 @@ def test_no_containment_at_all_is_one_line_exit_2_naming_the_way_out(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr, done.stderr
     assert "--sandbox inprocess" in done.stderr and "SandboxUnavailable" not in done.stderr
+
+
+def test_off_linux_the_one_line_names_the_flag_and_no_linux_package(tmp_path):
+    replies = tmp_path / "replies.json"
+    replies.write_text(json.dumps(REPLIES))
+    # This Python says it is macOS, and our filter stops it making namespaces: as on a Mac, nothing contains.
+    as_macos = ("import sys; sys.platform = 'darwin'; from recursivelm.cli import main; "
+                "sys.exit(main(sys.argv[1:]))")
+    done = subprocess.run([sys.executable, "-c", as_macos, "ask", "-", "q", "--model", f"scripted:{replies}"],
+                          input="hello", capture_output=True, text=True, timeout=120, preexec_fn=confine.seal,
+                          env={**os.environ, "PATH": str(tmp_path)})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == ("rlm: the isolated sandbox needs Linux (bubblewrap or user namespaces), and this "
+                                   "is darwin: use --sandbox inprocess (trusted models only), or run rlm in a Linux "
+                                   "VM or container")
+
+
+def test_on_linux_the_advice_is_in_flags_not_python(tmp_path):
+    done = ask_without_bwrap(tmp_path, preexec_fn=confine.seal)
+    assert done.returncode == 2 and "sandbox='inprocess'" not in done.stderr and "--sandbox inprocess" in done.stderr

@@ -137,7 +137,10 @@ def run_command(parser: argparse.ArgumentParser, argv: list[str] | None = None) 
     except ContextError as e:
         print(f"rlm: bad input: {terminal_safe(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ValueError, ModelError, SandboxUnavailable) as e:  # bad settings, unknown model, no sandbox here
+    except SandboxUnavailable as e:
+        print(f"rlm: {terminal_safe(_sandbox_advice(str(e)))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, ModelError) as e:  # bad settings, unknown model
         print(f"rlm: {terminal_safe(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `rlm ... | head`: the reader left; nothing more to say
@@ -147,6 +150,15 @@ def run_command(parser: argparse.ArgumentParser, argv: list[str] | None = None) 
         kept = getattr(args, "interrupted", None) or (f"the events so far are in {args.log}" if getattr(args, "log", None) else "")
         print(f"rlm: interrupted{f' ({kept})' if kept else ''}", file=sys.stderr)
         return 130
+
+
+def _sandbox_advice(message: str) -> str:
+    """No isolated sandbox here, said for a command line: flags, not Python (the message serves the API too),
+    and off Linux no apt-get: the isolated sandbox needs Linux itself."""
+    if not sys.platform.startswith("linux"):
+        return (f"the isolated sandbox needs Linux (bubblewrap or user namespaces), and this is {sys.platform}: "
+                "use --sandbox inprocess (trusted models only), or run rlm in a Linux VM or container")
+    return message.replace(" (sandbox='inprocess')", "")
 
 
 def _check_local_servers(args: argparse.Namespace) -> None:
