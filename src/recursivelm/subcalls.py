@@ -255,7 +255,10 @@ class SubCalls:
 
     async def _children(self, prompts: list[str], loaded) -> list[str]:
         # Each child starts a sandbox (an isolated worker process): a hundred at once would swamp the host.
-        gate = asyncio.Semaphore(self.limits.child_concurrency)
+        # One gate per run tree, as for sub-calls, made on first use (here, on the tree's event loop).
+        gate = getattr(self.shared, "child_gate", None)
+        if gate is None:
+            gate = self.shared.child_gate = asyncio.Semaphore(self.limits.child_concurrency)
 
         async def one(prompt: str) -> str:
             async with gate:
