@@ -147,6 +147,20 @@ def test_rlm_query_batched_is_bounded_by_child_concurrency():
     assert r.answer == "6" and running["most"] == 2
 
 
+def test_nested_batches_do_not_deadlock_on_the_child_gate():
+    # Two children hold both slots of depth 1 while each batches two grandchildren at depth 2.
+    def respond(messages):
+        question = messages[1]["content"]
+        if "grandchild" in question:
+            return block("FINAL('g')")
+        return block("FINAL(''.join(rlm_query_batched(['grandchild', 'grandchild'])))")
+
+    child = ScriptedModel(respond=respond, name="child")
+    rlm = RLM(ScriptedModel([block("FINAL('|'.join(rlm_query_batched(['child a', 'child b'])))")], name="root"),
+              child_model=child, sandbox="inprocess", limits=Limits(max_depth=2, child_concurrency=2, deadline_s=60))
+    assert rlm.run(DOC, "q").answer == "gg|gg"
+
+
 def test_rlm_query_batched_counts_against_the_sub_call_budget(make_rlm):
     rlm = make_rlm([block("rlm_query_batched(['a', 'b', 'c'])"), "FINAL('x')"], max_sub_calls=2)
     r = rlm.run(DOC, "q")

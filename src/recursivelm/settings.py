@@ -23,7 +23,7 @@ class Limits:
     cell_timeout_s: float = 120.0  # one code block's wall clock (sub-calls it makes count too)
     max_output_chars: int = 4_000  # printed output the root model is shown per cell
     sub_call_concurrency: int = 64  # sub-calls in flight at once, per run tree (a backend may allow fewer)
-    child_concurrency: int = 4  # child RLMs of rlm_query_batched() running at once, per run tree (each has a sandbox)
+    child_concurrency: int = 4  # child RLMs of rlm_query_batched() running at once, per depth of the tree (each has a sandbox)
     max_reply_tokens: int = 1_024  # one root reply
     max_sub_reply_tokens: int = 1_024  # one sub-call reply
     answer_now_timeout_s: float = 120.0  # the last turn after a limit fired (it may outlive the deadline)
@@ -76,7 +76,7 @@ LIMIT_HELP = {
     "cell_timeout_s": "wall-clock seconds one code cell may run",
     "max_output_chars": "characters of a cell's printed output shown to the root model",
     "sub_call_concurrency": "sub-calls in flight at once",
-    "child_concurrency": "child RLMs of rlm_query_batched() running at once, across the run tree",
+    "child_concurrency": "child RLMs of rlm_query_batched() running at once, per depth of the run tree",
     "max_reply_tokens": "tokens in one root-model reply",
     "max_sub_reply_tokens": "tokens in one sub-call reply",
     "answer_now_timeout_s": "seconds the final answer-now turn may take once a limit fired",

@@ -255,10 +255,10 @@ class SubCalls:
 
     async def _children(self, prompts: list[str], loaded) -> list[str]:
         # Each child starts a sandbox (an isolated worker process): a hundred at once would swamp the host.
-        # One gate per run tree, as for sub-calls, made on first use (here, on the tree's event loop).
-        gate = getattr(self.shared, "child_gate", None)
-        if gate is None:
-            gate = self.shared.child_gate = asyncio.Semaphore(self.limits.child_concurrency)
+        # One gate per depth of the run tree, made on first use (here, on the tree's event loop). Not one for
+        # the whole tree: children holding every slot while their own batches wait for one would deadlock.
+        gates = self.shared.__dict__.setdefault("child_gates", {})
+        gate = gates.setdefault(self.run.depth + 1, asyncio.Semaphore(self.limits.child_concurrency))
 
         async def one(prompt: str) -> str:
             async with gate:
