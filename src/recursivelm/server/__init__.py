@@ -125,6 +125,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                            timeout_keep_alive=DEFAULT_KEEP_ALIVE_S,
                                            limit_concurrency=args.max_connections))
     server.run(sockets=[sock])
+    if not server.started:  # uvicorn said why above; uvicorn.run() would exit 3, our code for "a limit fired"
+        print("rlm: the server did not start", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 
