@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
@@ -118,11 +117,11 @@ def test_a_batch_on_a_ray_cluster_has_the_same_results_file_and_resume(ray_clust
 def test_the_cli_on_ray_and_a_cluster_that_is_not_there(ray_cluster, servers, tmp_path, capsys):
     jobs_file = tmp_path / "jobs.jsonl"
     jobs_file.write_text("\n".join(json.dumps(job(n, turns=0)) for n in range(3)) + "\n")
-    args = ["batch", str(jobs_file), "--model", "openai/fake-root", "--endpoints", servers[0].url, "--sandbox",
-            "inprocess"]
+    # The default sandbox: each job starts an isolated worker process on the node its Ray worker runs on.
+    args = ["batch", str(jobs_file), "--model", "openai/fake-root", "--endpoints", servers[0].url]
     assert main([*args, "--out", str(tmp_path / "a"), "--ray", ray_cluster]) == 0
     assert "3/3 done · 0 failed" in capsys.readouterr().err
-    assert [r["executor"] for r in records(tmp_path / "a")] == ["ray"] * 3
+    assert [(r["executor"], r["status"]) for r in records(tmp_path / "a")] == [("ray", "answered")] * 3
     assert main([*args, "--out", str(tmp_path / "b"), "--ray", f"127.0.0.1:{free_port()}"]) == 2
     err = capsys.readouterr().err
     assert "cannot join the Ray cluster" in err and "ray start --head" in err and "Traceback" not in err
