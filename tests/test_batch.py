@@ -160,6 +160,7 @@ def test_a_path_context_is_read_relative_to_the_jobs_file_and_the_cli_reports_in
     assert by_id["path job"]["answer"] == "P" and by_id["7"]["answer"] == "T"
     assert by_id["path job"]["log"] == f"runs/{run_file_name('path job')}"  # an id with a space: a safe file name
     assert (out / by_id["path job"]["log"]).exists() and (out / "runs" / "7.jsonl").exists()
+    assert main(["view", str(out / by_id["7"]["log"]), "--html", str(tmp_path / "seven.html")]) == 0  # rlm view reads it
     assert set(by_id["path job"]["usage"]["by_endpoint"]) <= {s.url for s in servers}
     # Again: nothing to run, and it says so.
     assert main(["batch", str(jobs_file), "--out", str(out), "--model", "openai/fake-root", "--sandbox",
