@@ -76,7 +76,7 @@ async def run_job(job: Job, settings: BatchSettings, log_path: Path, resolve: Re
         record.update(answer=result.answer, status=result.status, limit=result.limit, error=result.error,
                       usage=usage_summary(result.usage.as_dict()), iterations=result.iterations)
     except Exception as e:  # noqa: BLE001 - a job's failure is its result, never the batch's end
-        record["error"] = f"{type(e).__name__}: {e}" if not str(e) else str(e)
+        record["error"] = str(e) or type(e).__name__
     record["wall_time_s"] = round(time.monotonic() - started, 3)
     return record
 

@@ -1,10 +1,10 @@
 """Many (context, question) jobs, run concurrently, each finished one appended to `results.jsonl`.
 
 `batch(jobs, out, ...)` is the whole API: it reads what `out/results.jsonl` already holds (those jobs are not
-run again), runs the rest within `concurrency` (in this process, or as Ray tasks with `ray=ADDRESS`), and
-writes each result as it finishes. A job that fails is a record with `status: "failed"` and its `error`,
-never an exception out of the batch; only bad input (the jobs, the output folder, the settings) raises
-`BatchInputError` (a `ValueError`) before the first job starts.
+run again), runs the rest within `concurrency` (in this process, or on a pool of Ray workers with
+`ray=ADDRESS`), and writes each result as it finishes. A job that fails is a record with `status: "failed"`
+and its `error`, never an exception out of the batch; only bad input (the jobs, the output folder, the
+settings) raises `BatchInputError` (a `ValueError`) before the first job starts.
 
 How one job runs, on either executor, is `execute.run_job`.
 """
@@ -31,6 +31,7 @@ from .results import ResultsFile
 DEFAULT_CONCURRENCY = 4
 """Jobs in flight at once. Each holds a sandbox (a worker process when isolated) and its model calls; a batch
 on a model server is usually bound by the server, so raise it to what the server's replicas take."""
+
 
 @dataclass
 class BatchSummary:
