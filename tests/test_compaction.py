@@ -12,7 +12,7 @@ WINDOW = 4_000  # tokens; the scripted model fails a prompt over it with Context
 
 def printing_replies(turns: int) -> list[str]:
     # Each turn prints ~3,600 characters (~900 tokens): five turns overflow a 4,000-token window.
-    replies = [block(f"part{i} = context[{i} * 3600:{i + 1} * 3600]\nprint(part{i})") for i in range(turns)]
+    replies = [block(f"part{i} = context[{i % 20} * 3600:{i % 20 + 1} * 3600]\nprint(part{i})") for i in range(turns)]
     return replies + [block("FINAL(part0.splitlines()[1])")]
 
 
@@ -55,6 +55,19 @@ def test_the_answer_now_turn_still_happens_when_a_limit_fires():
     assert (r.status, r.limit, r.answer) == ("limit", "max_iterations", "item 1 is 7")
     assert any(e.type == "compacted" for e in r.trajectory)
     assert "answer" in rlm.model.calls[-1][-1]["content"].lower()  # the answer-now prompt reached the model
+
+
+def test_the_note_lists_the_latest_folded_turns_only():
+    from recursivelm.compaction import MAX_NOTE_STEPS
+
+    turns = 2 * MAX_NOTE_STEPS + 10
+    rlm = make(printing_replies(turns), window=12_000, max_iterations=turns + 2)
+    r = rlm.run(DOC, "q")
+    assert r.status == "answered"
+    folded = sum(e.turns for e in r.trajectory if e.type == "compacted")
+    first = rlm.model.calls[-1][1]["content"]
+    assert folded > MAX_NOTE_STEPS and f"[{folded} earlier turns were folded" in first
+    assert first.count("--- turn ") == MAX_NOTE_STEPS and f"--- turn {folded}:" in first and "--- turn 1:" not in first
 
 
 def test_one_huge_cell_output_is_cut_to_fit():

@@ -28,6 +28,7 @@ MESSAGE_OVERHEAD_TOKENS = 8  # chat-template tokens around each message (role ma
 WINDOW_MARGIN_TOKENS = 64  # kept free besides the reply: token counts of API models are estimates
 STEP_CODE_CHARS = 400  # of each folded turn's code, in the note
 STEP_OUTPUT_CHARS = 300  # of what each folded turn was shown, in the note
+MAX_NOTE_STEPS = 20  # folded turns the note lists (the latest); older ones are only counted
 SHRINK_FACTOR = 0.6  # a message cut to fit keeps this share of its characters per pass
 MAX_SHRINK_PASSES = 12  # passes of cutting the longest message before giving up (the call then fails as before)
 MIN_MESSAGE_CHARS = 200  # no message is cut below this
@@ -81,7 +82,7 @@ def _folded(run: Run, state: _State, system: dict, turns: list[dict], keep: int)
     steps = state.steps + _steps(turns[: 2 * folded])
     first = state.first_user
     if steps:
-        first += "\n\n" + run._render("compacted", turns=len(steps), steps=steps)
+        first += "\n\n" + run._render("compacted", turns=len(steps), steps=steps[-MAX_NOTE_STEPS:])
     return [system, {"role": "user", "content": first}, *turns[2 * folded:]], folded
 
 
