@@ -193,3 +193,4 @@ def test_bad_endpoint_lists_are_refused_with_what_to_do():
         OpenAIModel("m", base_url="http://a:1/v1", base_urls=["http://b:1/v1"], api_key="none")
     model = resolve_model("vllm/m", endpoints=["http://a:1/v1", "http://b:1/v1"])
     assert sorted(model.fleet.urls) == ["http://a:1/v1", "http://b:1/v1"]
+    assert model.limit.max_concurrent == 2 * resolve_model("vllm/m").limit.max_concurrent  # room per replica

@@ -130,13 +130,14 @@ class OpenAIModel(ApiModel):
     - `extra_body`: merged into every request (vendor fields: `top_k`, `seed`, OpenRouter's `provider`, ...).
     - `base_urls`: several replicas serving this one model (in place of `base_url`): an endpoint fleet. An
       endpoint that fails is set aside for `set_aside_s` seconds and its request retried at once on another.
-      `max_concurrency` then bounds the requests to the whole fleet.
+      `max_concurrency` then bounds the requests to the whole fleet (default: the one-server default per
+      endpoint, so adding replicas adds room).
     """
 
     def __init__(self, model: str, *, base_url: str | None = None, api_key: str | None = None,
                  context_window: int | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
                  temperature: float | None = None, max_retries: int | None = None, provider: str = "openai",
-                 retry: RetryPolicy | None = None, max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+                 retry: RetryPolicy | None = None, max_concurrency: int | None = None,
                  extra_body: dict | None = None, default_headers: dict[str, str] | None = None,
                  stream: bool | None = None, ask_stream_usage: bool = True,
                  max_stop_sequences: int = MAX_STOP_SEQUENCES, base_urls: list[str] | None = None,
@@ -157,6 +158,8 @@ class OpenAIModel(ApiModel):
         if not self.api_key and provider != "openai":  # never let the SDK fall back to OPENAI_API_KEY here
             raise ModelError(f"{self.name}: no API key: set {endpoint.key_env} (or pass api_key=)")
         self.context_window = context_window or self._default_window(model, provider, endpoint)
+        if max_concurrency is None:
+            max_concurrency = DEFAULT_MAX_CONCURRENCY * (len(self.fleet.endpoints) if self.fleet else 1)
         self._api_settings(timeout_s=timeout_s, retry=retry, max_retries=max_retries, max_concurrency=max_concurrency,
                            stream=endpoint.stream if stream is None else stream)
         self.temperature = temperature
