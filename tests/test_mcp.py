@@ -74,6 +74,17 @@ def test_open_then_ask_with_the_handle_keeps_the_repl(tmp_path, sandbox):
     assert after.is_error and "no open session" in after.content[0].text
 
 
+def test_ask_with_a_schema_answers_json_that_fits(tmp_path):
+    schema = {"type": "object", "properties": {"code": {"type": "integer"}}, "required": ["code"]}
+    params = server(tmp_path, [block("FINAL({'code': 'x'})"), block("FINAL({'code': 4417})")], "--sandbox", "inprocess")
+
+    async def body(session):
+        return await session.call_tool("ask", {"text": DOC, "question": "The code?", "schema": schema})
+
+    reply = data(asyncio.run(with_client(params, body)))
+    assert json.loads(reply["answer"]) == {"code": 4417} and reply["iterations"] == 2
+
+
 def test_bad_input_is_a_one_line_tool_error(tmp_path):
     params = server(tmp_path, [], "--sandbox", "inprocess")
 
@@ -83,6 +94,7 @@ def test_bad_input_is_a_one_line_tool_error(tmp_path):
             {"question": "q", "path": str(tmp_path / "missing.txt")},
             {"question": "  ", "text": DOC},
             {"question": "q", "text": DOC, "max_iterations": 0},
+            {"question": "q", "text": DOC, "schema": {"type": "nope"}},
         )]
 
     results = asyncio.run(with_client(params, body))
@@ -90,6 +102,7 @@ def test_bad_input_is_a_one_line_tool_error(tmp_path):
     assert all(r.is_error for r in results)
     assert "exactly one of `path`" in messages[0] and "missing.txt" in messages[1]
     assert "question is empty" in messages[2] and "max_iterations" in messages[3]
+    assert "not a valid JSON Schema" in messages[4]
     assert not any("Traceback" in m for m in messages)
 
 
