@@ -36,7 +36,8 @@ def rlm_from_args(args: argparse.Namespace, on_event=None, on_token=None):
 
     return RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
                limits=limits_from_args(args), profile=args.profile, temperature=args.temperature,
-               sandbox=args.sandbox, log=args.log, on_event=on_event, cache=args.cache, on_token=on_token)
+               sandbox=args.sandbox, log=args.log, on_event=on_event, cache=args.cache, on_token=on_token,
+               endpoints=args.endpoints)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
