@@ -2,8 +2,9 @@
 larger than its own window (the official `mcp` SDK, `pip install 'recursivelm[mcp]'`).
 
 Tools:
-- `ask(question, path=None, text=None, handle=None, model=None, max_iterations=None, ...)`: one RLM run over
-  a file or directory (`path`) or a text (`text`), or a follow-up in an open session (`handle`); returns
+- `ask(question, path=None, text=None, handle=None, model=None, max_iterations=None, ..., schema=None)`: one
+  RLM run over a file or directory (`path`) or a text (`text`), or a follow-up in an open session (`handle`),
+  its answer fitting `schema` (a JSON Schema) when given; returns
   the answer, the status, the iterations and the usage of the whole run tree. Progress notifications
   (iteration and sub-calls) are sent while it runs, to a client that asked for them.
 - `open(path=None, text=None)`: a session over that input (session.py: the REPL kept between questions,
@@ -91,7 +92,7 @@ class RLMServer:
                    temperature=self.args.temperature, on_event=relay, endpoints=self.args.endpoints)
 
     async def ask(self, question: str, path: str | None, text: str | None, handle: str | None, model: str | None,
-                  limits: dict[str, Any], progress) -> dict[str, Any]:
+                  limits: dict[str, Any], progress, schema: dict | None = None) -> dict[str, Any]:
         if handle is not None:
             if path is not None or text is not None or model is not None or any(v is not None for v in limits.values()):
                 raise ValueError("with a handle, give only the question: the session keeps its input, model and limits")
@@ -99,14 +100,14 @@ class RLMServer:
             entry.busy, entry.last_used = True, time.monotonic()
             entry.relay.target = progress
             try:
-                result = await entry.session.aask(question)
+                result = await entry.session.aask(question, schema=schema)
             finally:
                 entry.busy, entry.relay.target, entry.last_used = False, None, time.monotonic()
             return _reply(result, handle)
         relay = _Relay()
         relay.target = progress
         context = _input(path, text)
-        return _reply(await self.rlm(relay, model, **limits).arun(context, question))
+        return _reply(await self.rlm(relay, model, **limits).arun(context, question, schema=schema))
 
     def open(self, path: str | None, text: str | None) -> dict[str, Any]:
         context = _input(path, text)
@@ -210,17 +211,18 @@ def build_server(core: RLMServer):
     @server.tool()
     async def ask(question: str, path: str | None = None, text: str | None = None, handle: str | None = None,
                   model: str | None = None, max_iterations: int | None = None, max_sub_calls: int | None = None,
-                  deadline_s: float | None = None, max_cost: float | None = None,
+                  deadline_s: float | None = None, max_cost: float | None = None, schema: dict | None = None,
                   ctx: Context | None = None) -> dict[str, Any]:
         """Answer a question about a file or directory (`path`), a long text (`text`), or an input opened with
         `open` (`handle`, for follow-up questions). Works on inputs far beyond your context window. Optional:
-        `model` (e.g. openai/gpt-5-mini) and limits. Returns the answer, its status and the usage."""
+        `model` (e.g. openai/gpt-5-mini), limits, and a JSON Schema the answer must fit (`schema`: the answer
+        is then that JSON). Returns the answer, its status and the usage."""
         limits = {"max_iterations": max_iterations, "max_sub_calls": max_sub_calls, "deadline_s": deadline_s,
                   "max_cost": max_cost}
         progress = _Progress(ctx, max_iterations or core.base.limits.max_iterations) if ctx is not None else None
         forwarding = asyncio.create_task(progress.forward()) if progress else None
         try:
-            return await core.ask(question, path, text, handle, model, limits, progress)
+            return await core.ask(question, path, text, handle, model, limits, progress, schema)
         except expected as e:
             raise ToolError(f"{type(e).__name__}: {e}" if isinstance(e, (ModelError, OSError)) else str(e)) from None
         finally:
