@@ -150,22 +150,23 @@ def final_in_reply(reply: str) -> tuple[str, str] | None:
     call is found by the AST (a comment after it, a FINAL inside an `if`), and a name the same block binds
     to a literal is resolved (`x = "Paris"` then `FINAL(x)`: "Paris", never "x"); else the last FINAL line."""
     found: tuple[int, tuple[str, str]] | None = None
-    fenced = find_blocks(reply)
-    for block in fenced:
+    parsed = []  # (start, end) of the blocks whose FINAL the AST found: their lines are not read again
+    for block in find_blocks(reply):
         hit = _final_in_code(block.code)
         if hit is not None:
             found = (block.start, hit)
+            parsed.append((block.start, block.end))
     offset = 0
     for line in reply.splitlines(keepends=True):
         m = _TEXT_FINAL.match(_COMMENT.sub(")", line).strip())
-        inside_parsed = any(b.start <= offset < b.end and _final_in_code(b.code) for b in fenced)
+        inside_parsed = any(start <= offset < end for start, end in parsed)
         if m and not inside_parsed and (found is None or offset >= found[0]):
             found = (offset, (_kind(m.group(1)), _one_argument(m.group(2).strip())))
         offset += len(line)
     return found[1] if found else None
 
 
-_COMMENT = re.compile(r"\)\s*#[^'\"]*$")  # FINAL(x)  # a comment  ->  FINAL(x
+_COMMENT = re.compile(r"\)\s*#[^'\"]*$")  # `FINAL(x)  # a comment` is read as `FINAL(x)`
 _FINAL_NAMES = {"FINAL", "FINAL_VAR", "Final", "final"}
 
 
