@@ -27,8 +27,8 @@ def add_batch_parser(sub) -> None:
     p.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, metavar="N",
                    help=f"jobs in flight at once (default {DEFAULT_CONCURRENCY})")
     p.add_argument("--ray", default=None, metavar="ADDRESS",
-                   help="run each job as a Ray task: 'auto' (the running cluster), HOST:PORT, or 'local' "
-                        "(needs pip install 'recursivelm[ray]')")
+                   help="run the jobs on a Ray cluster's workers: 'auto' (the running cluster), HOST:PORT, or "
+                        "'local' (one started on this machine for the batch); needs pip install 'recursivelm[ray]'")
     p.add_argument("--ray-workers", type=int, default=None, metavar="N",
                    help="Ray workers to spread the jobs over, each running several at once (default: one per "
                         "CPU of the cluster, at most --concurrency)")
