@@ -86,3 +86,15 @@ def test_a_bad_prices_file_is_one_line_and_exit_2(server, tmp_path, content, say
         prices.write_text(content)
     p = run(["--model", "openai/my-house-model", "--prices", str(prices)], server)
     assert p.returncode == 2 and says in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [["chat", "{doc}"], ["mcp"]])
+def test_every_command_that_runs_refuses_a_cost_limit_it_cannot_keep(server, tmp_path, command):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("text")
+    env = {**os.environ, "OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": "test-key"}
+    args = [a.format(doc=doc) for a in command]
+    p = subprocess.run(RLM + args + ["--model", "openai/my-house-model", "--max-cost", "0.01"], input="q?\n",
+                       capture_output=True, text=True, timeout=60, env=env)
+    assert p.returncode == 2 and "no price is known for openai/my-house-model" in p.stderr, p.stderr
+    assert server.requests == []

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-from .command import EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models
+from .command import (EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models,
+                      prices_from_args)
 from .context import ContextError, load_context
 from .text import json_text, terminal_safe
 
@@ -34,10 +35,11 @@ def rlm_from_args(args: argparse.Namespace, on_event=None, on_token=None):
     """An RLM from the run options every command shares (command.add_run_options)."""
     from .engine import RLM
 
+    limits = limits_from_args(args)
     return RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
-               limits=limits_from_args(args), profile=args.profile, temperature=args.temperature,
+               limits=limits, profile=args.profile, temperature=args.temperature,
                sandbox=args.sandbox, log=args.log, on_event=on_event, cache=args.cache, on_token=on_token,
-               endpoints=args.endpoints)
+               endpoints=args.endpoints, prices=prices_from_args(args, limits))  # --prices; a --max-cost it can keep
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

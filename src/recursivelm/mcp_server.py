@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from .command import add_run_options, limits_from_args, named_models
+from .command import add_run_options, limits_from_args, named_models, prices_from_args
 from .context import ContextError, load_context
 from .events import Event
 from .protocols import ModelError
@@ -73,10 +73,11 @@ class RLMServer:
         self.max_sessions = max_sessions
         self.idle_s = idle_s
         # Resolved once: every request reuses these backend objects (the embedded model loads once).
+        limits = limits_from_args(args)
         self.base = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model,
-                        models=named_models(args), limits=limits_from_args(args), profile=args.profile,
+                        models=named_models(args), limits=limits, profile=args.profile,
                         temperature=args.temperature, sandbox=args.sandbox, log=args.log, cache=args.cache,
-                        endpoints=args.endpoints)
+                        endpoints=args.endpoints, prices=prices_from_args(args, limits))  # as rlm ask: --prices, --max-cost
         self.sessions: dict[str, _Open] = {}
 
     def rlm(self, relay: _Relay, model: str | None = None, **limits: Any):
