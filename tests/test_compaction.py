@@ -83,3 +83,53 @@ def test_a_session_question_is_compacted_too():
         assert session.ask("first?").answer == "1"
         second = session.ask("second?")
     assert second.answer == "2" and any(e.type == "compacted" for e in second.trajectory)
+
+
+def summary_rlm(replies, summarise, window=WINDOW):
+    pending = iter(replies)
+
+    def respond(messages):
+        if messages[0]["content"].startswith("You are compacting"):
+            return summarise(messages[0]["content"])
+        return next(pending)
+
+    root = ScriptedModel(respond=respond, name="scripted", context_window=window)
+    return RLM(root, sandbox="inprocess", profile="default", compaction="summary", limits=Limits(max_reply_tokens=256))
+
+
+def test_summary_mode_folds_turns_with_the_root_model_and_charges_it():
+    prompts = []
+
+    def summarise(prompt):
+        prompts.append(prompt)
+        return f"SUMMARY {len(prompts)}: part0 holds line 1."
+
+    rlm = summary_rlm(printing_replies(8), summarise)
+    r = rlm.run(DOC, "What is on line 1?")
+    assert (r.status, r.answer) == ("answered", "line 1: the value of item 1 is 7")
+    compactions = [e for e in r.trajectory if e.type == "compacted"]
+    assert compactions and all(e.mode == "summary" for e in compactions)
+    last_first = rlm.model.calls[-1][1]["content"]
+    assert f"Summary of them so far: SUMMARY {len(prompts)}" in last_first and "--- turn" not in last_first
+    assert "What is on line 1?" in prompts[0] and "part0 = context[0 * 3600" in prompts[0]
+    if len(prompts) > 1:
+        assert "SUMMARY 1" in prompts[1]  # each summary folds in the one before
+    by_role = r.usage.by_role()
+    assert by_role["compaction"].calls == len(prompts)
+    assert r.usage.total().calls == by_role["root"].calls + len(prompts)  # every call in the one usage tree
+
+
+def test_a_failed_summary_falls_back_to_cutting():
+    from recursivelm.protocols import ModelError
+
+    def summarise(prompt):
+        raise ModelError("the summary call failed")
+
+    r = summary_rlm(printing_replies(8), summarise).run(DOC, "What is on line 1?")
+    assert r.status == "answered"
+    assert {e.mode for e in r.trajectory if e.type == "compacted"} == {"cut"}
+
+
+def test_an_unknown_compaction_mode_is_refused():
+    with pytest.raises(ValueError, match="compaction='zip'"):
+        RLM(ScriptedModel([]), compaction="zip")

@@ -6,18 +6,26 @@ no answer and no answer-now turn. Now, before each root call (the answer-now tur
 history with the root model's own token counter; if the history and the reply would not fit, the turns
 before the latest `KEEP_RECENT_TURNS` are replaced by the profile's `compacted` note: what each ran and
 what it printed, cut to their essentials (the REPL still holds their variables). If that is still too
-large, the longest messages (never the system prompt) are cut to their head and tail until it fits. No
-model call is made for it: compaction costs nothing and cannot itself overflow. The system prompt and the
-first message (the question, the context's description) are always kept.
+large, the longest messages (never the system prompt) are cut to their head and tail until it fits. The
+system prompt and the first message (the question, the context's description) are always kept.
+
+Two modes (`RLM(compaction=...)`): "cut" (the default) makes no model call: it costs nothing and cannot
+itself overflow. "summary" (as the reference implementation's compaction=True does) asks the root model
+to fold the turns into a short summary, merged with the previous one; the call is charged to the usage
+tree (role "compaction") and the budget, and when it fails (an error, a limit, too large) the turns are
+cut instead.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .budget import LimitReached
 from .events import Compacted
 from .parsing import find_blocks
+from .protocols import ModelError
 from .text import head_and_tail
 
 if TYPE_CHECKING:
@@ -33,6 +41,8 @@ SHRINK_FACTOR = 0.6  # a message cut to fit keeps this share of its characters p
 MAX_SHRINK_PASSES = 12  # passes of cutting the longest message before giving up (the call then fails as before)
 MIN_MESSAGE_CHARS = 200  # no message is cut below this
 CUT_NOTE = "\n... [{cut:,} characters cut to fit the window] ...\n"
+SUMMARY_REPLY_TOKENS = 400  # the root model's summary of folded turns ("summary" mode)
+MODES = ("cut", "summary")
 
 
 @dataclass
@@ -41,6 +51,8 @@ class _State:
 
     first_user: str
     steps: list[dict[str, str]] = field(default_factory=list)
+    summary: str = ""  # "summary" mode: the model's summary of every turn folded so far
+    folded: int = 0  # turns folded so far, all told
 
 
 def tokens(run: Run, messages: list[dict[str, str]]) -> int:
@@ -52,7 +64,7 @@ def room(run: Run) -> int:
     return run.model.context_window - run.limits.max_reply_tokens - WINDOW_MARGIN_TOKENS
 
 
-def fit(run: Run) -> None:
+async def fit(run: Run) -> None:
     """Make `run.messages` fit the root model's window with room for the reply (in place). Called before
     every root call; does nothing while the history fits."""
     before = tokens(run, run.messages)
@@ -65,12 +77,19 @@ def fit(run: Run) -> None:
         messages, folded = _folded(run, state, system, turns, keep)
         if tokens(run, messages) <= room(run):
             break
+    new_steps = _steps(turns[: 2 * folded])
+    mode = "cut"
+    if run.config.compaction == "summary" and new_steps and await _summarise(run, state, new_steps):
+        mode, state.steps = "summary", []
+        messages = [system, {"role": "user", "content": _first(run, state)}, *turns[2 * folded:]]
+    else:
+        state.steps.extend(new_steps)
+    state.folded += folded
     messages = _shrunk(run, messages)
-    state.steps.extend(_steps(turns[: 2 * folded]))
     run.messages[:] = messages
     log = run.shared.log
     log.emit(Compacted(id=log.new_id("comp"), run=run.run_id, depth=run.depth, t=log.now(), iteration=run.iteration,
-                       turns=folded, tokens_before=before, tokens_after=tokens(run, messages)))
+                       turns=folded, tokens_before=before, tokens_after=tokens(run, messages), mode=mode))
 
 
 def _folded(run: Run, state: _State, system: dict, turns: list[dict], keep: int) -> tuple[list[dict], int]:
@@ -80,10 +99,40 @@ def _folded(run: Run, state: _State, system: dict, turns: list[dict], keep: int)
     pairs = len(turns) // 2
     folded = max(0, pairs - keep)
     steps = state.steps + _steps(turns[: 2 * folded])
-    first = state.first_user
-    if steps:
-        first += "\n\n" + run._render("compacted", turns=len(steps), steps=steps[-MAX_NOTE_STEPS:])
-    return [system, {"role": "user", "content": first}, *turns[2 * folded:]], folded
+    return [system, {"role": "user", "content": _first(run, state, steps, state.folded + folded)},
+            *turns[2 * folded:]], folded
+
+
+def _first(run: Run, state: _State, steps: list[dict] | None = None, folded: int | None = None) -> str:
+    """The first message: as it was, then the note standing for the folded turns."""
+    steps = state.steps if steps is None else steps
+    folded = state.folded if folded is None else folded
+    if not steps and not state.summary:
+        return state.first_user
+    return state.first_user + "\n\n" + run._render("compacted", turns=folded, steps=steps[-MAX_NOTE_STEPS:],
+                                                     summary=state.summary)
+
+
+async def _summarise(run: Run, state: _State, steps: list[dict]) -> bool:
+    """The root model folds `steps` (and the summary so far) into one summary. False when it cannot: then
+    the turns are cut instead."""
+    prompt = run._render("compaction_summary", summary=state.summary, steps=steps)
+    if run.model.count_tokens(prompt) + SUMMARY_REPLY_TOKENS + WINDOW_MARGIN_TOKENS > run.model.context_window:
+        return False
+    budget = run.shared.budget
+    try:
+        budget.check()
+        completion = await asyncio.wait_for(
+            run.model.complete([{"role": "user", "content": prompt}], max_tokens=SUMMARY_REPLY_TOKENS),
+            timeout=budget.time_left())
+    except (ModelError, LimitReached, asyncio.TimeoutError):
+        return False
+    budget.charge(run.usage.record(completion, "compaction", run.config.prices))  # every token in the one tree
+    summary = completion.text.strip()
+    if not summary:
+        return False
+    state.summary = summary
+    return True
 
 
 def _steps(turns: list[dict]) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ from .answers import AnswerSchema, typed
 from .budget import Budget
 from .cache import SubCallCache
 from .calling import check_question, run_sync
+from .compaction import MODES as COMPACTION_MODES
 from .context import ContextInfo, LoadedContext, load_context
 from .events import INTERRUPTED, Event, EventLog, RunEnd, load_events
 from .loop import Run, RunOutcome
@@ -131,6 +132,7 @@ class RLM:
         cache: str | Path | SubCallCache | None = None,
         tools: Any = None,
         log_full: bool = False,
+        compaction: str = "cut",
         temperature: float | None = None,
         endpoints: list[str] | None = None,
     ):
@@ -154,6 +156,9 @@ class RLM:
         # their signature and docstring (tools.py).
         self.tools = make_tools(tools, reserved=[*protected_names(), "re"])
         self.log_full = log_full  # sub-call prompts logged whole (training data), not head and tail
+        if compaction not in COMPACTION_MODES:
+            raise ValueError(f"compaction={compaction!r}: use 'cut' (the default) or 'summary'")
+        self.compaction = compaction  # near the root's window: older turns cut to essentials, or summarised
         self.on_event = on_event
         self.on_token = on_token  # root-model text as it streams, where the backend streams (progress displays)
         import time
@@ -169,7 +174,7 @@ class RLM:
             named_models=self.named_models, profile=self._profile_spec, limits=self.limits,
             sandbox_factory=self.sandbox_factory, sub_window_chars=self.sub_window_chars,
             chunk_chars=self.chunk_chars, prices=self.prices, cache=self.cache, on_token=self.on_token,
-            tools=self.tools, log_full=self.log_full,
+            tools=self.tools, log_full=self.log_full, compaction=self.compaction,
         )
         return dataclasses.replace(config, **overrides) if overrides else config
 

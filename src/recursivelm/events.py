@@ -163,6 +163,7 @@ class Compacted(Event):
     turns: int = 0  # earlier root turns folded into one note to fit the root model's window
     tokens_before: int = 0
     tokens_after: int = 0
+    mode: str = "cut"  # "cut" (to their essentials) or "summary" (by the root model: RLM(compaction="summary"))
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

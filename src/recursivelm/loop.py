@@ -201,7 +201,7 @@ class Run:
     # -- one root-model turn -------------------------------------------------------------------
     async def _root_call(self, answer_now: bool = False) -> str:
         model = self.model
-        compaction.fit(self)  # near the window, older turns are folded into a note: the run goes on
+        await compaction.fit(self)  # near the window, older turns are folded into a note: the run goes on
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
         options = {"on_token": self.config.on_token} if self.config.on_token and _accepts(model, "on_token") else {}

@@ -42,6 +42,7 @@ class RunConfig:
     schema: Any = None  # answers.AnswerSchema the root's FINAL must validate against, or None
     history: tuple[tuple[str, str], ...] = ()  # a session's earlier (question, answer) pairs, oldest first
     log_full: bool = False  # log sub-call prompts whole (training data), not head and tail
+    compaction: str = "cut"  # how older root turns are folded near the window: "cut" or "summary" (compaction.py)
 
     def root_model_for(self, depth: int) -> Model:
         return self.model if depth == 0 else at_depth(self.child_models, depth)

@@ -24,7 +24,7 @@ _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|min
 _TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
 # Templates added after profiles of users' own may have been written: taken from `default` when absent.
 _LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer", "read_whole_code", "repeated_code",
-                    "tools", "answer_schema", "schema_refused", "session_history", "compacted")
+                    "tools", "answer_schema", "schema_refused", "session_history", "compacted", "compaction_summary")
 
 
 @dataclass
