@@ -207,7 +207,8 @@ def test_bad_settings_are_refused_in_one_line(tmp_path, capsys):
                  "--sandbox", "inprocess"]) == 2  # the default embedded model is not served by endpoints
     err = capsys.readouterr().err
     assert "OpenAI-compatible models only" in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "o" / "results.jsonl").exists()  # refused before any job: no failed records
+    results = tmp_path / "o" / "results.jsonl"
+    assert not results.exists() or results.read_text() == ""  # refused before any job: no failed records
     with pytest.raises(BatchInputError, match="concurrency"):
         batch([{"id": "a", "text": "x", "question": "q"}], tmp_path / "o", concurrency=0)
     with pytest.raises(SystemExit):  # argparse's own one-line usage error

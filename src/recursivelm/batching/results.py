@@ -47,6 +47,10 @@ class ResultsFile:
         except OSError as e:
             raise BatchInputError(f"cannot make the output folder {str(self.dir)!r}: {e.strerror}") from None
         self.path = self.dir / RESULTS_NAME
+        try:  # a folder we can read but not write would fail at the first finished job: fail now
+            open(self.path, "ab").close()
+        except OSError as e:
+            raise BatchInputError(f"cannot write {self.path}: {e.strerror}: give an --out folder you can write") from None
         self.skipped_lines = 0  # unreadable lines found (a crash mid-write leaves at most one)
         self.records: dict[str, dict[str, Any]] = self._read()
 
