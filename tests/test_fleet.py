@@ -194,3 +194,18 @@ def test_bad_endpoint_lists_are_refused_with_what_to_do():
     model = resolve_model("vllm/m", endpoints=["http://a:1/v1", "http://b:1/v1"])
     assert sorted(model.fleet.urls) == ["http://a:1/v1", "http://b:1/v1"]
     assert model.limit.max_concurrent == 2 * resolve_model("vllm/m").limit.max_concurrent  # room per replica
+
+
+def test_every_command_takes_endpoints(servers):
+    """--endpoints is one of the run options every command shares; rlm serve's models are built with it too."""
+    from recursivelm.cli import build_parser
+    from recursivelm.server.config import ServerConfig
+
+    parser = build_parser()
+    urls = ",".join(s.url for s in servers)
+    for command in (["ask", "f.txt", "q"], ["demo"], ["batch", "jobs.jsonl", "--out", "o"], ["serve"]):
+        args = parser.parse_args([*command, "--model", "openai/fake-root", "--endpoints", urls])
+        assert args.endpoints == [s.url for s in servers], command
+    config = ServerConfig.from_specs("openai/fake-root", sub_model="openai/fake-sub", endpoints=args.endpoints)
+    assert sorted(config.model.fleet.urls) == sorted(s.url for s in servers)
+    assert sorted(config.sub_model.fleet.urls) == sorted(s.url for s in servers)
