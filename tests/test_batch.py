@@ -226,7 +226,8 @@ def test_run_file_names_are_safe_and_distinct():
 def test_interrupting_a_cli_batch_keeps_what_finished(servers, tmp_path):
     """Ctrl-C: exit 130, the finished jobs stay in results.jsonl, and a rerun runs only the rest."""
     jobs_file = tmp_path / "jobs.jsonl"
-    jobs_file.write_text("\n".join(json.dumps(job(n, turns=3)) for n in range(40)) + "\n")
+    # ~20 s of work at 2 in flight: the interrupt lands mid-batch even on a loaded machine
+    jobs_file.write_text("\n".join(json.dumps(job(n, turns=20)) for n in range(40)) + "\n")
     out = tmp_path / "out"
     args = [sys.executable, "-m", "recursivelm.cli", "batch", str(jobs_file), "--out", str(out), "--model",
             "openai/fake-root", "--endpoints", servers[0].url, "--sandbox", "inprocess", "--concurrency", "2", "-q"]
