@@ -5,7 +5,7 @@ import pytest
 
 from conftest import block
 from recursivelm import RLM, Limits, ScriptedModel
-from recursivelm.parsing import answer_now_code, answer_text, final_in_reply, literal_or_text, text_final
+from recursivelm.parsing import answer_now_code, answer_text, final_in_reply, literal_or_text, option_letter, text_final
 
 DOC = "The capital of France is Paris. " * 5
 
@@ -65,8 +65,6 @@ def test_a_run_answers_from_a_fenced_final_in_the_answer_now_turn(reply):
     assert (r.status, r.answer) == ("limit", "Paris")
 
 
-@pytest.mark.xfail(strict=True, reason="loop.py must take the answer through parsing.answer_text (the lead's "
-                                       "file): today FINAL(None) given twice is the answer 'None'")
 def test_final_none_given_twice_is_no_answer():
     r = run([block("print(context[:40])"), block("FINAL(None)"), block("FINAL(None)")])
     assert r.answer is None
@@ -86,8 +84,27 @@ def test_the_answer_now_turn_knows_when_only_the_repl_can_say_what_final_names(r
     assert answer_now_code(reply) == code
 
 
-@pytest.mark.xfail(strict=True, reason="loop.py's answer-now turn must run parsing.answer_now_code(reply) in the "
-                                       "sandbox (the lead's file): today the answer is the name 'result'")
 def test_an_answer_now_final_of_a_repl_variable_gives_its_value():
     r = run([block("result = 'Paris'\nprint(result)"), block("FINAL(result)")], max_iterations=1)
     assert (r.status, r.answer) == ("limit", "Paris")
+
+
+MULTIPLE_CHOICE = "Which city is the capital?\n\nA) Lyon\nB) Paris\nC) Nice\n\nAnswer with the letter of the correct option."
+
+
+def test_the_text_of_an_option_where_its_letter_is_asked_for_is_refused_once_with_the_letter():
+    root = ScriptedModel(replies=[block("print(context[:40])"), block('FINAL("Paris")'), block('FINAL("B")')],
+                         name="scripted")
+    result = RLM(root, sandbox="inprocess").run(DOC, MULTIPLE_CHOICE)
+    assert 'the text of option B. Answer FINAL("B")' in root.calls[2][-1]["content"]
+    assert result.answer == "B"
+
+
+@pytest.mark.parametrize("question, answer, letter", [
+    (MULTIPLE_CHOICE, "Paris", "B"), (MULTIPLE_CHOICE, " paris. ", "B"), (MULTIPLE_CHOICE, "B", None),
+    (MULTIPLE_CHOICE, "Rome", None), ("Which city is the capital? Answer with its name.", "Paris", None),
+    (MULTIPLE_CHOICE.replace("letter", "name"), "Paris", None),  # a name asked for: the text is right
+    ("How many?\n(A) 0\n(B) 4\n(C) 1\nGive the letter.", 1, "C"),
+])
+def test_option_letter(question, answer, letter):
+    assert option_letter(question, answer) == letter

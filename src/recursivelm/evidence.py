@@ -36,6 +36,14 @@ DUPLICATE_OVERLAP = 0.5  # rank(): a passage sharing more of its words than this
 QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
 through into answer answers mentioned mention text context question give only exactly please""".split())
 CACHED_INDEXES = 4  # contexts whose index is kept (a run tree rarely holds more than a few)
+# gather(): the evidence a reader is given for a question, beyond the best-ranked passages.
+GATHER_CHARS = 4_000  # what gather() returns at most (~1K tokens: a sub-call of ~20 s on 2 CPU cores)
+GATHER_RANKED = 8  # best-ranked passages always in it
+ANCHOR_MAX_UNITS = 12  # a query word found in this few units names one thing (a site, a person): read them all
+HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a city): their units are read too
+HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
+HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
+DEFINITION_BODY_LINES = 12  # a definition is read with this many lines of its body
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
@@ -44,6 +52,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 # quantifiers and groups.
 _REGEX_SYNTAX = re.compile(r"\\[A-Za-z]|\[[^\]]*\]|\(\?[:=!<>a-zA-Z]*|\{\d*,?\d*\}|[()|*+?^$.\\]")
 _WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]", re.UNICODE)
+# A name: capitalised words in a row ("Bolond Analytics", "Husolmouth") or a CamelCase identifier.
+_NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*(?:[ -][A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*)*\b")
 
 
 @dataclass(frozen=True)
@@ -152,13 +162,21 @@ class Index:
     def __init__(self, context: Any):
         import bm25s
 
+        self.context = context
         self.wheres, self.texts = _units(context)
         self.retriever = bm25s.BM25()
+        self._postings: dict[str, list[int]] | None = None  # term -> units holding it, built on first gather()
+        self._by_label: dict[str, list[int]] | None = None  # document label -> its units, built on first gather()
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
-            self.retriever.index(_tokenize(labelled), show_progress=False)
+            self.tokens = _tokenize(labelled)
+            self.retriever.index(self.tokens, show_progress=False)
 
     def rank(self, query: str, k: int) -> list[Passage]:
+        return [Passage(self.wheres[i], _cut(self.texts[i])) for i in self._ranked(query, k)]
+
+    def _ranked(self, query: str, k: int) -> list[int]:
+        """The units best matching `query`, best first (definitions of its names above mentions)."""
         if not self.texts or k <= 0 or not query.strip():
             return []
         terms = query_terms(query)
@@ -172,7 +190,149 @@ class Index:
         for i in definitions:
             scored[i] = max(scored.get(i, 0.0), top) * DEFINITION_BOOST
         ranked = sorted(scored, key=lambda i: (-scored[i], i))
-        return [Passage(self.wheres[i], _cut(self.texts[i])) for i in _diverse(ranked, self.texts, k, set(definitions))]
+        return _diverse(ranked, self.texts, k, set(definitions))
+
+    def gather(self, query: str, max_chars: int) -> list[Passage]:
+        """Evidence for a reader, in the order of the text: the best-ranked units; every unit holding a
+        query word that is rare in the context (an anchor: the one site, person or class asked about,
+        whatever words the rest of the question uses); the units of names found beside the anchors and
+        not in the query (the next hop: the company a person founded, the city it is in); and for a
+        definition, the first lines of its body."""
+        ranked = self._ranked(query, GATHER_RANKED)
+        if not ranked:
+            return []
+        postings = self._postings_index()
+        terms = query_terms(query)
+        anchors = [t for t in _anchor_words(query, terms) if 0 < len(postings.get(t, ())) <= ANCHOR_MAX_UNITS]
+        anchored = [i for t in sorted(anchors, key=lambda t: len(postings[t])) for i in postings[t]]
+        wanted = set(terms)
+
+        def by_query_words(units: list[int]) -> list[int]:  # the units saying most about the question first
+            return sorted(units, key=lambda i: -len(wanted.intersection(self.tokens[i])))
+
+        rounds: list[list[tuple[str, list[int], list[int]]]] = []
+        sources, known = anchored or ranked[:3], set(terms)
+        for _ in range(HOP_ROUNDS):
+            names = self._hop_names(sources, wanted, known)
+            known.update(w for name, _, _ in names for w in _tokenize([name])[0])
+            rounds.append(names)
+            # The next hop goes on from the likeliest name: from its own page where it has one.
+            sources = (names[0][1] or names[0][2]) if names else []
+        # The likeliest name of each hop first (the chain), then the others: a name's own page, then the
+        # units naming it, those with more of the query's words first.
+        hopped = [i for rank_ in range(HOP_TERMS) for names in rounds if rank_ < len(names)
+                  for i in [*names[rank_][1], *by_query_words(names[rank_][2])]]
+        chosen: dict[int, str] = {}
+        used = 0
+        if anchored:
+            # The question names something the context holds in few places: a passage naming neither it nor
+            # what it leads to is about something else (the same attribute of another site, another city's
+            # river), and a small reader takes its answer from such a passage.
+            held = set(anchored) | set(hopped) | set(self._definitions(query))
+            ranked = [i for i in ranked if i in held]
+        for i in [*ranked[:3], *by_query_words(anchored), *hopped, *ranked[3:]]:
+            if i in chosen:
+                continue
+            text = self._with_body(i)
+            cost = len(text) + len(self.wheres[i]) + 4
+            if used + cost > max_chars:
+                continue  # a shorter unit further down may still fit
+            chosen[i] = text
+            used += cost
+        # In the text's order within a document (what came later may correct what came before); documents
+        # in the order they were chosen (the one asked about first).
+        first_chosen: dict[str, int] = {}
+        for n, i in enumerate(chosen):
+            first_chosen.setdefault(self._document_of(i), n)
+        order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
+        names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
+        return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names)) for i in order]
+
+    def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
+        """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
+        (a story scattered through filler) is read as its facts, not as the filler around them."""
+        if "character" not in self.wheres[i] and len(text) <= UNIT_CHARS:
+            return text
+        sentences = _SENTENCE_END.split(text)
+        kept = [s for s in sentences if words.intersection(_tokenize([s])[0])]
+        return " … ".join(kept) if kept and len(kept) < len(sentences) else text
+
+    def _document_of(self, i: int) -> str:
+        m = _WHERE.match(self.wheres[i])
+        return (m["index"] or m["label"] or "") if m else ""
+
+    def _postings_index(self) -> dict[str, list[int]]:
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            for i, tokens in enumerate(self.tokens):
+                for term in set(tokens):
+                    postings.setdefault(term, []).append(i)
+            self._postings = postings
+        return self._postings
+
+    def _hop_names(self, units: list[int], query_words: set[str], known: set[str]) -> list[tuple[str, list[int], list[int]]]:
+        """Names (capitalised words in a row, CamelCase identifiers) in `units` that the query does not use:
+        (name, the units of its own document, the other units naming it). A name in a sentence with more of
+        the query's words comes first ("founded Bolond Analytics" before "spent 3 years at Hecozi Systems"
+        for "the company founded by ..."); a name with no document of its own only if few units name it."""
+        weights: dict[str, int] = {}
+        for i in units:
+            for sentence in _SENTENCE_END.split(self.texts[i]):
+                said = len(query_words.intersection(_tokenize([sentence])[0]))
+                for name in set(_NAME.findall(sentence)):
+                    if not set(_tokenize([name])[0]) <= known:  # not the query's, nor an earlier hop's
+                        weights[name] = weights.get(name, 0) + 1 + said
+        found: list[tuple[str, list[int], list[int]]] = []
+        for name in sorted(weights, key=lambda n: (-weights[n], n)):
+            own = self._documents_by_label().get(name.lower(), [])
+            others = [i for i in self._units_naming(name) if i not in own]
+            if own or 0 < len(others) <= HOP_MAX_UNITS:
+                found.append((name, own, others[:HOP_MAX_UNITS]))
+            if len(found) == HOP_TERMS:
+                break
+        return found
+
+    def _documents_by_label(self) -> dict[str, list[int]]:
+        """The units of each labelled document, by its label in lower case: in a dict context keyed by
+        names (a wiki, a tree of files), a name's own page."""
+        if self._by_label is None:
+            by_label: dict[str, list[int]] = {}
+            for i in range(len(self.texts)):
+                label = self._document_of(i)
+                if label:
+                    by_label.setdefault(label.lower(), []).append(i)
+            self._by_label = by_label
+        return self._by_label
+
+    def _units_naming(self, name: str) -> list[int]:
+        """The units whose text or document label holds `name` (as words, any case)."""
+        postings = self._postings_index()
+        words = _tokenize([name])[0]
+        candidates = set(postings.get(words[0], ()))
+        for word in words[1:]:
+            candidates &= set(postings.get(word, ()))
+        rx = re.compile(r"\b" + re.escape(name) + r"\b", re.IGNORECASE)
+        return sorted(i for i in candidates if rx.search(self.texts[i]) or rx.search(self._document_of(i)))
+
+    def _with_body(self, i: int) -> str:
+        """A unit's text; a definition (`class X`, `def f`) with the first lines of its body."""
+        text = self.texts[i]
+        if not _is_definition(text):
+            return _cut(text)
+        where = self.wheres[i]
+        label, _, number = where.rpartition(":")
+        doc = dict(documents(self.context)).get(label)
+        if doc is None or not number.isdigit():
+            return _cut(text)
+        lines = doc.splitlines()
+        start = int(number)  # the line after the definition (1-based numbering)
+        indent = len(text) - len(text.lstrip())
+        body = []
+        for line in lines[start:start + DEFINITION_BODY_LINES]:
+            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                break
+            body.append(line)
+        return "\n".join([text, *body]).rstrip()
 
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query."""
@@ -192,6 +352,25 @@ def query_terms(query: str) -> list[str]:
         if term not in QUESTION_WORDS and term != "_":
             seen.setdefault(term)
     return list(seen)
+
+
+def _is_definition(text: str) -> bool:
+    return bool(re.match(r"\s*(?:async\s+def|def|class)\s", text))
+
+
+def _anchor_words(query: str, terms: list[str]) -> list[str]:
+    """The query words that name something: written as a name (`c_short`, "Husolmouth", CamelCase, a word
+    with a digit or an underscore, capitalised after a sentence's first word) or quoted; with none, the
+    query words themselves (the rare ones among them become anchors)."""
+    named: set[str] = set()
+    for quoted in re.findall(r"`([^`]+)`|\"([^\"]+)\"", query):
+        named.update(_tokenize([" ".join(quoted)])[0])
+    for m in re.finditer(r"\w+", query):
+        word = m.group()
+        start_of_sentence = not query[:m.start()].strip() or re.search(r"[.!?:]\s*$", query[:m.start()])
+        if re.search(r"[\d_]", word) or (word[0].isupper() and (not start_of_sentence or not word[1:].islower())):
+            named.add(word.lower())
+    return [t for t in terms if t in named] or terms
 
 
 def _diverse(ranked: list[int], texts: list[str], k: int, keep: set[int]) -> list[int]:
@@ -243,6 +422,18 @@ def index_for(context: Any) -> Index:
 def rank(context: Any, query: str, k: int = 5) -> list[Passage]:
     """The `k` passages of `context` most relevant to `query`, best first."""
     return index_for(context).rank(query, k)
+
+
+def gather(context: Any, query: str, max_chars: int = GATHER_CHARS) -> list[Passage]:
+    """Evidence for reading `query` over `context`, in text order, within `max_chars` (Index.gather)."""
+    return index_for(context).gather(query, max_chars)
+
+
+def rarest_words(context: Any, query: str, n: int = 2) -> list[str]:
+    """The `n` words of `query` that the fewest units of `context` hold (and some do): what to search for."""
+    postings = index_for(context)._postings_index()
+    held = [t for t in query_terms(query) if postings.get(t)]
+    return sorted(held, key=lambda t: len(postings[t]))[:n]
 
 
 def pattern_words(pattern: str) -> list[str]:

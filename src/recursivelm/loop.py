@@ -19,7 +19,8 @@ from . import answers, compaction, evidence, prompt_extras
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
-from .parsing import bare_code, cut_after_first_block, final_in_reply, find_blocks, literal_or_text, reads_context, text_final
+from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
+                      literal_or_text, option_letter, reads_context, text_final)
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
 from .subcalls import SubCalls
@@ -31,6 +32,7 @@ MAX_COPIED_ANSWER_CHARS = 120  # a longer answer copied word for word from what 
 MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
 READ_WHOLE_MARGIN_TOKENS = 256  # the reading prompt's own words, around the context
 CHARS_PER_TOKEN_MAX = 6  # no tokenizer packs more characters per token than this into a text we read
+READING_FOUND_NOTHING = {"pattern": "the first reading", "phrases": [], "passages": []}  # a miss, as near() reports one
 TRUNCATION_NOTE = "\n... [{cut:,} characters cut: print less, e.g. a slice, a count or a summary] ...\n"
 
 
@@ -180,9 +182,9 @@ class Run:
             self._emit(Answer, answer=a.answer, via=a.via)
             return RunOutcome(a.answer, "answered", iterations=self.iteration)
         except LimitReached as limit:
-            return await self._answer_now(limit, pending_output)
+            return await self._answer_now(limit, pending_output, sandbox)
 
-    async def _answer_now(self, limit: LimitReached, pending_output: str) -> RunOutcome:
+    async def _answer_now(self, limit: LimitReached, pending_output: str, sandbox) -> RunOutcome:
         """A limit fired: one last turn, no code, asking for the best answer now."""
         self._emit(LimitFired, limit=limit.limit, detail=limit.detail)
         prompt = self._render("answer_now", reason=limit.detail)
@@ -192,9 +194,15 @@ class Run:
         except (ModelError, LimitReached, asyncio.TimeoutError) as e:
             return RunOutcome(None, "limit", limit=limit.limit, error=f"answer-now turn failed: {e}",
                               iterations=self.iteration)
-        # The answer may come as text FINAL(...) or inside a code block: this turn runs no code either way.
+        # The answer may come as text FINAL(...) or inside a code block. This turn runs no code of the model's,
+        # except the FINAL itself when it names what only the REPL holds (FINAL(result) after earlier cells).
         found = text_final(reply) or final_in_reply(reply)
         answer = literal_or_text(found[1]) if found else _strip_fences(reply)
+        code = answer_now_code(reply)
+        if code is not None:
+            cell = await self._run_cell(sandbox, code, index=1)
+            if cell.final is not None:
+                answer = answer_text(cell.final.value)
         self._emit(Answer, answer=answer, via="answer_now")
         return RunOutcome(answer, "limit", limit=limit.limit, iterations=self.iteration)
 
@@ -283,6 +291,9 @@ class Run:
         if self.config.schema is not None and self.depth == 0:
             return answers.refusal(self, final)  # a typed answer: refused while it does not fit, whatever it is
         call = _call_text(final)
+        letter = option_letter(self.question, final.value)
+        if letter is not None and self._first_time(f"option:{call}"):
+            return self._render("option_letter", call=call, letter=letter)  # the option's text, not its letter
         if _is_no_answer(final.value):
             reason = "no_answer"
         elif self.recent_misses and _claims_absence(final.value):
@@ -301,7 +312,8 @@ class Run:
             return None
         if not self._first_time(f"{reason}:{call}"):
             return None
-        return self._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason)
+        return self._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason,
+                            rare_words=" ".join(evidence.rarest_words(self.loaded.value, self.question)))
 
     async def _answer_from_text(self, reply: str, sandbox) -> str | None:
         """A reply with no code may still answer with FINAL(...) on a line of its own. Returns what to
@@ -355,17 +367,28 @@ class Run:
         of threads): a cell waiting on child runs holds its thread, and the children's cells need theirs."""
         return await self.shared.loop.run_in_executor(self.shared.cell_threads, fn, *args)
 
-    async def _read_whole(self, sandbox) -> dict[str, str] | None:
-        """Within the sub-model's window, a plain call reading everything is hard to beat (bench/RESULTS.md):
-        the profile's `read_whole_first` runs its `read_whole_code` cell (an llm_query over the whole
-        context) before the first turn, and the model sees that cell and its output."""
-        if not self.profile.read_whole_first or self.limits.max_sub_calls == 0 or not self._fits_one_sub_call():
+    async def _read_whole(self, sandbox) -> dict[str, Any] | None:
+        """A reading before the first turn, which the model then sees (code and output). Within the
+        sub-model's window a plain call reading everything is hard to beat (bench/RESULTS.md): the profile's
+        `read_whole_first` runs its `read_whole_code` cell (an llm_query over the whole context). Beyond
+        it, `read_evidence_first` runs `read_evidence_code`: an llm_query over what find() gathers for the
+        question. A small root then starts from a reading, as a plain call or a retriever would."""
+        if self.limits.max_sub_calls == 0:
             return None
-        code = self._render("read_whole_code")
+        if self.profile.read_whole_first and self._fits_one_sub_call():
+            which = "read_whole_code"
+        elif self.profile.read_evidence_first:
+            which = "read_evidence_code"
+        else:
+            return None
+        code = self._render(which)
         cell = await self._run_cell(sandbox, code, index=0)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt
-        return {"code": code, "text": self._cell_text(cell)}
+        if _claims_absence(cell.output):
+            # A reading that found nothing is a look that missed: "not found" copied from it is refused once.
+            self.recent_misses = [READING_FOUND_NOTHING]
+        return {"code": code, "text": self._cell_text(cell), "whole": which == "read_whole_code"}
 
     def _fits_one_sub_call(self) -> bool:
         room = self.sub_model.context_window - self.limits.max_sub_reply_tokens - READ_WHOLE_MARGIN_TOKENS
@@ -423,7 +446,7 @@ def _is_no_answer(value: Any) -> bool:
 # A claim that the answer is absent, an error message given as the answer, or a zero count: after a search
 # that found nothing, these say more about the search than about the text.
 _ABSENCE = re.compile(
-    r"\b(?:not (?:found|mentioned|present|available|specified|provided|given|contain\w*|defined|in the)"
+    r"\b(?:not (?:found|mentioned|present|available|specified|provided|given|contain\w*|defined|in the|in these)"
     r"|no (?:\w+ ){0,3}(?:found|mentioned|given|exists?)|does(?:n't| not) (?:contain|mention|say|include|specify|exist)"
     r"|cannot (?:find|be found|determine|be determined)|can't (?:find|determine)|unable to|unknown"
     r"|there (?:is|are) no)\b|^\s*(?:error\b|traceback\b|\w+error:)|\bindex out of range\b", re.I)
@@ -442,8 +465,8 @@ def _call_text(final) -> str:
     return f"{final.via}({final.value!r})"
 
 
-def _as_answer(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
+def _as_answer(value: Any) -> str | None:
+    return answer_text(value)  # FINAL(None) insisted on is no answer, not the text "None"
 
 
 def _strip_fences(reply: str) -> str:

@@ -232,6 +232,23 @@ def answer_text(value) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+# One option of a multiple-choice question on a line of its own: "A) text", "(B) text", "C. text", "D: text".
+_OPTION = re.compile(r"^\s*\(?([A-J])[).:]\s+(.+?)\s*$", re.MULTILINE)
+
+
+def option_letter(question: str, answer) -> str | None:
+    """The letter of the option whose text `answer` is, when `question` lists lettered options and asks for a
+    letter (the answer gave the option's text instead); None otherwise."""
+    options = dict(_OPTION.findall(question))
+    if len(options) < 2 or not re.search(r"\bletter\b", question, re.IGNORECASE):
+        return None
+    text = str(answer).strip().strip("'\"").rstrip(".").strip().lower()
+    if text.upper() in options:
+        return None
+    matches = [letter for letter, option in options.items() if option.strip().rstrip(".").lower() == text]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _kind(name: str) -> str:
     return "FINAL_VAR" if name == "FINAL_VAR" else "FINAL"
 

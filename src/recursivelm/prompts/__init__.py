@@ -24,7 +24,8 @@ _SMALL_MODEL = re.compile(r"^embedded$|(?<![\d.])(0\.5|1\.5|1|2|3|3\.8|4)b\b|min
 _TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now")
 # Templates added after profiles of users' own may have been written: taken from `default` when absent.
 _LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer", "read_whole_code", "repeated_code",
-                    "tools", "answer_schema", "schema_refused", "session_history", "compacted", "compaction_summary")
+                    "tools", "answer_schema", "schema_refused", "session_history", "compacted", "compaction_summary",
+                    "read_evidence_code", "option_letter")
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Profile:
     code_only: bool = False
     # Within the sub-model's window, run `read_whole_code` (one sub-call reading it all) before turn one.
     read_whole_first: bool = False
+    # Beyond it, run `read_evidence_code` (one sub-call reading what find() gathers) before turn one.
+    read_evidence_first: bool = False
     # Replies in a row that repeat a block already run before the answer-now turn comes (they are not run).
     max_repeats: int = 3
     # The sampling temperature of a model named without one (None: the backend's own default).
@@ -102,6 +105,7 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         refuse_unread_answers=bool(raw.get("refuse_unread_answers", False)),
         code_only=bool(raw.get("code_only", False)),
         read_whole_first=bool(raw.get("read_whole_first", False)),
+        read_evidence_first=bool(raw.get("read_evidence_first", False)),
         max_repeats=int(raw.get("max_repeats", 3)),
         temperature=float(raw["temperature"]) if "temperature" in raw else None,
     )

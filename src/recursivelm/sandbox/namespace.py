@@ -152,6 +152,7 @@ class Namespace:
             "SHOW_VARS": self._show_vars,
             "search": self._search,
             "around": self._around_place,
+            "find": self._find,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -207,6 +208,20 @@ class Namespace:
                              "\n".join(_around(ln) for ln in lines[lo:hi]), max_hits)
         self.lookups.record(pattern, bool(hits))
         return hits
+
+    def _find(self, query: str, max_chars: int = evidence.GATHER_CHARS) -> str:
+        """The passages most related to `query` (a question or some words), in the text's order, each with
+        its place: the best-ranked ones, every one naming the rare names the query uses, and the next hop
+        from them (evidence.gather). A text to print or to give llm_query."""
+        if not isinstance(query, str) or not query.strip():
+            raise TypeError("find(query) takes a question or some words, as a str")
+        passages = evidence.gather(self.globals["context"], query, max_chars)
+        self.lookups.record(query, bool(passages))  # a find() that found nothing is a miss like a search's
+        if not passages:
+            # No quotes (small models copy this into FINAL('...')); "not found" so that an answer copying it
+            # right after is refused as an absence claim.
+            return f"not found: no passage holds a word of: {query}"
+        return "\n".join(f"[{p.where}] {p.text}" for p in passages)
 
     def _around_place(self, place: str) -> str:
         """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
@@ -293,4 +308,4 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "chunks", "ask_chunks"]
+            "SHOW_VARS", "search", "around", "find", "chunks", "ask_chunks"]

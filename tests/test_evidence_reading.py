@@ -1,0 +1,122 @@
+"""Reading evidence before the first turn (issue 12): `evidence.gather` collects what a reader needs for a
+question beyond the best BM25 lines (every line naming the rare name asked about, in other words too; the
+names met beside it; a definition's body), `find()` gives it to model code, and the small profile has a
+sub-call read it before the root's first turn. On the scripted model."""
+
+import pytest
+
+from recursivelm import RLM, Limits, ScriptedModel, evidence
+
+from conftest import block
+
+SITES = ["Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Gum", "Hazel"]
+# A log where every site's crisis line is said in the question's words, except the one asked about.
+LOG = "\n".join(
+    [f"[2024-01-{d:02}] {site} Depot: the phone line to ring in a crisis is 0{d}00 1{d}1."
+     for d, site in enumerate(SITES, 1) if site != "Hazel"]
+    + [f"[2024-02-{d:02}] Routine inspection of the loading bay went fine." for d in range(1, 28)] * 40
+    + ["[2024-03-01] Hazel Depot: the number to dial when disaster strikes is 0999 123.",
+       "[2024-03-02] Hazel Depot: the goods entrance is Bay 7."]
+)
+QUESTION = "What is the phone line to ring in a crisis at Hazel Depot?"
+PEOPLE = {
+    "Ada Quorp": "Ada Quorp is a chemist born in Ostwick. In 1990, Ada founded Velk Systems.",
+    "Velk Systems": "Velk Systems is a software company founded in 1990 by Ada Quorp. Its headquarters are in Brannow.",
+    "Brannow": "Brannow has 50,000 people and lies on the Tessel River.",
+    "Ostwick": "Ostwick sits on the Marl River.",
+    **{f"Person {i}": f"Person {i} is a baker born in Calder. The Calder River is nearby." for i in range(60)},
+}
+
+
+def passages_text(passages):
+    return "\n".join(f"[{p.where}] {p.text}" for p in passages)
+
+
+def test_gather_reads_every_line_naming_the_site_asked_about_even_in_other_words():
+    found = evidence.gather(LOG, QUESTION)
+    text = passages_text(found)
+    assert "number to dial when disaster strikes is 0999 123" in text  # no word of "phone line ... crisis"
+    assert "goods entrance is Bay 7" in text  # every line naming the rare name, whatever it says
+    wheres = [int(p.where.split()[1]) for p in found]
+    assert wheres == sorted(wheres)  # in the text's order: a later line may correct an earlier one
+    assert len(text) <= evidence.GATHER_CHARS
+
+
+def test_gather_follows_a_name_met_beside_the_one_asked_about():
+    question = "Which river is at the place where Ada Quorp was born?"
+    assert "Marl" not in passages_text(evidence.rank(PEOPLE, question, 8))  # the bakers share more words
+    text = passages_text(evidence.gather(PEOPLE, question))
+    assert "[Ostwick:1] Ostwick sits on the Marl River." in text  # the hop: "born in Ostwick"
+    assert text.index("[Ada Quorp:1]") < text.index("[Ostwick:1]")  # the document asked about comes first
+
+
+def test_gather_follows_a_chain_of_pages_two_hops_from_the_name_asked_about():
+    pages = {**PEOPLE, **{f"Town {i}": f"Town {i} is a city. The River {i} flows through the city centre." for i in range(40)}}
+    question = "Which river flows through the city where the company founded by Ada Quorp has its headquarters?"
+    text = passages_text(evidence.gather(pages, question))
+    # Ada Quorp's page names Velk Systems ("founded"), whose page names Brannow ("headquarters"), whose
+    # page names the river.
+    assert "[Velk Systems:1]" in text and "[Brannow:1]" in text and "Tessel River" in text
+    assert text.index("[Velk Systems:1]") < text.index("[Brannow:1]")
+
+
+def test_gather_reads_a_definition_with_its_body():
+    code = {"pkg/a.py": "import os\n\n\nclass Reader(Base):\n    def open(self):\n        return 1\n\n    def close(self):\n"
+                        "        return 2\n\n\ndef other():\n    return Reader()\n",
+            "pkg/b.py": "from .a import Reader\n"}
+    text = passages_text(evidence.gather(code, "How many methods does the class `Reader` define?"))
+    assert "[pkg/a.py:4] class Reader(Base):\n    def open(self):" in text and "def close(self):" in text
+    assert "def other" not in text.split("[pkg/a.py:4]")[1].split("[")[0]  # the body stops where it ends
+
+
+def test_gather_of_words_the_context_lacks_is_empty():
+    assert evidence.gather(LOG, "zeppelin quasar") == []
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_find_gives_model_code_the_gathered_passages(sandbox):
+    root = ScriptedModel(replies=[block('print(find("crisis line at Hazel Depot"))'),
+                                  block("print(find(''))"), block('FINAL("0999 123")')], name="scripted")
+    result = RLM(root, profile="default", sandbox=sandbox, limits=Limits(max_sub_calls=0)).run(LOG, QUESTION)
+    assert "0999 123" in root.calls[1][-1]["content"] and "[line " in root.calls[1][-1]["content"]
+    assert "find(query) takes a question or some words" in root.calls[2][-1]["content"]
+
+
+def test_a_find_that_finds_nothing_is_a_miss_and_not_found_copied_from_it_is_refused_once():
+    root = ScriptedModel(replies=[block('print(find("zeppelin"))'), block('FINAL("not found: no passage holds a word of: zeppelin")'),
+                                  block('FINAL("0999 123")')], name="scripted")
+    result = RLM(root, profile="default", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(LOG, QUESTION)
+    assert 'the search for "zeppelin" matched nothing' in root.calls[1][-1]["content"]
+    assert "was not taken" in root.calls[2][-1]["content"]
+    assert result.answer == "0999 123"
+    assert result.answer == "0999 123"
+
+
+def reader(messages):
+    prompt = messages[-1]["content"]
+    return "0999 123" if "disaster strikes is 0999 123" in prompt else "not in these passages"
+
+
+def test_beyond_one_sub_call_the_small_profile_reads_the_gathered_passages_first():
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=reader, name="sub")
+    big = LOG + "\n" + "\n".join(f"Filler line {i} about the weather." for i in range(20_000))  # beyond 32K tokens
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(big, QUESTION)
+    first = root.calls[0][-1]["content"]
+    assert "read the passages most related to the question first" in first
+    assert "find(" in first and "Output:\n0999 123" in first
+    assert result.answer == "0999 123"
+    cells = [e for e in result.trajectory if e.type == "cell_start"]
+    assert cells[0].parent is None and cells[0].iteration == 0  # the engine's cell, before any root turn
+    assert result.usage.total().calls == 2  # the reading and the one root turn
+
+
+def test_no_reading_without_sub_calls_or_outside_the_small_profile():
+    big = LOG * 30
+    for profile, limits in (("small", Limits(max_sub_calls=0)), ("default", Limits())):
+        root = ScriptedModel(replies=[block('FINAL("x")')], name="scripted")
+        sub = ScriptedModel(respond=reader, name="sub")
+        result = RLM(root, sub_model=sub, profile=profile, sandbox="inprocess", limits=limits).run(big, QUESTION)
+        assert "most related to the question first" not in root.calls[0][-1]["content"]
+        assert "find() gathered" not in root.calls[0][-1]["content"]
+        assert result.usage.total().calls == 1
