@@ -239,7 +239,7 @@ def test_interrupting_a_cli_batch_keeps_what_finished(servers, tmp_path):
                                                if (out / "results.jsonl").exists() else []) < 2:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=30) == 130
+    assert proc.wait(timeout=90) == 130  # generous: on a loaded machine the interrupted jobs wind down slowly
     finished = {r["id"] for r in records(out)}
     assert 2 <= len(finished) < 40
     again = batch(str(jobs_file), out, model="openai/fake-root", endpoints=[servers[0].url], sandbox="inprocess",

@@ -127,9 +127,10 @@ def test_final_with_no_answer_is_refused_with_a_reason(make_rlm, give_up, profil
 
 @pytest.mark.parametrize("give_up", [block("FINAL(None)"), "FINAL(None)"])
 def test_no_answer_given_again_counts(make_rlm, give_up):
-    # Refused once, not forever: a model that insists is saying it does not know.
+    # Refused once, not forever: a model that insists is saying it does not know, which is no answer
+    # (not the text "None").
     r = make_rlm([give_up, give_up, block("FINAL('never reached')")]).run(DOC, "q")
-    assert (r.status, r.answer, r.iterations) == ("answered", "None", 2)
+    assert (r.status, r.answer, r.iterations) == ("answered", None, 2)
 
 
 def test_text_final_of_an_unknown_name_shows_the_error_then_takes_the_word(make_rlm):
