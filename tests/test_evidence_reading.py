@@ -120,3 +120,12 @@ def test_no_reading_without_sub_calls_or_outside_the_small_profile():
         assert "most related to the question first" not in root.calls[0][-1]["content"]
         assert "find() gathered" not in root.calls[0][-1]["content"]
         assert result.usage.total().calls == 1
+
+
+def test_a_refused_absence_claim_suggests_finding_the_questions_rarest_words():
+    root = ScriptedModel(replies=[block('print(search("crisis phone at Hazel"))'), block('FINAL("not found")'),
+                                  block('FINAL("0999 123")')], name="scripted")
+    result = RLM(root, profile="small", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(LOG, QUESTION)
+    assert evidence.rarest_words(LOG, QUESTION) == ["hazel", "phone"]  # 2 lines name Hazel; 7 say "phone"
+    assert 'print(find("hazel phone"))' in root.calls[2][-1]["content"]
+    assert result.answer == "0999 123"
