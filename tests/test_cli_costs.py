@@ -98,3 +98,16 @@ def test_every_command_that_runs_refuses_a_cost_limit_it_cannot_keep(server, tmp
                        capture_output=True, text=True, timeout=60, env=env)
     assert p.returncode == 2 and "no price is known for openai/my-house-model" in p.stderr, p.stderr
     assert server.requests == []
+
+
+def test_the_python_api_refuses_a_cost_limit_it_cannot_keep_unless_told():
+    from recursivelm import RLM, Limits, Price, PriceTable, ScriptedModel
+
+    unpriced = ScriptedModel(replies=[block('FINAL("ok")')], name="house-model-7")
+    with pytest.raises(ValueError, match=r"max_cost=0\.01 cannot be kept: no price is known for house-model-7"):
+        RLM(unpriced, limits=Limits(max_cost=0.01), sandbox="inprocess")
+    assert RLM(unpriced, limits=Limits(max_cost=0.01), sandbox="inprocess",
+               allow_unpriced=True).run("text", "q").answer == "ok"
+    priced = PriceTable({"house-model-7": Price(input=1.0, output=2.0)})
+    RLM(unpriced, limits=Limits(max_cost=0.01), sandbox="inprocess", prices=priced)  # a price given: kept
+    RLM(unpriced, sandbox="inprocess")  # no cost limit: nothing to keep

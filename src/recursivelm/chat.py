@@ -39,7 +39,8 @@ def rlm_from_args(args: argparse.Namespace, on_event=None, on_token=None):
     return RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
                limits=limits, profile=args.profile, temperature=args.temperature,
                sandbox=args.sandbox, log=args.log, on_event=on_event, cache=args.cache, on_token=on_token,
-               endpoints=args.endpoints, prices=prices_from_args(args, limits))  # --prices; a --max-cost it can keep
+               endpoints=args.endpoints, prices=prices_from_args(args, limits),  # --prices; a --max-cost it can keep
+               allow_unpriced=getattr(args, "allow_unpriced", False))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

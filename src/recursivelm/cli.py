@@ -52,7 +52,7 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     rlm = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model, models=named_models(args),
               limits=limits, profile=args.profile, temperature=args.temperature,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache, prices=prices,
-              endpoints=args.endpoints,
+              endpoints=args.endpoints, allow_unpriced=getattr(args, "allow_unpriced", False),
               on_token=progress.on_token if progress else None, log_full=getattr(args, "log_full", False))
     schema = load_schema_file(args.schema) if getattr(args, "schema", None) else None
     result = rlm.run(context, question, schema=schema)

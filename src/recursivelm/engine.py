@@ -135,6 +135,7 @@ class RLM:
         compaction: str = "cut",
         temperature: float | None = None,
         endpoints: list[str] | None = None,
+        allow_unpriced: bool = False,
     ):
         resolve = model_resolver_for(profile, temperature, endpoints)
         self.model = resolve(model)
@@ -151,6 +152,7 @@ class RLM:
         self.log_path = log
         self.cache = SubCallCache(cache) if isinstance(cache, (str, Path)) else cache
         self.prices = prices or PriceTable()
+        self._check_cost_limit(allow_unpriced)
         # Functions of the user's that model code may call by name (a list, or a dict of name to function;
         # async ones too): they run on the host in both sandboxes and are listed in the system prompt from
         # their signature and docstring (tools.py).
@@ -164,6 +166,19 @@ class RLM:
         import time
 
         self.clock = clock or time.monotonic
+
+    def _check_cost_limit(self, allow_unpriced: bool) -> None:
+        """A cost limit counts only priced calls: with a model whose price nobody knows it would protect
+        nothing (its calls cost "$0"), so it is refused unless `allow_unpriced=True` says to go on."""
+        if self.limits.max_cost is None or allow_unpriced:
+            return
+        models = [self.model, *self.sub_models.values(), *self.child_models.values(), *self.named_models.values()]
+        unknown = sorted({m.name for m in models if not self.prices.knows(m.name)})
+        if unknown:
+            raise ValueError(
+                f"max_cost={self.limits.max_cost:g} cannot be kept: no price is known for {', '.join(unknown)}. "
+                f"Give its price (prices=PriceTable({{{unknown[0]!r}: Price(input=USD_PER_1M, output=USD_PER_1M)}})) "
+                "or pass allow_unpriced=True to run with its calls left out of the cost")
 
     def run_config(self, **overrides: Any) -> RunConfig:
         """What every run of one tree reads, fixed for that run: the routing by depth, the limits, the prompts,

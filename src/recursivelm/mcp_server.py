@@ -77,7 +77,8 @@ class RLMServer:
         self.base = RLM(model=args.model, sub_model=args.sub_model, child_model=args.child_model,
                         models=named_models(args), limits=limits, profile=args.profile,
                         temperature=args.temperature, sandbox=args.sandbox, log=args.log, cache=args.cache,
-                        endpoints=args.endpoints, prices=prices_from_args(args, limits))  # as rlm ask: --prices, --max-cost
+                        endpoints=args.endpoints, prices=prices_from_args(args, limits),  # as rlm ask: --prices, --max-cost
+                        allow_unpriced=getattr(args, "allow_unpriced", False))
         self.sessions: dict[str, _Open] = {}
 
     def rlm(self, relay: _Relay, model: str | None = None, **limits: Any):
@@ -90,7 +91,8 @@ class RLMServer:
                    child_model=None if model else base.child_models, models=base.named_models,
                    limits=dataclasses.replace(base.limits, **given), profile=base._profile_spec,
                    sandbox=self.args.sandbox, log=self.args.log, cache=base.cache, prices=base.prices,
-                   temperature=self.args.temperature, on_event=relay, endpoints=self.args.endpoints)
+                   temperature=self.args.temperature, on_event=relay, endpoints=self.args.endpoints,
+                   allow_unpriced=getattr(self.args, "allow_unpriced", False))
 
     async def ask(self, question: str, path: str | None, text: str | None, handle: str | None, model: str | None,
                   limits: dict[str, Any], progress, schema: dict | None = None) -> dict[str, Any]:

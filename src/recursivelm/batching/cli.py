@@ -55,7 +55,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     models=named_models(args), limits=limits, prices=prices, profile=args.profile,
                     sandbox=args.sandbox, temperature=args.temperature, endpoints=args.endpoints,
                     cache=args.cache, concurrency=args.concurrency, ray=args.ray, ray_workers=args.ray_workers,
-                    retry_failed=args.retry_failed, on_record=progress)
+                    retry_failed=args.retry_failed, allow_unpriced=args.allow_unpriced, on_record=progress)
     if progress is not None:
         progress.close()
     failed = summary.count("failed")

@@ -40,6 +40,7 @@ class BatchSettings:
     endpoints: tuple[str, ...] | None = None  # an endpoint fleet for every OpenAI-compatible model named
     cache: str | None = None  # a SQLite sub-call cache (a path on each node, on Ray)
     prices: PriceTable | None = None  # None: the built-in prices
+    allow_unpriced: bool = False  # a cost limit with a model nobody prices: run anyway (else the job fails, saying why)
 
     def resolver(self) -> Resolver:
         return model_resolver_for(self.profile, self.temperature, list(self.endpoints) if self.endpoints else None)
@@ -69,7 +70,7 @@ async def run_job(job: Job, settings: BatchSettings, log_path: Path, resolve: Re
                   child_model=resolve(chosen["child_model"]) if chosen["child_model"] is not None else None,
                   models={name: resolve(spec) for name, spec in settings.models.items()},
                   limits=job.limits_over(settings.limits), profile=settings.profile, sandbox=settings.sandbox,
-                  log=log_path, cache=settings.cache, prices=settings.prices)
+                  log=log_path, cache=settings.cache, prices=settings.prices, allow_unpriced=settings.allow_unpriced)
         if context is None:
             context = Path(job.context) if job.context is not None else job.text
         result = await rlm.arun(context, job.question)

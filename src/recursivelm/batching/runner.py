@@ -125,7 +125,7 @@ def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model 
           models: dict[str, Model | str] | None = None, limits: Limits | None = None, profile: str = "auto",
           sandbox: str = "isolated", temperature: float | None = None, endpoints: list[str] | str | None = None,
           cache: str | Path | None = None, prices: PriceTable | None = None, concurrency: int = DEFAULT_CONCURRENCY, ray: str | None = None,
-          ray_workers: int | None = None, retry_failed: bool = False,
+          ray_workers: int | None = None, retry_failed: bool = False, allow_unpriced: bool = False,
           on_record: Callable[[dict[str, Any]], None] | None = None) -> BatchSummary:
     """Run every job of `jobs` (a JSONL path, or Job objects / dicts) not yet in `out/results.jsonl`.
 
@@ -140,7 +140,8 @@ def batch(jobs: str | Path | list[Job | dict], out: str | Path, *, model: Model 
     settings = BatchSettings(model=model, sub_model=sub_model, child_model=child_model, models=dict(models or {}),
                              limits=limits or Limits(), profile=profile, sandbox=sandbox, temperature=temperature,
                              endpoints=tuple(parse_endpoints(endpoints)) if endpoints else None,
-                             cache=str(cache) if cache is not None else None, prices=prices)
+                             cache=str(cache) if cache is not None else None, prices=prices,
+                             allow_unpriced=allow_unpriced)
     all_jobs = jobs_from(jobs)
     results = ResultsFile(out)
     done = results.done(retry_failed)

@@ -82,7 +82,8 @@ class ServerConfig:
         log = self.log_dir / f"{run_id}.jsonl" if self.log_dir and run_id else None
         return RLM(model=self.model, sub_model=self.sub_model, child_model=self.child_model,
                    models=dict(self.named_models), limits=limits, profile=self.profile, sandbox=self.sandbox,
-                   log=log, on_event=on_event, cache=self.cache, prices=self.prices)
+                   log=log, on_event=on_event, cache=self.cache, prices=self.prices,
+                   allow_unpriced=self.allow_unpriced)
 
     def check(self) -> None:
         """Fail at start-up, not on the first request: build one RLM (profile, sandbox, routing)."""
