@@ -5,7 +5,8 @@ import pytest
 
 from conftest import block
 from recursivelm import RLM, Limits, ScriptedModel
-from recursivelm.parsing import answer_now_code, answer_text, final_in_reply, literal_or_text, option_letter, text_final
+from recursivelm.parsing import (answer_now_code, answer_text, final_in_reply, literal_or_text, option_letter,
+                                 printed_literal, text_final)
 
 DOC = "The capital of France is Paris. " * 5
 
@@ -108,3 +109,16 @@ def test_the_text_of_an_option_where_its_letter_is_asked_for_is_refused_once_wit
 ])
 def test_option_letter(question, answer, letter):
     assert option_letter(question, answer) == letter
+
+
+@pytest.mark.parametrize("reply, answer", [
+    (block('print("Paris")'), "Paris"), ('print("Paris")', "Paris"), (block("print(42)"), "42"),
+    (block("print(x)"), None), (block('print("a")\nprint("b")'), None), ("Paris is the answer.", None),
+])
+def test_printed_literal(reply, answer):
+    assert printed_literal(reply) == answer
+
+
+def test_an_answer_now_reply_that_prints_its_answer_gives_the_printed_text_not_the_code():
+    r = run([block("print(context[:20])"), block('print("Paris")')], max_iterations=1)
+    assert (r.status, r.answer) == ("limit", "Paris")

@@ -224,6 +224,30 @@ def answer_now_code(reply: str) -> str | None:
     return f"{kind}({arg})"
 
 
+def printed_literal(reply: str) -> str | None:
+    """The text of an answer-now reply that prints its answer instead of giving it to FINAL: one code block (or
+    bare code) that is `print(<a literal>)` gives that literal's text; anything else None (this turn runs
+    no code: a block that printed a variable or called a model would need the REPL and the budget)."""
+    blocks = [b for b in find_blocks(reply) if b.runnable]
+    block = blocks[0] if len(blocks) == 1 else bare_code(reply)
+    if block is None:
+        return None
+    try:
+        tree = parse_python(block.code, "<answer-now>", "exec")
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
+            and len(call.args) == 1 and not call.keywords):
+        return None
+    try:
+        return answer_text(ast.literal_eval(call.args[0]))
+    except (ValueError, TypeError, SyntaxError):
+        return None
+
+
 def answer_text(value) -> str | None:
     """The answer a FINAL value gives: text, or None when it gives none (FINAL(None), FINAL("")). A model that
     insists on FINAL(None) has no answer; it used to be reported as the answer "None"."""
