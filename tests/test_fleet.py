@@ -209,3 +209,16 @@ def test_every_command_takes_endpoints(servers):
     config = ServerConfig.from_specs("openai/fake-root", sub_model="openai/fake-sub", endpoints=args.endpoints)
     assert sorted(config.model.fleet.urls) == sorted(s.url for s in servers)
     assert sorted(config.sub_model.fleet.urls) == sorted(s.url for s in servers)
+
+
+def test_rlm_bench_runs_on_an_endpoint_fleet(servers, tmp_path):
+    """rlm bench run --endpoints: the benchmark's one model is built on the fleet of replicas."""
+    from recursivelm.bench.methods import resolve_bench_model
+    from recursivelm.cli import build_parser
+
+    urls = ",".join(s.url for s in servers)
+    args = build_parser().parse_args(["bench", "run", "--out", str(tmp_path), "--model", "openai/fake-root",
+                                      "--endpoints", urls])
+    assert args.endpoints == [s.url for s in servers]
+    model = resolve_bench_model(args.model, endpoints=args.endpoints)
+    assert sorted(model.fleet.urls) == sorted(s.url for s in servers)

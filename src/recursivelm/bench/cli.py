@@ -17,6 +17,8 @@ import sys
 from dataclasses import fields
 from typing import Any
 
+from ..command import endpoint_list
+
 EXIT_OK, EXIT_ERRORS = 0, 1
 
 
@@ -46,6 +48,9 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     run.add_argument("--temperature", type=float, default=None, metavar="T",
                      help="the model's sampling temperature (default: its backend's own; embedded: 0). Set 0 for "
                           "a server whose default samples, so reruns and resumes stay comparable")
+    run.add_argument("--endpoints", type=endpoint_list, default=None, metavar="URL,URL",
+                     help="several OpenAI-compatible servers (replicas) serving --model: each request goes to the one "
+                          "with the fewest in flight, one that fails is set aside (models/fleet.py)")
     run.add_argument("--out", required=True, help="folder for results.jsonl, suite.json, report.md, plots")
     run.add_argument("--concurrency", type=int, default=1, help="jobs at once (default 1; latency is only "
                      "comparable at 1, since jobs share the model)")
@@ -158,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                          retry_errors=args.retry_errors, trajectories=not args.no_trajectories)
 
     async def main() -> Any:
-        model = resolve_bench_model(args.model, temperature=args.temperature)
+        model = resolve_bench_model(args.model, temperature=args.temperature, endpoints=args.endpoints)
         try:
             return await arun_suite(config, model, args.out, log=None if args.quiet else _stderr,
                                     write_report=not args.no_report)

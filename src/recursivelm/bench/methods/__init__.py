@@ -73,9 +73,11 @@ def method_names(spec: str) -> list[str]:
     return parse_names(spec, METHODS, "method")
 
 
-def resolve_bench_model(spec: Model | str, temperature: float | None = None) -> Model:
-    """A model by name, as everywhere in recursivelm, plus `scripted` / `scripted:WINDOW`: the benchmark's
-    deterministic offline model (see `methods.scripted`, which ignores `temperature`)."""
+def resolve_bench_model(spec: Model | str, temperature: float | None = None,
+                        endpoints: list[str] | None = None) -> Model:
+    """A model by name, as everywhere in recursivelm (on an endpoint fleet with `endpoints`), plus `scripted` /
+    `scripted:WINDOW`: the benchmark's deterministic offline model (see `methods.scripted`, which ignores
+    `temperature` and `endpoints`)."""
     if not isinstance(spec, str):
         return spec
     name, _, window = spec.partition(":")
@@ -85,7 +87,7 @@ def resolve_bench_model(spec: Model | str, temperature: float | None = None) -> 
         return BenchScriptedModel(context_window=int(window)) if window else BenchScriptedModel()
     from ...models.registry import resolve_model
 
-    return resolve_model(spec, temperature=temperature)
+    return resolve_model(spec, temperature=temperature, endpoints=endpoints)
 
 
 async def arun_method(name: str, instance: Instance, model: Model, settings: RunSettings | None = None,
