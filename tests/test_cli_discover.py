@@ -14,7 +14,8 @@ RLM = [sys.executable, "-m", "recursivelm.cli"]
 
 
 def run(args, env=None, stdin="some text"):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("RECURSIVELM_") or k == "RECURSIVELM_CACHE"}
+    environment = {k: v for k, v in os.environ.items()
+                   if not (k.startswith("RECURSIVELM_") or k == "RLM_MODEL") or k == "RECURSIVELM_CACHE"}
     return subprocess.run(RLM + args, input=stdin, capture_output=True, text=True, timeout=60,
                           env={**environment, **(env or {})})
 
@@ -61,6 +62,10 @@ def test_the_default_model_comes_from_the_environment_then_the_config_file(tmp_p
     assert (p.returncode, p.stdout) == (0, "env\n"), p.stderr
     p = run(base + ["--model", scripted(tmp_path, "flag")], env={"RECURSIVELM_MODEL": env_model})
     assert (p.returncode, p.stdout) == (0, "flag\n"), p.stderr
+    p = run(base, env={"XDG_CONFIG_HOME": str(tmp_path), "RLM_MODEL": env_model})  # the short alias
+    assert (p.returncode, p.stdout) == (0, "env\n"), p.stderr
+    p = run(base, env={"RECURSIVELM_MODEL": env_model, "RLM_MODEL": file_model})  # the long name wins
+    assert (p.returncode, p.stdout) == (0, "env\n"), p.stderr
 
 
 @pytest.mark.parametrize("content, says", [

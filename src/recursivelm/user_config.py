@@ -1,7 +1,7 @@
 """A user's own defaults, so `rlm` need not be told the model every time.
 
 Where the root model comes from when `--model` is not given, first match wins:
-1. `RECURSIVELM_MODEL` (every variable of ours starts with `RECURSIVELM_`);
+1. `RECURSIVELM_MODEL` (every variable of ours starts with `RECURSIVELM_`), or its short alias `RLM_MODEL`;
 2. `model = "..."` in the config file: `$RECURSIVELM_CONFIG`, else `$XDG_CONFIG_HOME/recursivelm/config.toml`,
    else `~/.config/recursivelm/config.toml`;
 3. `embedded`.
@@ -25,6 +25,7 @@ PREFIX = "RECURSIVELM_"
 CONFIG_ENV = "RECURSIVELM_CONFIG"
 BUILT_IN_MODEL = "embedded"
 MODEL_KEYS = ("model", "sub_model", "child_model")  # what the file may set (a typo is an error, not ignored)
+SHORT_ALIASES = {"model": "RLM_MODEL"}  # read after the RECURSIVELM_ name: the short name users type
 
 
 class ConfigError(ValueError):
@@ -61,9 +62,9 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
 def default(key: str) -> tuple[str | None, str]:
     """(value, where it came from) of a model setting not given as a flag; the value is None for sub_model and
     child_model when nothing sets them (they then follow the root model)."""
-    env = PREFIX + key.upper()
-    if os.environ.get(env):
-        return os.environ[env], f"${env}"
+    for env in (PREFIX + key.upper(), SHORT_ALIASES.get(key)):
+        if env and os.environ.get(env):
+            return os.environ[env], f"${env}"
     config = load_config()
     if key in config:
         return config[key], str(config_path())
