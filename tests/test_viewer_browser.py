@@ -184,3 +184,21 @@ def test_an_exported_page_shows_text_that_html_and_utf8_cannot_take_raw(tmp_path
     expect(page.locator("#answer")).to_contain_text("a <!--<script> b </script> c <!-- d")
     assert page.evaluate("() => JSON.parse(document.getElementById('rlm-data').textContent).events"
                          ".find(e => e.type === 'answer').answer") == HOSTILE
+
+
+def test_the_page_shows_tool_calls_and_the_system_prompt(tmp_path, page):
+    from conftest import block
+    from recursivelm import RLM, ScriptedModel
+
+    def lookup(code: str) -> str:
+        """The city of an airport code."""
+        return {"OSL": "Oslo"}.get(code, "unknown")
+
+    log = tmp_path / "tools.jsonl"
+    root = ScriptedModel(replies=[block('print(lookup("OSL"))'), block('FINAL("Oslo")')], name="scripted")
+    RLM(root, sandbox="inprocess", tools=[lookup], log=log).run("flights from OSL", "Which city?")
+    page.goto(write_standalone_html(log, tmp_path / "tools.html").as_uri())
+    expect(page.locator(".toolcall").first).to_contain_text('lookup(')
+    expect(page.locator(".toolcall").first).to_contain_text("Oslo")
+    page.locator("details[data-system] > summary").click()
+    expect(page.locator("details[data-system]")).to_contain_text("lookup(code: str)")

@@ -92,7 +92,7 @@
     add(events) { for (const e of events) this.place(e); }
 
     run(id) {
-      if (!this.runs.has(id)) this.runs.set(id, { id, start: null, iterations: [], stray: [], limits: [], answer: null, end: null, cell: null });
+      if (!this.runs.has(id)) this.runs.set(id, { id, start: null, iterations: [], stray: [], limits: [], answer: null, end: null, cell: null, system: null, compactions: [] });
       return this.runs.get(id);
     }
 
@@ -116,7 +116,7 @@
         }
         case "cell_start": {
           const it = this.iterations.get(e.parent);
-          const cell = { id: e.id, start: e, end: null, subcalls: [], children: [], queued: 0, kinds: {}, iteration: it, run };
+          const cell = { id: e.id, start: e, end: null, subcalls: [], toolcalls: [], children: [], queued: 0, kinds: {}, iteration: it, run };
           (it ? it.cells : run.stray).push(cell);
           this.cells.set(e.id, cell);
           this.owner.set(e.id, cell);
@@ -133,6 +133,13 @@
           if (cell) { cell.subcalls.push(e); this.owner.set(e.id, cell); }
           break;
         }
+        case "tool_call": {
+          const cell = this.cells.get(e.parent);
+          if (cell) { cell.toolcalls.push(e); this.owner.set(e.id, cell); }
+          break;
+        }
+        case "system_prompt": run.system = e; break;
+        case "compacted": run.compactions.push(e); break;
         case "limit": run.limits.push(e); break;
         case "answer": run.answer = e; break;
         case "run_end": run.end = e; break;
@@ -338,6 +345,18 @@
       parts.unshift(h("div", { class: "block" }, h("div", { class: "label" }, "Question of this child run"),
         foldedText(`q:${run.id}`, run.start.question, LONG_FOLD, "text reply")));
     }
+    if (run.system) {
+      parts.unshift(lazyDetails(`system:${run.id}`, false, { class: "group", "data-system": run.id },
+        [h("span", {}, "System prompt"), h("span", { class: "meta" }, `${int(run.system.content.length)} characters`)],
+        () => foldedText(`system:${run.id}`, run.system.content, LONG_FOLD, "text")));
+    }
+    for (const c of run.compactions) {
+      // Where the root's history was folded to fit its window (compaction.py): the later turns saw the note.
+      parts.push(h("div", { class: "block compacted", "data-event": c.id },
+        h("span", { class: "badge limit" }, `history compacted (${c.mode})`),
+        h("span", { class: "muted" }, ` before iteration ${c.iteration}: ${plural(c.turns, "turn")} folded, ` +
+          `${int(c.tokens_before)} → ${int(c.tokens_after)} tokens`)));
+    }
     if (run.stray.length) parts.push(h("div", { class: "block" }, run.stray.map(cellView)));
     parts.push(runEnd(run));
     return h("div", { class: isRoot ? "root-run" : "child-run-body", "data-run": run.id }, parts);
@@ -400,7 +419,18 @@
       h("pre", { class: "code" }, codeNode(cell.start.code)),
       output,
       cell.children.map(childRunView),
+      cell.toolcalls.length ? toolcallList(cell) : null,
       t.subcalls || cell.queued ? subcallGroup(cell, t) : null);
+  }
+
+  // The user's own functions (RLM(tools=...)) a cell called: name(arguments) -> result, or the error.
+  function toolcallList(cell) {
+    const rows = cell.toolcalls.map((e) => h("div", { class: "toolcall", "data-event": e.id },
+      h("span", { class: "name" }, `${e.tool}(${oneLine(e.arguments, 160)})`),
+      e.error ? h("span", { class: "badge error", title: e.error }, oneLine(e.error, 80))
+        : h("span", { class: "muted" }, ` → ${oneLine(e.result, 200)}`),
+      h("span", { class: "meta" }, seconds(e.duration_s))));
+    return h("div", { class: "block toolcalls" }, h("div", { class: "label" }, plural(rows.length, "tool call")), rows);
   }
 
   function codeNode(code) {
