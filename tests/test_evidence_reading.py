@@ -129,12 +129,3 @@ def test_a_refused_absence_claim_suggests_finding_the_questions_rarest_words():
     assert evidence.rarest_words(LOG, QUESTION) == ["hazel", "phone"]  # 2 lines name Hazel; 7 say "phone"
     assert 'print(find("hazel phone"))' in root.calls[2][-1]["content"]
     assert result.answer == "0999 123"
-
-
-def test_the_small_profile_shows_a_reading_without_backticks_its_grammar_could_not_quote():
-    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
-    sub = ScriptedModel(respond=lambda m: "`0999 123`", name="sub")
-    big = LOG + "\n" + "\n".join(f"Filler line {i} about the weather." for i in range(20_000))
-    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(big, QUESTION)
-    assert "Output:\n0999 123" in root.calls[0][-1]["content"]
-    assert result.answer == "`0999 123`"  # the variable holds the reading as the reader wrote it
