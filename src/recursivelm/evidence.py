@@ -175,8 +175,9 @@ class Index:
     def rank(self, query: str, k: int) -> list[Passage]:
         return [Passage(self.wheres[i], _cut(self.texts[i])) for i in self._ranked(query, k)]
 
-    def _ranked(self, query: str, k: int) -> list[int]:
-        """The units best matching `query`, best first (definitions of its names above mentions)."""
+    def _ranked(self, query: str, k: int, definitions: list[int] | None = None) -> list[int]:
+        """The units best matching `query`, best first (definitions of its names above mentions; pass them as
+        `definitions` when already found: finding them reads every unit)."""
         if not self.texts or k <= 0 or not query.strip():
             return []
         terms = query_terms(query)
@@ -186,7 +187,7 @@ class Index:
         ids, scores = self.retriever.retrieve([terms], k=n, show_progress=False)
         scored = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
         top = max(scored.values(), default=1.0)
-        definitions = self._definitions(query)
+        definitions = self._definitions(query) if definitions is None else definitions
         for i in definitions:
             scored[i] = max(scored.get(i, 0.0), top) * DEFINITION_BOOST
         ranked = sorted(scored, key=lambda i: (-scored[i], i))
@@ -198,7 +199,8 @@ class Index:
         whatever words the rest of the question uses); the units of names found beside the anchors and
         not in the query (the next hop: the company a person founded, the city it is in); and for a
         definition, the first lines of its body."""
-        ranked = self._ranked(query, GATHER_RANKED)
+        definitions = self._definitions(query)
+        ranked = self._ranked(query, GATHER_RANKED, definitions)
         if not ranked:
             return []
         postings = self._postings_index()
@@ -228,7 +230,7 @@ class Index:
             # The question names something the context holds in few places: a passage naming neither it nor
             # what it leads to is about something else (the same attribute of another site, another city's
             # river), and a small reader takes its answer from such a passage.
-            held = set(anchored) | set(hopped) | set(self._definitions(query))
+            held = set(anchored) | set(hopped) | set(definitions)
             ranked = [i for i in ranked if i in held]
         for i in [*ranked[:3], *by_query_words(anchored), *hopped, *ranked[3:]]:
             if i in chosen:
