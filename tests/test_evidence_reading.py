@@ -129,3 +129,59 @@ def test_a_refused_absence_claim_suggests_finding_the_questions_rarest_words():
     assert evidence.rarest_words(LOG, QUESTION) == ["hazel", "phone"]  # 2 lines name Hazel; 7 say "phone"
     assert 'print(find("hazel phone"))' in root.calls[2][-1]["content"]
     assert result.answer == "0999 123"
+
+
+# A digest where the answer to "how many" is a count over the whole text: 30 sentences report on the
+# ferry of Dunmore, 12 on its other things, 20 on the ferry of other towns.
+DIGEST = " ".join(
+    [f"The ferry of Dunmore sailed on day {i}." for i in range(30)]
+    + [f"Dunmore's bakery sold bread on day {i}." for i in range(12)]
+    + [f"The ferry of Brimley {i} was late." for i in range(20)]
+    + ["It rained for a week."] * 200
+)
+COUNT_QUESTION = "How many sentences report on the ferry of Dunmore?"
+
+
+def test_tally_counts_sentences_holding_the_questions_name_alone_and_with_each_other_word():
+    assert evidence.asks_count(COUNT_QUESTION) and not evidence.asks_count(QUESTION)
+    rows = evidence.tally(DIGEST, COUNT_QUESTION)
+    assert rows[0] == (("dunmore",), 42)  # the rarest name the question uses
+    assert rows[1] == (("dunmore", "ferry"), 30)  # the pairing a count question means, first: the most frequent
+    assert ("dunmore", "sentences") not in dict(rows)  # a word no sentence beside the name holds is not shown
+    assert evidence.tally(DIGEST, "How many zeppelins?") == []
+
+
+def test_tally_leaves_out_a_name_every_record_holds():
+    records = "\n".join(f"User: {i % 7} || Date: 2024-01-{i % 28 + 1:02} || Text: post {i}" for i in range(100))
+    # "User" and "Date" are written as names, but every line holds them: they are fields, not things.
+    assert evidence.tally(records, "How many items did the 'User' post after the 'Date'?") == []
+
+
+def counter(messages):
+    prompt = messages[-1]["content"]
+    return "30" if "sentences holding 'dunmore' and 'ferry': 30" in prompt else "3"
+
+
+def test_a_how_many_question_is_read_with_the_sentence_counts_of_the_whole_text():
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=counter, name="sub")
+    big = DIGEST + " " + " ".join(f"Filler sentence {i} about the weather." for i in range(20_000))
+    result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(big, COUNT_QUESTION)
+    first = root.calls[0][-1]["content"]
+    assert "counts = tally(" in first and "sentences holding 'dunmore' and 'ferry': 30" in first
+    assert result.answer == "30"
+    # Not a count question: the reading is of passages only, as before.
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small", sandbox="inprocess").run(
+        big, "Where did the ferry of Dunmore sail?")
+    assert "tally(" not in root.calls[0][-1]["content"]
+
+
+def test_variables_made_by_find_and_tally_outlive_their_cell_in_the_isolated_sandbox():
+    # bm25s makes (disabled) tqdm bars; tqdm's first one used to start a monitor thread that outlived the
+    # cell, which restarted the worker and lost the variables.
+    root = ScriptedModel(replies=[block('x = find("ferry of Dunmore")\ny = tally("How many ferry of Dunmore?")'),
+                                  block("FINAL(y.splitlines()[0])")], name="scripted")
+    result = RLM(root, profile="default", sandbox="isolated", limits=Limits(max_sub_calls=0)).run(DIGEST, COUNT_QUESTION)
+    assert "did not stop" not in root.calls[1][-1]["content"]
+    assert result.answer == "sentences holding 'dunmore': 42"

@@ -18,6 +18,7 @@ Indexes are cached per context object (a run asks many times about the same cont
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -44,9 +45,13 @@ HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a ci
 HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
 HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
 DEFINITION_BODY_LINES = 12  # a definition is read with this many lines of its body
+TALLY_PAIRS = 4  # tally(): the question's other words counted beside its rarest name, most frequent first
+TALLY_MAX_SHARE = 0.5  # tally(): a name in more of the sentences than this is a field of every record, not a thing
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
+# A question asking for a number of things: its answer is a count over the whole text, not one passage.
+_COUNT_QUESTION = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 # Regex syntax to drop when reading a pattern's literal words: escapes such as \s \d \b, classes,
 # quantifiers and groups.
@@ -149,9 +154,20 @@ def around(context: Any, where: str, lines_before: int = AROUND_LINES_BEFORE, li
     return "\n".join(f"{n:>{width}}: {lines[n - 1][:chars]}" for n in range(first, last + 1))
 
 
-def _tokenize(texts: list[str]) -> list[list[str]]:
+def _bm25s():
+    """The bm25s module, with tqdm's monitor thread off. bm25s makes progress bars even when told not to show
+    them (disabled ones), and tqdm's first bar starts a thread that sleeps 10 s between checks: in the isolated
+    sandbox a thread outliving its cell restarts the worker, and model code loses its variables."""
     import bm25s
 
+    tqdm_module = sys.modules.get("tqdm")  # bm25s imports it where installed (its own dependency, not ours)
+    if tqdm_module is not None:
+        tqdm_module.tqdm.monitor_interval = 0
+    return bm25s
+
+
+def _tokenize(texts: list[str]) -> list[list[str]]:
+    bm25s = _bm25s()
     tokens = bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
     return [t if t else ["_"] for t in tokens]
 
@@ -160,13 +176,15 @@ class Index:
     """BM25 over the units of one context."""
 
     def __init__(self, context: Any):
-        import bm25s
+        bm25s = _bm25s()
 
         self.context = context
         self.wheres, self.texts = _units(context)
         self.retriever = bm25s.BM25()
         self._postings: dict[str, list[int]] | None = None  # term -> units holding it, built on first gather()
         self._by_label: dict[str, list[int]] | None = None  # document label -> its units, built on first gather()
+        self._sentences: dict[str, set[int]] | None = None  # word -> sentences holding it, built on first tally()
+        self._sentence_count = 0
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
             self.tokens = _tokenize(labelled)
@@ -249,6 +267,39 @@ class Index:
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
         names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
         return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names)) for i in order]
+
+    def tally(self, query: str) -> list[tuple[tuple[str, ...], int]]:
+        """How many sentences of the whole text hold the query's rarest name, and that name with each of the
+        query's other words (the most frequent pairings first). A count is exact where a reading of a few
+        passages can only guess: "how many sentences are about the library of Hasoxwick?" is near the
+        number holding both "hasoxwick" and "library". Words are whole and of any case. None held, or a "name"
+        in most sentences (a field of every record): []."""
+        postings = self._sentence_postings()
+        held = [t for t in query_terms(query) if postings.get(t)]
+        if not held:
+            return []
+        names = [t for t in _anchor_words(query, held) if t in held]
+        anchor = min(names or held, key=lambda t: (len(postings[t]), held.index(t)))
+        alone = len(postings[anchor])
+        if alone > TALLY_MAX_SHARE * self._sentence_count:
+            return []
+        pairs = [((anchor, t), len(postings[anchor] & postings[t])) for t in held if t != anchor]
+        # A word in every sentence of the name's (a field of every record) tells nothing the name alone does not.
+        pairs = sorted((p for p in pairs if 0 < p[1] < alone), key=lambda p: -p[1])[:TALLY_PAIRS]
+        return [((anchor,), alone), *pairs]
+
+    def _sentence_postings(self) -> dict[str, set[int]]:
+        if self._sentences is None:
+            postings: dict[str, set[int]] = {}
+            n = 0
+            for _, doc in documents(self.context):
+                for line in doc.splitlines():
+                    for sentence in _SENTENCE_END.split(line):
+                        for word in set(_WORDS.findall(sentence.lower())):
+                            postings.setdefault(word, set()).add(n)
+                        n += 1
+            self._sentences, self._sentence_count = postings, n
+        return self._sentences
 
     def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
         """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
@@ -361,9 +412,15 @@ def _is_definition(text: str) -> bool:
 
 
 def _anchor_words(query: str, terms: list[str]) -> list[str]:
-    """The query words that name something: written as a name (`c_short`, "Husolmouth", CamelCase, a word
-    with a digit or an underscore, capitalised after a sentence's first word) or quoted; with none, the
-    query words themselves (the rare ones among them become anchors)."""
+    """The query words that name something (named_words); with none, the query words themselves (the rare
+    ones among them become anchors)."""
+    named = named_words(query)
+    return [t for t in terms if t in named] or terms
+
+
+def named_words(query: str) -> set[str]:
+    """The query's words, lower case, that name something: written as a name (`c_short`, "Husolmouth",
+    CamelCase, a word with a digit or an underscore, capitalised after a sentence's first word) or quoted."""
     named: set[str] = set()
     for quoted in re.findall(r"`([^`]+)`|\"([^\"]+)\"", query):
         named.update(_tokenize([" ".join(quoted)])[0])
@@ -372,7 +429,7 @@ def _anchor_words(query: str, terms: list[str]) -> list[str]:
         start_of_sentence = not query[:m.start()].strip() or re.search(r"[.!?:]\s*$", query[:m.start()])
         if re.search(r"[\d_]", word) or (word[0].isupper() and (not start_of_sentence or not word[1:].islower())):
             named.add(word.lower())
-    return [t for t in terms if t in named] or terms
+    return named
 
 
 def _diverse(ranked: list[int], texts: list[str], k: int, keep: set[int]) -> list[int]:
@@ -429,6 +486,16 @@ def rank(context: Any, query: str, k: int = 5) -> list[Passage]:
 def gather(context: Any, query: str, max_chars: int = GATHER_CHARS) -> list[Passage]:
     """Evidence for reading `query` over `context`, in text order, within `max_chars` (Index.gather)."""
     return index_for(context).gather(query, max_chars)
+
+
+def asks_count(question: str) -> bool:
+    """Whether `question` asks for a number of things ("how many", "the number of", "count")."""
+    return bool(_COUNT_QUESTION.search(question))
+
+
+def tally(context: Any, query: str) -> list[tuple[tuple[str, ...], int]]:
+    """Sentence counts of the query's rarest name, alone and beside each other query word (Index.tally)."""
+    return index_for(context).tally(query)
 
 
 def rarest_words(context: Any, query: str, n: int = 2) -> list[str]:

@@ -381,7 +381,11 @@ class Run:
             which = "read_evidence_code"
         else:
             return None
-        code = self._render(which)
+        # A "how many" question about something named is answered by a count over the whole text, not by a
+        # few passages: the reading is given the sentence counts of the name and its pairings (evidence.tally).
+        counting = (evidence.asks_count(self.question) and bool(evidence.named_words(self.question))
+                    and bool(await self._in_thread(evidence.tally, self.loaded.value, self.question)))
+        code = self._render(which, counting=counting)
         cell = await self._run_cell(sandbox, code, index=0)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt

@@ -153,6 +153,7 @@ class Namespace:
             "search": self._search,
             "around": self._around_place,
             "find": self._find,
+            "tally": self._tally,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -222,6 +223,17 @@ class Namespace:
             # right after is refused as an absence claim.
             return f"not found: no passage holds a word of: {query}"
         return "\n".join(f"[{p.where}] {p.text}" for p in passages)
+
+    def _tally(self, query: str) -> str:
+        """How many sentences of the whole text hold the query's rarest name, alone and with each of its
+        other words (evidence.tally): counts for a "how many" question. A text to print or to give llm_query."""
+        if not isinstance(query, str) or not query.strip():
+            raise TypeError("tally(query) takes a question or some words, as a str")
+        rows = evidence.tally(self.globals["context"], query)
+        self.lookups.record(query, bool(rows))
+        if not rows:
+            return f"not found: no sentence holds a word of: {query}"
+        return "\n".join(f"sentences holding {' and '.join(map(repr, words))}: {n}" for words, n in rows)
 
     def _around_place(self, place: str) -> str:
         """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
@@ -308,4 +320,4 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "find", "chunks", "ask_chunks"]
+            "SHOW_VARS", "search", "around", "find", "tally", "chunks", "ask_chunks"]
