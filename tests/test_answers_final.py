@@ -122,3 +122,38 @@ def test_printed_literal(reply, answer):
 def test_an_answer_now_reply_that_prints_its_answer_gives_the_printed_text_not_the_code():
     r = run([block("print(context[:20])"), block('print("Paris")')], max_iterations=1)
     assert (r.status, r.answer) == ("limit", "Paris")
+
+
+CODE = {"pkg/types.py": "class c_short(_SimpleCData):\n    _type_ = 'h'\n\n\ndef shutdown(handlerList=_handlerList):\n    pass\n"}
+
+
+def test_a_name_spelt_without_the_texts_underscores_is_refused_once_with_the_texts_spelling():
+    root = ScriptedModel(replies=[block('print(find("c_short"))'), block('FINAL("SimpleCData")'),
+                                  block('FINAL("_SimpleCData")')], name="scripted")
+    result = RLM(root, profile="small", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(
+        CODE, "What are the base classes of the class `c_short`?")
+    assert 'the text writes a name in it with other underscores' in root.calls[2][-1]["content"]
+    assert 'FINAL("_SimpleCData")' in root.calls[2][-1]["content"]
+    assert result.answer == "_SimpleCData"
+
+
+@pytest.mark.parametrize("answer, written", [
+    ("SimpleCData", "_SimpleCData"),
+    ("The base is `SimpleCData`.", "The base is `_SimpleCData`."),
+    ("_SimpleCData", None),  # as written
+    ("_simplecdata", None),  # a name differing only in case is the same name
+    ("handlerList", None),
+    ("Hagralburg", None),  # not in the text at all: nothing to spell it as
+])
+def test_as_written(answer, written):
+    from recursivelm import evidence
+
+    assert evidence.as_written(CODE, answer) == written
+
+
+def test_a_name_spelt_without_underscores_given_twice_counts():
+    root = ScriptedModel(replies=[block('print(find("c_short"))'), block('FINAL("SimpleCData")'),
+                                  block('FINAL("SimpleCData")')], name="scripted")
+    result = RLM(root, profile="small", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(
+        CODE, "What are the base classes of the class `c_short`?")
+    assert result.answer == "SimpleCData"

@@ -185,6 +185,7 @@ class Index:
         self._by_label: dict[str, list[int]] | None = None  # document label -> its units, built on first gather()
         self._sentences: dict[str, set[int]] | None = None  # word -> sentences holding it, built on first tally()
         self._sentence_count = 0
+        self._name_forms: tuple[dict[str, set[str]], set[str]] | None = None  # built on first as_written()
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
             self.tokens = _tokenize(labelled)
@@ -287,6 +288,25 @@ class Index:
         # A word in every sentence of the name's (a field of every record) tells nothing the name alone does not.
         pairs = sorted((p for p in pairs if 0 < p[1] < alone), key=lambda p: -p[1])[:TALLY_PAIRS]
         return [((anchor,), alone), *pairs]
+
+    def holds_word(self, word: str) -> bool:
+        """Whether the context holds `word` as a whole word, in any case."""
+        return word.lower() in self._names()[1]
+
+    def names_like(self, name: str) -> set[str]:
+        """The context's names that are `name` but for underscores and case (`_SimpleCData` for SimpleCData)."""
+        return self._names()[0].get(name.replace("_", "").lower(), set())
+
+    def _names(self) -> tuple[dict[str, set[str]], set[str]]:
+        if self._name_forms is None:
+            forms: dict[str, set[str]] = {}
+            words: set[str] = set()
+            for _, doc in documents(self.context):
+                for word in set(_IDENTIFIER.findall(doc)):
+                    forms.setdefault(word.replace("_", "").lower(), set()).add(word)
+                    words.add(word.lower())
+            self._name_forms = (forms, words)
+        return self._name_forms
 
     def _sentence_postings(self) -> dict[str, set[int]]:
         if self._sentences is None:
@@ -486,6 +506,23 @@ def rank(context: Any, query: str, k: int = 5) -> list[Passage]:
 def gather(context: Any, query: str, max_chars: int = GATHER_CHARS) -> list[Passage]:
     """Evidence for reading `query` over `context`, in text order, within `max_chars` (Index.gather)."""
     return index_for(context).gather(query, max_chars)
+
+
+def as_written(context: Any, answer: str) -> str | None:
+    """`answer` with each name it holds spelt as the context writes it, where a name is not in the context as
+    written but is with other underscores (`SimpleCData` for `_SimpleCData`, `handler_list` for
+    `handlerList`): a small reader drops the underscores of a name. None where nothing needs changing, or
+    a name could be more than one of the context's."""
+    index = index_for(context)
+    changed = answer
+    for name in set(_IDENTIFIER.findall(answer)):
+        if index.holds_word(name):
+            continue
+        forms = index.names_like(name)
+        if len(forms) != 1:
+            continue
+        changed = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", next(iter(forms)), changed)
+    return changed if changed != answer else None
 
 
 def asks_count(question: str) -> bool:
