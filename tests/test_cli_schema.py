@@ -50,6 +50,23 @@ def test_json_output_and_every_log_line_fit_their_schema(tmp_path, sandbox):
     assert first["sandbox"] == sandbox  # it used to log "sandbox_factory.<locals>.<lambda>"
 
 
+def test_a_run_with_samples_fits_too_and_ends_with_its_choice(tmp_path):
+    replies = tmp_path / "replies.json"
+    replies.write_text(json.dumps([block("FINAL('one')"), block("FINAL('text')")]))
+    log = tmp_path / "run.jsonl"
+    p = subprocess.run(RLM + ["ask", "-", "What is it?", "--model", f"scripted:{replies}", "--json", "--log", str(log),
+                              "--sandbox", "inprocess", "--samples", "2"], input="text", capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    result = json.loads(p.stdout)
+    jsonschema.validate(result, SCHEMAS["result"]())
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    for line in lines:
+        jsonschema.validate(line, SCHEMAS["events"]())
+    assert lines[-1]["type"] == "samples" and lines[-1]["chosen"] == 2 and result["answer"] == "text"
+    assert {line["run"] for line in lines} == {result["run_id"], result["run_id"] + "-s2"}
+
+
 def test_a_line_that_does_not_fit_is_refused():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"type": "run_start", "id": "r1", "run": "r", "depth": "zero", "t": 0.0}, SCHEMAS["events"]())

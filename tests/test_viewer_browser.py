@@ -202,3 +202,23 @@ def test_the_page_shows_tool_calls_and_the_system_prompt(tmp_path, page):
     expect(page.locator(".toolcall").first).to_contain_text("Oslo")
     page.locator("details[data-system] > summary").click()
     expect(page.locator("details[data-system]")).to_contain_text("lookup(code: str)")
+
+
+def test_a_run_with_samples_shows_the_chosen_answer_and_the_other_samples_folded(tmp_path, page):
+    from conftest import block
+    from recursivelm import RLM, ScriptedModel
+
+    log = tmp_path / "samples.jsonl"
+    root = ScriptedModel(replies=[block(f"FINAL({a!r})") for a in ("1234", "4417", "1234")], name="scripted")
+    RLM(root, profile="default", sandbox="inprocess", samples=3, log=log).run("the vault code is 4417", "code?")
+    with ViewerServer(log) as server:
+        page.goto(server.url)
+        expect(page.locator("#run-status")).to_have_text("answered")
+        expect(page.locator("#answer")).to_contain_text("4417")
+        expect(page.locator("#samples")).to_contain_text("sample 2 chosen")
+        expect(page.locator("#samples")).to_contain_text("found in the context")
+        expect(page.locator(".root-run > details.iteration")).to_have_count(1)
+        samples = page.locator("details.child-run")
+        expect(samples).to_have_count(2)
+        samples.first.locator("summary").click()
+        expect(samples.first).to_contain_text("FINAL('4417')")

@@ -11,8 +11,8 @@ import codecs
 import sys
 from pathlib import Path
 
-from .command import (EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, limits_from_args, named_models,
-                      prices_from_args, run_command)
+from .command import (EXIT_FAILED, EXIT_LIMIT, EXIT_OK, add_run_options, add_samples_option, limits_from_args,
+                      named_models, prices_from_args, run_command)
 from .answers import load_schema_file
 from .context import ContextError, load_context
 from .progress import Progress
@@ -53,7 +53,8 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
               limits=limits, profile=args.profile, temperature=args.temperature,
               sandbox=args.sandbox, log=args.log, on_event=progress, cache=args.cache, prices=prices,
               endpoints=args.endpoints, allow_unpriced=getattr(args, "allow_unpriced", False),
-              on_token=progress.on_token if progress else None, log_full=getattr(args, "log_full", False))
+              on_token=progress.on_token if progress else None, log_full=getattr(args, "log_full", False),
+              samples=getattr(args, "samples", 1))
     schema = load_schema_file(args.schema) if getattr(args, "schema", None) else None
     result = rlm.run(context, question, schema=schema)
     if answers is not None:
@@ -72,7 +73,8 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
     if not args.quiet:
         print(f"[rlm] {result.status}{f' (limit {result.limit})' if result.limit else ''} in "
               f"{result.wall_time_s:.1f}s, {result.iterations} iterations, {t.calls} calls, {t.tokens:,} tokens, "
-              f"{t.cost_text()}, {result.saved_calls} sub-calls saved by caching", file=sys.stderr)
+              f"{t.cost_text()}, {result.saved_calls} sub-calls saved by caching{_samples_note(result)}",
+              file=sys.stderr)
     if result.status == "failed":
         print(f"rlm: the run failed: {terminal_safe(result.error or '')}", file=sys.stderr)
         return EXIT_FAILED
@@ -80,6 +82,12 @@ def _run(args, context, question: str, answers: list | None = None) -> int:
         print("rlm: no answer: the model gave none (FINAL(None))", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_LIMIT if result.status == "limit" else EXIT_OK
+
+
+def _samples_note(result) -> str:
+    """With --samples: how many ran and which was chosen (the counts before it are all samples')."""
+    chosen = result.samples
+    return "" if chosen is None else f"; {chosen.ran} samples, sample {chosen.chosen} chosen"
 
 
 def cmd_ask(args) -> int:
@@ -119,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a JSON Schema the answer must fit: the answer is printed as that JSON")
     ask.add_argument("--log-full", action="store_true",
                      help="log sub-call prompts whole in --log (for training data), not their head and tail")
+    add_samples_option(ask)
     add_run_options(ask)
     ask.set_defaults(func=cmd_ask)
 

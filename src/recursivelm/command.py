@@ -64,6 +64,22 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                        help=f"{LIMIT_HELP[f.name]} (default: {f.default})")
 
 
+def add_samples_option(p: argparse.ArgumentParser) -> None:
+    """--samples K (self-consistency, consistency.py), for the commands whose runs can take it."""
+    p.add_argument("--samples", type=positive_int, default=1, metavar="K",
+                   help="self-consistency: K root trajectories, the answer with the most evidence wins (found in "
+                        "a cell output or the input, then the majority); samples 2..K sample at a temperature; "
+                        "costs up to K times as much (default 1)")
+
+
+def positive_int(text: str) -> int:
+    """argparse type for a count of 1 or more."""
+    value = int(text)  # a ValueError here is argparse's "invalid positive_int value"
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not 1 or more")
+    return value
+
+
 def finite_float(text: str) -> float:
     """argparse type for a float flag: float() alone takes "nan" and "inf", which pass every limit check."""
     value = float(text)  # a ValueError here is argparse's "invalid finite_float value"

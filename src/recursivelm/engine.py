@@ -14,19 +14,24 @@ from .budget import Budget
 from .cache import SubCallCache
 from .calling import check_question, run_sync
 from .compaction import MODES as COMPACTION_MODES
+from .consistency import Sample, choose
 from .context import ContextInfo, LoadedContext, load_context
-from .events import INTERRUPTED, Event, EventLog, RunEnd, load_events
+from .events import ANSWER_EVENT_LOG_CHARS, INTERRUPTED, Event, EventLog, RunEnd, Samples, load_events
 from .loop import Run, RunOutcome
+from .models.resample import SAMPLE_TEMPERATURE, resampled
 from .pricing import PriceTable
 from .prompts import Profile, load_profile
 from .protocols import Model
 from .run_config import RunConfig, SandboxFactory, at_depth, pick_profile
 from .sandbox.namespace import protected_names
 from .settings import Limits
+from .text import head_and_tail
 from .tools import make_tools
 from .usage import UsageTree
 
 ANSWERED, LIMIT, FAILED = "answered", "limit", "failed"
+SAMPLE_RUN_SUFFIX = "-s{k}"  # sample k's run id (k >= 2) is the run's id with this after it
+SAMPLES_ANSWER_NOTE = "\n... [{cut:,} characters: the whole answer is in the chosen sample's run_end event] ...\n"
 
 
 @dataclass
@@ -39,8 +44,13 @@ class Result:
     wall_time_s: float
     trajectory: list[Event] = field(repr=False)
     context_info: ContextInfo | None = None
-    iterations: int = 0
+    iterations: int = 0  # root turns; with samples=K, of all the samples that ran together
     value: Any = field(default=None, repr=False)  # with schema=: the validated object (`answer` is its JSON)
+
+    @property
+    def samples(self) -> Samples | None:
+        """With RLM(samples=K): the record of the samples' answers, their evidence and which won."""
+        return next((e for e in self.trajectory if isinstance(e, Samples)), None)
 
     @property
     def saved_calls(self) -> int:
@@ -113,6 +123,16 @@ class RLM:
     `temperature` is the sampling temperature of every model given by name (None: each backend's own
     default; a Model object keeps its own settings). `endpoints`: several base URLs serving each
     OpenAI-compatible model given by name (an endpoint fleet, `models/fleet.py`).
+
+    `samples=K` (self-consistency): K root trajectories, one after another, drawing on the run's one budget
+    (no new sample starts once time, tokens or cost are spent); the answer with the most evidence wins
+    (consistency.py: found verbatim in a cell output or the context, then the majority, then the earliest).
+    Sample 1 runs exactly as with samples=1; samples 2..K run the root model at `sample_temperature`
+    (None: `temperature` if given, else models/resample.py's SAMPLE_TEMPERATURE) with a seed of their own
+    where the backend takes one; sub-calls and child runs keep their models. It costs up to K times as much.
+    `Result.usage` and the cost count every sample; `Result.iterations` is all samples' root turns; status,
+    limit, error and value are the chosen sample's; `Result.samples` is the choice as logged. A session
+    (`session()`) refuses samples > 1: its one REPL cannot hold K trajectories.
     """
 
     def __init__(
@@ -136,7 +156,17 @@ class RLM:
         temperature: float | None = None,
         endpoints: list[str] | None = None,
         allow_unpriced: bool = False,
+        samples: int = 1,
+        sample_temperature: float | None = None,
     ):
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise ValueError(f"samples={samples!r}: give a whole number of root trajectories, 1 or more (1: no "
+                             "self-consistency)")
+        self.samples = samples
+        self.sample_temperature = (sample_temperature if sample_temperature is not None
+                                   else temperature if temperature is not None else SAMPLE_TEMPERATURE)
+        if not 0 <= self.sample_temperature <= 2:  # NaN fails this too
+            raise ValueError(f"sample_temperature must be between 0 and 2, got {self.sample_temperature!r}")
         resolve = model_resolver_for(profile, temperature, endpoints)
         self.model = resolve(model)
         self.sub_models = _per_depth(sub_model, self.model, resolve)
@@ -199,6 +229,9 @@ class RLM:
         answers. `session.close()` ends its sandbox (or use it as a context manager)."""
         from .session import Session
 
+        if self.samples > 1:
+            raise ValueError(f"a session keeps one REPL between questions and cannot run samples={self.samples} "
+                             "trajectories in it: use RLM(samples=1) for sessions, or ask with run()")
         return Session(self, context)
 
     def _sandbox_factory(self, sandbox: str | SandboxFactory) -> SandboxFactory:
@@ -218,7 +251,8 @@ class RLM:
         return await self.execute(loaded, question, config, run_id)
 
     async def execute(self, loaded: LoadedContext, question: str, config: RunConfig, run_id: str | None = None) -> Result:
-        """One run tree over a loaded context with a given configuration (`arun`, and a session's questions)."""
+        """One run tree over a loaded context with a given configuration (`arun`, and a session's questions);
+        with samples=K, K root trajectories in one log, one usage tree and one budget, and the chosen one."""
         log = EventLog(self.log_path, clock=self.clock)
         if self.on_event:
             log.listeners.append(self.on_event)
@@ -229,19 +263,34 @@ class RLM:
             config=config, log=log, budget=budget, semaphore=asyncio.Semaphore(self.limits.sub_call_concurrency),
             loop=asyncio.get_running_loop(),
         )
-        run = Run(shared, loaded=loaded, question=question, depth=0, run_id=run_id, usage=usage, parent_event=None)
+        done: list[tuple[Run, RunOutcome, int]] = []  # each sample's run, its outcome, its first event's index
+        stopped = None  # the limit that left no budget for the next sample
+        current_id, current_usage = run_id, usage
         try:
-            outcome: RunOutcome = await run.execute()
+            for k in range(1, self.samples + 1):
+                if k > 1:
+                    stopped = budget.exceeded()
+                    if stopped is not None:
+                        break
+                    current_id = run_id + SAMPLE_RUN_SUFFIX.format(k=k)
+                    current_usage = usage.sample(current_id)
+                first = len(log.events)
+                sample_shared = shared if k == 1 else dataclasses.replace(shared, config=self._sample_config(config, k))
+                run = Run(sample_shared, loaded=loaded, question=question, depth=0, run_id=current_id,
+                          usage=current_usage, parent_event=None if k == 1 else log.events[0].id)
+                done.append((run, await run.execute(), first))
+            winner = self._choose(done, loaded, log, run_id, usage, stopped) if self.samples > 1 else 0
         except asyncio.CancelledError:
             # Ctrl-C (asyncio.run cancels the main task) or a server client that left: the log ends with a
             # record of it, so a reader can tell a stopped run from one still going or one that crashed.
-            log.emit(RunEnd(id=log.new_id("run"), run=run_id, depth=0, t=log.now(), status=INTERRUPTED,
+            log.emit(RunEnd(id=log.new_id("run"), run=current_id, depth=0, t=log.now(), status=INTERRUPTED,
                             error="interrupted before it finished (Ctrl-C, or the client left)",
-                            wall_time_s=round(budget.elapsed(), 4), usage=usage.total().as_dict()))
+                            wall_time_s=round(budget.elapsed(), 4), usage=current_usage.total().as_dict()))
             raise
         finally:
             log.close()
             shared.cell_threads.shutdown(wait=False)
+        run, outcome, _ = done[winner]
         value, answer = ((run.typed_value, outcome.answer) if run.typed_value is not None
                          else typed(config.schema, outcome.answer))
         return Result(
@@ -253,9 +302,33 @@ class RLM:
             usage=usage,
             wall_time_s=budget.elapsed(),
             trajectory=list(log.events),
-            context_info=run.info,
-            iterations=outcome.iterations,
+            context_info=done[0][0].info,
+            iterations=sum(o.iterations for _, o, _ in done),
         )
+
+    def _sample_config(self, config: RunConfig, k: int) -> RunConfig:
+        """Sample k's configuration: the root model resampled (models/resample.py); all else as sample 1's."""
+        return dataclasses.replace(config, model=resampled(config.model, k, self.sample_temperature))
+
+    def _choose(self, done: list[tuple[Run, RunOutcome, int]], loaded: LoadedContext, log: EventLog, run_id: str,
+                usage: UsageTree, stopped) -> int:
+        """Which sample's outcome is the result (consistency.py), logged as the run's last event."""
+        ends = [first for _, _, first in done[1:]] + [len(log.events)]
+        samples = [Sample(outcome.answer, [e.output for e in log.events[first:end] if e.type == "cell_end"])
+                   for (_, outcome, first), end in zip(done, ends)]
+        choice = choose(samples, loaded.value)
+        candidates = [{**c.as_dict(), "answer": _cut(c.answer)} for c in choice.candidates]
+        moved = hasattr(self.model, "temperature")  # else samples 2..K ran the model as it is (models/resample.py)
+        log.emit(Samples(id=log.new_id("samp"), run=run_id, depth=0, t=log.now(), parent=log.events[0].id,
+                         asked=self.samples, ran=len(done), stopped=stopped.limit if stopped else None,
+                         temperature=self.sample_temperature if moved else None, candidates=candidates,
+                         chosen=choice.winner + 1, answer=_cut(done[choice.winner][1].answer),
+                         usage=usage.total().as_dict()))
+        return choice.winner
+
+
+def _cut(answer: str | None) -> str | None:
+    return answer if answer is None else head_and_tail(answer, ANSWER_EVENT_LOG_CHARS, SAMPLES_ANSWER_NOTE)
 
 
 def _per_depth(spec: PerDepth | None, default: Model, resolve) -> dict[int, Model]:

@@ -166,9 +166,25 @@ class Compacted(Event):
     mode: str = "cut"  # "cut" (to their essentials) or "summary" (by the root model: RLM(compaction="summary"))
 
 
+@dataclass
+class Samples(Event):
+    """Self-consistency's choice (`RLM(samples=K)`, consistency.py), the log's last event. Sample 1 runs under
+    the run's id, sample k under `<id>-s<k>` with the root's run_start as its parent (one root per log)."""
+
+    type: ClassVar[str] = "samples"
+    asked: int = 0  # K, the samples asked for
+    ran: int = 0  # the samples that ran: fewer when the run's budget was spent first
+    stopped: str | None = None  # the limit that stopped sampling before K, if one did
+    temperature: float | None = None  # the root's temperature in samples 2..K (None: the model cannot sample)
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # best first: answer, samples, votes, found
+    chosen: int = 1  # the sample whose outcome is the result (1-based)
+    answer: str | None = None  # the chosen answer (head and tail when long: whole in that sample's run_end)
+    usage: dict[str, Any] = field(default_factory=dict)  # the totals of all samples together
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls for cls in (RunStart, RootCall, CellStart, CellEnd, SubCallsQueued, SubCall, LimitFired, Answer, RunEnd,
-                              ToolCall, SystemPrompt, Compacted)
+                              ToolCall, SystemPrompt, Compacted, Samples)
 }
 
 

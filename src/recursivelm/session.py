@@ -4,6 +4,8 @@ Each question is its own run tree (its own run id, budget, usage and events, as 
 the root runs of a session share one sandbox: the REPL, its variables and (isolated) its worker live from
 the first question to `close()`. Each question's first message lists the earlier questions and their
 answers, briefly (prompt_extras.py). Child RLMs (rlm_query) still get fresh sandboxes of their own.
+Self-consistency (`RLM(samples=K)`, K > 1) is refused by `RLM.session()`: one REPL cannot hold K
+trajectories of one question, each writing its own variables.
 """
 
 from __future__ import annotations

@@ -98,6 +98,14 @@ class UsageTree:
             self.children.append(node)
         return node
 
+    def sample(self, run_id: str) -> UsageTree:
+        """A node for another root trajectory of this run (self-consistency's samples 2..K): at this node's
+        depth, held among its children, so the total counts every sample once."""
+        node = UsageTree(run_id=run_id, depth=self.depth)
+        with self._lock:
+            self.children.append(node)
+        return node
+
     def walk(self):
         yield self
         for c in list(self.children):

@@ -17,7 +17,7 @@ import sys
 from dataclasses import fields
 from typing import Any
 
-from ..command import endpoint_list
+from ..command import endpoint_list, positive_int
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 
@@ -48,6 +48,10 @@ def add_bench_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     run.add_argument("--temperature", type=float, default=None, metavar="T",
                      help="the model's sampling temperature (default: its backend's own; embedded: 0). Set 0 for "
                           "a server whose default samples, so reruns and resumes stay comparable")
+    run.add_argument("--samples", type=positive_int, default=1, metavar="K",
+                     help="self-consistency for the RLM-engine methods (rlm, rlm-nosub): K root trajectories per "
+                          "query within its budgets, the answer with the most evidence wins; samples 2..K at "
+                          "--temperature if given, else 0.7 (default 1)")
     run.add_argument("--endpoints", type=endpoint_list, default=None, metavar="URL,URL",
                      help="several OpenAI-compatible servers (replicas) serving --model: each request goes to the one "
                           "with the fewest in flight, one that fails is set aside (models/fleet.py)")
@@ -156,7 +160,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = RunSettings(time_budget_s=args.time_budget_s, token_budget=args.token_budget,
                            answer_now_timeout_s=args.answer_now_s, reply_tokens=args.reply_tokens,
-                           sandbox=args.sandbox, profile=args.profile, rlm_limits=parse_limits(args.rlm_limit))
+                           sandbox=args.sandbox, profile=args.profile, rlm_limits=parse_limits(args.rlm_limit),
+                           samples=args.samples, sample_temperature=args.temperature)
     config = SuiteConfig(tasks=parse_tasks(args.tasks), lengths=parse_lengths(args.lengths),
                          methods=method_names(args.methods), n=args.n, seed=args.seed, concurrency=args.concurrency,
                          settings=settings, task_settings=parse_task_settings(args.setting),

@@ -134,8 +134,8 @@ class SuiteSummary:
 
 
 def check_manifest(out: Path, model: Model, config: SuiteConfig) -> None:
-    """Refuse to mix results of another model, other sampling or other task settings into `out`; record
-    this run. (A folder made before sampling was recorded takes this run's.)"""
+    """Refuse to mix results of another model, other sampling, another --samples or other task settings into
+    `out`; record this run. (A folder made before sampling was recorded takes this run's.)"""
     path = out / MANIFEST_FILE
     model_name = model.name
     sampling = json.loads(json.dumps(getattr(model, "sampling", None) or {}, default=str))  # as stored
@@ -148,12 +148,16 @@ def check_manifest(out: Path, model: Model, config: SuiteConfig) -> None:
         if manifest.get("sampling", sampling) != sampling:
             raise ValueError(f"{out} holds results sampled with {manifest['sampling']}, not {sampling}: "
                              f"use another --out (or the same --temperature)")
+        if manifest.get("samples", 1) != config.settings.samples:  # a folder made before --samples had 1
+            raise ValueError(f"{out} holds results made with --samples {manifest.get('samples', 1)}, not "
+                             f"{config.settings.samples}: use another --out")
         if manifest.get("task_settings", {}) != config.task_settings:
             raise ValueError(f"{out} holds results made with task settings {manifest.get('task_settings')}, "
                              f"not {config.task_settings}: use another --out")
     manifest.setdefault("model", model_name)
     manifest.setdefault("sampling", sampling)
     manifest.setdefault("task_settings", config.task_settings)
+    manifest.setdefault("samples", config.settings.samples)
     manifest.setdefault("created", now_iso())
     runs = manifest.setdefault("runs", [])
     runs.append({

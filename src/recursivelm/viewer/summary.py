@@ -61,23 +61,37 @@ def usage_totals(events: list[Event]) -> dict[str, Any]:
     }
 
 
+def is_sample_start(event: Event) -> bool:
+    """The run_start of self-consistency's sample 2..K (RLM(samples=K)): depth 0, under the root's run_start."""
+    return event["type"] == "run_start" and event["depth"] == 0 and event.get("parent") is not None
+
+
 def summarize(events: list[Event]) -> dict[str, Any]:
-    """Everything the header shows, for one root run (the first run_start in `events`) and its children."""
+    """Everything the header shows, for one root run (the first run_start in `events`) and its children. With
+    samples (RLM(samples=K)), the answer, status and limit are the chosen sample's, the iterations and the
+    usage all samples' together, and "finished" waits for the choice."""
     root = next((e for e in events if e["type"] == "run_start" and e.get("parent") is None), None)
     if root is None:
         return {"started": False, "finished": False, "usage": usage_totals([])}
-    root_run = root["run"]
+    samples = next((e for e in events if e["type"] == "samples"), None)
+    sample_runs = [root["run"], *(e["run"] for e in events if is_sample_start(e))]
+    chosen = samples.get("chosen", 1) if samples else 1
+    root_run = sample_runs[chosen - 1] if 1 <= chosen <= len(sample_runs) else root["run"]  # the chosen sample's
     end = next((e for e in events if e["type"] == "run_end" and e["run"] == root_run), None)
+    last_end = next((e for e in events if e["type"] == "run_end" and e["run"] == sample_runs[-1]), None)
     answer = next((e for e in reversed(events) if e["type"] == "answer" and e["run"] == root_run), None)
     limits = [{k: e.get(k) for k in ("run", "depth", "limit", "detail", "t")} for e in events if e["type"] == "limit"]
     root_limit = next((lim for lim in limits if lim["run"] == root_run), None)
     counts = {kind: 0 for kind in ("run_start", "root_call", "cell_start", "sub_call")}
     for e in events:
-        if e["type"] in counts:
+        if e["type"] in counts and not is_sample_start(e):
             counts[e["type"]] += 1
     return {
         "started": True,
-        "finished": end is not None,
+        # More samples may follow a sample's end: a run with samples is finished when the choice is logged
+        # (or its last sample was interrupted).
+        "finished": samples is not None or (last_end is not None and (len(sample_runs) == 1 or
+                                                                     last_end.get("status") == "interrupted")),
         "question": root.get("question", ""),
         "model": root.get("model", ""),
         "sub_model": root.get("sub_model", ""),
@@ -89,9 +103,12 @@ def summarize(events: list[Event]) -> dict[str, Any]:
         "limit_detail": (root_limit or {}).get("detail"),
         "limits_fired": limits,
         "error": (end or {}).get("error"),
-        "wall_time_s": end["wall_time_s"] if end else max((e["t"] for e in events), default=0.0),
-        "runs": counts["run_start"],
-        "iterations": sum(1 for e in events if e["type"] == "root_call" and e["run"] == root_run),
+        "wall_time_s": (samples["t"] if samples else end["wall_time_s"] if end  # samples: all of them, one by one
+                        else max((e["t"] for e in events), default=0.0)),
+        "runs": counts["run_start"],  # the root and its child runs (samples 2..K are in "samples")
+        "iterations": sum(1 for e in events if e["type"] == "root_call" and e["run"] in sample_runs),
+        "samples": None if samples is None else {k: samples.get(k) for k in ("asked", "ran", "stopped", "temperature",
+                                                                             "candidates", "chosen")},
         "root_calls": counts["root_call"],
         "cells": counts["cell_start"],
         "sub_calls": counts["sub_call"],

@@ -50,6 +50,8 @@ class RunSettings:
     sandbox: str = "inprocess"  # for the methods built on the RLM engine: "inprocess" or "isolated"
     profile: str = "auto"  # the RLM engine's prompt profile for `rlm` and `rlm-nosub`
     rlm_limits: dict[str, Any] = field(default_factory=dict)  # Limits overrides for `rlm` and `rlm-nosub`
+    samples: int = 1  # self-consistency for `rlm` and `rlm-nosub`: root trajectories per query (RLM(samples=))
+    sample_temperature: float | None = None  # their samples 2..K's temperature (None: the engine's default)
     trajectory_path: str | None = None  # where the RLM-engine methods append their JSONL events
     grace_s: float = 30.0  # the runner's hard stop comes this long after budget + answer-now turn
 
@@ -59,6 +61,7 @@ class RunSettings:
         check_limit("answer_now_timeout_s", self.answer_now_timeout_s)
         check_limit("reply_tokens", self.reply_tokens, integral=True, minimum=1)
         check_limit("grace_s", self.grace_s)
+        check_limit("samples", self.samples, integral=True, minimum=1)
 
     def hard_timeout_s(self) -> float | None:
         if self.time_budget_s is None:

@@ -50,6 +50,11 @@ async def run_engine(rlm: RLM, context: Any, question: str, meter: Meter) -> Out
     details: dict[str, Any] = {"engine_status": result.status, "profile": rlm.profile.name}
     if result.limit:
         details["limit"] = result.limit
+    if result.samples is not None:  # self-consistency: how many ran, how many answers, what won and why
+        best = next(iter(result.samples.candidates), {})
+        details["samples"] = {"ran": result.samples.ran, "answers": len(result.samples.candidates),
+                              "chosen": result.samples.chosen, "votes": best.get("votes", 0),
+                              "found": best.get("found")}
     budget = BUDGET_LIMITS.get(result.limit) if result.status == "limit" else None
     if result.status == "failed":
         return Outcome(result.answer, details=details, error=result.error or "the run failed")
@@ -67,12 +72,12 @@ def absorb(meter: Meter, result: Result) -> None:
 
 async def run(instance: Instance, model: Model, settings: RunSettings, meter: Meter) -> Outcome:
     rlm = RLM(model=model, limits=limits_for(meter, settings), profile=settings.profile, sandbox=settings.sandbox,
-              log=settings.trajectory_path)
+              log=settings.trajectory_path, samples=settings.samples, sample_temperature=settings.sample_temperature)
     return await run_engine(rlm, instance.context, instance.question, meter)
 
 
 async def run_nosub(instance: Instance, model: Model, settings: RunSettings, meter: Meter) -> Outcome:
     limits = limits_for(meter, settings, max_sub_calls=0, max_depth=0)
     rlm = RLM(model=model, limits=limits, profile=settings.profile, sandbox=settings.sandbox,
-              log=settings.trajectory_path)
+              log=settings.trajectory_path, samples=settings.samples, sample_temperature=settings.sample_temperature)
     return await run_engine(rlm, instance.context, instance.question, meter)

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import copy
 import gc
 import os
 import secrets
@@ -180,6 +181,15 @@ class EmbeddedModel:
     def sampling(self) -> dict:
         """Instance settings that change replies; part of a cache key."""
         return {"temperature": self.temperature, "seed": self.seed}
+
+    def resampled(self, temperature: float, seed: int | None) -> EmbeddedModel:
+        """A twin sampling at `temperature` with `seed` on this model's llama.cpp server and slots, loaded
+        once (self-consistency's samples 2..K, models/resample.py): a copy that loaded its own would hold the
+        weights twice and fight for the same cores. Closing this model closes the twin's calls too."""
+        twin = copy.copy(self)
+        twin.temperature, twin.seed = temperature, seed
+        twin._load, twin._get_executor = self._load, self._get_executor
+        return twin
 
     # ------------------------------------------------------------------ loading
 

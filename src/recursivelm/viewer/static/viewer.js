@@ -87,6 +87,7 @@
       this.cells = new Map(); // cell_start id -> cell
       this.owner = new Map(); // any event id -> the node that shows it (for the timeline's clicks)
       this.root = null;
+      this.samples = []; // self-consistency's samples 2..K (RLM(samples=K)): depth-0 runs under the root's run_start
     }
 
     add(events) { for (const e of events) this.place(e); }
@@ -104,6 +105,7 @@
           run.start = e;
           const cell = e.parent ? this.cells.get(e.parent) : null;
           if (cell) { cell.children.push(run); run.cell = cell; }
+          else if (this.root && e.depth === 0 && e.parent === this.root.start.id) this.samples.push(run);
           else if (!this.root) this.root = run;
           break;
         }
@@ -266,6 +268,11 @@
         s.answer === null || s.answer === undefined
           ? h("div", { class: "answer-box none", id: "answer" }, s.finished ? "no answer" : "not answered yet")
           : h("div", { class: "answer-box", id: "answer" }, foldedText("answer", s.answer, LONG_FOLD, ""))),
+      s.samples ? h("div", { class: "field", id: "samples" }, h("div", { class: "label" },
+        `Samples · ${int(s.samples.ran)} of ${int(s.samples.asked)} ran · sample ${s.samples.chosen} chosen`,
+        s.samples.stopped ? h("span", { class: "muted" }, ` · stopped by ${s.samples.stopped}`) : null),
+        (s.samples.candidates || []).map((c) => h("div", { class: "muted" },
+          `${oneLine(c.answer, 120)} · ${plural(c.votes, "vote")} (sample ${c.samples.join(", ")}) · ${c.found ? `found in the ${c.found}` : "found nowhere"}`))) : null,
       s.limit ? h("div", { class: "field limit-line" }, h("b", {}, `Limit ${s.limit} fired`), s.limit_detail ? `: ${s.limit_detail}` : "") : null,
       s.error ? h("div", { class: "field error-line" }, h("b", {}, "Error: "), s.error) : null,
       h("div", { class: "stats" },
@@ -336,7 +343,26 @@
     const el = document.getElementById("tree");
     const root = trajectory.root;
     if (!root) { el.replaceChildren(); return; }
-    el.replaceChildren(h("h2", {}, "Trajectory"), runBody(root, true));
+    fill(el, h("h2", {}, trajectory.samples.length ? "Trajectory · sample 1" : "Trajectory"), runBody(root, true),
+      trajectory.samples.length ? h("h2", {}, "Samples 2 and on") : null,
+      trajectory.samples.map((run, i) => sampleRunView(run, i + 2)));
+  }
+
+  // Self-consistency: another root trajectory of the same question (sample k), folded until opened.
+  function sampleRunView(run, k) {
+    const t = runTotals(run);
+    const status = run.end ? run.end.status : "running";
+    const summary = [
+      h("span", { class: "name" }, `Sample ${k}`),
+      h("span", { class: `badge ${status}` }, status),
+      h("span", { class: "question-preview" }, run.end ? oneLine(run.end.answer, 110) : ""),
+      h("span", { class: "meta" },
+        h("span", {}, plural(t.iterations, "iteration")),
+        t.subcalls ? h("span", {}, plural(t.subcalls, "sub-call")) : null,
+        h("span", {}, `${int(t.tokens)} tokens`),
+        run.end ? h("span", {}, seconds(run.end.wall_time_s)) : null),
+    ];
+    return lazyDetails(`run:${run.id}`, false, { class: "child-run", "data-run": run.id, "data-event": run.start.id }, summary, () => runBody(run, true));
   }
 
   function runBody(run, isRoot) {
