@@ -146,9 +146,9 @@ def test_a_name_spelt_without_the_texts_underscores_is_refused_once_with_the_tex
     ("Hagralburg", None),  # not in the text at all: nothing to spell it as
 ])
 def test_as_written(answer, written):
-    from recursivelm import evidence
+    from recursivelm import wordcounts
 
-    assert evidence.as_written(CODE, answer) == written
+    assert wordcounts.as_written(CODE, answer) == written
 
 
 def test_a_name_spelt_without_underscores_given_twice_counts():

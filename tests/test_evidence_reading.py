@@ -5,7 +5,7 @@ sub-call read it before the root's first turn. On the scripted model."""
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel, evidence
+from recursivelm import RLM, Limits, ScriptedModel, evidence, wordcounts
 
 from conftest import block
 
@@ -143,18 +143,18 @@ COUNT_QUESTION = "How many sentences report on the ferry of Dunmore?"
 
 
 def test_tally_counts_sentences_holding_the_questions_name_alone_and_with_each_other_word():
-    assert evidence.asks_count(COUNT_QUESTION) and not evidence.asks_count(QUESTION)
-    rows = evidence.tally(DIGEST, COUNT_QUESTION)
+    assert wordcounts.asks_count(COUNT_QUESTION) and not wordcounts.asks_count(QUESTION)
+    rows = wordcounts.tally(DIGEST, COUNT_QUESTION)
     assert rows[0] == (("dunmore",), 42)  # the rarest name the question uses
     assert rows[1] == (("dunmore", "ferry"), 30)  # the pairing a count question means, first: the most frequent
     assert ("dunmore", "sentences") not in dict(rows)  # a word no sentence beside the name holds is not shown
-    assert evidence.tally(DIGEST, "How many zeppelins?") == []
+    assert wordcounts.tally(DIGEST, "How many zeppelins?") == []
 
 
 def test_tally_leaves_out_a_name_every_record_holds():
     records = "\n".join(f"User: {i % 7} || Date: 2024-01-{i % 28 + 1:02} || Text: post {i}" for i in range(100))
     # "User" and "Date" are written as names, but every line holds them: they are fields, not things.
-    assert evidence.tally(records, "How many items did the 'User' post after the 'Date'?") == []
+    assert wordcounts.tally(records, "How many items did the 'User' post after the 'Date'?") == []
 
 
 def counter(messages):
@@ -185,3 +185,15 @@ def test_variables_made_by_find_and_tally_outlive_their_cell_in_the_isolated_san
     result = RLM(root, profile="default", sandbox="isolated", limits=Limits(max_sub_calls=0)).run(DIGEST, COUNT_QUESTION)
     assert "did not stop" not in root.calls[1][-1]["content"]
     assert result.answer == "sentences holding 'dunmore': 42"
+
+
+def test_a_backticked_name_is_found_where_it_is_defined_and_a_rarely_defined_name_comes_first():
+    code = {f"pkg/m{i}.py": f"class C{i}:\n    def __repr__(self):\n        return 'C{i}'\n" for i in range(12)}
+    code["pkg/tree.py"] = "def copy_tree(src, dst, preserve_mode=1, update=0, verbose=1, dry_run=0):\n    pass\n"
+    code["pkg/log.py"] = "def shutdown(handlerList=_handlerList):\n    pass\n"
+    code["pkg/use.py"] = "import log\nlog.shutdown(log._handlerList[:])\n"
+    index = evidence.index_for(code)
+    # `shutdown` is lower case: a name only because it is in backticks.
+    assert [index.wheres[i] for i in index._definitions("the default of `handlerList` in `shutdown`")] == ["pkg/log.py:1"]
+    ranked = evidence.rank(code, "Which has more parameters: copy_tree or C3.__repr__?", 3)
+    assert ranked[0].where == "pkg/tree.py:1"  # defined once, ahead of a name defined in every class

@@ -4,7 +4,7 @@ code saw, slips that carry an answer forgiven, and a directory's shape shown."""
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel, evidence  # noqa: F401 (evidence is a module)
+from recursivelm import RLM, Limits, ScriptedModel, evidence, wordcounts  # noqa: F401 (modules)
 from recursivelm.parsing import final_in_reply, reads_context, text_final
 
 from conftest import block
@@ -48,12 +48,12 @@ def test_rank_puts_a_definition_above_its_mentions_and_says_path_and_line():
 
 
 def test_near_reports_the_parts_of_a_pattern_that_occur():
-    near = evidence.near(DOC, r"report on the ferry of Oslo")
+    near = wordcounts.near(DOC, r"report on the ferry of Oslo")
     phrases = {p["phrase"]: p["count"] for p in near["phrases"]}
     assert phrases.get("the ferry") == 1 and "Oslo" in phrases
     assert "report on the ferry of Oslo" not in phrases
     assert "ferry from Oslo" in near["passages"][0]["text"]
-    assert evidence.pattern_words(r"magic\s+number\b for (\w+)") == ["magic", "number", "for"]
+    assert wordcounts.pattern_words(r"magic\s+number\b for (\w+)") == ["magic", "number", "for"]
 
 
 # -- the first turn -----------------------------------------------------------------------------

@@ -1,16 +1,16 @@
-"""Evidence from the context: the passages most relevant to some words, and the parts of a pattern that occur.
+"""Evidence from the context: the passages most relevant to a question, for a reader and for model code.
 
 A small root model answers from its priors when it can, and concludes "not found" from one literal regex
-written in the question's words (shared/LESSONS.md). Two engine capabilities answer that, both built here
-and both general (nothing in them knows a task):
+written in the question's words (shared/LESSONS.md). The engine capabilities against that are built here
+and in `wordcounts.py` (exact counts, what is near a pattern that missed); nothing in them knows a task:
 - `rank()`: the passages of the context that best match a query, by BM25 (the `bm25s` library) over
   units of text (lines; a long line is cut into windows of whole sentences), each with where it is
   (`line N`, `path:N`, `[i] line N`). A line that defines a name the query mentions (`class X`,
   `def X`) outranks lines that merely use it, so code questions find the definition, not a re-export.
-  The engine primes the first root turn with `rank(context, question)`.
-- `near()`: for a pattern that matched nothing, the shorter phrases of it that do occur (with counts)
-  and the passages nearest to its words. The REPL reports it after any search on the context that
-  found nothing.
+- `gather()` (`find()` in the REPL): what a reader needs for a question, in the text's order: the best
+  ranked passages, every one naming the rare name asked about, the names met beside it, definitions
+  with their bodies. The small profile has a sub-call read it before the root's first turn.
+- `around()`: the text at a place a search showed.
 
 Indexes are cached per context object (a run asks many times about the same context).
 """
@@ -21,14 +21,12 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 UNIT_CHARS = 200  # a long line is cut into windows of about this many characters (whole sentences)
 SHOWN_CHARS = 400  # a passage shown to the model is cut to this many characters
 CANDIDATES = 60  # passages BM25 ranks before definitions are lifted above mentions
 DEFINITION_BOOST = 4.0  # a line defining a name from the query scores this many times a mention
-MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
-MAX_PHRASES = 4  # near(): sub-phrases reported
 AROUND_LINES_BEFORE = 3  # around(): lines shown before the place
 AROUND_LINES_AFTER = 25  # ...and after it (a function body, the rest of a paragraph)
 AROUND_CHARS = 1_200  # around(): characters shown inside one long line, and the most of any one line
@@ -36,7 +34,7 @@ DUPLICATE_OVERLAP = 0.5  # rank(): a passage sharing more of its words than this
 # Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
 QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
 through into answer answers mentioned mention text context question give only exactly please""".split())
-CACHED_INDEXES = 4  # contexts whose index is kept (a run tree rarely holds more than a few)
+CACHED_INDEXES = 8  # indexes kept, of either kind (a run tree rarely holds more than a few contexts)
 # gather(): the evidence a reader is given for a question, beyond the best-ranked passages.
 GATHER_CHARS = 4_000  # what gather() returns at most (~1K tokens: a sub-call of ~20 s on 2 CPU cores)
 GATHER_RANKED = 8  # best-ranked passages always in it
@@ -45,18 +43,10 @@ HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a ci
 HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
 HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
 DEFINITION_BODY_LINES = 12  # a definition is read with this many lines of its body
-TALLY_PAIRS = 4  # tally(): the question's other words counted beside its rarest name, most frequent first
-TALLY_MAX_SHARE = 0.5  # tally(): a name in more of the sentences than this is a field of every record, not a thing
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
-# A question asking for a number of things: its answer is a count over the whole text, not one passage.
-_COUNT_QUESTION = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
-# Regex syntax to drop when reading a pattern's literal words: escapes such as \s \d \b, classes,
-# quantifiers and groups.
-_REGEX_SYNTAX = re.compile(r"\\[A-Za-z]|\[[^\]]*\]|\(\?[:=!<>a-zA-Z]*|\{\d*,?\d*\}|[()|*+?^$.\\]")
-_WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]", re.UNICODE)
 # A name: capitalised words in a row ("Bolond Analytics", "Husolmouth") or a CamelCase identifier.
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*(?:[ -][A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*)*\b")
 
@@ -183,9 +173,6 @@ class Index:
         self.retriever = bm25s.BM25()
         self._postings: dict[str, list[int]] | None = None  # term -> units holding it, built on first gather()
         self._by_label: dict[str, list[int]] | None = None  # document label -> its units, built on first gather()
-        self._sentences: dict[str, set[int]] | None = None  # word -> sentences holding it, built on first tally()
-        self._sentence_count = 0
-        self._name_forms: tuple[dict[str, set[str]], set[str]] | None = None  # built on first as_written()
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
             self.tokens = _tokenize(labelled)
@@ -207,8 +194,8 @@ class Index:
         scored = {int(i): float(s) for i, s in zip(ids[0], scores[0]) if s > 0}
         top = max(scored.values(), default=1.0)
         definitions = self._definitions(query) if definitions is None else definitions
-        for i in definitions:
-            scored[i] = max(scored.get(i, 0.0), top) * DEFINITION_BOOST
+        for n, i in enumerate(definitions):  # the rarer a name's definitions, the higher (_definitions' order)
+            scored[i] = max(scored.get(i, 0.0), top) * DEFINITION_BOOST * (1 - n / (2 * len(definitions)))
         ranked = sorted(scored, key=lambda i: (-scored[i], i))
         return _diverse(ranked, self.texts, k, set(definitions))
 
@@ -268,58 +255,6 @@ class Index:
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
         names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
         return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names)) for i in order]
-
-    def tally(self, query: str) -> list[tuple[tuple[str, ...], int]]:
-        """How many sentences of the whole text hold the query's rarest name, and that name with each of the
-        query's other words (the most frequent pairings first). A count is exact where a reading of a few
-        passages can only guess: "how many sentences are about the library of Hasoxwick?" is near the
-        number holding both "hasoxwick" and "library". Words are whole and of any case. None held, or a "name"
-        in most sentences (a field of every record): []."""
-        postings = self._sentence_postings()
-        held = [t for t in query_terms(query) if postings.get(t)]
-        if not held:
-            return []
-        names = [t for t in _anchor_words(query, held) if t in held]
-        anchor = min(names or held, key=lambda t: (len(postings[t]), held.index(t)))
-        alone = len(postings[anchor])
-        if alone > TALLY_MAX_SHARE * self._sentence_count:
-            return []
-        pairs = [((anchor, t), len(postings[anchor] & postings[t])) for t in held if t != anchor]
-        # A word in every sentence of the name's (a field of every record) tells nothing the name alone does not.
-        pairs = sorted((p for p in pairs if 0 < p[1] < alone), key=lambda p: -p[1])[:TALLY_PAIRS]
-        return [((anchor,), alone), *pairs]
-
-    def holds_word(self, word: str) -> bool:
-        """Whether the context holds `word` as a whole word, in any case."""
-        return word.lower() in self._names()[1]
-
-    def names_like(self, name: str) -> set[str]:
-        """The context's names that are `name` but for underscores and case (`_SimpleCData` for SimpleCData)."""
-        return self._names()[0].get(name.replace("_", "").lower(), set())
-
-    def _names(self) -> tuple[dict[str, set[str]], set[str]]:
-        if self._name_forms is None:
-            forms: dict[str, set[str]] = {}
-            words: set[str] = set()
-            for _, doc in documents(self.context):
-                for word in set(_IDENTIFIER.findall(doc)):
-                    forms.setdefault(word.replace("_", "").lower(), set()).add(word)
-                    words.add(word.lower())
-            self._name_forms = (forms, words)
-        return self._name_forms
-
-    def _sentence_postings(self) -> dict[str, set[int]]:
-        if self._sentences is None:
-            postings: dict[str, set[int]] = {}
-            n = 0
-            for _, doc in documents(self.context):
-                for line in doc.splitlines():
-                    for sentence in _SENTENCE_END.split(line):
-                        for word in set(_WORDS.findall(sentence.lower())):
-                            postings.setdefault(word, set()).add(n)
-                        n += 1
-            self._sentences, self._sentence_count = postings, n
-        return self._sentences
 
     def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
         """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
@@ -408,13 +343,21 @@ class Index:
         return "\n".join([text, *body]).rstrip()
 
     def _definitions(self, query: str) -> list[int]:
-        """Units that define (class, def, or assign at the start of a line) an identifier in the query."""
+        """Units that define (class, def, or assign at the start of a line) an identifier in the query: one
+        written as a name (CamelCase, an underscore) or in backticks (`shutdown`). Those of a name defined in
+        fewer places first: "copy_tree" defined once says more than "__repr__" defined in every class."""
         names = {w for w in _IDENTIFIER.findall(query) if not w.islower() or "_" in w}
+        names.update(w for quoted in re.findall(r"`([^`]+)`", query) for w in _IDENTIFIER.findall(quoted))
         if not names:
             return []
         alternatives = "|".join(map(re.escape, sorted(names)))
-        rx = re.compile(rf"^\s*(?:(?:async\s+)?def|class)\s+(?:{alternatives})\b|^(?:{alternatives})\s*[:=]")
-        return [i for i, text in enumerate(self.texts) if rx.search(text)]
+        rx = re.compile(rf"^\s*(?:(?:async\s+)?def|class)\s+({alternatives})\b|^({alternatives})\s*[:=]")
+        defined: dict[str, list[int]] = {}
+        for i, text in enumerate(self.texts):
+            m = rx.search(text)
+            if m:
+                defined.setdefault(m[1] or m[2], []).append(i)
+        return [i for name in sorted(defined, key=lambda n: len(defined[n])) for i in defined[name]]
 
 
 def query_terms(query: str) -> list[str]:
@@ -480,22 +423,29 @@ def _cut(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
-_cache: dict[int, tuple[Any, Index]] = {}
+T = TypeVar("T")
+_cache: dict[tuple[str, int], tuple[Any, Any]] = {}
 _cache_lock = threading.Lock()
 
 
-def index_for(context: Any) -> Index:
-    """The index of `context`, built once per context object (keyed by identity, holding a reference)."""
+def cached(context: Any, build: Callable[[Any], T]) -> T:
+    """`build(context)` made once per context object (keyed by identity, holding a reference) and builder."""
+    key = (build.__qualname__, id(context))
     with _cache_lock:
-        hit = _cache.get(id(context))
+        hit = _cache.get(key)
         if hit is not None and hit[0] is context:
             return hit[1]
-    index = Index(context)
+    made = build(context)
     with _cache_lock:
         while len(_cache) >= CACHED_INDEXES:
             _cache.pop(next(iter(_cache)))
-        _cache[id(context)] = (context, index)
-    return index
+        _cache[key] = (context, made)
+    return made
+
+
+def index_for(context: Any) -> Index:
+    """The BM25 index of `context`, built once per context object."""
+    return cached(context, Index)
 
 
 def rank(context: Any, query: str, k: int = 5) -> list[Passage]:
@@ -508,73 +458,8 @@ def gather(context: Any, query: str, max_chars: int = GATHER_CHARS) -> list[Pass
     return index_for(context).gather(query, max_chars)
 
 
-def as_written(context: Any, answer: str) -> str | None:
-    """`answer` with each name it holds spelt as the context writes it, where a name is not in the context as
-    written but is with other underscores (`SimpleCData` for `_SimpleCData`, `handler_list` for
-    `handlerList`): a small reader drops the underscores of a name. None where nothing needs changing, or
-    a name could be more than one of the context's."""
-    index = index_for(context)
-    changed = answer
-    for name in set(_IDENTIFIER.findall(answer)):
-        if index.holds_word(name):
-            continue
-        forms = index.names_like(name)
-        if len(forms) != 1:
-            continue
-        changed = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", next(iter(forms)), changed)
-    return changed if changed != answer else None
-
-
-def asks_count(question: str) -> bool:
-    """Whether `question` asks for a number of things ("how many", "the number of", "count")."""
-    return bool(_COUNT_QUESTION.search(question))
-
-
-def tally(context: Any, query: str) -> list[tuple[tuple[str, ...], int]]:
-    """Sentence counts of the query's rarest name, alone and beside each other query word (Index.tally)."""
-    return index_for(context).tally(query)
-
-
 def rarest_words(context: Any, query: str, n: int = 2) -> list[str]:
     """The `n` words of `query` that the fewest units of `context` hold (and some do): what to search for."""
     postings = index_for(context)._postings_index()
     held = [t for t in query_terms(query) if postings.get(t)]
     return sorted(held, key=lambda t: len(postings[t]))[:n]
-
-
-def pattern_words(pattern: str) -> list[str]:
-    """The literal words of a regex (or a plain phrase): `r"magic\\s+number for (\\w+)"` -> magic, number, for."""
-    return _WORD.findall(_REGEX_SYNTAX.sub(" ", pattern))
-
-
-def phrase_counts(context: Any, pattern: str) -> list[tuple[str, int]]:
-    """The longest contiguous runs of the pattern's words that occur in the context (case-insensitive,
-    any spacing or punctuation between words, a word may be the start of a longer one: "number" finds
-    "numbers"), longest first, with how often each occurs."""
-    words = pattern_words(pattern)[:MAX_PATTERN_WORDS]
-    found: list[tuple[str, int]] = []
-    covered: list[tuple[int, int]] = []  # word spans already reported inside a longer phrase
-    for n in range(len(words) - 1 if len(words) > 1 else 1, 0, -1):
-        for start in range(len(words) - n + 1):
-            if any(s <= start and start + n <= e for s, e in covered):
-                continue
-            gram = words[start:start + n]
-            rx = re.compile(r"\b" + r"\W+".join(map(re.escape, gram)), re.IGNORECASE)
-            count = sum(len(rx.findall(doc)) for _, doc in documents(context))
-            if count:
-                found.append((" ".join(gram), count))
-                covered.append((start, start + n))
-            if len(found) >= MAX_PHRASES:
-                return found
-    return found
-
-
-def near(context: Any, pattern: str, k: int = 3) -> dict[str, Any]:
-    """What is near a pattern that matched nothing: its sub-phrases that occur, and the passages that
-    best match its words. Plain data (it crosses the sandbox's wire)."""
-    words = " ".join(pattern_words(pattern))
-    return {
-        "pattern": _cut(pattern),
-        "phrases": [{"phrase": p, "count": c} for p, c in phrase_counts(context, pattern)],
-        "passages": [p.as_dict() for p in rank(context, words, k)] if words else [],
-    }

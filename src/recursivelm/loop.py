@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import answers, compaction, evidence, prompt_extras
+from . import answers, compaction, evidence, prompt_extras, wordcounts
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
@@ -92,7 +92,7 @@ class Run:
         self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
         self.refused_answers: set[str] = set()  # FINAL calls refused once: a second time they count
         self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
-        self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (evidence.near())
+        self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (wordcounts.near())
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
         self.repeats = 0  # replies in a row that repeated a block already run (not run again)
         self.typed_value: Any = None  # the root's FINAL validated against the run's schema (answers.py)
@@ -294,7 +294,7 @@ class Run:
         letter = option_letter(self.question, final.value)
         if letter is not None and self._first_time(f"option:{call}"):
             return self._render("option_letter", call=call, letter=letter)  # the option's text, not its letter
-        written = evidence.as_written(self.loaded.value, str(final.value)) if isinstance(final.value, str) else None
+        written = wordcounts.as_written(self.loaded.value, str(final.value)) if isinstance(final.value, str) else None
         if written is not None and self._first_time(f"as_written:{call}"):
             # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
             return self._render("as_written", call=call, answer=written)
@@ -386,9 +386,9 @@ class Run:
         else:
             return None
         # A "how many" question about something named is answered by a count over the whole text, not by a
-        # few passages: the reading is given the sentence counts of the name and its pairings (evidence.tally).
-        counting = (evidence.asks_count(self.question) and bool(evidence.named_words(self.question))
-                    and bool(await self._in_thread(evidence.tally, self.loaded.value, self.question)))
+        # few passages: the reading is given the sentence counts of the name and its pairings (wordcounts.tally).
+        counting = (wordcounts.asks_count(self.question) and bool(evidence.named_words(self.question))
+                    and bool(await self._in_thread(wordcounts.tally, self.loaded.value, self.question)))
         code = self._render(which, counting=counting)
         cell = await self._run_cell(sandbox, code, index=0)
         if cell.error or self.fired:

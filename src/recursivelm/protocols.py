@@ -101,7 +101,7 @@ class CellResult:
     restored_names: list[str] = field(default_factory=list)  # protected names the cell rebound
     lost_variables: list[str] = field(default_factory=list)  # set when the worker had to restart
     duration_s: float = 0.0
-    # Searches of the context that found nothing, with what is near each (evidence.near(): plain data).
+    # Searches of the context that found nothing, with what is near each (wordcounts.near(): plain data).
     misses: list[dict[str, Any]] = field(default_factory=list)
 
 

@@ -4,7 +4,7 @@ A small root writes one regex in the question's words (`re.findall(r"report on t
 context)`), gets nothing, and answers 0 or "not found". The REPL cannot make the model search better,
 but it can make a miss informative: every search of the context in a cell (`search()`, and the `re`
 module's search, match, fullmatch, findall and finditer, also through a compiled pattern) is watched,
-and a pattern that found nothing anywhere in the cell is reported with `evidence.near()`: the shorter
+and a pattern that found nothing anywhere in the cell is reported with `wordcounts.near()`: the shorter
 phrases of it that do occur and the passages nearest to its words.
 
 `import re` in a cell returns a thin proxy of the real module (everything else is the real thing); what
@@ -19,7 +19,7 @@ import re
 import types
 from typing import Any, Callable
 
-from .. import evidence
+from .. import wordcounts
 
 WATCHED_MIN_CHARS = 10_000  # a string this long searched in a cell is taken to be (a copy of) the context
 MAX_MISSES_SHOWN = 3  # patterns per cell whose near matches are computed and shown
@@ -51,11 +51,11 @@ class Lookups:
         """Near matches for each pattern that found nothing in this cell (plain data: it crosses the wire):
         in the one file it was searched in, when it was (`re.findall(p, context["a.py"])`), else everywhere."""
         context = self._context_of()
-        missed = [p for p, found in self._found.items() if not found and evidence.pattern_words(p)]
+        missed = [p for p, found in self._found.items() if not found and wordcounts.pattern_words(p)]
         out = []
         for p in missed[:MAX_MISSES_SHOWN]:
             document = self._scope.get(p)
-            out.append(evidence.near({document: context[document]} if document is not None else context, p))
+            out.append(wordcounts.near({document: context[document]} if document is not None else context, p))
         return out
 
     def _document_of(self, text: str) -> str | None:

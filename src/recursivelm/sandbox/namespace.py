@@ -12,7 +12,7 @@ import re
 import traceback
 from typing import Any, Callable
 
-from .. import evidence
+from .. import evidence, wordcounts
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -226,10 +226,10 @@ class Namespace:
 
     def _tally(self, query: str) -> str:
         """How many sentences of the whole text hold the query's rarest name, alone and with each of its
-        other words (evidence.tally): counts for a "how many" question. A text to print or to give llm_query."""
+        other words (wordcounts.tally): counts for a "how many" question. A text to print or to give llm_query."""
         if not isinstance(query, str) or not query.strip():
             raise TypeError("tally(query) takes a question or some words, as a str")
-        rows = evidence.tally(self.globals["context"], query)
+        rows = wordcounts.tally(self.globals["context"], query)
         self.lookups.record(query, bool(rows))
         if not rows:
             return f"not found: no sentence holds a word of: {query}"

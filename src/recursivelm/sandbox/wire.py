@@ -215,7 +215,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
 
 
-MAX_NEAR_ITEMS = 10  # phrases or passages one reported miss may carry (evidence.near gives fewer)
+MAX_NEAR_ITEMS = 10  # phrases or passages one reported miss may carry (wordcounts.near gives fewer)
 MAX_NEAR_TEXT_CHARS = 1_000  # one pattern, phrase or passage of a reported miss
 
 
@@ -253,7 +253,7 @@ def parse_result(message: dict, max_output_chars: int, host_names: Any = ()) -> 
 
 
 def is_miss(miss: Any) -> bool:
-    """The shape evidence.near() returns, with every text bounded (the worker is not trusted)."""
+    """The shape wordcounts.near() returns, with every text bounded (the worker is not trusted)."""
     def texts(items, keys):
         return (isinstance(items, list) and len(items) <= MAX_NEAR_ITEMS
                 and all(isinstance(i, dict) and set(i) == set(keys) for i in items))

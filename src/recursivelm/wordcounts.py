@@ -1,0 +1,142 @@
+"""Exact word counts over the whole context, where a reading of a few passages can only guess.
+
+- `tally()`: how many sentences hold the question's rarest name, alone and beside each of its other words.
+  A "how many" question is near one of those counts ("how many sentences are about the library of
+  Hasoxwick?" and the sentences holding both "hasoxwick" and "library"); the small profile's first reading
+  is given them (`asks_count`), and model code may call `tally()`.
+- `near()`: for a pattern that matched nothing, the shorter phrases of it that do occur (with counts) and
+  the passages nearest to its words. The REPL reports it after any search on the context that found nothing.
+- `as_written()`: an answer with each name spelt as the context writes it, where the answer dropped or
+  added underscores (`SimpleCData` for `_SimpleCData`): a small reader's slip, which the loop refuses once.
+
+Both are built once per context object (`evidence.cached`), on first use. Nothing here knows a task.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, cached, documents, named_words, query_terms, rank
+
+MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
+MAX_PHRASES = 4  # near(): sub-phrases reported
+TALLY_PAIRS = 4  # tally(): the question's other words counted beside its rarest name, most frequent first
+TALLY_MAX_SHARE = 0.5  # tally(): a name in more of the sentences than this is a field of every record, not a thing
+
+# Regex syntax to drop when reading a pattern's literal words: escapes such as \s \d \b, classes,
+# quantifiers and groups.
+_REGEX_SYNTAX = re.compile(r"\\[A-Za-z]|\[[^\]]*\]|\(\?[:=!<>a-zA-Z]*|\{\d*,?\d*\}|[()|*+?^$.\\]")
+_WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]", re.UNICODE)
+# A question asking for a number of things: its answer is a count over the whole text, not one passage.
+_COUNT_QUESTION = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
+
+
+class SentenceWords:
+    """Each word of the context (lower case) and the sentences holding it: a sentence is a piece of a line
+    ending in . ! ? or ; (a line of code is one sentence)."""
+
+    def __init__(self, context: Any):
+        self.postings: dict[str, set[int]] = {}
+        self.count = 0
+        for _, doc in documents(context):
+            for line in doc.splitlines():
+                for sentence in _SENTENCE_END.split(line):
+                    for word in set(_WORDS.findall(sentence.lower())):
+                        self.postings.setdefault(word, set()).add(self.count)
+                    self.count += 1
+
+
+class NameForms:
+    """The context's names (identifier-like words) by their letters alone: no underscores, lower case."""
+
+    def __init__(self, context: Any):
+        self.forms: dict[str, set[str]] = {}
+        self.words: set[str] = set()  # every name, lower case
+        for _, doc in documents(context):
+            for word in set(_IDENTIFIER.findall(doc)):
+                self.forms.setdefault(_letters(word), set()).add(word)
+                self.words.add(word.lower())
+
+
+def _letters(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def asks_count(question: str) -> bool:
+    """Whether `question` asks for a number of things ("how many", "the number of", "count")."""
+    return bool(_COUNT_QUESTION.search(question))
+
+
+def tally(context: Any, query: str) -> list[tuple[tuple[str, ...], int]]:
+    """How many sentences of the whole text hold the query's rarest name, and that name with each of the
+    query's other words (the most frequent pairings first), as ((words...), count) rows. With no name in
+    the query, its rarest word stands in. Words are whole and of any case. [] where the text holds none of
+    them, or where the name is in most sentences (a field of every record, not a thing)."""
+    sentences = cached(context, SentenceWords)
+    postings = sentences.postings
+    held = [t for t in query_terms(query) if postings.get(t)]
+    if not held:
+        return []
+    names = named_words(query)
+    anchor = min([t for t in held if t in names] or held, key=lambda t: (len(postings[t]), held.index(t)))
+    alone = len(postings[anchor])
+    if alone > TALLY_MAX_SHARE * sentences.count:
+        return []
+    pairs = [((anchor, t), len(postings[anchor] & postings[t])) for t in held if t != anchor]
+    # A word in every sentence of the name's (a field of every record) tells nothing the name alone does not.
+    pairs = sorted((p for p in pairs if 0 < p[1] < alone), key=lambda p: -p[1])[:TALLY_PAIRS]
+    return [((anchor,), alone), *pairs]
+
+
+def as_written(context: Any, answer: str) -> str | None:
+    """`answer` with each name in it spelt as the context writes it, where the context does not hold the
+    name as written (in any case) but holds exactly one name with the same letters and other underscores
+    (`SimpleCData` -> `_SimpleCData`). None where nothing changes."""
+    names = cached(context, NameForms)
+    changed = answer
+    for name in set(_IDENTIFIER.findall(answer)):
+        if name.lower() in names.words:
+            continue
+        forms = names.forms.get(_letters(name), set())
+        if len(forms) == 1:
+            changed = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", next(iter(forms)), changed)
+    return changed if changed != answer else None
+
+
+def pattern_words(pattern: str) -> list[str]:
+    """The literal words of a regex (or a plain phrase): `r"magic\\s+number for (\\w+)"` -> magic, number, for."""
+    return _WORD.findall(_REGEX_SYNTAX.sub(" ", pattern))
+
+
+def phrase_counts(context: Any, pattern: str) -> list[tuple[str, int]]:
+    """The longest contiguous runs of the pattern's words that occur in the context (case-insensitive,
+    any spacing or punctuation between words, a word may be the start of a longer one: "number" finds
+    "numbers"), longest first, with how often each occurs."""
+    words = pattern_words(pattern)[:MAX_PATTERN_WORDS]
+    found: list[tuple[str, int]] = []
+    covered: list[tuple[int, int]] = []  # word spans already reported inside a longer phrase
+    for n in range(len(words) - 1 if len(words) > 1 else 1, 0, -1):
+        for start in range(len(words) - n + 1):
+            if any(s <= start and start + n <= e for s, e in covered):
+                continue
+            gram = words[start:start + n]
+            rx = re.compile(r"\b" + r"\W+".join(map(re.escape, gram)), re.IGNORECASE)
+            count = sum(len(rx.findall(doc)) for _, doc in documents(context))
+            if count:
+                found.append((" ".join(gram), count))
+                covered.append((start, start + n))
+            if len(found) >= MAX_PHRASES:
+                return found
+    return found
+
+
+def near(context: Any, pattern: str, k: int = 3) -> dict[str, Any]:
+    """What is near a pattern that matched nothing: its sub-phrases that occur, and the passages that
+    best match its words. Plain data (it crosses the sandbox's wire)."""
+    words = " ".join(pattern_words(pattern))
+    return {
+        "pattern": _cut(pattern),
+        "phrases": [{"phrase": p, "count": c} for p, c in phrase_counts(context, pattern)],
+        "passages": [p.as_dict() for p in rank(context, words, k)] if words else [],
+    }
