@@ -118,6 +118,15 @@ def test_samples_after_the_first_sample_hotter_with_seeds_of_their_own_and_share
     assert r.samples.temperature == SAMPLE_TEMPERATURE
 
 
+def test_llm_querys_model_samples_too_since_the_small_profiles_answer_comes_from_a_reading():
+    root = Tempered([block("FINAL(llm_query('read'))")] * 3)
+    sub = Tempered(["r1", "r2", "r3"])
+    r = RLM(root, sub_model=sub, profile="default", sandbox="inprocess", samples=3).run(DOC, "code?")
+    assert sub.seen == [(0.0, None), (SAMPLE_TEMPERATURE, 2), (SAMPLE_TEMPERATURE, 3)]
+    assert (sub.temperature, sub.seed) == (0.0, None)
+    assert r.samples.ran == 3
+
+
 def test_a_temperature_the_user_set_is_kept_for_every_sample():
     root = Tempered(finals("a", "b"), temperature=0.3)
     RLM(root, profile="default", sandbox="inprocess", samples=2, temperature=0.3).run(DOC, "code?")

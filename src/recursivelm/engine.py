@@ -129,7 +129,7 @@ class RLM:
     (consistency.py: found verbatim in a cell output or the context, then the majority, then the earliest).
     Sample 1 runs exactly as with samples=1; samples 2..K run the root model at `sample_temperature`
     (None: `temperature` if given, else models/resample.py's SAMPLE_TEMPERATURE) with a seed of their own
-    where the backend takes one; sub-calls and child runs keep their models. It costs up to K times as much.
+    where the backend takes one; so do llm_query's models (child runs keep theirs). It costs up to K times as much.
     `Result.usage` and the cost count every sample; `Result.iterations` is all samples' root turns; status,
     limit, error and value are the chosen sample's; `Result.samples` is the choice as logged. A session
     (`session()`) refuses samples > 1: its one REPL cannot hold K trajectories.
@@ -307,8 +307,12 @@ class RLM:
         )
 
     def _sample_config(self, config: RunConfig, k: int) -> RunConfig:
-        """Sample k's configuration: the root model resampled (models/resample.py); all else as sample 1's."""
-        return dataclasses.replace(config, model=resampled(config.model, k, self.sample_temperature))
+        """Sample k's configuration: the root model and llm_query's models resampled (models/resample.py); child
+        runs and named models as sample 1's. The readers too: the small profile's answer mostly comes from its
+        first reading, a sub-call, and a greedy reader would give every sample sample 1's reading."""
+        temperature = self.sample_temperature
+        return dataclasses.replace(config, model=resampled(config.model, k, temperature),
+                                   sub_models={d: resampled(m, k, temperature) for d, m in config.sub_models.items()})
 
     def _choose(self, done: list[tuple[Run, RunOutcome, int]], loaded: LoadedContext, log: EventLog, run_id: str,
                 usage: UsageTree, stopped) -> int:

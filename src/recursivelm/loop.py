@@ -67,7 +67,7 @@ class Run:
         loop: asyncio.AbstractEventLoop
         cell_threads: concurrent.futures.ThreadPoolExecutor = field(
             default_factory=lambda: concurrent.futures.ThreadPoolExecutor(CELL_THREADS, thread_name_prefix="rlm-cell"))
-        cache: dict[tuple[str, str], asyncio.Future] = field(default_factory=dict)
+        cache: dict[tuple[str, str, str], asyncio.Future] = field(default_factory=dict)
 
     def __init__(self, shared: Shared, loaded: LoadedContext, question: str, depth: int, run_id: str,
                  usage: UsageTree, parent_event: str | None):

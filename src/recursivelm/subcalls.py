@@ -190,7 +190,9 @@ class SubCalls:
         return await asyncio.gather(*(self._query(model, p) for p in prompts))
 
     async def _query(self, model: Model, prompt: str) -> str | SubCallError:
-        key = (model.name, prompt)
+        # The model's sampling is part of the key: a self-consistency sample's reader (a resampled twin, same
+        # name) must read again, not be given sample 1's reading.
+        key = (model.name, repr((getattr(model, "temperature", None), getattr(model, "seed", None))), prompt)
         earlier = self.shared.cache.get(key)
         if earlier is not None:
             started = time.monotonic()
