@@ -197,3 +197,24 @@ def test_a_backticked_name_is_found_where_it_is_defined_and_a_rarely_defined_nam
     assert [index.wheres[i] for i in index._definitions("the default of `handlerList` in `shutdown`")] == ["pkg/log.py:1"]
     ranked = evidence.rank(code, "Which has more parameters: copy_tree or C3.__repr__?", 3)
     assert ranked[0].where == "pkg/tree.py:1"  # defined once, ahead of a name defined in every class
+
+
+def test_the_next_hop_may_be_a_name_the_hop_before_found_beside_others():
+    # Ada's page names the city too (she lived there); the company's page names it as its headquarters and a
+    # second office elsewhere. The chain goes on to the headquarters, not to the one name not seen before.
+    pages = {
+        "Ada Quorp": "Ada Quorp is a chemist born in Ostwick. In 1990, Ada founded Velk Systems. Ada later moved to Brannow.",
+        "Velk Systems": "Velk Systems is a software company founded in 1990 by Ada Quorp. Its headquarters are in "
+                        "Brannow. In 1995, Velk Systems opened a second office in Dorrit.",
+        "Brannow": "Brannow is a city. The Tessel River flows through the city centre.",
+        "Dorrit": "Dorrit is a city. The Lune River flows through the city centre.",
+        "Ostwick": "Ostwick is a city. The Marl River flows through the city centre.",
+        **{f"Firm {i}": f"Firm {i} is a company whose many workshops, depots, stores and offices make, mend and sell a "
+                         f"long list of household goods to buyers far and wide. Its headquarters are in Dorrit."
+           for i in range(20)},
+        **{f"Town {i}": f"Town {i} is a city. The River {i} flows through the city centre." for i in range(40)},
+    }
+    question = "Which river flows through the city where the company founded by Ada Quorp has its headquarters?"
+    text = passages_text(evidence.gather(pages, question))
+    # The units naming the second office's city fill the reading once that city is taken for the next hop.
+    assert "[Brannow:1] Brannow is a city. The Tessel River" in text

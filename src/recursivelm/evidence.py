@@ -222,7 +222,9 @@ class Index:
         sources, known = anchored or ranked[:3], set(terms)
         for _ in range(HOP_ROUNDS):
             names = self._hop_names(sources, wanted, known)
-            known.update(w for name, _, _ in names for w in _tokenize([name])[0])
+            # Only the chain's own link is passed over from now on: a name the last round found beside others
+            # (the city a person's company is in, found on the person's page) may be the next hop's best.
+            known.update(_tokenize([names[0][0]])[0] if names else [])
             rounds.append(names)
             # The next hop goes on from the likeliest name: from its own page where it has one.
             sources = (names[0][1] or names[0][2]) if names else []
