@@ -276,10 +276,10 @@ def test_an_answer_that_copies_a_whole_passage_is_refused_once():
     assert result.iterations == 3
 
 
-def test_the_code_grammar_allows_no_backtick_inside_the_block():
+def test_the_code_grammar_allows_single_backticks_inside_the_block_never_two():
     from recursivelm.models.constraints import CODE_BLOCK_GRAMMAR
 
-    assert CODE_BLOCK_GRAMMAR == 'root ::= "```python\\n" [^`]* "```"\n'
+    assert CODE_BLOCK_GRAMMAR == 'root ::= "```python\\n" ( [^`] | "`" [^`] )* "```"\n'
 
 
 def test_a_miss_in_one_file_shows_what_is_near_in_that_file():
