@@ -218,3 +218,15 @@ def test_the_next_hop_may_be_a_name_the_hop_before_found_beside_others():
     text = passages_text(evidence.gather(pages, question))
     # The units naming the second office's city fill the reading once that city is taken for the next hop.
     assert "[Brannow:1] Brannow is a city. The Tessel River" in text
+
+
+@pytest.mark.parametrize("question, counts_text", [
+    ("How many sentences report on the ferry of Dunmore?", True),
+    ("How many times is the Oslo ferry mentioned?", True),
+    ("What is the number of lines that name Oslo?", True),
+    ("How many methods does the class `Reader` define?", False),  # inside one definition: read its passages
+    ("Which function has the most parameters? Count every parameter.", False),
+    ("What is the phone line at Hazel Depot?", False),
+])
+def test_a_question_counting_pieces_of_the_text_is_told_apart_from_one_counting_inside_a_passage(question, counts_text):
+    assert wordcounts.asks_count(question) is counts_text

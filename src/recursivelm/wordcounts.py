@@ -28,8 +28,12 @@ TALLY_MAX_SHARE = 0.5  # tally(): a name in more of the sentences than this is a
 # quantifiers and groups.
 _REGEX_SYNTAX = re.compile(r"\\[A-Za-z]|\[[^\]]*\]|\(\?[:=!<>a-zA-Z]*|\{\d*,?\d*\}|[()|*+?^$.\\]")
 _WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]", re.UNICODE)
-# A question asking for a number of things: its answer is a count over the whole text, not one passage.
-_COUNT_QUESTION = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
+# A question asking how many pieces of the text (sentences, lines, mentions, ...) say something: its answer
+# is a count over the whole text, not one passage. "How many methods does class X define?" counts inside one
+# definition, which a reading of its passages answers: it is not one of these.
+_COUNT_QUESTION = re.compile(
+    r"\b(?:how many|number of)\s+(?:\w+\s+){0,2}?(?:sentences|lines|mentions|times|entries|records|paragraphs|items"
+    r"|posts|messages|reports|articles|documents|rows)\b", re.IGNORECASE)
 
 
 class SentenceWords:
@@ -64,7 +68,8 @@ def _letters(name: str) -> str:
 
 
 def asks_count(question: str) -> bool:
-    """Whether `question` asks for a number of things ("how many", "the number of", "count")."""
+    """Whether `question` asks how many pieces of the text say something ("how many sentences ...", "the
+    number of times ...")."""
     return bool(_COUNT_QUESTION.search(question))
 
 
