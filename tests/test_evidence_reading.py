@@ -230,3 +230,12 @@ def test_the_next_hop_may_be_a_name_the_hop_before_found_beside_others():
 ])
 def test_a_question_counting_pieces_of_the_text_is_told_apart_from_one_counting_inside_a_passage(question, counts_text):
     assert wordcounts.asks_count(question) is counts_text
+
+
+def test_a_name_the_context_defines_is_read_where_it_is_defined_not_where_it_is_called():
+    code = {"pkg/log.py": "def shutdown(handlerList=_handlerList):\n    for h in handlerList:\n        h.close()\n",
+            "pkg/config.py": "import log\n\n\ndef stop():\n    log.shutdown(log._handlerList[:])\n",
+            **{f"pkg/m{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(30)}}
+    text = passages_text(evidence.gather(code, "What is the default of the parameter `handlerList` of `shutdown`?"))
+    assert "[pkg/log.py:1] def shutdown(handlerList=_handlerList):\n    for h in handlerList:" in text
+    assert "log.shutdown(log._handlerList[:])" not in text  # a call site: the reader took its argument

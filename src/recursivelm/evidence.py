@@ -212,7 +212,11 @@ class Index:
         postings = self._postings_index()
         terms = query_terms(query)
         anchors = [t for t in _anchor_words(query, terms) if 0 < len(postings.get(t, ())) <= ANCHOR_MAX_UNITS]
-        anchored = [i for t in sorted(anchors, key=lambda t: len(postings[t])) for i in postings[t]]
+        # A name the context defines (`def shutdown`) is read where it is defined: its call sites elsewhere
+        # (`logging.shutdown(logging._handlerList[:])`) are what a reader takes a parameter's default from.
+        defining = set(definitions)
+        anchored = [i for t in sorted(anchors, key=lambda t: len(postings[t]))
+                    for i in ([j for j in postings[t] if j in defining] or postings[t])]
         wanted = set(terms)
 
         def by_query_words(units: list[int]) -> list[int]:  # the units saying most about the question first
