@@ -62,3 +62,12 @@ def test_any_document_of_a_list_or_a_dict_and_a_dicts_names_are_searched():
     docs = {"src/pkg/vault.py": "CODE = 1", "README": "see the code"}
     assert choose(answers("src/other.py", "src/pkg/vault.py"), docs).candidates[0].found == "context"
     assert choose(answers("nope", "CODE = 1"), docs).winner == 1
+
+
+def test_an_error_copied_from_a_failed_cell_is_no_evidence():
+    # Seen on the embedded model (codeqa, K=3): a sample answered with its cell's error, which its own cell
+    # output holds verbatim, and beat the two samples that agreed on "A".
+    error = "Error:\nSyntaxError: invalid syntax (line 1)\n    Error:"
+    choice = choose([Sample("A"), Sample(error, outputs=[error]), Sample("A")], "no such text")
+    assert choice.winner == 0
+    assert [(c.answer, c.found) for c in choice.candidates] == [("A", None), (error, None)]

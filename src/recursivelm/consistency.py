@@ -6,7 +6,9 @@ The rule, in order:
 2. An answer found verbatim (as some sample wrote it, stripped of whitespace, quotes and a trailing period)
    in a cell output of a sample that gave it, or in the context (any document of a list, any path or text
    of a dict or directory), beats every answer found nowhere. Small roots answer from priors: an answer the
-   REPL never showed and the input does not hold is the likeliest guess.
+   REPL never showed and the input does not hold is the likeliest guess. An error message given as an
+   answer ("Error: SyntaxError ...", copied from a failed cell) is found in that cell's output and proves
+   nothing: it counts as found nowhere.
 3. Among answers equally found (or equally not), the one most samples gave wins (the majority).
 4. Ties go to the answer given first; the chosen outcome is that of the earliest sample giving it.
 Samples with no answer (failed, FINAL(None)) do not vote; with no answer at all, the first sample's
@@ -17,6 +19,7 @@ Pure: `choose` reads answers and texts only; engine.py runs the samples and logs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -24,6 +27,8 @@ from typing import Any, Iterator
 # holds the same floor for answers it checks against what was shown).
 MIN_EVIDENCE_CHARS = 2
 QUOTES = "\"'`"
+# A cell's error copied into an answer: Python's "SomethingError: ..." or the REPL's "Error:" / traceback.
+_ERROR_TEXT = re.compile(r"^\s*(?:Error:|Traceback)|\b[A-Z]\w*(?:Error|Exception): ")
 
 
 @dataclass
@@ -83,7 +88,7 @@ def choose(samples: list[Sample], context: Any) -> Choice:
 
 
 def _where_found(wordings: set[str], outputs: list[str], context: Any) -> str | None:
-    wordings = {w for w in wordings if len(w) >= MIN_EVIDENCE_CHARS}
+    wordings = {w for w in wordings if len(w) >= MIN_EVIDENCE_CHARS and not _ERROR_TEXT.search(w)}
     if not wordings:
         return None
     if any(w in text for text in outputs for w in wordings):
