@@ -66,6 +66,13 @@ def test_a_run_answers_from_a_fenced_final_in_the_answer_now_turn(reply):
     assert (r.status, r.answer) == ("limit", "Paris")
 
 
+def test_an_answer_now_reply_echoing_a_cells_error_is_no_answer():
+    # Seen on the embedded model at temperature 0.7: the last reply was the error of the cell before it.
+    echo = block("Error:\nSyntaxError: invalid syntax (line 1)\n    Error:")
+    r = run([block("print(1)"), echo], max_iterations=1)
+    assert (r.status, r.answer) == ("limit", None)
+
+
 def test_final_none_given_twice_is_no_answer():
     r = run([block("print(context[:40])"), block("FINAL(None)"), block("FINAL(None)")])
     assert r.answer is None

@@ -19,16 +19,15 @@ Pure: `choose` reads answers and texts only; engine.py runs the samples and logs
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
+
+from .parsing import is_error_text
 
 # An answer shorter than this stands in almost any text ("4", "B"): finding it proves nothing (loop.py
 # holds the same floor for answers it checks against what was shown).
 MIN_EVIDENCE_CHARS = 2
 QUOTES = "\"'`"
-# A cell's error copied into an answer: Python's "SomethingError: ..." or the REPL's "Error:" / traceback.
-_ERROR_TEXT = re.compile(r"^\s*(?:Error:|Traceback)|\b[A-Z]\w*(?:Error|Exception): ")
 
 
 @dataclass
@@ -88,7 +87,7 @@ def choose(samples: list[Sample], context: Any) -> Choice:
 
 
 def _where_found(wordings: set[str], outputs: list[str], context: Any) -> str | None:
-    wordings = {w for w in wordings if len(w) >= MIN_EVIDENCE_CHARS and not _ERROR_TEXT.search(w)}
+    wordings = {w for w in wordings if len(w) >= MIN_EVIDENCE_CHARS and not is_error_text(w)}
     if not wordings:
         return None
     if any(w in text for text in outputs for w in wordings):

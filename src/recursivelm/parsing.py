@@ -248,6 +248,16 @@ def printed_literal(reply: str) -> str | None:
         return None
 
 
+# A cell's error as the REPL shows it ("Error:", a traceback) or as Python names it ("NameError: ...").
+_ERROR_TEXT = re.compile(r"^\s*(?:Error:|Traceback)|\b[A-Z]\w*(?:Error|Exception): ")
+
+
+def is_error_text(text: str) -> bool:
+    """Whether `text` is (or holds) an error message: a small root copies a failed cell's error into its
+    answer, and that is no answer."""
+    return bool(_ERROR_TEXT.search(text))
+
+
 def answer_text(value) -> str | None:
     """The answer a FINAL value gives: text, or None when it gives none (FINAL(None), FINAL("")). A model that
     insists on FINAL(None) has no answer; it used to be reported as the answer "None"."""
