@@ -73,6 +73,22 @@ def test_an_answer_now_reply_echoing_a_cells_error_is_no_answer():
     assert (r.status, r.answer) == ("limit", None)
 
 
+def test_an_answer_now_reply_of_code_to_run_is_no_answer():
+    r = run([block("print(1)"), block('print(find("health"))')], max_iterations=1)
+    assert (r.status, r.answer) == ("limit", None)
+
+
+@pytest.mark.parametrize("text, code", [
+    ('print(find("x"))', True), ("x = 3", True), ("for l in context: pass", True), ('re.findall("x", context)', True),
+    ("2423915", False), ("hallway", False), ("A, B", False), ("The Megraca River", False), ("0697 323 9268", False),
+    ("_handlerList[:]", False), ("c_short(_SimpleCData)", False),  # values a code question asks for, as written
+])
+def test_is_code_not_answer(text, code):
+    from recursivelm.parsing import is_code_not_answer
+
+    assert is_code_not_answer(text) is code
+
+
 def test_final_none_given_twice_is_no_answer():
     r = run([block("print(context[:40])"), block("FINAL(None)"), block("FINAL(None)")])
     assert r.answer is None

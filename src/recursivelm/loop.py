@@ -20,7 +20,7 @@ from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
 from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
-                      is_error_text, literal_or_text, option_letter, printed_literal, reads_context, text_final)
+                      is_code_not_answer, is_error_text, literal_or_text, option_letter, printed_literal, reads_context, text_final)
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
 from .subcalls import SubCalls
@@ -198,8 +198,10 @@ class Run:
         # except the FINAL itself when it names what only the REPL holds (FINAL(result) after earlier cells).
         found = text_final(reply) or final_in_reply(reply)
         answer = literal_or_text(found[1]) if found else (printed_literal(reply) or _strip_fences(reply))
-        if not found and answer and is_error_text(answer):
-            answer = None  # a failed cell's error echoed back (seen at temperature 0.7): no answer, not the error
+        if not found and answer and (is_error_text(answer) or is_code_not_answer(answer)):
+            # A failed cell's error echoed back, or code it had no turn left to run (both seen at temperature
+            # 0.7): no answer, rather than the error or the code as one.
+            answer = None
         code = answer_now_code(reply)
         if code is not None:
             cell = await self._run_cell(sandbox, code, index=1)

@@ -258,6 +258,31 @@ def is_error_text(text: str) -> bool:
     return bool(_ERROR_TEXT.search(text))
 
 
+# Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
+_WORK_CALLS = frozenset({"print", "len", "find", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
+                         "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS"})
+
+
+def is_code_not_answer(text: str) -> bool:
+    """Whether `text` is code that does something (an assignment, a loop, a call of print or a REPL helper, a
+    method of `re` or `context`) rather than an answer that parses as Python (`2423915`, `hallway`, `A, B`,
+    `_handlerList[:]`, `c_short(_SimpleCData)`): an answer-now reply of `print(find("x"))` is a plan."""
+    try:
+        tree = parse_python(text)
+    except (SyntaxError, ValueError):
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return bool(tree.body)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Name) and f.id in _WORK_CALLS:
+                return True
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ("re", "context"):
+                return True
+    return False
+
+
 def answer_text(value) -> str | None:
     """The answer a FINAL value gives: text, or None when it gives none (FINAL(None), FINAL("")). A model that
     insists on FINAL(None) has no answer; it used to be reported as the answer "None"."""
