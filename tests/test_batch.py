@@ -3,6 +3,7 @@ two, one of them killed mid-batch), resume, failed jobs as results, and bad inpu
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from recursivelm import batch, load_events
+from recursivelm import ScriptedModel, batch, load_events
 from recursivelm.batching import BatchInputError
 from recursivelm.batching.results import run_file_name
 from recursivelm.cli import main
+
+from conftest import block
 
 FAKE_SERVER = Path(__file__).resolve().parent.parent / "bench" / "fake_openai_server.py"
 ROOT_LATENCY_S = 0.05  # each root turn takes this long on the fake server: jobs overlap, none is instant
@@ -246,3 +249,37 @@ def test_interrupting_a_cli_batch_keeps_what_finished(servers, tmp_path):
                   concurrency=8)
     assert finished.isdisjoint(r["id"] for r in again.records)
     assert sorted(r["id"] for r in records(out)) == sorted(f"j{n}" for n in range(40))
+
+
+class SwallowsCancel(ScriptedModel):
+    """A root whose call swallows a cancel landing in it, as Python 3.11's asyncio.wait_for can when the call it
+    waits on completes at that moment."""
+
+    async def complete(self, messages, **options):
+        try:
+            await asyncio.sleep(0.3)
+        except asyncio.CancelledError:
+            pass
+        return await super().complete(messages, **options)
+
+
+def test_a_cancel_swallowed_inside_a_job_still_stops_the_batch(tmp_path):
+    from recursivelm.batching.execute import BatchSettings
+    from recursivelm.batching.jobs import Job
+    from recursivelm.batching.results import ResultsFile
+    from recursivelm.batching.runner import run_local
+
+    root = SwallowsCancel(respond=lambda m: block('FINAL("x")'), name="scripted")
+    settings = BatchSettings(model=root, profile="default", sandbox="inprocess")
+    jobs = [Job(id=f"j{n}", question="q?", text="some text") for n in range(6)]
+    results = ResultsFile(tmp_path / "out")
+
+    async def main():
+        task = asyncio.ensure_future(run_local(jobs, settings, results, 1, lambda record: None))
+        await asyncio.sleep(0.1)
+        task.cancel()
+        await task
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(main())
+    assert len(results.done(False)) <= 1  # the job the cancel landed in may finish; no other starts
