@@ -234,7 +234,10 @@ def test_interrupting_a_cli_batch_keeps_what_finished(servers, tmp_path):
     out = tmp_path / "out"
     args = [sys.executable, "-m", "recursivelm.cli", "batch", str(jobs_file), "--out", str(out), "--model",
             "openai/fake-root", "--endpoints", servers[0].url, "--sandbox", "inprocess", "--concurrency", "2", "-q"]
-    proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C's default action in the child even when this test runs under a parent ignoring SIGINT (a script
+    # started in the background, as CI may be): the child would inherit the ignore and finish with exit 0.
+    proc = subprocess.Popen(args, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     import time
 
     deadline = time.monotonic() + 60

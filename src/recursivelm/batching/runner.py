@@ -76,8 +76,8 @@ async def run_local(pending: list[Job], settings: BatchSettings, results: Result
     async def worker() -> None:
         while not queue.empty():
             # Ctrl-C cancels the workers; Python 3.11's asyncio.wait_for can swallow a cancel that lands as its
-            # call completes (a sub-call, a root turn), and the worker would then run the whole queue and exit 0
-            # (seen once in CI). A cancel requested stops it before the next job, whatever swallowed it.
+            # call completes (a sub-call, a root turn), and the worker would then run the whole queue and exit 0.
+            # A cancel requested stops it before the next job, whatever swallowed it.
             if asyncio.current_task().cancelling():
                 raise asyncio.CancelledError
             job = queue.get_nowait()
