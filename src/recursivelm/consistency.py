@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .evidence import documents
 from .parsing import is_error_text
 
 # An answer shorter than this stands in almost any text ("4", "B"): finding it proves nothing (loop.py
@@ -98,11 +99,9 @@ def _where_found(wordings: set[str], outputs: list[str], context: Any) -> str | 
 
 
 def _texts(context: Any) -> Iterator[str]:
-    """Every text of the context: the string, each document of a list, each name and text of a dict."""
-    if isinstance(context, str):
-        yield context
-    elif isinstance(context, dict):
-        for name, text in context.items():
-            yield from (t for t in (name, text) if isinstance(t, str))
-    elif isinstance(context, (list, tuple)):
-        yield from (t for t in context if isinstance(t, str))
+    """Every text of the context (evidence.documents): the string, each document of a list, each name and
+    text of a dict."""
+    for label, text in documents(context):
+        if isinstance(context, dict):
+            yield label
+        yield text

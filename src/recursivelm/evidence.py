@@ -211,7 +211,7 @@ class Index:
             return []
         postings = self._postings_index()
         terms = query_terms(query)
-        anchors = [t for t in _anchor_words(query, terms) if 0 < len(postings.get(t, ())) <= ANCHOR_MAX_UNITS]
+        anchors = [t for t in anchor_words(query, terms) if 0 < len(postings.get(t, ())) <= ANCHOR_MAX_UNITS]
         # A name the context defines (`def shutdown`) is read where it is defined: its call sites elsewhere
         # (`logging.shutdown(logging._handlerList[:])`) are what a reader takes a parameter's default from.
         defining = set(definitions)
@@ -380,7 +380,7 @@ def _is_definition(text: str) -> bool:
     return bool(re.match(r"\s*(?:async\s+def|def|class)\s", text))
 
 
-def _anchor_words(query: str, terms: list[str]) -> list[str]:
+def anchor_words(query: str, terms: list[str]) -> list[str]:
     """The query words that name something (named_words); with none, the query words themselves (the rare
     ones among them become anchors)."""
     named = named_words(query)

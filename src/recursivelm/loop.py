@@ -298,7 +298,7 @@ class Run:
         letter = option_letter(self.question, final.value)
         if letter is not None and self._first_time(f"option:{call}"):
             return self._render("option_letter", call=call, letter=letter)  # the option's text, not its letter
-        written = wordcounts.as_written(self.loaded.value, str(final.value)) if isinstance(final.value, str) else None
+        written = wordcounts.as_written(self.loaded.value, final.value) if isinstance(final.value, str) else None
         if written is not None and self._first_time(f"as_written:{call}"):
             # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
             return self._render("as_written", call=call, answer=written)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, cached, documents, named_words, query_terms, rank
+from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, anchor_words, cached, documents, query_terms, rank
 
 MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
 MAX_PHRASES = 4  # near(): sub-phrases reported
@@ -83,8 +83,7 @@ def tally(context: Any, query: str) -> list[tuple[tuple[str, ...], int]]:
     held = [t for t in query_terms(query) if postings.get(t)]
     if not held:
         return []
-    names = named_words(query)
-    anchor = min([t for t in held if t in names] or held, key=lambda t: (len(postings[t]), held.index(t)))
+    anchor = min(anchor_words(query, held), key=lambda t: (len(postings[t]), held.index(t)))
     alone = len(postings[anchor])
     if alone > TALLY_MAX_SHARE * sentences.count:
         return []
