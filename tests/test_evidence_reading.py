@@ -104,11 +104,13 @@ def test_beyond_one_sub_call_the_small_profile_reads_the_gathered_passages_first
     result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(big, QUESTION)
     first = root.calls[0][-1]["content"]
     assert "read the passages most related to the question first" in first
-    assert "find(" in first and "Output:\n0999 123" in first
+    assert "reading = read(" in first and "Output:\n0999 123" in first
     assert result.answer == "0999 123"
     cells = [e for e in result.trajectory if e.type == "cell_start"]
     assert cells[0].parent is None and cells[0].iteration == 0  # the engine's cell, before any root turn
-    assert result.usage.total().calls == 2  # the reading and the one root turn
+    checks = [c for c in sub.calls if c[-1]["content"].endswith("Reply yes or no.")]
+    assert len(checks) > 1  # no passage said yes ("not in these passages"), so all were read together
+    assert result.usage.total().calls == len(checks) + 2  # the checks, the reading and the one root turn
 
 
 def test_no_reading_without_sub_calls_or_outside_the_small_profile():
@@ -168,7 +170,7 @@ def test_a_how_many_question_is_read_with_the_sentence_counts_of_the_whole_text(
     big = DIGEST + " " + " ".join(f"Filler sentence {i} about the weather." for i in range(20_000))
     result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(big, COUNT_QUESTION)
     first = root.calls[0][-1]["content"]
-    assert "counts = tally(" in first and "find(" not in first and "sentences holding 'dunmore' and 'ferry': 30" in first
+    assert "counts = tally(" in first and "read(" not in first and "sentences holding 'dunmore' and 'ferry': 30" in first
     assert result.answer == "30"
     # Not a count question: the reading is of passages only, as before.
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")

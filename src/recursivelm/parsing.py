@@ -259,7 +259,7 @@ def is_error_text(text: str) -> bool:
 
 
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
-_WORK_CALLS = frozenset({"print", "len", "find", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
+_WORK_CALLS = frozenset({"print", "len", "find", "read", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
                          "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS"})
 
 

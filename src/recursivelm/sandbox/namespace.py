@@ -12,7 +12,7 @@ import re
 import traceback
 from typing import Any, Callable
 
-from .. import evidence, wordcounts
+from .. import evidence, reading, wordcounts
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -153,6 +153,7 @@ class Namespace:
             "search": self._search,
             "around": self._around_place,
             "find": self._find,
+            "read": self._read,
             "tally": self._tally,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
@@ -216,13 +217,26 @@ class Namespace:
         from them (evidence.gather). A text to print or to give llm_query."""
         if not isinstance(query, str) or not query.strip():
             raise TypeError("find(query) takes a question or some words, as a str")
-        passages = evidence.gather(self.globals["context"], query, max_chars)
-        self.lookups.record(query, bool(passages))  # a find() that found nothing is a miss like a search's
+        passages = self._gather(query, max_chars)
+        return reading.show(passages) if passages else _found_nothing(query)
+
+    def _read(self, question: str, query: str | None = None) -> str:
+        """The sub-model's answer to `question`, read from the passages find() gives for `query` (default:
+        the question): each passage checked alone first, those that give the answer read together, else all
+        of them (reading.read). A text to print."""
+        if not isinstance(question, str) or not question.strip():
+            raise TypeError("read(question) takes the question to answer, as a str")
+        if query is not None and (not isinstance(query, str) or not query.strip()):
+            raise TypeError("read(question, query) takes the words to find passages for, as a str")
+        passages = self._gather(query or question)
         if not passages:
-            # No quotes (small models copy this into FINAL('...')); "not found" so that an answer copying it
-            # right after is refused as an absence claim.
-            return f"not found: no passage holds a word of: {query}"
-        return "\n".join(f"[{p.where}] {p.text}" for p in passages)
+            return _found_nothing(query or question)
+        return reading.read(question, passages, self.protected["llm_query"], self.protected["llm_query_batched"])
+
+    def _gather(self, query: str, max_chars: int = evidence.GATHER_CHARS) -> list[evidence.Passage]:
+        passages = evidence.gather(self.globals["context"], query, max_chars)
+        self.lookups.record(query, bool(passages))  # finding nothing is a miss like a search's
+        return passages
 
     def _tally(self, query: str) -> str:
         """How many sentences of the whole text hold the query's rarest name, alone and with each of its
@@ -306,6 +320,12 @@ class Namespace:
                           misses=self.lookups.misses())
 
 
+def _found_nothing(query: str) -> str:
+    # No quotes (small models copy this into FINAL('...')); "not found" so that an answer copying it right
+    # after is refused as an absence claim.
+    return f"not found: no passage holds a word of: {query}"
+
+
 def format_syntax_error(e: SyntaxError, code: str) -> str:
     line = (e.text or "").rstrip() or (code.splitlines()[e.lineno - 1] if e.lineno else "")
     return f"SyntaxError: {e.msg} (line {e.lineno})\n    {line}"
@@ -320,4 +340,4 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "find", "tally", "chunks", "ask_chunks"]
+            "SHOW_VARS", "search", "around", "find", "read", "tally", "chunks", "ask_chunks"]

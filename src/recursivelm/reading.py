@@ -1,0 +1,62 @@
+"""How a sub-model reads the passages find() gathers: `read(question)` in the REPL.
+
+Given seven passages about one site, the 1.5B reader answered with the value of another attribute of the
+same site (the treasury door's cipher for the wifi password), on three of six seeds. Asked of each passage
+alone whether it gives the answer, it kept the right one on five of six. But a question whose answer
+needs passages together (where an object is, after the person who took it moved on) has no passage that
+answers alone, and one read alone gives a guess. So a reading goes:
+
+1. Each passage is checked alone, all in one batch: does it give the answer (yes or no)?
+2. When some passages but not all say yes, those are read together. Their answer is kept when it is
+   written in them: a value copied from a passage, not a guess made from it.
+3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one).
+
+Measured on the embedded model: bench/RESULTS.md (issue 12, fourth step). The prompts are data here, next
+to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batched and llm_query.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from .consistency import MIN_EVIDENCE_CHARS, normalise
+from .evidence import Passage
+
+CHECK_PROMPT = (
+    "Passage: {passage}\n\nQuestion: {question}\n"
+    "Does this passage give the answer to the question? Reply yes or no."
+)
+# No way out such as "if they do not hold it, say so": the 1.5B reader took it on passages that held the
+# answer (7 of 18 slice queries answered "not in these passages"; bench/RESULTS.md).
+READ_PROMPT = (
+    "Here are passages from a long text, in the order they appear in it (a later one may update an earlier "
+    "one), each with where it is.\n\n{passages}\n\nQuestion: {question}\nAnswer from the passages, briefly."
+)
+
+
+def show(passages: Sequence[Passage]) -> str:
+    """Passages as find() prints them: one per entry, each after its place in brackets."""
+    return "\n".join(f"[{p.where}] {p.text}" for p in passages)
+
+
+def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
+         ask_batch: Callable[[list[str]], list[str]]) -> str:
+    """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
+    if len(passages) > 1:
+        replies = ask_batch([CHECK_PROMPT.format(passage=p.text, question=question) for p in passages])
+        chosen = [p for p, reply in zip(passages, replies) if says_yes(reply)]
+        if 0 < len(chosen) < len(passages):
+            answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))
+            if written_in(answer, chosen):
+                return answer
+    return ask(READ_PROMPT.format(passages=show(passages), question=question))
+
+
+def says_yes(reply: str) -> bool:
+    return reply.strip().strip("*\"'`").lower().startswith("yes")
+
+
+def written_in(answer: str, passages: Sequence[Passage]) -> bool:
+    """Whether the answer (as consistency.normalise compares answers) is written in one of the passages."""
+    wanted = normalise(answer)
+    return len(wanted) >= MIN_EVIDENCE_CHARS and any(wanted in p.text.casefold() for p in passages)

@@ -1,0 +1,115 @@
+"""read(question) (reading.py, issue 12): each passage find() gathers is checked alone, those that give the
+answer are read together and their answer kept when it is written in them, else all are read together.
+On scripted sub-models: the engine's own REPL, sandboxes and usage tree, with the model faked at the edge."""
+
+import pytest
+
+from recursivelm import RLM, Limits, ScriptedModel, reading
+from recursivelm.evidence import Passage
+
+from conftest import block
+
+SITE_LOG = [
+    Passage("line 3", "Dorozor Workshop: the cipher for the treasury door is now 4748-SD."),
+    Passage("line 9", "Noted for Dorozor Workshop: the wifi password is badger-7386."),
+    Passage("line 12", "At Dorozor Workshop, the emergency hotline is 0122 126 9870."),
+]
+WIFI = "What is the login key of the internet connection at Dorozor Workshop?"
+STORY = [
+    Passage("character 10", "Fred grabbed the umbrella."),
+    Passage("character 90", "Fred travelled to the cellar."),
+    Passage("character 200", "Fred moved to the balcony."),
+]
+WHERE = "Where is the umbrella?"
+
+
+class Reader:
+    """A sub-model at the edge: says yes to the passages holding `yes_for`, answers reads with `answers`
+    (first matching key in the prompt wins); records every prompt."""
+
+    def __init__(self, yes_for: str, answers: dict[str, str]):
+        self.yes_for, self.answers, self.prompts = yes_for, answers, []
+
+    def ask(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if prompt.endswith("Reply yes or no."):
+            passage = prompt.split("Passage: ", 1)[1].split("\n\nQuestion: ", 1)[0]
+            return "Yes." if self.yes_for in passage else "No"
+        return next(answer for key, answer in self.answers.items() if key in prompt)
+
+    def ask_batch(self, prompts: list[str]) -> list[str]:
+        return [self.ask(p) for p in prompts]
+
+
+def reads(reader: Reader) -> list[str]:
+    return [p for p in reader.prompts if p.startswith("Here are passages")]
+
+
+def test_the_passages_that_give_the_answer_alone_are_read_without_the_others():
+    reader = Reader("wifi password", {"4748-SD": "4748-SD", "badger-7386": "badger-7386"})
+    answer = reading.read(WIFI, SITE_LOG, reader.ask, reader.ask_batch)
+    assert answer == "badger-7386"
+    assert len(reader.prompts) == 4  # three checks, one reading
+    assert "4748-SD" not in reads(reader)[0] and "[line 9] Noted for Dorozor" in reads(reader)[0]
+
+
+def test_an_answer_not_written_in_the_chosen_passages_is_read_again_from_all_of_them():
+    # "Fred grabbed the umbrella" gives an answer alone to a 1.5B reader; the room is not in it.
+    reader = Reader("umbrella", {"balcony": "balcony", "grabbed": "Fred's room"})
+    answer = reading.read(WHERE, STORY, reader.ask, reader.ask_batch)
+    assert answer == "balcony"
+    first, second = reads(reader)
+    assert "cellar" not in first and "[character 200] Fred moved to the balcony." in second
+
+
+@pytest.mark.parametrize("yes_for", ["no passage says this", "Dorozor"])
+def test_when_no_passage_or_every_passage_gives_the_answer_all_are_read_once(yes_for):
+    reader = Reader(yes_for, {"4748-SD": "0122 126 9870"})
+    assert reading.read(WIFI, SITE_LOG, reader.ask, reader.ask_batch) == "0122 126 9870"
+    assert len(reads(reader)) == 1 and len(reader.prompts) == 4
+
+
+def test_one_passage_is_read_without_a_check():
+    reader = Reader("wifi", {"badger": "badger-7386"})
+    assert reading.read(WIFI, SITE_LOG[1:2], reader.ask, reader.ask_batch) == "badger-7386"
+    assert len(reader.prompts) == 1
+
+
+def test_an_answer_is_written_in_a_passage_whatever_its_case_quotes_or_full_stop():
+    assert reading.written_in('"Badger-7386".', SITE_LOG)
+    assert not reading.written_in("Fred's room", STORY) and not reading.written_in("a", STORY)
+
+
+LOG = "\n".join(
+    [f"[2024-01-{d:02}] {site} Workshop: the login key of the internet connection is key-{d}."
+     for d, site in enumerate(["Alder", "Birch", "Cedar"], 1)]
+    + [f"[2024-02-{d:02}] Routine inspection of the loading bay went fine." for d in range(1, 28)] * 40
+    + ["[2024-03-01] Dorozor Workshop: the cipher for the treasury door is now 4748-SD.",
+       "[2024-03-02] Noted for Dorozor Workshop: the wifi password is badger-7386."]
+)
+
+
+def site_reader(messages):
+    prompt = messages[-1]["content"]
+    if prompt.endswith("Reply yes or no."):
+        return "yes" if "wifi password" in prompt else "no"
+    return "4748-SD" if "4748-SD" in prompt else "badger-7386"
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_read_in_the_repl_checks_each_passage_on_the_sub_model_and_counts_every_call(sandbox):
+    root = ScriptedModel(replies=[block(f"print(read({WIFI!r}))"), block("print(read(''))"),
+                                  block('FINAL("badger-7386")')], name="scripted")
+    sub = ScriptedModel(respond=site_reader, name="sub")
+    result = RLM(root, sub_model=sub, profile="default", sandbox=sandbox).run(LOG, WIFI)
+    assert "badger-7386" in root.calls[1][-1]["content"]
+    assert "read(question) takes the question to answer" in root.calls[2][-1]["content"]
+    checks = [c for c in sub.calls if c[-1]["content"].endswith("Reply yes or no.")]
+    assert len(checks) >= 2 and len(sub.calls) == len(checks) + 1
+    assert result.usage.total().calls == 3 + len(sub.calls)
+
+
+def test_read_without_sub_calls_says_the_limit_as_llm_query_does():
+    root = ScriptedModel(replies=[block(f"print(read({WIFI!r}))"), block('FINAL("x")')], name="scripted")
+    RLM(root, profile="default", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(LOG, WIFI)
+    assert "Error" in root.calls[1][-1]["content"] or "limit" in root.calls[1][-1]["content"]
