@@ -58,10 +58,19 @@ def test_near_reports_the_parts_of_a_pattern_that_occur():
 
 # -- the first turn -----------------------------------------------------------------------------
 def test_the_first_turn_shows_the_lines_that_share_the_questions_words():
-    result, calls = run([block('FINAL("late")')])
+    result, calls = run([block('FINAL("late")')], max_sub_calls=0)
     first = shown(calls, 0)
     assert "[line 1201] The ferry from Oslo was late again" in first
     assert result.answer == "late"  # evidence shown counts as a look: the answer is taken
+
+
+def test_a_first_reading_is_shown_instead_of_the_lines():
+    # Shown both, the 1.5B root answered from a line using the question's words over a right reading.
+    result, calls = run([block('FINAL("late")')])
+    first = shown(calls, 0)
+    assert "print(reading)" in first and "Output:\nsub" in first
+    assert "[line 1201] The ferry from Oslo" not in first and "found these lines" not in first
+    assert result.answer == "late"  # the reading counts as a look
 
 
 def test_the_default_profile_primes_nothing():
@@ -71,7 +80,8 @@ def test_the_default_profile_primes_nothing():
 
 def test_a_directory_shows_its_tree_and_path_line_hits():
     context = {**CODE, **{f"docs/page{i}.txt": "nothing here" for i in range(3)}}
-    _, calls = run([block('FINAL("pkg/core.py")')], context=context, question="Where is class LineEnd defined?")
+    _, calls = run([block('FINAL("pkg/core.py")')], context=context, question="Where is class LineEnd defined?",
+                   max_sub_calls=0)
     first = shown(calls, 0)
     assert "docs/ (3 files)" in first and "pkg/ (3 files)" in first
     assert "[pkg/core.py:8] class LineEnd(Token):" in first

@@ -116,8 +116,10 @@ class Run:
             # Off the event loop: starting an isolated worker takes ~0.1 s, during which other runs
             # sharing the loop (the server, parallel children) must go on.
             await self._in_thread(sandbox.start, self.loaded.value, self.subcalls.host_functions())
-            passages = await self._in_thread(self._evidence)
             first_cell = await self._read_whole(sandbox)
+            # A first reading replaces the primed lines: shown both, the small root answered from a line that
+            # used the question's words over a right reading (issue 12, bench/RESULTS.md).
+            passages = [] if first_cell is not None else await self._in_thread(self._evidence)
             # Evidence shown is a look: an answer taken from it is not a guess.
             self.looked = bool(passages) or first_cell is not None
             self.messages = [

@@ -6,7 +6,8 @@ alone whether it gives the answer, it kept the right one on five of six. But a q
 needs passages together (where an object is, after the person who took it moved on) has no passage that
 answers alone, and one read alone gives a guess. So a reading goes:
 
-1. Each passage is checked alone, all in one batch: does it give the answer (yes or no)?
+1. Each passage is checked alone, all in one batch: does it give the answer (yes or no)? (Up to
+   MAX_CHECKED_PASSAGES; more are read together unchecked.)
 2. When some passages but not all say yes, those are read together. Their answer is kept when it is
    written in them: a value copied from a passage, not a guess made from it.
 3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one).
@@ -22,10 +23,17 @@ from typing import Callable, Sequence
 from .consistency import MIN_EVIDENCE_CHARS, normalise
 from .evidence import Passage
 
+# The question first: every check then starts with the same words, which llama.cpp's prompt cache (one per
+# slot) reads once, not once per passage (a codeqa question with its options is ~150 tokens).
 CHECK_PROMPT = (
-    "Passage: {passage}\n\nQuestion: {question}\n"
+    "Question: {question}\n\nPassage: {passage}\n\n"
     "Does this passage give the answer to the question? Reply yes or no."
 )
+# The checks' cost is bounded: a first reading must end well within a cell's time limit on 2 cores (checking
+# 17 long passages one by one ran past 120 s at 64K). More passages than this are read together unchecked;
+# a longer passage is checked on its start, which says what it is about (the reading gets it whole).
+MAX_CHECKED_PASSAGES = 12
+CHECK_PASSAGE_CHARS = 600
 # No way out such as "if they do not hold it, say so": the 1.5B reader took it on passages that held the
 # answer (7 of 18 slice queries answered "not in these passages"; bench/RESULTS.md).
 READ_PROMPT = (
@@ -42,8 +50,9 @@ def show(passages: Sequence[Passage]) -> str:
 def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
          ask_batch: Callable[[list[str]], list[str]]) -> str:
     """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
-    if len(passages) > 1:
-        replies = ask_batch([CHECK_PROMPT.format(passage=p.text, question=question) for p in passages])
+    if 1 < len(passages) <= MAX_CHECKED_PASSAGES:
+        replies = ask_batch([CHECK_PROMPT.format(passage=p.text[:CHECK_PASSAGE_CHARS], question=question)
+                             for p in passages])
         chosen = [p for p, reply in zip(passages, replies) if says_yes(reply)]
         if 0 < len(chosen) < len(passages):
             answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))
