@@ -23,10 +23,11 @@ from typing import Callable, Sequence
 from .consistency import MIN_EVIDENCE_CHARS, normalise
 from .evidence import Passage
 
-# The question first: every check then starts with the same words, which llama.cpp's prompt cache (one per
-# slot) reads once, not once per passage (a codeqa question with its options is ~150 tokens).
+# The passage first, the question after it. With the question first (which llama.cpp's per-slot prompt
+# cache would read once for all checks) the 1.5B checker chose another attribute's passage on two of three
+# sniah-paraphrase seeds at 64K that it got right this way (bench/RESULTS.md, after9 against after10).
 CHECK_PROMPT = (
-    "Question: {question}\n\nPassage: {passage}\n\n"
+    "Passage: {passage}\n\nQuestion: {question}\n"
     "Does this passage give the answer to the question? Reply yes or no."
 )
 # The checks' cost is bounded: a first reading must end well within a cell's time limit on 2 cores (checking
