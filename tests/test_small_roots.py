@@ -69,6 +69,7 @@ def test_a_first_reading_is_shown_instead_of_the_lines():
     result, calls = run([block('FINAL("late")')])
     first = shown(calls, 0)
     assert "print(reading)" in first and "Output:\nsub" in first
+    assert "reply with FINAL(reading)" in first  # passed on as it is, not retyped
     assert "[line 1201] The ferry from Oslo" not in first and "found these lines" not in first
     assert result.answer == "late"  # the reading counts as a look
 
