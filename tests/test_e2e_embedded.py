@@ -21,7 +21,8 @@ def test_demo_answers_a_needle_question_100x_beyond_the_window():
     assert "100x the 8,192-token window of embedded" in p.stderr
     assert "the answer is correct" in p.stderr, p.stderr
     expected = p.stderr.split("expected answer: ")[1].split(":")[0]
-    assert p.returncode == 0 and p.stdout.strip() == expected
+    # The answer alone on stdout: the code itself, or the reading's sentence holding it (FINAL(reading)).
+    assert p.returncode == 0 and expected in p.stdout and len(p.stdout.strip().splitlines()) == 1
 
 
 def test_rlm_ask_on_a_file_prints_only_the_answer(tmp_path):
