@@ -112,4 +112,5 @@ def test_read_in_the_repl_checks_each_passage_on_the_sub_model_and_counts_every_
 def test_read_without_sub_calls_says_the_limit_as_llm_query_does():
     root = ScriptedModel(replies=[block(f"print(read({WIFI!r}))"), block('FINAL("x")')], name="scripted")
     RLM(root, profile="default", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(LOG, WIFI)
-    assert "Error" in root.calls[1][-1]["content"] or "limit" in root.calls[1][-1]["content"]
+    assert "SubCallError:" in root.calls[1][-1]["content"]
+    assert "sub-calls are off (max_sub_calls=0)" in root.calls[1][-1]["content"]
