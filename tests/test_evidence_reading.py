@@ -153,6 +153,14 @@ def test_tally_counts_sentences_holding_the_questions_name_alone_and_with_each_o
     assert wordcounts.tally(DIGEST, "How many zeppelins?") == []
 
 
+def test_tally_pairs_the_name_with_the_words_of_the_sentence_that_asks_not_of_the_texts_description():
+    question = "The context is a digest of ferry news.\n\nHow many sentences are about the bakery of Dunmore?"
+    assert wordcounts.asking_sentence(question) == "How many sentences are about the bakery of Dunmore?"
+    # "ferry" describes the text: paired with the name it would be the first row (30), above the count asked for.
+    assert wordcounts.tally(DIGEST, question) == [(("dunmore",), 42), (("dunmore", "bakery"), 12)]
+    assert wordcounts.asking_sentence("Where is the ferry of Dunmore?") == "Where is the ferry of Dunmore?"
+
+
 def test_tally_leaves_out_a_name_every_record_holds():
     records = "\n".join(f"User: {i % 7} || Date: 2024-01-{i % 28 + 1:02} || Text: post {i}" for i in range(100))
     # "User" and "Date" are written as names, but every line holds them: they are fields, not things.

@@ -33,7 +33,7 @@ AROUND_CHARS = 1_200  # around(): characters shown inside one long line, and the
 DUPLICATE_OVERLAP = 0.5  # rank(): a passage sharing more of its words than this with a better one is passed over
 # Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
 QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
-through into answer answers mentioned mention text context question give only exactly please""".split())
+through into about answer answers mentioned mention text context question give only exactly please""".split())
 CACHED_INDEXES = 8  # indexes kept, of either kind (a run tree rarely holds more than a few contexts)
 # gather(): the evidence a reader is given for a question, beyond the best-ranked passages.
 GATHER_CHARS = 4_000  # what gather() returns at most (~1K tokens: a sub-call of ~20 s on 2 CPU cores)
