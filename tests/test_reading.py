@@ -114,3 +114,16 @@ def test_read_without_sub_calls_says_the_limit_as_llm_query_does():
     RLM(root, profile="default", sandbox="inprocess", limits=Limits(max_sub_calls=0)).run(LOG, WIFI)
     assert "SubCallError:" in root.calls[1][-1]["content"]
     assert "sub-calls are off (max_sub_calls=0)" in root.calls[1][-1]["content"]
+
+
+def test_passages_read_together_are_thought_through_and_the_last_answer_line_is_the_reading():
+    # No passage gives the answer alone: the reader reasons over all of them, in order, then answers.
+    reasoning = "Fred took the umbrella, went to the cellar, then moved to the balcony.\n**Answer:** balcony"
+    reader = Reader("no passage says this", {"Fred moved": reasoning})
+    assert reading.read(WHERE, STORY, reader.ask, reader.ask_batch) == "balcony"
+    assert reads(reader)[0].endswith("then end with a last line: Answer: <the answer>")
+
+
+def test_a_reply_without_an_answer_line_is_the_reading_as_it_is():
+    assert reading.answer_line("The umbrella is on the balcony.") == "The umbrella is on the balcony."
+    assert reading.answer_line("To answer: look.\nAnswer: A\nAnswer: B") == "B"

@@ -10,7 +10,8 @@ answers alone, and one read alone gives a guess. So a reading goes:
    MAX_CHECKED_PASSAGES; more are read together unchecked.)
 2. When some passages but not all say yes, those are read together. Their answer is kept when it is
    written in them: a value copied from a passage, not a guess made from it.
-3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one).
+3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one),
+   and the reader thinks before it answers: its last line is the reading.
 
 Measured on the embedded model: bench/RESULTS.md (issue 12, fourth step). The prompts are data here, next
 to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batched and llm_query.
@@ -18,6 +19,7 @@ to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batch
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 from .consistency import MIN_EVIDENCE_CHARS, normalise
@@ -37,10 +39,18 @@ MAX_CHECKED_PASSAGES = 12
 CHECK_PASSAGE_CHARS = 600
 # No way out such as "if they do not hold it, say so": the 1.5B reader took it on passages that held the
 # answer (7 of 18 slice queries answered "not in these passages"; bench/RESULTS.md).
-READ_PROMPT = (
+_PASSAGES_IN_ORDER = (
     "Here are passages from a long text, in the order they appear in it (a later one may update an earlier "
-    "one), each with where it is.\n\n{passages}\n\nQuestion: {question}\nAnswer from the passages, briefly."
+    "one), each with where it is.\n\n{passages}\n\nQuestion: {question}\n"
 )
+# The passages that said yes hold the value: it is copied from them.
+READ_PROMPT = _PASSAGES_IN_ORDER + "Answer from the passages, briefly."
+# No passage answered alone: the answer is put together from several (where an object is, after the person
+# who took it moved on). Asked to think first, the 1.5B reader named the right room on 6 of 12 babi seeds
+# at 64K against 4 of 12 asked for the answer at once, and changed nothing on multihop, codeqa or
+# sniah-paraphrase (bench/RESULTS.md, issue 12, fifth step). Its last line is the reading.
+READ_TOGETHER_PROMPT = _PASSAGES_IN_ORDER + "Think it through briefly, then end with a last line: Answer: <the answer>"
+_ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
 def show(passages: Sequence[Passage]) -> str:
@@ -59,7 +69,13 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
             answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))
             if written_in(answer, chosen):
                 return answer
-    return ask(READ_PROMPT.format(passages=show(passages), question=question))
+    return answer_line(ask(READ_TOGETHER_PROMPT.format(passages=show(passages), question=question)))
+
+
+def answer_line(reply: str) -> str:
+    """What follows the reply's last "Answer:"; the whole reply where it wrote none (it answered at once)."""
+    marks = list(_ANSWER_LINE.finditer(reply))
+    return reply[marks[-1].end():].strip() or reply.strip() if marks else reply.strip()
 
 
 def says_yes(reply: str) -> bool:
