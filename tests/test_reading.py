@@ -124,6 +124,17 @@ def test_passages_read_together_are_thought_through_and_the_last_answer_line_is_
     assert reads(reader)[0].endswith("then end with a last line: Answer: <the answer>")
 
 
-def test_a_reply_without_an_answer_line_is_the_reading_as_it_is():
+def test_reasoning_without_an_answer_line_is_cut_to_its_answer_by_one_more_call():
+    code = [Passage("ctypes/__init__.py:165", "class c_short(_SimpleCData):\n    _type_ = \"h\"")]
+    reasoning = "The base classes of `c_short` are `_SimpleCData`, which is a subclass of `ctypes._CData`."
+    reader = Reader("no passage says this", {"A reader's reply": "_SimpleCData", "class c_short": reasoning})
+    assert reading.read("What are the base classes of `c_short`?", code, reader.ask, reader.ask_batch) == "_SimpleCData"
+    extract = reader.prompts[-1]
+    assert reasoning in extract and extract.endswith("in the form the question asks for.")
+
+
+def test_an_answer_line_or_a_short_reply_is_the_reading_as_it_is():
     assert reading.answer_line("The umbrella is on the balcony.") == "The umbrella is on the balcony."
     assert reading.answer_line("To answer: look.\nAnswer: A\nAnswer: B") == "B"
+    assert reading.answer_line("Fred took it and went on.\nSo it is on the balcony.") is None
+    assert reading.answer_line("Answer:") is None

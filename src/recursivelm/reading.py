@@ -43,13 +43,21 @@ _PASSAGES_IN_ORDER = (
     "Here are passages from a long text, in the order they appear in it (a later one may update an earlier "
     "one), each with where it is.\n\n{passages}\n\nQuestion: {question}\n"
 )
+SHORT_REPLY_CHARS = 40  # a reply this short, on one line, is an answer given at once ("The football is in the bedroom.")
 # The passages that said yes hold the value: it is copied from them.
 READ_PROMPT = _PASSAGES_IN_ORDER + "Answer from the passages, briefly."
 # No passage answered alone: the answer is put together from several (where an object is, after the person
 # who took it moved on). Asked to think first, the 1.5B reader named the right room on 6 of 12 babi seeds
 # at 64K against 4 of 12 asked for the answer at once, and changed nothing on multihop, codeqa or
 # sniah-paraphrase (bench/RESULTS.md, issue 12, fifth step). Its last line is the reading.
-READ_TOGETHER_PROMPT = _PASSAGES_IN_ORDER + "Think it through briefly, then end with a last line: Answer: <the answer>"
+READ_TOGETHER_PROMPT = _PASSAGES_IN_ORDER + "Think step by step, briefly, then end with a last line: Answer: <the answer>"
+# A reply that thought aloud without that last line ("... are `_SimpleCData`, which is a subclass of
+# `ctypes._CData`."; "Therefore, the answer is: B") is cut to its answer by one more short call: passed on
+# whole, the reasoning was taken as the answer and scored as a hedge.
+EXTRACT_PROMPT = (
+    "Question: {question}\n\nA reader's reply: {reply}\n\n"
+    "Write only the answer the reply gives to the question, in the form the question asks for."
+)
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -69,13 +77,21 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
             answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))
             if written_in(answer, chosen):
                 return answer
-    return answer_line(ask(READ_TOGETHER_PROMPT.format(passages=show(passages), question=question)))
+    reply = ask(READ_TOGETHER_PROMPT.format(passages=show(passages), question=question))
+    answer = answer_line(reply)
+    if answer is None:
+        answer = ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip())).strip() or reply.strip()
+    return answer
 
 
-def answer_line(reply: str) -> str:
-    """What follows the reply's last "Answer:"; the whole reply where it wrote none (it answered at once)."""
+def answer_line(reply: str) -> str | None:
+    """What follows the reply's last "Answer:" line; the whole reply where it is one short line (it answered
+    at once); None where it reasoned without an answer line."""
     marks = list(_ANSWER_LINE.finditer(reply))
-    return reply[marks[-1].end():].strip() or reply.strip() if marks else reply.strip()
+    if marks:
+        return reply[marks[-1].end():].strip() or None
+    text = reply.strip()
+    return text if "\n" not in text and len(text) <= SHORT_REPLY_CHARS else None
 
 
 def says_yes(reply: str) -> bool:
