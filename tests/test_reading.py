@@ -37,7 +37,8 @@ class Reader:
             return "Yes." if self.yes_for in passage else "No"
         return next(answer for key, answer in self.answers.items() if key in prompt)
 
-    def ask_batch(self, prompts: list[str]) -> list[str]:
+    def ask_batch(self, prompts: list[str], max_tokens: int | None = None) -> list[str]:
+        self.batch_reply_tokens = max_tokens
         return [self.ask(p) for p in prompts]
 
 
@@ -104,8 +105,11 @@ def test_read_in_the_repl_checks_each_passage_on_the_sub_model_and_counts_every_
     result = RLM(root, sub_model=sub, profile="default", sandbox=sandbox).run(LOG, WIFI)
     assert "badger-7386" in root.calls[1][-1]["content"]
     assert "read(question) takes the question to answer" in root.calls[2][-1]["content"]
-    checks = [c for c in sub.calls if c[-1]["content"].endswith("Reply yes or no.")]
+    checks = [i for i, c in enumerate(sub.calls) if c[-1]["content"].endswith("Reply yes or no.")]
     assert len(checks) >= 2 and len(sub.calls) == len(checks) + 1
+    # A check is read by its first word: its reply is capped, across the sandbox's wire too; the reading is not.
+    assert [sub.reply_limits[i] for i in checks] == [reading.CHECK_REPLY_TOKENS] * len(checks)
+    assert [n for i, n in enumerate(sub.reply_limits) if i not in checks] == [Limits().max_sub_reply_tokens]
     assert result.usage.total().calls == 3 + len(sub.calls)
 
 
@@ -138,3 +142,13 @@ def test_an_answer_line_or_a_short_reply_is_the_reading_as_it_is():
     assert reading.answer_line("To answer: look.\nAnswer: A\nAnswer: B") == "B"
     assert reading.answer_line("Fred took it and went on.\nSo it is on the balcony.") is None
     assert reading.answer_line("Answer:") is None
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_model_code_may_ask_for_shorter_replies_but_never_longer_than_the_runs_limit(sandbox):
+    root = ScriptedModel(replies=[block('print(llm_query("hi", max_tokens=5), llm_query_batched(["a"], max_tokens=10**6))'),
+                                  block('llm_query("hi", max_tokens="5")'), block('FINAL("done")')], name="scripted")
+    sub = ScriptedModel(respond=lambda messages: "ok", name="sub")
+    RLM(root, sub_model=sub, profile="default", sandbox=sandbox, limits=Limits(max_sub_reply_tokens=300)).run(LOG, WIFI)
+    assert sub.reply_limits == [5, 300]
+    assert "max_tokens" in root.calls[2][-1]["content"] and "TypeError" in root.calls[2][-1]["content"]

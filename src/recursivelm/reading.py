@@ -14,7 +14,8 @@ answers alone, and one read alone gives a guess. So a reading goes:
    and the reader thinks before it answers: its last line is the reading.
 
 Measured on the embedded model: bench/RESULTS.md (issue 12, fourth step). The prompts are data here, next
-to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batched and llm_query.
+to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batched (which takes max_tokens) and
+llm_query.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ CHECK_PROMPT = (
 # a longer passage is checked on its start, which says what it is about (the reading gets it whole).
 MAX_CHECKED_PASSAGES = 12
 CHECK_PASSAGE_CHARS = 600
+# A check is read by its first word (says_yes): a longer reply costs time and changes nothing. Uncapped, eight
+# checks of code passages each wrote a reasoned reply and the first cell ran past its 120 s limit (codeqa
+# seed 0 at 64K, bench/issue12/after15).
+CHECK_REPLY_TOKENS = 4
 # No way out such as "if they do not hold it, say so": the 1.5B reader took it on passages that held the
 # answer (7 of 18 slice queries answered "not in these passages"; bench/RESULTS.md).
 _PASSAGES_IN_ORDER = (
@@ -67,11 +72,11 @@ def show(passages: Sequence[Passage]) -> str:
 
 
 def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
-         ask_batch: Callable[[list[str]], list[str]]) -> str:
+         ask_batch: Callable[..., list[str]]) -> str:
     """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
     if 1 < len(passages) <= MAX_CHECKED_PASSAGES:
         replies = ask_batch([CHECK_PROMPT.format(passage=p.text[:CHECK_PASSAGE_CHARS], question=question)
-                             for p in passages])
+                             for p in passages], max_tokens=CHECK_REPLY_TOKENS)
         chosen = [p for p, reply in zip(passages, replies) if says_yes(reply)]
         if 0 < len(chosen) < len(passages):
             answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))

@@ -49,24 +49,29 @@ class SubCalls:
         return functions
 
     # -- called from model code (synchronous) --------------------------------------------------
-    def llm_query(self, prompt: str, model: str | None = None) -> str:
-        """Ask the sub-model one prompt; returns its reply."""
+    def llm_query(self, prompt: str, model: str | None = None, max_tokens: int | None = None) -> str:
+        """Ask the sub-model one prompt; returns its reply, of at most `max_tokens` (and never more than
+        the run's max_sub_reply_tokens)."""
         if not isinstance(prompt, str):
             raise TypeError(f"llm_query(prompt) takes a str, got {type(prompt).__name__}")
         target = self._model(model)
+        reply_tokens = self._reply_tokens(max_tokens)
         self._check_size(target, prompt)
         self._reserve(1, "llm_query")
-        result = self._wait(self._query(target, prompt))
+        result = self._wait(self._query(target, prompt, reply_tokens))
         if isinstance(result, SubCallError):
             raise result
         return result
 
-    def llm_query_batched(self, prompts: list[str], model: str | None = None) -> list[str]:
-        """Ask many prompts concurrently; replies in order. A failed prompt's slot holds 'Error: ...'."""
+    def llm_query_batched(self, prompts: list[str], model: str | None = None,
+                          max_tokens: int | None = None) -> list[str]:
+        """Ask many prompts concurrently; replies in order, each of at most `max_tokens`. A failed prompt's
+        slot holds 'Error: ...'."""
         if isinstance(prompts, str) or not all(isinstance(p, str) for p in prompts):
             raise TypeError("llm_query_batched(prompts) takes a list of str")
         prompts = list(prompts)
         target = self._model(model)
+        reply_tokens = self._reply_tokens(max_tokens)
         errors: dict[int, str] = {}
         for i, p in enumerate(prompts):
             try:
@@ -75,7 +80,7 @@ class SubCalls:
                 errors[i] = f"Error: {e}"
         todo = [i for i in range(len(prompts)) if i not in errors]
         self._reserve(len(todo), "llm_query_batched")
-        results = self._wait(self._query_all(target, [prompts[i] for i in todo]))
+        results = self._wait(self._query_all(target, [prompts[i] for i in todo], reply_tokens))
         for i, r in zip(todo, results):
             errors[i] = r if isinstance(r, str) else f"Error: {r}"
         return [errors[i] for i in range(len(prompts))]
@@ -147,6 +152,16 @@ class SubCalls:
         known = ", ".join(sorted(named)) or "none are configured"
         raise SubCallError(f"unknown model {name!r} for llm_query: known names: {known}")
 
+    def _reply_tokens(self, max_tokens: int | None) -> int:
+        """The reply length a call asks for: the run's max_sub_reply_tokens, or less where the code asks for
+        less (a yes-or-no check need not pay for a reasoned reply it will not read)."""
+        limit = self.limits.max_sub_reply_tokens
+        if max_tokens is None:
+            return limit
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            raise TypeError(f"max_tokens={max_tokens!r}: give a whole number of reply tokens, 1 or more")
+        return min(max_tokens, limit)
+
     def _check_size(self, model: Model, prompt: str) -> None:
         room = model.context_window - self.limits.max_sub_reply_tokens - PROMPT_OVERHEAD_TOKENS
         # Far too large is obvious from the length; only count exactly when it is close.
@@ -186,13 +201,13 @@ class SubCalls:
             future.cancel()  # the cell was interrupted (timeout): stop its in-flight calls too
             raise
 
-    async def _query_all(self, model: Model, prompts: list[str]) -> list[str | SubCallError]:
-        return await asyncio.gather(*(self._query(model, p) for p in prompts))
+    async def _query_all(self, model: Model, prompts: list[str], max_tokens: int) -> list[str | SubCallError]:
+        return await asyncio.gather(*(self._query(model, p, max_tokens) for p in prompts))
 
-    async def _query(self, model: Model, prompt: str) -> str | SubCallError:
+    async def _query(self, model: Model, prompt: str, max_tokens: int) -> str | SubCallError:
         # The model's sampling is part of the key: a self-consistency sample's reader (a resampled twin, same
         # name) must read again, not be given sample 1's reading.
-        key = (model.name, repr((getattr(model, "temperature", None), getattr(model, "seed", None))), prompt)
+        key = (model.name, repr((getattr(model, "temperature", None), getattr(model, "seed", None))), max_tokens, prompt)
         earlier = self.shared.cache.get(key)
         if earlier is not None:
             started = time.monotonic()
@@ -203,7 +218,7 @@ class SubCalls:
         self.shared.cache[key] = future
         started = time.monotonic()
         try:
-            result = await self._call(model, prompt, started)
+            result = await self._call(model, prompt, started, max_tokens)
         except BaseException as e:
             self.shared.cache.pop(key, None)
             future.set_exception(e)
@@ -214,10 +229,9 @@ class SubCalls:
         future.set_result(result)
         return result
 
-    async def _call(self, model: Model, prompt: str, started: float) -> str | SubCallError:
+    async def _call(self, model: Model, prompt: str, started: float, max_tokens: int) -> str | SubCallError:
         budget = self.shared.budget
         messages = [{"role": "user", "content": prompt}]
-        max_tokens = self.limits.max_sub_reply_tokens
 
         async def call():
             return await model.complete(messages, max_tokens=max_tokens)

@@ -17,7 +17,8 @@ Responder = Callable[[list[Message]], str]
 class ScriptedModel:
     """Answers from `replies` in order, or from `respond(messages)` once (or if) the queue is empty.
 
-    Every call is recorded in `calls` (the messages it was given), so tests can assert what a model saw.
+    Every call is recorded in `calls` (the messages it was given) and `reply_limits` (its max_tokens), so tests
+    can assert what a model saw and was asked for.
     `latency_s` makes each call take that long (on the event loop, not a thread), for concurrency tests.
     """
 
@@ -36,6 +37,7 @@ class ScriptedModel:
         self._respond = respond
         self._lock = threading.Lock()
         self.calls: list[list[Message]] = []
+        self.reply_limits: list[int | None] = []
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs) -> ScriptedModel:
@@ -57,6 +59,7 @@ class ScriptedModel:
     async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False) -> Completion:
         with self._lock:
             self.calls.append([dict(m) for m in messages])
+            self.reply_limits.append(max_tokens)
             if self._replies:
                 text = self._replies.pop(0)
             elif self._respond is not None:

@@ -97,20 +97,24 @@ def host_function_stubs(channel: Any, names: list[str], context: Any) -> dict[st
     """One stub per host function. The known ones keep their real signatures; the user's tools are generic
     stubs, checked on the host against the tool's own signature."""
 
-    def llm_query(prompt, model=None):
-        """Ask the sub-model one prompt; returns its reply."""
-        return channel.call("llm_query", [prompt], {} if model is None else {"model": model})
+    def given(**options):  # only the options set: a call without them is the one a worker always sent
+        return {k: v for k, v in options.items() if v is not None}
 
-    def llm_query_batched(prompts, model=None):
+    def llm_query(prompt, model=None, max_tokens=None):
+        """Ask the sub-model one prompt; returns its reply (at most max_tokens long, when given)."""
+        return channel.call("llm_query", [prompt], given(model=model, max_tokens=max_tokens))
+
+    def llm_query_batched(prompts, model=None, max_tokens=None):
         """Ask many prompts concurrently; replies in order. A failed prompt's slot holds 'Error: ...'."""
         prompts = list(prompts) if isinstance(prompts, (list, tuple)) else prompts
         try:
-            return channel.call("llm_query_batched", [prompts], {} if model is None else {"model": model})
+            return channel.call("llm_query_batched", [prompts], given(model=model, max_tokens=max_tokens))
         except ValueError as e:  # too large for one message: send it in halves, answers stay in order
             if "sandbox channel" not in str(e) or not isinstance(prompts, list) or len(prompts) < 2:
                 raise
             half = len(prompts) // 2
-            return llm_query_batched(prompts[:half], model) + llm_query_batched(prompts[half:], model)
+            return (llm_query_batched(prompts[:half], model, max_tokens)
+                    + llm_query_batched(prompts[half:], model, max_tokens))
 
     def rlm_query(prompt, context=None):
         """A child RLM with its own REPL over `context` (default: this run's)."""
@@ -294,6 +298,9 @@ def check_call(message: dict, host_functions: dict[str, Callable[..., Any]]) -> 
             raise ProtocolError(f"{name}(prompts) takes a list of str")
     if name in ("llm_query", "llm_query_batched") and not isinstance(given.get("model"), (str, type(None))):
         raise ProtocolError(f"{name}(model=...) takes a model name (str)")
+    if name in ("llm_query", "llm_query_batched") and not (given.get("max_tokens") is None
+                                                           or type(given.get("max_tokens")) is int):
+        raise ProtocolError(f"{name}(max_tokens=...) takes a whole number of tokens")
     if name in ("rlm_query", "rlm_query_batched") and "context" in given:
         if given["context"] == CONTEXT_MARKER:  # the run's own context: the host already has it
             kwargs = {k: v for k, v in kwargs.items() if k != "context"}
