@@ -6,6 +6,7 @@ sub-call read it before the root's first turn. On the scripted model."""
 import pytest
 
 from recursivelm import RLM, Limits, ScriptedModel, evidence, wordcounts
+from recursivelm.wordcounts import Row
 
 from conftest import block
 
@@ -147,9 +148,10 @@ COUNT_QUESTION = "How many sentences report on the ferry of Dunmore?"
 def test_tally_counts_sentences_holding_the_questions_name_alone_and_with_each_other_word():
     assert wordcounts.asks_count(COUNT_QUESTION) and not wordcounts.asks_count(QUESTION)
     rows = wordcounts.tally(DIGEST, COUNT_QUESTION)
-    assert rows[0] == (("dunmore",), 42)  # the rarest name the question uses
-    assert rows[1] == (("dunmore", "ferry"), 30)  # the pairing a count question means, first: the most frequent
-    assert ("dunmore", "sentences") not in dict(rows)  # a word no sentence beside the name holds is not shown
+    assert rows[0] == Row(("dunmore",), 42)  # the rarest name the question uses
+    assert rows[1] == Row(("dunmore", "ferry"), 30)  # the pairing a count question means, first: the most frequent
+    assert ("dunmore", "sentences") not in [r.words for r in rows]  # a word no sentence beside the name holds
+    assert not any(r.bound for r in rows)  # no sentence gives the ferry to another name
     assert wordcounts.tally(DIGEST, "How many zeppelins?") == []
 
 
@@ -157,8 +159,29 @@ def test_tally_pairs_the_name_with_the_words_of_the_sentence_that_asks_not_of_th
     question = "The context is a digest of ferry news.\n\nHow many sentences are about the bakery of Dunmore?"
     assert wordcounts.asking_sentence(question) == "How many sentences are about the bakery of Dunmore?"
     # "ferry" describes the text: paired with the name it would be the first row (30), above the count asked for.
-    assert wordcounts.tally(DIGEST, question) == [(("dunmore",), 42), (("dunmore", "bakery"), 12)]
+    assert wordcounts.tally(DIGEST, question) == [Row(("dunmore",), 42), Row(("dunmore", "bakery"), 12)]
     assert wordcounts.asking_sentence("Where is the ferry of Dunmore?") == "Where is the ferry of Dunmore?"
+
+
+def test_tally_counts_apart_the_sentences_where_the_word_goes_with_another_name():
+    # Sentences naming the town and the thing that report on another town's thing; "Sunday" is a name too,
+    # but further from the ferry than Dunmore, and "The" starts sentences, it names nothing.
+    cross = [f"Visitors from Dunmore said the ferry of Brimley was late on day {i}." for i in range(4)]
+    cross += ["A reporter from Dunmore wrote that Brimley's ferry sank.", "Unlike the ferry of Brimley, the bakery of Dunmore shut."]
+    sunday = ["Locals in Dunmore say their ferry closed early on Sunday."] * 3
+    text = " ".join([DIGEST, *cross, *sunday])
+    rows = wordcounts.tally(text, COUNT_QUESTION)
+    assert rows[:3] == [Row(("dunmore",), 51), Row(("dunmore", "ferry"), 39), Row(("dunmore", "ferry"), 33, bound=True)]
+    assert wordcounts.describe(rows[2]) == (
+        "of those, sentences where 'ferry' belongs to 'dunmore' (no other name nearer it): 33")
+    # "news" frames the question; the text's "Bakery news from Dunmore" pairs it with the name, but the
+    # question's thing is its word nearest the name, and farther words' rows are not shown.
+    news = " ".join([text, *[f"Bakery news from Dunmore: it sold {i} loaves." for i in range(5)]])
+    rows = wordcounts.tally(news, "How many sentences give news of the ferry of Dunmore?")
+    assert [r.words for r in rows] == [("dunmore",), ("dunmore", "ferry"), ("dunmore", "ferry")]
+    # A question that pairs the words without binding them counts every sentence holding both.
+    assert wordcounts.tally(text, "How many sentences mention both Dunmore and the word ferry?")[1:] == [
+        Row(("dunmore", "ferry"), 39)]
 
 
 def test_tally_leaves_out_a_name_every_record_holds():

@@ -15,13 +15,14 @@ Both are built once per context object (`evidence.cached`), on first use. Nothin
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, anchor_words, cached, documents, query_terms, rank
 
 MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
 MAX_PHRASES = 4  # near(): sub-phrases reported
 TALLY_PAIRS = 4  # tally(): the question's other words counted beside its rarest name, most frequent first
+BIND_REACH = 2  # tally(): a question word this near its name belongs to it ("the ferry of X", "X's ferry")
 TALLY_MAX_SHARE = 0.5  # tally(): a name in more of the sentences than this is a field of every record, not a thing
 
 # Regex syntax to drop when reading a pattern's literal words: escapes such as \s \d \b, classes,
@@ -36,19 +37,53 @@ _COUNT_QUESTION = re.compile(
     r"|posts|messages|reports|articles|documents|rows)\b", re.IGNORECASE)
 
 
+class Row(NamedTuple):
+    """One count of tally(): the sentences holding all of `words`; where `bound`, only those in which the
+    second word goes with the first, a name (SentenceWords.bound)."""
+    words: tuple[str, ...]
+    count: int
+    bound: bool = False
+
+
 class SentenceWords:
     """Each word of the context (lower case) and the sentences holding it: a sentence is a piece of a line
-    ending in . ! ? or ; (a line of code is one sentence)."""
+    ending in . ! ? or ; (a line of code is one sentence). Also the context's names: words written
+    capitalised past a sentence's first word and never in lower case ("Dunmore", "Sunday"; not "The")."""
 
     def __init__(self, context: Any):
         self.postings: dict[str, set[int]] = {}
-        self.count = 0
+        self.sentences: list[str] = []
+        capitalised: set[str] = set()
+        lower: set[str] = set()
         for _, doc in documents(context):
             for line in doc.splitlines():
                 for sentence in _SENTENCE_END.split(line):
-                    for word in set(_WORDS.findall(sentence.lower())):
-                        self.postings.setdefault(word, set()).add(self.count)
-                    self.count += 1
+                    words = _WORDS.findall(sentence)
+                    for i, word in enumerate(words):
+                        if word.islower():
+                            lower.add(word)
+                        elif i and word[0].isupper():
+                            capitalised.add(word.lower())
+                    for word in {w.lower() for w in words}:
+                        self.postings.setdefault(word, set()).add(len(self.sentences))
+                    self.sentences.append(sentence)
+        self.count = len(self.sentences)
+        self.names = capitalised - lower
+
+    def bound(self, name: str, word: str, among: set[int]) -> int:
+        """How many of the sentences `among` hold `word` with no other name nearer to it than `name` (in words;
+        a tie goes to `name`): "Visitors from Dunmore said the ferry of Brimley was late" holds "dunmore" and
+        "ferry", but its ferry is Brimley's."""
+        count = 0
+        for i in among:
+            words = [w.lower() for w in _WORDS.findall(self.sentences[i])]
+            names = [j for j, w in enumerate(words) if w in self.names and w != word]
+            for at in (j for j, w in enumerate(words) if w == word):
+                nearest = min(names, key=lambda j: (abs(j - at), words[j] != name), default=None)
+                if nearest is not None and words[nearest] == name:
+                    count += 1
+                    break
+        return count
 
 
 class NameForms:
@@ -85,12 +120,18 @@ def asking_sentence(query: str) -> str:
     return query[starts[-1] if starts else 0:]
 
 
-def tally(context: Any, query: str) -> list[tuple[tuple[str, ...], int]]:
+def tally(context: Any, query: str) -> list[Row]:
     """How many sentences of the whole text hold the query's rarest name, and that name with each of the
-    query's other words (the most frequent pairings first), as ((words...), count) rows. With no name in
+    query's other words (the most frequent pairings first), as rows (Row). With no name in
     the query, its rarest word stands in. Words are whole and of any case. [] where the text holds none of
     them, or where the name is in most sentences (a field of every record, not a thing). A query that
-    describes the text before it asks is counted on the sentence that asks (asking_sentence)."""
+    describes the text before it asks is counted on the sentence that asks (asking_sentence).
+
+    Where the anchor is a name of the text, its pairings come nearest word (in the question) first. A word
+    the question binds to the name ("the ferry of Dunmore", within BIND_REACH words) and the text binds to it
+    in some sentence (SentenceWords.bound) ends them; where some of its pair's sentences give the word to
+    another name, a bound row follows: the sentences where the word goes with the name. "The ferry of
+    Dunmore" is those, not every sentence naming both."""
     sentences = cached(context, SentenceWords)
     postings = sentences.postings
     held = [t for t in query_terms(asking_sentence(query)) if postings.get(t)]
@@ -100,10 +141,38 @@ def tally(context: Any, query: str) -> list[tuple[tuple[str, ...], int]]:
     alone = len(postings[anchor])
     if alone > TALLY_MAX_SHARE * sentences.count:
         return []
-    pairs = [((anchor, t), len(postings[anchor] & postings[t])) for t in held if t != anchor]
+    pairs = [(t, postings[anchor] & postings[t]) for t in held if t != anchor]
     # A word in every sentence of the name's (a field of every record) tells nothing the name alone does not.
-    pairs = sorted((p for p in pairs if 0 < p[1] < alone), key=lambda p: -p[1])[:TALLY_PAIRS]
-    return [((anchor,), alone), *pairs]
+    pairs = sorted((p for p in pairs if 0 < len(p[1]) < alone), key=lambda p: -len(p[1]))[:TALLY_PAIRS]
+    rows = [Row((anchor,), alone)]
+    if anchor not in sentences.names:
+        return rows + [Row((anchor, word), len(both)) for word, both in pairs]
+    # The name's thing is the question's word nearest to it ("news of the market of Dunmore"): once a pairing
+    # is found that the text also binds to the name, the farther words are the question's framing, and a row
+    # for them ("sentences holding 'dunmore' and 'news'") was the 1.5B reader's pick over the right one.
+    asked = [w.lower() for w in _WORDS.findall(asking_sentence(query))]
+    places = [i for i, w in enumerate(asked) if w == anchor]
+    reach = {word: min((abs(i - j) for i in places for j, w in enumerate(asked) if w == word), default=len(asked))
+             for word, _ in pairs}
+    pairs.sort(key=lambda p: reach[p[0]])
+    for word, both in pairs:
+        rows.append(Row((anchor, word), len(both)))
+        if word in sentences.names or reach[word] > BIND_REACH:
+            continue  # "both Dunmore and the word ferry" asks for every sentence holding both
+        bound = sentences.bound(anchor, word, both)
+        if 0 < bound < len(both):
+            rows.append(Row((anchor, word), bound, bound=True))
+        if bound:
+            break
+    return rows
+
+
+def describe(row: Row) -> str:
+    """A tally row as the reader is shown it: "sentences holding 'dunmore' and 'ferry': 30"."""
+    if row.bound:
+        name, word = row.words
+        return f"of those, sentences where {word!r} belongs to {name!r} (no other name nearer it): {row.count}"
+    return f"sentences holding {' and '.join(map(repr, row.words))}: {row.count}"
 
 
 def as_written(context: Any, answer: str) -> str | None:

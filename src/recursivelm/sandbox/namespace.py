@@ -240,14 +240,15 @@ class Namespace:
 
     def _tally(self, query: str) -> str:
         """How many sentences of the whole text hold the query's rarest name, alone and with each of its
-        other words (wordcounts.tally): counts for a "how many" question. A text to print or to give llm_query."""
+        other words, and where a word goes with the name (wordcounts.tally): counts for a "how many" question.
+        A text to print or to give llm_query."""
         if not isinstance(query, str) or not query.strip():
             raise TypeError("tally(query) takes a question or some words, as a str")
         rows = wordcounts.tally(self.globals["context"], query)
         self.lookups.record(query, bool(rows))
         if not rows:
             return f"not found: no sentence holds a word of: {query}"
-        return "\n".join(f"sentences holding {' and '.join(map(repr, words))}: {n}" for words, n in rows)
+        return "\n".join(wordcounts.describe(row) for row in rows)
 
     def _around_place(self, place: str) -> str:
         """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
