@@ -210,6 +210,18 @@ def test_a_how_many_question_is_read_with_the_sentence_counts_of_the_whole_text(
     assert "tally(" not in root.calls[0][-1]["content"]
 
 
+def test_a_how_many_question_is_counted_even_where_the_whole_text_fits_one_reading():
+    # Reading a whole 4K-token digest, the 1.5B reader counted 0 for 26; the counts are exact.
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small",
+                 sandbox="inprocess").run(DIGEST, COUNT_QUESTION)
+    assert "counts = tally(" in root.calls[0][-1]["content"] and result.answer == "30"
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small", sandbox="inprocess").run(
+        DIGEST, "Where did the ferry of Dunmore sail?")
+    assert "whole_text = context" in root.calls[0][-1]["content"]  # not a count: the whole text is read
+
+
 def test_variables_made_by_find_and_tally_outlive_their_cell_in_the_isolated_sandbox():
     # bm25s makes (disabled) tqdm bars; tqdm's first one used to start a monitor thread that outlived the
     # cell, which restarted the worker and lost the variables.

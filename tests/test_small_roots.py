@@ -68,7 +68,7 @@ def test_a_first_reading_is_shown_instead_of_the_lines():
     # Shown both, the 1.5B root answered from a line using the question's words over a right reading.
     result, calls = run([block('FINAL("late")')])
     first = shown(calls, 0)
-    assert "print(reading)" in first and "Output:\nsub" in first
+    assert "print(reading)" in first and "sub" in first.split("Output:\n", 1)[1].splitlines()
     assert "reply with FINAL(reading)" in first  # passed on as it is, not retyped
     assert "[line 1201] The ferry from Oslo" not in first and "found these lines" not in first
     assert result.answer == "late"  # the reading counts as a look

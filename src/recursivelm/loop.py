@@ -385,16 +385,20 @@ class Run:
         question. A small root then starts from a reading, as a plain call or a retriever would."""
         if self.limits.max_sub_calls == 0:
             return None
-        if self.profile.read_whole_first and self._fits_one_sub_call():
+        # A "how many" question about something named is answered by a count over the whole text, not by a
+        # few passages: the reading is given the sentence counts of the name and its pairings (wordcounts.tally).
+        # Also within the window: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26.
+        counting = (self.profile.read_evidence_first and wordcounts.asks_count(self.question)
+                    and bool(evidence.named_words(self.question))
+                    and bool(await self._in_thread(wordcounts.tally, self.loaded.value, self.question)))
+        if counting:
+            which = "read_evidence_code"
+        elif self.profile.read_whole_first and self._fits_one_sub_call():
             which = "read_whole_code"
         elif self.profile.read_evidence_first:
             which = "read_evidence_code"
         else:
             return None
-        # A "how many" question about something named is answered by a count over the whole text, not by a
-        # few passages: the reading is given the sentence counts of the name and its pairings (wordcounts.tally).
-        counting = (wordcounts.asks_count(self.question) and bool(evidence.named_words(self.question))
-                    and bool(await self._in_thread(wordcounts.tally, self.loaded.value, self.question)))
         code = self._render(which, counting=counting)
         cell = await self._run_cell(sandbox, code, index=0)
         if cell.error or self.fired:
