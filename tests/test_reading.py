@@ -28,10 +28,11 @@ class Reader:
     (first matching key in the prompt wins); records every prompt."""
 
     def __init__(self, yes_for: str, answers: dict[str, str]):
-        self.yes_for, self.answers, self.prompts = yes_for, answers, []
+        self.yes_for, self.answers, self.prompts, self.reply_tokens = yes_for, answers, [], []
 
-    def ask(self, prompt: str) -> str:
+    def ask(self, prompt: str, max_tokens: int | None = None) -> str:
         self.prompts.append(prompt)
+        self.reply_tokens.append(max_tokens)
         if prompt.endswith("Reply yes or no."):
             passage = prompt.split("Passage: ", 1)[1].split("\n\nQuestion: ", 1)[0]
             return "Yes." if self.yes_for in passage else "No"
@@ -61,6 +62,9 @@ def test_an_answer_not_written_in_the_chosen_passages_is_read_again_from_all_of_
     assert answer == "balcony"
     first, second = reads(reader)
     assert "cellar" not in first and "[character 200] Fred moved to the balcony." in second
+    # The chosen passages' value is copied, a short reply; thinking over all of them is bounded.
+    assert [reader.reply_tokens[reader.prompts.index(p)] for p in (first, second)] == [
+        None, reading.READ_TOGETHER_REPLY_TOKENS]
 
 
 @pytest.mark.parametrize("yes_for", ["no passage says this", "Dorozor"])

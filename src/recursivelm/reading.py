@@ -56,6 +56,10 @@ READ_PROMPT = _PASSAGES_IN_ORDER + "Answer from the passages, briefly."
 # at 64K against 4 of 12 asked for the answer at once, and changed nothing on multihop, codeqa or
 # sniah-paraphrase (bench/RESULTS.md, issue 12, fifth step). Its last line is the reading.
 READ_TOGETHER_PROMPT = _PASSAGES_IN_ORDER + "Think step by step, briefly, then end with a last line: Answer: <the answer>"
+# Thinking is bounded: answered readings took 8-250 tokens over the slice at 64K, but one over eight code
+# passages ran to the 1,024-token limit (~90 s on 2 cores) and, with the checks before it, ran the first cell
+# past its 120 s limit (codeqa seed 0, bench/issue12/after16). A cut reply is read by EXTRACT_PROMPT.
+READ_TOGETHER_REPLY_TOKENS = 400
 # A reply that thought aloud without that last line ("... are `_SimpleCData`, which is a subclass of
 # `ctypes._CData`."; "Therefore, the answer is: B") is cut to its answer by one more short call: passed on
 # whole, the reasoning was taken as the answer and scored as a hedge.
@@ -71,7 +75,7 @@ def show(passages: Sequence[Passage]) -> str:
     return "\n".join(f"[{p.where}] {p.text}" for p in passages)
 
 
-def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
+def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
          ask_batch: Callable[..., list[str]]) -> str:
     """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
     if 1 < len(passages) <= MAX_CHECKED_PASSAGES:
@@ -82,7 +86,8 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[[str], str],
             answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))
             if written_in(answer, chosen):
                 return answer
-    reply = ask(READ_TOGETHER_PROMPT.format(passages=show(passages), question=question))
+    reply = ask(READ_TOGETHER_PROMPT.format(passages=show(passages), question=question),
+                max_tokens=READ_TOGETHER_REPLY_TOKENS)
     answer = answer_line(reply)
     if answer is None:
         answer = ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip())).strip() or reply.strip()
