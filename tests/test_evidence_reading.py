@@ -220,6 +220,16 @@ def test_a_how_many_question_is_counted_even_where_the_whole_text_fits_one_readi
     RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small", sandbox="inprocess").run(
         DIGEST, "Where did the ferry of Dunmore sail?")
     assert "whole_text = context" in root.calls[0][-1]["content"]  # not a count: the whole text is read
+    # A count of things the question does not name (topics inferred from meaning) is not a tally of names;
+    # the names quoted in the text's description are not what it counts.
+    listing = ("The context lists items, one per line, formatted as 'Date: <date> || User: <id>'.\n\n"
+               "Are there more, fewer, or the same number of items about health compared with items about finance?")
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small", sandbox="inprocess").run(
+        "\n".join(f"Date: 2024-01-{i % 28 + 1:02} || User: {i} || Instance: {'I ran' if i % 9 else 'a health check'} {i}."
+                  for i in range(50)),
+        listing)
+    assert "whole_text = context" in root.calls[0][-1]["content"] and "tally(" not in root.calls[0][-1]["content"]
 
 
 def test_variables_made_by_find_and_tally_outlive_their_cell_in_the_isolated_sandbox():

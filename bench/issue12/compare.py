@@ -4,6 +4,9 @@
         after2=bench/issue12/after2/results.jsonl after3=bench/issue12/after3/results.jsonl
     python3 bench/issue12/compare.py 64000 --seeds 0,1,2 after5=bench/issue12/after5/results.jsonl
 
+A run may be several files joined by "+" (rows of tasks rerun at a later commit replace the earlier ones):
+    after18=bench/issue12/after16/results.jsonl+bench/issue12/after18-count/results.jsonl
+
 Only the seeds every run in the table has are compared (default 0,1). The spread is the standard
 deviation of the per-seed means (each seed's mean over the tasks).
 """
@@ -20,12 +23,13 @@ if args and args[0] == "--seeds":
     seeds = tuple(int(s) for s in args.pop(0).split(","))
 runs = [tuple(a.split("=", 1)) for a in args]
 data = {}
-for name, path in runs:
+for name, paths in runs:
     d = collections.defaultdict(dict)
-    for line in open(path):
-        r = json.loads(line)
-        if r["length"] == length:
-            d[r["task"]][r["seed"]] = r
+    for path in paths.split("+"):  # a run made of several: a later file's rows replace the earlier's
+        for line in open(path):
+            r = json.loads(line)
+            if r["length"] == length:
+                d[r["task"]][r["seed"]] = r
     data[name] = d
 tasks = ["sniah", "sniah-paraphrase", "multihop", "codeqa", "codetree", "count", "oolong", "oolong-pairs", "babi"]
 print("| task | " + " | ".join(n for n, _ in runs) + " |")

@@ -388,8 +388,10 @@ class Run:
         # A "how many" question about something named is answered by a count over the whole text, not by a
         # few passages: the reading is given the sentence counts of the name and its pairings (wordcounts.tally).
         # Also within the window: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26.
+        # The name is looked for in the sentence that asks: names in the text's description ("each formatted
+        # as 'Date: <date> || User: <user id>'") are not what a question about topics counts.
         counting = (self.profile.read_evidence_first and wordcounts.asks_count(self.question)
-                    and bool(evidence.named_words(self.question))
+                    and bool(evidence.named_words(wordcounts.asking_sentence(self.question)))
                     and bool(await self._in_thread(wordcounts.tally, self.loaded.value, self.question)))
         if counting:
             which = "read_evidence_code"
