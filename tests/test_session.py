@@ -129,3 +129,15 @@ def test_a_session_on_the_embedded_model_answers_a_follow_up():
     assert doc.answer in (first.answer or "")
     assert doc.answer in (second.answer or "")
     assert first.trajectory[0].run != second.trajectory[0].run
+
+
+def test_a_follow_up_in_a_session_gets_no_first_reading_of_the_text_alone():
+    # "Repeat the answer you just gave" read against the text alone gave a line of the text, which the small
+    # root passed on; the follow-up's root has the conversation and the kept REPL instead.
+    root = ScriptedModel(replies=[block("FINAL(reading)"), block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=lambda messages: "3471-N93", name="sub")
+    with RLM(root, sub_model=sub, profile="small", sandbox="inprocess").session("The code is 3471-N93.") as s:
+        assert s.ask("What is the code?").answer == "3471-N93"
+        assert s.ask("Repeat the answer you just gave, exactly.").answer == "3471-N93"
+    assert "reading = llm_query" in root.calls[0][-1]["content"]
+    assert "reading = llm_query" not in root.calls[1][-1]["content"] and len(sub.calls) == 1

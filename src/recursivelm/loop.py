@@ -385,6 +385,10 @@ class Run:
         question. A small root then starts from a reading, as a plain call or a retriever would."""
         if self.limits.max_sub_calls == 0:
             return None
+        if self.depth == 0 and self.config.history:
+            # A session's follow-up may ask about the conversation ("repeat the answer you just gave"), which a
+            # reading of the text alone cannot answer: passed it, the root took the reading of the text.
+            return None
         # A "how many" question about something named is answered by a count over the whole text, not by a
         # few passages: the reading is given the sentence counts of the name and its pairings (wordcounts.tally).
         # Also within the window: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26.
