@@ -389,11 +389,9 @@ class Run:
             # A session's follow-up may ask about the conversation ("repeat the answer you just gave"), which a
             # reading of the text alone cannot answer: passed it, the root took the reading of the text.
             return None
-        # A "how many" question about something named is answered by a count over the whole text, not by a
-        # few passages: the reading is given the sentence counts of the name and its pairings (wordcounts.tally).
-        # Also within the window: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26.
-        # The name is looked for in the sentence that asks: names in the text's description ("each formatted
-        # as 'Date: <date> || User: <user id>'") are not what a question about topics counts.
+        # A "how many" question about something named (in the sentence that asks, not the text's description)
+        # is answered by the sentence counts of the name and its pairings (wordcounts.tally), also within the
+        # window: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26.
         counting = (self.profile.read_evidence_first and wordcounts.asks_count(self.question)
                     and bool(evidence.named_words(wordcounts.asking_sentence(self.question)))
                     and bool(await self._in_thread(wordcounts.tally, self.loaded.value, self.question)))
