@@ -134,7 +134,8 @@ def tally(context: Any, query: str) -> list[Row]:
     ferry of Dunmore" is those, not every sentence naming both."""
     sentences = cached(context, SentenceWords)
     postings = sentences.postings
-    held = [t for t in query_terms(asking_sentence(query)) if postings.get(t)]
+    asking = asking_sentence(query)
+    held = [t for t in query_terms(asking) if postings.get(t)]
     if not held:
         return []
     anchor = min(anchor_words(query, held), key=lambda t: (len(postings[t]), held.index(t)))
@@ -150,7 +151,7 @@ def tally(context: Any, query: str) -> list[Row]:
     # The name's thing is the question's word nearest to it ("news of the market of Dunmore"): once a pairing
     # is found that the text also binds to the name, the farther words are the question's framing, and a row
     # for them ("sentences holding 'dunmore' and 'news'") was the 1.5B reader's pick over the right one.
-    asked = [w.lower() for w in _WORDS.findall(asking_sentence(query))]
+    asked = [w.lower() for w in _WORDS.findall(asking)]
     places = [i for i, w in enumerate(asked) if w == anchor]
     reach = {word: min((abs(i - j) for i in places for j, w in enumerate(asked) if w == word), default=len(asked))
              for word, _ in pairs}
