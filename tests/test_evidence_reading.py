@@ -219,7 +219,8 @@ def test_a_how_many_question_is_counted_even_where_the_whole_text_fits_one_readi
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
     RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small", sandbox="inprocess").run(
         DIGEST, "Where did the ferry of Dunmore sail?")
-    assert "whole_text = context" in root.calls[0][-1]["content"]  # not a count: the whole text is read
+    first = root.calls[0][-1]["content"]  # not a count: the passages about Dunmore are read
+    assert "reading = read(" in first and "tally(" not in first and "whole_text" not in first
     # A count of things the question does not name (topics inferred from meaning) is not a tally of names;
     # the names quoted in the text's description are not what it counts.
     listing = ("The context lists items, one per line, formatted as 'Date: <date> || User: <id>'.\n\n"

@@ -186,17 +186,34 @@ def test_python_without_a_fence_runs():
 
 
 # -- within the window ----------------------------------------------------------------------------
-def test_a_context_that_fits_one_sub_call_is_read_whole_before_the_first_turn():
+def test_a_context_that_fits_one_sub_call_is_read_whole_before_the_first_turn_when_asked_about_as_a_whole():
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
     sub = ScriptedModel(respond=lambda m: "4417" if "vault code is 4417" in m[-1]["content"] else "?", name="sub")
     result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(
-        "alpha\nthe vault code is 4417\nomega\n", "What is the vault code?")
+        "alpha\nthe vault code is 4417\nomega\n", "Which number stands in it?")
     first = root.calls[0][-1]["content"]
-    assert "so I ran this first" in first and "llm_query(" in first and "Output:\n4417" in first
+    assert "so I ran this first" in first and "whole_text = context" in first and "Output:\n4417" in first
     assert result.answer == "4417"
     cells = [e for e in result.trajectory if e.type == "cell_start"]
     assert cells[0].parent is None and cells[0].iteration == 0  # the engine's cell, before any root turn
     assert result.usage.total().calls == 2  # the reading, and the one root turn
+
+
+def test_a_question_naming_what_few_lines_hold_is_read_from_passages_also_within_the_window():
+    # Read whole, the 1.5B reader took another site's value, the wrong module or an earlier room where the
+    # passage reading got them (bench/RESULTS.md, issue 12, sixth step).
+    text = "\n".join([f"Site {town} keeps its vault code at {1000 + i}." for i, town in enumerate(
+        ["Arnby", "Belcross", "Corvale", "Dunmore"])] + [f"Filler line {i} about the weather." for i in range(30)])
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=lambda m: ("yes" if "Corvale" in m[-1]["content"] else "no")
+                        if m[-1]["content"].startswith("Passage:") else "1002", name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(
+        text, "What is the vault code of Corvale?")
+    first = root.calls[0][-1]["content"]
+    assert "read the passages most related" in first and "read(" in first and "whole_text" not in first
+    assert result.answer == "1002"
+    reads = [m[-1]["content"] for m in sub.calls if not m[-1]["content"].startswith("Passage:")]
+    assert reads and "Corvale" in reads[0] and "Arnby" not in reads[0]  # only the passage that said yes
 
 
 def test_a_context_beyond_one_sub_call_is_not_read_whole():

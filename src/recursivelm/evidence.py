@@ -211,7 +211,7 @@ class Index:
             return []
         postings = self._postings_index()
         terms = query_terms(query)
-        anchors = [t for t in anchor_words(query, terms) if 0 < len(postings.get(t, ())) <= ANCHOR_MAX_UNITS]
+        anchors = self.anchors(query)
         # A name the context defines (`def shutdown`) is read where it is defined: its call sites elsewhere
         # (`logging.shutdown(logging._handlerList[:])`) are what a reader takes a parameter's default from.
         defining = set(definitions)
@@ -261,6 +261,13 @@ class Index:
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
         names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
         return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names)) for i in order]
+
+    def anchors(self, query: str) -> list[str]:
+        """The query's words that name something the context holds in few units (ANCHOR_MAX_UNITS)."""
+        if not self.texts:
+            return []
+        postings = self._postings_index()
+        return [t for t in anchor_words(query, query_terms(query)) if 0 < len(postings.get(t, ())) <= ANCHOR_MAX_UNITS]
 
     def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
         """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
@@ -462,6 +469,11 @@ def rank(context: Any, query: str, k: int = 5) -> list[Passage]:
 def gather(context: Any, query: str, max_chars: int = GATHER_CHARS) -> list[Passage]:
     """Evidence for reading `query` over `context`, in text order, within `max_chars` (Index.gather)."""
     return index_for(context).gather(query, max_chars)
+
+
+def anchors(context: Any, query: str) -> list[str]:
+    """The words of `query` naming something `context` holds in few places: what a reading is about."""
+    return index_for(context).anchors(query)
 
 
 def rarest_words(context: Any, query: str, n: int = 2) -> list[str]:

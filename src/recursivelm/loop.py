@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import answers, compaction, evidence, prompt_extras, wordcounts
+from . import answers, compaction, evidence, first_reading, prompt_extras, wordcounts
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
@@ -116,7 +116,7 @@ class Run:
             # Off the event loop: starting an isolated worker takes ~0.1 s, during which other runs
             # sharing the loop (the server, parallel children) must go on.
             await self._in_thread(sandbox.start, self.loaded.value, self.subcalls.host_functions())
-            first_cell = await self._read_whole(sandbox)
+            first_cell = await self._first_reading(sandbox)
             # A first reading replaces the primed lines: shown both, the small root answered from a line that
             # used the question's words over a right reading (issue 12, bench/RESULTS.md).
             passages = [] if first_cell is not None else await self._in_thread(self._evidence)
@@ -377,32 +377,22 @@ class Run:
         of threads): a cell waiting on child runs holds its thread, and the children's cells need theirs."""
         return await self.shared.loop.run_in_executor(self.shared.cell_threads, fn, *args)
 
-    async def _read_whole(self, sandbox) -> dict[str, Any] | None:
-        """A reading before the first turn, which the model then sees (code and output). Within the
-        sub-model's window a plain call reading everything is hard to beat (bench/RESULTS.md): the profile's
-        `read_whole_first` runs its `read_whole_code` cell (an llm_query over the whole context). Beyond
-        it, `read_evidence_first` runs `read_evidence_code`: an llm_query over what find() gathers for the
-        question. A small root then starts from a reading, as a plain call or a retriever would."""
+    async def _first_reading(self, sandbox) -> dict[str, Any] | None:
+        """A reading before the first turn, which the model then sees (code and output): the whole text,
+        the passages find() gathers, or the counts, as first_reading.choose picks. A small root then starts
+        from a reading, as a plain call or a retriever would."""
         if self.limits.max_sub_calls == 0:
             return None
         if self.depth == 0 and self.config.history:
             # A session's follow-up may ask about the conversation ("repeat the answer you just gave"), which a
             # reading of the text alone cannot answer: passed it, the root took the reading of the text.
             return None
-        # A "how many" question about something named (in the sentence that asks, not the text's description)
-        # is answered by the sentence counts of the name and its pairings (wordcounts.tally), also within the
-        # window: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26.
-        counting = (self.profile.read_evidence_first and wordcounts.asks_count(self.question)
-                    and bool(evidence.named_words(wordcounts.asking_sentence(self.question)))
-                    and bool(await self._in_thread(wordcounts.tally, self.loaded.value, self.question)))
-        if counting:
-            which = "read_evidence_code"
-        elif self.profile.read_whole_first and self._fits_one_sub_call():
-            which = "read_whole_code"
-        elif self.profile.read_evidence_first:
-            which = "read_evidence_code"
-        else:
+        chosen = await self._in_thread(first_reading.choose, self.profile.read_whole_first,
+                                       self.profile.read_evidence_first, self.loaded.value, self.question,
+                                       self._fits_one_sub_call)
+        if chosen is None:
             return None
+        which, counting = chosen
         code = self._render(which, counting=counting)
         cell = await self._run_cell(sandbox, code, index=0)
         if cell.error or self.fired:
@@ -410,7 +400,7 @@ class Run:
         if _claims_absence(cell.output):
             # A reading that found nothing is a look that missed: "not found" copied from it is refused once.
             self.recent_misses = [READING_FOUND_NOTHING]
-        return {"code": code, "text": self._cell_text(cell), "whole": which == "read_whole_code"}
+        return {"code": code, "text": self._cell_text(cell), "whole": which == first_reading.WHOLE}
 
     def _fits_one_sub_call(self) -> bool:
         room = self.sub_model.context_window - self.limits.max_sub_reply_tokens - READ_WHOLE_MARGIN_TOKENS

@@ -44,9 +44,10 @@ class Profile:
     refuse_unread_answers: bool = False
     # Constrain each root reply to one code block where the backend can (a grammar on llama.cpp).
     code_only: bool = False
-    # Within the sub-model's window, run `read_whole_code` (one sub-call reading it all) before turn one.
+    # Within the sub-model's window, run `read_whole_code` (one sub-call reading it all) before turn one,
+    # where the question names nothing the text holds in few places (first_reading.py).
     read_whole_first: bool = False
-    # Beyond it, run `read_evidence_code` (one sub-call reading what find() gathers) before turn one.
+    # Otherwise run `read_evidence_code` (read() over what find() gathers, or tally()'s counts) before turn one.
     read_evidence_first: bool = False
     # Replies in a row that repeat a block already run before the answer-now turn comes (they are not run).
     max_repeats: int = 3

@@ -1,0 +1,45 @@
+"""Which reading a small root starts from: the cell the engine runs before the root's first turn (the
+profile's `read_whole_first` and `read_evidence_first`), whose code and output the root then sees.
+
+1. A how-many question about something named (in the sentence that asks, not the text's description of
+   itself) is answered from the sentence counts of the name and its pairings (`wordcounts.tally`), at any
+   length: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26 on three seeds.
+2. A question that names something the text holds in few places (an anchor: the site, person, object or
+   class asked about; `evidence.anchors`) is read from the passages find() gathers (`read()`: each checked
+   alone, then read), also where the whole text would fit one sub-call. Reading a whole 4K-token text at
+   once, the 1.5B reader took another site's value, the wrong module or an earlier room, where the passage
+   reading got them beyond the window (bench/RESULTS.md, issue 12, sixth step).
+3. A question that names no such thing is about the text as a whole (every item of a list classified by
+   meaning); where the text fits one sub-call it is read whole, as a plain call would: the passages the
+   question's words pick are no better than any others there.
+4. Beyond the window, the passages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import evidence, wordcounts
+
+WHOLE = "read_whole_code"  # the profile's template for each reading
+PASSAGES = "read_evidence_code"
+
+
+def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, question: str,
+           fits_one_sub_call: Callable[[], bool]) -> tuple[str, bool] | None:
+    """The template of the first reading and whether it counts (rule above); None for no first reading.
+    Blocking (it may build the context's index): the loop calls it on a worker thread."""
+    if read_evidence_first and counts_names(context, question):
+        return PASSAGES, True
+    if read_whole_first and fits_one_sub_call():
+        if not (read_evidence_first and evidence.anchors(context, question)):
+            return WHOLE, False
+    if read_evidence_first:
+        return PASSAGES, False
+    return None
+
+
+def counts_names(context: Any, question: str) -> bool:
+    """Whether the question asks how many of something it names, and the text holds what it names."""
+    return (wordcounts.asks_count(question) and bool(evidence.named_words(wordcounts.asking_sentence(question)))
+            and bool(wordcounts.tally(context, question)))
