@@ -139,5 +139,5 @@ def test_a_follow_up_in_a_session_gets_no_first_reading_of_the_text_alone():
     with RLM(root, sub_model=sub, profile="small", sandbox="inprocess").session("The code is 3471-N93.") as s:
         assert s.ask("What is the code?").answer == "3471-N93"
         assert s.ask("Repeat the answer you just gave, exactly.").answer == "3471-N93"
-    assert "reading = llm_query" in root.calls[0][-1]["content"]
-    assert "reading = llm_query" not in root.calls[1][-1]["content"] and len(sub.calls) == 1
+    assert "reading = " in root.calls[0][-1]["content"]
+    assert "reading = " not in root.calls[1][-1]["content"] and len(sub.calls) == 1

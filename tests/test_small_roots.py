@@ -304,10 +304,17 @@ def test_an_answer_that_copies_a_whole_passage_is_refused_once():
     assert result.iterations == 3
 
 
-def test_the_code_grammar_allows_single_backticks_inside_the_block_never_two():
+def test_the_code_grammar_asks_for_some_code_and_allows_single_backticks_inside_the_block_never_two():
     from recursivelm.models.constraints import CODE_BLOCK_GRAMMAR
 
-    assert CODE_BLOCK_GRAMMAR == 'root ::= "```python\\n" ( [^`] | "`" [^`] )* "```"\n'
+    assert CODE_BLOCK_GRAMMAR == 'root ::= "```python\\n" [ \\t\\n]* [^` \\t\\n] ( [^`] | "`" [^`] )* "```"\n'
+
+
+def test_an_empty_block_is_no_code_and_is_not_run():
+    result, calls = run(["```python\n\n```", block('print(len(re.findall("ferry", context)))'), block('FINAL("1")')])
+    assert "(no output" not in shown(calls, 1)
+    root_cells = [e.code for e in result.trajectory if e.type == "cell_start" and e.iteration > 0]
+    assert root_cells[0].startswith("print(len(") and shown(calls, 2).startswith("Output:\n")
 
 
 def test_a_miss_in_one_file_shows_what_is_near_in_that_file():
@@ -316,3 +323,20 @@ def test_a_miss_in_one_file_shows_what_is_near_in_that_file():
     after = shown(calls, 1)
     assert "[pkg/core.py:9] def parse(self, text, strict=False):" in after
     assert "pkg/util.py" not in after.split("matched nothing")[1]
+
+
+@pytest.mark.parametrize("last_reply", [["```python\n```"], []])  # an empty block; no answer-now turn at all
+def test_a_run_that_ends_with_nothing_keeps_the_first_reading(last_reply):
+    # After a first reading the embedded root wrote an empty block turn after turn, and its run ended with
+    # the answer "" (codeqa seed 0 at 64K, bench/issue12/after19-code).
+    root = ScriptedModel(replies=["```python\n```", "```python\n \n```", *last_reply], name="scripted")
+    sub = ScriptedModel(respond=lambda m: "4417", name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess", limits=Limits(max_iterations=2)).run(
+        "alpha\nthe vault code is 4417\nomega\n", "Which number stands in it?")
+    assert (result.answer, result.status) == ("4417", "limit")
+
+
+def test_an_answer_now_reply_that_echoes_the_limit_is_no_answer():
+    replies = [block('print(len(context))'), block('print(len(context) + 1)'), '2 root turns without an answer.']
+    result, _ = run(replies, max_iterations=2, max_sub_calls=0)
+    assert result.answer is None

@@ -23,6 +23,7 @@ from . import evidence, wordcounts
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
+READING = "reading"  # the variable each template leaves its reading in: a run that ends with nothing keeps it
 
 
 def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, question: str,

@@ -91,6 +91,7 @@ class Run:
         self.fired: LimitReached | None = None  # a limit hit inside a cell (by a sub-call)
         self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
         self.refused_answers: set[str] = set()  # FINAL calls refused once: a second time they count
+        self.first_read = False  # the engine ran a first reading, which left `reading` in the REPL
         self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (wordcounts.near())
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
@@ -121,7 +122,8 @@ class Run:
             # used the question's words over a right reading (issue 12, bench/RESULTS.md).
             passages = [] if first_cell is not None else await self._in_thread(self._evidence)
             # Evidence shown is a look: an answer taken from it is not a guess.
-            self.looked = bool(passages) or first_cell is not None
+            self.first_read = first_cell is not None
+            self.looked = bool(passages) or self.first_read
             self.messages = [
                 {"role": "system", "content": prompt_extras.system_prompt(self, self._render("system"))},
                 {"role": "user", "content": prompt_extras.first_user(
@@ -191,11 +193,11 @@ class Run:
         self._emit(LimitFired, limit=limit.limit, detail=limit.detail)
         prompt = self._render("answer_now", reason=limit.detail)
         self._add_user(f"{pending_output}\n\n{prompt}".strip())
+        error = None
         try:
             reply = await self._root_call(answer_now=True)
         except (ModelError, LimitReached, asyncio.TimeoutError) as e:
-            return RunOutcome(None, "limit", limit=limit.limit, error=f"answer-now turn failed: {e}",
-                              iterations=self.iteration)
+            reply, error = "", f"answer-now turn failed: {e}"
         # The answer may come as text FINAL(...) or inside a code block. This turn runs no code of the model's,
         # except the FINAL itself when it names what only the REPL holds (FINAL(result) after earlier cells).
         found = text_final(reply) or final_in_reply(reply)
@@ -204,13 +206,19 @@ class Run:
             # A failed cell's error echoed back, or code it had no turn left to run (both seen at temperature
             # 0.7): no answer, rather than the error or the code as one.
             answer = None
+        if answer and limit.detail in answer:
+            answer = None  # the limit's own words echoed back ("The deadline of 180s passed ...")
         code = answer_now_code(reply)
+        if not (answer or code) and self.first_read:
+            # Nothing at the end (an empty block turn after turn, or no answer-now turn): the first reading is kept.
+            code = f"FINAL({first_reading.READING})"
         if code is not None:
             cell = await self._run_cell(sandbox, code, index=1)
             if cell.final is not None:
                 answer = answer_text(cell.final.value)
+        answer = answer or None
         self._emit(Answer, answer=answer, via="answer_now")
-        return RunOutcome(answer, "limit", limit=limit.limit, iterations=self.iteration)
+        return RunOutcome(answer, "limit", limit=limit.limit, error=error, iterations=self.iteration)
 
     # -- one root-model turn -------------------------------------------------------------------
     async def _root_call(self, answer_now: bool = False) -> str:

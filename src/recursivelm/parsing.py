@@ -52,6 +52,8 @@ class CodeBlock:
 
     @property
     def runnable(self) -> bool:
+        if not self.code.strip():
+            return False  # an empty block is no code: run, it showed "(no output)" and the root repeated it
         if self.tag.lower() in RUNNABLE_TAGS:
             return True
         # An untagged block runs when it is Python; anything else (output, prose) does not.
