@@ -23,6 +23,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
+from . import outline
+
 UNIT_CHARS = 200  # a long line is cut into windows of about this many characters (whole sentences)
 SHOWN_CHARS = 400  # a passage shown to the model is cut to this many characters
 CANDIDATES = 60  # passages BM25 ranks before definitions are lifted above mentions
@@ -272,8 +274,8 @@ class Index:
     def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
         """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
         (a story scattered through filler) is read as its facts, not as the filler around them."""
-        if "character" not in self.wheres[i] and len(text) <= UNIT_CHARS:
-            return text
+        if ("character" not in self.wheres[i] and len(text) <= UNIT_CHARS) or _is_definition(self.texts[i]):
+            return text  # a definition is code with its outline: read whole, not as sentences
         sentences = _SENTENCE_END.split(text)
         kept = [s for s in sentences if words.intersection(_tokenize([s])[0])]
         return " … ".join(kept) if kept and len(kept) < len(sentences) else text
@@ -348,12 +350,14 @@ class Index:
         lines = doc.splitlines()
         start = int(number)  # the line after the definition (1-based numbering)
         indent = len(text) - len(text.lstrip())
+        counted = outline.outline(doc, start)  # what a small reader miscounts: methods, parameters
         body = []
         for line in lines[start:start + DEFINITION_BODY_LINES]:
             if line.strip() and len(line) - len(line.lstrip()) <= indent:
                 break
             body.append(line)
-        return "\n".join([text, *body]).rstrip()
+        note = [f"{text[:indent]}# outline: {counted}"] if counted else []
+        return "\n".join([*note, text, *body]).rstrip()
 
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query: one

@@ -1,0 +1,55 @@
+"""Exact outlines of Python definitions, for a reader given a definition as evidence.
+
+A 1.5B reader shown a class with its body miscounts its methods, and shown a signature miscounts its
+parameters (codeqa at 64K, bench/RESULTS.md, issue 12). What code can count, the engine counts, as
+tally() does for sentences: a definition find() gathers is shown after one comment line, e.g.
+
+    # outline: bases codecs.IncrementalDecoder; 1 method defined in this class body: decode
+    class IncrementalDecoder(codecs.IncrementalDecoder):
+
+    # outline: 3 parameters: self, input, final=False
+    def decode(self, input, final=False):
+
+Only for a document that parses as Python; anything else gets no outline.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+
+from .parsing import parse_python
+
+PARSED_DOCUMENTS = 32  # syntax trees kept (the documents a run's readings keep coming back to)
+
+
+def outline(source: str, line: int) -> str | None:
+    """The outline of the class or function defined at `line` (1-based) of `source`; None where none is."""
+    node = _definitions(source).get(line)
+    if node is None:
+        return None
+    if isinstance(node, ast.ClassDef):
+        methods = [item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        bases = ", ".join(ast.unparse(base) for base in node.bases) or "none"
+        keywords = "".join(f"; keyword {ast.unparse(keyword)}" for keyword in node.keywords)  # metaclass=...
+        said = f"{len(methods)} method{'' if len(methods) == 1 else 's'} defined in this class body"
+        return f"bases {bases}{keywords}; {said}" + (f": {', '.join(methods)}" if methods else "")
+    arguments = node.args
+    count = (len(arguments.posonlyargs) + len(arguments.args) + len(arguments.kwonlyargs)
+             + (arguments.vararg is not None) + (arguments.kwarg is not None))
+    return f"{count} parameter{'' if count == 1 else 's'}" + (f": {ast.unparse(arguments)}" if count else "")
+
+
+@functools.lru_cache(maxsize=PARSED_DOCUMENTS)
+def _definitions(source: str) -> dict[int, ast.AST]:
+    """Every class and function of `source` by the line its `class`/`def` keyword stands on."""
+    try:
+        tree = parse_python(source)
+    except (SyntaxError, ValueError):  # not Python, or another version's
+        return {}
+    found: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            # A decorated definition's lineno is its `def` line (Python 3.8+), which is where find() points.
+            found.setdefault(node.lineno, node)
+    return found

@@ -1,0 +1,55 @@
+"""Exact outlines of Python definitions, shown with a definition find() gathers (outline.py)."""
+
+from recursivelm import evidence
+from recursivelm.outline import outline
+
+SOURCE = '''import abc
+
+
+class Store(Base, mixins.Sized, metaclass=abc.ABCMeta):
+    kind = "store"
+
+    def __init__(self, path, *, mode="r"):
+        self.path = path
+
+    @property
+    def size(self):
+        def inner(a, b=2, *rest, **extra):
+            return a
+        return 0
+
+    async def close(self, /, wait=True):
+        pass
+
+
+def helper():
+    return Store
+'''
+
+
+def test_a_class_outline_counts_the_methods_of_its_own_body_and_names_its_bases_apart_from_keywords():
+    assert outline(SOURCE, 4) == ("bases Base, mixins.Sized; keyword metaclass=abc.ABCMeta; "
+                                  "3 methods defined in this class body: __init__, size, close")
+
+
+def test_a_function_outline_counts_every_kind_of_parameter():
+    assert outline(SOURCE, 7) == "3 parameters: self, path, *, mode='r'"
+    assert outline(SOURCE, 11) == "1 parameter: self"  # the decorated def's own line
+    assert outline(SOURCE, 12) == "4 parameters: a, b=2, *rest, **extra"
+    assert outline(SOURCE, 16) == "2 parameters: self, /, wait=True"
+    assert outline(SOURCE, 20) == "0 parameters"
+
+
+def test_no_outline_where_nothing_is_defined_or_the_text_is_not_python():
+    assert outline(SOURCE, 5) is None
+    assert outline("class Broken(:\n    pass\n", 1) is None
+
+
+def test_a_gathered_definition_comes_after_its_outline_and_is_not_cut_to_sentences():
+    context = {"pkg/store.py": SOURCE, "pkg/other.py": "from .store import Store\nx = Store()\n"}
+    passages = evidence.gather(context, "How many methods does the class `Store` define?")
+    store = next(p for p in passages if p.where == "pkg/store.py:4")
+    assert store.text.splitlines()[:2] == [
+        "# outline: bases Base, mixins.Sized; keyword metaclass=abc.ABCMeta; 3 methods defined in this class "
+        "body: __init__, size, close",
+        "class Store(Base, mixins.Sized, metaclass=abc.ABCMeta):"]
