@@ -340,3 +340,24 @@ def test_an_answer_now_reply_that_echoes_the_limit_is_no_answer():
     replies = [block('print(len(context))'), block('print(len(context) + 1)'), '2 root turns without an answer.']
     result, _ = run(replies, max_iterations=2, max_sub_calls=0)
     assert result.answer is None
+
+
+@pytest.mark.parametrize("written, meant", [("7355-QH", "7355-QH"), ("0122 126 9870", "0122 126 9870")])
+def test_a_value_given_to_final_without_quotes_is_the_answer_it_meant(written, meant):
+    # FINAL(7355-QH) failed (NameError: 'QH'), and the embedded root then answered with the error message
+    # itself (sniah-paraphrase seed 4 at 64K, bench/RESULTS.md issue 12 sixth step).
+    context = "\n".join(FILLER[:50] + [f"The keypad PIN is {meant}."] + FILLER[50:100])
+    result, _ = run([block(f"print(search('keypad'))"), block(f"FINAL({written})")], context=context, max_sub_calls=0)
+    assert (result.answer, result.iterations) == (meant, 2)
+
+
+def test_a_bare_name_given_to_final_is_not_taken_as_text():
+    result, calls = run([block('print(search("ferry"))'), block("FINAL(result)"), block('FINAL("1")')], max_sub_calls=0)
+    assert "NameError" in shown(calls, 2) and result.answer == "1"
+
+
+def test_an_error_message_given_as_the_answer_is_refused_once():
+    error = "Error: line 1: x\\nNameError: name 'x' is not defined"
+    replies = [block('print(search("ferry"))'), block("print(x)"), block(f'FINAL("{error}")'), block('FINAL("1")')]
+    result, calls = run(replies, max_sub_calls=0)
+    assert "is an error message, not an answer" in shown(calls, 3) and result.answer == "1"

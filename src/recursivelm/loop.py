@@ -20,7 +20,8 @@ from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
 from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
-                      is_code_not_answer, is_error_text, literal_or_text, option_letter, printed_literal, reads_context, text_final)
+                      is_code_not_answer, is_error_text, literal_or_text, option_letter, printed_literal, reads_context, text_final,
+                      unquoted_final)
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
 from .subcalls import SubCalls
@@ -166,6 +167,8 @@ class Run:
                     # Small models repeat a failed block word for word; the profile can say so.
                     repeated = block.code.strip() in self.ran_code
                     cell = await self._run_cell(sandbox, block.code, index)
+                    if cell.final is None and cell.error:
+                        cell.final = unquoted_final(block.code, cell.error)  # FINAL(7355-QH): the text it meant
                     if cell.final is None:  # a refused answer given again must run again: then it counts
                         self.ran_code.add(block.code.strip())
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
@@ -202,12 +205,9 @@ class Run:
         # except the FINAL itself when it names what only the REPL holds (FINAL(result) after earlier cells).
         found = text_final(reply) or final_in_reply(reply)
         answer = literal_or_text(found[1]) if found else (printed_literal(reply) or _strip_fences(reply))
-        if not found and answer and (is_error_text(answer) or is_code_not_answer(answer)):
-            # A failed cell's error echoed back, or code it had no turn left to run (both seen at temperature
-            # 0.7): no answer, rather than the error or the code as one.
+        if answer and ((not found and (is_error_text(answer) or is_code_not_answer(answer))) or limit.detail in answer):
+            # A failed cell's error or the limit's words echoed back, or code it had no turn left to run: no answer.
             answer = None
-        if answer and limit.detail in answer:
-            answer = None  # the limit's own words echoed back ("The deadline of 180s passed ...")
         code = answer_now_code(reply)
         if not (answer or code) and self.first_read:
             # Nothing at the end (an empty block turn after turn, or no answer-now turn): the first reading is kept.
@@ -314,6 +314,8 @@ class Run:
             return self._render("as_written", call=call, answer=written)
         if _is_no_answer(final.value):
             reason = "no_answer"
+        elif isinstance(final.value, str) and is_error_text(final.value):
+            reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
         elif self.recent_misses and _claims_absence(final.value):
             reason = "after_miss"  # "not found" or 0 because one literal pattern missed
         elif not self.profile.refuse_unread_answers:

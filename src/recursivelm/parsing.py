@@ -16,6 +16,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from .protocols import FinalAnswer
+
 # CPython 3.11 keeps the AST converter's recursion depth in state shared by threads: two threads parsing
 # or compiling an AST at once can fail with "SystemError: AST constructor recursion depth mismatch" (seen
 # in the test suite, the bench runner generating code tasks in threads while cells ran). One lock.
@@ -317,6 +319,21 @@ def _kind(name: str) -> str:
 def reads_context(code: str) -> bool:
     """Whether a cell looks at the context (directly or through a helper), as opposed to printing a guess."""
     return bool(_READS_CONTEXT.search(code))
+
+
+# A value written out without quotes, which Python cannot read as one: a digit first, or a character no name
+# holds ("7355-QH", "0122 126 9870", "Bay 485-I"). A bare name or attribute (`result`, `reading.strip`) is not.
+_NOT_A_NAME = re.compile(r"^\d|[^\w.\[\]()'\"]")
+
+
+def unquoted_final(code: str, error: str) -> FinalAnswer | None:
+    """The answer a cell that is only `FINAL(7355-QH)` meant, where Python failed on the unquoted value
+    (NameError: name 'QH', or a SyntaxError): the small root then copied the error itself into its answer."""
+    m = re.fullmatch(r"\s*(?:FINAL|Final|final)\((.+)\)\s*", code)
+    if m is None or "\n" in m[1] or not re.search(r"\b(?:NameError|SyntaxError)\b", error):
+        return None
+    arg = m[1].strip()
+    return FinalAnswer(arg, "FINAL") if _NOT_A_NAME.search(arg) else None
 
 
 def literal_or_text(arg: str) -> str:
