@@ -1,0 +1,128 @@
+"""Code questions over a library tree the suite never uses, as a new user would ask them (issue 12).
+
+The suite's code tasks draw from the standard library and phrase their questions one way. This asks
+about an installed package's source directory (jinja2 and starlette: dependencies of recursivelm, so
+every install has them), passed to RLM.run as a directory `Path`, in other words than the suite's: where
+a class is declared, what it inherits from, what a parameter defaults to, how many methods a class body
+holds. Gold answers come from `ast`. Resumable: questions already in --out are skipped.
+
+    python bench/issue12/heldout_code.py --package jinja2 --per-kind 2 --out bench/issue12/heldout-code/jinja2.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib.util
+import json
+import random
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+from recursivelm import RLM, Limits
+
+DEADLINE_S = 180  # as the benchmark suite's queries
+
+
+def package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"{name} is not an installed package")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def questions(root: Path, per_kind: int, seed: int) -> list[dict]:
+    """`per_kind` questions of each kind, drawn by `seed`, with their gold from the syntax trees."""
+    trees = {}
+    for path in sorted(root.rglob("*.py")):
+        try:
+            trees[path.relative_to(root).as_posix()] = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+    classes = [(path, node) for path, tree in trees.items() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    functions = [(path, node) for path, tree in trees.items() for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    class_names = Counter(node.name for _, node in classes)
+    function_names = Counter(node.name for _, node in functions)
+    unique_classes = [(p, n) for p, n in classes if class_names[n.name] == 1 and not n.name.startswith("_")]
+    rng = random.Random(seed)
+    found: list[dict] = []
+    for path, node in rng.sample(unique_classes, per_kind):
+        found.append({"kind": "declared_in", "question": f"In which file of this package is the class {node.name} declared?",
+                      "gold": path})
+    with_bases = [(p, n) for p, n in unique_classes if n.bases]
+    for path, node in rng.sample(with_bases, per_kind):
+        found.append({"kind": "inherits", "question": f"What does the class {node.name} inherit from?",
+                      "gold": [ast.unparse(b).split(".")[-1] for b in node.bases]})
+    defaults = []
+    for path, node in functions:
+        if function_names[node.name] != 1 or node.name.startswith("_"):
+            continue
+        args = node.args.posonlyargs + node.args.args
+        for arg, default in zip(args[len(args) - len(node.args.defaults):], node.args.defaults):
+            defaults.append((node.name, arg.arg, ast.unparse(default)))
+        for arg, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
+            if default is not None:
+                defaults.append((node.name, arg.arg, ast.unparse(default)))
+    by_function: dict[str, list[tuple[str, str]]] = {}
+    for function, arg, default in defaults:
+        by_function.setdefault(function, []).append((arg, default))
+    for function in rng.sample(sorted(by_function), per_kind):  # each from another function
+        arg, default = rng.choice(by_function[function])
+        found.append({"kind": "default", "question": f"When {function}() is called without {arg}, what value does {arg} take?",
+                      "gold": default})
+    with_methods = [(p, n) for p, n in unique_classes
+                    if any(isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) for i in n.body)]
+    for path, node in rng.sample(with_methods, per_kind):
+        count = sum(isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) for i in node.body)
+        found.append({"kind": "method_count", "question": f"How many methods are written directly in the body of class {node.name}?",
+                      "gold": count})
+    return found
+
+
+def right(kind: str, answer: str | None, gold) -> bool:
+    text = (answer or "").strip()
+    if kind == "declared_in":
+        return gold in text or (Path(gold).name in text and Path(gold).name != "__init__.py")
+    if kind == "inherits":
+        return all(re.search(rf"\b{re.escape(name)}\b", text) for name in gold)
+    if kind == "default":
+        want = gold.strip("'\"")
+        return want in text
+    numbers = re.findall(r"\d+", text)
+    return bool(numbers) and int(numbers[0]) == gold
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--package", default="jinja2")
+    parser.add_argument("--per-kind", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", default="embedded")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    root = package_dir(args.package)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
+    rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S))
+    for item in questions(root, args.per_kind, args.seed):
+        if item["question"] in done:
+            continue
+        started = time.monotonic()
+        result = rlm.run(root, item["question"])
+        row = {**item, "package": args.package, "seed": args.seed, "answer": result.answer, "status": result.status,
+               "right": right(item["kind"], result.answer, item["gold"]), "seconds": round(time.monotonic() - started, 1),
+               "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
+        with out.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(f"{'RIGHT' if row['right'] else 'wrong'} {item['kind']:13} {row['seconds']:6}s {item['question']!r} -> "
+              f"{(result.answer or '')[:80]!r} (gold {item['gold']!r})", flush=True)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+
+
+if __name__ == "__main__":
+    main()
