@@ -361,3 +361,17 @@ def test_an_error_message_given_as_the_answer_is_refused_once():
     replies = [block('print(search("ferry"))'), block("print(x)"), block(f'FINAL("{error}")'), block('FINAL("1")')]
     result, calls = run(replies, max_sub_calls=0)
     assert "is an error message, not an answer" in shown(calls, 3) and result.answer == "1"
+
+
+def test_the_first_reading_has_its_own_time_limit_not_the_one_for_model_code():
+    # One sub-call over a whole 4K-token text took 110-125 s on 2 cores against a 120 s cell limit; under
+    # load it ran past it and the reading was lost (oolong seed 0 at 4K, bench/RESULTS.md issue 12 sixth step).
+    def run_with(**limits):
+        root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+        sub = ScriptedModel(respond=lambda m: "4417", name="sub", latency_s=0.6)
+        return RLM(root, sub_model=sub, profile="small", sandbox="inprocess", limits=Limits(**limits)).run(
+            "alpha\nthe vault code is 4417\nomega\n", "Which number stands in it?"), root
+    result, root = run_with(cell_timeout_s=0.3, reading_timeout_s=5)
+    assert "Output:\n4417" in root.calls[0][-1]["content"] and result.answer == "4417"
+    _, root = run_with(cell_timeout_s=5, reading_timeout_s=0.3)
+    assert "ran this first" not in root.calls[0][-1]["content"]  # past its own limit: no reading, the run goes on

@@ -252,11 +252,11 @@ class Run:
         return reply
 
     # -- one cell ------------------------------------------------------------------------------
-    async def _run_cell(self, sandbox, code: str, index: int) -> CellResult:
+    async def _run_cell(self, sandbox, code: str, index: int, timeout: float | None = None) -> CellResult:
         cell_id = self.shared.log.new_id("cell")
         self._emit(CellStart, id=cell_id, parent=self.last_root_call, iteration=self.iteration, index=index, code=code)
         self.current_cell = cell_id
-        timeout = self.limits.cell_timeout_s
+        timeout = self.limits.cell_timeout_s if timeout is None else timeout
         left = self.shared.budget.time_left()
         if left is not None:
             timeout = max(0.1, min(timeout, left))
@@ -404,7 +404,7 @@ class Run:
             return None
         which, counting = chosen
         code = self._render(which, counting=counting)
-        cell = await self._run_cell(sandbox, code, index=0)
+        cell = await self._run_cell(sandbox, code, index=0, timeout=self.limits.reading_timeout_s)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt
         if _claims_absence(cell.output):

@@ -21,6 +21,9 @@ class Limits:
 
     # Per cell and per call.
     cell_timeout_s: float = 120.0  # one code block's wall clock (sub-calls it makes count too)
+    # The engine's own first reading (small profile), not model code: one sub-call over a whole 4K-token text
+    # took 110-125 s on 2 CPU cores, and under the cell limit it was lost when the machine was busy.
+    reading_timeout_s: float = 300.0
     max_output_chars: int = 4_000  # printed output the root model is shown per cell
     sub_call_concurrency: int = 64  # sub-calls in flight at once, per run tree (a backend may allow fewer)
     child_concurrency: int = 4  # child RLMs of rlm_query_batched() running at once, per depth of the tree (each has a sandbox)
@@ -74,6 +77,7 @@ LIMIT_HELP = {
     "max_cost": "USD across every call of the run tree",
     "deadline_s": "wall-clock seconds for the whole run",
     "cell_timeout_s": "wall-clock seconds one code cell may run",
+    "reading_timeout_s": "wall-clock seconds the engine's first reading (small profile) may run",
     "max_output_chars": "characters of a cell's printed output shown to the root model",
     "sub_call_concurrency": "sub-calls in flight at once",
     "child_concurrency": "child RLMs of rlm_query_batched() running at once, per depth of the run tree",
