@@ -375,3 +375,15 @@ def test_the_first_reading_has_its_own_time_limit_not_the_one_for_model_code():
     assert "Output:\n4417" in root.calls[0][-1]["content"] and result.answer == "4417"
     _, root = run_with(cell_timeout_s=5, reading_timeout_s=0.3)
     assert "ran this first" not in root.calls[0][-1]["content"]  # past its own limit: no reading, the run goes on
+
+
+@pytest.mark.parametrize("reading, taken_at_once", [("0", True), ("The default is not given in these passages.", False)])
+def test_a_first_reading_is_a_miss_only_where_it_says_it_found_nothing(reading, taken_at_once):
+    # A reading of "0" (a parameter's default) was taken for a search that found nothing; FINAL(reading) was
+    # refused, and the root wandered off to a copyright line (codetree seed 2 at 32K, bench/RESULTS.md).
+    root = ScriptedModel(replies=[block("FINAL(reading)"), block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=lambda m: reading, name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(
+        {"pkg/run.py": "def helper(*, verbosity=0):\n    return verbosity\n"},
+        "What is the default value of the parameter `verbosity` of the function `helper`?")
+    assert (result.answer, result.iterations) == (reading, 1 if taken_at_once else 2)

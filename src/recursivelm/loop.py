@@ -407,8 +407,9 @@ class Run:
         cell = await self._run_cell(sandbox, code, index=0, timeout=self.limits.reading_timeout_s)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt
-        if _claims_absence(cell.output):
-            # A reading that found nothing is a look that missed: "not found" copied from it is refused once.
+        if _ABSENCE.search(cell.output):
+            # A reading that says it found nothing is a look that missed: "not found" copied from it is refused
+            # once. Not a bare "0": that is a reading's value (a default), refused it was lost (codetree at 32K).
             self.recent_misses = [READING_FOUND_NOTHING]
         return {"code": code, "text": self._cell_text(cell), "whole": which == first_reading.WHOLE}
 
