@@ -350,12 +350,12 @@ class Index:
         lines = doc.splitlines()
         start = int(number)  # the line after the definition (1-based numbering)
         indent = len(text) - len(text.lstrip())
-        counted = outline.outline(doc, start)  # what a small reader miscounts: methods, parameters
         body = []
         for line in lines[start:start + DEFINITION_BODY_LINES]:
             if line.strip() and len(line) - len(line.lstrip()) <= indent:
                 break
             body.append(line)
+        counted = outline.outline(doc, start)  # what a small reader miscounts: methods, parameters
         note = [f"{text[:indent]}# outline: {counted}"] if counted else []
         return "\n".join([*note, text, *body]).rstrip()
 

@@ -329,11 +329,11 @@ _NOT_A_NAME = re.compile(r"^\d|[^\w.\[\]()'\"]")
 def unquoted_final(code: str, error: str) -> FinalAnswer | None:
     """The answer a cell that is only `FINAL(7355-QH)` meant, where Python failed on the unquoted value
     (NameError: name 'QH', or a SyntaxError): the small root then copied the error itself into its answer."""
-    m = re.fullmatch(r"\s*(?:FINAL|Final|final)\((.+)\)\s*", code)
-    if m is None or "\n" in m[1] or not re.search(r"\b(?:NameError|SyntaxError)\b", error):
+    m = _TEXT_FINAL.match(code)  # the one FINAL(...) line pattern, as for a FINAL written outside a block
+    if m is None or m[1] == "FINAL_VAR" or not re.search(r"\b(?:NameError|SyntaxError)\b", error):
         return None
-    arg = m[1].strip()
-    return FinalAnswer(arg, "FINAL") if _NOT_A_NAME.search(arg) else None
+    arg = m[2].strip()
+    return FinalAnswer(arg, "FINAL") if arg and "\n" not in arg and _NOT_A_NAME.search(arg) else None
 
 
 def literal_or_text(arg: str) -> str:
