@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import inspect
-import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -19,9 +18,9 @@ from . import answers, compaction, evidence, first_reading, prompt_extras, wordc
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
-from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
-                      is_code_not_answer, is_error_text, literal_or_text, option_letter, printed_literal, reads_context, text_final,
-                      unquoted_final)
+from .parsing import (answer_now_code, answer_text, bare_code, claims_absence, cut_after_first_block, final_in_reply,
+                      find_blocks, is_code_not_answer, is_error_text, is_no_answer, literal_or_text, option_letter,
+                      printed_literal, reads_context, says_absent, text_final, unquoted_final)
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
 from .subcalls import SubCalls
@@ -312,11 +311,11 @@ class Run:
         if written is not None and self._first_time(f"as_written:{call}"):
             # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
             return self._render("as_written", call=call, answer=written)
-        if _is_no_answer(final.value):
+        if is_no_answer(final.value):
             reason = "no_answer"
         elif isinstance(final.value, str) and is_error_text(final.value):
             reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
-        elif self.recent_misses and _claims_absence(final.value):
+        elif self.recent_misses and claims_absence(final.value):
             reason = "after_miss"  # "not found" or 0 because one literal pattern missed
         elif not self.profile.refuse_unread_answers:
             return None
@@ -407,7 +406,7 @@ class Run:
         cell = await self._run_cell(sandbox, code, index=0, timeout=self.limits.reading_timeout_s)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt
-        if _ABSENCE.search(cell.output):
+        if says_absent(cell.output):
             # A reading that says it found nothing is a look that missed: "not found" copied from it is refused
             # once. Not a bare "0": that is a reading's value (a default), refused it was lost (codetree at 32K).
             self.recent_misses = [READING_FOUND_NOTHING]
@@ -458,30 +457,6 @@ def _accepts(model, option: str) -> bool:
         return option in inspect.signature(model.complete).parameters
     except (TypeError, ValueError):
         return False
-
-
-def _is_no_answer(value: Any) -> bool:
-    """FINAL(None) or FINAL(""): small models give up this way after one failed search. It is refused
-    once with a reason (the profile's `no_answer`); given again, or in the answer-now turn, it counts."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-# A claim that the answer is absent, an error message given as the answer, or a zero count: after a search
-# that found nothing, these say more about the search than about the text.
-_ABSENCE = re.compile(
-    r"\b(?:not (?:found|mentioned|present|available|specified|provided|given|contain\w*|defined|in the|in these)"
-    r"|no (?:\w+ ){0,3}(?:found|mentioned|given|exists?)|does(?:n't| not) (?:contain|mention|say|include|specify|exist)"
-    r"|cannot (?:find|be found|determine|be determined)|can't (?:find|determine)|unable to|unknown"
-    r"|there (?:is|are) no)\b|^\s*(?:error\b|traceback\b|\w+error:)|\bindex out of range\b", re.I)
-
-
-def _claims_absence(value: Any) -> bool:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value == 0
-    if isinstance(value, (list, tuple, dict, set)):
-        return len(value) == 0
-    text = str(value).strip()
-    return text in ("0", "[]", "{}", "None") or bool(_ABSENCE.search(text))
 
 
 def _call_text(final) -> str:

@@ -15,6 +15,7 @@ import ast
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from .protocols import FinalAnswer
 
@@ -260,6 +261,36 @@ def is_error_text(text: str) -> bool:
     """Whether `text` is (or holds) an error message: a small root copies a failed cell's error into its
     answer, and that is no answer."""
     return bool(_ERROR_TEXT.search(text))
+
+
+def is_no_answer(value: Any) -> bool:
+    """FINAL(None) or FINAL(""): small models give up this way after one failed search. It is refused
+    once with a reason (the profile's `no_answer`); given again, or in the answer-now turn, it counts."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# A claim that the answer is absent, an error message given as the answer, or a zero count: after a search
+# that found nothing, these say more about the search than about the text.
+_ABSENCE = re.compile(
+    r"\b(?:not (?:found|mentioned|present|available|specified|provided|given|contain\w*|defined|in the|in these)"
+    r"|no (?:\w+ ){0,3}(?:found|mentioned|given|exists?)|does(?:n't| not) (?:contain|mention|say|include|specify|exist)"
+    r"|cannot (?:find|be found|determine|be determined)|can't (?:find|determine)|unable to|unknown"
+    r"|there (?:is|are) no)\b|^\s*(?:error\b|traceback\b|\w+error:)|\bindex out of range\b", re.I)
+
+
+def says_absent(text: str) -> bool:
+    """Whether a text says the answer is absent ("not found", "there is no ...") or is an error message."""
+    return bool(_ABSENCE.search(text))
+
+
+def claims_absence(value: Any) -> bool:
+    """Whether an answer claims absence: said in words, or an empty or zero value."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == 0
+    if isinstance(value, (list, tuple, dict, set)):
+        return len(value) == 0
+    text = str(value).strip()
+    return text in ("0", "[]", "{}", "None") or bool(_ABSENCE.search(text))
 
 
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
