@@ -141,7 +141,7 @@ def test_an_answer_before_any_look_is_refused_once_by_the_small_profile():
 # -- slips that carry an answer -----------------------------------------------------------------
 @pytest.mark.parametrize("reply", [block('Final("7731")'), block('final("7731")'), 'final("7731")', 'Final("7731")'])
 def test_final_in_another_case_is_an_answer(reply):
-    result, _ = run([block("n = len(context)"), reply])
+    result, _ = run([block('print(search("vault code"))'), reply], context=DOC + "\nThe vault code is 7731.")
     assert (result.status, result.answer) == ("answered", "7731")
 
 
@@ -377,7 +377,9 @@ def test_the_first_reading_has_its_own_time_limit_not_the_one_for_model_code():
     assert "ran this first" not in root.calls[0][-1]["content"]  # past its own limit: no reading, the run goes on
 
 
-@pytest.mark.parametrize("reading, taken_at_once", [("0", True), ("The default is not given in these passages.", False)])
+@pytest.mark.parametrize("reading, taken_at_once", [
+    ("0", True), ("Error", True),  # a value, also the name of a class (a base: codetree at 32K)
+    ("The default is not given in these passages.", False), ("Error: line 1: KeyError", False)])
 def test_a_first_reading_is_a_miss_only_where_it_says_it_found_nothing(reading, taken_at_once):
     # A reading of "0" (a parameter's default) was taken for a search that found nothing; FINAL(reading) was
     # refused, and the root wandered off to a copyright line (codetree seed 2 at 32K, bench/RESULTS.md).
@@ -387,3 +389,31 @@ def test_a_first_reading_is_a_miss_only_where_it_says_it_found_nothing(reading, 
         {"pkg/run.py": "def helper(*, verbosity=0):\n    return verbosity\n"},
         "What is the default value of the parameter `verbosity` of the function `helper`?")
     assert (result.answer, result.iterations) == (reading, 1 if taken_at_once else 2)
+
+
+def test_a_value_written_out_that_no_output_showed_is_refused_once_for_the_reading():
+    # After a reading of "Error", the root wrote FINAL("InvalidStateError"), the class the question names
+    # (codetree seed 1 at 32K). The question is shown inside the reading's code as JSON (file\u0027s): that
+    # is not the text showing the answer.
+    filler = "".join(f"def step_{i}(x):\n    return x + {i}\n\n\n" for i in range(40))  # the text's head and tail
+    code = {"a/steps.py": filler, "futures/_base.py": "class Error(Exception):\n    pass\n\n\nclass "
+            "InvalidStateError(Error):\n    pass\n", "z/steps.py": filler}
+    question = "The context maps each file's path to its text. What are the bases of the class `InvalidStateError`?"
+    root = ScriptedModel(replies=[block('FINAL("InvalidStateError")'), block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=lambda m: "yes" if m[-1]["content"].endswith("yes or no.") else "Error",
+                        name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(code, question)
+    assert "\\u0027" in root.calls[0][-1]["content"]  # the question, as the reading's code shows it
+    refusal = root.calls[1][-1]["content"]
+    assert "is in nothing your code printed" in refusal and "FINAL(reading)" in refusal
+    assert result.answer == "Error"
+
+
+def test_a_value_computed_from_the_text_or_shown_by_it_is_taken_and_one_given_twice_counts():
+    computed = [block('import re\nFINAL(re.search(r"late (\\w+)", context).group(1))')]
+    assert run(computed, max_sub_calls=0)[0].answer == "again"  # never printed, but read from the text
+    shown_first = [block('print(search("ferry"))'), block('FINAL("The ferry from Oslo")')]
+    assert run(shown_first, max_sub_calls=0)[0].answer == "The ferry from Oslo"
+    insisted = [block('print(search("ferry"))'), block('FINAL("Bergen")'), block('FINAL("Bergen")')]
+    result, calls = run(insisted, max_sub_calls=0)
+    assert "is in nothing your code printed" in shown(calls, 2) and result.answer == "Bergen"

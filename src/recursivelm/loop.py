@@ -14,6 +14,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
+
 from . import answers, compaction, evidence, first_reading, prompt_extras, wordcounts
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
@@ -173,7 +175,7 @@ class Run:
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     self._note_look(block.code, cell)
                     if cell.final is not None:
-                        refusal = self._refusal(cell.final)
+                        refusal = self._refusal(cell.final, block.code)
                         if refusal is None:
                             raise _Answered(_as_answer(cell.final.value), cell.final.via)
                         shown[-1]["text"] = "\n".join(filter(None, [self._misses_text(cell), refusal]))
@@ -297,10 +299,10 @@ class Run:
             self.recent_misses = list(cell.misses)
             self.recent_error = bool(cell.error) and reads  # a look that failed
 
-    def _refusal(self, final) -> str | None:
-        """What to tell the model instead of taking this answer, or None to take it. Each kind of refusal
-        happens once per answer: given again, the answer counts (a refusal that repeats makes a small model
-        loop, bench/RESULTS.md)."""
+    def _refusal(self, final, code: str) -> str | None:
+        """What to tell the model instead of taking this answer (`code` gave it), or None to take it. Each kind
+        of refusal happens once per answer: given again, the answer counts (a refusal that repeats makes a small
+        model loop, bench/RESULTS.md)."""
         if self.config.schema is not None and self.depth == 0:
             return answers.refusal(self, final)  # a typed answer: refused while it does not fit, whatever it is
         call = _call_text(final)
@@ -327,11 +329,16 @@ class Run:
             reason = "not_looked"  # an answer from memory, before any code read the context
         elif self.recent_error:
             reason = "after_error"  # the last cell failed: nothing was read, so the answer is a guess
+        elif isinstance(final.value, str) and len(final.value.strip()) >= MIN_SEEN_ANSWER_CHARS and final.value in code:
+            # A value it wrote out that no output showed: after a reading of "Error", FINAL("InvalidStateError"),
+            # the question's own class name (codetree at 32K). A value computed from the context is not refused.
+            reason = "not_seen"
         else:
             return None
         if not self._first_time(f"{reason}:{call}"):
             return None
         return self._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason,
+                            first_read=self.first_read,
                             rare_words=" ".join(evidence.rarest_words(self.loaded.value, self.question)))
 
     async def _answer_from_text(self, reply: str, sandbox) -> str | None:
@@ -347,7 +354,7 @@ class Run:
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
         if cell.final is not None:
-            refusal = self._refusal(cell.final)
+            refusal = self._refusal(cell.final, arg)
             if refusal is not None:
                 return refusal
             raise _Answered(_as_answer(cell.final.value), "text")
@@ -370,7 +377,9 @@ class Run:
         if len(text) < MIN_SEEN_ANSWER_CHARS:
             return False
         shown = (m["content"] for m in self.messages[1:] if m["role"] == "user")
-        return any(text in part.replace(self.question, "").lower() for part in shown)
+        # The question is also shown inside the first reading's code, as the template's JSON (`file\u0027s`).
+        forms = (self.question, str(htmlsafe_json_dumps(self.question)))
+        return any(text in _without(part, forms).lower() for part in shown)
 
     def _first_time(self, call: str) -> bool:
         """Whether this refusable answer call is new in this run (and remember it): refused once, taken
@@ -457,6 +466,12 @@ def _accepts(model, option: str) -> bool:
         return option in inspect.signature(model.complete).parameters
     except (TypeError, ValueError):
         return False
+
+
+def _without(text: str, parts: tuple[str, ...]) -> str:
+    for part in parts:
+        text = text.replace(part, "")
+    return text
 
 
 def _call_text(final) -> str:
