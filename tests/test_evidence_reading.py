@@ -66,7 +66,7 @@ def test_gather_reads_a_definition_with_its_body():
                         "        return 2\n\n\ndef other():\n    return Reader()\n",
             "pkg/b.py": "from .a import Reader\n"}
     text = passages_text(evidence.gather(code, "How many methods does the class `Reader` define?"))
-    assert "[pkg/a.py:4] # outline: bases Base; 2 methods defined in this class body: open, close\nclass Reader(Base):\n    def open(self):" in text and "def close(self):" in text
+    assert "[pkg/a.py:4] # outline: defined in pkg/a.py; bases Base; 2 methods defined in this class body: open, close\nclass Reader(Base):\n    def open(self):" in text and "def close(self):" in text
     assert "def other" not in text.split("[pkg/a.py:4]")[1].split("[")[0]  # the body stops where it ends
 
 
@@ -293,5 +293,5 @@ def test_a_name_the_context_defines_is_read_where_it_is_defined_not_where_it_is_
             "pkg/config.py": "import log\n\n\ndef stop():\n    log.shutdown(log._handlerList[:])\n",
             **{f"pkg/m{i}.py": f"def f{i}(x):\n    return x + {i}\n" for i in range(30)}}
     text = passages_text(evidence.gather(code, "What is the default of the parameter `handlerList` of `shutdown`?"))
-    assert "[pkg/log.py:1] # outline: 1 parameter: handlerList=_handlerList\ndef shutdown(handlerList=_handlerList):\n    for h in handlerList:" in text
+    assert "[pkg/log.py:1] # outline: defined in pkg/log.py; 1 parameter: handlerList=_handlerList\ndef shutdown(handlerList=_handlerList):\n    for h in handlerList:" in text
     assert "log.shutdown(log._handlerList[:])" not in text  # a call site: the reader took its argument

@@ -45,11 +45,11 @@ def test_no_outline_where_nothing_is_defined_or_the_text_is_not_python():
     assert outline("class Broken(:\n    pass\n", 1) is None
 
 
-def test_a_gathered_definition_comes_after_its_outline_and_is_not_cut_to_sentences():
+def test_a_gathered_definition_comes_after_its_outline_with_its_file_and_is_not_cut_to_sentences():
     context = {"pkg/store.py": SOURCE, "pkg/other.py": "from .store import Store\nx = Store()\n"}
     passages = evidence.gather(context, "How many methods does the class `Store` define?")
     store = next(p for p in passages if p.where == "pkg/store.py:4")
     assert store.text.splitlines()[:2] == [
-        "# outline: bases Base, mixins.Sized; keyword metaclass=abc.ABCMeta; 3 methods defined in this class "
+        "# outline: defined in pkg/store.py; bases Base, mixins.Sized; keyword metaclass=abc.ABCMeta; 3 methods defined in this class "
         "body: __init__, size, close",
         "class Store(Base, mixins.Sized, metaclass=abc.ABCMeta):"]
