@@ -291,7 +291,7 @@ def claims_absence(value: Any) -> bool:
     if isinstance(value, (list, tuple, dict, set)):
         return len(value) == 0
     text = str(value).strip()
-    return text in ("0", "[]", "{}", "None") or bool(_ABSENCE.search(text))
+    return text in ("0", "[]", "{}", "None") or says_absent(text)
 
 
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
