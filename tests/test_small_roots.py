@@ -409,6 +409,25 @@ def test_a_value_written_out_that_no_output_showed_is_refused_once_for_the_readi
     assert result.answer == "Error"
 
 
+@pytest.mark.parametrize("reading, answer", [
+    ("Error", "Error"),  # the reading, read from the text, over the guess insisted on
+    ("The bases are not given in these passages.", "InvalidStateError"),  # a reading that found nothing: the root's
+])
+def test_a_value_written_out_twice_that_no_output_showed_gives_way_to_the_reading(reading, answer):
+    # codetree seed 1 at 32K: refused once, the root wrote FINAL('InvalidStateError') again, and it was taken.
+    filler = "".join(f"def step_{i}(x):\n    return x + {i}\n\n\n" for i in range(40))  # the text's head and tail
+    code = {"a/steps.py": filler, "futures/_base.py": "class Error(Exception):\n    pass\n\n\nclass "
+            "InvalidStateError(Error):\n    pass\n", "z/steps.py": filler}
+    question = "What are the bases of the class `InvalidStateError`?"
+    root = ScriptedModel(replies=[block('FINAL("InvalidStateError")'), block("FINAL('InvalidStateError')")],
+                         name="scripted")
+    sub = ScriptedModel(respond=lambda m: reading, name="sub")
+    events: list = []
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess", on_event=events.append).run(code, question)
+    assert result.answer == answer and len(root.calls) == 2
+    assert [e.code for e in events if e.type == "cell_start"][-1] == "FINAL(reading)"  # the trajectory shows it
+
+
 def test_a_value_computed_from_the_text_or_shown_by_it_is_taken_and_one_given_twice_counts():
     computed = [block('import re\nFINAL(re.search(r"late (\\w+)", context).group(1))')]
     assert run(computed, max_sub_calls=0)[0].answer == "again"  # never printed, but read from the text

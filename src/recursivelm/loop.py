@@ -14,15 +14,13 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from jinja2.utils import htmlsafe_json_dumps
-
-from . import answers, compaction, evidence, first_reading, prompt_extras, wordcounts
+from . import compaction, evidence, first_reading, prompt_extras, refusals
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
-from .parsing import (answer_now_code, answer_text, bare_code, claims_absence, cut_after_first_block, final_in_reply,
-                      find_blocks, is_code_not_answer, is_error_text, is_no_answer, literal_or_text, option_letter,
-                      printed_literal, reads_context, says_absent, text_final, unquoted_final)
+from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
+                      is_code_not_answer, is_error_text, is_no_answer, literal_or_text, printed_literal, reads_context,
+                      says_absent, text_final, unquoted_final)
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
 from .subcalls import SubCalls
@@ -30,8 +28,6 @@ from .text import head_and_tail
 from .usage import UsageTree
 
 CELL_THREADS = 256  # cells (and sandbox starts) in flight at once across a run tree; threads start lazily
-MAX_COPIED_ANSWER_CHARS = 120  # a longer answer copied word for word from what was shown is a passage, not an answer
-MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
 READ_WHOLE_MARGIN_TOKENS = 256  # the reading prompt's own words, around the context
 CHARS_PER_TOKEN_MAX = 6  # no tokenizer packs more characters per token than this into a text we read
 READING_FOUND_NOTHING = {"pattern": "the first reading", "phrases": [], "passages": []}  # a miss, as near() reports one
@@ -92,7 +88,7 @@ class Run:
         self.last_root_call: str | None = None  # event id of the latest root turn: parent of its cells
         self.fired: LimitReached | None = None  # a limit hit inside a cell (by a sub-call)
         self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
-        self.refused_answers: set[str] = set()  # FINAL calls refused once: a second time they count
+        self.refused_answers: set[tuple[str, str]] = set()  # (reason, FINAL call) refused once: a second time it counts
         self.first_read = False  # the engine ran a first reading, which left `reading` in the REPL
         self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (wordcounts.near())
@@ -175,9 +171,10 @@ class Run:
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     self._note_look(block.code, cell)
                     if cell.final is not None:
-                        refusal = self._refusal(cell.final, block.code)
+                        refusal = refusals.refusal(self, cell.final, block.code)
                         if refusal is None:
-                            raise _Answered(_as_answer(cell.final.value), cell.final.via)
+                            final = await self._reading_over_guess(cell.final, sandbox)
+                            raise _Answered(_as_answer(final.value), final.via)
                         shown[-1]["text"] = "\n".join(filter(None, [self._misses_text(cell), refusal]))
                         break
                     if self.fired:
@@ -299,48 +296,6 @@ class Run:
             self.recent_misses = list(cell.misses)
             self.recent_error = bool(cell.error) and reads  # a look that failed
 
-    def _refusal(self, final, code: str) -> str | None:
-        """What to tell the model instead of taking this answer (`code` gave it), or None to take it. Each kind
-        of refusal happens once per answer: given again, the answer counts (a refusal that repeats makes a small
-        model loop, bench/RESULTS.md)."""
-        if self.config.schema is not None and self.depth == 0:
-            return answers.refusal(self, final)  # a typed answer: refused while it does not fit, whatever it is
-        call = _call_text(final)
-        letter = option_letter(self.question, final.value)
-        if letter is not None and self._first_time(f"option:{call}"):
-            return self._render("option_letter", call=call, letter=letter)  # the option's text, not its letter
-        written = wordcounts.as_written(self.loaded.value, final.value) if isinstance(final.value, str) else None
-        if written is not None and self._first_time(f"as_written:{call}"):
-            # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
-            return self._render("as_written", call=call, answer=written)
-        if is_no_answer(final.value):
-            reason = "no_answer"
-        elif isinstance(final.value, str) and is_error_text(final.value):
-            reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
-        elif self.recent_misses and claims_absence(final.value):
-            reason = "after_miss"  # "not found" or 0 because one literal pattern missed
-        elif not self.profile.refuse_unread_answers:
-            return None
-        elif len(str(final.value)) > MAX_COPIED_ANSWER_CHARS and self._seen(final.value):
-            reason = "copied"  # a whole line it was shown, not the value the question asks for
-        elif self._seen(final.value):
-            return None  # an answer found in what the model was shown is no guess
-        elif not self.looked:
-            reason = "not_looked"  # an answer from memory, before any code read the context
-        elif self.recent_error:
-            reason = "after_error"  # the last cell failed: nothing was read, so the answer is a guess
-        elif isinstance(final.value, str) and len(final.value.strip()) >= MIN_SEEN_ANSWER_CHARS and final.value in code:
-            # A value it wrote out that no output showed: after a reading of "Error", FINAL("InvalidStateError"),
-            # the question's own class name (codetree at 32K). A value computed from the context is not refused.
-            reason = "not_seen"
-        else:
-            return None
-        if not self._first_time(f"{reason}:{call}"):
-            return None
-        return self._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason,
-                            first_read=self.first_read,
-                            rare_words=" ".join(evidence.rarest_words(self.loaded.value, self.question)))
-
     async def _answer_from_text(self, reply: str, sandbox) -> str | None:
         """A reply with no code may still answer with FINAL(...) on a line of its own. Returns what to
         show the model when that FINAL did not count (no answer in it, or an error)."""
@@ -354,15 +309,16 @@ class Run:
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
         if cell.final is not None:
-            refusal = self._refusal(cell.final, arg)
+            refusal = refusals.refusal(self, cell.final, arg)
             if refusal is not None:
                 return refusal
-            raise _Answered(_as_answer(cell.final.value), "text")
+            final = await self._reading_over_guess(cell.final, sandbox)
+            raise _Answered(_as_answer(final.value), "text" if final is cell.final else final.via)
         error = cell.error or ""
         # FINAL(Hagralburg) with no such variable: the model is told so once; if it insists, the
         # bare word is its answer (small models write answers unquoted).
         insisted_on_a_word = ("NameError: name" in error and arg.strip().isidentifier()
-                              and not self._first_time(f"{kind}({arg})"))
+                              and not refusals.first_time(self, "unknown_name", f"{kind}({arg})"))
         if kind == "FINAL" and (error.startswith("SyntaxError") or insisted_on_a_word):
             raise _Answered(literal_or_text(arg), "text")
         if error:  # say why the answer did not count, not "nothing ran"
@@ -370,24 +326,16 @@ class Run:
                                 final_reminder=False)
         return None
 
-    def _seen(self, value: Any) -> bool:
-        """Whether an answer stands in something the model was shown of the context (evidence, cell
-        output, a miss note), the question's own words left out."""
-        text = str(value).strip().lower()
-        if len(text) < MIN_SEEN_ANSWER_CHARS:
-            return False
-        shown = (m["content"] for m in self.messages[1:] if m["role"] == "user")
-        # The question is also shown inside the first reading's code, as the template's JSON (`file\u0027s`).
-        forms = (self.question, str(htmlsafe_json_dumps(self.question)))
-        return any(text in _without(part, forms).lower() for part in shown)
-
-    def _first_time(self, call: str) -> bool:
-        """Whether this refusable answer call is new in this run (and remember it): refused once, taken
-        the second time."""
-        if call in self.refused_answers:
-            return False
-        self.refused_answers.add(call)
-        return True
+    async def _reading_over_guess(self, final, sandbox):
+        """`final`, or the first reading where `final` is a value the root insisted on that no output showed
+        (refusals.gives_way) and the reading is an answer: FINAL(reading) runs, so the events show it."""
+        if not refusals.gives_way(self, final):
+            return final
+        cell = await self._run_cell(sandbox, f"FINAL({first_reading.READING})", index=1)
+        reading = cell.final
+        if reading is None or is_no_answer(reading.value) or says_absent(str(reading.value)):
+            return final
+        return reading
 
     # -- plumbing ------------------------------------------------------------------------------
     async def _in_thread(self, fn, *args):
@@ -466,16 +414,6 @@ def _accepts(model, option: str) -> bool:
         return option in inspect.signature(model.complete).parameters
     except (TypeError, ValueError):
         return False
-
-
-def _without(text: str, parts: tuple[str, ...]) -> str:
-    for part in parts:
-        text = text.replace(part, "")
-    return text
-
-
-def _call_text(final) -> str:
-    return f"{final.via}({final.value!r})"
 
 
 def _as_answer(value: Any) -> str | None:

@@ -1,0 +1,112 @@
+"""Whether the loop takes a root's FINAL answer, refuses it once with a reason, or gives way to the reading.
+
+A small root answers from memory, copies an error message, or claims absence after one literal search
+missed; the loop takes none of those at once (issue 12). Each kind of refusal happens once per answer: given
+again, the answer counts, since a refusal that repeats makes a small model loop (bench/RESULTS.md). One
+exception: a value the root wrote out that no output showed, given again after its refusal, gives way to the
+engine's first reading, which was read from the text (`gives_way`). The words of each refusal are the
+profile's templates (`unsupported_answer`, `no_answer`, `option_letter`, `as_written`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jinja2.utils import htmlsafe_json_dumps
+
+from . import answers, evidence, wordcounts
+from .parsing import claims_absence, is_error_text, is_no_answer, option_letter
+
+if TYPE_CHECKING:
+    from .loop import Run
+    from .protocols import FinalAnswer
+
+MAX_COPIED_ANSWER_CHARS = 120  # a longer answer copied word for word from what was shown is a passage, not an answer
+MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
+
+
+def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
+    """What to tell the model instead of taking this answer (`code` gave it), or None to take it."""
+    if run.config.schema is not None and run.depth == 0:
+        return answers.refusal(run, final)  # a typed answer: refused while it does not fit, whatever it is
+    call = call_text(final)
+    letter = option_letter(run.question, final.value)
+    if letter is not None and first_time(run, "option", call):
+        return run._render("option_letter", call=call, letter=letter)  # the option's text, not its letter
+    written = wordcounts.as_written(run.loaded.value, final.value) if isinstance(final.value, str) else None
+    if written is not None and first_time(run, "as_written", call):
+        # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
+        return run._render("as_written", call=call, answer=written)
+    if is_no_answer(final.value):
+        reason = "no_answer"
+    elif isinstance(final.value, str) and is_error_text(final.value):
+        reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
+    elif run.recent_misses and claims_absence(final.value):
+        reason = "after_miss"  # "not found" or 0 because one literal pattern missed
+    elif not run.profile.refuse_unread_answers:
+        return None
+    elif len(str(final.value)) > MAX_COPIED_ANSWER_CHARS and seen(run, final.value):
+        reason = "copied"  # a whole line it was shown, not the value the question asks for
+    elif seen(run, final.value):
+        return None  # an answer found in what the model was shown is no guess
+    elif not run.looked:
+        reason = "not_looked"  # an answer from memory, before any code read the context
+    elif run.recent_error:
+        reason = "after_error"  # the last cell failed: nothing was read, so the answer is a guess
+    elif written_out(final.value, code):
+        # A value it wrote out that no output showed: after a reading of "Error", FINAL("InvalidStateError"),
+        # the question's own class name (codetree at 32K). A value computed from the context is not refused.
+        reason = "not_seen"
+    else:
+        return None
+    if not first_time(run, reason, call):
+        return None
+    return run._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason,
+                       first_read=run.first_read,
+                       rare_words=" ".join(evidence.rarest_words(run.loaded.value, run.question)))
+
+
+def gives_way(run: Run, final: FinalAnswer) -> bool:
+    """Whether an answer the loop would take gives way to the first reading: a value the root wrote out that no
+    output showed, refused once for it and given again. The case: after a reading of "Error" (the right base
+    class), the root wrote FINAL("InvalidStateError"), the class the question names, twice, and the second
+    was taken (codetree seed 1 at 32K). A guess insisted on is still a guess; the reading was read from the
+    text. The loop keeps the root's answer where the reading is no answer or says it found nothing."""
+    return run.first_read and ("not_seen", call_text(final)) in run.refused_answers and not seen(run, final.value)
+
+
+def written_out(value: Any, code: str) -> bool:
+    """Whether `value` is a string the code wrote out as it is (a literal), long enough to tell."""
+    return isinstance(value, str) and len(value.strip()) >= MIN_SEEN_ANSWER_CHARS and value in code
+
+
+def seen(run: Run, value: Any) -> bool:
+    """Whether an answer stands in something the model was shown of the context (evidence, cell output, a miss
+    note), the question's own words left out."""
+    text = str(value).strip().lower()
+    if len(text) < MIN_SEEN_ANSWER_CHARS:
+        return False
+    shown = (m["content"] for m in run.messages[1:] if m["role"] == "user")
+    # The question is also shown inside the first reading's code, as the template's JSON (`file\u0027s`). A
+    # refusal names the answer it refused: that shows the model's own words back, not the text.
+    forms = (run.question, str(htmlsafe_json_dumps(run.question)), *(call for _, call in run.refused_answers))
+    return any(text in _without(part, forms).lower() for part in shown)
+
+
+def first_time(run: Run, reason: str, call: str) -> bool:
+    """Whether this answer call was not yet refused for this reason in the run (and remember it): refused
+    once, taken the second time."""
+    if (reason, call) in run.refused_answers:
+        return False
+    run.refused_answers.add((reason, call))
+    return True
+
+
+def call_text(final: FinalAnswer) -> str:
+    return f"{final.via}({final.value!r})"
+
+
+def _without(text: str, parts: tuple[str, ...]) -> str:
+    for part in parts:
+        text = text.replace(part, "")
+    return text
