@@ -74,6 +74,22 @@ def test_when_no_passage_or_every_passage_gives_the_answer_all_are_read_once(yes
     assert len(reads(reader)) == 1 and len(reader.prompts) == 4
 
 
+def test_of_many_passages_those_gathered_first_are_checked_and_the_one_that_answers_is_read_alone():
+    # codetree seed 2 at 4K: 13 code passages read together unchecked; the reader named a file after the
+    # function, not the one the definition's outline named. The definition is chosen first (rank 0).
+    others = [Passage(f"pkg/mod{i}.py:1", f"from pkg import helper as h{i}", rank=i + 1) for i in range(14)]
+    definition = Passage("pkg/core.py:7", "def helper(*, verbosity=0):  # outline: defined in pkg/core.py", rank=0)
+    passages = [*others[:6], definition, *others[6:]]  # in the text's order
+    reader = Reader("defined in", {"verbosity=0": "pkg/core.py", "mod13": "pkg/mod13.py"})
+    assert reading.read("Where is `helper` defined?", passages, reader.ask, reader.ask_batch) == "pkg/core.py"
+    checks = [p for p in reader.prompts if p.endswith("Reply yes or no.")]
+    assert len(checks) == reading.MAX_CHECKED_PASSAGES and not any("h12" in c or "h13" in c for c in checks)
+    assert reads(reader)[0].count("\n[") == 1  # the definition alone
+    reader = Reader("no passage says this", {"verbosity=0": "pkg/core.py"})  # none says yes: all are read
+    assert reading.read("Where is `helper` defined?", passages, reader.ask, reader.ask_batch) == "pkg/core.py"
+    assert "[pkg/mod13.py:1]" in reads(reader)[0]
+
+
 def test_one_passage_is_read_without_a_check():
     reader = Reader("wifi", {"badger": "badger-7386"})
     assert reading.read(WIFI, SITE_LOG[1:2], reader.ask, reader.ask_batch) == "badger-7386"
@@ -139,6 +155,7 @@ def test_reasoning_without_an_answer_line_is_cut_to_its_answer_by_one_more_call(
     assert reading.read("What are the base classes of `c_short`?", code, reader.ask, reader.ask_batch) == "_SimpleCData"
     extract = reader.prompts[-1]
     assert reasoning in extract and extract.endswith("in the form the question asks for.")
+    assert reader.reply_tokens[-1] == reading.EXTRACT_REPLY_TOKENS  # a short answer: a long one ran out of time
 
 
 def test_an_answer_line_or_a_short_reply_is_the_reading_as_it_is():

@@ -6,10 +6,10 @@ alone whether it gives the answer, it kept the right one on five of six. But a q
 needs passages together (where an object is, after the person who took it moved on) has no passage that
 answers alone, and one read alone gives a guess. So a reading goes:
 
-1. Each passage is checked alone, all in one batch: does it give the answer (yes or no)? (Up to
-   MAX_CHECKED_PASSAGES; more are read together unchecked.)
-2. When some passages but not all say yes, those are read together. Their answer is kept when it is
-   written in them: a value copied from a passage, not a guess made from it.
+1. Each passage is checked alone, all in one batch: does it give the answer (yes or no)? Of more than
+   MAX_CHECKED_PASSAGES, those gather() chose first (the best-ranked, a definition, the anchors' own).
+2. When some checked passages but not all say yes, those are read together. Their answer is kept when it
+   is written in them: a value copied from a passage, not a guess made from it.
 3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one),
    and the reader thinks before it answers: its last line is the reading.
 
@@ -34,8 +34,10 @@ CHECK_PROMPT = (
     "Does this passage give the answer to the question? Reply yes or no."
 )
 # The checks' cost is bounded: a first reading must end well within a cell's time limit on 2 cores (checking
-# 17 long passages one by one ran past 120 s at 64K). More passages than this are read together unchecked;
-# a longer passage is checked on its start, which says what it is about (the reading gets it whole).
+# 17 long passages one by one ran past 120 s at 64K). Of more passages, the first chosen are checked: read all
+# together unchecked, 13 code passages gave the reader a file named after the function over the one its
+# outline named (codetree seed 2 at 4K). A longer passage is checked on its start, which says what it is
+# about (the reading gets it whole).
 MAX_CHECKED_PASSAGES = 12
 CHECK_PASSAGE_CHARS = 600
 # A check is read by its first word (says_yes): a longer reply costs time and changes nothing. Uncapped, eight
@@ -67,6 +69,9 @@ EXTRACT_PROMPT = (
     "Question: {question}\n\nA reader's reply: {reply}\n\n"
     "Write only the answer the reply gives to the question, in the form the question asks for."
 )
+# The answer cut from a reply is short; uncapped, one reader's list of pairs took 104 s of extraction and ran
+# its query past the time budget (oolong-pairs seed 0 at 32K, bench/issue12/after26-32k).
+EXTRACT_REPLY_TOKENS = 128
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -78,11 +83,14 @@ def show(passages: Sequence[Passage]) -> str:
 def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
          ask_batch: Callable[..., list[str]]) -> str:
     """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
-    if 1 < len(passages) <= MAX_CHECKED_PASSAGES:
-        replies = ask_batch([CHECK_PROMPT.format(passage=p.text[:CHECK_PASSAGE_CHARS], question=question)
-                             for p in passages], max_tokens=CHECK_REPLY_TOKENS)
-        chosen = [p for p, reply in zip(passages, replies) if says_yes(reply)]
-        if 0 < len(chosen) < len(passages):
+    if len(passages) > 1:
+        # The first chosen, checked in the text's order (as all of them were, where they are few).
+        checked = sorted(sorted(range(len(passages)), key=lambda i: passages[i].rank)[:MAX_CHECKED_PASSAGES])
+        replies = ask_batch([CHECK_PROMPT.format(passage=passages[i].text[:CHECK_PASSAGE_CHARS], question=question)
+                             for i in checked], max_tokens=CHECK_REPLY_TOKENS)
+        said_yes = {i for i, reply in zip(checked, replies) if says_yes(reply)}
+        chosen = [p for i, p in enumerate(passages) if i in said_yes]  # in the text's order
+        if 0 < len(chosen) < len(checked):
             answer = ask(READ_PROMPT.format(passages=show(chosen), question=question))
             if written_in(answer, chosen):
                 return answer
@@ -90,7 +98,8 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
                 max_tokens=READ_TOGETHER_REPLY_TOKENS)
     answer = answer_line(reply)
     if answer is None:
-        answer = ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip())).strip() or reply.strip()
+        answer = (ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip()), max_tokens=EXTRACT_REPLY_TOKENS)
+                  .strip() or reply.strip())
     return answer
 
 
