@@ -76,9 +76,9 @@ def test_when_no_passage_or_every_passage_gives_the_answer_all_are_read_once(yes
 
 def test_of_many_passages_those_gathered_first_are_checked_and_the_one_that_answers_is_read_alone():
     # codetree seed 2 at 4K: 13 code passages read together unchecked; the reader named a file after the
-    # function, not the one the definition's outline named. The definition is chosen first (rank 0).
-    others = [Passage(f"pkg/mod{i}.py:1", f"from pkg import helper as h{i}", rank=i + 1) for i in range(14)]
-    definition = Passage("pkg/core.py:7", "def helper(*, verbosity=0):  # outline: defined in pkg/core.py", rank=0)
+    # function, not the one the definition's outline named. The definition is chosen first (chosen_at 0).
+    others = [Passage(f"pkg/mod{i}.py:1", f"from pkg import helper as h{i}", chosen_at=i + 1) for i in range(14)]
+    definition = Passage("pkg/core.py:7", "def helper(*, verbosity=0):  # outline: defined in pkg/core.py", chosen_at=0)
     passages = [*others[:6], definition, *others[6:]]  # in the text's order
     reader = Reader("defined in", {"verbosity=0": "pkg/core.py", "mod13": "pkg/mod13.py"})
     assert reading.read("Where is `helper` defined?", passages, reader.ask, reader.ask_batch) == "pkg/core.py"

@@ -57,7 +57,7 @@ _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*(?:[ -][A-Z][A-Za
 class Passage:
     where: str  # "line 12", "character 1,318 of line 1", "pkg/mod.py:40", "[3] line 2"
     text: str
-    rank: int = 0  # gather(): when it was chosen (0 first: the best-ranked, a definition, the anchors' own)
+    chosen_at: int = 0  # gather(): when it was chosen (0 first: the best-ranked, a definition, the anchors' own)
 
     def as_dict(self) -> dict[str, str]:
         return {"where": self.where, "text": self.text}
@@ -263,8 +263,9 @@ class Index:
             first_chosen.setdefault(self._document_of(i), n)
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
         names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
-        rank = {i: n for n, i in enumerate(chosen)}
-        return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), rank[i]) for i in order]
+        chosen_at = {i: n for n, i in enumerate(chosen)}
+        return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i])
+                for i in order]
 
     def anchors(self, query: str) -> list[str]:
         """The query's words that name something the context holds in few units (ANCHOR_MAX_UNITS)."""

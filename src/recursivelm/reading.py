@@ -85,7 +85,7 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
     """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
     if len(passages) > 1:
         # The first chosen, checked in the text's order (as all of them were, where they are few).
-        checked = sorted(sorted(range(len(passages)), key=lambda i: passages[i].rank)[:MAX_CHECKED_PASSAGES])
+        checked = sorted(sorted(range(len(passages)), key=lambda i: passages[i].chosen_at)[:MAX_CHECKED_PASSAGES])
         replies = ask_batch([CHECK_PROMPT.format(passage=passages[i].text[:CHECK_PASSAGE_CHARS], question=question)
                              for i in checked], max_tokens=CHECK_REPLY_TOKENS)
         said_yes = {i for i, reply in zip(checked, replies) if says_yes(reply)}
