@@ -127,7 +127,8 @@ def tally(context: Any, query: str) -> list[Row]:
     them, or where the name is in most sentences (a field of every record, not a thing). A query that
     describes the text before it asks is counted on the sentence that asks (asking_sentence).
 
-    Where the anchor is a name of the text, its pairings come nearest word (in the question) first. A word
+    Where the anchor is a name of the text, its pairings come first, nearest word (in the question) first,
+    and the name alone last. A word
     the question binds to the name ("the ferry of Dunmore", within BIND_REACH words) and the text binds to it
     in some sentence (SentenceWords.bound) ends them; where some of its pair's sentences give the word to
     another name, its row is bound: it counts only the sentences where the word goes with the name. "The
@@ -156,17 +157,20 @@ def tally(context: Any, query: str) -> list[Row]:
     reach = {word: min((abs(i - j) for i in places for j, w in enumerate(asked) if w == word), default=len(asked))
              for word, _ in pairs}
     pairs.sort(key=lambda p: reach[p[0]])
+    paired: list[Row] = []
     for word, both in pairs:
         if word in sentences.names or reach[word] > BIND_REACH:
-            rows.append(Row((anchor, word), len(both)))  # "both Dunmore and the word ferry": every such sentence
+            paired.append(Row((anchor, word), len(both)))  # "both Dunmore and the word ferry": every such sentence
             continue
         bound = sentences.bound(anchor, word, both)
         # Where some sentences give the word to another name, only the bound count answers "the ferry of
         # Dunmore": shown both, the 1.5B reader took the larger one (count seed 0 at 64K, daf6a39).
-        rows.append(Row((anchor, word), bound, bound=True) if 0 < bound < len(both) else Row((anchor, word), len(both)))
+        paired.append(Row((anchor, word), bound, bound=True) if 0 < bound < len(both) else Row((anchor, word), len(both)))
         if bound:
             break
-    return rows
+    # The thing of the name (its nearest pairing) is listed before the name alone: shown the name's 189
+    # sentences first and "the harbour of" it's 99 second, the 1.5B reader answered 189 (count seed 5 at 32K).
+    return paired + rows
 
 
 def describe(row: Row) -> str:
