@@ -147,12 +147,13 @@ COUNT_QUESTION = "How many sentences report on the ferry of Dunmore?"
 
 def test_tally_counts_sentences_holding_the_questions_name_alone_and_with_each_other_word():
     assert wordcounts.asks_count(COUNT_QUESTION) and not wordcounts.asks_count(QUESTION)
-    rows = wordcounts.tally(DIGEST, COUNT_QUESTION)
-    # The pairing a count question means comes first; the 1.5B reader took the first count it was shown.
-    assert rows[0] == Row(("dunmore", "ferry"), 30)
-    assert rows[-1] == Row(("dunmore",), 42)  # the rarest name the question uses, alone, last
+    # "The ferry of Dunmore": the question binds the word to its rarest name, and so does the text; that
+    # pairing's count is the only row. Shown the name's count (42) beside it, the 1.5B reader took that.
+    assert wordcounts.tally(DIGEST, COUNT_QUESTION) == [Row(("dunmore", "ferry"), 30)]  # no ferry is another name's
+    # Words the question does not bind to the name: each pairing, the more specific counts first.
+    rows = wordcounts.tally(DIGEST, "How many sentences name Dunmore, and how many of them the ferry?")
+    assert rows == [Row(("dunmore", "ferry"), 30), Row(("dunmore",), 42)]
     assert ("dunmore", "sentences") not in [r.words for r in rows]  # a word no sentence beside the name holds
-    assert not any(r.bound for r in rows)  # no sentence gives the ferry to another name
     assert wordcounts.tally(DIGEST, "How many zeppelins?") == []
 
 
@@ -160,7 +161,7 @@ def test_tally_pairs_the_name_with_the_words_of_the_sentence_that_asks_not_of_th
     question = "The context is a digest of ferry news.\n\nHow many sentences are about the bakery of Dunmore?"
     assert wordcounts.asking_sentence(question) == "How many sentences are about the bakery of Dunmore?"
     # "ferry" describes the text: paired with the name it would be the first row (30), above the count asked for.
-    assert wordcounts.tally(DIGEST, question) == [Row(("dunmore", "bakery"), 12), Row(("dunmore",), 42)]
+    assert wordcounts.tally(DIGEST, question) == [Row(("dunmore", "bakery"), 12)]
     assert wordcounts.asking_sentence("Where is the ferry of Dunmore?") == "Where is the ferry of Dunmore?"
 
 
@@ -173,16 +174,16 @@ def test_tally_counts_apart_the_sentences_where_the_word_goes_with_another_name(
     text = " ".join([DIGEST, *cross, *sunday])
     rows = wordcounts.tally(text, COUNT_QUESTION)
     # 39 sentences hold both; in 6 the ferry is Brimley's. Shown both counts, the 1.5B reader took the larger.
-    assert rows == [Row(("dunmore", "ferry"), 33, bound=True), Row(("dunmore",), 51)]
+    assert rows == [Row(("dunmore", "ferry"), 33, bound=True)]
     assert wordcounts.describe(rows[0]) == "sentences holding 'dunmore' and 'ferry', with no other name nearer 'ferry': 33"
     # "news" frames the question; the text's "Bakery news from Dunmore" pairs it with the name, but the
     # question's thing is its word nearest the name, and farther words' rows are not shown.
     news = " ".join([text, *[f"Bakery news from Dunmore: it sold {i} loaves." for i in range(5)]])
     rows = wordcounts.tally(news, "How many sentences give news of the ferry of Dunmore?")
-    assert rows == [Row(("dunmore", "ferry"), 33, bound=True), Row(("dunmore",), 56)]
+    assert rows == [Row(("dunmore", "ferry"), 33, bound=True)]
     # A question that pairs the words without binding them counts every sentence holding both.
-    assert wordcounts.tally(text, "How many sentences mention both Dunmore and the word ferry?")[:-1] == [
-        Row(("dunmore", "ferry"), 39)]
+    assert wordcounts.tally(text, "How many sentences mention both Dunmore and the word ferry?") == [
+        Row(("dunmore", "ferry"), 39), Row(("dunmore",), 51)]
 
 
 def test_tally_leaves_out_a_name_every_record_holds():
@@ -238,10 +239,10 @@ def test_variables_made_by_find_and_tally_outlive_their_cell_in_the_isolated_san
     # bm25s makes (disabled) tqdm bars; tqdm's first one used to start a monitor thread that outlived the
     # cell, which restarted the worker and lost the variables.
     root = ScriptedModel(replies=[block('x = find("ferry of Dunmore")\ny = tally("How many ferry of Dunmore?")'),
-                                  block("FINAL(y.splitlines()[-1])")], name="scripted")
+                                  block("FINAL(y.splitlines()[0])")], name="scripted")
     result = RLM(root, profile="default", sandbox="isolated", limits=Limits(max_sub_calls=0)).run(DIGEST, COUNT_QUESTION)
     assert "did not stop" not in root.calls[1][-1]["content"]
-    assert result.answer == "sentences holding 'dunmore': 42"
+    assert result.answer == "sentences holding 'dunmore' and 'ferry': 30"
 
 
 def test_a_backticked_name_is_found_where_it_is_defined_and_a_rarely_defined_name_comes_first():
