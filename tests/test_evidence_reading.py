@@ -204,7 +204,14 @@ def test_a_how_many_question_is_read_with_the_sentence_counts_of_the_whole_text(
     result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(big, COUNT_QUESTION)
     first = root.calls[0][-1]["content"]
     assert "counts = tally(" in first and "read(" not in first and "sentences holding 'dunmore' and 'ferry': 30" in first
-    assert result.answer == "30"
+    # One count, the question's own "ferry of Dunmore": it is the reading, with no reader to miscopy it.
+    assert result.answer == "30" and sub.calls == []
+    # Several counts (words the question does not bind to the name): a reader picks the one asked for.
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=counter, name="sub")
+    question = "How many sentences name Dunmore, and how many of them the ferry?"
+    result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(big, question)
+    assert len(sub.calls) == 1 and result.answer == "30"
     # Not a count question: the reading is of passages only, as before.
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
     RLM(root, sub_model=ScriptedModel(respond=counter, name="sub"), profile="small", sandbox="inprocess").run(

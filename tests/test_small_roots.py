@@ -66,7 +66,7 @@ def test_the_first_turn_shows_the_lines_that_share_the_questions_words():
 
 def test_a_first_reading_is_shown_instead_of_the_lines():
     # Shown both, the 1.5B root answered from a line using the question's words over a right reading.
-    result, calls = run([block('FINAL("late")')])
+    result, calls = run([block('FINAL("late")')], question="What happened to the ferry of Oslo?")
     first = shown(calls, 0)
     assert "print(reading)" in first and "sub" in first.split("Output:\n", 1)[1].splitlines()
     assert "reply with FINAL(reading)" in first  # passed on as it is, not retyped
