@@ -171,11 +171,11 @@ class Run:
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     self._note_look(block.code, cell)
                     if cell.final is not None:
-                        refusal = refusals.refusal(self, cell.final, block.code)
-                        if refusal is None:
-                            final = await self._reading_over_guess(cell.final, sandbox)
+                        judged = refusals.verdict(self, cell.final, block.code)
+                        if judged.refusal is None:
+                            final = await self._taken(judged, cell.final, sandbox)
                             raise _Answered(_as_answer(final.value), final.via)
-                        shown[-1]["text"] = "\n".join(filter(None, [self._misses_text(cell), refusal]))
+                        shown[-1]["text"] = "\n".join(filter(None, [self._misses_text(cell), judged.refusal]))
                         break
                     if self.fired:
                         pending_output = self._render("cell_output", cells=shown, final_reminder=False)
@@ -309,10 +309,10 @@ class Run:
         # if it is not valid Python (FINAL(Paris, France)), the text itself is the answer.
         cell = await self._run_cell(sandbox, f"{kind}({arg})", index=1)
         if cell.final is not None:
-            refusal = refusals.refusal(self, cell.final, arg)
-            if refusal is not None:
-                return refusal
-            final = await self._reading_over_guess(cell.final, sandbox)
+            judged = refusals.verdict(self, cell.final, arg)
+            if judged.refusal is not None:
+                return judged.refusal
+            final = await self._taken(judged, cell.final, sandbox)
             raise _Answered(_as_answer(final.value), "text" if final is cell.final else final.via)
         error = cell.error or ""
         # FINAL(Hagralburg) with no such variable: the model is told so once; if it insists, the
@@ -326,10 +326,10 @@ class Run:
                                 final_reminder=False)
         return None
 
-    async def _reading_over_guess(self, final, sandbox):
-        """`final`, or the first reading where `final` is a value the root insisted on that no output showed
-        (refusals.gives_way) and the reading is an answer: FINAL(reading) runs, so the events show it."""
-        if not refusals.gives_way(self, final):
+    async def _taken(self, judged: refusals.Verdict, final, sandbox):
+        """The answer the loop takes: `final`, or where the verdict gives way to the first reading and that
+        reading is an answer, the reading (FINAL(reading) runs, so the events show it)."""
+        if not judged.reading:
             return final
         cell = await self._run_cell(sandbox, f"FINAL({first_reading.READING})", index=1)
         reading = cell.final

@@ -4,12 +4,13 @@ A small root answers from memory, copies an error message, or claims absence aft
 missed; the loop takes none of those at once (issue 12). Each kind of refusal happens once per answer: given
 again, the answer counts, since a refusal that repeats makes a small model loop (bench/RESULTS.md). One
 exception: a value the root wrote out that no output showed, given again after its refusal, gives way to the
-engine's first reading, which was read from the text (`gives_way`). The words of each refusal are the
-profile's templates (`unsupported_answer`, `no_answer`, `option_letter`, `as_written`).
+engine's first reading, which was read from the text. `verdict` is the one decision; the words of each
+refusal are the profile's templates (`unsupported_answer`, `no_answer`, `option_letter`, `as_written`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jinja2.utils import htmlsafe_json_dumps
@@ -23,6 +24,22 @@ if TYPE_CHECKING:
 
 MAX_COPIED_ANSWER_CHARS = 120  # a longer answer copied word for word from what was shown is a passage, not an answer
 MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the loop does with a root's FINAL answer: refuse it (`refusal`: what to tell the model instead),
+    take the first reading in its place (`reading`), or else take it."""
+    refusal: str | None = None
+    reading: bool = False
+
+
+def verdict(run: Run, final: FinalAnswer, code: str) -> Verdict:
+    """The loop's decision on an answer `code` gave."""
+    told = refusal(run, final, code)
+    if told is not None:
+        return Verdict(refusal=told)
+    return Verdict(reading=gives_way(run, final))
 
 
 def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
@@ -67,8 +84,8 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
 
 
 def gives_way(run: Run, final: FinalAnswer) -> bool:
-    """Whether an answer the loop would take gives way to the first reading: a value the root wrote out that no
-    output showed, refused once for it and given again. The case: after a reading of "Error" (the right base
+    """Whether an answer `refusal` lets through gives way to the first reading: a value the root wrote out that
+    no output showed, refused once for it and given again. The case: after a reading of "Error" (the right base
     class), the root wrote FINAL("InvalidStateError"), the class the question names, twice, and the second
     was taken (codetree seed 1 at 32K). A guess insisted on is still a guess; the reading was read from the
     text. The loop keeps the root's answer where the reading is no answer or says it found nothing."""
