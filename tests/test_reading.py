@@ -4,7 +4,7 @@ On scripted sub-models: the engine's own REPL, sandboxes and usage tree, with th
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel, reading
+from recursivelm import RLM, Limits, ScriptedModel, evidence, reading
 from recursivelm.evidence import Passage
 
 from conftest import block
@@ -88,6 +88,26 @@ def test_of_many_passages_those_gathered_first_are_checked_and_the_one_that_answ
     reader = Reader("no passage says this", {"verbosity=0": "pkg/core.py"})  # none says yes: all are read
     assert reading.read("Where is `helper` defined?", passages, reader.ask, reader.ask_batch) == "pkg/core.py"
     assert "[pkg/mod13.py:1]" in reads(reader)[0]
+
+
+def test_what_code_counted_of_the_definitions_is_listed_before_the_passages():
+    # Shown only as a comment over the class's code, the 1.5B reader counted the defs it could see ("2" for 9,
+    # codeqa seed 3 at 64K); listed first, it took the count.
+    code = {"pkg/feed.py": "class FeedParser:\n" + "".join(f"    def m{i}(self):\n        pass\n" for i in range(9)),
+            "pkg/other.py": "def parse(text, strict=True):\n    return FeedParser()\n"}
+    question = "How many methods does the class `FeedParser` define in its class body?"
+    passages = evidence.gather(code, question)
+    reader = Reader("FeedParser", {"Here are passages": "9"})
+    assert reading.read(question, passages, reader.ask, reader.ask_batch) == "9"
+    intro, facts, shown = reads(reader)[-1].split("\n\n", 2)
+    assert facts.splitlines() == [
+        "Counted by code from the definitions below (exact):",
+        "- `class FeedParser`: defined in pkg/feed.py; bases none; 9 methods defined in this class body: "
+        + ", ".join(f"m{i}" for i in range(9))]
+    assert shown.startswith("[pkg/feed.py:1] # outline: defined in pkg/feed.py;")  # the passages as find() shows them
+    reader = Reader("umbrella", {"Here are passages": "cellar"})
+    reading.read(WHERE, STORY, reader.ask, reader.ask_batch)
+    assert "Counted by code" not in reads(reader)[-1]  # no definitions, no list
 
 
 def test_one_passage_is_read_without_a_check():

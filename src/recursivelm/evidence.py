@@ -58,6 +58,7 @@ class Passage:
     where: str  # "line 12", "character 1,318 of line 1", "pkg/mod.py:40", "[3] line 2"
     text: str
     chosen_at: int = 0  # gather(): when it was chosen (0 first: the best-ranked, a definition, the anchors' own)
+    outline: str = ""  # a definition's: its first line and what code counted of it (outline.py), for a reader
 
     def as_dict(self) -> dict[str, str]:
         return {"where": self.where, "text": self.text}
@@ -240,6 +241,7 @@ class Index:
         hopped = [i for rank_ in range(HOP_TERMS) for names in rounds if rank_ < len(names)
                   for i in [*names[rank_][1], *by_query_words(names[rank_][2])]]
         chosen: dict[int, str] = {}
+        outlines: dict[int, str] = {}
         used = 0
         if anchored:
             # The question names something the context holds in few places: a passage naming neither it nor
@@ -250,7 +252,7 @@ class Index:
         for i in [*ranked[:3], *by_query_words(anchored), *hopped, *ranked[3:]]:
             if i in chosen:
                 continue
-            text = self._with_body(i)
+            text, outlines[i] = self._with_body(i)
             cost = len(text) + len(self.wheres[i]) + 4
             if used + cost > max_chars:
                 continue  # a shorter unit further down may still fit
@@ -264,7 +266,7 @@ class Index:
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
         names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
         chosen_at = {i: n for n, i in enumerate(chosen)}
-        return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i])
+        return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i], outlines[i])
                 for i in order]
 
     def anchors(self, query: str) -> list[str]:
@@ -340,16 +342,17 @@ class Index:
         rx = re.compile(r"\b" + re.escape(name) + r"\b", re.IGNORECASE)
         return sorted(i for i in candidates if rx.search(self.texts[i]) or rx.search(self._document_of(i)))
 
-    def _with_body(self, i: int) -> str:
-        """A unit's text; a definition (`class X`, `def f`) with the first lines of its body."""
+    def _with_body(self, i: int) -> tuple[str, str]:
+        """A unit's text; a definition (`class X`, `def f`) with the first lines of its body, after its outline,
+        and that outline (Passage.outline; "" for anything else)."""
         text = self.texts[i]
         if not _is_definition(text):
-            return _cut(text)
+            return _cut(text), ""
         where = self.wheres[i]
         label, _, number = where.rpartition(":")
         doc = dict(documents(self.context)).get(label)
         if doc is None or not number.isdigit():
-            return _cut(text)
+            return _cut(text), ""
         lines = doc.splitlines()
         start = int(number)  # the line after the definition (1-based numbering)
         indent = len(text) - len(text.lstrip())
@@ -362,7 +365,8 @@ class Index:
         # Where it is defined, in words: shown `[ensurepip/__init__.py:204] def _uninstall_helper`, with a passage
         # from ensurepip/_uninstall.py below it, the 1.5B reader named the file after the function (codetree at 4K).
         note = [f"{text[:indent]}# outline: defined in {label}; {counted}"] if counted else []
-        return "\n".join([*note, text, *body]).rstrip()
+        head = text.strip().rstrip(":")
+        return "\n".join([*note, text, *body]).rstrip(), f"`{head}`: defined in {label}; {counted}" if counted else ""
 
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query: one
