@@ -260,8 +260,11 @@ def test_a_backticked_name_is_found_where_it_is_defined_and_a_rarely_defined_nam
     index = evidence.index_for(code)
     # `shutdown` is lower case: a name only because it is in backticks.
     assert [index.wheres[i] for i in index._definitions("the default of `handlerList` in `shutdown`")] == ["pkg/log.py:1"]
-    ranked = evidence.rank(code, "Which has more parameters: copy_tree or C3.__repr__?", 3)
+    ranked = evidence.rank(code, "Which has more parameters: copy_tree or `__repr__`?", 3)
     assert ranked[0].where == "pkg/tree.py:1"  # defined once, ahead of a name defined in every class
+    # Named with its class, the method is one definition too: the one in that class's body.
+    ranked = evidence.rank(code, "Which has more parameters: copy_tree or C3.__repr__?", 3)
+    assert [p.where for p in ranked[:2]] == ["pkg/m3.py:2", "pkg/tree.py:1"]
 
 
 def test_the_next_hop_may_be_a_name_the_hop_before_found_beside_others():

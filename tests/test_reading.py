@@ -102,7 +102,7 @@ def test_what_code_counted_of_the_definitions_is_listed_before_the_passages():
     intro, facts, shown = reads(reader)[-1].split("\n\n", 2)
     assert facts.splitlines() == [
         "Counted by code from the definitions below (exact):",
-        "- `class FeedParser`: defined in pkg/feed.py; bases none; 9 methods defined in this class body: "
+        "- `FeedParser` in pkg/feed.py: bases none; 9 methods defined in this class body: "
         + ", ".join(f"m{i}" for i in range(9))]
     assert shown.startswith("[pkg/feed.py:1] # outline: defined in pkg/feed.py;")  # the passages as find() shows them
     reader = Reader("umbrella", {"Here are passages": "cellar"})

@@ -49,6 +49,8 @@ DEFINITION_BODY_LINES = 12  # a definition is read with this many lines of its b
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+_DEFINED_NAME = re.compile(r"\s*(?:async\s+)?(?:def|class)\s+(\w+)")
+_QUALIFIED = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b")  # Class.method: (class, method)
 # A name: capitalised words in a row ("Bolond Analytics", "Husolmouth") or a CamelCase identifier.
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*(?:[ -][A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*)*\b")
 
@@ -58,7 +60,7 @@ class Passage:
     where: str  # "line 12", "character 1,318 of line 1", "pkg/mod.py:40", "[3] line 2"
     text: str
     chosen_at: int = 0  # gather(): when it was chosen (0 first: the best-ranked, a definition, the anchors' own)
-    outline: str = ""  # a definition's: its first line and what code counted of it (outline.py), for a reader
+    outline: str = ""  # a definition's: its name, file and what code counted of it (outline.py), for a reader
 
     def as_dict(self) -> dict[str, str]:
         return {"where": self.where, "text": self.text}
@@ -177,6 +179,7 @@ class Index:
         self.retriever = bm25s.BM25()
         self._postings: dict[str, list[int]] | None = None  # term -> units holding it, built on first gather()
         self._by_label: dict[str, list[int]] | None = None  # document label -> its units, built on first gather()
+        self._sources: dict[str, str] | None = None  # document label -> its text, for code units' definitions
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
             self.tokens = _tokenize(labelled)
@@ -348,13 +351,10 @@ class Index:
         text = self.texts[i]
         if not _is_definition(text):
             return _cut(text), ""
-        where = self.wheres[i]
-        label, _, number = where.rpartition(":")
-        doc = dict(documents(self.context)).get(label)
-        if doc is None or not number.isdigit():
+        label, doc, start = self._source_of(i)  # the definition's line, 1-based: as an index, the line after it
+        if doc is None:
             return _cut(text), ""
         lines = doc.splitlines()
-        start = int(number)  # the line after the definition (1-based numbering)
         indent = len(text) - len(text.lstrip())
         body = []
         for line in lines[start:start + DEFINITION_BODY_LINES]:
@@ -365,15 +365,31 @@ class Index:
         # Where it is defined, in words: shown `[ensurepip/__init__.py:204] def _uninstall_helper`, with a passage
         # from ensurepip/_uninstall.py below it, the 1.5B reader named the file after the function (codetree at 4K).
         note = [f"{text[:indent]}# outline: defined in {label}; {counted}"] if counted else []
-        head = text.strip().rstrip(":")
-        return "\n".join([*note, text, *body]).rstrip(), f"`{head}`: defined in {label}; {counted}" if counted else ""
+        # For a reader, named as questions name it: `NonCallableMock.__init__ in unittest/mock.py`.
+        name = _DEFINED_NAME.match(text)[1]
+        owner = outline.owner_class(doc, start)
+        fact = f"`{owner}.{name}` in {label}: {counted}" if owner else f"`{name}` in {label}: {counted}"
+        return "\n".join([*note, text, *body]).rstrip(), fact if counted else ""
+
+    def _source_of(self, i: int) -> tuple[str, str | None, int]:
+        """A code unit's document label, that document's text (None where the unit has no `path:line`), and
+        its line number."""
+        label, _, number = self.wheres[i].rpartition(":")
+        if not number.isdigit():
+            return label, None, 0
+        if self._sources is None:
+            self._sources = dict(documents(self.context))
+        return label, self._sources.get(label), int(number)
 
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query: one
-        written as a name (CamelCase, an underscore) or in backticks (`shutdown`). Those of a name defined in
-        fewer places first: "copy_tree" defined once says more than "__repr__" defined in every class."""
+        written as a name (CamelCase, an underscore) or in backticks (`shutdown`). A method the query names
+        with its class (`NonCallableMock.__init__`) first, then those of a name defined in fewer places:
+        "copy_tree" defined once says more than "__repr__" defined in every class."""
+        qualified = _QUALIFIED.findall(query)
         names = {w for w in _IDENTIFIER.findall(query) if not w.islower() or "_" in w}
         names.update(w for quoted in re.findall(r"`([^`]+)`", query) for w in _IDENTIFIER.findall(quoted))
+        names.update(member for _, member in qualified)
         if not names:
             return []
         alternatives = "|".join(map(re.escape, sorted(names)))
@@ -383,7 +399,10 @@ class Index:
             m = rx.search(text)
             if m:
                 defined.setdefault(m[1] or m[2], []).append(i)
-        return [i for name in sorted(defined, key=lambda n: len(defined[n])) for i in defined[name]]
+        owned = [i for owner, member in qualified for i in defined.get(member, ())
+                 if (source := self._source_of(i))[1] is not None and outline.owner_class(source[1], source[2]) == owner]
+        rarest_first = [i for name in sorted(defined, key=lambda n: len(defined[n])) for i in defined[name]]
+        return list(dict.fromkeys([*owned, *rarest_first]))
 
 
 def query_terms(query: str) -> list[str]:

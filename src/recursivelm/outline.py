@@ -9,7 +9,7 @@ names its file (evidence.py), e.g.
     # body: decode  (one line)
     class IncrementalDecoder(codecs.IncrementalDecoder):
 
-    # outline: defined in encodings/utf_8.py; 3 parameters: self, input, final=False
+    # outline: defined in encodings/utf_8.py; a method of class IncrementalDecoder; 3 parameters: self, input, final=False
     def decode(self, input, final=False):
 
 Only for a document that parses as Python; anything else gets no outline.
@@ -39,19 +39,36 @@ def outline(source: str, line: int) -> str | None:
     arguments = node.args
     count = (len(arguments.posonlyargs) + len(arguments.args) + len(arguments.kwonlyargs)
              + (arguments.vararg is not None) + (arguments.kwarg is not None))
-    return f"{count} parameter{'' if count == 1 else 's'}" + (f": {ast.unparse(arguments)}" if count else "")
+    # Which class a method is of: "NonCallableMock.__init__" is one of a module's many `def __init__`.
+    owner = owner_class(source, line)
+    return ((f"a method of class {owner}; " if owner else "") + f"{count} parameter{'' if count == 1 else 's'}"
+            + (f": {ast.unparse(arguments)}" if count else ""))
+
+
+def owner_class(source: str, line: int) -> str | None:
+    """The class whose own body defines the function at `line` of `source`; None for any other line."""
+    return _parsed(source)[1].get(line)
+
+
+def _definitions(source: str) -> dict[int, ast.AST]:
+    """Every class and function of `source` by the line its `class`/`def` keyword stands on."""
+    return _parsed(source)[0]
 
 
 @functools.lru_cache(maxsize=PARSED_DOCUMENTS)
-def _definitions(source: str) -> dict[int, ast.AST]:
-    """Every class and function of `source` by the line its `class`/`def` keyword stands on."""
+def _parsed(source: str) -> tuple[dict[int, ast.AST], dict[int, str]]:
+    """_definitions, and the class of each method by its line."""
     try:
         tree = parse_python(source)
     except (SyntaxError, ValueError):  # not Python, or another version's
-        return {}
+        return {}, {}
     found: dict[int, ast.AST] = {}
+    owners: dict[int, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             # A decorated definition's lineno is its `def` line (Python 3.8+), which is where find() points.
             found.setdefault(node.lineno, node)
-    return found
+        if isinstance(node, ast.ClassDef):
+            owners.update((item.lineno, node.name) for item in node.body
+                          if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return found, owners
