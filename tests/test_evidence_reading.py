@@ -65,9 +65,13 @@ def test_gather_reads_a_definition_with_its_body():
     code = {"pkg/a.py": "import os\n\n\nclass Reader(Base):\n    def open(self):\n        return 1\n\n    def close(self):\n"
                         "        return 2\n\n\ndef other():\n    return Reader()\n",
             "pkg/b.py": "from .a import Reader\n"}
-    text = passages_text(evidence.gather(code, "How many methods does the class `Reader` define?"))
-    assert "[pkg/a.py:4] # outline: defined in pkg/a.py; bases Base; 2 methods defined in this class body: open, close\nclass Reader(Base):\n    def open(self):" in text and "def close(self):" in text
-    assert "def other" not in text.split("[pkg/a.py:4]")[1].split("[")[0]  # the body stops where it ends
+    reader = next(p for p in evidence.gather(code, "How many methods does the class `Reader` define?")
+                  if p.where == "pkg/a.py:4")
+    # A class up to its first method: its methods are the outline's list, not the first few in code.
+    assert reader.text == ("# outline: defined in pkg/a.py; bases Base; 2 methods defined in this class body: open, close\n"
+                           "class Reader(Base):")
+    other = next(p for p in evidence.gather(code, "What does the function `other` return?") if p.where == "pkg/a.py:12")
+    assert other.text == "# outline: defined in pkg/a.py; 0 parameters\ndef other():\n    return Reader()"  # its body, to its end
 
 
 def test_gather_of_words_the_context_lacks_is_empty():

@@ -53,6 +53,11 @@ def test_a_gathered_definition_comes_after_its_outline_with_its_file_and_is_not_
         "# outline: defined in pkg/store.py; bases Base, mixins.Sized; keyword metaclass=abc.ABCMeta; 3 methods defined in this class "
         "body: __init__, size, close",
         "class Store(Base, mixins.Sized, metaclass=abc.ABCMeta):"]
+    # Its body up to its first method: the methods are the outline's list, not some of them in code.
+    assert store.text.splitlines()[2:] == ['    kind = "store"']
+    init = next(p for p in evidence.gather(context, "What parameters does `Store.__init__` take?")
+                if p.where == "pkg/store.py:7")
+    assert init.text.splitlines()[1:] == ['    def __init__(self, path, *, mode="r"):', "        self.path = path"]
 
 
 def test_a_method_outline_names_its_class():
