@@ -262,8 +262,10 @@ def test_a_backticked_name_is_found_where_it_is_defined_and_a_rarely_defined_nam
     code["pkg/log.py"] = "def shutdown(handlerList=_handlerList):\n    pass\n"
     code["pkg/use.py"] = "import log\nlog.shutdown(log._handlerList[:])\n"
     index = evidence.index_for(code)
-    # `shutdown` is lower case: a name only because it is in backticks.
+    # `shutdown` is lower case: a name only because it is in backticks, or written as a call.
     assert [index.wheres[i] for i in index._definitions("the default of `handlerList` in `shutdown`")] == ["pkg/log.py:1"]
+    assert [index.wheres[i] for i in index._definitions("When shutdown() is called, what is handlerList?")] == ["pkg/log.py:1"]
+    assert index._definitions("When shutdown is called, what is its list?") == []
     ranked = evidence.rank(code, "Which has more parameters: copy_tree or `__repr__`?", 3)
     assert ranked[0].where == "pkg/tree.py:1"  # defined once, ahead of a name defined in every class
     # Named with its class, the method is one definition too: the one in that class's body.

@@ -50,6 +50,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 _METHOD_START = re.compile(r"\s*(?:@|(?:async\s+)?def\s)")
+_CALLED = re.compile(r"\b([A-Za-z_]\w*)\(")  # a name written as a call in a question: accept()
 _DEFINED_NAME = re.compile(r"\s*(?:async\s+)?(?:def|class)\s+(\w+)")
 _QUALIFIED = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b")  # Class.method: (class, method)
 # A name: capitalised words in a row ("Bolond Analytics", "Husolmouth") or a CamelCase identifier.
@@ -389,13 +390,15 @@ class Index:
 
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query: one
-        written as a name (CamelCase, an underscore) or in backticks (`shutdown`). A method the query names
+        written as a name (CamelCase, an underscore), in backticks (`shutdown`) or as a call (`accept()`). A
+        method the query names
         with its class (`NonCallableMock.__init__`) first, then those of a name defined in fewer places:
         "copy_tree" defined once says more than "__repr__" defined in every class."""
         qualified = _QUALIFIED.findall(query)
         names = {w for w in _IDENTIFIER.findall(query) if not w.islower() or "_" in w}
         names.update(w for quoted in re.findall(r"`([^`]+)`", query) for w in _IDENTIFIER.findall(quoted))
         names.update(member for _, member in qualified)
+        names.update(_CALLED.findall(query))  # "when accept() is called without headers": a function's name
         if not names:
             return []
         alternatives = "|".join(map(re.escape, sorted(names)))
