@@ -44,14 +44,11 @@ ANCHOR_MAX_UNITS = 12  # a query word found in this few units names one thing (a
 HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a city): their units are read too
 HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
 HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
-DEFINITION_BODY_LINES = 12  # a definition is read with this many lines of its body
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
-_METHOD_START = re.compile(r"\s*(?:@|(?:async\s+)?def\s)")
 _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(")  # a name written as a call in a question: accept()
-_DEFINED_NAME = re.compile(r"\s*(?:async\s+)?(?:def|class)\s+(\w+)")
 _QUALIFIED = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b")  # Class.method: (class, method)
 # A name: capitalised words in a row ("Bolond Analytics", "Husolmouth") or a CamelCase identifier.
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*(?:[ -][A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*)*\b")
@@ -284,7 +281,7 @@ class Index:
     def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
         """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
         (a story scattered through filler) is read as its facts, not as the filler around them."""
-        if ("character" not in self.wheres[i] and len(text) <= UNIT_CHARS) or _is_definition(self.texts[i]):
+        if ("character" not in self.wheres[i] and len(text) <= UNIT_CHARS) or outline.is_definition(self.texts[i]):
             return text  # a definition is code with its outline: read whole, not as sentences
         sentences = _SENTENCE_END.split(text)
         kept = [s for s in sentences if words.intersection(_tokenize([s])[0])]
@@ -351,32 +348,12 @@ class Index:
         """A unit's text; a definition (`class X`, `def f`) with the first lines of its body, after its outline,
         and that outline (Passage.outline; "" for anything else)."""
         text = self.texts[i]
-        if not _is_definition(text):
+        if not outline.is_definition(text):
             return _cut(text), ""
         label, doc, start = self._source_of(i)  # the definition's line, 1-based: as an index, the line after it
         if doc is None:
             return _cut(text), ""
-        lines = doc.splitlines()
-        indent = len(text) - len(text.lstrip())
-        body = []
-        is_class = text.lstrip().startswith("class")
-        for line in lines[start:start + DEFINITION_BODY_LINES]:
-            if line.strip() and len(line) - len(line.lstrip()) <= indent:
-                break
-            # A class's body is shown up to its first method: its methods are the outline's list. Shown the
-            # first one or two, the 1.5B reader counted those beside an outline that said 9 (codeqa at 64K).
-            if is_class and _METHOD_START.match(line):
-                break
-            body.append(line)
-        counted = outline.outline(doc, start)  # what a small reader miscounts: methods, parameters
-        # Where it is defined, in words: shown `[ensurepip/__init__.py:204] def _uninstall_helper`, with a passage
-        # from ensurepip/_uninstall.py below it, the 1.5B reader named the file after the function (codetree at 4K).
-        note = [f"{text[:indent]}# outline: defined in {label}; {counted}"] if counted else []
-        # For a reader, named as questions name it: `NonCallableMock.__init__ in unittest/mock.py`.
-        name = _DEFINED_NAME.match(text)[1]
-        owner = outline.owner_class(doc, start)
-        fact = f"`{owner}.{name}` in {label}: {counted}" if owner else f"`{name}` in {label}: {counted}"
-        return "\n".join([*note, text, *body]).rstrip(), fact if counted else ""
+        return outline.with_body(text, label, doc, start)
 
     def _source_of(self, i: int) -> tuple[str, str | None, int]:
         """A code unit's document label, that document's text (None where the unit has no `path:line`), and
@@ -422,10 +399,6 @@ def query_terms(query: str) -> list[str]:
         if term not in QUESTION_WORDS and term != "_":
             seen.setdefault(term)
     return list(seen)
-
-
-def _is_definition(text: str) -> bool:
-    return bool(re.match(r"\s*(?:async\s+def|def|class)\s", text))
 
 
 def anchor_words(query: str, terms: list[str]) -> list[str]:
