@@ -368,9 +368,8 @@ class Index:
     def _definitions(self, query: str) -> list[int]:
         """Units that define (class, def, or assign at the start of a line) an identifier in the query: one
         written as a name (CamelCase, an underscore), in backticks (`shutdown`) or as a call (`accept()`). A
-        method the query names
-        with its class (`NonCallableMock.__init__`) first, then those of a name defined in fewer places:
-        "copy_tree" defined once says more than "__repr__" defined in every class."""
+        method the query names with its class (`NonCallableMock.__init__`) first, then those of a name defined
+        in fewer places: "copy_tree" defined once says more than "__repr__" defined in every class."""
         qualified = _QUALIFIED.findall(query)
         names = {w for w in _IDENTIFIER.findall(query) if not w.islower() or "_" in w}
         names.update(w for quoted in re.findall(r"`([^`]+)`", query) for w in _IDENTIFIER.findall(quoted))

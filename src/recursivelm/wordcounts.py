@@ -159,10 +159,9 @@ def tally(context: Any, query: str) -> list[Row]:
     pairs.sort(key=lambda p: reach[p[0]])
     paired: list[Row] = []
     for word, both in pairs:
-        if word in sentences.names or reach[word] > BIND_REACH:
-            paired.append(Row((anchor, word), len(both)))  # "both Dunmore and the word ferry": every such sentence
-            continue
-        bound = sentences.bound(anchor, word, both)
+        # A word the question binds to the name ("the ferry of Dunmore"); "both Dunmore and the word ferry"
+        # counts every sentence holding both.
+        bound = 0 if word in sentences.names or reach[word] > BIND_REACH else sentences.bound(anchor, word, both)
         # Where some sentences give the word to another name, only the bound count answers "the ferry of
         # Dunmore": shown both, the 1.5B reader took the larger one (count seed 0 at 64K, daf6a39).
         if bound:
