@@ -25,13 +25,13 @@ from .parsing import parse_python
 
 PARSED_DOCUMENTS = 32  # syntax trees kept (the documents a run's readings keep coming back to)
 DEFINITION_BODY_LINES = 12  # a definition is read with this many lines of its body
-_METHOD_START = re.compile(r"\s*(?:@|(?:async\s+)?def\s)")
-_DEFINED_NAME = re.compile(r"\s*(?:async\s+)?(?:def|class)\s+(\w+)")
+_DEFINED_NAME = re.compile(r"\s*(?:async\s+)?(?:def|class)\s+(\w+)")  # a definition's line, and its name
+_METHOD_START = re.compile(r"\s*(?:@|(?:async\s+)?def\s)")  # a method's first line: its decorator or its def
 
 
 def is_definition(text: str) -> bool:
     """Whether a line starts a class or function definition."""
-    return bool(re.match(r"\s*(?:async\s+def|def|class)\s", text))
+    return _DEFINED_NAME.match(text) is not None
 
 
 def with_body(text: str, label: str, doc: str, start: int) -> tuple[str, str]:
