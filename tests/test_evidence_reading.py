@@ -61,6 +61,23 @@ def test_gather_follows_a_chain_of_pages_two_hops_from_the_name_asked_about():
     assert text.index("[Velk Systems:1]") < text.index("[Brannow:1]")
 
 
+def test_gather_passes_over_others_who_share_a_first_name_with_the_one_asked_about():
+    # Ada Quorp's namesakes: each founded a company whose page leads to another city and river.
+    namesakes = {}
+    for i in range(4):  # "Ada" in few units, as a name asked about is: an anchor
+        namesakes[f"Ada Vintry{i}"] = (f"Ada Vintry{i} is a carpenter born in Holm{i}. Ada spent years abroad. "
+                                       f"In 2001, Ada Vintry{i} founded Kest{i} Works, a company with headquarters.")
+        namesakes[f"Kest{i} Works"] = f"Kest{i} Works is a company founded by Ada Vintry{i}. Its headquarters are in Pell{i}."
+        namesakes[f"Pell{i}"] = f"Pell{i} is a city. The Dross{i} River flows through the city centre."
+    pages = {**PEOPLE, **namesakes,
+             **{f"Town {i}": f"Town {i} is a city. The River {i} flows through the city centre." for i in range(40)}}
+    question = "Which river flows through the city where the company founded by Ada Quorp has its headquarters?"
+    text = passages_text(evidence.gather(pages, question))
+    assert "Tessel River" in text  # the chain of the one asked about: Velk Systems, Brannow, its river
+    assert "Vintry" not in text and "Kest" not in text  # a unit with "Ada" but not "Quorp" is someone else's
+    assert "In 1990, Ada founded Velk Systems." in text  # ...except on Ada Quorp's own page
+
+
 def test_gather_reads_a_definition_with_its_body():
     code = {"pkg/a.py": "import os\n\n\nclass Reader(Base):\n    def open(self):\n        return 1\n\n    def close(self):\n"
                         "        return 2\n\n\ndef other():\n    return Reader()\n",

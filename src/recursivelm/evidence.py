@@ -12,18 +12,18 @@ and in `wordcounts.py` (exact counts, what is near a pattern that missed); nothi
   with their bodies. The small profile has a sub-call read it before the root's first turn.
 - `around()`: the text at a place a search showed.
 
-Indexes are cached per context object (a run asks many times about the same context).
+Indexes are built once per context object (per_context.cached).
 """
 
 from __future__ import annotations
 
 import re
 import sys
-import threading
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 from . import outline
+from .per_context import cached
 
 UNIT_CHARS = 200  # a long line is cut into windows of about this many characters (whole sentences)
 SHOWN_CHARS = 400  # a passage shown to the model is cut to this many characters
@@ -36,7 +36,6 @@ DUPLICATE_OVERLAP = 0.5  # rank(): a passage sharing more of its words than this
 # Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
 QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
 through into about answer answers mentioned mention text context question give only exactly please""".split())
-CACHED_INDEXES = 8  # indexes kept, of either kind (a run tree rarely holds more than a few contexts)
 # gather(): the evidence a reader is given for a question, beyond the best-ranked passages.
 GATHER_CHARS = 4_000  # what gather() returns at most (~1K tokens: a sub-call of ~20 s on 2 CPU cores)
 GATHER_RANKED = 8  # best-ranked passages always in it
@@ -222,7 +221,7 @@ class Index:
         # (`logging.shutdown(logging._handlerList[:])`) are what a reader takes a parameter's default from.
         defining = set(definitions)
         anchored = [i for t in sorted(anchors, key=lambda t: len(postings[t]))
-                    for i in ([j for j in postings[t] if j in defining] or postings[t])]
+                    for i in ([j for j in postings[t] if j in defining] or self._naming_the_one(t, query, anchors))]
         wanted = set(terms)
 
         def by_query_words(units: list[int]) -> list[int]:  # the units saying most about the question first
@@ -271,6 +270,22 @@ class Index:
         return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i], outlines[i])
                 for i in order]
 
+    def _naming_the_one(self, word: str, query: str, anchors: list[str]) -> list[int]:
+        """The units holding anchor `word` that are about what the query names. Of a name written in several
+        words ("Rafael Macam"), a unit with a commoner word of it but not the rarest ("Rafael Mocam founded
+        ...") is about another one, unless it is in a document the rarest word is in (the person's own page,
+        which says "Rafael"). Read with them, the 1.5B reader followed another Rafael's company, and their
+        units filled the reading before the city the right one's company is in (multihop seed 0 at 32K)."""
+        postings = self._postings_index()
+        for name in _NAME.findall(query):
+            words = [w for w in _tokenize([name])[0] if w in anchors]
+            rarest = min(words, key=lambda w: len(postings[w]), default=word)
+            if word in words and word != rarest:
+                with_rarest = set(postings[rarest])
+                its_documents = {self._document_of(j) for j in with_rarest}
+                return [j for j in postings[word] if j in with_rarest or self._document_of(j) in its_documents]
+        return postings[word]
+
     def anchors(self, query: str) -> list[str]:
         """The query's words that name something the context holds in few units (ANCHOR_MAX_UNITS)."""
         if not self.texts:
@@ -310,7 +325,9 @@ class Index:
             for sentence in _SENTENCE_END.split(self.texts[i]):
                 said = len(query_words.intersection(_tokenize([sentence])[0]))
                 for name in set(_NAME.findall(sentence)):
-                    if not set(_tokenize([name])[0]) <= known:  # not the query's, nor an earlier hop's
+                    # Not the query's, nor an earlier hop's, nor a framing word opening a sentence ("Its
+                    # headquarters are in ..." named every company's page "Its").
+                    if not set(_tokenize([name])[0]) <= known | QUESTION_WORDS:
                         weights[name] = weights.get(name, 0) + 1 + said
         found: list[tuple[str, list[int], list[int]]] = []
         for name in sorted(weights, key=lambda n: (-weights[n], n)):
@@ -447,26 +464,6 @@ def _overlap(a: set[str], b: set[str]) -> float:
 def _cut(text: str) -> str:
     text = text.strip()
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-
-
-T = TypeVar("T")
-_cache: dict[tuple[str, int], tuple[Any, Any]] = {}
-_cache_lock = threading.Lock()
-
-
-def cached(context: Any, build: Callable[[Any], T]) -> T:
-    """`build(context)` made once per context object (keyed by identity, holding a reference) and builder."""
-    key = (build.__qualname__, id(context))
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] is context:
-            return hit[1]
-    made = build(context)
-    with _cache_lock:
-        while len(_cache) >= CACHED_INDEXES:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = (context, made)
-    return made
 
 
 def index_for(context: Any) -> Index:

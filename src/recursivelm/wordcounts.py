@@ -9,7 +9,7 @@
 - `as_written()`: an answer with each name spelt as the context writes it, where the answer dropped or
   added underscores (`SimpleCData` for `_SimpleCData`): a small reader's slip, which the loop refuses once.
 
-Both are built once per context object (`evidence.cached`), on first use. Nothing here knows a task.
+Both are built once per context object (`per_context.cached`), on first use. Nothing here knows a task.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, anchor_words, cached, documents, query_terms, rank
+from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, anchor_words, documents, query_terms, rank
+from .per_context import cached
 
 MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
 MAX_PHRASES = 4  # near(): sub-phrases reported
