@@ -240,6 +240,25 @@ def test_a_how_many_question_is_read_with_the_sentence_counts_of_the_whole_text(
     assert "tally(" not in root.calls[0][-1]["content"]
 
 
+def test_the_count_of_the_name_alone_is_not_the_answer_to_a_question_about_more_than_the_name():
+    # "How many items about travel did user 31821 post?": the text never writes "travel" beside the user, and
+    # the user's 78 items, taken as the answer, stood for 15 (oolong seed 5 at 128K).
+    said = {0: "Missed my connecting flight again.", 5: "My shares are down 3%."}  # user 31821's, by d % 10
+    records = "\n".join(f"Date: Mar {d % 28 + 1:02}, 2023 || User: {31821 if d % 5 == 0 else 40000 + d} || Instance: "
+                         + said.get(d % 10, "The travel blog I follow posted.") for d in range(400))
+    question = "How many items about travel did user 31821 post? Answer with a number."
+    assert wordcounts.tally(records, question) == [Row(("31821",), 80)]
+    assert not wordcounts.answers_alone(records, question, wordcounts.tally(records, question))
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(replies=["40"], name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(records, question)
+    assert "sentences holding '31821': 80" in sub.calls[0][-1]["content"] and question in sub.calls[0][-1]["content"]
+    assert result.answer == "40"  # the reader's, shown the count and the question
+    # Asked for the user's lines and nothing else, the count is the answer: "user" is in each of them.
+    question = "How many lines are there for user 31821? Answer with a number."
+    assert wordcounts.answers_alone(records, question, wordcounts.tally(records, question))
+
+
 def test_a_how_many_question_is_counted_even_where_the_whole_text_fits_one_reading():
     # Reading a whole 4K-token digest, the 1.5B reader counted 0 for 26; the counts are exact.
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")

@@ -3,7 +3,9 @@ profile's `read_whole_first` and `read_evidence_first`), whose code and output t
 
 1. A how-many question about something named (in the sentence that asks, not the text's description of
    itself) is answered from the sentence counts of the name and its pairings (`wordcounts.tally`), at any
-   length: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26 on three seeds.
+   length: reading a whole 4K-token digest, the 1.5B reader counted 0 for 26 on three seeds. One count
+   that answers alone is the reading itself; of several, or of the name alone where the question asks
+   about more (a topic the text never writes), a reader answers from the counts (`how_counted`).
 2. A question that names something the text holds in few places (an anchor: the site, person, object or
    class asked about; `evidence.anchors`) is read from the passages find() gathers (`read()`: each checked
    alone, then read), also where the whole text would fit one sub-call. Reading a whole 4K-token text at
@@ -24,23 +26,31 @@ from . import evidence, wordcounts
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
 READING = "reading"  # the variable each template leaves its reading in: a run that ends with nothing keeps it
+COUNT_IS_READING = "count_is_reading"  # read_evidence_code's `counting`: tally's one count is the reading
+COUNTS_READ = "counts_read"  # ...a reader answers from tally's counts
 
 
 def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, question: str,
-           fits_one_sub_call: Callable[[], bool]) -> tuple[str, bool] | None:
-    """The template of the first reading and whether it counts (rule above); None for no first reading.
-    Blocking (it may build the context's index): the loop calls it on a worker thread."""
-    if read_evidence_first and counts_names(context, question):
-        return PASSAGES, True
+           fits_one_sub_call: Callable[[], bool]) -> tuple[str, str] | None:
+    """The template of the first reading and how it counts (`counting`: COUNT_IS_READING, COUNTS_READ or "";
+    rule above); None for no first reading. Blocking (it may build the context's index): the loop calls it on
+    a worker thread."""
+    if read_evidence_first and (counting := how_counted(context, question)):
+        return PASSAGES, counting
     if read_whole_first and fits_one_sub_call():
         if not (read_evidence_first and evidence.anchors(context, question)):
-            return WHOLE, False
+            return WHOLE, ""
     if read_evidence_first:
-        return PASSAGES, False
+        return PASSAGES, ""
     return None
 
 
-def counts_names(context: Any, question: str) -> bool:
-    """Whether the question asks how many of something it names, and the text holds what it names."""
-    return (wordcounts.asks_count(question) and bool(evidence.named_words(wordcounts.asking_sentence(question)))
-            and bool(wordcounts.tally(context, question)))
+def how_counted(context: Any, question: str) -> str:
+    """For a question asking how many of something it names that the text holds: COUNT_IS_READING where the
+    one count tally() finds answers it alone (wordcounts.answers_alone), else COUNTS_READ; "" for any other."""
+    if not (wordcounts.asks_count(question) and evidence.named_words(wordcounts.asking_sentence(question))):
+        return ""
+    rows = wordcounts.tally(context, question)
+    if not rows:
+        return ""
+    return COUNT_IS_READING if wordcounts.answers_alone(context, question, rows) else COUNTS_READ

@@ -174,6 +174,26 @@ def tally(context: Any, query: str) -> list[Row]:
     return paired + rows  # the more specific counts first
 
 
+def answers_alone(context: Any, query: str, rows: list[Row]) -> bool:
+    """Whether tally's rows are one count that is the answer by itself: the question's thing of its name, or
+    the name alone where the sentence that asks names nothing else (its other words are the unit counted, or
+    in every sentence of the name: a field such as "user"). "How many items about travel did user 31821
+    post?" is not user 31821's 78 items: the text never writes "travel" (a topic to infer), and taken as the
+    answer, 78 stood for 15 (oolong seed 5 at 128K); a reader is shown the count and the question instead.
+    A word the text does not hold may also be a verb it writes in another form ("post"): a reader then copies
+    the count, which costs one short call."""
+    if len(rows) != 1:
+        return False
+    if len(rows[0].words) > 1:
+        return True
+    sentences = cached(context, SentenceWords)
+    asking = asking_sentence(query).split("?", 1)[0]  # "Answer with a number." asks for no other thing
+    unit = _COUNT_QUESTION.search(asking)
+    unit_words = {w.lower() for w in _WORDS.findall(unit[0])} if unit else set()
+    of_name = sentences.postings.get(rows[0].words[0], set())
+    return all(term in unit_words or of_name <= sentences.postings.get(term, set()) for term in query_terms(asking))
+
+
 def describe(row: Row) -> str:
     """A tally row as the reader is shown it: "sentences holding 'dunmore' and 'ferry': 30"."""
     if row.bound:
