@@ -13,9 +13,6 @@ answers alone, and one read alone gives a guess. So a reading goes:
 3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one),
    and the reader thinks before it answers: its last line is the reading.
 
-A question with lettered options is read with them as a plain list, and code names the option the
-reading names (`lettered_options`, `option_named`); a reading that names none is read again with them.
-
 Measured on the embedded model: bench/RESULTS.md (issue 12, fourth step). The prompts are data here, next
 to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batched (which takes max_tokens) and
 llm_query.
