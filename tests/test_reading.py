@@ -110,39 +110,6 @@ def test_what_code_counted_of_the_definitions_is_listed_before_the_passages():
     assert "Counted by code" not in reads(reader)[-1]  # no definitions, no list
 
 
-CHOICE = ("How many methods does the class `FeedParser` define?\n\nA) 6\nB) 2\nC) 12\nD) 0\n\n"
-          "Answer with the letter of the correct option.")
-FEED = [Passage("pkg/feed.py:1", "# outline: defined in pkg/feed.py; bases none; 2 methods defined in this class body"),
-        Passage("pkg/util.py:4", "def helper(): pass")]
-
-
-def test_lettered_options_are_read_as_values_and_code_names_the_option():
-    # Shown letters, the 1.5B reader wrote the letter of another option than the value it reasoned to; and
-    # "B) 2" is not written in the passages that say 2, so a right pick was passed over (codeqa at 32K).
-    reader = Reader("2 methods", {"Here are passages": "The class defines 2 methods."})
-    assert reading.read(CHOICE, FEED, reader.ask, reader.ask_batch) == "B) 2"
-    read_prompt = reads(reader)[0]
-    assert "\n- 6\n- 2\n- 12\n- 0\n" in read_prompt  # the options as values, in their order
-    assert "letter" not in read_prompt and "A)" not in read_prompt
-    assert all("letter" not in p for p in reader.prompts)  # the checks too
-
-
-@pytest.mark.parametrize("reply", ["I cannot tell.", "2 or 6"])
-def test_a_reading_that_names_no_option_or_two_is_read_again_with_the_letters(reply):
-    reader = Reader("2 methods", {"letter": "B", "Here are passages": reply})
-    assert reading.read(CHOICE, FEED, reader.ask, reader.ask_batch) == "B"
-    assert "letter" not in reads(reader)[0] and "Answer with the letter" in reads(reader)[-1]
-
-
-def test_an_option_is_named_by_its_whole_text_or_else_by_its_first_word_alone():
-    numbers = {"A": "2", "B": "3", "C": "12"}
-    assert reading.option_named("12 methods", numbers) == "C) 12"  # not "2" inside "12"
-    functions = {"A": "decode in encodings/mbcs.py", "B": "create_subprocess_shell in asyncio/subprocess.py"}
-    assert reading.option_named("`create_subprocess_shell` has 5.", functions) == "B) create_subprocess_shell in asyncio/subprocess.py"
-    assert reading.option_named("decode or create_subprocess_shell", functions) is None
-    assert reading.lettered_options("What is 2+2? A) 4") == ("What is 2+2? A) 4", {})  # one option is no list
-
-
 def test_one_passage_is_read_without_a_check():
     reader = Reader("wifi", {"badger": "badger-7386"})
     assert reading.read(WIFI, SITE_LOG[1:2], reader.ask, reader.ask_batch) == "badger-7386"

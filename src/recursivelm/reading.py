@@ -78,12 +78,6 @@ EXTRACT_PROMPT = (
 # its query past the time budget (oolong-pairs seed 0 at 32K, bench/issue12/after26-32k).
 EXTRACT_REPLY_TOKENS = 128
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
-# A question that lists lettered options is read without them, and code maps the reading to the option it
-# names. Shown the options, the 1.5B reader wrote the letter of another option than the value it had just
-# reasoned to ("only one method ... B) 0"); and a letter is not written in the passages that give the value,
-# so a right pick ("A) 2") was passed over for a wrong one (codeqa seed 3 at 32K, bench/RESULTS.md).
-_OPTION = re.compile(r"^[ \t]*\(?([A-H])[).:][ \t]+(\S.*?)[ \t]*$", re.MULTILINE)  # "A) 2", "(B) foo", "C. bar"
-_ASKS_FOR_LETTER = re.compile(r"[^.?!\n]*\bletter\b[^.?!\n]*[.?!]?")  # "Answer with the letter of the correct option."
 
 
 def show(passages: Sequence[Passage]) -> str:
@@ -99,45 +93,7 @@ def show_to_reader(passages: Sequence[Passage]) -> str:
 
 def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
          ask_batch: Callable[..., list[str]]) -> str:
-    """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above; for a
-    question with lettered options, the option its reading without them names (else, read with them)."""
-    stem, options = lettered_options(question)
-    if options:
-        picked = option_named(_read(stem, passages, ask, ask_batch), options)
-        if picked:
-            return picked
-    return _read(question, passages, ask, ask_batch)
-
-
-def lettered_options(question: str) -> tuple[str, dict[str, str]]:
-    """The question with its options as a plain list ("- 2") and without its request for a letter, and the
-    options by letter; (question, {}) where it lists fewer than two."""
-    options = {m[1]: m[2] for m in _OPTION.finditer(question)}
-    if len(options) < 2:
-        return question, {}
-    return _ASKS_FOR_LETTER.sub("", _OPTION.sub(lambda m: f"- {m[2]}", question)).strip(), options
-
-
-def option_named(reading: str, options: dict[str, str]) -> str | None:
-    """"A) 2" where the reading names option A's text as a whole ("2" in "It defines 2 methods.") and no other
-    option's but those inside it, or else names the first word of A's alone ("create_subprocess_shell" of
-    "create_subprocess_shell in asyncio/subprocess.py"); None where it names none, or several apart."""
-    said = normalise(reading)
-
-    def named(part: Callable[[str], str]) -> list[str]:
-        return [letter for letter, text in options.items()
-                if re.search(rf"(?<!\w){re.escape(part(normalise(text)))}(?!\w)", said)]
-
-    whole = named(lambda text: text)
-    longest = max(whole, key=lambda letter: len(options[letter]), default=None)
-    if longest is not None and all(normalise(options[o]) in normalise(options[longest]) for o in whole):
-        return f"{longest}) {options[longest]}"
-    first_words = named(lambda text: text.split()[0])
-    return f"{first_words[0]}) {options[first_words[0]]}" if not whole and len(first_words) == 1 else None
-
-
-def _read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
-          ask_batch: Callable[..., list[str]]) -> str:
+    """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above."""
     if len(passages) > 1:
         # The first chosen, checked in the text's order (as all of them were, where they are few).
         checked = sorted(sorted(range(len(passages)), key=lambda i: passages[i].chosen_at)[:MAX_CHECKED_PASSAGES])
