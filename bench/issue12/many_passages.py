@@ -15,7 +15,7 @@ for length, seeds in GRID:
     for task in TASKS:
         for seed in seeds:
             instance = generate(task, seed, length)
-            if first_reading.counts_names(instance.context, instance.question):
+            if first_reading.how_counted(instance.context, instance.question):
                 continue
             n = len(evidence.gather(instance.context, instance.question))
             if n > reading.MAX_CHECKED_PASSAGES:
