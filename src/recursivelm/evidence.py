@@ -321,13 +321,14 @@ class Index:
         the query's words comes first ("founded Bolond Analytics" before "spent 3 years at Hecozi Systems"
         for "the company founded by ..."); a name with no document of its own only if few units name it."""
         weights: dict[str, int] = {}
+        # Not the query's, nor an earlier hop's, nor a framing word opening a sentence ("Its headquarters are
+        # in ..." named every company's page "Its").
+        passed_over = known | QUESTION_WORDS
         for i in units:
             for sentence in _SENTENCE_END.split(self.texts[i]):
                 said = len(query_words.intersection(_tokenize([sentence])[0]))
                 for name in set(_NAME.findall(sentence)):
-                    # Not the query's, nor an earlier hop's, nor a framing word opening a sentence ("Its
-                    # headquarters are in ..." named every company's page "Its").
-                    if not set(_tokenize([name])[0]) <= known | QUESTION_WORDS:
+                    if not set(_tokenize([name])[0]) <= passed_over:
                         weights[name] = weights.get(name, 0) + 1 + said
         found: list[tuple[str, list[int], list[int]]] = []
         for name in sorted(weights, key=lambda n: (-weights[n], n)):
