@@ -15,33 +15,44 @@ profile's `read_whole_first` and `read_evidence_first`), whose code and output t
    meaning); where the text fits one sub-call it is read whole, as a plain call would: the passages the
    question's words pick are no better than any others there.
 4. Beyond the window, the passages.
+
+Before all of these: a question that gives a closed set of labels ("each post is about one of these topics:
+cooking, sports, ...") over a context that is a list of items is answered from every item's label
+(`labelling.classify`: the sub-model labels a sample, a word model the rest), counted by code. Read whole
+at 4K, a thousand-line list was counted by a reader; beyond the window, its passages were a sample of
+twelve lines picked by words no post holds.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import evidence, wordcounts
+from . import evidence, labelling, wordcounts
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
+LABELS = "read_labels_code"
 READING = "reading"  # the variable each template leaves its reading in: a run that ends with nothing keeps it
 COUNT_IS_READING = "count_is_reading"  # read_evidence_code's `counting`: tally's one count is the reading
 COUNTS_READ = "counts_read"  # ...a reader answers from tally's counts
 
 
 def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, question: str,
-           fits_one_sub_call: Callable[[], bool]) -> tuple[str, str] | None:
-    """The template of the first reading and how it counts (`counting`: COUNT_IS_READING, COUNTS_READ or "";
-    rule above); None for no first reading. Blocking (it may build the context's index): the loop calls it on
-    a worker thread."""
+           fits_one_sub_call: Callable[[], bool]) -> tuple[str, dict[str, Any]] | None:
+    """The template of the first reading and the values it is rendered with (rules above): `counting`
+    (COUNT_IS_READING, COUNTS_READ or "") for PASSAGES, the labels and what the question calls them for LABELS;
+    None for no first reading. Blocking (it may build the context's index): the loop calls it on a worker
+    thread."""
+    if read_evidence_first and (labels := labelling.categories(question)) and labelling.is_list(context):
+        return LABELS, {"categories": list(labels), "noun": labels.noun, "ask": labelling.asked(question),
+                        "extreme": labelling.extreme(question)}
     if read_evidence_first and (counting := how_counted(context, question)):
-        return PASSAGES, counting
+        return PASSAGES, {"counting": counting}
     if read_whole_first and fits_one_sub_call():
         if not (read_evidence_first and evidence.anchors(context, question)):
-            return WHOLE, ""
+            return WHOLE, {}
     if read_evidence_first:
-        return PASSAGES, ""
+        return PASSAGES, {"counting": ""}
     return None
 
 

@@ -358,8 +358,8 @@ class Run:
                                        self._fits_one_sub_call)
         if chosen is None:
             return None
-        which, counting = chosen
-        code = self._render(which, counting=counting)
+        which, values = chosen
+        code = self._render(which, **values)
         cell = await self._run_cell(sandbox, code, index=0, timeout=self.limits.reading_timeout_s)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt

@@ -12,7 +12,7 @@ import re
 import traceback
 from typing import Any, Callable
 
-from .. import evidence, reading, wordcounts
+from .. import evidence, labelling, reading, wordcounts
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -155,6 +155,7 @@ class Namespace:
             "find": self._find,
             "read": self._read,
             "tally": self._tally,
+            "classify": self._classify,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -250,6 +251,19 @@ class Namespace:
             return f"not found: no sentence holds a word of: {query}"
         return "\n".join(wordcounts.describe(row) for row in rows)
 
+    def _classify(self, labels: list[str], items: list[str] | None = None, question: str = "",
+                  noun: str = "categories") -> "Labelled":
+        """One of `labels` for each item (default: each line of the context), by meaning: the sub-model labels
+        a sample, a word model learnt from it the rest (labelling.classify). Print `.counts()` for how many
+        items have each label; `question` puts the items naming its rare words (an id) first in the sample."""
+        if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels):
+            raise TypeError('classify(labels) takes the labels to choose from, as a list of str, e.g. ["sports", "travel"]')
+        chosen = self.globals["context"] if items is None else items
+        listed = labelling.items_of(chosen)
+        names = labelling.Categories(labels, noun)
+        found = labelling.classify(listed, names, self.protected["llm_query_batched"], question=question)
+        return Labelled(found, listed, labels)
+
     def _around_place(self, place: str) -> str:
         """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
         return evidence.around(self.globals["context"], place)
@@ -327,6 +341,26 @@ def _found_nothing(query: str) -> str:
     return f"not found: no passage holds a word of: {query}"
 
 
+class Labelled(list):
+    """classify()'s labels, one per item, in the items' order; `.items` are the items and `.counts(question)`
+    says how many items have each label, over all and among those naming the question's rare words."""
+
+    def __init__(self, labels: list[str], items: list[str], categories: list[str]):
+        super().__init__(labels)
+        self.items = items
+        self.categories = categories
+
+    def counts(self, question: str = "") -> str:
+        return labelling.describe(self.items, self, self.categories, question)
+
+    def most_common(self) -> str:
+        """The label most items have (of a tie, the first in the labels' order)."""
+        return max(self.categories, key=self.count)
+
+    def least_common(self) -> str:
+        return min(self.categories, key=self.count)
+
+
 def format_syntax_error(e: SyntaxError, code: str) -> str:
     line = (e.text or "").rstrip() or (code.splitlines()[e.lineno - 1] if e.lineno else "")
     return f"SyntaxError: {e.msg} (line {e.lineno})\n    {line}"
@@ -341,4 +375,4 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "find", "read", "tally", "chunks", "ask_chunks"]
+            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "chunks", "ask_chunks"]
