@@ -40,9 +40,8 @@ def labeller(messages):
         text = prompt.split("Text: ", 1)[1]
         return next(t for t, phrases in WORDS.items() if any(p in text for p in phrases)).capitalize() + "."
     counts = dict(re.findall(r"(\w+): (\d+)", prompt))
-    if "more, fewer" in prompt and counts:
-        return "more" if int(counts["travel"]) > int(counts["sports"]) else "fewer"
-    return "no counts"
+    asked = re.search(r"Question: How many posts are about (\w+)", prompt)
+    return counts[asked.group(1)] if asked and counts else "no counts"
 
 
 def ask_batch(prompts, max_tokens=None):
@@ -137,11 +136,26 @@ def test_a_question_giving_its_items_labels_is_answered_from_every_items_label()
     # Any other question about the labels: a reader answers its asking part from the counts.
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
     sub = ScriptedModel(respond=labeller, name="sub")
-    question = QUESTION.split("\n\n")[0] + "\n\nAre there more, fewer or the same number of posts about travel as about sports?"
+    question = QUESTION.split("\n\n")[0] + "\n\nHow many posts are about sports? Answer with a number."
     result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run("\n".join(lines), question)
-    assert result.answer == ("more" if topics.count("travel") > topics.count("sports") else "fewer")
+    assert result.answer == str(topics.count("sports"))
     reader_prompt = sub.calls[-1][-1]["content"]
     assert reader_prompt.startswith("Counted by code") and "exactly one of these topics" not in reader_prompt
+
+
+def test_whether_one_label_is_more_common_than_another_is_read_with_the_questions_own_words():
+    ask = "Posts are about one of: cooking, sports, travel.\n\nAre there more, fewer or the same number of posts about {} than about {}?"
+    assert labelling.compared(ask.format("travel", "sports"), LABELS) == {
+        "first": "travel", "second": "sports", "words": ["more", "fewer", "same"]}
+    assert labelling.compared("Are there more or less posts about sports than travel?", LABELS)["words"] == [
+        "more", "less", "same"]
+    assert labelling.compared("Are there more posts about sports than travel?", LABELS) == {}  # no other outcome offered
+    assert labelling.compared("More or fewer posts about sports, travel or cooking?", LABELS) == {}  # three labels
+    lines, topics = posts(n=600, weights=(3, 1, 2))
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(respond=labeller, name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run("\n".join(lines), ask.format("sports", "travel"))
+    assert result.answer == "fewer" and not any(c[-1]["content"].startswith("Counted") for c in sub.calls)  # by code
 
 
 def test_which_label_is_most_or_least_common_is_asked_by_the_part_of_the_question_that_asks():

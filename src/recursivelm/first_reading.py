@@ -45,7 +45,7 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
     thread."""
     if read_evidence_first and (labels := labelling.categories(question)) and labelling.is_list(context):
         return LABELS, {"categories": list(labels), "noun": labels.noun, "ask": labelling.asked(question),
-                        "extreme": labelling.extreme(question)}
+                        "extreme": labelling.extreme(question), "compared": labelling.compared(question, labels)}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
     if read_whole_first and fits_one_sub_call():

@@ -360,6 +360,11 @@ class Labelled(list):
     def least_common(self) -> str:
         return min(self.categories, key=self.count)
 
+    def compare(self, first: str, second: str, words: tuple[str, str, str] = ("more", "fewer", "same")) -> str:
+        """Whether more, fewer or the same number of items have label `first` as have `second`, in `words`."""
+        a, b = self.count(first), self.count(second)
+        return words[0] if a > b else words[1] if a < b else words[2]
+
 
 def format_syntax_error(e: SyntaxError, code: str) -> str:
     line = (e.text or "").rstrip() or (code.splitlines()[e.lineno - 1] if e.lineno else "")
