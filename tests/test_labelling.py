@@ -51,10 +51,11 @@ def ask_batch(prompts, max_tokens=None):
 def test_the_labels_a_question_gives_are_read_with_what_it_calls_them():
     found = labelling.categories(QUESTION)
     assert found == LABELS and found.noun == "topics"
-    assert labelling.categories("Say which is one of the following categories: bug, feature or question?") == [
+    assert labelling.categories("Each report is one of the following categories: bug, feature or question.") == [
         "bug", "feature", "question"]
     assert labelling.categories("Tag each line with one of: red, green.") == ["red", "green"]
     assert labelling.categories("Which topic has the most posts?") == []
+    assert labelling.categories("Is the server up? Answer with one of these words: yes, no, unknown.") == []
     assert labelling.categories("Is it one of these: a long sentence that is not a label at all, b.") == []
 
 

@@ -51,6 +51,7 @@ LABEL_PROMPT = "Which one of these {noun} is the text about: {categories}? Reply
 # "one of these topics: cooking, sports, travel", "one of the following categories: a, b or c", "one of: a, b".
 _CATEGORIES = re.compile(
     r"\bone of\s*(?:(?:these|those|the following|the)\b\s*)?(?P<noun>[a-z]+)?\s*:\s*(?P<list>[^.?!\n]+)", re.IGNORECASE)
+_ANSWER_FORM = re.compile(r"\s*(?:answer|reply|respond|choose|pick|select|say|write|give)\b", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\bor\b|\band\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _FIELD_SPLIT = re.compile(r"\s*(?:\|\||\t|\s\|\s)\s*")
@@ -67,8 +68,12 @@ class Categories(list):
 
 
 def categories(question: str) -> Categories:
-    """The closed set of labels the question lists after "one of these <noun>:", or an empty list."""
+    """The closed set of labels the question lists after "one of these <noun>:", or an empty list. Not the
+    choices of an answer's form ("Answer with one of: yes, no"): those say nothing of the items."""
     for m in _CATEGORIES.finditer(question):
+        sentence = question[:m.start()].rsplit(".", 1)[-1].rsplit("?", 1)[-1].rsplit("\n", 1)[-1]
+        if _ANSWER_FORM.match(sentence):
+            continue
         labels = [part.strip().strip("'\"") for part in _LIST_SPLIT.split(m["list"])]
         labels = [label for label in labels if label]
         if len(labels) >= 2 and all(len(label.split()) <= MAX_CATEGORY_WORDS for label in labels):
