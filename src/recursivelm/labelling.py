@@ -31,9 +31,10 @@ from typing import Any, Callable, Sequence
 
 from .evidence import documents, named_words
 
-SAMPLE_ITEMS = 96  # items the sub-model labels (~0.8 s each on 2 cores: a first cell stays under its 120 s)
+SAMPLE_ITEMS = 96  # items the sub-model labels (~0.55 s each on 2 cores, the prompts' shared start cached: ~60 s)
 ANCHORED_SHARE = 0.5  # of the sample, at most this share goes to the items naming what the question names
 MIN_ITEMS = 20  # a context of fewer items (lines) is not a list to classify
+MAX_CATEGORY_WORDS = 4  # a longer piece of "one of these ...: a, b" is a sentence, not a label
 COMMON_FEATURE_ITEMS = 3  # a word counts towards covering only if this many items hold it (a name does not teach)
 ANCHOR_MAX_SHARE = 0.1  # a question word in more of the items than this is a field of every item, not a filter
 SMOOTHING = 0.5  # naive Bayes: added to every word's count in every category
@@ -56,7 +57,6 @@ _LIST_SPLIT = re.compile(r"\s*(?:,|;|\bor\b|\band\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _FIELD_SPLIT = re.compile(r"\s*(?:\|\||\t|\s\|\s)\s*")
 _TOKEN = re.compile(r"\w+")
-MAX_CATEGORY_WORDS = 4
 
 
 class Categories(list):
