@@ -67,7 +67,7 @@ def test_a_records_free_text_is_its_longest_field():
 def test_the_sample_covers_every_kind_of_item_after_those_naming_what_the_question_names():
     lines, topics = posts()
     named = [i for i, line in enumerate(lines) if "31821" in line]
-    sample = labelling.choose_sample(lines, 12, first=named)
+    sample = labelling.choose_sample(labelling.features_of(lines), 12, first=named)
     assert sample[:6] == named[:6]  # at most half the sample for the named ones
     said = {p for i in sample for phrases in WORDS.values() for p in phrases if p in lines[i]}
     assert said == {p for phrases in WORDS.values() for p in phrases}  # every kind of post, from 12 of 300
@@ -82,7 +82,7 @@ def test_a_word_model_learnt_from_the_sample_labels_the_items_the_sub_model_neve
     assert found == topics
     label_prompt = asked[3]
     assert "cooking (oven, recipe); sports (match, coach); travel?" in label_prompt  # the sub-model's own glosses
-    assert label_prompt.endswith("Text: " + labelling.text_of(lines[labelling.choose_sample(lines, 12)[0]]))
+    assert label_prompt.endswith("Text: " + labelling.text_of(lines[labelling.choose_sample(labelling.features_of(lines), 12)[0]]))
 
 
 def test_a_list_no_longer_than_the_sample_is_labelled_by_the_sub_model_alone():

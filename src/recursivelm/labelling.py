@@ -98,9 +98,14 @@ def text_of(item: str) -> str:
     return max(_FIELD_SPLIT.split(item), key=len).strip()
 
 
-def _features(item: str) -> set[str]:
-    words = [w.lower() for w in _WORD.findall(text_of(item))]
-    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+def features_of(items: Sequence[str]) -> list[set[str]]:
+    """Each item's words and word pairs (lower case, of its free text): what the sample covers and the word
+    model reads. Worked out once per classify(): at 820K tokens, 25K items."""
+    out = []
+    for item in items:
+        words = [w.lower() for w in _WORD.findall(text_of(item))]
+        out.append(set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])})
+    return out
 
 
 def asked(question: str) -> str:
@@ -124,16 +129,16 @@ def anchored(items: Sequence[str], question: str) -> dict[str, list[int]]:
     return {w: found for w, found in sorted(holding.items()) if 0 < len(found) <= most}
 
 
-def choose_sample(items: Sequence[str], size: int, first: Sequence[int] = ()) -> list[int]:
-    """Which items the sub-model labels: `first` (up to ANCHORED_SHARE of `size`), then, greedily, the item
-    holding most common words no chosen item holds (lazy greedy: a gain only shrinks as more is covered)."""
+def choose_sample(features: list[set[str]], size: int, first: Sequence[int] = ()) -> list[int]:
+    """Which items (by their `features_of`) the sub-model labels: `first` (up to ANCHORED_SHARE of `size`), then,
+    greedily, the item holding most common words no chosen item holds (lazy greedy: a gain only shrinks as more
+    is covered)."""
     chosen = list(dict.fromkeys(first))[: int(size * ANCHORED_SHARE)]
-    features = [_features(item) for item in items]
     df = Counter(f for fs in features for f in fs)
     useful = [{f for f in fs if df[f] >= COMMON_FEATURE_ITEMS} for fs in features]
     covered: set[str] = set().union(*(useful[i] for i in chosen)) if chosen else set()
     taken = set(chosen)
-    heap = [(-len(useful[i]), i) for i in range(len(items)) if i not in taken]
+    heap = [(-len(useful[i]), i) for i in range(len(features)) if i not in taken]
     heapq.heapify(heap)
     while heap and len(chosen) < size:
         _, i = heapq.heappop(heap)
@@ -190,9 +195,9 @@ class WordModel:
         return {label: o / total for label, o in odds.items()}
 
 
-def extend(items: Sequence[str], known: dict[int, str], labels: Sequence[str]) -> list[str]:
-    """Every item's label: the known ones as they are, the rest from a word model learnt from them."""
-    features = [_features(item) for item in items]
+def extend(features: list[set[str]], known: dict[int, str], labels: Sequence[str]) -> list[str]:
+    """Every item's label (items by their `features_of`): the known ones as they are, the rest from a word model
+    learnt from them."""
     examples = [(features[i], label, 1.0) for i, label in known.items()]
     model = WordModel(examples, labels)
     for _ in range(SELF_TRAINING_ROUNDS):
@@ -233,7 +238,8 @@ def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch
     noun = getattr(labels, "noun", "categories")
     singular = noun[:-1] if noun.endswith("s") else noun
     first = [i for found in anchored(items, question).values() for i in found] if question else []
-    picked = list(range(len(items))) if len(items) <= sample else choose_sample(items, sample, first)
+    features = features_of(items)
+    picked = list(range(len(items))) if len(items) <= sample else choose_sample(features, sample, first)
     glossed = "; ".join(f"{label} ({gloss})" if gloss else label
                         for label, gloss in zip(labels, glosses(labels, ask_batch)))
     prompts = [LABEL_PROMPT.format(noun=noun, singular=singular, categories=glossed, item=text_of(items[i]))
@@ -242,7 +248,7 @@ def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch
     known = {i: label for i, reply in zip(picked, replies) if (label := parse_label(str(reply), labels))}
     if not known:
         raise RuntimeError("classify(): the sub-model named none of the labels for any sampled item")
-    return extend(items, known, labels)
+    return extend(features, known, labels)
 
 
 _MOST = re.compile(r"\b(?:most|largest|greatest|highest|biggest)\b", re.IGNORECASE)
