@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import evidence, labelling, wordcounts
+from . import evidence, labelling, pairing, wordcounts
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
@@ -40,12 +40,14 @@ COUNTS_READ = "counts_read"  # ...a reader answers from tally's counts
 def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, question: str,
            fits_one_sub_call: Callable[[], bool]) -> tuple[str, dict[str, Any]] | None:
     """The template of the first reading and the values it is rendered with (rules above): `counting`
-    (COUNT_IS_READING, COUNTS_READ or "") for PASSAGES, the labels and what the question calls them for LABELS;
+    (COUNT_IS_READING, COUNTS_READ or "") for PASSAGES, the labels and what the question calls them for LABELS
+    (with the field and condition of a question asking for pairs of the records' groups);
     None for no first reading. Blocking (it may build the context's index): the loop calls it on a worker
     thread."""
     if read_evidence_first and (labels := labelling.categories(question)) and labelling.is_list(context):
         return LABELS, {"categories": list(labels), "noun": labels.noun, "ask": labelling.asked(question),
-                        "extreme": labelling.extreme(question), "compared": labelling.compared(question, labels)}
+                        "extreme": labelling.extreme(question), "compared": labelling.compared(question, labels),
+                        "paired": pairing.pairs_asked(labelling.asked(question), labelling.items_of(context))}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
     if read_whole_first and fits_one_sub_call():

@@ -10,9 +10,10 @@ import builtins
 import linecache
 import re
 import traceback
+from collections import Counter
 from typing import Any, Callable
 
-from .. import evidence, labelling, reading, wordcounts
+from .. import evidence, labelling, pairing, reading, wordcounts
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -261,8 +262,9 @@ class Namespace:
         chosen = self.globals["context"] if items is None else items
         listed = labelling.items_of(chosen)
         names = labelling.Categories(labels, noun)
-        found = labelling.classify(listed, names, self.protected["llm_query_batched"], question=question)
-        return Labelled(found, listed, labels)
+        ask_batch = self.protected["llm_query_batched"]
+        found = labelling.classify(listed, names, ask_batch, question=question)
+        return Labelled(found, listed, names, ask_batch)
 
     def _around_place(self, place: str) -> str:
         """The text at a place a search showed ("line 12", "pkg/mod.py:40", "line 1, character 2,000")."""
@@ -345,10 +347,13 @@ class Labelled(list):
     """classify()'s labels, one per item, in the items' order; `.items` are the items and `.counts(question)`
     says how many items have each label, over all and among those naming the question's rare words."""
 
-    def __init__(self, labels: list[str], items: list[str], categories: list[str]):
+    def __init__(self, labels: list[str], items: list[str], categories: labelling.Categories,
+                 ask_batch: Callable[..., list[str]]):
         super().__init__(labels)
         self.items = items
-        self.categories = categories
+        self.categories = list(categories)
+        self.noun = getattr(categories, "noun", "categories")
+        self._ask_batch = ask_batch
 
     def counts(self, question: str = "") -> str:
         return labelling.describe(self.items, self, self.categories, question)
@@ -364,6 +369,28 @@ class Labelled(list):
         """Whether more, fewer or the same number of items have label `first` as have `second`, in `words`."""
         a, b = self.count(first), self.count(second)
         return words[0] if a > b else words[1] if a < b else words[2]
+
+    def by(self, field: str) -> dict[str, Counter]:
+        """For each value of a record field ("User"), how many of its items have each label."""
+        return pairing.groups(self.items, self, field)
+
+    def pairs(self, field: str, condition: str = "", test: Callable[[Counter, Counter], bool] | None = None
+              ) -> "Pairs":
+        """Every pair of `field`'s values whose items' labels meet `condition` (words: "both users posted at least
+        one item about sports"; the sub-model writes the test of one user) or `test(a, b)` over two Counters of
+        labels. Labels below pairing.NOISE_SHARE of a value's items are left out first."""
+        if test is None:
+            if not condition:
+                raise TypeError('pairs(field, condition) needs the condition in words, or test=lambda a, b: ...')
+            test = pairing.pair_test(condition, field.lower(), self.categories, self.noun, self._ask_batch)
+        return Pairs(pairing.meeting(self.by(field), test))
+
+
+class Pairs(list):
+    """Pairs of values, printed one per line as (a, b)."""
+
+    def __str__(self) -> str:
+        return "\n".join(f"({a}, {b})" for a, b in self) or "no pair meets the condition"
 
 
 def format_syntax_error(e: SyntaxError, code: str) -> str:
