@@ -302,6 +302,11 @@ def test_an_answer_that_copies_a_whole_passage_is_refused_once():
     result, calls = run([block('print(search("ferry"))'), copied, copied], context=context, max_sub_calls=0)
     assert "copies a whole passage" in shown(calls, 2)
     assert result.iterations == 3
+    # A long answer of data, not words (pairs of ids the code printed), is what was asked: taken at once.
+    pairs = "\\n".join(f"({a}, {a + 7})" for a in range(10000, 10012))
+    listed = block(f'reading = "{pairs}"\nprint(reading)')
+    result, calls = run([listed, block("FINAL(reading)")], context=context, max_sub_calls=0)
+    assert result.answer.count("\n") == 11 and result.iterations == 2
 
 
 def test_the_code_grammar_asks_for_some_code_and_allows_single_backticks_inside_the_block_never_two():

@@ -10,6 +10,7 @@ refusal are the profile's templates (`unsupported_answer`, `no_answer`, `option_
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 
 MAX_COPIED_ANSWER_CHARS = 120  # a longer answer copied word for word from what was shown is a passage, not an answer
 MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any text: it proves nothing
+# A long answer with fewer words than this is data the question asked for (a list of ids, of pairs: the first
+# reading's "(15306, 22945)" lines, refused as a passage, became "22945"), not a passage copied.
+MIN_PASSAGE_WORDS = 8
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
         reason = "after_miss"  # "not found" or 0 because one literal pattern missed
     elif not run.profile.refuse_unread_answers:
         return None
-    elif len(str(final.value)) > MAX_COPIED_ANSWER_CHARS and seen(run, final.value):
+    elif is_passage(final.value) and seen(run, final.value):
         reason = "copied"  # a whole line it was shown, not the value the question asks for
     elif seen(run, final.value):
         return None  # an answer found in what the model was shown is no guess
@@ -90,6 +95,12 @@ def gives_way(run: Run, final: FinalAnswer) -> bool:
     was taken (codetree seed 1 at 32K). A guess insisted on is still a guess; the reading was read from the
     text. The loop keeps the root's answer where the reading is no answer or says it found nothing."""
     return run.first_read and ("not_seen", call_text(final)) in run.refused_answers and not seen(run, final.value)
+
+
+def is_passage(value: Any) -> bool:
+    """Whether an answer is long prose: what a copied passage is, not a value."""
+    text = str(value)
+    return len(text) > MAX_COPIED_ANSWER_CHARS and len(_WORD.findall(text)) >= MIN_PASSAGE_WORDS
 
 
 def written_out(value: Any, code: str) -> bool:
