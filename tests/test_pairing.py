@@ -61,6 +61,9 @@ def test_a_pair_question_is_read_for_the_field_it_pairs_and_its_condition():
     asked = "List every pair of user IDs such that both users posted at least one item about sports. One per line."
     assert pairing.pairs_asked(asked, lines) == {
         "field": "User", "condition": "both users posted at least one item about sports"}
+    assert pairing.pairs_asked("Which pairs of users both posted about travel?", lines) == {}  # no condition
+    assert pairing.pairs_asked("Name the pairs of users who both posted about travel.", lines) == {
+        "field": "User", "condition": "both posted about travel"}
     assert pairing.pairs_asked("Which pairs of topics appear together?", lines) == {}  # no such field
     assert pairing.pairs_asked("Which user posted the most?", lines) == {}
 

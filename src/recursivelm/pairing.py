@@ -36,7 +36,7 @@ MEMBER_TEST_PROMPT = (
 _FIELD = re.compile(r"\s*(?:\|\||\t|\s\|\s)\s*")
 _KEY_VALUE = re.compile(r"\s*(?P<key>[^:]{1,40}?)\s*:\s*(?P<value>.*?)\s*$", re.DOTALL)
 _PAIRS = re.compile(
-    r"\bpairs? of (?P<what>[\w\s-]{1,40}?)\s+(?:such that|where|whose|for which|in which|so that)\s+"
+    r"\bpairs? of (?P<what>[\w\s-]{1,40}?)\s+(?:such that|where|whose|for which|in which|so that|who|that)\s+"
     r"(?P<condition>[^.]+)", re.IGNORECASE)
 _CODE = re.compile(r"```(?:python)?\s*(?P<code>.*?)```", re.DOTALL)
 _SAFE_BUILTINS = {"len": len, "sum": sum, "any": any, "all": all, "min": min, "max": max, "abs": abs}
