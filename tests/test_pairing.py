@@ -89,6 +89,8 @@ def test_a_test_the_sub_model_writes_must_be_one_expression_over_the_member():
         return lambda prompts, max_tokens=None: [text]
     test = pairing.member_test("posted about sports", "user", LABELS, "topics", replying("u['sports'] >= 1"))
     assert test(Counter(sports=2)) and not test(Counter(cooking=2))
+    test = pairing.member_test("posted about sports", "user", LABELS, "topics", replying("u.get('sports', 0) > 0"))
+    assert test(Counter(sports=1)) and not test(Counter())
     for reply in ("__import__('os').system('true')", "a['sports'] > 0", "Sure! The user posts about sports."):
         with pytest.raises(ValueError, match=r"test=lambda a, b"):
             pairing.member_test("posted about sports", "user", LABELS, "topics", replying(reply))

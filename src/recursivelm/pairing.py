@@ -39,6 +39,7 @@ _PAIRS = re.compile(
     r"\bpairs? of (?P<what>[\w\s-]{1,40}?)\s+(?:such that|where|whose|for which|in which|so that|who|that)\s+"
     r"(?P<condition>[^.]+)", re.IGNORECASE)
 _CODE = re.compile(r"```(?:python)?\s*(?P<code>.*?)```", re.DOTALL)
+_COUNTS_METHODS = {"get", "values", "keys", "items"}  # u.get("sports", 0): a coder's way to read a count
 _SAFE_BUILTINS = {"len": len, "sum": sum, "any": any, "all": all, "min": min, "max": max, "abs": abs}
 
 
@@ -111,7 +112,7 @@ def member_test(clause: str, member: str, labels: Sequence[str], noun: str, ask:
     expression = code[0].strip() if code else ""
     try:
         compiled = compile(expression, "<member test>", "eval")
-        names = set(compiled.co_names) - set(_SAFE_BUILTINS)
+        names = set(compiled.co_names) - set(_SAFE_BUILTINS) - _COUNTS_METHODS
         if names - {"u"}:
             raise ValueError(f"it uses names other than u: {sorted(names - {'u'})}")
         eval(compiled, {"__builtins__": _SAFE_BUILTINS}, {"u": Counter()})
