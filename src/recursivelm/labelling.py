@@ -55,7 +55,7 @@ _CATEGORIES = re.compile(
 _ANSWER_FORM = re.compile(r"\s*(?:answer|reply|respond|choose|pick|select|say|write|give)\b", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\bor\b|\band\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_FIELD_SPLIT = re.compile(r"\s*(?:\|\||\t|\s\|\s)\s*")
+FIELD_SPLIT = re.compile(r"\s*(?:\|\||\t|\s\|\s)\s*")  # between a record's fields (pairing.py reads them too)
 _TOKEN = re.compile(r"\w+")
 
 
@@ -95,7 +95,7 @@ def is_list(context: Any) -> bool:
 def text_of(item: str) -> str:
     """The free text of a record: its longest field, where fields are split by ||, tabs or " | " (a date and a
     user id say nothing of a post's topic, and cost the sub-model time)."""
-    return max(_FIELD_SPLIT.split(item), key=len).strip()
+    return max(FIELD_SPLIT.split(item), key=len).strip()
 
 
 def features_of(items: Sequence[str]) -> list[set[str]]:

@@ -9,7 +9,7 @@ b['health'] > 0`). Asked for a test of *one* user, it wrote eight of eight right
 from the sentence ("both <group> ...", "one <group> ..., and the other ...", "neither ...", "either ..."),
 the sub-model writes a test of one group per clause, and code tries every pair.
 
-A group's label held by only a few of its items is labelling noise, not evidence: classify() labels 2-6% of
+A group's label held by only a few of its items is labelling noise, not evidence: classify() labels 2-9% of
 a long list wrong, and those errors are kinds of item labelled wrong wherever they occur, so a user with 33
 posts about technology gets one or two "finance" posts (the SIM-swap ones). A label below NOISE_SHARE of a
 group's items (and at least one) is left out of the group's counts before the test.
@@ -22,6 +22,8 @@ import re
 from collections import Counter
 from typing import Any, Callable, Sequence
 
+from .labelling import FIELD_SPLIT
+
 NOISE_SHARE = 0.04  # of a group's items: a label held by fewer (at least 1) is taken for labelling noise
 TEST_REPLY_TOKENS = 60  # one Python expression
 
@@ -33,7 +35,6 @@ MEMBER_TEST_PROMPT = (
     "Reply with the expression only."
 )
 
-_FIELD = re.compile(r"\s*(?:\|\||\t|\s\|\s)\s*")
 _KEY_VALUE = re.compile(r"\s*(?P<key>[^:]{1,40}?)\s*:\s*(?P<value>.*?)\s*$", re.DOTALL)
 _PAIRS = re.compile(
     r"\bpairs? of (?P<what>[\w\s-]{1,40}?)\s+(?:such that|where|whose|for which|in which|so that|who|that)\s+"
@@ -46,7 +47,7 @@ _SAFE_BUILTINS = {"len": len, "sum": sum, "any": any, "all": all, "min": min, "m
 def fields_of(item: str) -> dict[str, str]:
     """A record's "Key: value" fields (split on ||, tabs or " | "), keys as written; {} for a line of prose."""
     out = {}
-    for part in _FIELD.split(item):
+    for part in FIELD_SPLIT.split(item):
         if m := _KEY_VALUE.match(part):
             out.setdefault(m["key"], m["value"])
     return out
