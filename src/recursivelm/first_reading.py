@@ -44,10 +44,13 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
     (with the field and condition of a question asking for pairs of the records' groups);
     None for no first reading. Blocking (it may build the context's index): the loop calls it on a worker
     thread."""
-    if read_evidence_first and (labels := labelling.categories(question)) and labelling.is_list(context):
-        return LABELS, {"categories": list(labels), "noun": labels.noun, "ask": labelling.asked(question),
-                        "extreme": labelling.extreme(question), "compared": labelling.compared(question, labels),
-                        "paired": pairing.pairs_asked(labelling.asked(question), labelling.items_of(context))}
+    if read_evidence_first and (labels := labelling.categories(question)):
+        items = labelling.items_of(context)  # once: at 820K tokens, 25K lines
+        if len(items) >= labelling.MIN_ITEMS:
+            ask = labelling.asked(question)
+            return LABELS, {"categories": list(labels), "noun": labels.noun, "ask": ask,
+                            "extreme": labelling.extreme(question), "compared": labelling.compared(question, labels),
+                            "paired": pairing.pairs_asked(ask, items)}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
     if read_whole_first and fits_one_sub_call():

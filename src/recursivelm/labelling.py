@@ -88,8 +88,9 @@ def items_of(context: Any) -> list[str]:
     return [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
 
 
-def is_list(context: Any) -> bool:
-    return len(items_of(context)) >= MIN_ITEMS
+def singular(noun: str) -> str:
+    """The word for one of a plural noun ("topics" → "topic"), for a prompt."""
+    return noun[:-1] if noun.endswith("s") else noun
 
 
 def text_of(item: str) -> str:
@@ -236,13 +237,12 @@ def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch
     if len(labels) < 2:
         raise ValueError("classify() needs at least two labels to choose between, e.g. ['sports', 'travel']")
     noun = getattr(labels, "noun", "categories")
-    singular = noun[:-1] if noun.endswith("s") else noun
     first = [i for found in anchored(items, question).values() for i in found] if question else []
     features = features_of(items)
     picked = list(range(len(items))) if len(items) <= sample else choose_sample(features, sample, first)
     glossed = "; ".join(f"{label} ({gloss})" if gloss else label
                         for label, gloss in zip(labels, glosses(labels, ask_batch)))
-    prompts = [LABEL_PROMPT.format(noun=noun, singular=singular, categories=glossed, item=text_of(items[i]))
+    prompts = [LABEL_PROMPT.format(noun=noun, singular=singular(noun), categories=glossed, item=text_of(items[i]))
                for i in picked]
     replies = ask_batch(prompts, max_tokens=LABEL_REPLY_TOKENS) if prompts else []
     known = {i: label for i, reply in zip(picked, replies) if (label := parse_label(str(reply), labels))}

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from .labelling import FIELD_SPLIT
+from .labelling import FIELD_SPLIT, singular
 
 NOISE_SHARE = 0.04  # of a group's items: a label held by fewer (at least 1) is taken for labelling noise
 TEST_REPLY_TOKENS = 60  # one Python expression
@@ -104,8 +104,7 @@ def member_test(clause: str, member: str, labels: Sequence[str], noun: str, ask:
                 ) -> Callable[[Counter], bool]:
     """A test of one group's label counts for `clause` ("posted at least one item about sports"), written by the
     sub-model as one expression over `u`. Raises ValueError, with the reply, where it is not one."""
-    singular = noun[:-1] if noun.endswith("s") else noun
-    prompt = MEMBER_TEST_PROMPT.format(singular=singular, member=member, noun=noun,
+    prompt = MEMBER_TEST_PROMPT.format(singular=singular(noun), member=member, noun=noun,
                                        labels=", ".join(labels), clause=clause)
     reply = str(ask([prompt], max_tokens=TEST_REPLY_TOKENS)[0])
     fenced = _CODE.search(reply)

@@ -134,13 +134,13 @@ def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | 
     naming the thing, and for each capitalised name in it the last sentence naming that name before it and the
     last STATE_SENTENCES_AFTER after it, in order (rule above); None for another question, or where no sentence names the thing."""
     asked = _WHERE_NOW.search(question.strip())
-    if not asked or asked["thing"].split()[-1].lower().endswith("ed"):
+    thing = asked["thing"].lower().split()[-1] if asked else ""
+    if not thing or thing.endswith("ed"):
         return None
     sentences = [Passage(p.where, text, p.chosen_at) for p in passages
                  for text in _SENTENCE_END.split(p.text.replace("…", " ")) if text.strip()]
     if not sentences or any(len(x.text) > MAX_STORY_SENTENCE_CHARS for x in sentences):
         return None
-    thing = asked["thing"].lower().split()[-1]
     naming = [i for i, x in enumerate(sentences) if re.search(rf"\b{re.escape(thing)}\b", x.text, re.IGNORECASE)]
     if not naming:
         return None
