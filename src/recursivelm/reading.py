@@ -13,6 +13,9 @@ answers alone, and one read alone gives a guess. So a reading goes:
 3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one),
    and the reader thinks before it answers: its last line is the reading.
 
+Before all of these, "Where is <someone or something>?" over a story told in short sentences is answered a
+sentence at a time (story.py); where that finds nothing, only the story's latest sentences are read (3.).
+
 Measured on the embedded model: bench/RESULTS.md (issue 12, fourth step). The prompts are data here, next
 to the rule that uses them; `ask_batch` and `ask` are the REPL's llm_query_batched (which takes max_tokens) and
 llm_query.
@@ -23,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from . import story
 from .consistency import MIN_EVIDENCE_CHARS, normalise
 from .evidence import Passage
 
@@ -77,18 +81,6 @@ EXTRACT_PROMPT = (
 # The answer cut from a reply is short; uncapped, one reader's list of pairs took 104 s of extraction and ran
 # its query past the time budget (oolong-pairs seed 0 at 32K, bench/issue12/after26-32k).
 EXTRACT_REPLY_TOKENS = 128
-# "Where is the football?" over a story told in order: where it is now is the last sentence naming it and,
-# for each person in that sentence, the last sentence about them before it and the last few after it (taken,
-# then carried to the bedroom; or dropped where they last went; the last sentence after may be another
-# thing they picked up, not a place). Given the thirteen sentences about the football and the
-# people near it, the 1.5B reader named a room the holder had left (babi 1 of 3 at 32K, seeds 0-2); these
-# few lines are read instead. Not for a question with more after the thing ("Where is class X defined?").
-_WHERE_NOW = re.compile(r"(?:^|(?<=[.?!]\s))where (?:is|are) (?:the |a |an )?(?P<thing>[\w'-]+(?: [\w'-]+){0,3})\?",
-                        re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_PERSON = re.compile(r"\b[A-Z][a-z]+\b")
-MAX_STORY_SENTENCE_CHARS = 200  # a longer one is prose or code, not a story's step
-STATE_SENTENCES_AFTER = 4  # of a person's sentences after the thing's last, the last this many
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -106,8 +98,11 @@ def show_to_reader(passages: Sequence[Passage]) -> str:
 def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
          ask_batch: Callable[..., list[str]]) -> str:
     """The reader's answer to `question` from `passages` (non-empty, in text order), by the rule above; a
-    "where is ...?" question over a story reads its latest state (`latest_state`)."""
-    if (latest := latest_state(question, passages)) is not None:
+    "where is ...?" question over a story is answered a sentence at a time (story.where_now), else from the
+    story's latest sentences (story.latest_state)."""
+    if (place := story.where_now(question, passages, ask)) is not None:
+        return place
+    if (latest := story.latest_state(question, passages)) is not None:
         passages = latest
     elif len(passages) > 1:
         # The first chosen, checked in the text's order (as all of them were, where they are few).
@@ -127,29 +122,6 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
         answer = (ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip()), max_tokens=EXTRACT_REPLY_TOKENS)
                   .strip() or reply.strip())
     return answer
-
-
-def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | None:
-    """For "Where is <thing>?" over passages that are a story's short sentences in order: the last sentence
-    naming the thing, and for each capitalised name in it the last sentence naming that name before it and the
-    last STATE_SENTENCES_AFTER after it, in order (rule above); None for another question, or where no sentence names the thing."""
-    asked = _WHERE_NOW.search(question.strip())
-    thing = asked["thing"].lower().split()[-1] if asked else ""
-    if not thing or thing.endswith("ed"):
-        return None
-    sentences = [Passage(p.where, text, p.chosen_at) for p in passages
-                 for text in _SENTENCE_END.split(p.text.replace("…", " ")) if text.strip()]
-    if not sentences or any(len(x.text) > MAX_STORY_SENTENCE_CHARS for x in sentences):
-        return None
-    naming = [i for i, x in enumerate(sentences) if re.search(rf"\b{re.escape(thing)}\b", x.text, re.IGNORECASE)]
-    if not naming:
-        return None
-    last = naming[-1]
-    keep = {last}
-    for name in set(_PERSON.findall(sentences[last].text)):
-        about = [i for i, x in enumerate(sentences) if re.search(rf"\b{re.escape(name)}\b", x.text)]
-        keep.update([i for i in about if i < last][-1:] + [i for i in about if i > last][-STATE_SENTENCES_AFTER:])
-    return [sentences[i] for i in sorted(keep)]
 
 
 def answer_line(reply: str) -> str | None:
