@@ -34,7 +34,6 @@ _PERSON = re.compile(r"\b[A-Z][a-z]+\b")
 MAX_STORY_SENTENCE_CHARS = 200  # a longer one is prose or code, not a story's step
 STATE_SENTENCES_AFTER = 4  # latest_state: of a person's sentences after the thing's last, the last this many
 MAX_SENTENCES_ASKED = 8  # of the sentences naming a subject, from the last, at most this many asked for a place
-MAX_HOLDER_HOPS = 2  # a thing's holder, then (where the holder is a thing too) its holder
 PLACE_REPLY_TOKENS = 6  # a place's name
 HANDLING_REPLY_TOKENS = 4  # "take" or "let go"
 # One sentence and one person or thing: probed on eight sentences, the 1.5B model named the place of each
@@ -107,12 +106,12 @@ def where_now(question: str, passages: Sequence[Passage], ask: Callable[..., str
     if found is None:
         return None
     subject, sentences = found
-    return _whereabouts(subject, sentences, len(sentences), ask, MAX_HOLDER_HOPS)
+    return _whereabouts(subject, sentences, len(sentences), ask)
 
 
-def _whereabouts(subject: str, sentences: Sequence[Passage], until: int, ask: Callable[..., str],
-                 hops: int) -> str | None:
-    """Where `subject` is as of sentence `until` (exclusive): steps 1 and 2 above."""
+def _whereabouts(subject: str, sentences: Sequence[Passage], until: int, ask: Callable[..., str]) -> str | None:
+    """Where `subject` is as of sentence `until` (exclusive): steps 1 and 2 above. A holder is a person, whose
+    walk asks only step 1: one hop at most."""
     naming = _naming(sentences, subject, until)
     for index in reversed(naming[-MAX_SENTENCES_ASKED:]):
         sentence = sentences[index].text
@@ -122,15 +121,15 @@ def _whereabouts(subject: str, sentences: Sequence[Passage], until: int, ask: Ca
             continue  # a person's sentence without a place (took, dropped): look further back
         holders = [name for name in dict.fromkeys(_PERSON.findall(sentence))
                    if name.lower() != subject.lower() and name not in _NOT_A_NAME]
-        if len(holders) != 1 or hops == 0:
+        if len(holders) != 1:
             return None  # nobody, or several, handled it here: the reader decides
         holder = holders[0]
         handling = ask(HANDLING_PROMPT.format(sentence=sentence, person=holder, thing=subject),
                        max_tokens=HANDLING_REPLY_TOKENS).strip().strip("\"'*.").lower()
         if handling.startswith("take"):
-            return _whereabouts(holder, sentences, len(sentences), ask, hops - 1)
+            return _whereabouts(holder, sentences, len(sentences), ask)
         if handling.startswith("let go"):
-            return _whereabouts(holder, sentences, index + 1, ask, hops - 1)
+            return _whereabouts(holder, sentences, index + 1, ask)
         return None
     return None
 
