@@ -5,8 +5,8 @@ import pytest
 
 from conftest import block
 from recursivelm import RLM, Limits, ScriptedModel
-from recursivelm.parsing import (answer_now_code, answer_text, final_in_reply, literal_or_text, option_letter,
-                                 printed_literal, text_final)
+from recursivelm.parsing import (answer_now_code, answer_text, final_in_reply, literal_or_text, names_no_option,
+                                 option_letter, printed_literal, text_final)
 
 DOC = "The capital of France is Paris. " * 5
 
@@ -122,6 +122,30 @@ def test_the_text_of_an_option_where_its_letter_is_asked_for_is_refused_once_wit
     result = RLM(root, sandbox="inprocess").run(DOC, MULTIPLE_CHOICE)
     assert 'the text of option B. Answer FINAL("B")' in root.calls[2][-1]["content"]
     assert result.answer == "B"
+
+
+def test_an_answer_naming_no_option_where_a_letter_is_asked_for_is_refused_once_with_the_letters():
+    copied = "Counted by code (ast): 5 definitions call `different_locale` in their own body"
+    root = ScriptedModel(replies=[block("print(context[:40])"), block(f"FINAL({copied!r})"), block('FINAL("B")')],
+                         name="scripted")
+    result = RLM(root, sandbox="inprocess").run(DOC, MULTIPLE_CHOICE)
+    assert ('the question asks for the letter of one of its options (A, B, C), and this names none. Answer with '
+            'one letter: FINAL("<letter>")') in root.calls[2][-1]["content"]
+    assert result.answer == "B"
+    # Given again, it is taken: a refusal that repeats makes a small model loop.
+    root = ScriptedModel(replies=[block("print(context[:40])"), block(f"FINAL({copied!r})"),
+                                  block(f"FINAL({copied!r})")], name="scripted")
+    assert RLM(root, sandbox="inprocess").run(DOC, MULTIPLE_CHOICE).answer == copied
+
+
+@pytest.mark.parametrize("answer, names_none", [
+    ("Counted by code (ast): 5 definitions", True), ("Rome", True), ("the answer is b", True),
+    ("B", False), ("B) Paris", False), ("Answer: B", False), ("(C)", False), ("Paris", False),  # its text: option_letter's
+    ("D", True),  # no option D
+])
+def test_names_no_option(answer, names_none):
+    assert names_no_option(MULTIPLE_CHOICE, answer) is names_none
+    assert names_no_option("Which city is the capital? Answer with its name.", answer) is False
 
 
 @pytest.mark.parametrize("question, answer, letter", [

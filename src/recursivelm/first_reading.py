@@ -16,22 +16,28 @@ profile's `read_whole_first` and `read_evidence_first`), whose code and output t
    question's words pick are no better than any others there.
 4. Beyond the window, the passages.
 
-Before all of these: a question that gives a closed set of labels ("each post is about one of these topics:
-cooking, sports, ...") over a context that is a list of items is answered from every item's label
-(`labelling.classify`: the sub-model labels a sample, a word model the rest), counted by code. Read whole
-at 4K, a thousand-line list was counted by a reader; beyond the window, its passages were a sample of
-twelve lines picked by words no post holds.
+Before all of these:
+- a question that gives a closed set of labels ("each post is about one of these topics: cooking, sports,
+  ...") over a context that is a list of items is answered from every item's label (`labelling.classify`:
+  the sub-model labels a sample, a word model the rest), counted by code. Read whole at 4K, a thousand-line
+  list was counted by a reader; beyond the window, its passages were a sample of twelve lines picked by
+  words no post holds;
+- a question about a Python tree that code counts exactly (how many definitions call a name, how many
+  methods a class defines, which option's function takes the most parameters) is answered by `code_counts`
+  (`ast`), the option picked by code: shown the code, the 1.5B reader counted the calls it saw, or named the
+  smallest of three counts as the most.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import evidence, labelling, pairing, wordcounts
+from . import code_counts, evidence, labelling, pairing, wordcounts
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
 LABELS = "read_labels_code"
+COUNTED = "read_counted_code"
 READING = "reading"  # the variable each template leaves its reading in: a run that ends with nothing keeps it
 COUNT_IS_READING = "count_is_reading"  # read_evidence_code's `counting`: tally's one count is the reading
 COUNTS_READ = "counts_read"  # ...a reader answers from tally's counts
@@ -51,6 +57,8 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
             return LABELS, {"categories": list(labels), "noun": labels.noun, "ask": ask,
                             "extreme": labelling.extreme(question), "compared": labelling.compared(question, labels),
                             "paired": pairing.pairs_asked(ask, items)}
+    if read_evidence_first and code_counts.answer(context, question) is not None:
+        return COUNTED, {}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
     if read_whole_first and fits_one_sub_call():

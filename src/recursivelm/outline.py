@@ -63,18 +63,17 @@ def with_body(text: str, label: str, doc: str, start: int) -> tuple[str, str]:
 
 def outline(source: str, line: int) -> str | None:
     """The outline of the class or function defined at `line` (1-based) of `source`; None where none is."""
-    node = _definitions(source).get(line)
+    node = definitions(source).get(line)
     if node is None:
         return None
     if isinstance(node, ast.ClassDef):
-        methods = [item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        methods = method_names(node)
         bases = ", ".join(ast.unparse(base) for base in node.bases) or "none"
         keywords = "".join(f"; keyword {ast.unparse(keyword)}" for keyword in node.keywords)  # metaclass=...
         said = f"{len(methods)} method{'' if len(methods) == 1 else 's'} defined in this class body"
         return f"bases {bases}{keywords}; {said}" + (f": {', '.join(methods)}" if methods else "")
     arguments = node.args
-    count = (len(arguments.posonlyargs) + len(arguments.args) + len(arguments.kwonlyargs)
-             + (arguments.vararg is not None) + (arguments.kwarg is not None))
+    count = parameter_count(node)
     # Which class a method is of: "NonCallableMock.__init__" is one of a module's many `def __init__`.
     owner = owner_class(source, line)
     return ((f"a method of class {owner}; " if owner else "") + f"{count} parameter{'' if count == 1 else 's'}"
@@ -86,14 +85,25 @@ def owner_class(source: str, line: int) -> str | None:
     return _parsed(source)[1].get(line)
 
 
-def _definitions(source: str) -> dict[int, ast.AST]:
+def definitions(source: str) -> dict[int, ast.AST]:
     """Every class and function of `source` by the line its `class`/`def` keyword stands on."""
     return _parsed(source)[0]
 
 
+def method_names(node: ast.ClassDef) -> list[str]:
+    """The defs at the top level of a class's body (decorated ones too): its methods, as the outline counts them."""
+    return [item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def parameter_count(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """Every parameter of a def's signature: positional-only, self or cls, keyword-only, *args and **kwargs."""
+    a = node.args
+    return len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + (a.vararg is not None) + (a.kwarg is not None)
+
+
 @functools.lru_cache(maxsize=PARSED_DOCUMENTS)
 def _parsed(source: str) -> tuple[dict[int, ast.AST], dict[int, str]]:
-    """_definitions, and the class of each method by its line."""
+    """definitions(), and the class of each method by its line."""
     try:
         tree = parse_python(source)
     except (SyntaxError, ValueError):  # not Python, or another version's

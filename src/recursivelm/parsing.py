@@ -296,7 +296,7 @@ def claims_absence(value: Any) -> bool:
 
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
 _WORK_CALLS = frozenset({"print", "len", "find", "read", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
-                         "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS"})
+                         "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS", "callers", "count_code"})
 
 
 def is_code_not_answer(text: str) -> bool:
@@ -331,16 +331,34 @@ def answer_text(value) -> str | None:
 _OPTION = re.compile(r"^\s*\(?([A-J])[).:]\s+(.+?)\s*$", re.MULTILINE)
 
 
+def options(question: str) -> dict[str, str]:
+    """The lettered options a multiple-choice question lists, letter -> text; {} where it lists fewer than two."""
+    found = dict(_OPTION.findall(question))
+    return found if len(found) >= 2 else {}
+
+
+def names_no_option(question: str, answer) -> bool:
+    """Whether an answer to a question that asks for the letter of one of its lettered options names none: no
+    option's letter standing alone ("B", "B) 5", "Answer: B") and no option's text. The first reading's
+    counts copied as the answer ("Counted by code (ast) in calendar.py: 5 definitions ...") is such an answer."""
+    lettered = options(question)
+    if not lettered or not re.search(r"\bletter\b", question, re.IGNORECASE) or answer is None:
+        return False
+    text = str(answer).strip()
+    standing = set(re.findall(r"(?<![\w'])([A-J])(?![\w'])", text))
+    return not standing & set(lettered) and option_letter(question, answer) is None
+
+
 def option_letter(question: str, answer) -> str | None:
     """The letter of the option whose text `answer` is, when `question` lists lettered options and asks for a
     letter (the answer gave the option's text instead); None otherwise."""
-    options = dict(_OPTION.findall(question))
-    if len(options) < 2 or not re.search(r"\bletter\b", question, re.IGNORECASE):
+    lettered = options(question)
+    if not lettered or not re.search(r"\bletter\b", question, re.IGNORECASE):
         return None
     text = str(answer).strip().strip("'\"").rstrip(".").strip().lower()
-    if text.upper() in options:
+    if text.upper() in lettered:
         return None
-    matches = [letter for letter, option in options.items() if option.strip().rstrip(".").lower() == text]
+    matches = [letter for letter, option in lettered.items() if option.strip().rstrip(".").lower() == text]
     return matches[0] if len(matches) == 1 else None
 
 

@@ -5,7 +5,8 @@ missed; the loop takes none of those at once (issue 12). Each kind of refusal ha
 again, the answer counts, since a refusal that repeats makes a small model loop (bench/RESULTS.md). One
 exception: a value the root wrote out that no output showed, given again after its refusal, gives way to the
 engine's first reading, which was read from the text. `verdict` is the one decision; the words of each
-refusal are the profile's templates (`unsupported_answer`, `no_answer`, `option_letter`, `as_written`).
+refusal are the profile's templates (`unsupported_answer`, `no_answer`, `option_letter`, `no_option`,
+`as_written`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.utils import htmlsafe_json_dumps
 
 from . import answers, evidence, wordcounts
-from .parsing import claims_absence, is_error_text, is_no_answer, option_letter
+from .parsing import claims_absence, is_error_text, is_no_answer, names_no_option, option_letter, options
 
 if TYPE_CHECKING:
     from .loop import Run
@@ -55,6 +56,10 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
     letter = option_letter(run.question, final.value)
     if letter is not None and first_time(run, "option", call):
         return run._render("option_letter", call=call, letter=letter)  # the option's text, not its letter
+    if names_no_option(run.question, final.value) and first_time(run, "no_option", call):
+        # The counts shown, copied as the answer: `reading = "Counted by code ..."`, then FINAL(reading) (codeqa
+        # seed 10 at 32K). Taken, a multiple-choice answer that names no option is wrong whatever it says.
+        return run._render("no_option", call=call, letters=", ".join(options(run.question)))
     written = wordcounts.as_written(run.loaded.value, final.value) if isinstance(final.value, str) else None
     if written is not None and first_time(run, "as_written", call):
         # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.

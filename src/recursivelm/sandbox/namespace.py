@@ -13,7 +13,7 @@ import traceback
 from collections import Counter
 from typing import Any, Callable
 
-from .. import evidence, labelling, pairing, reading, wordcounts
+from .. import code_counts, evidence, labelling, pairing, reading, wordcounts
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -157,6 +157,8 @@ class Namespace:
             "read": self._read,
             "tally": self._tally,
             "classify": self._classify,
+            "callers": self._callers,
+            "count_code": self._count_code,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -251,6 +253,23 @@ class Namespace:
         if not rows:
             return f"not found: no sentence holds a word of: {query}"
         return "\n".join(wordcounts.describe(row) for row in rows)
+
+    def _callers(self, name: str, path: str | None = None) -> "Callers":
+        """The definitions (nested ones too) whose own body calls `name`, over the context's Python files (only
+        `path`'s), as "path:line qualified.name" lines (code_counts.callers). A list; print it for its count."""
+        if not isinstance(name, str) or not name.strip().replace(".", "").replace("_", "").isalnum():
+            raise TypeError('callers(name, path=None) takes the called name as a str, e.g. callers("append")')
+        found = code_counts.callers(self.globals["context"], name.strip().split(".")[-1], path)
+        self.lookups.record(name, bool(found))
+        return Callers(name.strip(), found)
+
+    def _count_code(self, question: str) -> code_counts.Counted | None:
+        """For a question about a Python tree that code can count (how many definitions call a name, how many
+        methods a class has, parameters a function takes, which option has the most or fewest): the counts and
+        the answer, `.answer` (code_counts.answer); None for any other question."""
+        if not isinstance(question, str) or not question.strip():
+            raise TypeError("count_code(question) takes the question, as a str")
+        return code_counts.answer(self.globals["context"], question)
 
     def _classify(self, labels: list[str], items: list[str] | None = None, question: str = "",
                   noun: str = "categories") -> "Labelled":
@@ -393,6 +412,21 @@ class Pairs(list):
         return "\n".join(f"({a}, {b})" for a, b in self) or "no pair meets the condition"
 
 
+class Callers(list):
+    """What callers() returns: the calling definitions ("path:line name"), as a list of str that prints with
+    how many there are."""
+
+    def __init__(self, name: str, found: list[code_counts.Caller]):
+        super().__init__(str(caller) for caller in found)
+        self.name = name
+
+    def __str__(self) -> str:
+        counted = f"{code_counts.plural(len(self), 'definition')} call `{self.name}` in their own body"
+        return "\n".join([counted, *self])
+
+    __repr__ = __str__
+
+
 def format_syntax_error(e: SyntaxError, code: str) -> str:
     line = (e.text or "").rstrip() or (code.splitlines()[e.lineno - 1] if e.lineno else "")
     return f"SyntaxError: {e.msg} (line {e.lineno})\n    {line}"
@@ -407,4 +441,5 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "chunks", "ask_chunks"]
+            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "callers", "count_code", "chunks",
+            "ask_chunks"]

@@ -1,0 +1,210 @@
+"""What code counts exactly in a Python source tree, for the questions that ask it: the definitions that call
+a name (`callers`, also a REPL helper), a class's methods and a function's parameters, and the option of a
+multiple-choice question those counts pick (`answer`, the small profile's first reading).
+
+A 1.5B reader counts what it is shown and compares numbers badly. Shown the lines of a file that call
+`append`, it counted the calls, not the definitions that hold them (codeqa seed 0 at 4K and seed 2 at 128K:
+a wrong letter). Shown exact outlines, it still named "6" the most of 13, 12 and 6 parameters (codeqa seed 5
+at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this class body" (seed 3 at
+32K). What `ast` can count is counted here, and code picks the option:
+
+- "How many functions / methods / definitions (in <file>) call `name`?": the definitions whose own body
+  calls `name(...)` or `<something>.name(...)`. A call in a nested def is that def's; a decorator, default
+  value or annotation runs in the enclosing scope, so it is the enclosing def's; a lambda is not a def.
+- "How many methods does class `X` (in <file>) define / have?": the defs at the top level of its body.
+- "How many parameters does `f` (in <file>) take / have?": every parameter, self, *args and **kwargs too.
+- "Which of these functions / methods / classes has the most / fewest parameters / methods?" with lettered
+  options each naming one definition ("Cls.method in pkg/mod.py"): the option with the unique extreme.
+
+A question that names a definition more than one file holds, or a count no option says, gets no answer
+here: the reader reads the passages as before. Nothing here knows a task: only Python's grammar.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .evidence import documents
+from .outline import definitions as defined_in, method_names, owner_class, parameter_count
+from .parsing import options, parse_python
+
+_NAME = r"`?(?P<name>[A-Za-z_][\w.]*)`?"
+_CALLERS = re.compile(r"\bhow many\b[^?]*?\b(?:functions?|methods?|definitions?|defs?|callers?)\b[^?]*?"
+                      rf"\bcall(?:s|ing|ed)?\s+{_NAME}", re.IGNORECASE)
+# "How many methods does the class `X` define?", "How many methods does X have?"
+_NOT_THE_NAME = r"(?!(?:the|class|function|method|def)\b)"
+_METHODS = re.compile(rf"\bhow many methods\b[^?]*?(?:\bclass\s+|\bdoes\s+(?:the\s+)?{_NOT_THE_NAME}){_NAME}",
+                      re.IGNORECASE)
+_PARAMETERS = re.compile(r"\bhow many (?:parameters|arguments)\b[^?]*?(?:\b(?:function|method|def)\s+|"
+                         rf"\bdoes\s+(?:the\s+)?{_NOT_THE_NAME}){_NAME}", re.IGNORECASE)
+_EXTREME = re.compile(r"\bwhich of these (?:functions|methods|classes|definitions)\b[^?]*?\b(?P<which>most|fewest|"
+                      r"least)\s+(?P<unit>parameters|arguments|methods)\b", re.IGNORECASE)
+_OPTION_DEFINITION = re.compile(r"^`?(?P<name>[A-Za-z_][\w.]*)`?(?:\(\))?\s+in\s+`?(?P<path>[\w./-]+\.py)`?$")
+
+
+@dataclass
+class Caller:
+    path: str
+    line: int
+    name: str  # "Class.method", "function", "outer.inner"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line} {self.name}"
+
+
+@dataclass
+class Counted:
+    """What code counted for a question (`facts`, shown to the root) and the answer it gives (`answer`: an
+    option's letter, or the number where the question lists no options)."""
+    facts: str
+    answer: str
+
+    def __str__(self) -> str:
+        return f"{self.facts}\nAnswer: {self.answer}"
+
+
+def python_documents(context: Any, path: str | None = None) -> Iterator[tuple[str, str]]:
+    """(label, source) of each document of a directory context whose label ends in .py (only `path`'s)."""
+    if not isinstance(context, dict):
+        return
+    for label, text in documents(context):
+        if label.endswith(".py") and (path is None or label == path):
+            yield label, text
+
+
+def callers(context: Any, name: str, path: str | None = None) -> list[Caller]:
+    """Every definition (nested ones included) whose own body calls `name` as `name(...)` or
+    `<something>.name(...)`, over the context's Python files (only `path`'s), in file and line order."""
+    found: list[Caller] = []
+    for label, source in python_documents(context, path):
+        try:
+            tree = parse_python(source)
+        except (SyntaxError, ValueError):
+            continue
+        found.extend(Caller(label, line, qualname) for line, qualname in sorted(_calling_defs(tree, name)))
+    return found
+
+
+def _calling_defs(tree: ast.AST, name: str) -> set[tuple[int, str]]:
+    """(line, qualified name) of the defs whose own scope calls `name` (module rules above)."""
+    found: set[tuple[int, str]] = set()
+
+    def visit(node: ast.AST, scope: tuple[int, str] | None, prefix: str) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for outer in [*node.decorator_list, node.args, *([node.returns] if node.returns else [])]:
+                visit(outer, scope, prefix)
+            own = (node.lineno, prefix + node.name)
+            for statement in node.body:
+                visit(statement, own, f"{own[1]}.")
+            return
+        if isinstance(node, ast.ClassDef):
+            for outer in [*node.decorator_list, *node.bases, *node.keywords]:
+                visit(outer, scope, prefix)
+            for statement in node.body:
+                visit(statement, scope, f"{prefix}{node.name}.")
+            return
+        if isinstance(node, ast.Call) and scope is not None and _called(node) == name:
+            found.add(scope)
+        for child in ast.iter_child_nodes(node):
+            visit(child, scope, prefix)
+
+    visit(tree, None, "")
+    return found
+
+
+def _called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def definitions(context: Any, dotted: str, path: str | None = None) -> list[tuple[str, ast.AST]]:
+    """(file, node) of each class or function named `dotted` ("Class.method", or "name": not a method), in
+    `path` only if given."""
+    *owner, name = dotted.split(".")
+    found = []
+    for label, source in python_documents(context, path):
+        for line, node in sorted(defined_in(source).items()):
+            if node.name == name and owner_class(source, line) == (owner[-1] if owner else None):
+                found.append((label, node))
+    return found
+
+
+def methods_of(node: ast.AST) -> int | None:
+    return len(method_names(node)) if isinstance(node, ast.ClassDef) else None
+
+
+def parameters_of(node: ast.AST) -> int | None:
+    return parameter_count(node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+def _path_named(context: Any, question: str) -> str | None:
+    """The longest label of the context's Python files that the question names."""
+    named = [label for label, _ in python_documents(context)
+             if re.search(rf"(?<![\w/.]){re.escape(label)}\b", question)]
+    return max(named, key=len) if named else None
+
+
+def answer(context: Any, question: str) -> Counted | None:
+    """The counts and the answer for a question of the kinds above, over a directory context of Python files;
+    None for any other question, or where a count is not one definition's or names no option."""
+    if not any(True for _ in python_documents(context)):
+        return None
+    lettered = options(question)
+    if extreme := _EXTREME.search(question):
+        return _extreme(context, lettered, extreme["which"].lower(), extreme["unit"].lower())
+    path = _path_named(context, question)
+    if found := _CALLERS.search(question):
+        name = found["name"].split(".")[-1]
+        defs = callers(context, name, path)
+        where = f" in {path}" if path else ""
+        facts = (f"Counted by code (ast){where}: {plural(len(defs), 'definition')} call `{name}` in their own body"
+                 + "".join(f"\n  {d}" for d in defs))
+        return _numeric(facts, len(defs), lettered)
+    for pattern, unit, count in ((_METHODS, "methods", methods_of), (_PARAMETERS, "parameters", parameters_of)):
+        if found := pattern.search(question):
+            named = [(label, n) for label, node in definitions(context, found["name"], path)
+                     if (n := count(node)) is not None]
+            if len(named) != 1:
+                return None
+            label, n = named[0]
+            facts = f"Counted by code (ast): `{found['name']}` in {label} has {plural(n, unit[:-1])}"
+            return _numeric(facts, n, lettered)
+    return None
+
+
+def plural(n: int, unit: str) -> str:
+    """"3 definitions", "1 method"."""
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def _numeric(facts: str, count: int, lettered: dict[str, str]) -> Counted | None:
+    if not lettered:
+        return Counted(facts, str(count))
+    saying = [letter for letter, text in lettered.items() if text.strip().rstrip(".") == str(count)]
+    return Counted(facts, saying[0]) if len(saying) == 1 else None
+
+
+def _extreme(context: Any, lettered: dict[str, str], which: str, unit: str) -> Counted | None:
+    count = methods_of if unit == "methods" else parameters_of
+    counts: dict[str, int] = {}
+    lines = []
+    for letter, text in lettered.items():
+        option = _OPTION_DEFINITION.match(text.strip().rstrip("."))
+        if not option:
+            return None
+        named = [n for _, node in definitions(context, option["name"], option["path"])
+                 if (n := count(node)) is not None]
+        if len(named) != 1:
+            return None
+        counts[letter] = named[0]
+        lines.append(f"  {letter}) {text.strip()}: {plural(named[0], 'method' if unit == 'methods' else 'parameter')}")
+    if len(counts) < 2:
+        return None
+    best = (max if which == "most" else min)(counts.values())
+    winners = [letter for letter, n in counts.items() if n == best]
+    if len(winners) != 1:
+        return None
+    return Counted("Counted by code (ast):\n" + "\n".join(lines), winners[0])

@@ -1,0 +1,120 @@
+"""What code counts in a Python tree (code_counts.py, issue 12): the definitions calling a name, a class's
+methods, a function's parameters, and the option those counts pick, as a small root's first reading and as the
+REPL helpers callers() and count_code()."""
+
+import pytest
+
+from recursivelm import RLM, ScriptedModel, code_counts, first_reading
+
+from conftest import block
+
+TREE = {
+    "pkg/feed.py": (
+        "import helpers\n"
+        "\n"
+        "\n"
+        "class Feed(Base, metaclass=Meta):\n"
+        "    items = helpers.collect()  # the class body runs at import: no def's call\n"
+        "\n"
+        "    def add(self, item):\n"
+        "        self.items.append(item)\n"
+        "\n"
+        "    @staticmethod\n"
+        "    def merge(a, b, *rest, strict=False, **options):\n"
+        "        out = []\n"
+        "        out.append(a)\n"
+        "\n"
+        "        def later():\n"
+        "            out.append(b)\n"
+        "        return later\n"
+        "\n"
+        "    async def fetch(self, url, timeout=10):\n"
+        "        return await helpers.get(url, callback=lambda x: x.append(1))\n"
+        "\n"
+        "\n"
+        "@helpers.append()\n"
+        "def build(first, second=helpers.append()):\n"
+        "    return Feed()\n"
+    ),
+    "pkg/other.py": "def add(x):\n    return [x].append(x)\n\n\ndef build(a, b, c, d):\n    pass\n",
+    "README.md": "How many definitions call append? Not this file.\n",
+}
+OPTIONS = "\n\nA) 2\nB) 3\nC) 4\nD) 5\n\nAnswer with the letter of the correct option."
+
+
+def test_the_definitions_calling_a_name_are_those_whose_own_body_calls_it():
+    found = code_counts.callers(TREE, "append")
+    assert [str(c) for c in found] == [
+        "pkg/feed.py:7 Feed.add",
+        "pkg/feed.py:11 Feed.merge",  # its own call, not the nested def's
+        "pkg/feed.py:15 Feed.merge.later",
+        "pkg/feed.py:19 Feed.fetch",  # a lambda is not a def: its call is the method's
+        "pkg/other.py:1 add",
+    ]  # build's decorator and default value run at import: not build's calls
+    assert [c.name for c in code_counts.callers(TREE, "append", "pkg/other.py")] == ["add"]
+    assert code_counts.callers(TREE, "nothing_calls_this") == []
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("In pkg/feed.py, how many function or method definitions (nested ones included) call `append`?" + OPTIONS, "C"),
+    ("How many functions call append?", "5"),  # over every file, no options: the number
+    ("How many methods does the class `Feed` in pkg/feed.py define directly in its class body?" + OPTIONS, "B"),
+    ("How many methods does Feed have?", "3"),
+    ("How many parameters does the method Feed.merge take?", "5"),  # a, b, *rest, strict, **options
+    ("How many parameters does `build` in pkg/other.py have?", "4"),
+    ("Which of these functions has the most parameters in its signature?\n\nA) Feed.add in pkg/feed.py\n"
+     "B) Feed.merge in pkg/feed.py\nC) build in pkg/other.py\nD) Feed.fetch in pkg/feed.py\n\nAnswer with the letter.",
+     "B"),
+    ("Which of these functions has the fewest parameters?\n\nA) add in pkg/other.py\nB) build in pkg/other.py\n\n"
+     "Answer with the letter.", "A"),
+])
+def test_a_count_code_can_make_answers_the_question_and_picks_the_option_that_says_it(question, answer):
+    counted = code_counts.answer(TREE, question)
+    assert counted is not None and counted.answer == answer
+    assert counted.facts.startswith("Counted by code (ast)")
+
+
+@pytest.mark.parametrize("question", [
+    "How many parameters does `build` take?",  # two files define a build(): which is asked is not known
+    "How many methods does the class `Feed` define?\n\nA) 1\nB) 2\nC) 4\nD) 5",  # 3: no option says it
+    "Which of these functions has the most parameters?\n\nA) add in pkg/other.py\nB) gone in pkg/other.py",
+    "Which of these functions has the most parameters?\n\nA) Feed.add in pkg/feed.py\nB) build in pkg/feed.py",  # 2, 2
+    "Which file defines the class `Feed`?",  # not a count: the passages are read
+    "What does Feed.add do?",
+])
+def test_what_code_cannot_settle_is_left_to_the_reader(question):
+    assert code_counts.answer(TREE, question) is None
+
+
+def test_a_text_that_is_not_a_python_tree_is_never_counted():
+    question = "How many functions call append?"
+    assert code_counts.answer(f"{question} def f(): x.append(1)", question) is None
+    assert code_counts.answer({"notes.txt": "def f(): x.append(1)"}, question) is None
+
+
+def test_a_small_roots_first_reading_of_a_count_question_is_the_counted_option():
+    question = "In pkg/feed.py, how many function or method definitions call `append` in their own body?" + OPTIONS
+    template, _ = first_reading.choose(True, True, TREE, question, lambda: True)
+    assert template == first_reading.COUNTED
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(replies=[], name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(TREE, question)
+    assert result.answer == "C"
+    shown = root.calls[0][-1]["content"]
+    assert "4 definitions call `append` in their own body" in shown and "pkg/feed.py:15 Feed.merge.later" in shown
+    assert "pkg/feed.py:19 Feed.fetch\nC\n" in shown  # the counts, then the reading alone on its line
+    assert sub.calls == []  # nothing read by a model
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_callers_and_count_code_in_the_repl(sandbox):
+    code = ('found = callers("append")\nprint(len(found), found[0])\nprint(found)\n'
+            'print(count_code("How many methods does Feed have?").answer)\nprint(count_code("What is Feed?"))')
+    root = ScriptedModel(replies=[block(code), block("callers(3)"), block('FINAL("done")')], name="scripted")
+    RLM(root, profile="default", sandbox=sandbox).run(TREE, "Who calls append?")
+    shown = root.calls[1][-1]["content"]
+    assert "5 pkg/feed.py:7 Feed.add" in shown
+    assert "5 definitions call `append` in their own body\npkg/feed.py:7 Feed.add" in shown
+    assert "\n3\n" in shown and "None" in shown
+    refused = root.calls[2][-1]["content"]
+    assert 'callers(name, path=None) takes the called name as a str, e.g. callers("append")' in refused
