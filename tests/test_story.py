@@ -96,6 +96,14 @@ def test_without_a_usable_reply_the_latest_sentences_are_read_together_as_before
     assert "[character 50] Fred moved to the balcony." in read_together
 
 
+def test_a_capitalised_word_that_is_no_actor_of_the_story_is_never_asked_about_as_a_holder():
+    manual = passages("The retry policy is described below.", "Retries back off: retries double each time.",
+                      "Retries use the policy in the settings file.")
+    reader = SentenceReader({"Retries use the policy in the settings file.": "no"})
+    assert story.where_now("Where is the policy?", manual, reader.ask) is None
+    assert not any('Reply "take" or "let go".' in p for p in reader.prompts)
+
+
 def test_several_people_in_the_things_last_sentence_are_left_to_the_reader():
     handed = passages("Bill took the kettle.", "Bill handed the kettle to Emily.", "Emily went to the garden.")
     assert story.where_now("Where is the kettle?", handed, SentenceReader().ask) is None

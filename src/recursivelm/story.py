@@ -34,6 +34,7 @@ _PERSON = re.compile(r"\b[A-Z][a-z]+\b")
 MAX_STORY_SENTENCE_CHARS = 200  # a longer one is prose or code, not a story's step
 STATE_SENTENCES_AFTER = 4  # latest_state: of a person's sentences after the thing's last, the last this many
 MAX_SENTENCES_ASKED = 8  # of the sentences naming a subject, from the last, at most this many asked for a place
+MIN_ACTOR_SENTENCES = 2  # a holder starts at least this many of the story's sentences (is_actor)
 PLACE_REPLY_TOKENS = 6  # a place's name
 HANDLING_REPLY_TOKENS = 4  # "take" or "let go"
 # One sentence and one person or thing: probed on eight sentences, the 1.5B model named the place of each
@@ -82,6 +83,15 @@ def is_person(subject: str) -> bool:
     return bool(_PERSON.fullmatch(subject))
 
 
+def is_actor(name: str, sentences: Sequence[Passage]) -> bool:
+    """Whether a capitalised word is one of the story's people: it starts at least two of its sentences and is
+    never written in lower case ("Retries use the policy ..." starts a sentence of a manual, "retries" is
+    written elsewhere: not a person who could hold something)."""
+    starts = sum(x.text.startswith(name + " ") for x in sentences)
+    lower = any(re.search(rf"\b{re.escape(name.lower())}\b", x.text) for x in sentences)
+    return name not in _NOT_A_NAME and starts >= MIN_ACTOR_SENTENCES and not lower
+
+
 def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | None:
     """The sentences a reader is given where where_now() found nothing: the last sentence naming the subject,
     and for each capitalised name in it the last sentence naming that name before it and the last
@@ -120,7 +130,7 @@ def _whereabouts(subject: str, sentences: Sequence[Passage], until: int, ask: Ca
         if is_person(subject):
             continue  # a person's sentence without a place (took, dropped): look further back
         holders = [name for name in dict.fromkeys(_PERSON.findall(sentence))
-                   if name.lower() != subject.lower() and name not in _NOT_A_NAME]
+                   if name.lower() != subject.lower() and is_actor(name, sentences)]
         if len(holders) != 1:
             return None  # nobody, or several, handled it here: the reader decides
         holder = holders[0]
