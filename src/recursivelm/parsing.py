@@ -337,12 +337,18 @@ def options(question: str) -> dict[str, str]:
     return found if len(found) >= 2 else {}
 
 
+def letter_asked(question: str) -> dict[str, str]:
+    """The lettered options of a question that asks for the letter of one of them; {} for any other question."""
+    lettered = options(question)
+    return lettered if lettered and re.search(r"\bletter\b", question, re.IGNORECASE) else {}
+
+
 def names_no_option(question: str, answer) -> bool:
     """Whether an answer to a question that asks for the letter of one of its lettered options names none: no
     option's letter standing alone ("B", "B) 5", "Answer: B") and no option's text. The first reading's
     counts copied as the answer ("Counted by code (ast) in calendar.py: 5 definitions ...") is such an answer."""
-    lettered = options(question)
-    if not lettered or not re.search(r"\bletter\b", question, re.IGNORECASE) or answer is None:
+    lettered = letter_asked(question)
+    if not lettered or answer is None:
         return False
     text = str(answer).strip()
     standing = set(re.findall(r"(?<![\w'])([A-J])(?![\w'])", text))
@@ -352,8 +358,8 @@ def names_no_option(question: str, answer) -> bool:
 def option_letter(question: str, answer) -> str | None:
     """The letter of the option whose text `answer` is, when `question` lists lettered options and asks for a
     letter (the answer gave the option's text instead); None otherwise."""
-    lettered = options(question)
-    if not lettered or not re.search(r"\bletter\b", question, re.IGNORECASE):
+    lettered = letter_asked(question)
+    if not lettered:
         return None
     text = str(answer).strip().strip("'\"").rstrip(".").strip().lower()
     if text.upper() in lettered:
