@@ -25,10 +25,10 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from .evidence import documents
-from .outline import definitions as defined_in, method_names, owner_class, parameter_count
+from .outline import definitions as defined_in, method_names, owner_class, parameter_count, plural
 from .parsing import options, parse_python
 
 _NAME = r"`?(?P<name>[A-Za-z_][\w.]*)`?"
@@ -160,8 +160,7 @@ def answer(context: Any, question: str) -> Counted | None:
         name = found["name"].split(".")[-1]
         defs = callers(context, name, path)
         where = f" in {path}" if path else ""
-        facts = (f"Counted by code (ast){where}: {plural(len(defs), 'definition')} call `{name}` in their own body"
-                 + "".join(f"\n  {d}" for d in defs))
+        facts = f"Counted by code (ast){where}: " + described(name, defs).replace("\n", "\n  ")
         return _numeric(facts, len(defs), lettered)
     for pattern, unit, count in ((_METHODS, "methods", methods_of), (_PARAMETERS, "parameters", parameters_of)):
         if found := pattern.search(question):
@@ -175,9 +174,9 @@ def answer(context: Any, question: str) -> Counted | None:
     return None
 
 
-def plural(n: int, unit: str) -> str:
-    """"3 definitions", "1 method"."""
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+def described(name: str, found: Sequence[Any]) -> str:
+    """callers()' finding as it is printed: how many definitions call `name`, then one per line."""
+    return "\n".join([f"{plural(len(found), 'definition')} call `{name}` in their own body", *map(str, found)])
 
 
 def _numeric(facts: str, count: int, lettered: dict[str, str]) -> Counted | None:

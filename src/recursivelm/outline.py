@@ -70,13 +70,13 @@ def outline(source: str, line: int) -> str | None:
         methods = method_names(node)
         bases = ", ".join(ast.unparse(base) for base in node.bases) or "none"
         keywords = "".join(f"; keyword {ast.unparse(keyword)}" for keyword in node.keywords)  # metaclass=...
-        said = f"{len(methods)} method{'' if len(methods) == 1 else 's'} defined in this class body"
+        said = f"{plural(len(methods), 'method')} defined in this class body"
         return f"bases {bases}{keywords}; {said}" + (f": {', '.join(methods)}" if methods else "")
     arguments = node.args
     count = parameter_count(node)
     # Which class a method is of: "NonCallableMock.__init__" is one of a module's many `def __init__`.
     owner = owner_class(source, line)
-    return ((f"a method of class {owner}; " if owner else "") + f"{count} parameter{'' if count == 1 else 's'}"
+    return ((f"a method of class {owner}; " if owner else "") + plural(count, "parameter")
             + (f": {ast.unparse(arguments)}" if count else ""))
 
 
@@ -88,6 +88,11 @@ def owner_class(source: str, line: int) -> str | None:
 def definitions(source: str) -> dict[int, ast.AST]:
     """Every class and function of `source` by the line its `class`/`def` keyword stands on."""
     return _parsed(source)[0]
+
+
+def plural(n: int, unit: str) -> str:
+    """"3 parameters", "1 method": a count as the outlines write it."""
+    return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
 def method_names(node: ast.ClassDef) -> list[str]:

@@ -421,8 +421,7 @@ class Callers(list):
         self.name = name
 
     def __str__(self) -> str:
-        counted = f"{code_counts.plural(len(self), 'definition')} call `{self.name}` in their own body"
-        return "\n".join([counted, *self])
+        return code_counts.described(self.name, self)
 
     __repr__ = __str__
 
