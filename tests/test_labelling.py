@@ -35,7 +35,7 @@ def labeller(messages):
     """The sub-model at the edge: names a post's topic by its words, and answers a count question from counts."""
     prompt = messages[-1]["content"]
     if prompt.startswith("Write six words"):
-        return {"cooking": "oven, recipe", "sports": "match, coach"}.get(prompt.split("about ")[1].split(" would")[0], "")
+        return {"cooking": "Cooking, oven, recipe, salt", "sports": "match, coach"}.get(prompt.split("about ")[1].split(" would")[0], "")
     if prompt.startswith("Which one of these"):
         text = prompt.split("Text: ", 1)[1]
         return next(t for t, phrases in WORDS.items() if any(p in text for p in phrases)).capitalize() + "."
@@ -81,7 +81,7 @@ def test_a_word_model_learnt_from_the_sample_labels_the_items_the_sub_model_neve
     assert len(asked) == 3 + 12  # a gloss of each label, then 12 of the 300 posts
     assert found == topics
     label_prompt = asked[3]
-    assert "cooking (oven, recipe); sports (match, coach); travel?" in label_prompt  # the sub-model's own glosses
+    assert "cooking (oven, recipe); sports (match, coach); travel?" in label_prompt  # the sub-model's own glosses: no label, two words
     assert label_prompt.endswith("Text: " + labelling.text_of(lines[labelling.choose_sample(labelling.features_of(lines), 12)[0]]))
 
 
