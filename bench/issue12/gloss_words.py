@@ -1,42 +1,52 @@
 """How many of each label's gloss words to show in classify()'s prompts: six against two, on oolong lists.
 
-For each seed: the sub-model labels classify()'s own sample of 96 with each prompt, the word model extends the
-labels to every item, and the whole list is scored against the generator's labels (one JSON line per seed and
-variant). Needs the embedded model; ~3 minutes a seed on 2 cores.
+For each seed: the sub-model labels classify()'s own sample of 96 with each prompt, one prompt at a time, the
+word model extends the labels to every item, and the whole list is scored against the generator's labels (one
+JSON line per seed and variant). Needs the embedded model; ~3 minutes a seed on 2 cores.
 
     python3 bench/issue12/gloss_words.py 32000 0,1,2,3,4,5 OUT.jsonl
 """
-import json, sys, time
-from recursivelm.bench.tasks import oolong, oolong_items as im
+import json
+import sys
+
 from recursivelm import labelling as L
+from recursivelm.bench.tasks import oolong, oolong_items as im
 from recursivelm.models.embedded.backend import EmbeddedModel
+
 captured = {}
-orig = im.render
-im.render = lambda items: (captured.__setitem__('items', items), orig(items))[1]
-m = EmbeddedModel()
-def ask(prompt, max_tokens=6):
-    return m.complete_sync([{"role": "user", "content": prompt}], max_tokens=max_tokens).text
-length = int(sys.argv[1]); out = open(sys.argv[3], "a")
+render = im.render
+im.render = lambda items: (captured.__setitem__("items", items), render(items))[1]  # the items with their labels
+model = EmbeddedModel()
+
+
+def ask(prompt, max_tokens=L.LABEL_REPLY_TOKENS):
+    return model.complete_sync([{"role": "user", "content": prompt}], max_tokens=max_tokens).text
+
+
+length, out = int(sys.argv[1]), open(sys.argv[3], "a")
 for seed in [int(s) for s in sys.argv[2].split(",")]:
-    inst = oolong.build(seed, length, {s.name: s.default for s in oolong.SETTINGS})
-    items = captured['items']; lines = [it.line() for it in items]; gold = [it.label for it in items]
-    feats = L.features_of(lines)
-    first = [i for f in L.anchored(lines, inst.question).values() for i in f]
-    picked = list(range(len(lines))) if len(lines) <= 96 else L.choose_sample(feats, 96, first)
+    instance = oolong.build(seed, length, {s.name: s.default for s in oolong.SETTINGS})
+    lines = [item.line() for item in captured["items"]]
+    gold = [item.label for item in captured["items"]]
+    features = L.features_of(lines)
+    first = [i for found in L.anchored(lines, instance.question).values() for i in found]
+    picked = list(range(len(lines))) if len(lines) <= L.SAMPLE_ITEMS else L.choose_sample(features, L.SAMPLE_ITEMS, first)
     labels = list(im.LABELS)
-    gl = []
-    for lab in labels:
-        words = [w.strip(" .;:\"'") for w in ask(L.GLOSS_PROMPT.format(label=lab), 30).strip().split("\n", 1)[0].split(",")]
-        gl.append([w for w in words if w and w.lower() != lab.lower() and len(w) < 40])
-    for n_words in (6, 2):
-        glossed = "; ".join(f"{lab} ({', '.join(g[:n_words])})" if g else lab for lab, g in zip(labels, gl))
+    six = L.glosses(labels, lambda prompts, max_tokens: [ask(p, max_tokens) for p in prompts], words=6)
+    for words in (6, 2):
+        categories = L.shown(labels, [", ".join(g.split(", ")[:words]) for g in six])
         known = {}
         for i in picked:
-            lab = L.parse_label(ask(L.LABEL_PROMPT.format(noun="topics", singular="topic", categories=glossed, item=L.text_of(lines[i]))), labels)
-            if lab: known[i] = lab
-        full = L.extend(feats, known, labels)
-        cnt = {l: full.count(l) for l in labels}; gcnt = {l: gold.count(l) for l in labels}
-        rec = dict(length=length, seed=seed, words=n_words, sample_right=sum(known.get(i) == gold[i] for i in picked),
-                   all_right=sum(a == b for a, b in zip(full, gold)), n=len(lines),
-                   count_abs_err=sum(abs(cnt[l] - gcnt[l]) for l in labels), counts=cnt, gold=gcnt)
-        print(rec, flush=True); out.write(json.dumps(rec) + "\n"); out.flush()
+            reply = ask(L.LABEL_PROMPT.format(noun="topics", singular="topic", categories=categories, item=L.text_of(lines[i])))
+            if label := L.parse_label(reply, labels):
+                known[i] = label
+        every = L.extend(features, known, labels)
+        counts = {label: every.count(label) for label in labels}
+        gold_counts = {label: gold.count(label) for label in labels}
+        row = dict(length=length, seed=seed, words=words, sample_right=sum(known.get(i) == gold[i] for i in picked),
+                   all_right=sum(a == b for a, b in zip(every, gold)), n=len(lines),
+                   count_abs_err=sum(abs(counts[label] - gold_counts[label]) for label in labels),
+                   counts=counts, gold=gold_counts)
+        print(row, flush=True)
+        out.write(json.dumps(row) + "\n")
+        out.flush()

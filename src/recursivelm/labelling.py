@@ -223,16 +223,21 @@ def extend(features: list[set[str]], known: dict[int, str], labels: Sequence[str
     return out
 
 
-def glosses(labels: Sequence[str], ask_batch: Callable[..., list[str]]) -> list[str]:
+def glosses(labels: Sequence[str], ask_batch: Callable[..., list[str]], words: int = GLOSS_WORDS) -> list[str]:
     """For each label, a few words a text about it would use, in the sub-model's words (first line, no
-    label repeated, the first GLOSS_WORDS: "" where the reply gives nothing else)."""
+    label repeated, the first `words`: "" where the reply gives nothing else)."""
     replies = ask_batch([GLOSS_PROMPT.format(label=label) for label in labels], max_tokens=GLOSS_REPLY_TOKENS)
     out = []
     for label, reply in zip(labels, replies):
-        words = [w.strip(" .;:\"'") for w in str(reply).strip().split("\n", 1)[0].split(",")]
-        kept = [w for w in words if w and w.lower() != label.lower() and len(w) < 40]
-        out.append(", ".join(kept[:GLOSS_WORDS]))
+        said = [w.strip(" .;:\"'") for w in str(reply).strip().split("\n", 1)[0].split(",")]
+        kept = [w for w in said if w and w.lower() != label.lower() and len(w) < 40]
+        out.append(", ".join(kept[:words]))
     return out
+
+
+def shown(labels: Sequence[str], glossed: Sequence[str]) -> str:
+    """The labels as every labelling prompt lists them, each with its gloss: "cooking (oven, recipe); sports"."""
+    return "; ".join(f"{label} ({gloss})" if gloss else label for label, gloss in zip(labels, glossed))
 
 
 def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch: Callable[..., list[str]],
@@ -245,8 +250,7 @@ def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch
     first = [i for found in anchored(items, question).values() for i in found] if question else []
     features = features_of(items)
     picked = list(range(len(items))) if len(items) <= sample else choose_sample(features, sample, first)
-    glossed = "; ".join(f"{label} ({gloss})" if gloss else label
-                        for label, gloss in zip(labels, glosses(labels, ask_batch)))
+    glossed = shown(labels, glosses(labels, ask_batch))
     prompts = [LABEL_PROMPT.format(noun=noun, singular=singular(noun), categories=glossed, item=text_of(items[i]))
                for i in picked]
     replies = ask_batch(prompts, max_tokens=LABEL_REPLY_TOKENS) if prompts else []
