@@ -1,0 +1,48 @@
+"""Where oolong's count errors come from: the sub-model's labels of the sample, or the word model's extension.
+
+Model-free: reads the labelling prompts and replies a bench run recorded in its trajectories, and for each seed
+prints (1) the sampled items the sub-model labelled wrong or with no label, (2) the whole list's labels when the
+sample's labels are the generator's own (the extension alone), as the run had them (replies naming no label
+dropped, as classify() drops them), and with those unlabelled replies given the right label (what a reply
+constrained to the label names gave for all five of them in a probe at 32K seeds 0-2).
+
+    python3 bench/issue12/sample_errors.py 32000 bench/issue12/after48-labels-32k 0,1,2
+"""
+import collections
+import json
+import sys
+
+from recursivelm import labelling as L
+from recursivelm.bench.tasks import oolong, oolong_items as im
+
+captured = {}
+render = im.render
+im.render = lambda items: (captured.__setitem__("items", items), render(items))[1]  # the items with their labels
+
+length, run_dir = int(sys.argv[1]), sys.argv[2]
+for seed in [int(s) for s in sys.argv[3].split(",")]:
+    oolong.build(seed, length, {s.name: s.default for s in oolong.SETTINGS})
+    lines = [item.line() for item in captured["items"]]
+    gold = [item.label for item in captured["items"]]
+    where = {L.text_of(line): i for i, line in enumerate(lines)}
+    features = L.features_of(lines)
+    replied, unlabelled_answered = {}, {}
+    for line in open(f"{run_dir}/trajectories/oolong-{length}-{seed}-rlm.jsonl"):
+        event = json.loads(line)
+        if event.get("type") == "sub_call" and event["prompt"].startswith("Which one of these"):
+            i = where[event["prompt"].split("Text: ", 1)[1]]
+            label = L.parse_label(event["reply"], im.LABELS)
+            if label != gold[i]:
+                print(f"{seed} sample: {gold[i]} labelled {label} ({event['reply']!r}): {L.text_of(lines[i])[:90]}")
+            if label:
+                replied[i] = label
+            unlabelled_answered[i] = label or gold[i]
+    truth = collections.Counter(gold)
+    perfect = {i: gold[i] for i in unlabelled_answered}
+    for name, known in (("sample labels the generator's", perfect), ("as run", replied),
+                        ("unlabelled replies answered", unlabelled_answered)):
+        labels = L.extend(features, known, im.LABELS)
+        counts = collections.Counter(labels)
+        right = sum(a == b for a, b in zip(labels, gold))
+        print(f"{seed} {name}: {right} of {len(gold)} right, counts off by "
+              f"{sum(abs(counts[x] - truth[x]) for x in im.LABELS)}: {({x: counts[x] - truth[x] for x in im.LABELS})}")
