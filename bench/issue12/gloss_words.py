@@ -9,13 +9,11 @@ JSON line per seed and variant). Needs the embedded model; ~3 minutes a seed on 
 import json
 import sys
 
+from oolong_lists import labelled_list
 from recursivelm import labelling as L
-from recursivelm.bench.tasks import oolong, oolong_items as im
+from recursivelm.bench.tasks import oolong_items as im
 from recursivelm.models.embedded.backend import EmbeddedModel
 
-captured = {}
-render = im.render
-im.render = lambda items: (captured.__setitem__("items", items), render(items))[1]  # the items with their labels
 model = EmbeddedModel()
 
 
@@ -25,9 +23,7 @@ def ask(prompt, max_tokens=L.LABEL_REPLY_TOKENS):
 
 length, out = int(sys.argv[1]), open(sys.argv[3], "a")
 for seed in [int(s) for s in sys.argv[2].split(",")]:
-    instance = oolong.build(seed, length, {s.name: s.default for s in oolong.SETTINGS})
-    lines = [item.line() for item in captured["items"]]
-    gold = [item.label for item in captured["items"]]
+    instance, lines, gold = labelled_list(seed, length)
     features = L.features_of(lines)
     first = [i for found in L.anchored(lines, instance.question).values() for i in found]
     picked = list(range(len(lines))) if len(lines) <= L.SAMPLE_ITEMS else L.choose_sample(features, L.SAMPLE_ITEMS, first)

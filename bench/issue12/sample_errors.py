@@ -12,18 +12,13 @@ import collections
 import json
 import sys
 
+from oolong_lists import labelled_list
 from recursivelm import labelling as L
-from recursivelm.bench.tasks import oolong, oolong_items as im
-
-captured = {}
-render = im.render
-im.render = lambda items: (captured.__setitem__("items", items), render(items))[1]  # the items with their labels
+from recursivelm.bench.tasks import oolong_items as im
 
 length, run_dir = int(sys.argv[1]), sys.argv[2]
 for seed in [int(s) for s in sys.argv[3].split(",")]:
-    oolong.build(seed, length, {s.name: s.default for s in oolong.SETTINGS})
-    lines = [item.line() for item in captured["items"]]
-    gold = [item.label for item in captured["items"]]
+    _, lines, gold = labelled_list(seed, length)
     where = {L.text_of(line): i for i, line in enumerate(lines)}
     features = L.features_of(lines)
     replied, unlabelled_answered = {}, {}
