@@ -92,6 +92,38 @@ def test_a_list_no_longer_than_the_sample_is_labelled_by_the_sub_model_alone():
     assert len(asked) == 3 + 30
 
 
+def test_a_sampled_item_keeps_the_label_two_reads_with_the_labels_in_other_orders_agree_on():
+    def leaning(prompts, max_tokens=None):
+        """A sub-model that names "a" sports wherever it stands, "b" the label listed first, and "c" whichever of
+        cooking and travel is listed first."""
+        replies = []
+        for prompt in prompts:
+            if prompt.startswith("Write six words"):  # a label's gloss
+                replies.append("")
+                continue
+            listed = [part.split(" (")[0] for part in prompt.split(": ", 1)[1].split("?")[0].split("; ")]
+            text = prompt.split("Text: ", 1)[1]
+            replies.append({"a": "sports", "b": listed[0]}.get(text) or next(x for x in listed if x != "sports"))
+        asked.append(prompts)
+        return replies
+
+    asked = []
+    glossed = ["", "match, coach", ""]
+    assert labelling.agreed_labels(["a", "b", "c"], LABELS, glossed, "topics", leaning) == ["sports", None, "travel"]
+    orders = [batch[0].split("about: ", 1)[1].split("?")[0] for batch in asked]
+    assert orders == ["cooking; sports (match, coach); travel", "travel; sports (match, coach); cooking",
+                      "sports (match, coach); travel; cooking"]  # as asked, reversed, rotated by half
+    assert [len(batch) for batch in asked] == [3, 3, 2]  # the third read only where the first two differ
+    assert labelling.agreed_labels(["b"], ["sports", "travel"], ["", ""], "topics", leaning) == [None]  # no third order
+    assert labelling.agreed_labels(["b"], LABELS, glossed, "topics", leaning, reads=1) == ["cooking"]
+    lines, topics = posts()
+    asked.clear()
+    assert labelling.classify(lines, LABELS, leaning, sample=12, reads=2) is not None
+    assert [len(batch) for batch in asked][1:3] == [12, 12]  # after the glosses: the sample in two orders
+    with pytest.raises(ValueError, match=r"reads=\.\.\.\) is 1 .* or 2"):
+        labelling.classify(lines, LABELS, leaning, reads=3)
+
+
 def test_a_reply_is_read_for_the_label_it_names_first():
     assert labelling.parse_label("Travel.", LABELS) == "travel"
     assert labelling.parse_label("It is about sports, not travel", LABELS) == "sports"
@@ -108,6 +140,8 @@ def test_classify_in_the_repl_refuses_bad_labels_and_a_sub_model_that_names_none
         ns.globals["classify"](LABELS)
     with pytest.raises(ValueError, match="at least two labels"):
         ns.globals["classify"](["sports"])
+    with pytest.raises(ValueError, match=r"is 1 \(each sampled item read once\) or 2"):
+        ns.globals["classify"](LABELS, reads=0)
 
 
 def test_counts_are_given_over_all_items_and_over_those_naming_the_questions_id():

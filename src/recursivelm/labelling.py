@@ -12,7 +12,9 @@ model learnt from that sample labels the rest:
    lists: a random sample of 100 taught the word model 83-86% of the labels, a covering one 99%.
 2. The sub-model labels each sampled item alone, the categories first and the item last (llama.cpp reuses
    the shared start of each prompt). Asked for 20 items in one prompt, the 1.5B model labelled 26 of 40
-   right; one by one, 36 of 40 at ~0.8 s an item.
+   right; one by one, 36 of 40 at ~0.8 s an item. With `reads=2` each is read with the labels in two orders
+   (a third where they differ) and keeps a label two reads agree on: a small model leans to a label by its
+   place in the list. It costs twice the tokens for a small gain, so it is not the default.
 3. A naive Bayes model over the items' words and word pairs, learnt from the sample, labels the rest; two
    rounds of self-training (its own confident labels, down-weighted) let it learn words the sample lacks.
 
@@ -52,6 +54,17 @@ GLOSS_WORDS = 2
 GLOSS_PROMPT = "Write six words that a short text about {label} would likely use, separated by commas, nothing else."
 # The categories before the item, so each prompt shares its start with the last (llama.cpp's prompt cache).
 LABEL_PROMPT = "Which one of these {noun} is the text about: {categories}? Reply with the {singular} only.\n\nText: {item}"
+# classify(reads=2) reads each sampled item twice, the labels listed as the question lists them and reversed,
+# and a third time (rotated by half) where the two differ: a label two reads name is the item's, and an item
+# without one is left to the word model. A small model leans to a label by where it stands in the list: over 61
+# sampled posts of oolong at 32K (seeds 0-2), reversing the list gave the generator's label for 12 of the 21 the
+# first read got wrong, and changed 2 of 40 it got right (bench/issue12/label_orders.py). One read stays the
+# default: at 32K the second read took the labels right from 2,890 to 2,909 of 2,999 items (seeds 0-2, against
+# the mean of three one-read runs), oolong from 0.56 to 0.67 and oolong-pairs from 1.00 to 0.95 (seeds 0-5 and
+# 0-2: within what reruns of one read vary by), and it doubles the labelling's tokens (12K to 24K a query) and
+# takes half as long again (oolong 63-87 s a query to 113-129 s at 32K, 69 s to 150 s at 4K seed 0).
+# bench/RESULTS.md, eighteenth step.
+LABEL_READS = 1
 
 # "one of these topics: cooking, sports, travel", "one of the following categories: a, b or c", "one of: a, b".
 _CATEGORIES = re.compile(
@@ -240,21 +253,55 @@ def shown(labels: Sequence[str], glossed: Sequence[str]) -> str:
     return "; ".join(f"{label} ({gloss})" if gloss else label for label, gloss in zip(labels, glossed))
 
 
+def read_labels(texts: Sequence[str], labels: Sequence[str], glossed: Sequence[str], order: Sequence[int], noun: str,
+                ask_batch: Callable[..., list[str]]) -> list[str | None]:
+    """The label the sub-model names for each text (None where it names none), the labels listed in `order`."""
+    if not texts:
+        return []
+    categories_ = shown([labels[k] for k in order], [glossed[k] for k in order])
+    prompts = [LABEL_PROMPT.format(noun=noun, singular=singular(noun), categories=categories_, item=text)
+               for text in texts]
+    return [parse_label(str(reply), labels) for reply in ask_batch(prompts, max_tokens=LABEL_REPLY_TOKENS)]
+
+
+def agreed_labels(texts: Sequence[str], labels: Sequence[str], glossed: Sequence[str], noun: str,
+                  ask_batch: Callable[..., list[str]], reads: int = 2) -> list[str | None]:
+    """Each text's label: with `reads=2` the one the sub-model names in two of the reads (the labels as listed,
+    reversed, and rotated by half where those two differ), else None; with one read, as it is named."""
+    n = len(labels)
+    orders = [list(range(n)), list(reversed(range(n))), list(range(n // 2, n)) + list(range(n // 2))]
+    first = read_labels(texts, labels, glossed, orders[0], noun, ask_batch)
+    if reads < 2:
+        return first
+    second = read_labels(texts, labels, glossed, orders[1], noun, ask_batch)
+    agreed = [a if a == b else None for a, b in zip(first, second)]
+    split = [k for k, label in enumerate(agreed) if label is None]
+    if orders[2] in orders[:2]:  # two labels: a third order is one of the first two
+        return agreed
+    third = read_labels([texts[k] for k in split], labels, glossed, orders[2], noun, ask_batch)
+    for k, label in zip(split, third):
+        if label and label in (first[k], second[k]):
+            agreed[k] = label
+    return agreed
+
+
 def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch: Callable[..., list[str]],
-             sample: int = SAMPLE_ITEMS, question: str = "") -> list[str]:
+             sample: int = SAMPLE_ITEMS, question: str = "", reads: int = LABEL_READS) -> list[str]:
     """One label per item: the sub-model's for a sample (all of them if they are no more), the word model's for
-    the rest. `ask_batch(prompts, max_tokens=...)` is the REPL's llm_query_batched."""
+    the rest; `reads=2`: each sampled item read in two orders of the labels (agreed_labels). `ask_batch(prompts,
+    max_tokens=...)` is the REPL's llm_query_batched."""
     if len(labels) < 2:
         raise ValueError("classify() needs at least two labels to choose between, e.g. ['sports', 'travel']")
+    if reads not in (1, 2):
+        raise ValueError(f"classify(reads=...) is 1 (each sampled item read once) or 2 (read in two orders of the "
+                         f"labels, a third where they differ), not {reads!r}")
     noun = getattr(labels, "noun", "categories")
     first = [i for found in anchored(items, question).values() for i in found] if question else []
     features = features_of(items)
     picked = list(range(len(items))) if len(items) <= sample else choose_sample(features, sample, first)
-    glossed = shown(labels, glosses(labels, ask_batch))
-    prompts = [LABEL_PROMPT.format(noun=noun, singular=singular(noun), categories=glossed, item=text_of(items[i]))
-               for i in picked]
-    replies = ask_batch(prompts, max_tokens=LABEL_REPLY_TOKENS) if prompts else []
-    known = {i: label for i, reply in zip(picked, replies) if (label := parse_label(str(reply), labels))}
+    glossed = glosses(labels, ask_batch)
+    read = agreed_labels([text_of(items[i]) for i in picked], labels, glossed, noun, ask_batch, reads)
+    known = {i: label for i, label in zip(picked, read) if label}
     if not known:
         raise RuntimeError("classify(): the sub-model named none of the labels for any sampled item")
     return extend(features, known, labels)

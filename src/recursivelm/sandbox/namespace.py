@@ -272,17 +272,18 @@ class Namespace:
         return code_counts.answer(self.globals["context"], question)
 
     def _classify(self, labels: list[str], items: list[str] | None = None, question: str = "",
-                  noun: str = "categories") -> "Labelled":
+                  noun: str = "categories", reads: int = labelling.LABEL_READS) -> "Labelled":
         """One of `labels` for each item (default: each line of the context), by meaning: the sub-model labels
         a sample, a word model learnt from it the rest (labelling.classify). Print `.counts()` for how many
-        items have each label; `question` puts the items naming its rare words (an id) first in the sample."""
+        items have each label; `question` puts the items naming its rare words (an id) first in the sample;
+        `reads=2` reads each sampled item in two orders of the labels (twice the sub-calls)."""
         if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels):
             raise TypeError('classify(labels) takes the labels to choose from, as a list of str, e.g. ["sports", "travel"]')
         chosen = self.globals["context"] if items is None else items
         listed = labelling.items_of(chosen)
         names = labelling.Categories(labels, noun)
         ask_batch = self.protected["llm_query_batched"]
-        found = labelling.classify(listed, names, ask_batch, question=question)
+        found = labelling.classify(listed, names, ask_batch, question=question, reads=reads)
         return Labelled(found, listed, names, ask_batch)
 
     def _around_place(self, place: str) -> str:
