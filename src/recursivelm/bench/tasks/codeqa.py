@@ -121,6 +121,7 @@ def _functions(path: str, tree: ast.Module) -> list[FunctionFact]:
 
 
 def _called_name(call: ast.Call) -> str | None:
+    # Not code_counts._called, which reads the same: the gold is worked out apart from the engine it checks.
     if isinstance(call.func, ast.Name):
         return call.func.id
     if isinstance(call.func, ast.Attribute):
