@@ -109,12 +109,12 @@ def test_a_sampled_item_keeps_the_label_two_reads_with_the_labels_in_other_order
 
     asked = []
     glossed = ["", "match, coach", ""]
-    assert labelling.agreed_labels(["a", "b", "c"], LABELS, glossed, "topics", leaning) == ["sports", None, "travel"]
+    assert labelling.agreed_labels(["a", "b", "c"], LABELS, glossed, "topics", leaning, reads=2) == ["sports", None, "travel"]
     orders = [batch[0].split("about: ", 1)[1].split("?")[0] for batch in asked]
     assert orders == ["cooking; sports (match, coach); travel", "travel; sports (match, coach); cooking",
                       "sports (match, coach); travel; cooking"]  # as asked, reversed, rotated by half
     assert [len(batch) for batch in asked] == [3, 3, 2]  # the third read only where the first two differ
-    assert labelling.agreed_labels(["b"], ["sports", "travel"], ["", ""], "topics", leaning) == [None]  # no third order
+    assert labelling.agreed_labels(["b"], ["sports", "travel"], ["", ""], "topics", leaning, reads=2) == [None]  # no third order
     assert labelling.agreed_labels(["b"], LABELS, glossed, "topics", leaning, reads=1) == ["cooking"]
     lines, topics = posts()
     asked.clear()

@@ -9,11 +9,10 @@ again as recorded and with the labels' list reversed. Prints each with the gener
 Seen (embedded model, code at 8f83474): reversed, 12 of the 21 wrong got the generator's label, and 2 of the
 40 right changed. ~2 minutes on 2 cores.
 """
-import json
 import random
 import sys
 
-from oolong_lists import labelled_list
+from oolong_lists import labelled_list, labelling_calls
 from recursivelm import labelling as L
 from recursivelm.bench.tasks import oolong_items as im
 from recursivelm.models.embedded.backend import EmbeddedModel
@@ -24,11 +23,8 @@ for run in runs:
     for seed in seeds:
         _, lines, gold = labelled_list(seed, length)
         where = {L.text_of(line): i for i, line in enumerate(lines)}
-        for line in open(f"{run}/trajectories/oolong-{length}-{seed}-rlm.jsonl"):
-            event = json.loads(line)
-            if event.get("type") == "sub_call" and event["prompt"].startswith("Which one of these"):
-                truth = gold[where[event["prompt"].split("Text: ", 1)[1]]]
-                cases.setdefault(event["prompt"], (truth, set()))[1].add(L.parse_label(event["reply"], im.LABELS))
+        for prompt, text, reply in labelling_calls(run, length, seed):
+            cases.setdefault(prompt, (gold[where[text]], set()))[1].add(L.parse_label(reply, im.LABELS))
 wrong = [p for p, (truth, read) in cases.items() if read != {truth}]
 right = random.Random(1).sample(sorted(p for p in cases if p not in wrong), 40)
 model = EmbeddedModel()

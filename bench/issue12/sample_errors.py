@@ -10,10 +10,9 @@ constrained to the label names gave for all five of them in a probe at 32K seeds
     python3 bench/issue12/sample_errors.py 32000 bench/issue12/after48-labels-32k 0,1,2
 """
 import collections
-import json
 import sys
 
-from oolong_lists import labelled_list
+from oolong_lists import labelled_list, labelling_calls
 from recursivelm import labelling as L
 from recursivelm.bench.tasks import oolong_items as im
 
@@ -23,10 +22,8 @@ for seed in [int(s) for s in sys.argv[3].split(",")]:
     where = {L.text_of(line): i for i, line in enumerate(lines)}
     features = L.features_of(lines)
     reads = collections.defaultdict(list)  # item -> the labels its reads named, in the order read
-    for line in open(f"{run_dir}/trajectories/oolong-{length}-{seed}-rlm.jsonl"):
-        event = json.loads(line)
-        if event.get("type") == "sub_call" and event["prompt"].startswith("Which one of these"):
-            reads[where[event["prompt"].split("Text: ", 1)[1]]].append(L.parse_label(event["reply"], im.LABELS))
+    for _, text, reply in labelling_calls(run_dir, length, seed):
+        reads[where[text]].append(L.parse_label(reply, im.LABELS))
     replied, unlabelled_answered = {}, {}
     for i, named in reads.items():
         # One read (a run before LABEL_READS): its label; more: the label two of them name (classify()'s rule).

@@ -265,7 +265,7 @@ def read_labels(texts: Sequence[str], labels: Sequence[str], glossed: Sequence[s
 
 
 def agreed_labels(texts: Sequence[str], labels: Sequence[str], glossed: Sequence[str], noun: str,
-                  ask_batch: Callable[..., list[str]], reads: int = 2) -> list[str | None]:
+                  ask_batch: Callable[..., list[str]], reads: int) -> list[str | None]:
     """Each text's label: with `reads=2` the one the sub-model names in two of the reads (the labels as listed,
     reversed, and rotated by half where those two differ), else None; with one read, as it is named."""
     n = len(labels)
