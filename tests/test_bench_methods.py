@@ -217,6 +217,8 @@ def test_a_slow_model_runs_out_of_the_time_budget_and_it_is_recorded(method):
     assert (record.status, record.budget) == ("budget", "time"), (record.error, record.details)
     assert record.latency_s < 3.0  # stopped, not waited out
     assert record.prediction is None and record.score == 0.0 and record.budgets["time_budget_s"] == 0.3
+    # No call finished, yet each cut call had read its prompt: those tokens are the query's cost.
+    assert record.input_tokens >= len(slow.calls) * 50 and record.output_tokens == 0
 
 
 def test_the_answer_now_turn_keeps_a_budget_outs_answer():

@@ -221,6 +221,27 @@ def test_concurrent_calls_and_cancellation(model):
     assert elapsed < 60  # would be far longer if the 1000-token essay were still being generated
 
 
+@pytest.mark.embedded
+def test_a_call_cut_while_reading_its_prompt_stops_there_and_says_what_it_read(model):
+    # ~4,500 prompt tokens: three batches of 2,048. Cut in the first, the call stops after the second (the
+    # one under way when llama.cpp is told) instead of reading all three, and what it read is charged.
+    prompt = " ".join(f"item{i} is {i * 7 % 13}" for i in range(620)) + "\nWhich item is 12?"
+    total = model.count_tokens(prompt)
+    assert 4096 < total < 6000
+    spent = []
+    ask(model, "Say yes.", max_tokens=2)  # loaded: the deadline below is all reading
+
+    async def scenario():
+        from recursivelm.deadline import complete_within
+        with pytest.raises(asyncio.TimeoutError):
+            await complete_within(model, [{"role": "user", "content": prompt}], 2.0, on_cut=spent.append,
+                                  max_tokens=8)
+
+    asyncio.run(scenario())
+    assert len(spent) == 1 and spent[0].output_tokens == 0
+    assert spent[0].input_tokens - spent[0].cached_tokens == 4096  # two batches read, not the whole prompt
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError):
         EmbeddedModel(n_ctx=10)

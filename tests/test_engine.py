@@ -253,6 +253,26 @@ def test_deadline_cancels_a_slow_sub_call(make_rlm):
     assert time.monotonic() - started < 10
 
 
+def test_calls_cut_at_the_deadline_are_charged_for_what_they_read(make_rlm):
+    # A slow sub-call and then a slow root call are both cut: neither answered, but each read its prompt
+    # (an API bills it; llama.cpp spent the time), so both land in the usage tree and the budget.
+    slow_sub = ScriptedModel(respond=lambda m: "late", latency_s=30)
+    root = ScriptedModel(replies=[block("print(llm_query('x' * 400))"), block("print(2)"), "FINAL(on time)"],
+                         latency_s=0.0)
+    rlm = RLM(root, sub_model=slow_sub, limits=Limits(deadline_s=1.0))
+    r = rlm.run(DOC, "q")
+    assert (r.status, r.limit) == ("limit", "deadline_s")
+    subs = [c for c in r.usage.all_calls() if c.role == "sub"]
+    assert len(subs) == 1 and subs[0].input_tokens >= 100 and subs[0].output_tokens == 0
+
+    slow_root = ScriptedModel(replies=[block("print(1)"), block("print(2)"), "FINAL(on time)"], latency_s=0.6)
+    r = RLM(slow_root, limits=Limits(deadline_s=1.0)).run(DOC, "q")
+    roots = [c for c in r.usage.all_calls() if c.role == "root"]
+    assert r.limit == "deadline_s" and len(slow_root.calls) == 3  # two turns, the second cut; the answer-now turn
+    assert len(roots) == 3 and roots[1].output_tokens == 0 and roots[1].input_tokens > 0
+    assert r.usage.total().input_tokens == sum(c.input_tokens for c in roots)
+
+
 def test_output_is_truncated_with_a_note(make_rlm):
     rlm = make_rlm([block("print('x' * 50_000)"), block("FINAL(1)")], max_output_chars=1000)
     rlm.run(DOC, "q")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .budget import LimitReached
+from .deadline import complete_within
 from .events import Compacted
 from .parsing import find_blocks
 from .protocols import ModelError
@@ -120,14 +121,17 @@ async def _summarise(run: Run, state: _State, steps: list[dict]) -> bool:
     if run.model.count_tokens(prompt) + SUMMARY_REPLY_TOKENS + WINDOW_MARGIN_TOKENS > run.model.context_window:
         return False
     budget = run.shared.budget
+
+    def charge(completion):  # every token in the one tree, a summary cut at the deadline too
+        budget.charge(run.usage.record(completion, "compaction", run.config.prices))
+
     try:
         budget.check()
-        completion = await asyncio.wait_for(
-            run.model.complete([{"role": "user", "content": prompt}], max_tokens=SUMMARY_REPLY_TOKENS),
-            timeout=budget.time_left())
+        completion = await complete_within(run.model, [{"role": "user", "content": prompt}], budget.time_left(),
+                                           on_cut=charge, max_tokens=SUMMARY_REPLY_TOKENS)
     except (ModelError, LimitReached, asyncio.TimeoutError):
         return False
-    budget.charge(run.usage.record(completion, "compaction", run.config.prices))  # every token in the one tree
+    charge(completion)
     summary = completion.text.strip()
     if not summary:
         return False

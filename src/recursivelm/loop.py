@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import inspect
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 from . import compaction, evidence, first_reading, prompt_extras, refusals
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
+from .deadline import accepts, complete_within
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
 from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
                       is_code_not_answer, is_error_text, is_no_answer, literal_or_text, printed_literal, reads_context,
@@ -224,23 +224,20 @@ class Run:
         await compaction.fit(self)  # near the window, older turns are folded into a note: the run goes on
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
-        options = {"on_token": self.config.on_token} if self.config.on_token and _accepts(model, "on_token") else {}
-        if self.profile.code_only and not answer_now and _accepts(model, "code_only"):
+        options = {"on_token": self.config.on_token} if self.config.on_token and accepts(model, "on_token") else {}
+        if self.profile.code_only and not answer_now and accepts(model, "code_only"):
             options["code_only"] = True  # every root turn is one code block, where the backend can enforce it
         try:
-            completion: Completion = await asyncio.wait_for(
-                model.complete(self.messages, max_tokens=self.limits.max_reply_tokens, stop=self.profile.stop or None,
-                               stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now,
-                               **options),
-                timeout=timeout,
-            )
+            completion: Completion = await complete_within(
+                model, self.messages, timeout, on_cut=self._charge_root,
+                max_tokens=self.limits.max_reply_tokens, stop=self.profile.stop or None,
+                stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now, **options)
         except asyncio.TimeoutError:
             raise LimitReached("deadline_s", f"the deadline of {self.limits.deadline_s}s passed during a root call") from None
         reply = completion.text
         if self.profile.cut_after_first_block and not answer_now:
             reply = cut_after_first_block(reply)
-        record = self.usage.record(completion, "root", self.config.prices)
-        self.shared.budget.charge(record)
+        record = self._charge_root(completion)
         self.last_root_call = self.shared.log.new_id("root")
         self._emit(RootCall, id=self.last_root_call, iteration=self.iteration, prompt=self.messages[-1]["content"], reply=reply,
                    model=completion.model, input_tokens=completion.input_tokens,
@@ -248,6 +245,12 @@ class Run:
                    duration_s=round(time.monotonic() - started, 4), answer_now=answer_now)
         self.messages.append({"role": "assistant", "content": reply})
         return reply
+
+    def _charge_root(self, completion: Completion):
+        """A root call's tokens, into the usage tree and the budget (a call cut at the deadline too)."""
+        record = self.usage.record(completion, "root", self.config.prices)
+        self.shared.budget.charge(record)
+        return record
 
     # -- one cell ------------------------------------------------------------------------------
     async def _run_cell(self, sandbox, code: str, index: int, timeout: float | None = None) -> CellResult:
@@ -405,15 +408,6 @@ class Run:
         if "id" not in fields_:
             fields_["id"] = log.new_id(cls.type.split("_")[0][:4])
         return log.emit(cls(run=self.run_id, depth=self.depth, t=log.now(), **fields_))
-
-
-def _accepts(model, option: str) -> bool:
-    """Whether a backend's complete() takes an optional keyword: `on_token` (the ones that stream),
-    `code_only` (the ones that can constrain decoding to one code block)."""
-    try:
-        return option in inspect.signature(model.complete).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _as_answer(value: Any) -> str | None:

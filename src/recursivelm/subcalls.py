@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .budget import LimitReached
 from .cache import sub_call_key
 from .context import load_context
+from .deadline import complete_within
 from .events import SubCall, SubCallsQueued, ToolCall
 from .protocols import HOST_FUNCTION_NAMES, HostFunctions, Model, ModelError
 from .text import CHARS_PER_TOKEN, head_and_tail
@@ -233,8 +234,13 @@ class SubCalls:
         budget = self.shared.budget
         messages = [{"role": "user", "content": prompt}]
 
-        async def call():
-            return await model.complete(messages, max_tokens=max_tokens)
+        def charge(completion):  # a finished call, or what a call cut at the deadline had spent
+            record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
+            budget.charge(record)
+            return record
+
+        async def call():  # the deadline is the wait_for's below, around the cache too
+            return await complete_within(model, messages, None, on_cut=charge, max_tokens=max_tokens)
 
         cache = self.run.config.cache
         # The most this call may spend, held against max_tokens while it is in flight.
@@ -253,8 +259,7 @@ class SubCalls:
                     completion, hit = await asyncio.wait_for(cache.get_or_call(key, call), timeout=budget.time_left())
             if hit:  # answered by the persistent cache: no call made, nothing charged
                 return self._emit(prompt, model.name, completion.text, started, cached=True)
-            record = self.run.usage.record(completion, "sub", self.run.config.prices, depth=self.run.depth + 1)
-            budget.charge(record)  # charged before the reservation goes: no moment when neither holds the tokens
+            record = charge(completion)  # charged before the reservation goes: no moment when neither holds the tokens
             return self._emit(prompt, model.name, completion.text, started, completion=completion, cost=record.cost)
         except LimitReached as e:
             self.run.fired = self.run.fired or e

@@ -19,7 +19,8 @@ class ScriptedModel:
 
     Every call is recorded in `calls` (the messages it was given) and `reply_limits` (its max_tokens), so tests
     can assert what a model saw and was asked for.
-    `latency_s` makes each call take that long (on the event loop, not a thread), for concurrency tests.
+    `latency_s` makes each call take that long (on the event loop, not a thread), for concurrency tests. A call
+    cancelled during it has read its prompt, as an API that bills a cancelled request has: `on_cut` gets that.
     """
 
     def __init__(
@@ -56,7 +57,8 @@ class ScriptedModel:
             raise ModelError(f"scripted model file {path} must hold a JSON list of reply strings")
         return cls(replies=data, **kwargs)
 
-    async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False) -> Completion:
+    async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
+                       on_cut: Callable[[Completion], object] | None = None) -> Completion:
         with self._lock:
             self.calls.append([dict(m) for m in messages])
             self.reply_limits.append(max_tokens)
@@ -68,9 +70,14 @@ class ScriptedModel:
                 raise ModelError(f"scripted model {self.name!r} has no reply left (call {len(self.calls)})")
         if text is None:
             text = self._respond(messages)
-        if self.latency_s:
-            await asyncio.sleep(self.latency_s)
         prompt_tokens = sum(estimate_tokens(m["content"]) for m in messages)
+        if self.latency_s:
+            try:
+                await asyncio.sleep(self.latency_s)
+            except asyncio.CancelledError:
+                if on_cut is not None:
+                    on_cut(Completion("", prompt_tokens, 0, self.name, estimated=True))
+                raise
         if prompt_tokens > self.context_window:
             from ..protocols import ContextWindowError
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from ...deadline import complete_within
 from ...evidence import documents
 from ...pricing import PriceTable
 from ...protocols import Completion, Message, Model
@@ -186,8 +187,8 @@ class Meter:
             self.check()
             timeout = self.time_left()
         try:
-            completion = await asyncio.wait_for(model.complete(messages, max_tokens=max_tokens, stop=stop),
-                                                timeout=timeout)
+            completion = await complete_within(model, messages, timeout, on_cut=self.charge, max_tokens=max_tokens,
+                                               stop=stop)
         except asyncio.TimeoutError:
             what = "the answer-now turn" if final else "a model call"
             raise BudgetExceeded("time", f"{what} ran past the time left ({timeout:.1f}s)") from None
