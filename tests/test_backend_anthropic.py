@@ -139,6 +139,16 @@ def test_stop_after_first_code_block_ends_the_stream(server):
 
 
 # -- errors -----------------------------------------------------------------------------------------
+def test_a_stream_cut_at_the_deadline_is_charged_its_prompt_and_what_it_had_sent(server):
+    from recursivelm.deadline import complete_within
+    server.script(fs.answer("one two three four five six seven eight nine ten", piece_delay_s=0.15))
+    spent = []
+    with pytest.raises(asyncio.TimeoutError):
+        asyncio.run(complete_within(model(server, stream=True), MESSAGES, 0.5, on_cut=spent.append))
+    [cut] = spent
+    assert cut.estimated and cut.input_tokens > 0 and cut.text and "ten" not in cut.text
+
+
 def test_rate_limits_and_overload_are_retried(server):
     sleep = FakeSleep()
     server.script(fs.rate_limited(retry_after="4", anthropic=True),

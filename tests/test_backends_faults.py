@@ -20,7 +20,9 @@ from recursivelm.models.resilience import (
     classify_http_error,
     retry_after_s,
 )
+from recursivelm.models.api import estimate_prompt_tokens
 from recursivelm.protocols import ContextWindowError, ModelError
+from recursivelm.text import estimate_tokens
 
 HI = [{"role": "user", "content": "hello there"}]
 FIXED_NOW = 1_800_000_000.0  # the fake wall clock, for Retry-After given as an HTTP date
@@ -278,6 +280,41 @@ def test_the_engines_deadline_cancels_an_in_flight_call(server, sleep):
     with pytest.raises(asyncio.TimeoutError):
         asyncio.run(asyncio.wait_for(m.complete(HI), timeout=0.3))
     assert time.monotonic() - started < 1.5
+
+
+def cut(m, seconds: float):
+    """Call `m` under a deadline of `seconds`; what the cut call reported as spent."""
+    from recursivelm.deadline import complete_within
+    spent = []
+    with pytest.raises(asyncio.TimeoutError):
+        asyncio.run(complete_within(m, HI, seconds, on_cut=spent.append))
+    return spent
+
+
+def test_a_call_cut_at_the_deadline_is_charged_its_prompt_estimated(server, sleep):
+    # The provider bills a request cancelled on the way but says so only at the end: the prompt is estimated.
+    server.script(fs.hang(20))
+    [spent] = cut(model(server, sleep, timeout_s=15), 0.3)
+    assert spent.estimated and spent.output_tokens == 0
+    assert spent.input_tokens == estimate_prompt_tokens(HI)
+
+
+def test_a_stream_cut_at_the_deadline_is_charged_what_it_had_sent(server, sleep):
+    server.script(fs.answer("one two three four five six seven eight nine ten", piece_delay_s=0.15))
+    [spent] = cut(model(server, sleep, stream=True), 0.5)
+    assert spent.estimated and spent.input_tokens == estimate_prompt_tokens(HI)
+    assert spent.text and "ten" not in spent.text and spent.output_tokens == estimate_tokens(spent.text)
+
+
+def test_a_call_cut_while_waiting_to_retry_is_charged_nothing(server):
+    # The first attempt failed (not billed); the deadline comes during the backoff before the second.
+    async def slow_sleep(seconds):
+        await asyncio.sleep(10)
+
+    server.script(fs.server_error(500), fs.answer("late"))
+    policy = RetryPolicy(sleep=slow_sleep, random=lambda: 0.5, clock=lambda: FIXED_NOW)
+    assert cut(model(server, None, retry=policy), 0.5) == []
+    assert len(server.requests) == 1
 
 
 # -- the policy's arithmetic ------------------------------------------------------------------------

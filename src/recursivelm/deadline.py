@@ -3,8 +3,9 @@
 `asyncio.wait_for` cancels a call when its time is up, but the tokens the backend processed before that
 are spent all the same: a llama.cpp prompt cut after two of its batches has read 4,096 tokens, and an API
 bills what it read. A backend that can tell what a cut call spent takes `on_cut` and calls it, once the
-call has stopped, with a Completion of those tokens (its text is what had been generated). The caller
-charges it like any other completion, so every token lands in the run's one usage tree.
+call has stopped, with a Completion of those tokens (its text is what had been generated): the embedded
+model exactly, the API backends an estimate (`models/api.CallSpend`). The caller charges it like any other
+completion, so every token lands in the run's one usage tree.
 """
 
 from __future__ import annotations

@@ -117,8 +117,10 @@ class AnthropicModel(ApiModel):
 
     # -- calls ------------------------------------------------------------------------------------
     async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
-                       on_token: Callable[[str], Any] | None = None) -> Completion:
-        """`on_token(piece)` gets each piece of answer text as it arrives (thinking is not passed on)."""
+                       on_token: Callable[[str], Any] | None = None,
+                       on_cut: Callable[[Completion], Any] | None = None) -> Completion:
+        """`on_token(piece)` gets each piece of answer text as it arrives (thinking is not passed on). `on_cut`:
+        if the call is cancelled once a request is out, an estimate of what it spent (`api.CallSpend`)."""
         streaming = on_token is not None or self.stream
         request = self._request(messages, max_tokens, stop)
 
@@ -135,7 +137,7 @@ class AnthropicModel(ApiModel):
                 raise ModelError(f"{self.name}: the server's reply is not valid JSON ({e}); is {self.endpoint_url} "
                                  f"the Messages API?") from None
 
-        return await self._with_retries(attempt)
+        return await self._charged_if_cut(self._with_retries(attempt), messages, on_cut)
 
     def _request(self, messages, max_tokens, stop) -> dict:
         system, turns = to_messages_request(messages)

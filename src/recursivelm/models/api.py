@@ -7,10 +7,13 @@
   block has closed (`parsing.first_block_end`, the one definition of that end).
 - `estimated`: the Completion for a reply whose counts the server did not give (a cut stream, a server
   that reports no usage), from the one estimate in `text.py`.
+- `CallSpend`: what a call had sent and received when it was cancelled (a run's deadline), for `on_cut`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from typing import Any, Awaitable, Callable, TypeVar
 
 from ..parsing import first_block_end
@@ -34,6 +37,31 @@ def estimated(text: str, messages: list[Message], model: str, *, generated: str 
                       model, cost=cost, estimated=True)
 
 
+class CallSpend:
+    """What one call has spent so far: its prompt once an attempt is out, and the text streamed back. The
+    provider bills a request cancelled on the way (a run's deadline) but reports its usage only at a stream's
+    end, so a cut call is charged this estimate (`on_cut`). An attempt that failed is not billed by the usual
+    providers, so a retry starts the count again."""
+
+    def __init__(self) -> None:
+        self.sent = False
+        self.collector: TextCollector | None = None  # the current attempt's stream, if it streams
+
+    def attempt_started(self) -> None:
+        self.sent, self.collector = True, None
+
+    def attempt_failed(self) -> None:
+        self.sent, self.collector = False, None
+
+    def completion(self, messages: list[Message], model: str) -> Completion:
+        text = self.collector.text if self.collector else ""
+        return Completion(text, estimate_prompt_tokens(messages), estimate_tokens(text) if text else 0, model,
+                          estimated=True)
+
+
+_CALL_SPEND: contextvars.ContextVar[CallSpend | None] = contextvars.ContextVar("call_spend", default=None)
+
+
 class ApiModel:
     """The settings and the call every API backend shares (smolagents' `ApiModel`).
 
@@ -55,8 +83,39 @@ class ApiModel:
     async def _with_retries(self, attempt: Callable[[], Awaitable[T]], *, self_timed: bool = False) -> T:
         """`self_timed`: the attempt cuts itself after `timeout_s` (an endpoint fleet times each endpoint, to know
         which one to set aside); else each attempt is cut here."""
-        return await call_with_retries(attempt, policy=self.retry, limit=self.limit,
+        spend = _CALL_SPEND.get()
+
+        async def counted() -> T:
+            if spend is not None:
+                spend.attempt_started()
+            try:
+                return await attempt()
+            except asyncio.CancelledError:
+                raise
+            except BaseException:
+                if spend is not None:
+                    spend.attempt_failed()
+                raise
+
+        return await call_with_retries(counted, policy=self.retry, limit=self.limit,
                                        timeout_s=None if self_timed else self.timeout_s, describe=self.name)
+
+    async def _charged_if_cut(self, call: Awaitable[T], messages: list[Message],
+                              on_cut: Callable[[Completion], Any] | None) -> T:
+        """`call` (this backend's retried call); if it is cancelled once a request is out, `on_cut` gets an
+        estimate of what it spent (the prompt, and what had streamed back)."""
+        if on_cut is None:
+            return await call
+        spend = CallSpend()
+        token = _CALL_SPEND.set(spend)
+        try:
+            return await call
+        except asyncio.CancelledError:
+            if spend.sent:
+                on_cut(spend.completion(messages, self.name))
+            raise
+        finally:
+            _CALL_SPEND.reset(token)
 
     def count_tokens(self, text: str) -> int:
         return estimate_tokens(text)
@@ -73,6 +132,9 @@ class TextCollector:
         self.watch = stop_after_first_code_block
         self.parts: list[str] = []
         self.cut_at: int | None = None  # set once the first block has closed: the text ends there
+        spend = _CALL_SPEND.get()
+        if spend is not None:
+            spend.collector = self  # what a cut call had received so far
 
     def add(self, piece: str) -> None:
         if not piece:

@@ -72,7 +72,10 @@ class LiteLLMModel(ApiModel):
         return {"temperature": self.temperature, "extra": self.extra}
 
     async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
-                       on_token: Callable[[str], Any] | None = None) -> Completion:
+                       on_token: Callable[[str], Any] | None = None,
+                       on_cut: Callable[[Completion], Any] | None = None) -> Completion:
+        """`on_cut`: if the call is cancelled once a request is out, an estimate of what it spent
+        (`api.CallSpend`)."""
         streaming = on_token is not None or self.stream
         request: dict[str, Any] = {"model": self.api_model, "messages": encodable_messages(messages),
                                    "timeout": self.timeout_s,
@@ -102,7 +105,7 @@ class LiteLLMModel(ApiModel):
                     raise
                 raise self._error(e) from None
 
-        return await self._with_retries(attempt)
+        return await self._charged_if_cut(self._with_retries(attempt), messages, on_cut)
 
     def _from_response(self, response, messages) -> Completion:
         choices = getattr(response, "choices", None)

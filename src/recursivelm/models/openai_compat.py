@@ -221,10 +221,12 @@ class OpenAIModel(ApiModel):
 
     # -- calls ------------------------------------------------------------------------------------
     async def complete(self, messages, *, max_tokens=None, stop=None, stop_after_first_code_block=False,
-                       on_token: Callable[[str], Any] | None = None, code_only: bool = False) -> Completion:
+                       on_token: Callable[[str], Any] | None = None, code_only: bool = False,
+                       on_cut: Callable[[Completion], Any] | None = None) -> Completion:
         """`on_token(piece)` is called with each piece of text as it arrives (the call then streams). After a
         broken stream is retried, the pieces start again from the reply's beginning. `code_only`: the reply
-        is one ```python block, enforced where the server takes a grammar (llama.cpp), else a hint."""
+        is one ```python block, enforced where the server takes a grammar (llama.cpp), else a hint. `on_cut`:
+        if the call is cancelled once a request is out, an estimate of what it spent (`api.CallSpend`)."""
         streaming = on_token is not None or self.stream
         constraint = {"grammar": CODE_BLOCK_GRAMMAR} if code_only and self.endpoint.grammar else {}
 
@@ -233,9 +235,10 @@ class OpenAIModel(ApiModel):
                                  stop_after_first_code_block and streaming, on_token, constraint)
 
         if self.fleet is None:
-            return await self._with_retries(lambda: call(self.base_url))
+            return await self._charged_if_cut(self._with_retries(lambda: call(self.base_url)), messages, on_cut)
         # Each attempt times itself, per endpoint, so that an endpoint that never answers is the one set aside.
-        return await self._with_retries(lambda: self._fleet_attempt(call), self_timed=True)
+        return await self._charged_if_cut(self._with_retries(lambda: self._fleet_attempt(call), self_timed=True),
+                                          messages, on_cut)
 
     async def _fleet_attempt(self, call) -> Completion:
         """One attempt on the fleet's choice. A failure worth another try sets that endpoint aside; the retry then
