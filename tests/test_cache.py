@@ -156,6 +156,27 @@ def test_the_call_is_cancelled_when_every_asker_gives_up(cache):
     assert len(cache) == 0
 
 
+def test_the_last_asker_to_give_up_returns_once_the_call_has_stopped(cache):
+    # The call's own cancellation charges what it spent (a cut at the deadline): it must be done by then.
+    charged = []
+
+    async def cut_call() -> Completion:
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.05)  # a backend stopping (llama.cpp ends its prompt batch)
+            charged.append(Completion("", 40, 0, "m"))
+            raise
+        return Completion("late", 1, 1, "m")
+
+    async def scenario():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(cache.get_or_call(parts(), cut_call), timeout=0.05)
+        return list(charged)
+
+    assert [c.input_tokens for c in asyncio.run(scenario())] == [40]
+
+
 def test_threads_and_their_own_event_loops_use_one_cache_safely(cache):
     call = CountingCall(delay_s=0.01)
     errors: list[BaseException] = []

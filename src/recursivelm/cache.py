@@ -125,7 +125,10 @@ class SubCallCache:
         try:
             completion, from_store = await asyncio.shield(entry.task)
         except asyncio.CancelledError:
-            self._leave(entry, cancelled=True)
+            if self._leave(entry, cancelled=True):
+                # The last asker waits for the call it cancelled to stop: a call cut at the deadline is
+                # charged by its own cancellation (deadline.py), and that must land before the run reports.
+                await asyncio.gather(entry.task, return_exceptions=True)
             raise
         self._leave(entry, cancelled=False)
         if owner:
@@ -149,12 +152,14 @@ class SubCallCache:
         await asyncio.to_thread(self._store, key, str(key_parts.get("model", "")), completion)
         return completion, False
 
-    def _leave(self, entry: _InFlight, cancelled: bool) -> None:
+    def _leave(self, entry: _InFlight, cancelled: bool) -> bool:
+        """True when this asker was the last and the call was cancelled for it."""
         with self._lock:
             entry.waiters -= 1
             abandon = cancelled and entry.waiters == 0 and not entry.task.done()
         if abandon:
             entry.task.cancel()  # nobody is waiting for this call any more
+        return abandon
 
     def _forget(self, slot, entry: _InFlight) -> None:
         with self._lock:
