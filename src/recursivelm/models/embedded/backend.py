@@ -288,8 +288,8 @@ class EmbeddedModel:
         except asyncio.CancelledError:
             state.cancel.set()  # ends the call at its next prompt batch or token; the thread then returns
             if on_cut is not None:
-                # Wait for it to stop (one prompt batch at most): only then is what it spent known, and
-                # the caller's next call does not start while this one still holds the cores.
+                # Wait for its stream to end (at the next prompt batch or token): only then is what it spent
+                # known. llama.cpp still reads the batch under way after that; _spent() counts it.
                 try:
                     await asyncio.wrap_future(future)
                 except (asyncio.CancelledError, ModelError):
