@@ -242,6 +242,21 @@ def test_a_call_cut_while_reading_its_prompt_stops_there_and_says_what_it_read(m
     assert spent[0].input_tokens - spent[0].cached_tokens == 4096  # two batches read, not the whole prompt
 
 
+@pytest.mark.embedded
+def test_without_the_prompt_cache_a_greedy_call_repeats_exactly():
+    # With the cache, a repeat reuses the prompt's start, computed in other batches: a near-tie token can flip
+    # (docs/backends.md). Without it, every call reads its whole prompt the same way.
+    plain = EmbeddedModel(prompt_cache=False, n_parallel=1)
+    try:
+        prompt = ("Summarise in about 60 words, then list two open questions:\n\n" + "The harbour office "
+                  "recorded forty-two arrivals in March, most of them grain barges; three carried undeclared timber. " * 4)
+        first, second = ask(plain, prompt, max_tokens=60), ask(plain, prompt, max_tokens=60)
+        assert first.text and second.text == first.text
+        assert first.cached_tokens == 0 and second.cached_tokens == 0
+    finally:
+        asyncio.run(plain.aclose())
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError):
         EmbeddedModel(n_ctx=10)

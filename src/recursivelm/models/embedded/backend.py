@@ -22,7 +22,9 @@ Settings chosen (all constructor arguments):
 * Prompt caching: ``cache_prompt`` per request, plus llama.cpp's RAM prompt cache
   (``prompt_cache_mib=2048``, ~73K tokens of KV), so a repeated prefix (the system prompt, the
   growing root conversation) is not processed again even after both slots served other prompts.
-* Temperature 0 (greedy) by default; ``max_tokens=1024`` by default.
+* Temperature 0 (greedy) by default; ``max_tokens=1024`` by default. Greedy is not bit-reproducible:
+  the prompt cache and batching two calls change the arithmetic (docs/backends.md, measured);
+  ``prompt_cache=False`` makes calls sent one at a time repeat exactly.
 * ``stop_after_first_code_block``: every call streams; the token callback returns True (which
   ends the stream and cancels the llama.cpp task) as soon as the first fenced block has closed,
   and the text is cut right after the closing fence. Cancelling the awaiting task aborts the
@@ -156,11 +158,14 @@ class EmbeddedModel:
         gguf_path: str | Path | None = None,
         prompt_cache_mib: int = DEFAULT_PROMPT_CACHE_MIB,
         seed: int | None = None,
+        prompt_cache: bool = True,
     ):
         """`n_ctx`: tokens per call (prompt + reply) = `context_window`; the KV cache holds
         `n_ctx * n_parallel`. `threads`: CPU threads for llama.cpp (None: its default, the number
         of physical cores). `gguf_path`: another GGUF file (else `$RECURSIVELM_GGUF`, else the
-        embedded Qwen file, verified)."""
+        embedded Qwen file, verified). `prompt_cache=False`: every call reads its whole prompt again (slower:
+        the root's growing conversation is read again each turn), so that calls made one at a time repeat
+        exactly at temperature 0 (docs/backends.md)."""
         if n_ctx < 256:
             raise ValueError(f"n_ctx must be at least 256, got {n_ctx}")
         if n_parallel < 1:
@@ -176,6 +181,7 @@ class EmbeddedModel:
         self.gguf_path = gguf_path
         self.prompt_cache_mib = prompt_cache_mib
         self.seed = seed
+        self.prompt_cache = prompt_cache
         self.load_time_s: float | None = None
         self.prompt_batch_tokens = 2048  # llama.cpp's n_batch: read from its parameters when the model loads
         self._lock = threading.Lock()  # guards _server, _executor, _generation, _active
@@ -333,7 +339,7 @@ class EmbeddedModel:
             "stream_options": {"include_usage": True},
             "timings_per_token": True,
             "return_progress": True,  # a callback after each prompt batch: a cancel takes effect there
-            "cache_prompt": True,
+            "cache_prompt": self.prompt_cache,
         }
         if stop:
             body["stop"] = list(stop)
