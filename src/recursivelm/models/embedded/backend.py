@@ -22,9 +22,8 @@ Settings chosen (all constructor arguments):
 * Prompt caching: ``cache_prompt`` per request, plus llama.cpp's RAM prompt cache
   (``prompt_cache_mib=2048``, ~73K tokens of KV), so a repeated prefix (the system prompt, the
   growing root conversation) is not processed again even after both slots served other prompts.
-* Temperature 0 (greedy) by default; ``max_tokens=1024`` by default. Greedy is not bit-reproducible:
-  the prompt cache and batching two calls change the arithmetic (docs/backends.md, measured);
-  ``prompt_cache=False`` makes calls sent one at a time repeat exactly.
+* Temperature 0 (greedy), ``max_tokens=1024`` by default. Greedy is not bit-reproducible: the prompt cache
+  and batching change the arithmetic (docs/backends.md); ``prompt_cache=False`` repeats calls sent singly.
 * ``stop_after_first_code_block``: every call streams; the token callback returns True (which
   ends the stream and cancels the llama.cpp task) as soon as the first fenced block has closed,
   and the text is cut right after the closing fence. Cancelling the awaiting task aborts the
@@ -33,11 +32,10 @@ Settings chosen (all constructor arguments):
   llama.cpp calls back after every batch of the prompt (``n_batch`` = 2,048 tokens, 32-48 s on 2
   cores) and not only once the first token is out; the batch already under way when the callback
   says stop is still read (measured: a call stopped at 2,048 of 7,078 tokens held the cores ~42 s
-  more). Without it a call cut at a deadline went on reading its whole prompt (a 7K-token prompt:
-  up to ~115 s past the deadline) while the next call waited behind it. A smaller ``n_batch``
-  would stop sooner but read every prompt ~3% slower (512: 67.1-67.4 s against 65.1-65.7 s for
-  3.5K tokens), so it is left at llama.cpp's default. What a cut call had read and written is
-  handed to ``on_cut`` (see ``deadline.py``).
+  more). Without it a call cut at a deadline read its whole prompt (7K tokens: up to ~115 s past the
+  deadline) while the next call waited. A smaller ``n_batch`` would stop sooner but read every prompt
+  ~3% slower (512: 67.1-67.4 s against 65.1-65.7 s for 3.5K tokens). What a cut call had read and
+  written goes to ``on_cut`` (see ``deadline.py``).
 * Token counts come from llama.cpp (``usage``, or the per-token ``timings`` when a stream was
   aborted early): ``input_tokens`` = the templated prompt, ``cached_tokens`` = the part served from
   the prompt cache. ``count_tokens`` is exact for the embedded model: xllamacpp's ``Server``
@@ -160,12 +158,9 @@ class EmbeddedModel:
         seed: int | None = None,
         prompt_cache: bool = True,
     ):
-        """`n_ctx`: tokens per call (prompt + reply) = `context_window`; the KV cache holds
-        `n_ctx * n_parallel`. `threads`: CPU threads for llama.cpp (None: its default, the number
-        of physical cores). `gguf_path`: another GGUF file (else `$RECURSIVELM_GGUF`, else the
-        embedded Qwen file, verified). `prompt_cache=False`: every call reads its whole prompt again (slower:
-        the root's growing conversation is read again each turn), so that calls made one at a time repeat
-        exactly at temperature 0 (docs/backends.md)."""
+        """`n_ctx`: tokens per call (prompt + reply) = `context_window`; the KV cache holds `n_ctx * n_parallel`.
+        `threads`: CPU threads for llama.cpp (None: its default, the number of physical cores). `gguf_path`:
+        another GGUF file (else `$RECURSIVELM_GGUF`, else the embedded Qwen file). `prompt_cache=False`: see above."""
         if n_ctx < 256:
             raise ValueError(f"n_ctx must be at least 256, got {n_ctx}")
         if n_parallel < 1:
