@@ -235,8 +235,8 @@ class EmbeddedModel:
             if self.threads is not None:
                 p.cpuparams.n_threads = self.threads
                 p.cpuparams_batch.n_threads = self.threads
-            p.cache_prompt = True
-            p.cache_ram_mib = self.prompt_cache_mib
+            p.cache_prompt = self.prompt_cache
+            p.cache_ram_mib = self.prompt_cache_mib if self.prompt_cache else 0  # 0: llama.cpp keeps no RAM cache
             self.prompt_batch_tokens = int(p.n_batch)
             p.ctx_shift = False
             p.verbosity = 0
