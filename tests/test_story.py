@@ -135,6 +135,14 @@ def test_the_latest_sentences_are_the_things_last_and_its_holders_around_it():
     assert latest[0].where == "character 5"
 
 
+def test_the_latest_sentences_follow_only_the_storys_people_not_every_capitalised_word():
+    told = passages("Gertrude went to the kitchen.", "Then Gertrude grabbed the milk.", "Then the bell rang.",
+                    "Gertrude moved to the office.", "Then the lights went out.")
+    latest = story.latest_state("Where is the milk?", told)
+    assert [p.text for p in latest] == ["Gertrude went to the kitchen.", "Then Gertrude grabbed the milk.",
+                                        "Gertrude moved to the office."]  # "Then" names nobody
+
+
 def test_read_in_the_repl_answers_a_where_question_a_sentence_at_a_time_and_counts_every_call():
     text = " ".join(["The weather was mild and nothing happened."] * 40 + [p.text for p in CARRIED]
                     + ["The weather was mild and nothing happened."] * 40)

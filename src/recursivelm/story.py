@@ -94,8 +94,9 @@ def is_actor(name: str, sentences: Sequence[Passage]) -> bool:
 
 def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | None:
     """The sentences a reader is given where where_now() found nothing: the last sentence naming the subject,
-    and for each capitalised name in it the last sentence naming that name before it and the last
-    STATE_SENTENCES_AFTER after it, in order; None for another question, or where no sentence names it."""
+    and for each of the story's people in it (is_actor: not "Then" or "Retries") the last sentence naming them
+    before it and the last STATE_SENTENCES_AFTER after it, in order; None for another question, or where no
+    sentence names it."""
     found = sentences_of(question, passages)
     if found is None:
         return None
@@ -103,6 +104,8 @@ def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | 
     last = _naming(sentences, subject, len(sentences))[-1]
     keep = {last}
     for name in set(_PERSON.findall(sentences[last].text)):
+        if not is_actor(name, sentences):
+            continue
         about = _naming(sentences, name, len(sentences))
         keep.update([i for i in about if i < last][-1:] + [i for i in about if i > last][-STATE_SENTENCES_AFTER:])
     return [sentences[i] for i in sorted(keep)]
