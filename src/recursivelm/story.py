@@ -88,15 +88,21 @@ def is_actor(name: str, sentences: Sequence[Passage]) -> bool:
     never written in lower case ("Retries use the policy ..." starts a sentence of a manual, "retries" is
     written elsewhere: not a person who could hold something)."""
     starts = sum(x.text.startswith(name + " ") for x in sentences)
+    return starts >= MIN_ACTOR_SENTENCES and names_someone(name, sentences)
+
+
+def names_someone(name: str, sentences: Sequence[Passage]) -> bool:
+    """Whether a capitalised word may be someone's name: not a sentence's opening word ("Then", "The") and
+    never written in lower case in the story."""
     lower = any(re.search(rf"\b{re.escape(name.lower())}\b", x.text) for x in sentences)
-    return name not in _NOT_A_NAME and starts >= MIN_ACTOR_SENTENCES and not lower
+    return name not in _NOT_A_NAME and not lower
 
 
 def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | None:
     """The sentences a reader is given where where_now() found nothing: the last sentence naming the subject,
-    and for each of the story's people in it (is_actor: not "Then" or "Retries") the last sentence naming them
-    before it and the last STATE_SENTENCES_AFTER after it, in order; None for another question, or where no
-    sentence names it."""
+    and for each name in it (names_someone: not "Then", nor "Retries" where "retries" is written) the last
+    sentence naming it before it and the last STATE_SENTENCES_AFTER after it, in order; None for another
+    question, or where no sentence names it."""
     found = sentences_of(question, passages)
     if found is None:
         return None
@@ -104,7 +110,7 @@ def latest_state(question: str, passages: Sequence[Passage]) -> list[Passage] | 
     last = _naming(sentences, subject, len(sentences))[-1]
     keep = {last}
     for name in set(_PERSON.findall(sentences[last].text)):
-        if not is_actor(name, sentences):
+        if not names_someone(name, sentences):
             continue
         about = _naming(sentences, name, len(sentences))
         keep.update([i for i in about if i < last][-1:] + [i for i in about if i > last][-STATE_SENTENCES_AFTER:])
