@@ -19,9 +19,9 @@ Settings chosen (all constructor arguments):
   cores batching two sequences gives almost no extra throughput (measured: 2 x 15.4 tok/s vs 1 x
   29 tok/s) but it keeps a short sub-call from queueing behind a long one. More concurrent calls
   than slots wait in this object's own thread pool (one thread per slot), in order.
-* Prompt caching: ``cache_prompt`` per request, plus llama.cpp's RAM prompt cache
-  (``prompt_cache_mib=2048``, ~73K tokens of KV), so a repeated prefix (the system prompt, the
-  growing root conversation) is not processed again even after both slots served other prompts.
+* Prompt caching: ``cache_prompt`` per request, plus llama.cpp's RAM prompt cache (``prompt_cache_mib=2048``,
+  ~73K tokens of KV), so a repeated prefix (the system prompt, the growing root conversation) is not read
+  again even after both slots served other prompts. ``prompt_cache=False`` turns both off: every prompt read whole.
 * Temperature 0 (greedy), ``max_tokens=1024`` by default. Greedy is not bit-reproducible: the prompt cache
   and batching change the arithmetic (docs/backends.md); ``prompt_cache=False`` repeats calls sent singly.
 * ``stop_after_first_code_block``: every call streams; the token callback returns True (which
