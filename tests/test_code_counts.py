@@ -86,6 +86,27 @@ def test_what_code_cannot_settle_is_left_to_the_reader(question):
     assert code_counts.answer(TREE, question) is None
 
 
+@pytest.mark.parametrize("question, default", [
+    ("What is the default value of the parameter `strict` of the method `merge`?", "False"),
+    ("When Feed.fetch() is called without timeout, what value does timeout take?", "10"),
+    ("What does `second` default to in pkg/feed.py's build()?", "helpers.append()"),  # the file picks the build
+])
+def test_a_parameters_default_is_read_from_the_syntax_tree(question, default):
+    found = code_counts.answer(TREE, question)
+    assert found is not None and found.answer == default
+    assert found.facts.startswith("Read by code (ast): the parameter")
+
+
+@pytest.mark.parametrize("question", [
+    "What is the default of `second` in build?",  # `build` is not written as code: the words pick nothing
+    "What is the default value of `b` of build()?",  # build(a, b, c, d): b has no default
+    "When fetch() is called without url, what is the value?",  # url has no default
+    "What is the default timeout of requests?",  # names no function of the tree
+])
+def test_a_default_the_tree_does_not_settle_is_left_to_the_reader(question):
+    assert code_counts.answer(TREE, question) is None
+
+
 def test_a_text_that_is_not_a_python_tree_is_never_counted():
     question = "How many functions call append?"
     assert code_counts.answer(f"{question} def f(): x.append(1)", question) is None

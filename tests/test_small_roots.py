@@ -392,7 +392,7 @@ def test_a_first_reading_is_a_miss_only_where_it_says_it_found_nothing(reading, 
     sub = ScriptedModel(respond=lambda m: reading, name="sub")
     result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(
         {"pkg/run.py": "def helper(*, verbosity=0):\n    return verbosity\n"},
-        "What is the default value of the parameter `verbosity` of the function `helper`?")
+        "What does the function `helper` return when it is called with no arguments?")  # no default asked: a reading
     assert (result.answer, result.iterations) == (reading, 1 if taken_at_once else 2)
 
 
@@ -441,3 +441,34 @@ def test_a_value_computed_from_the_text_or_shown_by_it_is_taken_and_one_given_tw
     insisted = [block('print(search("ferry"))'), block('FINAL("Bergen")'), block('FINAL("Bergen")')]
     result, calls = run(insisted, max_sub_calls=0)
     assert "is in nothing your code printed" in shown(calls, 2) and result.answer == "Bergen"
+
+
+CLICK_LIKE = {"pkg/__init__.py": "from .types import FloatRange\n", "pkg/core.py": "def main(x):\n    return x\n",
+              "pkg/types.py": "class FloatRange:\n    pass\n"}
+
+
+def test_a_dotted_value_the_model_was_shown_is_the_text_it_meant_in_final():
+    # After a reading of "types.py" the 1.5B root wrote FINAL(types.py) (NameError: name 'types'), then copied
+    # the error as its answer (click as a directory, bench/issue12 fresh probe).
+    root = ScriptedModel(replies=[block("FINAL(types.py)")], name="scripted")
+    sub = ScriptedModel(respond=lambda m: "yes" if m[-1]["content"].endswith("yes or no.") else "types.py", name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(
+        CLICK_LIKE, "In which file of this package is the class FloatRange declared?")
+    assert (result.answer, len(root.calls)) == ("types.py", 1)
+
+
+def test_a_dotted_name_nothing_showed_is_still_a_missing_variable():
+    result, calls = run([block('print(search("ferry"))'), block("FINAL(answer.text)"), block('FINAL("1")')],
+                        max_sub_calls=0)
+    assert "NameError" in shown(calls, 2) and result.answer == "1"
+
+
+@pytest.mark.parametrize("insisted", ['FINAL("Error: line 1: x\\nNameError: name \'x\' is not defined")', "FINAL(None)"])
+def test_an_error_message_or_no_answer_given_twice_gives_way_to_the_reading(insisted):
+    root = ScriptedModel(replies=[block(insisted), block(insisted)], name="scripted")
+    sub = ScriptedModel(respond=lambda m: "yes" if m[-1]["content"].endswith("yes or no.") else "types.py", name="sub")
+    events: list = []
+    result = RLM(root, sub_model=sub, profile="small", sandbox="inprocess", on_event=events.append).run(
+        CLICK_LIKE, "In which file of this package is the class FloatRange declared?")
+    assert result.answer == "types.py" and len(root.calls) == 2
+    assert [e.code for e in events if e.type == "cell_start"][-1] == "FINAL(reading)"

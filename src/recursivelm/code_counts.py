@@ -15,6 +15,10 @@ at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this
 - "How many parameters does `f` (in <file>) take / have?": every parameter, self, *args and **kwargs too.
 - "Which of these functions / methods / classes has the most / fewest parameters / methods?" with lettered
   options each naming one definition ("Cls.method in pkg/mod.py"): the option with the unique extreme.
+- A question asking for a default ("default", "called without", "omitted") that names a function as code
+  (`f`, f(), Cls.f, a name with _ or an inner capital) and one of its parameters: the default as written.
+  Shown `def pause(info=None, err=False)` in its outline, the 1.5B reader gave err's default as None (click
+  as a directory, bench/issue12/fresh-probe).
 
 A question that names a definition more than one file holds, or a count no option says, gets no answer
 here: the reader reads the passages as before. Nothing here knows a task: only Python's grammar.
@@ -42,6 +46,12 @@ _PARAMETERS = re.compile(r"\bhow many (?:parameters|arguments)\b[^?]*?(?:\b(?:fu
                          rf"\bdoes\s+(?:the\s+)?{_NOT_THE_NAME}){_NAME}", re.IGNORECASE)
 _EXTREME = re.compile(r"\bwhich of these (?:functions|methods|classes|definitions)\b[^?]*?\b(?P<which>most|fewest|"
                       r"least)\s+(?P<unit>parameters|arguments|methods)\b", re.IGNORECASE)
+_ASKS_DEFAULT = re.compile(r"\bdefault|\bwithout\b|\bomit(?:s|ted)?\b|\bnot (?:given|passed|supplied)\b", re.I)
+# A name the question writes as code: in backticks, called, dotted, or with an underscore or an inner capital.
+_CODE_NAME = re.compile(r"`(?P<quoted>[A-Za-z_][\w.]*)`|(?P<called>[A-Za-z_][\w.]*)\(\)"
+                        r"|(?P<shaped>\b[A-Za-z]\w*(?:_|\.[A-Za-z_]|[a-z][A-Z])\w*)")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_ASKING_WORDS = {"default", "defaults", "value", "values"}  # a parameter so named must be in backticks
 _OPTION_DEFINITION = re.compile(r"^`?(?P<name>[A-Za-z_][\w.]*)`?(?:\(\))?\s+in\s+`?(?P<path>[\w./-]+\.py)`?$")
 
 
@@ -171,7 +181,42 @@ def answer(context: Any, question: str) -> Counted | None:
             label, n = named[0]
             facts = f"Counted by code (ast): `{found['name']}` in {label} has {plural(n, unit[:-1])}"
             return _numeric(facts, n, lettered)
-    return None
+    return None if lettered else default_of(context, question, path)
+
+
+def parameter_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    """Each parameter that has a default, with the default as the source writes it."""
+    args = node.args
+    positional = args.posonlyargs + args.args
+    found = {a.arg: ast.unparse(d) for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults)}
+    found.update({a.arg: ast.unparse(d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return found
+
+
+def default_of(context: Any, question: str, path: str | None = None) -> Counted | None:
+    """The default of the one parameter the question names of a function it names as code, where it asks for a
+    default; None where no such pair, or more than one, is in the tree (the reader reads the passages then)."""
+    if not _ASKS_DEFAULT.search(question):
+        return None
+    names = {part for m in _CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
+    quoted = {m["quoted"] for m in _CODE_NAME.finditer(question) if m["quoted"]}
+    words = {w for w in _WORD.findall(question) if w not in _ASKING_WORDS or w in quoted}
+    found = []
+    for label, source in python_documents(context, path):
+        for line, node in sorted(defined_in(source).items()):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+                owner = owner_class(source, line)
+                found += [(label, owner, node.name, parameter, default)
+                          for parameter, default in parameter_defaults(node).items()
+                          if parameter in words and parameter != node.name]
+    if len(found) > 1:  # the same method of several classes: the class the question names, if it names one
+        found = [f for f in found if f[1] in words]
+    if len(found) != 1:
+        return None
+    label, owner, name, parameter, default = found[0]
+    where = f"`{owner}.{name}`" if owner else f"`{name}`"
+    return Counted(f"Read by code (ast): the parameter `{parameter}` of {where} in {label} defaults to {default}",
+                   default)
 
 
 def described(name: str, found: Sequence[Any]) -> str:

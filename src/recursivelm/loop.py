@@ -165,7 +165,8 @@ class Run:
                     repeated = block.code.strip() in self.ran_code
                     cell = await self._run_cell(sandbox, block.code, index)
                     if cell.final is None and cell.error:
-                        cell.final = unquoted_final(block.code, cell.error)  # FINAL(7355-QH): the text it meant
+                        # FINAL(7355-QH), FINAL(types.py): the text it meant
+                        cell.final = unquoted_final(block.code, cell.error, lambda arg: refusals.seen(self, arg))
                     if cell.final is None:  # a refused answer given again must run again: then it counts
                         self.ran_code.add(block.code.strip())
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})

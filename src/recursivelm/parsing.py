@@ -15,7 +15,7 @@ import ast
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .protocols import FinalAnswer
 
@@ -296,7 +296,8 @@ def claims_absence(value: Any) -> bool:
 
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
 _WORK_CALLS = frozenset({"print", "len", "find", "read", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
-                         "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS", "callers", "count_code"})
+                         "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS", "callers", "count_code",
+                         "count_table", "line_kinds"})
 
 
 def is_code_not_answer(text: str) -> bool:
@@ -382,14 +383,20 @@ def reads_context(code: str) -> bool:
 _NOT_A_NAME = re.compile(r"^\d|[^\w.\[\]()'\"]")
 
 
-def unquoted_final(code: str, error: str) -> FinalAnswer | None:
+def unquoted_final(code: str, error: str, was_shown: Callable[[str], bool] = lambda _: False) -> FinalAnswer | None:
     """The answer a cell that is only `FINAL(7355-QH)` meant, where Python failed on the unquoted value
-    (NameError: name 'QH', or a SyntaxError): the small root then copied the error itself into its answer."""
+    (NameError: name 'QH', or a SyntaxError): the small root then copied the error itself into its answer.
+    A dotted value that reads as an attribute (`FINAL(types.py)`, NameError: name 'types') is meant as text
+    where the model was shown it as it is (`was_shown`): after a reading of "types.py", the 1.5B root wrote
+    FINAL(types.py), then FINAL("Error: line 1: FINAL(types.py)") (click as a directory, bench/issue12)."""
     m = _TEXT_FINAL.match(code)  # the one FINAL(...) line pattern, as for a FINAL written outside a block
     if m is None or m[1] == "FINAL_VAR" or not re.search(r"\b(?:NameError|SyntaxError)\b", error):
         return None
     arg = m[2].strip()
-    return FinalAnswer(arg, "FINAL") if arg and "\n" not in arg and _NOT_A_NAME.search(arg) else None
+    if not arg or "\n" in arg:
+        return None
+    dotted_text = "." in arg and "NameError" in error and was_shown(arg)
+    return FinalAnswer(arg, "FINAL") if _NOT_A_NAME.search(arg) or dotted_text else None
 
 
 def literal_or_text(arg: str) -> str:

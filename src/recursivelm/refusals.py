@@ -93,13 +93,25 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
                        rare_words=" ".join(evidence.rarest_words(run.loaded.value, run.question)))
 
 
+# Refused once for these and given again, an answer gives way to the first reading: an error message or no
+# answer insisted on is still none (FINAL("Error: line 1: FINAL(types.py)") twice after a right reading of
+# "types.py": click as a directory, bench/issue12/fresh-probe).
+NOT_ANSWERS = ("error_text", "no_answer")
+
+
 def gives_way(run: Run, final: FinalAnswer) -> bool:
     """Whether an answer `refusal` lets through gives way to the first reading: a value the root wrote out that
-    no output showed, refused once for it and given again. The case: after a reading of "Error" (the right base
-    class), the root wrote FINAL("InvalidStateError"), the class the question names, twice, and the second
-    was taken (codetree seed 1 at 32K). A guess insisted on is still a guess; the reading was read from the
-    text. The loop keeps the root's answer where the reading is no answer or says it found nothing."""
-    return run.first_read and ("not_seen", call_text(final)) in run.refused_answers and not seen(run, final.value)
+    no output showed, refused once for it and given again; or an error message or no answer given again. The
+    case: after a reading of "Error" (the right base class), the root wrote FINAL("InvalidStateError"), the class
+    the question names, twice, and the second was taken (codetree seed 1 at 32K). A guess insisted on is still a
+    guess; the reading was read from the text. The loop keeps the root's answer where the reading is no answer
+    or says it found nothing."""
+    if not run.first_read:
+        return False
+    call = call_text(final)
+    if any((reason, call) in run.refused_answers for reason in NOT_ANSWERS):
+        return True
+    return ("not_seen", call) in run.refused_answers and not seen(run, final.value)
 
 
 def is_passage(value: Any) -> bool:
