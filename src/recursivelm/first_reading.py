@@ -25,19 +25,27 @@ Before all of these:
 - a question about a Python tree that code counts exactly (how many definitions call a name, how many
   methods a class defines, which option's function takes the most parameters) is answered by `code_counts`
   (`ast`), the option picked by code: shown the code, the 1.5B reader counted the calls it saw, or named the
-  smallest of three counts as the most.
+  smallest of three counts as the most;
+- a question over a table (CSV, TSV) that code settles from every row (how many rows hold the values it
+  names, which value of a column has the most rows or the largest total) is answered by `tables`: shown the
+  rows' passages, the 1.5B reader counted 7 orders of 578;
+- a how-many question about a name whose lines are records of a few kinds, in other words than the text's
+  ("unsuccessful login attempts" for "Failed password"), is answered from the lines grouped by wording and
+  counted by code (`wordings`), the group picked by the question's words or by a reader.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import code_counts, evidence, labelling, pairing, wordcounts
+from . import code_counts, evidence, labelling, pairing, tables, wordcounts, wordings
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
 LABELS = "read_labels_code"
 COUNTED = "read_counted_code"
+TABLE = "read_table_code"
+KINDS = "read_kinds_code"
 READING = "reading"  # the variable each template leaves its reading in: a run that ends with nothing keeps it
 COUNT_IS_READING = "count_is_reading"  # read_evidence_code's `counting`: tally's one count is the reading
 COUNTS_READ = "counts_read"  # ...a reader answers from tally's counts
@@ -59,8 +67,12 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
                             "paired": pairing.pairs_asked(ask, items)}
     if read_evidence_first and code_counts.answer(context, question) is not None:
         return COUNTED, {}
+    if read_evidence_first and tables.answer(context, question) is not None:
+        return TABLE, {}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
+    if read_evidence_first and wordings.line_kinds(context, question) is not None:
+        return KINDS, {}
     if read_whole_first and fits_one_sub_call():
         if not (read_evidence_first and evidence.anchors(context, question)):
             return WHOLE, {}

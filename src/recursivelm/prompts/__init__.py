@@ -26,7 +26,8 @@ _TEMPLATES = ("system", "first_user", "cell_output", "no_code_ran", "answer_now"
 _LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer", "read_whole_code", "repeated_code",
                     "tools", "answer_schema", "schema_refused", "session_history", "compacted", "compaction_summary",
                     "read_evidence_code", "option_letter", "as_written", "read_labels_code",
-                    "read_counted_code", "no_option")
+                    "read_counted_code", "no_option", "read_table_code",
+                    "read_kinds_code")
 
 
 @dataclass

@@ -13,7 +13,7 @@ import traceback
 from collections import Counter
 from typing import Any, Callable
 
-from .. import code_counts, evidence, labelling, pairing, reading, wordcounts
+from .. import code_counts, evidence, labelling, pairing, reading, tables, wordcounts, wordings
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -159,6 +159,8 @@ class Namespace:
             "classify": self._classify,
             "callers": self._callers,
             "count_code": self._count_code,
+            "count_table": self._count_table,
+            "line_kinds": self._line_kinds,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -270,6 +272,22 @@ class Namespace:
         if not isinstance(question, str) or not question.strip():
             raise TypeError("count_code(question) takes the question, as a str")
         return code_counts.answer(self.globals["context"], question)
+
+    def _count_table(self, question: str) -> code_counts.Counted | None:
+        """For a question over a table (CSV, TSV) that code settles from every row (rows holding the values it
+        names, the value of a column with the most rows or the largest total): what code read and the answer,
+        `.answer` (tables.answer); None for any other question or context."""
+        if not isinstance(question, str) or not question.strip():
+            raise TypeError("count_table(question) takes the question, as a str")
+        return tables.answer(self.globals["context"], question)
+
+    def _line_kinds(self, question: str) -> "wordings.Kinds | None":
+        """For a how-many question about a name whose lines are records of a few kinds: those lines grouped by
+        wording and counted (wordings.line_kinds); `.total()` where the question's words pick a kind, else
+        `.total(llm_query(kinds.prompt()))`. None where the name's lines are no such records."""
+        if not isinstance(question, str) or not question.strip():
+            raise TypeError("line_kinds(question) takes the question, as a str")
+        return wordings.line_kinds(self.globals["context"], question)
 
     def _classify(self, labels: list[str], items: list[str] | None = None, question: str = "",
                   noun: str = "categories", reads: int = labelling.LABEL_READS) -> "Labelled":
@@ -441,5 +459,5 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "callers", "count_code", "chunks",
-            "ask_chunks"]
+            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "callers", "count_code",
+            "count_table", "line_kinds", "chunks", "ask_chunks"]

@@ -1,0 +1,120 @@
+"""How many records say one kind of thing about a name, where the question's words are not the text's:
+`line_kinds()` in the REPL, and the small profile's first reading for such a count.
+
+"How many unsuccessful login attempts were there for the user alice?" over an sshd log: no line says
+"unsuccessful" or "login"; 520 say "Failed password for alice". "How many tickets did the Lisbon desk
+escalate?": the text says "escalated". Read from a few passages, the 1.5B reader answered 0 and 3 (520 and 37;
+bench/issue12/fresh_probe.py). Records of a few kinds are worded alike, so code groups the lines holding the
+question's name by their wording (the words most of them share, numbers and ids left out) and counts each
+group; the question's words pick the group where their stems name exactly one, else a reader picks from one
+example of each. The count is code's.
+
+Only where the name's lines are records: at least MIN_LINES of them, and a few wordings hold nearly all.
+A name in a line or two is a fact stated (its passages are read); prose about a name is worded every time
+anew. Counts of sentences, lines or mentions are wordcounts.tally's. Nothing here knows a task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from .evidence import anchor_words, documents, query_terms
+from .parsing import options
+from .tables import has_condition
+from .wordcounts import asks_count
+
+MIN_LINES = 5  # a name in fewer lines is a fact stated once or twice
+MAX_KINDS = 8  # more wordings than this is prose, not records of a few kinds
+MIN_KIND_LINES = 3  # a kind of record recurs: a wording of fewer lines is not one
+COVERED_SHARE = 0.9  # ...and the MAX_KINDS commonest kinds hold at least this share of the name's lines
+COMMON_WORD_SHARE = 0.05  # a word in fewer of the name's lines than this is a slot's value (a city, a host): left out
+STEM_CHARS = 5  # "escalate" and "escalated" share their first five letters
+EXAMPLE_CHARS = 160
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass
+class Kind:
+    words: frozenset[str]  # the wording: the common words its lines hold
+    lines: int
+    example: str
+
+
+class Kinds(list):
+    """The name's lines by wording, the commonest first: Kind each."""
+
+    def __init__(self, name: str, kinds: list[Kind], question: str, picked: list[int]):
+        super().__init__(kinds)
+        self.name, self.question, self.picked = name, question, picked
+
+    def __str__(self) -> str:
+        rows = [f"  {k}) {kind.lines:,} lines like: {kind.example}" for k, kind in enumerate(self, 1)]
+        head = f"Lines holding {self.name!r} ({sum(k.lines for k in self):,}), by their wording, counted by code:"
+        return "\n".join([head, *rows])
+
+    def prompt(self) -> str:
+        """What a reader is asked where the question's words pick no one kind."""
+        return (f"{self}\n\nQuestion: {self.question}\nWhich of these kinds of lines does the question count? "
+                "Reply with their numbers only, e.g. 2, or 1, 3.")
+
+    def total(self, reply: str = "") -> str:
+        """The lines of the kinds the question's words picked, or else of those a reader's `reply` names."""
+        chosen = self.picked or sorted({int(n) for n in re.findall(r"\d+", str(reply)) if 1 <= int(n) <= len(self)})
+        return str(sum(self[k - 1].lines for k in chosen)) if chosen else "no kind was picked"
+
+
+def _wording(line: str, common: set[str]) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(line.lower()) if w in common)
+
+
+def line_kinds(context: Any, question: str) -> Kinds | None:
+    """The lines holding the question's name, grouped by wording, for a how-many question that is not a count of
+    sentences or lines (asks_count) and lists no lettered options; None where the name's lines are not records
+    of a few kinds."""
+    if not _HOW_MANY.search(question) or asks_count(question) or options(question) or has_condition(question):
+        return None  # lettered options: the answer is a letter; a condition (a period, a comparison) is not read here
+    lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
+    terms = query_terms(question)
+    holding: dict[str, list[str]] = {}
+    for term in anchor_words(question, terms):
+        rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.I)
+        found = [line for line in lines if rx.search(line)]
+        if MIN_LINES <= len(found) <= len(lines) // 2:  # a word in most lines is a field of every record
+            holding[term] = found
+    if not holding:
+        return None
+    name = min(holding, key=lambda t: len(holding[t]))
+    if any(n not in name for n in re.findall(r"\d+", question)):
+        return None  # a number that is not the name: a condition (a year, an amount) code here does not read
+    mine = holding[name]
+    share = Counter(w for line in mine for w in set(_WORD.findall(line.lower())))
+    common = {w for w, n in share.items() if n >= COMMON_WORD_SHARE * len(mine) and w != name}
+    groups: dict[frozenset[str], list[str]] = {}
+    for line in mine:
+        groups.setdefault(_wording(line, common), []).append(line)
+    ranked = sorted((g for g in groups.items() if len(g[1]) >= MIN_KIND_LINES), key=lambda g: -len(g[1]))[:MAX_KINDS]
+    if len(ranked) < 2 or sum(len(g) for _, g in ranked) < COVERED_SHARE * len(mine):
+        return None
+    kinds = [Kind(words, len(group), _cut(group[0])) for words, group in ranked]
+    return Kinds(name, kinds, question, _picked(kinds, question, name))
+
+
+def _picked(kinds: list[Kind], question: str, name: str) -> list[int]:
+    """The one kind (1-based) whose own words (not every kind's) share a stem with a word of the question; []
+    where none or several do. The words next to the name say what it is ("the user alice", "the Lisbon desk"),
+    not what its lines say: "user" picked alice's cron sessions over her failed passwords."""
+    shared = frozenset.intersection(*(k.words for k in kinds))
+    words = [w.lower() for w in _WORD.findall(question)]
+    beside = {words[j] for i, w in enumerate(words) if w == name for j in (i - 1, i + 1) if 0 <= j < len(words)}
+    stems = {t[:STEM_CHARS] for t in query_terms(question) if t != name and t not in beside and len(t) >= 3}
+    hits = [i for i, k in enumerate(kinds, 1) if any(w[:STEM_CHARS] in stems for w in k.words - shared)]
+    return hits if len(hits) == 1 else []
+
+
+def _cut(line: str) -> str:
+    line = line.strip()
+    return line if len(line) <= EXAMPLE_CHARS else line[:EXAMPLE_CHARS] + " ..."

@@ -1,0 +1,71 @@
+"""Questions over a table settled by code (tables.py, issue 12): the rows holding the values a question names,
+a column's value with the most rows or the largest total, as a small root's first reading and as the REPL
+helper count_table()."""
+
+import pytest
+
+from recursivelm import RLM, ScriptedModel, first_reading, tables
+
+from conftest import block
+
+ROWS = [("2024-01-0%d" % (1 + i % 9), f"ORD-{100 + i}", name, city, amount)
+        for i, (name, city, amount) in enumerate(
+            [("Okafor", "Lagos", "10.5"), ("Okafor", "Oslo", "20"), ("Tanaka", "Osaka", "300"), ("Silva", "Lagos", "5"),
+             ("Okafor", "Lagos", "1.5"), ("Tanaka", "Oslo", "7"), ("Silva", "Osaka", "40"), ("Van der Berg", "Oslo", "8"),
+             ("Tanaka", "Lagos", "2"), ("Silva", "Oslo", "3"), ("Okafor", "Osaka", "4"), ("Moreau", "Lagos", "6")])]
+CSV = "date,order_id,customer,city,amount\n" + "\n".join(",".join(r) for r in ROWS) + "\n"
+TSV = CSV.replace(",", "\t")
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How many orders did the customer Okafor place?", "4"),
+    ("How many orders were shipped to Lagos by okafor?", "2"),  # two values: the rows holding both; any case
+    ("How many orders did Van der Berg place?", "1"),  # a value of several words
+    ("What is the total amount of Tanaka's orders?", "309"),
+    ("What was the average amount for Silva?", "16"),
+    ("Which customer placed the most orders?", "Okafor"),
+    ("Which city has the largest total amount?", "Osaka"),
+    ("Which city has the lowest average amount?", "Lagos"),  # 25 / 5 = 5 against Oslo's 7.6 and Osaka's 114.7
+    ("Which customer has the most orders in Lagos?", "Okafor"),  # among Lagos's rows: Okafor 2, the others 1
+])
+def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
+    found = tables.answer(CSV, question)
+    assert found is not None and found.answer == answer
+    assert found.facts.startswith("Read by code over the whole table (12 rows; columns: date, order_id, customer, city")
+    assert tables.answer(TSV, question).answer == answer  # tab-separated the same
+
+
+@pytest.mark.parametrize("context, question", [
+    (CSV, "What happened to order ORD-103?"),  # not a count, total or extreme
+    (CSV, "How many orders did Dupont place?"),  # names no value of the table
+    (CSV, "Which customer has the fewest orders in Osaka?"),  # Okafor, Tanaka, Silva one each: a tie
+    (CSV, "How many orders over 7 did Okafor place?"),  # a condition not read here: not all of Okafor's orders
+    (CSV, "Which city had the largest total amount in January?"),
+    (CSV, "How many orders did Okafor place in 2024?"),  # a number no cell holds
+    ("Date: Apr 24, 2023 || User: 1 || Instance: hello, world\n" * 30, "How many items did user 1 post?"),
+    ("The ferry was late, said the harbour master, again.\n" * 30, "How many sentences say late?"),
+    ({"orders.csv": CSV}, "How many orders did the customer Okafor place?"),  # a directory is read by its files
+])
+def test_what_is_no_table_or_no_question_code_settles_is_left_to_the_reader(context, question):
+    assert tables.answer(context, question) is None
+
+
+def test_a_small_roots_first_reading_over_a_table_is_what_code_read():
+    question = "Which city has the largest total amount?"
+    template, _ = first_reading.choose(True, True, CSV, question, lambda: True)
+    assert template == first_reading.TABLE
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    sub = ScriptedModel(replies=[], name="sub")
+    result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(CSV, question)
+    assert result.answer == "Osaka"
+    shown = root.calls[0][-1]["content"]
+    assert "total amount by city, most first:\n  Osaka: 344\n  Oslo: 38\n  Lagos: 25\nOsaka\n" in shown
+    assert sub.calls == []  # nothing read by a model
+
+
+@pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])
+def test_count_table_in_the_repl(sandbox):
+    code = 'print(count_table("How many orders did Silva place?").answer)\nprint(count_table("Who is Silva?"))'
+    root = ScriptedModel(replies=[block(code), block('FINAL("done")')], name="scripted")
+    RLM(root, profile="default", sandbox=sandbox).run(CSV, "Tell me about Silva.")
+    assert "3\nNone" in root.calls[1][-1]["content"]
