@@ -1,0 +1,190 @@
+"""Questions no run of the suite has asked, over texts it never uses, asked as a new user would (issue 12).
+
+Real text: the Python reference's topics as the standard library ships them (pydoc_data, ~465K characters),
+with facts planted in it (a needle asked in other words, a count, a two-hop fact); and generated records of
+kinds the suite lacks (orders as CSV, an sshd log). Set B, written later: a TSV, a count of sentences, a
+needle in a directory of notes, an application log, and a CSV question with a condition. Gold comes from the planting or from code. Each
+question runs through `RLM.run` with the defaults and a 180 s deadline, as the suite's queries. Resumable:
+questions already in --out are skipped.
+
+    python bench/issue12/fresh_probe.py --out bench/issue12/fresh-probe/rows.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import pydoc_data.topics
+
+from recursivelm import RLM, Limits
+
+DEADLINE_S = 180
+
+
+def plant(text: str, sentences: list[str], rng: random.Random) -> str:
+    """`text` with each sentence put in as its own paragraph at a paragraph break drawn by `rng`."""
+    paragraphs = text.split("\n\n")
+    for sentence in sentences:
+        paragraphs.insert(rng.randrange(1, len(paragraphs)), sentence)
+    return "\n\n".join(paragraphs)
+
+
+def reference_text() -> str:
+    return "\n\n".join(pydoc_data.topics.topics.values())
+
+
+def cases(seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    base = reference_text()
+    out = []
+    needle = plant(base, ["Reminder for the operations team: the staging cluster's maintenance password was changed "
+                          "to VIOLET-2291 on 3 March."], rng)
+    out.append({"kind": "needle-other-words", "context": needle, "gold": "VIOLET-2291",
+                "question": "What is the new maintenance passphrase for the staging cluster?"})
+    shelf = plant(base, ["The backup tapes from the old mail server are stored in the Greyhaven vault, shelf 42."], rng)
+    out.append({"kind": "needle", "context": shelf, "gold": "42",
+                "question": "On which shelf of the vault are the backup tapes of the old mail server kept?"})
+    tickets, n = [], 0
+    for desk, verb, count in (("Lisbon", "escalated", 37), ("Lisbon", "closed", 23), ("Porto", "escalated", 19)):
+        for _ in range(count):
+            n += 1
+            tickets.append(f"Ticket #{4100 + rng.randrange(9000)} was {verb} by the {desk} desk this week.")
+    out.append({"kind": "count-planted", "context": plant(base, tickets, rng), "gold": 37,
+                "question": "How many tickets did the Lisbon desk escalate?"})
+    hops = plant(base, ["Project Kestrel is led by Ingrid Solberg.", "Project Osprey is led by Tomas Berg.",
+                        "Ingrid Solberg has her office in building 14 of the north campus.",
+                        "Tomas Berg has his office in building 9 of the south campus."], rng)
+    out.append({"kind": "two-hop", "context": hops, "gold": "14",
+                "question": "In which building does the leader of Project Kestrel have an office?"})
+    customers = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "Kowalski", "Byrne", "Ferreira"]
+    cities = {"Lagos": 1.0, "Oslo": 0.8, "Lyon": 0.9, "Osaka": 1.3, "Recife": 0.7, "Brno": 0.6}
+    rows, totals, orders_of = ["date,order_id,customer,city,amount"], Counter(), Counter()
+    for i in range(6000):
+        customer, city = rng.choice(customers), rng.choice(list(cities))
+        amount = round(rng.uniform(5, 400) * cities[city], 2)
+        rows.append(f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},ORD-{10000 + i},{customer},{city},{amount}")
+        totals[city] += amount
+        orders_of[customer] += 1
+    table = "\n".join(rows)
+    out.append({"kind": "csv-aggregate", "context": table, "gold": totals.most_common(1)[0][0],
+                "question": "Which city has the largest total order amount?"})
+    out.append({"kind": "csv-count", "context": table, "gold": orders_of["Okafor"],
+                "question": "How many orders did the customer Okafor place?"})
+    users = ["alice", "alicia", "bob", "root", "deploy", "carol"]
+    log, failed = [], 0
+    for i in range(20000):
+        user, ip = rng.choice(users), f"10.0.{rng.randrange(8)}.{rng.randrange(250)}"
+        stamp = f"2024-03-{1 + i * 28 // 20000:02d}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:{rng.randrange(60):02d}"
+        kind = rng.random()
+        if kind < 0.15:
+            line = f"{stamp} host-{rng.randrange(9)} sshd[{rng.randrange(99999)}]: Failed password for {user} from {ip} port {rng.randrange(1024, 65535)} ssh2"
+            failed += user == "alice"
+        elif kind < 0.55:
+            line = f"{stamp} host-{rng.randrange(9)} sshd[{rng.randrange(99999)}]: Accepted publickey for {user} from {ip} port {rng.randrange(1024, 65535)} ssh2"
+        else:
+            line = f"{stamp} host-{rng.randrange(9)} CRON[{rng.randrange(99999)}]: pam_unix(cron:session): session opened for user {user}"
+        log.append(line)
+    out.append({"kind": "log-count-other-words", "context": "\n".join(log), "gold": failed,
+                "question": "How many unsuccessful login attempts were there for the user alice?"})
+    return out + later_cases(seed, base)
+
+
+def later_cases(seed: int, base: str) -> list[dict]:
+    """Set B: written after set A's first run (and after the engine changes it led to), before any run of these."""
+    rng = random.Random(1000 + seed)
+    out = []
+    departments = {"Logistics": 0.9, "Finance": 1.2, "Research": 1.4, "Support": 0.7, "Sales": 1.0}
+    rows, pay = ["name\tdepartment\tsalary\tstart_year"], {d: [] for d in departments}
+    weights = [3, 2, 1, 5, 4]
+    for i in range(1500):
+        dept = rng.choices(list(departments), weights)[0]
+        salary = round(rng.uniform(38_000, 90_000) * departments[dept])
+        rows.append(f"{rng.choice('ABCDEFGHJKLMNPRSTW')}{rng.randrange(1000):03d} Person\t{dept}\t{salary}\t{rng.randint(2005, 2024)}")
+        pay[dept].append(salary)
+    staff = "\n".join(rows)
+    out.append({"kind": "tsv-average", "set": "B", "context": staff, "gold": round(sum(pay["Logistics"]) / len(pay["Logistics"]), 2),
+                "question": "What is the average salary in the Logistics department?"})
+    out.append({"kind": "tsv-most", "set": "B", "context": staff, "gold": max(pay, key=lambda d: len(pay[d])),
+                "question": "Which department employs the most people?"})
+    sentences = [f"{rng.choice(['Fog', 'A storm', 'The supply boat', 'A new lens'])} reached the Brannholm lighthouse "
+                 f"{rng.choice(['early', 'late', 'again', 'at dawn'])}." for _ in range(23)]
+    out.append({"kind": "count-sentences", "set": "B", "context": plant(base, sentences, rng), "gold": 23,
+                "question": "How many sentences mention the Brannholm lighthouse?"})
+    parts = base.split("\n\n")
+    files = {f"notes/day{k:02d}.txt": "\n\n".join(parts[k::40]) for k in range(40)}
+    files["notes/day17.txt"] += "\n\nFor Dr. Amara Osei: the replacement badge is waiting at the front desk of building C."
+    out.append({"kind": "directory-needle", "set": "B", "context": files, "gold": "front desk",
+                "question": "Where can Dr. Osei pick up her new badge?"})
+    log, failed = [], 0
+    for i in range(8000):
+        user = rng.choice(["bob", "dana", "erin", "femi"])
+        r = rng.random()
+        if r < 0.1:
+            log.append(f"[{i:06d}] ERROR user {user} upload of file{rng.randrange(999)}.pdf failed: quota exceeded")
+            failed += user == "bob"
+        elif r < 0.5:
+            log.append(f"[{i:06d}] INFO user {user} uploaded file{rng.randrange(999)}.pdf ({rng.randrange(9000)} KB)")
+        else:
+            log.append(f"[{i:06d}] INFO user {user} logged out after {rng.randrange(120)} minutes")
+    out.append({"kind": "log-kinds", "set": "B", "context": "\n".join(log), "gold": failed,
+                "question": "How many of bob's uploads failed?"})
+    orders = ["date,order_id,customer,city,amount"]
+    big = 0
+    for i in range(3000):
+        customer, amount = rng.choice(["Tanaka", "Silva", "Novak"]), round(rng.uniform(5, 400), 2)
+        orders.append(f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},ORD-{20000 + i},{customer},{rng.choice(['Lagos', 'Oslo'])},{amount}")
+        big += customer == "Tanaka" and amount > 350
+    out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
+                "question": "How many orders above 350 were placed by Tanaka?"})
+    return out
+
+
+def right(gold, answer: str | None) -> bool:
+    text = (answer or "").strip()
+    if isinstance(gold, float):
+        numbers = re.findall(r"\d[\d,]*\.?\d*", text)
+        return bool(numbers) and abs(float(numbers[0].replace(",", "")) - gold) <= 0.005 * gold
+    if isinstance(gold, int):
+        numbers = re.findall(r"\d[\d,]*", text)
+        return bool(numbers) and int(numbers[0].replace(",", "")) == gold
+    return gold.lower() in text.lower()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", default="A,B", help="which sets of cases to ask: A (the first), B (written later)")
+    parser.add_argument("--model", default="embedded")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
+    for item in cases(args.seed):
+        if item["question"] in done or item.get("set", "A") not in args.set.split(","):
+            continue
+        log = Path(args.log_dir, f"{item['kind']}.jsonl") if args.log_dir else None
+        rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S), log=log)
+        started = time.monotonic()
+        result = rlm.run(item["context"], item["question"])
+        row = {"kind": item["kind"], "set": item.get("set", "A"), "question": item["question"], "gold": item["gold"], "seed": args.seed,
+               "context_chars": len(item["context"]), "answer": result.answer, "status": result.status,
+               "right": right(item["gold"], result.answer), "seconds": round(time.monotonic() - started, 1),
+               "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
+        with out.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(f"{'RIGHT' if row['right'] else 'wrong'} {item['kind']:22} {row['seconds']:6}s {item['question']!r} -> "
+              f"{(result.answer or '')[:80]!r} (gold {item['gold']!r})", flush=True)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+
+
+if __name__ == "__main__":
+    main()
