@@ -33,6 +33,7 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     assert found is not None and found.answer == answer
     assert found.facts.startswith("Read by code over the whole table (12 rows; columns: date, order_id, customer, city")
     assert tables.answer(TSV, question).answer == answer  # tab-separated the same
+    assert tables.answer("\ufeff" + CSV.replace("\n", "\r\n"), question).answer == answer  # as a spreadsheet saves it
 
 
 @pytest.mark.parametrize("context, question", [

@@ -37,13 +37,24 @@ def test_the_questions_own_words_pick_the_kind_they_name():
     assert "7 lines like: Ticket #100 was escalated by the Lisbon desk this week." in str(kinds)
 
 
+@pytest.mark.parametrize("question, name, thing", [
+    ("How many unsuccessful login attempts were there for the user alice?", "alice", "unsuccessful login attempts"),
+    ("How many of bob's uploads failed?", "bob", "uploads failed"),
+    ("What is the number of failed jobs on node7?", "node7", "failed jobs"),
+])
+def test_what_a_question_counts_is_its_words_after_how_many(question, name, thing):
+    assert wordings.counted_thing(question, name) == thing
+
+
 def test_words_the_text_never_writes_leave_the_pick_to_a_reader():
     kinds = wordings.line_kinds(LOG_TEXT, "How many unsuccessful login attempts were there for the user alice?")
     assert kinds.picked == []  # "user" stands beside the name: it says who alice is, not which lines
-    failed = next(k for k, kind in enumerate(kinds, 1) if "Failed password" in kind.example)
-    assert kinds.total(f"{failed}") == str(FAILED_ALICE)
-    assert kinds.total("none of them") == "no kind was picked"
-    assert "Which of these kinds of lines does the question count?" in kinds.prompt()
+    replies = ["Yes." if "Failed password" in kind.example else "No" for kind in kinds]
+    assert kinds.total(replies) == str(FAILED_ALICE)
+    assert kinds.total(["no"] * len(kinds)) == "no kind was picked"
+    prompts = kinds.prompts()
+    assert len(prompts) == len(kinds)
+    assert prompts[0] == f"Line: {kinds[0].example}\n\nIs this line about unsuccessful login attempts? Reply yes or no."
 
 
 @pytest.mark.parametrize("context, question", [
@@ -64,14 +75,14 @@ def test_a_small_roots_first_reading_of_such_a_count_is_a_readers_pick_and_codes
     question = "How many unsuccessful login attempts were there for the user alice?"
     template, _ = first_reading.choose(True, True, LOG_TEXT, question, lambda: True)
     assert template == first_reading.KINDS
-    kinds = wordings.line_kinds(LOG_TEXT, question)
-    failed = next(k for k, kind in enumerate(kinds, 1) if "Failed password" in kind.example)
     root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
-    sub = ScriptedModel(respond=lambda m: f"{failed}", name="sub")
+    # The reader says yes to the failed logins' example only (a check's first line is "Line: <example>").
+    sub = ScriptedModel(respond=lambda m: "yes" if "Failed password" in m[-1]["content"].split("\n", 1)[0] else "no",
+                        name="sub")
     result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(LOG_TEXT, question)
     assert result.answer == str(FAILED_ALICE)
     assert "by their wording, counted by code" in root.calls[0][-1]["content"]
-    assert len(sub.calls) == 1  # one pick; the count is code's
+    assert len(sub.calls) == 3  # one check of each kind; the count is code's
 
 
 @pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])

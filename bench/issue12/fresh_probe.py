@@ -149,7 +149,8 @@ def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
     if isinstance(gold, float):
         numbers = re.findall(r"\d[\d,]*\.?\d*", text)
-        return bool(numbers) and abs(float(numbers[0].replace(",", "")) - gold) <= 0.005 * gold
+        # Exact to a cent, or to a hundredth of a percent where rounded: an estimate from a sample is not it.
+        return bool(numbers) and abs(float(numbers[0].replace(",", "")) - gold) <= max(0.01, 1e-4 * gold)
     if isinstance(gold, int):
         numbers = re.findall(r"\d[\d,]*", text)
         return bool(numbers) and int(numbers[0].replace(",", "")) == gold
@@ -163,7 +164,10 @@ def main() -> None:
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
+    parser.add_argument("--rescore", action="store_true", help="score --out's rows again; ask nothing")
     args = parser.parse_args()
+    if args.rescore:
+        return rescore(args.out)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
@@ -183,6 +187,15 @@ def main() -> None:
         print(f"{'RIGHT' if row['right'] else 'wrong'} {item['kind']:22} {row['seconds']:6}s {item['question']!r} -> "
               f"{(result.answer or '')[:80]!r} (gold {item['gold']!r})", flush=True)
     rows = [json.loads(line) for line in out.read_text().splitlines()]
+    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+
+
+def rescore(path: str) -> None:
+    """Score the rows of `path` again with right() as it is now (--rescore)."""
+    rows = [json.loads(line) for line in Path(path).read_text().splitlines()]
+    for r in rows:
+        r["right"] = right(r["gold"], r["answer"])
+    Path(path).write_text("".join(json.dumps(r) + "\n" for r in rows))
     print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
 
 

@@ -81,6 +81,7 @@ def parse(context: Any) -> Table | None:
     by one of DELIMITERS, into as many fields; None for anything else."""
     if not isinstance(context, str):
         return None
+    context = context.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save CSV
     head = context[:20_000].splitlines()[:SNIFF_LINES]
     for delimiter in DELIMITERS:
         lines = list(csv.reader(head, delimiter=delimiter))

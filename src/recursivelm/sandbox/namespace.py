@@ -284,7 +284,7 @@ class Namespace:
     def _line_kinds(self, question: str) -> "wordings.Kinds | None":
         """For a how-many question about a name whose lines are records of a few kinds: those lines grouped by
         wording and counted (wordings.line_kinds); `.total()` where the question's words pick a kind, else
-        `.total(llm_query(kinds.prompt()))`. None where the name's lines are no such records."""
+        `.total(llm_query_batched(kinds.prompts()))`. None where the name's lines are no such records."""
         if not isinstance(question, str) or not question.strip():
             raise TypeError("line_kinds(question) takes the question, as a str")
         return wordings.line_kinds(self.globals["context"], question)
