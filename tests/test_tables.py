@@ -27,6 +27,9 @@ TSV = CSV.replace(",", "\t")
     ("Which city has the largest total amount?", "Osaka"),
     ("Which city has the lowest average amount?", "Lagos"),  # 25 / 5 = 5 against Oslo's 7.6 and Osaka's 114.7
     ("Which customer has the most orders in Lagos?", "Okafor"),  # among Lagos's rows: Okafor 2, the others 1
+    ("How many orders over 7 did Okafor place?", "2"),  # 10.5 and 20; the table's only number column
+    ("What is the total amount of Silva's orders under 10?", "8"),  # 5 and 3
+    ("How many orders had an amount of at least 20?", "3"),  # 20, 300, 40
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = tables.answer(CSV, question)
@@ -40,7 +43,8 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     (CSV, "What happened to order ORD-103?"),  # not a count, total or extreme
     (CSV, "How many orders did Dupont place?"),  # names no value of the table
     (CSV, "Which customer has the fewest orders in Osaka?"),  # Okafor, Tanaka, Silva one each: a tie
-    (CSV, "How many orders over 7 did Okafor place?"),  # a condition not read here: not all of Okafor's orders
+    (CSV, "How many orders over 7 did Okafor place last year?"),  # a period not read here: not all of them
+    ("a,b,c\n" + "x,1,2\n" * 12, "How many rows with x have more than 1?"),  # two number columns, neither named
     (CSV, "Which city had the largest total amount in January?"),
     (CSV, "How many orders did Okafor place in 2024?"),  # a number no cell holds
     ("Date: Apr 24, 2023 || User: 1 || Instance: hello, world\n" * 30, "How many items did user 1 post?"),

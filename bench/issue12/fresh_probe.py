@@ -3,9 +3,10 @@
 Real text: the Python reference's topics as the standard library ships them (pydoc_data, ~465K characters),
 with facts planted in it (a needle asked in other words, a count, a two-hop fact); and generated records of
 kinds the suite lacks (orders as CSV, an sshd log). Set B, written later: a TSV, a count of sentences, a
-needle in a directory of notes, an application log, and a CSV question with a condition. Gold comes from the planting or from code. Each
-question runs through `RLM.run` with the defaults and a 180 s deadline, as the suite's queries. Resumable:
-questions already in --out are skipped.
+needle in a directory of notes, an application log, and a CSV question with a condition. Set C, written
+before count_table read any condition: two table questions with a numeric one. Gold comes from the planting
+or from code. Each question runs through `RLM.run` with the defaults and a 180 s deadline, as the suite's
+queries. Resumable: questions already in --out are skipped.
 
     python bench/issue12/fresh_probe.py --out bench/issue12/fresh-probe/rows.jsonl
 """
@@ -142,6 +143,29 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
+    return out + conditioned_cases(seed)
+
+
+def conditioned_cases(seed: int) -> list[dict]:
+    """Set C: table questions with a numeric condition, written before count_table read any condition."""
+    rng = random.Random(2000 + seed)
+    out = []
+    rows, pay = ["employee_id\tteam\tsalary"], []
+    for i in range(2000):
+        team = rng.choice(["Research", "Support", "Sales", "Legal"])
+        salary = rng.randrange(40_000, 160_000)
+        rows.append(f"E{10000 + i}\t{team}\t{salary}")
+        pay.append((team, salary))
+    out.append({"kind": "tsv-condition-count", "set": "C", "context": "\n".join(rows),
+                "gold": sum(team == "Research" and salary > 100_000 for team, salary in pay),
+                "question": "How many people in Research earn more than 100000?"})
+    orders, small = ["date,order_id,customer,city,amount"], 0.0
+    for i in range(2500):
+        customer, amount = rng.choice(["Silva", "Moreau", "Byrne"]), round(rng.uniform(5, 300), 2)
+        orders.append(f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},ORD-{30000 + i},{customer},Lyon,{amount}")
+        small += amount if customer == "Silva" and amount < 50 else 0
+    out.append({"kind": "csv-condition-total", "set": "C", "context": "\n".join(orders), "gold": round(small, 2),
+                "question": "What is the total amount of Silva's orders under 50?"})
     return out
 
 
@@ -160,7 +184,7 @@ def right(gold, answer: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B", help="which sets of cases to ask: A (the first), B (written later)")
+    parser.add_argument("--set", default="A,B,C", help="which sets of cases to ask: A (the first), B and C (written later)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")

@@ -8,6 +8,8 @@ amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row:
 - the question's values: a cell value it names ("Okafor"), found in the column that holds it; the rows holding
   all of them are the ones asked about;
 - the question's columns: a header it names ("city", "amount"; `order_id` is named by "order id");
+- its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
+  or of the table's only one; the rows holding the values and meeting them are the ones asked about;
 - "how many ...?" is the number of those rows; "what is the total / average <number column> ...?" their sum
   or mean; "which <column> has the most / largest / fewest ...?" the value of that column whose rows have the
   extreme count, or, where a number column is named, the extreme sum ("total") or mean ("average"), else sum.
@@ -42,6 +44,13 @@ _MOST = re.compile(r"\b(?:most|largest|greatest|highest|biggest|maximum|max|top)
 _LEAST = re.compile(r"\b(?:fewest|least|smallest|lowest|minimum|min)\b", re.I)
 _TOTAL = re.compile(r"\b(?:total|sum|overall|combined|altogether)\b", re.I)
 _AVERAGE = re.compile(r"\b(?:average|mean|typical)\b", re.I)
+# "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
+_COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|above|over|exceeding|at least|less than"
+                         r"|fewer than|smaller than|lower than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
+_SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than",
+                                                                "below", "under"), "<")}
+_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "above", "over",
+                                    "exceeding")})
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
 _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less than|fewer than|greater than|at least"
@@ -103,6 +112,12 @@ def parse(context: Any) -> Table | None:
     return None
 
 
+def _holds(cell: float | None, op: str, n: float) -> bool:
+    sign = _SIGNS[op]
+    return cell is not None and (cell > n if sign == ">" else cell < n if sign == "<" else
+                                 cell >= n if sign == ">=" else cell <= n)
+
+
 def has_condition(question: str) -> bool:
     """Whether the question limits what it counts by a comparison, a date or a period (wordings.py asks too)."""
     return bool(_CONDITION.search(question))
@@ -137,24 +152,33 @@ def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
     table = _table(context)
-    if table is None or has_condition(question):
+    rest = _COMPARISON.sub(" ", question)  # the question without the comparisons read below
+    if table is None or has_condition(rest):
         return None
-    values = named_values(table, question)
+    values = named_values(table, rest)
     said = " ".join(v.lower() for v in values.values())
-    if any(n not in said for n in re.findall(r"\d+", question.lower())):
+    if any(n not in said for n in re.findall(r"\d+", rest.lower())):
         return None  # a number that is no value named: a condition (a year, an amount) code here does not read
-    rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())]
-    where = " and ".join(f"{table.columns[i]} = {v}" for i, v in values.items())
-    shape = f"Read by code over the whole table ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     numbers = [i for i in named_columns(table, question) if i in table.numbers]
+    # A comparison is of the number column the question names, or of the table's only one.
+    measure = numbers[0] if len(numbers) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
+    compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in _COMPARISON.finditer(question)]
+    if compared and measure is None:
+        return None
+    rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())
+            and all(_holds(_number(row[measure]), op, n) for op, n in compared)]
+    conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
+    conditions += [f"{table.columns[measure]} {_SIGNS[op]} {_plain(n)}" for op, n in compared]
+    where = " and ".join(conditions)
+    shape = f"Read by code over the whole table ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     if which:
         by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values]
         if len(by) == 1:
             return _grouped(table, rows, by[0], numbers[:1], question, shape, where)
-    if not values:
+    if not values and not compared:
         return None
-    if _HOW_MANY.search(question) and not numbers:
+    if _HOW_MANY.search(question) and not (_TOTAL.search(question) or _AVERAGE.search(question)):
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}", str(len(rows)))
     if len(numbers) == 1 and (_TOTAL.search(question) or _AVERAGE.search(question)):
         cells = [c for row in rows if (c := _number(row[numbers[0]])) is not None]
