@@ -107,6 +107,26 @@ def test_a_default_the_tree_does_not_settle_is_left_to_the_reader(question):
     assert code_counts.answer(TREE, question) is None
 
 
+@pytest.mark.parametrize("tree, question, bases", [
+    (TREE, "What does the class `Feed` inherit from?", "Base"),  # metaclass= is no base
+    (TREE, "Which base classes does the class Feed derive from?", "Base"),  # named by "class", not as code
+    ({"a.py": "class Plain:\n    pass\n"}, "What is the parent class of `Plain`?", "object"),
+])
+def test_a_classs_bases_are_read_from_the_syntax_tree(tree, question, bases):
+    found = code_counts.answer(tree, question)
+    assert found is not None and found.answer == bases and found.facts.startswith("Read by code (ast): the class")
+
+
+@pytest.mark.parametrize("question", [
+    "Does Feed inherit from Base?",  # yes or no: the reader answers it
+    "What does the class `Missing` inherit from?",
+    "What does Feed do?",
+    "Which base classes does Feed derive from?",  # Feed, a plain word, not named as code or as a class
+])
+def test_bases_the_tree_does_not_settle_are_left_to_the_reader(question):
+    assert code_counts.answer(TREE, question) is None
+
+
 def test_a_text_that_is_not_a_python_tree_is_never_counted():
     question = "How many functions call append?"
     assert code_counts.answer(f"{question} def f(): x.append(1)", question) is None

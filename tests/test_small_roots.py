@@ -403,7 +403,8 @@ def test_a_value_written_out_that_no_output_showed_is_refused_once_for_the_readi
     filler = "".join(f"def step_{i}(x):\n    return x + {i}\n\n\n" for i in range(40))  # the text's head and tail
     code = {"a/steps.py": filler, "futures/_base.py": "class Error(Exception):\n    pass\n\n\nclass "
             "InvalidStateError(Error):\n    pass\n", "z/steps.py": filler}
-    question = "The context maps each file's path to its text. What are the bases of the class `InvalidStateError`?"
+    # (Asked "which exception does it extend": code_counts reads "what are the bases of" from the syntax tree.)
+    question = "The context maps each file's path to its text. Which exception does the class `InvalidStateError` extend?"
     root = ScriptedModel(replies=[block('FINAL("InvalidStateError")'), block("FINAL(reading)")], name="scripted")
     sub = ScriptedModel(respond=lambda m: "yes" if m[-1]["content"].endswith("yes or no.") else "Error",
                         name="sub")
@@ -423,7 +424,7 @@ def test_a_value_written_out_twice_that_no_output_showed_gives_way_to_the_readin
     filler = "".join(f"def step_{i}(x):\n    return x + {i}\n\n\n" for i in range(40))  # the text's head and tail
     code = {"a/steps.py": filler, "futures/_base.py": "class Error(Exception):\n    pass\n\n\nclass "
             "InvalidStateError(Error):\n    pass\n", "z/steps.py": filler}
-    question = "What are the bases of the class `InvalidStateError`?"
+    question = "Which exception does the class `InvalidStateError` extend?"  # not read by code_counts
     root = ScriptedModel(replies=[block('FINAL("InvalidStateError")'), block("FINAL('InvalidStateError')")],
                          name="scripted")
     sub = ScriptedModel(respond=lambda m: reading, name="sub")

@@ -15,6 +15,10 @@ at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this
 - "How many parameters does `f` (in <file>) take / have?": every parameter, self, *args and **kwargs too.
 - "Which of these functions / methods / classes has the most / fewest parameters / methods?" with lettered
   options each naming one definition ("Cls.method in pkg/mod.py"): the option with the unique extreme.
+- A question asking what a class inherits from ("inherit", "base classes", "derives from") that names one
+  class of the tree as code: its bases as its class statement writes them. Shown `class
+  ConnectTimeoutError(TimeoutError)` in its outline, the 1.5B reader answered HTTPError, TimeoutError's own
+  base (urllib3 as a directory, bench/issue12/fresh-probe).
 - A question asking for a default ("default", "called without", "omitted") that names a function as code
   (`f`, f(), Cls.f, a name with _ or an inner capital) and one of its parameters: the default as written.
   Shown `def pause(info=None, err=False)` in its outline, the 1.5B reader gave err's default as None (click
@@ -51,6 +55,8 @@ _ASKS_DEFAULT = re.compile(r"\bdefault|\bwithout\b|\bomit(?:s|ted)?\b|\bnot (?:g
 _CODE_NAME = re.compile(r"`(?P<quoted>[A-Za-z_][\w.]*)`|(?P<called>[A-Za-z_][\w.]*)\(\)"
                         r"|(?P<shaped>\b[A-Za-z]\w*(?:_|\.[A-Za-z_]|[a-z][A-Z])\w*)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_ASKS_BASES = re.compile(r"\binherit|\bbase class|\bbases\b|\bparent class|\bderive[sd]? from\b|\bsubclass(?:es)? of\b", re.I)
+_YES_OR_NO = re.compile(r"^\W*(?:is|are|does|do|did|can|has|have)\b", re.I)  # "Does X inherit from Y?" is not asked here
 _ASKING_WORDS = {"default", "defaults", "value", "values"}  # a parameter so named must be in backticks
 _OPTION_DEFINITION = re.compile(r"^`?(?P<name>[A-Za-z_][\w.]*)`?(?:\(\))?\s+in\s+`?(?P<path>[\w./-]+\.py)`?$")
 
@@ -181,7 +187,26 @@ def answer(context: Any, question: str) -> Counted | None:
             label, n = named[0]
             facts = f"Counted by code (ast): `{found['name']}` in {label} has {plural(n, unit[:-1])}"
             return _numeric(facts, n, lettered)
-    return None if lettered else default_of(context, question, path)
+    return None if lettered else default_of(context, question, path) or bases_of(context, question, path)
+
+
+def bases_of(context: Any, question: str, path: str | None = None) -> Counted | None:
+    """The bases of the one class of the tree the question names as code, where it asks what the class inherits
+    from; None where it names no such class or several, or asks yes or no."""
+    ask = question.strip().split("\n")[-1]
+    if not _ASKS_BASES.search(question) or _YES_OR_NO.match(ask):
+        return None
+    names = {part for m in _CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
+    names |= set(re.findall(r"\bclass\s+(\w+)", question))  # "the class Exit": a name, though a plain word
+    found = [(label, node) for label, source in python_documents(context, path)
+             for node in defined_in(source).values() if isinstance(node, ast.ClassDef) and node.name in names]
+    if len(found) != 1:
+        return None
+    label, node = found[0]
+    bases = [ast.unparse(b) for b in node.bases] or ["object"]
+    written = ", ".join(ast.unparse(b) for b in (*node.bases, *node.keywords))
+    return Counted(f"Read by code (ast): the class `{node.name}` in {label} is defined as `class {node.name}({written})`"
+                   f"{'' if node.bases else ': no bases written, so object'}", ", ".join(bases))
 
 
 def parameter_defaults(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
