@@ -87,7 +87,8 @@ def right(kind: str, answer: str | None, gold) -> bool:
     if kind == "declared_in":
         return gold in text or (Path(gold).name in text and Path(gold).name != "__init__.py")
     if kind == "inherits":
-        return all(re.search(rf"\b{re.escape(name)}\b", text) for name in gold)
+        # Not \b: a base such as MutableMapping[str, str] ends in a bracket, after which \b never matches.
+        return all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in gold)
     if kind == "default":
         want = gold.strip("'\"")
         return want in text
