@@ -159,3 +159,15 @@ def test_callers_and_count_code_in_the_repl(sandbox):
     assert "\n3\n" in shown and "None" in shown
     refused = root.calls[2][-1]["content"]
     assert 'callers(name, path=None) takes the called name as a str, e.g. callers("append")' in refused
+
+
+@pytest.mark.parametrize("second", ['FINAL("Fault")', "FINAL(reading)"])
+def test_an_answer_other_than_codes_reading_is_refused_once_then_gives_way_to_it(second):
+    # Shown `class Fault(Error)` and the reading "Error", the 1.5B root wrote FINAL("Fault"), the class the
+    # question names, and it was taken: "Fault" stood in the output (codetree seed 4 at 32K).
+    tree = {"xmlrpc/client.py": "class Error(Exception):\n    pass\n\n\nclass Fault(Error):\n    pass\n"}
+    root = ScriptedModel(replies=[block('FINAL("Fault")'), block(second)], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(
+        tree, "What are the base classes of the class `Fault`?")
+    assert result.answer == "Error" and len(root.calls) == 2
+    assert "is not what code computed from the whole text (reading = Error)" in root.calls[1][-1]["content"]

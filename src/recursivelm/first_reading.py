@@ -46,6 +46,10 @@ LABELS = "read_labels_code"
 COUNTED = "read_counted_code"
 TABLE = "read_table_code"
 KINDS = "read_kinds_code"
+# The readings code computes whole (no reader): another answer of the root's is refused once for them, and given
+# again gives way to them. Shown `class Fault(Error)` and the reading "Error", the 1.5B root wrote FINAL("Fault"),
+# the class the question names (codetree seed 4 at 32K).
+EXACT = (COUNTED, TABLE)
 READING = "reading"  # the variable each template leaves its reading in: a run that ends with nothing keeps it
 COUNT_IS_READING = "count_is_reading"  # read_evidence_code's `counting`: tally's one count is the reading
 COUNTS_READ = "counts_read"  # ...a reader answers from tally's counts

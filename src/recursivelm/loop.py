@@ -90,6 +90,7 @@ class Run:
         self.ran_code: set[str] = set()  # every block run so far, to notice a repeat
         self.refused_answers: set[tuple[str, str]] = set()  # (reason, FINAL call) refused once: a second time it counts
         self.first_read = False  # the engine ran a first reading, which left `reading` in the REPL
+        self.exact_reading: str | None = None  # ...and where code computed it (first_reading.EXACT), its value
         self.looked = False  # some cell (or the evidence the first turn was primed with) has read the context
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (wordcounts.near())
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
@@ -371,6 +372,8 @@ class Run:
             # A reading that says it found nothing is a look that missed: "not found" copied from it is refused
             # once. Not a bare "0": that is a reading's value (a default), refused it was lost (codetree at 32K).
             self.recent_misses = [READING_FOUND_NOTHING]
+        if which in first_reading.EXACT and cell.output.strip():
+            self.exact_reading = cell.output.strip().splitlines()[-1]  # each template prints `reading` last
         return {"code": code, "text": self._cell_text(cell), "whole": which == first_reading.WHOLE}
 
     def _fits_one_sub_call(self) -> bool:

@@ -64,7 +64,9 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
     if written is not None and first_time(run, "as_written", call):
         # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
         return run._render("as_written", call=call, answer=written)
-    if is_no_answer(final.value):
+    if run.exact_reading is not None and _plain(final.value) != _plain(run.exact_reading):
+        reason = "not_the_reading"  # not what code computed from the whole text
+    elif is_no_answer(final.value):
         reason = "no_answer"
     elif isinstance(final.value, str) and is_error_text(final.value):
         reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
@@ -89,14 +91,14 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
     if not first_time(run, reason, call):
         return None
     return run._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason,
-                       first_read=run.first_read,
+                       first_read=run.first_read, exact=run.exact_reading,
                        rare_words=" ".join(evidence.rarest_words(run.loaded.value, run.question)))
 
 
 # Refused once for these and given again, an answer gives way to the first reading: an error message or no
 # answer insisted on is still none (FINAL("Error: line 1: FINAL(types.py)") twice after a right reading of
 # "types.py": click as a directory, bench/issue12/fresh-probe).
-NOT_ANSWERS = ("error_text", "no_answer")
+NOT_ANSWERS = ("error_text", "no_answer", "not_the_reading")
 
 
 def gives_way(run: Run, final: FinalAnswer) -> bool:
@@ -149,6 +151,11 @@ def first_time(run: Run, reason: str, call: str) -> bool:
 
 def call_text(final: FinalAnswer) -> str:
     return f"{final.via}({final.value!r})"
+
+
+def _plain(value: Any) -> str:
+    """An answer as compared with code's reading: its text, stripped of quotes and spaces, in lower case."""
+    return str(value).strip().strip("'\"` ").lower()
 
 
 def _without(text: str, parts: tuple[str, ...]) -> str:
