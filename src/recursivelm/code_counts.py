@@ -190,14 +190,18 @@ def answer(context: Any, question: str) -> Counted | None:
     return None if lettered else default_of(context, question, path) or bases_of(context, question, path)
 
 
+def _code_names(question: str) -> set[str]:
+    """The names the question writes as code (_CODE_NAME), each part of a dotted one: `Feed.fetch` -> Feed, fetch."""
+    return {part for m in _CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
+
+
 def bases_of(context: Any, question: str, path: str | None = None) -> Counted | None:
     """The bases of the one class of the tree the question names as code, where it asks what the class inherits
     from; None where it names no such class or several, or asks yes or no."""
     ask = question.strip().split("\n")[-1]
     if not _ASKS_BASES.search(question) or _YES_OR_NO.match(ask):
         return None
-    names = {part for m in _CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
-    names |= set(re.findall(r"\bclass\s+(\w+)", question))  # "the class Exit": a name, though a plain word
+    names = _code_names(question) | set(re.findall(r"\bclass\s+(\w+)", question))  # "the class Exit": a name, though a plain word
     found = [(label, node) for label, source in python_documents(context, path)
              for node in defined_in(source).values() if isinstance(node, ast.ClassDef) and node.name in names]
     if len(found) != 1:
@@ -223,7 +227,7 @@ def default_of(context: Any, question: str, path: str | None = None) -> Counted 
     default; None where no such pair, or more than one, is in the tree (the reader reads the passages then)."""
     if not _ASKS_DEFAULT.search(question):
         return None
-    names = {part for m in _CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
+    names = _code_names(question)
     quoted = {m["quoted"] for m in _CODE_NAME.finditer(question) if m["quoted"]}
     words = {w for w in _WORD.findall(question) if w not in _ASKING_WORDS or w in quoted}
     found = []

@@ -97,17 +97,18 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
 
 # Refused once for these and given again, an answer gives way to the first reading: an error message or no
 # answer insisted on is still none (FINAL("Error: line 1: FINAL(types.py)") twice after a right reading of
-# "types.py": click as a directory, bench/issue12/fresh-probe).
+# "types.py": click as a directory, bench/issue12/fresh-probe), and another answer than code's whole reading
+# is a slip (FINAL("Fault"), the question's class, over the reading "Error": codetree seed 4 at 32K).
 NOT_ANSWERS = ("error_text", "no_answer", "not_the_reading")
 
 
 def gives_way(run: Run, final: FinalAnswer) -> bool:
     """Whether an answer `refusal` lets through gives way to the first reading: a value the root wrote out that
-    no output showed, refused once for it and given again; or an error message or no answer given again. The
-    case: after a reading of "Error" (the right base class), the root wrote FINAL("InvalidStateError"), the class
-    the question names, twice, and the second was taken (codetree seed 1 at 32K). A guess insisted on is still a
-    guess; the reading was read from the text. The loop keeps the root's answer where the reading is no answer
-    or says it found nothing."""
+    no output showed, refused once for it and given again; or an error message, no answer or an answer other
+    than code's whole reading (NOT_ANSWERS) given again. The case: after a reading of "Error" (the right base
+    class), the root wrote FINAL("InvalidStateError"), the class the question names, twice, and the second was
+    taken (codetree seed 1 at 32K). A guess insisted on is still a guess; the reading was read from the text.
+    The loop keeps the root's answer where the reading is no answer or says it found nothing."""
     if not run.first_read:
         return False
     call = call_text(final)

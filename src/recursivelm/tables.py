@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -51,6 +52,7 @@ _SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewe
                                                                 "below", "under"), "<")}
 _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "above", "over",
                                     "exceeding")})
+_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
 _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less than|fewer than|greater than|at least"
@@ -63,7 +65,7 @@ _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less t
 class Table:
     columns: list[str]
     rows: list[list[str]]
-    numbers: dict[int, list[float | None]]  # a number column's index -> its cells as numbers
+    numbers: set[int]  # the number columns' indices
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -103,19 +105,14 @@ def parse(context: Any) -> Table | None:
         rows = [row for row in rows if len(row) == width]
         if len(rows) < MIN_ROWS:
             return None
-        numbers = {}
-        for i in range(width):
-            cells = [_number(row[i]) for row in rows]
-            if sum(c is not None for c in cells) >= NUMERIC_SHARE * len(rows):
-                numbers[i] = cells
+        numbers = {i for i in range(width)
+                   if sum(_number(row[i]) is not None for row in rows) >= NUMERIC_SHARE * len(rows)}
         return Table(header, rows, numbers)
     return None
 
 
 def _holds(cell: float | None, op: str, n: float) -> bool:
-    sign = _SIGNS[op]
-    return cell is not None and (cell > n if sign == ">" else cell < n if sign == "<" else
-                                 cell >= n if sign == ">=" else cell <= n)
+    return cell is not None and _TESTS[_SIGNS[op]](cell, n)
 
 
 def has_condition(question: str) -> bool:
@@ -198,7 +195,6 @@ def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], q
         return None
     mean = bool(_AVERAGE.search(question))
     groups: dict[str, list[float]] = defaultdict(list)
-    counts = Counter(row[by] for row in rows)
     if numbers:
         for row in rows:
             if (c := _number(row[numbers[0]])) is not None:
@@ -206,7 +202,7 @@ def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], q
         score = {k: (statistics.fmean(v) if mean else sum(v)) for k, v in groups.items()}
         unit = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
     else:
-        score, unit = dict(counts), "rows"
+        score, unit = dict(Counter(row[by] for row in rows)), "rows"
     if not score:
         return None
     ranked = sorted(score, key=lambda k: score[k], reverse=most)
