@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed)
+    return out + conditioned_cases(seed) + set_d(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -169,8 +169,98 @@ def conditioned_cases(seed: int) -> list[dict]:
     return out
 
 
+def set_d(seed: int) -> list[dict]:
+    """Set D, written at the twenty-third step before any change of it: other shapes of input (JSON lines,
+    an access log, a list of memos, a JSON config, prose measurements) and other kinds of question (a
+    date, a literal count, a list, a lookup, a distinct count, a maximum, a latest, a month condition)."""
+    rng = random.Random(3000 + seed)
+    base = reference_text()
+    out = []
+    events, errors = [], 0
+    for i in range(4000):
+        service, level = rng.choice(["billing", "search", "auth", "mailer"]), rng.choice(["INFO"] * 6 + ["WARN"] * 2 + ["ERROR"])
+        events.append(json.dumps({"ts": f"2025-05-{rng.randint(1, 30):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z",
+                                  "service": service, "level": level, "msg": rng.choice(["request served", "retrying upstream", "cache miss", "queue drained"])}))
+        errors += service == "billing" and level == "ERROR"
+    out.append({"kind": "jsonl-count", "set": "D", "context": "\n".join(events), "gold": errors,
+                "question": "How many ERROR events did the billing service log?"})
+    hits, access = Counter(), []
+    addresses = [f"10.0.{rng.randint(0, 9)}.{rng.randint(1, 254)}" for _ in range(40)]
+    weights = [rng.random() for _ in addresses]
+    for i in range(6000):
+        ip = rng.choices(addresses, weights)[0]
+        hits[ip] += 1
+        access.append(f'{ip} - - [12/Mar/2025:{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} +0000] '
+                      f'"GET /{rng.choice(["index.html", "api/items", "login", "static/app.js"])} HTTP/1.1" {rng.choice([200, 200, 304, 404])} {rng.randint(200, 9000)}')
+    out.append({"kind": "log-most-frequent", "set": "D", "context": "\n".join(access), "gold": hits.most_common(1)[0][0],
+                "question": "Which IP address made the most requests?"})
+    bridge = plant(base, ["After two years of repairs, the Karsk footbridge reopened to pedestrians on 14 September 1998."], rng)
+    out.append({"kind": "needle-date", "set": "D", "context": bridge, "gold": ["14", "September", "1998"],
+                "question": "When could people walk across the footbridge in Karsk again?"})
+    count = rng.randint(9, 16)
+    forms = ["The zarnith was seen again near the harbour.", "Nobody could explain the zarnith.",
+             "Reports of a zarnith reached the council.", "A second zarnith was rumoured in the hills."]
+    out.append({"kind": "literal-count", "set": "D", "context": plant(base, [rng.choice(forms) for _ in range(count)], rng),
+                "gold": count, "question": "How many times is the word zarnith mentioned in the text?"})
+    ships = ["Aurora Vale", "Northern Tern", "Halcyon Drift", "Meridian Star"]
+    out.append({"kind": "list", "set": "D", "gold": ships, "question": "Which research vessels are mentioned in the text?",
+                "context": plant(base, [f"The research vessel {ship} {rng.choice(['docked at Tromso', 'left port at dawn', 'surveyed the trench'])} last spring."
+                                        for ship in ships], rng)})
+    authors = ["Ines Duarte", "Tomas Berg", "Yuki Sato", "Omar Haddad", "Lena Fischer"]
+    memos = [f"Memo {i}\nFrom: {rng.choice(authors)}\nSubject: {rng.choice(['Budget review', 'Office move', 'Hiring plan', 'Vendor audit'])}\n"
+             f"{rng.choice(['Please review the attached figures before Friday.', 'The meeting is moved to room 4.', 'We expect the numbers next week.'])}"
+             for i in range(300)]
+    at = rng.randrange(300)
+    memos[at] = f"Memo {at}\nFrom: Rafael Ortiz\nSubject: Contracts\nThe Halvorsen contract was signed yesterday; invoices start in June."
+    out.append({"kind": "memo-author", "set": "D", "context": memos, "gold": "Rafael Ortiz",
+                "question": "Who wrote the memo about the Halvorsen contract?"})
+    config = {name: {"database": {"host": f"{name}-db.internal", "port": rng.randint(5400, 5499), "pool": rng.randint(5, 50)},
+                     "cache": {"host": f"{name}-cache.internal", "port": rng.randint(6300, 6399)}, "replicas": rng.randint(1, 9)}
+              for name in ["checkout", "reporting", "inventory", "accounts", "search", "notifications"] * 1}
+    config.update({f"worker-{i}": {"queue": f"q{i}", "concurrency": rng.randint(1, 64)} for i in range(400)})
+    out.append({"kind": "json-lookup", "set": "D", "context": json.dumps(config, indent=2), "gold": config["reporting"]["database"]["port"],
+                "question": "Which port does the reporting service's database listen on?"})
+    levels = []
+    for _ in range(60):
+        station, level = rng.choice(["Brekke", "Lund", "Ostra"]), rng.randint(120, 480)
+        levels.append((station, level))
+    out.append({"kind": "prose-max", "set": "D", "gold": max(level for station, level in levels if station == "Brekke"),
+                "question": "What was the highest water level recorded at the Brekke station?",
+                "context": plant(base, [f"On day {d + 1} the inspector measured a water level of {level} cm at the {station} station."
+                                        for d, (station, level) in enumerate(levels)], rng)})
+    logins, last = [], ""
+    for i in range(3000):
+        stamp = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
+        user = rng.choice(["mkovacs", "jdoe", "asmith", "pnguyen", "rlopez"])
+        logins.append(f"{stamp} login ok user={user} from=192.168.1.{rng.randint(2, 250)}")
+        last = max(last, stamp) if user == "mkovacs" else last
+    logins.sort()
+    out.append({"kind": "latest", "set": "D", "context": "\n".join(logins), "gold": last,
+                "question": "When did mkovacs last log in?"})
+    rows, march, customers = ["date,order_id,customer,amount"], 0, set()
+    for i in range(2500):
+        month, customer = rng.randint(1, 12), rng.choice(["Novak", "Adeyemi", "Larsen", "Quispe", "Moreau", "Kowalczyk"])
+        rows.append(f"2024-{month:02d}-{rng.randint(1, 28):02d},ORD-{40000 + i},{customer},{round(rng.uniform(5, 500), 2)}")
+        march += customer == "Novak" and month == 3
+        customers.add(customer)
+    out.append({"kind": "csv-month", "set": "D", "context": "\n".join(rows), "gold": march,
+                "question": "How many orders did Novak place in March?"})
+    out.append({"kind": "csv-distinct", "set": "D", "context": "\n".join(rows), "gold": len(customers),
+                "question": "How many different customers placed orders?"})
+    staff = ["employee_id,name,email,department"]
+    for i in range(1500):
+        first, last_name = rng.choice(["Ana", "Ben", "Chidi", "Dara", "Eli", "Fay"]), rng.choice(["Moss", "Reyes", "Okoro", "Lind", "Patel"])
+        staff.append(f"E{10000 + i},{first} {last_name},{first.lower()}.{last_name.lower()}{i}@example.org,{rng.choice(['Ops', 'Sales', 'Legal'])}")
+    pick = rng.randrange(1, 1501)
+    out.append({"kind": "csv-lookup", "set": "D", "context": "\n".join(staff), "gold": staff[pick].split(",")[2],
+                "question": f"What is the email address of employee {staff[pick].split(',')[0]}?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
+    if isinstance(gold, list):
+        return all(item.lower() in text.lower() for item in gold)
     if isinstance(gold, float):
         numbers = re.findall(r"\d[\d,]*\.?\d*", text)
         # Exact to a cent, or to a hundredth of a percent where rounded: an estimate from a sample is not it.
@@ -184,7 +274,7 @@ def right(gold, answer: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C", help="which sets of cases to ask: A (the first), B and C (written later)")
+    parser.add_argument("--set", default="A,B,C,D", help="which sets of cases to ask: A (the first), B, C and D (written later)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")

@@ -4,7 +4,8 @@ The suite's code tasks draw from the standard library and phrase their questions
 about an installed package's source directory (jinja2 and starlette: dependencies of recursivelm, so
 every install has them), passed to RLM.run as a directory `Path`, in other words than the suite's: where
 a class is declared, what it inherits from, what a parameter defaults to, how many methods a class body
-holds. Gold answers come from `ast`. Resumable: questions already in --out are skipped.
+holds; and, since the twenty-third step, which file defines a function and what a module's constant is set to.
+Gold answers come from `ast`. Resumable: questions already in --out are skipped.
 
     python bench/issue12/heldout_code.py --package jinja2 --per-kind 2 --out bench/issue12/heldout-code/jinja2.jsonl
 """
@@ -79,17 +80,33 @@ def questions(root: Path, per_kind: int, seed: int) -> list[dict]:
         count = sum(isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) for i in node.body)
         found.append({"kind": "method_count", "question": f"How many methods are written directly in the body of class {node.name}?",
                       "gold": count})
+    # Kinds added at the twenty-third step, drawn after the first four so their questions stay as they were.
+    unique_functions = [(p, n) for p, n in functions if function_names[n.name] == 1 and not n.name.startswith("_")
+                        and not any(n in ast.walk(c) for _, c in classes if c.name)]
+    for path, node in rng.sample(unique_functions, min(per_kind, len(unique_functions))):
+        found.append({"kind": "function_in", "question": f"Which file defines the function {node.name}?", "gold": path})
+    constants = Counter()
+    values = {}
+    for path, tree in trees.items():
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id.isupper() and isinstance(node.value, ast.Constant)):
+                constants[node.targets[0].id] += 1
+                values[node.targets[0].id] = ast.unparse(node.value)
+    unique_constants = sorted(name for name, n in constants.items() if n == 1 and len(values[name]) < 40)
+    for name in rng.sample(unique_constants, min(per_kind, len(unique_constants))):
+        found.append({"kind": "constant", "question": f"What is {name} set to in this code?", "gold": values[name]})
     return found
 
 
 def right(kind: str, answer: str | None, gold) -> bool:
     text = (answer or "").strip()
-    if kind == "declared_in":
+    if kind in ("declared_in", "function_in"):
         return gold in text or (Path(gold).name in text and Path(gold).name != "__init__.py")
     if kind == "inherits":
         # Not \b: a base such as MutableMapping[str, str] ends in a bracket, after which \b never matches.
         return all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in gold)
-    if kind == "default":
+    if kind in ("default", "constant"):
         want = gold.strip("'\"")
         return want in text
     numbers = re.findall(r"\d+", text)
