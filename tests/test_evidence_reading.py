@@ -5,7 +5,7 @@ sub-call read it before the root's first turn. On the scripted model."""
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel, evidence, wordcounts
+from recursivelm import RLM, Limits, ScriptedModel, evidence, first_reading, querywords, wordcounts
 from recursivelm.wordcounts import Row
 
 from conftest import block
@@ -207,6 +207,18 @@ def test_tally_counts_apart_the_sentences_where_the_word_goes_with_another_name(
         Row(("dunmore", "ferry"), 39), Row(("dunmore",), 51)]
 
 
+def test_a_word_the_question_calls_a_word_is_counted_though_written_in_lower_case():
+    # "the word zarnith": a made-up word in lower case names the thing counted as surely as a capital would.
+    text = " ".join(["The zarnith was seen near the harbour."] * 13 + ["It rained for a week."] * 300)
+    for question in ("How many times is the word zarnith mentioned in the text?",
+                     "How many times does the term 'zarnith' occur?"):
+        assert "zarnith" in querywords.named_words(question)
+        assert wordcounts.tally(text, question) == [Row(("zarnith",), 13)]
+    assert first_reading.how_counted(text, "How many times is the word zarnith mentioned in the text?") == \
+        first_reading.COUNT_IS_READING  # "word" frames the question; the count of the word alone answers it
+    assert querywords.named_words("What did Tanaka's team ship?") == {"tanaka"}  # an apostrophe is no quote
+
+
 def test_tally_leaves_out_a_name_every_record_holds():
     records = "\n".join(f"User: {i % 7} || Date: 2024-01-{i % 28 + 1:02} || Text: post {i}" for i in range(100))
     # "User" and "Date" are written as names, but every line holds them: they are fields, not things.
@@ -349,3 +361,17 @@ def test_a_name_the_context_defines_is_read_where_it_is_defined_not_where_it_is_
     text = passages_text(evidence.gather(code, "What is the default of the parameter `handlerList` of `shutdown`?"))
     assert "[pkg/log.py:1] # outline: defined in pkg/log.py; 1 parameter: handlerList=_handlerList\ndef shutdown(handlerList=_handlerList):\n    for h in handlerList:" in text
     assert "log.shutdown(log._handlerList[:])" not in text  # a call site: the reader took its argument
+
+
+def test_a_short_document_holding_the_questions_anchor_is_gathered_whole():
+    # "Who wrote the memo about the Halvorsen contract?": the author is on the memo's From: line, which holds
+    # no word of the question; read alone, the contract's line gave the 1.5B reader no author.
+    memos = [f"Memo {i}\nFrom: Tomas Berg\nSubject: Budget review\nPlease review the figures." for i in range(200)]
+    memos[50] = "Memo 50\nFrom: Rafael Ortiz\nSubject: Contracts\nThe Halvorsen contract was signed yesterday."
+    passages = evidence.gather(memos, "Who wrote the memo about the Halvorsen contract?")
+    assert [p.where for p in passages if p.where.startswith("[50]")] == [f"[50] line {n}" for n in range(1, 5)]
+    assert "From: Rafael Ortiz" in [p.text for p in passages]
+    # A long document is not read whole: its anchor's lines are, as before.
+    long_doc = {"a.txt": "\n".join(f"Line {i} of the ledger." for i in range(400)) + "\nThe Halvorsen contract was signed."}
+    passages = evidence.gather(long_doc, "When was the Halvorsen contract signed?")
+    assert len([p for p in passages if p.where.startswith("a.txt")]) < 50

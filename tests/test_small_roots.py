@@ -4,7 +4,7 @@ code saw, slips that carry an answer forgiven, and a directory's shape shown."""
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel, evidence, wordcounts  # noqa: F401 (modules)
+from recursivelm import RLM, Limits, ScriptedModel, evidence, querywords, wordcounts  # noqa: F401 (modules)
 from recursivelm.parsing import final_in_reply, reads_context, text_final
 
 from conftest import block
@@ -291,7 +291,7 @@ def test_rank_passes_over_lines_of_one_shape_and_ignores_how_the_question_is_fra
     wheres = [p.where for p in ranked]
     assert wheres[0] == "Lena Moquogox:1" and "Saridro Energy:1" in wheres
     assert sum(w.startswith("City") for w in wheres) <= 2
-    assert evidence.query_terms("Which river flows... the river's name? Answer with it.") == ["river", "flows", "name"]
+    assert querywords.query_terms("Which river flows... the river's name? Answer with it.") == ["river", "flows", "name"]
 
 
 def test_an_answer_that_copies_a_whole_passage_is_refused_once():

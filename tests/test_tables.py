@@ -2,6 +2,8 @@
 a column's value with the most rows or the largest total, as a small root's first reading and as the REPL
 helper count_table()."""
 
+import json
+
 import pytest
 
 from recursivelm import RLM, ScriptedModel, first_reading, tables
@@ -30,6 +32,13 @@ TSV = CSV.replace(",", "\t")
     ("How many orders over 7 did Okafor place?", "2"),  # 10.5 and 20; the table's only number column
     ("What is the total amount of Silva's orders under 10?", "8"),  # 5 and 3
     ("How many orders had an amount of at least 20?", "3"),  # 20, 300, 40
+    ("Which city had the largest total amount in January?", "Osaka"),  # every row's date is in January 2024
+    ("How many orders did Okafor place in 2024?", "4"),
+    ("How many orders did Okafor place in March?", "0"),
+    ("How many orders did Tanaka place during January 2024?", "3"),
+    ("How many different cities did Tanaka ship to?", "3"),
+    ("How many distinct customers ordered in Oslo?", "4"),  # Okafor, Tanaka, Van der Berg, Silva
+    ("What is the city of order ORD-102?", "Osaka"),  # the one row with the value, the column asked
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = tables.answer(CSV, question)
@@ -45,14 +54,27 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     (CSV, "Which customer has the fewest orders in Osaka?"),  # Okafor, Tanaka, Silva one each: a tie
     (CSV, "How many orders over 7 did Okafor place last year?"),  # a period not read here: not all of them
     ("a,b,c\n" + "x,1,2\n" * 12, "How many rows with x have more than 1?"),  # two number columns, neither named
-    (CSV, "Which city had the largest total amount in January?"),
-    (CSV, "How many orders did Okafor place in 2024?"),  # a number no cell holds
+    (CSV, "How many orders did Okafor place in 2023 or 2024?"),  # a number no cell holds, outside a period
+    (CSV, "How many different things did Okafor buy?"),  # names no column to count the values of
+    (CSV, "What is the city of Okafor's order?"),  # four rows: no one cell answers
+    ("name,joined\n" + "Ann,last week\n" * 12, "How many people named Ann joined in 2024?"),  # no date column
     ("Date: Apr 24, 2023 || User: 1 || Instance: hello, world\n" * 30, "How many items did user 1 post?"),
     ("The ferry was late, said the harbour master, again.\n" * 30, "How many sentences say late?"),
     ({"orders.csv": CSV}, "How many orders did the customer Okafor place?"),  # a directory is read by its files
 ])
 def test_what_is_no_table_or_no_question_code_settles_is_left_to_the_reader(context, question):
     assert tables.answer(context, question) is None
+
+
+def test_json_lines_are_a_table_whose_columns_are_the_keys():
+    lines = [json.dumps({"ts": f"2025-0{1 + i % 3}-0{1 + i % 9}T10:00:00Z", "service": service, "level": level,
+                         "detail": {"attempt": i}})
+             for i, (service, level) in enumerate([("billing", "ERROR"), ("billing", "INFO"), ("search", "ERROR")] * 5)]
+    context = "\n".join(lines)
+    assert tables.answer(context, "How many ERROR events did the billing service log?").answer == "5"
+    assert tables.answer(context, "How many events did the search service log in February?").answer == "0"
+    assert tables.answer(context, "How many ERROR events were logged in March 2025?").answer == "5"  # the 3rd of each three
+    assert tables.answer("{not json\n" + context, "How many ERROR events did the billing service log?") is None
 
 
 def test_a_small_roots_first_reading_over_a_table_is_what_code_read():

@@ -18,12 +18,12 @@ Indexes are built once per context object (per_context.cached).
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from . import outline
 from .per_context import cached
+from .querywords import QUESTION_WORDS, anchor_words, bm25s_module, query_terms, tokenize
 
 UNIT_CHARS = 200  # a long line is cut into windows of about this many characters (whole sentences)
 SHOWN_CHARS = 400  # a passage shown to the model is cut to this many characters
@@ -33,13 +33,11 @@ AROUND_LINES_BEFORE = 3  # around(): lines shown before the place
 AROUND_LINES_AFTER = 25  # ...and after it (a function body, the rest of a paragraph)
 AROUND_CHARS = 1_200  # around(): characters shown inside one long line, and the most of any one line
 DUPLICATE_OVERLAP = 0.5  # rank(): a passage sharing more of its words than this with a better one is passed over
-# Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
-QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
-through into about answer answers mentioned mention text context question give only exactly please""".split())
 # gather(): the evidence a reader is given for a question, beyond the best-ranked passages.
 GATHER_CHARS = 4_000  # what gather() returns at most (~1K tokens: a sub-call of ~20 s on 2 CPU cores)
 GATHER_RANKED = 8  # best-ranked passages always in it
 ANCHOR_MAX_UNITS = 12  # a query word found in this few units names one thing (a site, a person): read them all
+SHORT_DOCUMENT_CHARS = 800  # a document of a list or dict this short is read whole where a question's anchor is in it
 HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a city): their units are read too
 HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
 HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
@@ -48,6 +46,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(")  # a name written as a call in a question: accept()
+_SOURCE_FILE = re.compile(r"\.(?:py|pyi|js|ts|java|c|h|cc|cpp|go|rs|rb|php|cs|kt|swift|scala)$", re.I)
 _QUALIFIED = re.compile(r"\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b")  # Class.method: (class, method)
 # A name: capitalised words in a row ("Bolond Analytics", "Husolmouth") or a CamelCase identifier.
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*(?:[ -][A-Z][A-Za-z0-9_]*[a-z0-9_][A-Za-z0-9_]*)*\b")
@@ -148,29 +147,11 @@ def around(context: Any, where: str, lines_before: int = AROUND_LINES_BEFORE, li
     return "\n".join(f"{n:>{width}}: {lines[n - 1][:chars]}" for n in range(first, last + 1))
 
 
-def _bm25s():
-    """The bm25s module, with tqdm's monitor thread off. bm25s makes progress bars even when told not to show
-    them (disabled ones), and tqdm's first bar starts a thread that sleeps 10 s between checks: in the isolated
-    sandbox a thread outliving its cell restarts the worker, and model code loses its variables."""
-    import bm25s
-
-    tqdm_module = sys.modules.get("tqdm")  # bm25s imports it where installed (its own dependency, not ours)
-    if tqdm_module is not None:
-        tqdm_module.tqdm.monitor_interval = 0
-    return bm25s
-
-
-def _tokenize(texts: list[str]) -> list[list[str]]:
-    bm25s = _bm25s()
-    tokens = bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
-    return [t if t else ["_"] for t in tokens]
-
-
 class Index:
     """BM25 over the units of one context."""
 
     def __init__(self, context: Any):
-        bm25s = _bm25s()
+        bm25s = bm25s_module()
 
         self.context = context
         self.wheres, self.texts = _units(context)
@@ -180,7 +161,7 @@ class Index:
         self._sources: dict[str, str] | None = None  # document label -> its text, for code units' definitions
         if self.texts:
             labelled = [f"{w.split(':')[0] if ':' in w else ''} {t}" for w, t in zip(self.wheres, self.texts)]
-            self.tokens = _tokenize(labelled)
+            self.tokens = tokenize(labelled)
             self.retriever.index(self.tokens, show_progress=False)
 
     def rank(self, query: str, k: int) -> list[Passage]:
@@ -233,7 +214,7 @@ class Index:
             names = self._hop_names(sources, wanted, known)
             # Only the chain's own link is passed over from now on: a name the last round found beside others
             # (the city a person's company is in, found on the person's page) may be the next hop's best.
-            known.update(_tokenize([names[0][0]])[0] if names else [])
+            known.update(tokenize([names[0][0]])[0] if names else [])
             rounds.append(names)
             # The next hop goes on from the likeliest name: from its own page where it has one.
             sources = (names[0][1] or names[0][2]) if names else []
@@ -250,7 +231,7 @@ class Index:
             # river), and a small reader takes its answer from such a passage.
             held = set(anchored) | set(hopped) | set(definitions)
             ranked = [i for i in ranked if i in held]
-        for i in [*ranked[:3], *by_query_words(anchored), *hopped, *ranked[3:]]:
+        for i in [*ranked[:3], *self._with_short_documents(by_query_words(anchored)), *hopped, *ranked[3:]]:
             if i in chosen:
                 continue
             text, outlines[i] = self._with_body(i)
@@ -265,10 +246,25 @@ class Index:
         for n, i in enumerate(chosen):
             first_chosen.setdefault(self._document_of(i), n)
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
-        names = {w for round_ in rounds for name, _, _ in round_ for w in _tokenize([name])[0]}
+        names = {w for round_ in rounds for name, _, _ in round_ for w in tokenize([name])[0]}
         chosen_at = {i: n for n, i in enumerate(chosen)}
         return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i], outlines[i])
                 for i in order]
+
+    def _with_short_documents(self, units: list[int]) -> list[int]:
+        """Each unit followed by the other units of its document where that is short (a memo, a record, a
+        ticket of a list): "who wrote the memo about the Halvorsen contract?" is answered by its From: line,
+        which holds no word of the question. Read alone, the contract's line gave the 1.5B reader no author."""
+        by_label = self._documents_by_label()
+        out: list[int] = []
+        for i in units:
+            label = self._document_of(i)
+            # A source file is read by its definitions (with their bodies), not whole: code questions were
+            # measured on that reading.
+            own = by_label.get(label.lower(), []) if label and not _SOURCE_FILE.search(label) else []
+            short = own and sum(len(self.texts[j]) for j in own) <= SHORT_DOCUMENT_CHARS
+            out += [i, *(j for j in own if j != i)] if short else [i]
+        return out
 
     def _naming_the_one(self, word: str, query: str, anchors: list[str]) -> list[int]:
         """The units holding anchor `word` that are about what the query names. Of a name written in several
@@ -278,7 +274,7 @@ class Index:
         units filled the reading before the city the right one's company is in (multihop seed 0 at 32K)."""
         postings = self._postings_index()
         for name in _NAME.findall(query):
-            words = [w for w in _tokenize([name])[0] if w in anchors]
+            words = [w for w in tokenize([name])[0] if w in anchors]
             rarest = min(words, key=lambda w: len(postings[w]), default=word)
             if word in words and word != rarest:
                 with_rarest = set(postings[rarest])
@@ -299,7 +295,7 @@ class Index:
         if ("character" not in self.wheres[i] and len(text) <= UNIT_CHARS) or outline.is_definition(self.texts[i]):
             return text  # a definition is code with its outline: read whole, not as sentences
         sentences = _SENTENCE_END.split(text)
-        kept = [s for s in sentences if words.intersection(_tokenize([s])[0])]
+        kept = [s for s in sentences if words.intersection(tokenize([s])[0])]
         return " … ".join(kept) if kept and len(kept) < len(sentences) else text
 
     def _document_of(self, i: int) -> str:
@@ -326,9 +322,9 @@ class Index:
         passed_over = known | QUESTION_WORDS
         for i in units:
             for sentence in _SENTENCE_END.split(self.texts[i]):
-                said = len(query_words.intersection(_tokenize([sentence])[0]))
+                said = len(query_words.intersection(tokenize([sentence])[0]))
                 for name in set(_NAME.findall(sentence)):
-                    if not set(_tokenize([name])[0]) <= passed_over:
+                    if not set(tokenize([name])[0]) <= passed_over:
                         weights[name] = weights.get(name, 0) + 1 + said
         found: list[tuple[str, list[int], list[int]]] = []
         for name in sorted(weights, key=lambda n: (-weights[n], n)):
@@ -355,7 +351,7 @@ class Index:
     def _units_naming(self, name: str) -> list[int]:
         """The units whose text or document label holds `name` (as words, any case)."""
         postings = self._postings_index()
-        words = _tokenize([name])[0]
+        words = tokenize([name])[0]
         candidates = set(postings.get(words[0], ()))
         for word in words[1:]:
             candidates &= set(postings.get(word, ()))
@@ -406,37 +402,6 @@ class Index:
                  if (source := self._source_of(i))[1] is not None and outline.owner_class(source[1], source[2]) == owner]
         rarest_first = [i for name in sorted(defined, key=lambda n: len(defined[n])) for i in defined[name]]
         return list(dict.fromkeys([*owned, *rarest_first]))
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of a query worth searching for: each once (a word the question repeats would count twice),
-    without stop words or the words questions are framed in ("which", "answer", "mentioned", ...)."""
-    seen: dict[str, None] = {}
-    for term in _tokenize([query])[0]:
-        if term not in QUESTION_WORDS and term != "_":
-            seen.setdefault(term)
-    return list(seen)
-
-
-def anchor_words(query: str, terms: list[str]) -> list[str]:
-    """The query words that name something (named_words); with none, the query words themselves (the rare
-    ones among them become anchors)."""
-    named = named_words(query)
-    return [t for t in terms if t in named] or terms
-
-
-def named_words(query: str) -> set[str]:
-    """The query's words, lower case, that name something: written as a name (`c_short`, "Husolmouth",
-    CamelCase, a word with a digit or an underscore, capitalised after a sentence's first word) or quoted."""
-    named: set[str] = set()
-    for quoted in re.findall(r"`([^`]+)`|\"([^\"]+)\"", query):
-        named.update(_tokenize([" ".join(quoted)])[0])
-    for m in re.finditer(r"\w+", query):
-        word = m.group()
-        start_of_sentence = not query[:m.start()].strip() or re.search(r"[.!?:]\s*$", query[:m.start()])
-        if re.search(r"[\d_]", word) or (word[0].isupper() and (not start_of_sentence or not word[1:].islower())):
-            named.add(word.lower())
-    return named
 
 
 def _diverse(ranked: list[int], texts: list[str], k: int, keep: set[int]) -> list[int]:

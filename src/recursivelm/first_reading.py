@@ -26,9 +26,10 @@ Before all of these:
   methods a class defines, which option's function takes the most parameters) is answered by `code_counts`
   (`ast`), the option picked by code: shown the code, the 1.5B reader counted the calls it saw, or named the
   smallest of three counts as the most;
-- a question over a table (CSV, TSV) that code settles from every row (how many rows hold the values it
-  names, which value of a column has the most rows or the largest total) is answered by `tables`: shown the
-  rows' passages, the 1.5B reader counted 7 orders of 578;
+- a question over a table (CSV, TSV, JSON lines) that code settles from every row (how many rows hold the
+  values it names, which value of a column has the most rows or the largest total) is answered by `tables`:
+  shown the rows' passages, the 1.5B reader counted 7 orders of 578; over a log's lines, when a name's lines
+  were last or first written, or which value of a field is commonest, by `records`;
 - a how-many question about a name whose lines are records of a few kinds, in other words than the text's
   ("unsuccessful login attempts" for "Failed password"), is answered from the lines grouped by wording and
   counted by code (`wordings`), the group picked by the question's words or by a reader.
@@ -38,7 +39,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import code_counts, evidence, labelling, pairing, tables, wordcounts, wordings
+from . import code_counts, evidence, labelling, pairing, querywords, records, wordcounts, wordings
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
@@ -71,7 +72,7 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
                             "paired": pairing.pairs_asked(ask, items)}
     if read_evidence_first and code_counts.answer(context, question) is not None:
         return COUNTED, {}
-    if read_evidence_first and tables.answer(context, question) is not None:
+    if read_evidence_first and records.settled(context, question) is not None:
         return TABLE, {}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
@@ -88,7 +89,7 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
 def how_counted(context: Any, question: str) -> str:
     """For a question asking how many of something it names that the text holds: COUNT_IS_READING where the
     one count tally() finds answers it alone (wordcounts.answers_alone), else COUNTS_READ; "" for any other."""
-    if not (wordcounts.asks_count(question) and evidence.named_words(wordcounts.asking_sentence(question))):
+    if not (wordcounts.asks_count(question) and querywords.named_words(wordcounts.asking_sentence(question))):
         return ""
     rows = wordcounts.tally(context, question)
     if not rows:

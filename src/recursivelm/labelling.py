@@ -31,7 +31,8 @@ import re
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from .evidence import documents, named_words
+from .evidence import documents
+from .querywords import named_words
 
 SAMPLE_ITEMS = 96  # items the sub-model labels (~0.55 s each on 2 cores, the prompts' shared start cached: ~60 s)
 ANCHORED_SHARE = 0.5  # of the sample, at most this share goes to the items naming what the question names
@@ -133,7 +134,7 @@ def asked(question: str) -> str:
 
 
 def anchored(items: Sequence[str], question: str) -> dict[str, list[int]]:
-    """The names the question asks about (an id, a name: evidence.named_words of the part that asks) that some
+    """The names the question asks about (an id, a name: querywords.named_words of the part that asks) that some
     items hold, but no more than ANCHOR_MAX_SHARE of them: the items each names, which a narrow question ("how
     many ... did user 51110 post?") is about."""
     words = {w for w in named_words(asked(question)) if len(w) > 2}

@@ -10,18 +10,25 @@ amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row:
 - the question's columns: a header it names ("city", "amount"; `order_id` is named by "order id");
 - its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
   or of the table's only one; the rows holding the values and meeting them are the ones asked about;
-- "how many ...?" is the number of those rows; "what is the total / average <number column> ...?" their sum
-  or mean; "which <column> has the most / largest / fewest ...?" the value of that column whose rows have the
-  extreme count, or, where a number column is named, the extreme sum ("total") or mean ("average"), else sum.
+- its period ("in March", "in 2024", "in March 2024"): of the table's date column (ISO dates, as CSV exports
+  write them), the rows in it;
+- "what is the <column> of ...?" where the values name one row: that row's cell;
+- "how many ...?" is the number of those rows; "how many different <column> ...?" the number of distinct values
+  of that column among them; "what is the total / average <number column> ...?" their sum or mean; "which
+  <column> has the most / largest / fewest ...?" the value of that column whose rows have the extreme count,
+  or, where a number column is named, the extreme sum ("total") or mean ("average"), else sum.
 
-A question none of these fits, or with a condition code here does not read (a comparison, a date, a number that
-is no value of the table), gets no answer here: the passages are read as before. Nothing here knows a task.
+JSON lines (one object per line, as services log events) are a table too: the objects' keys are its columns.
+A question none of these fits, or with a condition code here does not read (another comparison, a relative
+period such as "last year", a number that is no value of the table), gets no answer here: the passages are read
+as before. Nothing here knows a task.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import operator
 import re
 import statistics
@@ -55,6 +62,13 @@ _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "h
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
+_DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# "in March", "during March 2024", "in 2024": a period of the table's date column.
+_PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
+                     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
+                     r"|(?P<year>\d{4}))\b", re.I)
+_ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-03-17, also before a time
 _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less than|fewer than|greater than|at least"
                         r"|at most|between|before|after|since|until|during|within|per|each|every|excluding|except|not"
                         r"|jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
@@ -66,6 +80,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     numbers: set[int]  # the number columns' indices
+    dates: int | None = None  # the first column of ISO dates, if any
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -94,6 +109,8 @@ def parse(context: Any) -> Table | None:
         return None
     context = context.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save CSV
     head = context[:20_000].splitlines()[:SNIFF_LINES]
+    if head and head[0].lstrip().startswith("{"):
+        return _json_lines(context, head)
     for delimiter in DELIMITERS:
         lines = list(csv.reader(head, delimiter=delimiter))
         width = len(lines[0]) if lines else 0
@@ -102,13 +119,47 @@ def parse(context: Any) -> Table | None:
                 or any(len(row) != width for row in lines[1:] if row)):
             continue
         rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(context), delimiter=delimiter) if row][1:]
-        rows = [row for row in rows if len(row) == width]
-        if len(rows) < MIN_ROWS:
-            return None
-        numbers = {i for i in range(width)
-                   if sum(_number(row[i]) is not None for row in rows) >= NUMERIC_SHARE * len(rows)}
-        return Table(header, rows, numbers)
+        return _typed(header, [row for row in rows if len(row) == width])
     return None
+
+
+def _json_lines(context: str, head: list[str]) -> Table | None:
+    """JSON lines as a table: the objects' keys (in the order first met) are the columns; a nested value is
+    its JSON text; a line that is no object is passed over. None where the first lines are not all objects."""
+    def objects(lines):
+        for line in lines:
+            try:
+                value = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                yield value
+
+    sniffed = [line for line in head if line.strip()]
+    if len(list(objects(sniffed))) != len(sniffed):
+        return None
+    records = list(objects(context.splitlines()))
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    if len(columns) < 2:
+        return None
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else json.dumps(value)
+
+    return _typed(columns, [[cell(record.get(c)) for c in columns] for record in records])
+
+
+def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:
+    """The table of these rows, with its number and date columns found; None for too few rows."""
+    if len(rows) < MIN_ROWS:
+        return None
+    width = len(columns)
+    numbers = {i for i in range(width) if sum(_number(row[i]) is not None for row in rows) >= NUMERIC_SHARE * len(rows)}
+    dates = next((i for i in range(width) if i not in numbers
+                  and sum(bool(_ISO_DATE.match(row[i])) for row in rows) >= NUMERIC_SHARE * len(rows)), None)
+    return Table(columns, rows, numbers, dates)
 
 
 def _holds(cell: float | None, op: str, n: float) -> bool:
@@ -130,7 +181,7 @@ def named_values(table: Table, question: str) -> dict[int, str]:
     asked = " " + " ".join(_WORD.findall(question.lower())) + " "
     found: dict[int, str] = {}
     for i in range(len(table.columns)):
-        if i in table.numbers:
+        if i in table.numbers or i == table.dates:
             continue
         for value in sorted({row[i] for row in table.rows}, key=len, reverse=True):
             words = " ".join(_WORD.findall(value.lower()))
@@ -149,8 +200,14 @@ def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
     table = _table(context)
-    rest = _COMPARISON.sub(" ", question)  # the question without the comparisons read below
-    if table is None or has_condition(rest):
+    if table is None:
+        return None
+    period = _PERIOD.search(question)
+    if period and table.dates is None:
+        return None
+    # The question without the comparisons and the period read below.
+    rest = _PERIOD.sub(" ", _COMPARISON.sub(" ", question))
+    if has_condition(rest):
         return None
     values = named_values(table, rest)
     said = " ".join(v.lower() for v in values.values())
@@ -162,10 +219,14 @@ def answer(context: Any, question: str) -> Counted | None:
     compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in _COMPARISON.finditer(question)]
     if compared and measure is None:
         return None
+    month, year = _month_and_year(period)
     rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())
-            and all(_holds(_number(row[measure]), op, n) for op, n in compared)]
+            and all(_holds(_number(row[measure]), op, n) for op, n in compared)
+            and (not period or _in_period(row[table.dates], month, year))]
     conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {_plain(n)}" for op, n in compared]
+    if period:
+        conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     where = " and ".join(conditions)
     shape = f"Read by code over the whole table ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
@@ -173,10 +234,23 @@ def answer(context: Any, question: str) -> Counted | None:
         by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values]
         if len(by) == 1:
             return _grouped(table, rows, by[0], numbers[:1], question, shape, where)
-    if not values and not compared:
+    distinct = _DISTINCT.search(question)
+    if distinct and _HOW_MANY.search(question):
+        kept = [i for i in named_columns(table, distinct["noun"]) if i not in values]
+        if len(kept) != 1:
+            return None
+        found = {row[kept[0]] for row in rows}
+        among = f" among the rows with {where}" if where else ""
+        return Counted(f"{shape}:\ndifferent values of {table.columns[kept[0]]}{among}: {len(found):,}", str(len(found)))
+    if not values and not compared and not period:
         return None
     if _HOW_MANY.search(question) and not (_TOTAL.search(question) or _AVERAGE.search(question)):
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}", str(len(rows)))
+    asked = [i for i in named_columns(table, rest) if i not in values]
+    if values and len(rows) == 1 and len(asked) == 1 and not _HOW_MANY.search(question):
+        # "What is the email of employee E10786?": the one row holding the values, and the column asked.
+        shown = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, rows[0]))
+        return Counted(f"{shape}:\nthe one row with {where}: {shown}", rows[0][asked[0]])
     if len(numbers) == 1 and (_TOTAL.search(question) or _AVERAGE.search(question)):
         cells = [c for row in rows if (c := _number(row[numbers[0]])) is not None]
         mean = bool(_AVERAGE.search(question))
@@ -184,6 +258,20 @@ def answer(context: Any, question: str) -> Counted | None:
         said = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {_shown(value)}", _plain(value))
     return None
+
+
+def _month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
+    """The month (1-12) and year a period names, each None where it names none."""
+    if period is None:
+        return None, None
+    month = _MONTH_NAMES.index(period["month"][:3].lower()) + 1 if period["month"] else None
+    year = period["month_year"] or period["year"]
+    return month, int(year) if year else None
+
+
+def _in_period(cell: str, month: int | None, year: int | None) -> bool:
+    date = _ISO_DATE.match(cell)
+    return bool(date) and (month is None or int(date["month"]) == month) and (year is None or int(date["year"]) == year)
 
 
 def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], question: str, shape: str,

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, anchor_words, documents, query_terms, rank
+from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, documents, rank
+from .querywords import anchor_words, query_terms, said_words
 from .per_context import cached
 
 MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
@@ -35,7 +36,7 @@ _WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]", re.UNICODE)
 # definition, which a reading of its passages answers: it is not one of these.
 _COUNT_QUESTION = re.compile(
     r"\b(?:how many|number of)\s+(?:\w+\s+){0,2}?(?:sentences|lines|mentions|times|entries|records|paragraphs|items"
-    r"|posts|messages|reports|articles|documents|rows)\b", re.IGNORECASE)
+    r"|posts|messages|reports|articles|documents|rows|occurrences)\b", re.IGNORECASE)
 
 
 class Row(NamedTuple):
@@ -190,6 +191,8 @@ def answers_alone(context: Any, query: str, rows: list[Row]) -> bool:
     asking = asking_sentence(query).split("?", 1)[0]  # "Answer with a number." asks for no other thing
     unit = _COUNT_QUESTION.search(asking)
     unit_words = {w.lower() for w in _WORDS.findall(unit[0])} if unit else set()
+    if said_words(asking):
+        unit_words |= {"word", "term"}  # "is the word zarnith mentioned": the framing, not a word counted beside it
     of_name = sentences.postings.get(rows[0].words[0], set())
     return all(term in unit_words or of_name <= sentences.postings.get(term, set()) for term in query_terms(asking))
 

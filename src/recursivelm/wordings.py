@@ -21,7 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .evidence import anchor_words, documents, query_terms
+from .evidence import documents
+from .querywords import anchor_words, query_terms
 from .parsing import options
 from .reading import says_yes
 from .tables import has_condition
@@ -112,20 +113,28 @@ def line_kinds(context: Any, question: str) -> Kinds | None:
     name = min(holding, key=lambda t: len(holding[t]))
     if any(n not in name for n in re.findall(r"\d+", question)):
         return None  # a number that is not the name: a condition (a year, an amount) code here does not read
-    mine = holding[name]
-    share = Counter(w for line in mine for w in set(_WORD.findall(line.lower())))
-    common = {w for w, n in share.items() if n >= COMMON_WORD_SHARE * len(mine) and w != name}
-    groups: dict[frozenset[str], list[str]] = {}
-    for line in mine:
-        groups.setdefault(_wording(line, common), []).append(line)
-    ranked = sorted((g for g in groups.items() if len(g[1]) >= MIN_KIND_LINES), key=lambda g: -len(g[1]))[:MAX_KINDS]
-    if len(ranked) < 2 or sum(len(g) for _, g in ranked) < COVERED_SHARE * len(mine):
+    ranked = by_wording(holding[name], name)
+    if ranked is None or len(ranked) < 2:
         return None
     kinds = [Kind(words, len(group), _cut(group[0])) for words, group in ranked]
-    return Kinds(name, kinds, question, _picked(kinds, question, name))
+    return Kinds(name, kinds, question, picked(kinds, question, name))
 
 
-def _picked(kinds: list[Kind], question: str, name: str) -> list[int]:
+def by_wording(lines: list[str], name: str) -> list[tuple[frozenset[str], list[str]]] | None:
+    """A name's lines grouped by wording (the words a share of them hold, the name and slot values left out),
+    the largest group first; None where a few wordings do not hold nearly all of them (prose, not records)."""
+    share = Counter(w for line in lines for w in set(_WORD.findall(line.lower())))
+    common = {w for w, n in share.items() if n >= COMMON_WORD_SHARE * len(lines) and w != name}
+    groups: dict[frozenset[str], list[str]] = {}
+    for line in lines:
+        groups.setdefault(_wording(line, common), []).append(line)
+    ranked = sorted((g for g in groups.items() if len(g[1]) >= MIN_KIND_LINES), key=lambda g: -len(g[1]))[:MAX_KINDS]
+    if not ranked or sum(len(g) for _, g in ranked) < COVERED_SHARE * len(lines):
+        return None
+    return ranked
+
+
+def picked(kinds: Sequence[Kind], question: str, name: str) -> list[int]:
     """The one kind (1-based) whose own words (not every kind's) share a stem with a word of the question; []
     where none or several do. The words next to the name say what it is ("the user alice", "the Lisbon desk"),
     not what its lines say: "user" picked alice's cron sessions over her failed passwords."""

@@ -13,7 +13,7 @@ import traceback
 from collections import Counter
 from typing import Any, Callable
 
-from .. import code_counts, evidence, labelling, pairing, reading, tables, wordcounts, wordings
+from .. import code_counts, evidence, labelling, pairing, reading, records, wordcounts, wordings
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -274,12 +274,13 @@ class Namespace:
         return code_counts.answer(self.globals["context"], question)
 
     def _count_table(self, question: str) -> code_counts.Counted | None:
-        """For a question over a table (CSV, TSV) that code settles from every row (rows holding the values it
-        names, the value of a column with the most rows or the largest total): what code read and the answer,
-        `.answer` (tables.answer); None for any other question or context."""
+        """For a question over a table (CSV, TSV, JSON lines) that code settles from every row (rows holding the
+        values it names, the value of a column with the most rows or the largest total), or over a log's lines
+        (when a name's lines were last written, a field's commonest value): what code read and the answer,
+        `.answer` (records.settled); None for any other question or context."""
         if not isinstance(question, str) or not question.strip():
             raise TypeError("count_table(question) takes the question, as a str")
-        return tables.answer(self.globals["context"], question)
+        return records.settled(self.globals["context"], question)
 
     def _line_kinds(self, question: str) -> "wordings.Kinds | None":
         """For a how-many question about a name whose lines are records of a few kinds: those lines grouped by

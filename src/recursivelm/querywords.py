@@ -1,0 +1,73 @@
+"""The words of a question: which to search for (`query_terms`), which name something (`named_words`,
+`anchor_words`), and the tokenizer every index of the context shares, so a question and the text are cut into
+words alike (bm25s's, with its English stop words).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+# Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
+QUESTION_WORDS = frozenset("""which what where when who whom whose why how many much does did do has have had its
+through into about answer answers mentioned mention text context question give only exactly please""".split())
+# Quoted words: `name`, "name", or 'name' (an apostrophe inside a word, as in "Tanaka's", is no quote; a long
+# single-quoted format such as 'Date: <date> || User: <user id>' describes lines, it names nothing).
+_QUOTED = re.compile(r"`([^`]+)`|\"([^\"]+)\"|(?<!\w)'([^'<>]{1,40})'(?!\w)")
+_SAID_WORD = re.compile(r"\b(?:word|term)\s+[`'\"“‘]?([^\W\d_][\w-]*)", re.I)  # "the word zarnith", "the term 'x'"
+
+
+def bm25s_module():
+    """The bm25s module, with tqdm's monitor thread off. bm25s makes progress bars even when told not to show
+    them (disabled ones), and tqdm's first bar starts a thread that sleeps 10 s between checks: in the isolated
+    sandbox a thread outliving its cell restarts the worker, and model code loses its variables."""
+    import bm25s
+
+    tqdm_module = sys.modules.get("tqdm")  # bm25s imports it where installed (its own dependency, not ours)
+    if tqdm_module is not None:
+        tqdm_module.tqdm.monitor_interval = 0
+    return bm25s
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    bm25s = bm25s_module()
+    tokens = bm25s.tokenize(texts, stopwords="en", return_ids=False, show_progress=False)
+    return [t if t else ["_"] for t in tokens]
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query worth searching for: each once (a word the question repeats would count twice),
+    without stop words or the words questions are framed in ("which", "answer", "mentioned", ...)."""
+    seen: dict[str, None] = {}
+    for term in tokenize([query])[0]:
+        if term not in QUESTION_WORDS and term != "_":
+            seen.setdefault(term)
+    return list(seen)
+
+
+def anchor_words(query: str, terms: list[str]) -> list[str]:
+    """The query words that name something (named_words); with none, the query words themselves (the rare
+    ones among them become anchors)."""
+    named = named_words(query)
+    return [t for t in terms if t in named] or terms
+
+
+def named_words(query: str) -> set[str]:
+    """The query's words, lower case, that name something: written as a name (`c_short`, "Husolmouth",
+    CamelCase, a word with a digit or an underscore, capitalised after a sentence's first word), quoted, or
+    called a word ("the word zarnith")."""
+    named: set[str] = set()
+    for quoted in _QUOTED.findall(query):
+        named.update(t for t in tokenize([" ".join(quoted)])[0] if t != "_")  # "_": what held no word
+    named.update(w.lower() for w in said_words(query))
+    for m in re.finditer(r"\w+", query):
+        word = m.group()
+        start_of_sentence = not query[:m.start()].strip() or re.search(r"[.!?:]\s*$", query[:m.start()])
+        if re.search(r"[\d_]", word) or (word[0].isupper() and (not start_of_sentence or not word[1:].islower())):
+            named.add(word.lower())
+    return named
+
+
+def said_words(query: str) -> list[str]:
+    """The words a query calls words or terms: "how many times is the word zarnith used?" -> ["zarnith"]."""
+    return _SAID_WORD.findall(query)

@@ -1,0 +1,231 @@
+"""Questions over a log's lines settled by code: when a name's lines were first or last written, and which
+value of a field the lines hold most or least often, or how many different ones. `count_table()` in the REPL
+answers them where the context is no table, and the small profile's first reading is theirs where it is one.
+
+"When did mkovacs last log in?" over 3,000 login lines: the 1.5B reader, shown a few of mkovacs's lines, gave
+one of them (May for December). "Which IP address made the most requests?" over an access log: no line holds a
+word of the question but "ip", and the reading said nothing was found (bench/issue12/fresh_probe.py, set D).
+Code reads every line:
+
+- "when did <name> last / first ...?", "what is the latest / earliest ...": the lines holding the question's
+  rarest word held by a few lines (the name); where those are records of several wordings, the one wording the
+  question's words pick (wordings.picked), else no answer; of them, the latest or earliest time stamp
+  (ISO "2025-03-12 10:04", an access log's "12/Mar/2025:10:04:17", syslog's "Mar 12 10:04:17"), as written;
+- "which <field> ... the most / fewest ...?", "how many different <field>s ...?": the field's value in each
+  line (an IP address, an e-mail address, or a key=value field whose key the question names), among the lines
+  holding the question's other words where some lines do and some do not; the commonest or rarest value, or
+  the number of different ones. A tie answers nothing.
+
+- "what was the highest / lowest / total / average <measure> ... <name>?" over prose whose sentences each report
+  a measurement of a name ("On day 3 the inspector measured a water level of 460 cm at the Brekke station."):
+  the sentences holding the name and the question's other words, the one number of each written with the unit
+  most of them use ("cm"; "day 3" has none), and their extreme, sum or mean. The 1.5B reader, shown some of
+  twenty such sentences, answered 410 for 460.
+
+Anything else, or a condition (a period, a comparison), is left to the reader. Nothing here knows a task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from .code_counts import Counted
+from .evidence import documents
+from .querywords import anchor_words, bm25s_module, named_words, query_terms
+from .per_context import cached
+from .tables import _AVERAGE, _DISTINCT, _HOW_MANY, _LEAST, _MOST, _TOTAL, _plain, _shown, _table, has_condition, plural
+from .tables import answer as table_answer
+from .wordcounts import SentenceWords
+from .wordings import Kind, by_wording, picked
+
+MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
+FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it
+STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
+SHOWN_VALUES = 8  # values of a field shown to the root, the extreme first
+MIN_MEASURES = 3  # a name measured in fewer sentences is a fact stated: its passages are read
+MEASURED_SHARE = 0.9  # ...and this share of its sentences must each hold one number in the common unit
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+_STAMPS = (  # the ways logs write a time: each match gives year (or none), month, day and a clock
+    re.compile(rf"(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_CLOCK})?"),
+    re.compile(rf"(?P<d>\d{{2}})/{_MONTH}/(?P<y>\d{{4}}):{_CLOCK}"),
+    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})\s+{_CLOCK}"),
+)
+_WHEN = re.compile(r"^\W*(?:when\b|at what time\b|what time\b|on what (?:date|day)\b|what (?:date|day)\b"
+                   r"|which (?:date|day)\b|what (?:is|was) the (?:latest|earliest|last|first|most recent)\b)", re.I)
+_LAST = re.compile(r"\b(?:last|latest|most recent(?:ly)?|final)\b", re.I)
+_FIRST = re.compile(r"\b(?:first|earliest)\b", re.I)
+_TIME_WORDS = {"last", "latest", "recent", "recently", "first", "earliest", "final", "time", "date", "day"}
+_IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+)", re.I)
+_EXTREME = re.compile(r"\b(?:highest|lowest|largest|smallest|greatest|biggest|maximum|minimum|peak)\b", re.I)
+_HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.I)
+# A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
+_MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
+_KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
+
+
+def settled(context: Any, question: str) -> Counted | None:
+    """What code reads for the question over a table (tables.answer) or else a log's lines (answer)."""
+    return table_answer(context, question) or answer(context, question)
+
+
+def answer(context: Any, question: str) -> Counted | None:
+    """The latest / earliest time of a name's lines, a field's commonest / rarest value or number of different
+    values, or a name's measurements' extreme, total or mean (rules above); None for any other question, for a
+    table, or for a directory (its code is count_code's)."""
+    if not isinstance(context, (str, list)) or (isinstance(context, str) and _table(context) is not None):
+        return None
+    # "What day did ... last ...": the asking words are no period; any other condition is left to the reader.
+    if has_condition(_WHEN.sub(" ", question)):
+        return None
+    lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
+    if len(lines) >= MIN_LINES:
+        if _WHEN.search(question) and bool(_LAST.search(question)) != bool(_FIRST.search(question)):
+            return _when(lines, question)
+        if found := _field_values(lines, question):
+            return found
+    return _measures(context, question)
+
+
+def _stamp(line: str) -> tuple[tuple[int, ...], str] | None:
+    """The line's first time stamp: a key that sorts times (a year-less syslog stamp sorts within its year) and
+    the text as written."""
+    for pattern in _STAMPS:
+        m = pattern.search(line)
+        if m:
+            parts = m.groupdict()
+            month = int(parts["mo"]) if "mo" in parts else _MONTHS.index(parts["mon"].lower()) + 1
+            clock = [int(parts[k] or 0) for k in ("h", "mi", "s")]
+            return (int(parts.get("y") or 0), month, int(parts["d"]), *clock), m.group()
+    return None
+
+
+def _holding(lines: list[str], word: str) -> list[str]:
+    rx = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
+    return [line for line in lines if rx.search(line)]
+
+
+def _when(lines: list[str], question: str) -> Counted | None:
+    terms = [t for t in query_terms(question) if t not in _TIME_WORDS]
+    holding = {t: found for t in anchor_words(question, terms) if 0 < len(found := _holding(lines, t)) <= len(lines) // 2}
+    if not holding:
+        return None
+    name = min(holding, key=lambda t: len(holding[t]))
+    mine = holding[name]
+    groups = by_wording(mine, name) if len(mine) > 1 else None
+    if groups and len(groups) > 1:  # records of several kinds: the one the question's words pick, or none
+        kinds = [Kind(words, len(group), group[0]) for words, group in groups]
+        chosen = picked(kinds, question, name)
+        if not chosen:
+            return None
+        mine = groups[chosen[0] - 1][1]
+    stamped = [(s, line) for line in mine if (s := _stamp(line))]
+    if len(stamped) < STAMPED_SHARE * len(mine):
+        return None
+    latest = bool(_LAST.search(question))
+    (key, written), line = (max if latest else min)(stamped, key=lambda sl: sl[0][0])
+    facts = (f"Read by code over every line ({len(lines):,}): lines holding {name!r}: {len(mine):,}; "
+             f"the {'latest' if latest else 'earliest'} time among them: {written}, in the line:\n  {line.strip()}")
+    return Counted(facts, written)
+
+
+def _values(line: str, noun: str) -> list[str]:
+    """The values of the field `noun` names in the line."""
+    if re.fullmatch(r"ip(?:\s+address(?:es)?)?|address(?:es)?|hosts?|clients?", noun, re.I):
+        return _IP.findall(line)
+    if re.fullmatch(r"e-?mail(?:\s+address(?:es)?)?|e-?mails", noun, re.I):
+        return _EMAIL.findall(line)
+    keys = {noun.lower(), plural(noun.lower()), noun.lower().removesuffix("s")}
+    return [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
+
+
+def _field_values(lines: list[str], question: str) -> Counted | None:
+    distinct = _DISTINCT.search(question) if _HOW_MANY.search(question) else None
+    which = _WHICH_FIELD.search(question)
+    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    if distinct:
+        noun = distinct["noun"].split()[0] if not re.match(r"(?:ip|e-?mail)\s", distinct["noun"], re.I) else distinct["noun"]
+    elif which and most != least:
+        noun = which["noun"]
+    else:
+        return None
+    noun_words = {w.lower() for w in re.findall(r"\w+", noun)}
+    # The question's other words that some lines hold and some do not narrow the lines ("failed" logins).
+    for term in query_terms(question):
+        if term in noun_words or term in {"most", "fewest", "least", "different", "distinct", "unique"}:
+            continue
+        found = _holding(lines, term)
+        if 0 < len(found) < len(lines):
+            lines = found
+    values = [v for line in lines for v in _values(line, noun)[:1]]
+    if len(lines) < MIN_LINES or len(values) < FIELD_SHARE * len(lines):
+        return None
+    counts = Counter(values)
+    head = f"Read by code over the lines ({len(lines):,}): {noun} in {len(values):,} of them"
+    if distinct:
+        return Counted(f"{head}; different values: {len(counts):,}", str(len(counts)))
+    ranked = sorted(counts, key=lambda v: counts[v], reverse=most)
+    if len(ranked) > 1 and counts[ranked[0]] == counts[ranked[1]]:
+        return None  # a tie: no one value answers
+    shown = "\n".join(f"  {v}: {counts[v]:,} lines" for v in ranked[:SHOWN_VALUES])
+    return Counted(f"{head}, {'most' if most else 'fewest'} first:\n{shown}", ranked[0])
+
+
+def _measurements(sentence: str) -> list[tuple[float, str]]:
+    """The numbers of a sentence written with a unit after them (or a currency sign before), with the unit."""
+    stop_words = bm25s_module().stopwords.STOPWORDS_EN_PLUS  # "day 3 the": "the" is no unit
+    found = []
+    for m in _MEASURE.finditer(sentence):
+        if m["money"]:
+            found.append((float(m["amount"].replace(",", "")), m["money"]))
+        elif m["unit"].lower() not in stop_words:
+            found.append((float(m["n"].replace(",", "")), m["unit"]))
+    return found
+
+
+def _measures(context: Any, question: str) -> Counted | None:
+    """The extreme, total or mean of a name's measurements in prose (rules above); None where the question asks
+    none of those of a name, or the name's sentences do not each report one number in one unit."""
+    high, total, mean = bool(_HIGH.search(question)), bool(_TOTAL.search(question)), bool(_AVERAGE.search(question))
+    if (bool(_EXTREME.search(question)) + total + mean != 1
+            or re.match(r"^\W*(?:which|who|when|where)\b", question, re.I)):  # "which station ...": not one name's
+        return None
+    sentences = cached(context, SentenceWords)
+    terms = [t for t in query_terms(question) if sentences.postings.get(t)]
+    named = [t for t in terms if t in named_words(question) and len(sentences.postings[t]) >= MIN_MEASURES]
+    if not named:
+        return None
+    name = min(named, key=lambda t: len(sentences.postings[t]))
+    mine = sentences.postings[name]
+    # The question's other words narrow the name's sentences to those reporting what it asks about.
+    for term in terms:
+        narrowed = mine & sentences.postings[term]
+        if term != name and len(narrowed) >= MIN_MEASURES:
+            mine = narrowed
+    measured = {i: _measurements(sentences.sentences[i]) for i in sorted(mine)}
+    units = Counter(unit for found in measured.values() for unit in {u for _, u in found})
+    if not units:
+        return None
+    unit = units.most_common(1)[0][0]
+    values = {i: [n for n, u in found if u == unit] for i, found in measured.items()}
+    ones = {i: v[0] for i, v in values.items() if len(v) == 1}
+    if len(ones) < max(MIN_MEASURES, MEASURED_SHARE * len(mine)):
+        return None
+    written = f"{{}} {unit}" if unit != "%" and unit not in "$€£" else ("{}%" if unit == "%" else unit + "{}")
+    if total or mean:
+        value = sum(ones.values()) / (len(ones) if mean else 1)
+        said = "average" if mean else "total"
+        return Counted(f"Read by code over every sentence ({sentences.count:,}): sentences holding {name!r} with one "
+                       f"number in {unit}: {len(ones)}; their {said}: {written.format(_shown(value))}",
+                       written.format(_plain(value)))
+    best = (max if high else min)(ones, key=lambda i: ones[i])
+    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences holding {name!r} with one number in "
+             f"{unit}: {len(ones)}; the {'highest' if high else 'lowest'}: {written.format(_shown(ones[best]))}, in:\n"
+             f"  {sentences.sentences[best].strip()}")
+    return Counted(facts, written.format(_plain(ones[best])))

@@ -1,0 +1,107 @@
+"""Questions over a log's lines settled by code (records.py, issue 12): when a name's lines were last or first
+written, a field's commonest or rarest value, how many different values it has; as a small root's first
+reading and through count_table() in the REPL."""
+
+import pytest
+
+from recursivelm import RLM, ScriptedModel, first_reading, records
+
+from conftest import block
+
+USERS = ["mkovacs", "jdoe", "asmith"]
+LOGINS = "\n".join(f"2025-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d} login ok user={USERS[i % 3]} "
+                   f"from=192.168.1.{2 + i % 7}" for i in range(120))
+ACCESS = "\n".join(f'10.0.0.{1 + (i % 10 < 5) + (i % 10 < 2)} - - [12/Mar/2025:10:{i % 60:02d}:00 +0000] "GET /{"login" if i % 4 else "index"} '
+                   f'HTTP/1.1" 200 512' for i in range(100))
+SSHD = "\n".join(
+    f"Mar {1 + i % 28} {i % 24:02d}:00:{i % 60:02d} host sshd[{100 + i}]: "
+    + (f"Failed password for alice from 10.1.1.{1 + (i % 5 == 1)} port 22" if i % 3 else "Accepted password for alice from 10.1.1.9 port 22")
+    for i in range(90)) + "\n" + "\n".join(f"Mar 2 10:00:{i % 60:02d} host sshd[9{i}]: Accepted password for bob from 10.1.1.9 port 22"
+                                  for i in range(100))  # another user's lines: alice is in a few of them
+
+
+def test_the_latest_and_earliest_time_of_a_names_lines():
+    mine = [line for line in LOGINS.splitlines() if "user=mkovacs" in line]
+    latest = max(line[:16] for line in mine)
+    assert records.answer(LOGINS, "When did mkovacs last log in?").answer == latest
+    assert records.answer(LOGINS, "When was the earliest login of mkovacs?").answer == min(line[:16] for line in mine)
+    assert latest in records.answer(LOGINS, "When did mkovacs last log in?").facts
+
+
+def test_a_names_lines_of_several_kinds_are_narrowed_to_the_kind_the_question_names():
+    failed = [line.split(" host")[0] for line in SSHD.splitlines() if "Failed password for alice" in line]
+
+    def when(stamp):  # "Mar 7 05:00:13": day, hour, seconds
+        day, clock = stamp.split()[1:]
+        return int(day), *map(int, clock.split(":"))
+
+    found = records.answer(SSHD, "When was alice's first failed password?")
+    assert found is not None and found.answer == min(failed, key=when)
+    # Words that pick no kind ("log in" is both): no answer, the reader reads the passages.
+    assert records.answer(SSHD, "When did alice last log in?") is None
+
+
+def test_the_commonest_rarest_and_number_of_different_values_of_a_field():
+    assert records.answer(ACCESS, "Which IP address made the most requests?").answer == "10.0.0.1"
+    assert records.answer(ACCESS, "Which IP address made the fewest requests?").answer == "10.0.0.3"
+    assert records.answer(ACCESS, "How many different IP addresses appear?").answer == "3"
+    assert records.answer(LOGINS, "Which user logged in the most?") is None  # 40 each: a tie
+    assert records.answer(LOGINS, "How many distinct users logged in?").answer == "3"  # a key=value field
+    # Narrowed to the lines holding the question's other words: failed ones from .2 (i % 5 == 1) are fewer.
+    assert records.answer(SSHD, "Which IP address had the most failed passwords?").answer == "10.1.1.1"
+    assert records.answer(SSHD, "Which IP address had the most accepted passwords?").answer == "10.1.1.9"
+    assert records.answer(SSHD, "Which IP address did alice fail from the most?").answer == "10.1.1.1"
+
+
+LEVELS = [(["Brekke", "Lund"][i % 2 if i % 5 else 0], 120 + (i * 37) % 300) for i in range(40)]
+REPORTS = " ".join(["The archive was quiet that year."] * 50 + [
+    f"On day {i + 1} the inspector measured a water level of {level} cm at the {station} station."
+    for i, (station, level) in enumerate(LEVELS)] + ["The Brekke station was painted green in 1990."])
+
+
+@pytest.mark.parametrize("question, want", [
+    ("What was the highest water level recorded at the Brekke station?", max(v for s, v in LEVELS if s == "Brekke")),
+    ("What was the lowest water level measured at Lund?", min(v for s, v in LEVELS if s == "Lund")),
+    ("What was the total water level recorded at Lund?", sum(v for s, v in LEVELS if s == "Lund")),
+])
+def test_a_names_measurements_in_prose_are_read_from_every_sentence(question, want):
+    # "day 12" is a number with no unit; the painting's 1990 is in a sentence with no water level.
+    found = records.answer(REPORTS, question)
+    assert found is not None and found.answer == f"{want} cm"
+    brekke = [v for s, v in LEVELS if s == "Brekke"]
+    mean = records.answer(REPORTS, "What was the average water level at the Brekke station?")
+    assert mean.answer == f"{round(sum(brekke) / len(brekke), 2):g} cm"
+
+
+@pytest.mark.parametrize("context, question", [
+    (LOGINS, "Where did mkovacs log in from?"),  # not a time, a count or an extreme
+    (REPORTS, "Which station recorded the highest water level?"),  # over names, not one name's: not read here
+    (REPORTS, "What was the highest temperature at Oslo?"),  # names nothing measured
+    (REPORTS.replace(" cm at the Brekke", " mm at the Brekke", 10), "What was the highest water level at Brekke?"),  # units mixed
+    (LOGINS, "When did mkovacs last log in before March?"),  # a condition not read here
+    (LOGINS, "When did zorro last log in?"),  # names no line
+    ("\n".join(["The ferry was late again."] * 30), "When was the ferry last late?"),  # no time stamps
+    ("2025-01-01 login ok user=a\n" * 5, "When did a last log in?"),  # a note, not a log
+    ("date,user\n" + "2025-01-01,a\n" * 30, "When did a last log in?"),  # a table: tables.py reads it
+])
+def test_what_code_does_not_settle_is_left_to_the_reader(context, question):
+    assert records.answer(context, question) is None
+
+
+def test_a_small_roots_first_reading_over_a_log_is_what_code_read():
+    question = "Which IP address made the most requests?"
+    template, _ = first_reading.choose(True, True, ACCESS, question, lambda: True)
+    assert template == first_reading.TABLE
+    root = ScriptedModel(replies=[block("FINAL(reading)")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=["10.0.0.1"], name="sub"), profile="small",
+                 sandbox="inprocess").run(ACCESS, question)
+    assert result.answer == "10.0.0.1"
+    assert "10.0.0.1: 50 lines" in root.calls[0][-1]["content"]
+
+
+def test_count_table_answers_over_a_logs_lines_in_the_repl():
+    root = ScriptedModel(replies=[block('print(count_table("When did mkovacs last log in?").answer)'),
+                                  block("FINAL('done')")], name="scripted")
+    RLM(root, profile="small", sandbox="inprocess").run(LOGINS, "When did mkovacs last log in?")
+    latest = max(line[:16] for line in LOGINS.splitlines() if "user=mkovacs" in line)
+    assert any(latest in m["content"] for m in root.calls[1])
