@@ -39,6 +39,7 @@ TSV = CSV.replace(",", "\t")
     ("How many different cities did Tanaka ship to?", "3"),
     ("How many distinct customers ordered in Oslo?", "4"),  # Okafor, Tanaka, Van der Berg, Silva
     ("What is the city of order ORD-102?", "Osaka"),  # the one row with the value, the column asked
+    ("Which city did order ORD-102 go to?", "Osaka"),  # "which city" over one row: its cell, no grouping
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = tables.answer(CSV, question)
@@ -72,6 +73,7 @@ def test_json_lines_are_a_table_whose_columns_are_the_keys():
              for i, (service, level) in enumerate([("billing", "ERROR"), ("billing", "INFO"), ("search", "ERROR")] * 5)]
     context = "\n".join(lines)
     assert tables.answer(context, "How many ERROR events did the billing service log?").answer == "5"
+    assert tables.answer(context, "How many errors did the billing service log?").answer == "5"  # a value's plural
     assert tables.answer(context, "How many events did the search service log in February?").answer == "0"
     assert tables.answer(context, "How many ERROR events were logged in March 2025?").answer == "5"  # the 3rd of each three
     assert tables.answer("{not json\n" + context, "How many ERROR events did the billing service log?") is None

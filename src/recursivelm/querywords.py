@@ -16,6 +16,14 @@ through into about answer answers mentioned mention text context question give o
 _QUOTED = re.compile(r"`([^`]+)`|\"([^\"]+)\"|(?<!\w)'([^'<>]{1,40})'(?!\w)")
 _SAID_WORD = re.compile(r"\b(?:word|term)\s+[`'\"“‘]?([^\W\d_][\w-]*)", re.I)  # "the word zarnith", "the term 'x'"
 
+# What a question asks of many records: how many, the most or fewest, a total or mean, how many different.
+HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
+MOST = re.compile(r"\b(?:most|largest|greatest|highest|biggest|maximum|max|top)\b", re.I)
+LEAST = re.compile(r"\b(?:fewest|least|smallest|lowest|minimum|min)\b", re.I)
+TOTAL = re.compile(r"\b(?:total|sum|overall|combined|altogether)\b", re.I)
+AVERAGE = re.compile(r"\b(?:average|mean|typical)\b", re.I)
+DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)
+
 
 def bm25s_module():
     """The bm25s module, with tqdm's monitor thread off. bm25s makes progress bars even when told not to show

@@ -33,9 +33,10 @@ from typing import Any
 
 from .code_counts import Counted
 from .evidence import documents
-from .querywords import anchor_words, bm25s_module, named_words, query_terms
 from .per_context import cached
-from .tables import _AVERAGE, _DISTINCT, _HOW_MANY, _LEAST, _MOST, _TOTAL, _plain, _shown, _table, has_condition, plural
+from .querywords import (AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, anchor_words, bm25s_module, named_words,
+                         query_terms)
+from .tables import has_condition, plain_number, plural, shown_number, table_of
 from .tables import answer as table_answer
 from .wordcounts import SentenceWords
 from .wordings import Kind, by_wording, picked
@@ -62,11 +63,14 @@ _FIRST = re.compile(r"\b(?:first|earliest)\b", re.I)
 _TIME_WORDS = {"last", "latest", "recent", "recently", "first", "earliest", "final", "time", "date", "day"}
 _IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+)", re.I)
+# "Which IP address ...", "what user ...": the field asked about ("what was ..." asks of none).
+_WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
+                          r"(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+)", re.I)
 _EXTREME = re.compile(r"\b(?:highest|lowest|largest|smallest|greatest|biggest|maximum|minimum|peak)\b", re.I)
 _HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.I)
 # A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
-_MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
+_MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
+                      r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 
 
@@ -79,7 +83,7 @@ def answer(context: Any, question: str) -> Counted | None:
     """The latest / earliest time of a name's lines, a field's commonest / rarest value or number of different
     values, or a name's measurements' extreme, total or mean (rules above); None for any other question, for a
     table, or for a directory (its code is count_code's)."""
-    if not isinstance(context, (str, list)) or (isinstance(context, str) and _table(context) is not None):
+    if not isinstance(context, (str, list)) or (isinstance(context, str) and table_of(context) is not None):
         return None
     # "What day did ... last ...": the asking words are no period; any other condition is left to the reader.
     if has_condition(_WHEN.sub(" ", question)):
@@ -113,7 +117,8 @@ def _holding(lines: list[str], word: str) -> list[str]:
 
 def _when(lines: list[str], question: str) -> Counted | None:
     terms = [t for t in query_terms(question) if t not in _TIME_WORDS]
-    holding = {t: found for t in anchor_words(question, terms) if 0 < len(found := _holding(lines, t)) <= len(lines) // 2}
+    holding = {t: found for t in anchor_words(question, terms)
+               if 0 < len(found := _holding(lines, t)) <= len(lines) // 2}  # in most lines: a field, not a name
     if not holding:
         return None
     name = min(holding, key=lambda t: len(holding[t]))
@@ -146,11 +151,12 @@ def _values(line: str, noun: str) -> list[str]:
 
 
 def _field_values(lines: list[str], question: str) -> Counted | None:
-    distinct = _DISTINCT.search(question) if _HOW_MANY.search(question) else None
+    distinct = DISTINCT.search(question) if HOW_MANY.search(question) else None
     which = _WHICH_FIELD.search(question)
-    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if distinct:
-        noun = distinct["noun"].split()[0] if not re.match(r"(?:ip|e-?mail)\s", distinct["noun"], re.I) else distinct["noun"]
+        noun = distinct["noun"]  # "different customers placed": the first word, but "IP addresses" whole
+        noun = noun if re.match(r"(?:ip|e-?mail)\s", noun, re.I) else noun.split()[0]
     elif which and most != least:
         noun = which["noun"]
     else:
@@ -192,7 +198,7 @@ def _measurements(sentence: str) -> list[tuple[float, str]]:
 def _measures(context: Any, question: str) -> Counted | None:
     """The extreme, total or mean of a name's measurements in prose (rules above); None where the question asks
     none of those of a name, or the name's sentences do not each report one number in one unit."""
-    high, total, mean = bool(_HIGH.search(question)), bool(_TOTAL.search(question)), bool(_AVERAGE.search(question))
+    high, total, mean = bool(_HIGH.search(question)), bool(TOTAL.search(question)), bool(AVERAGE.search(question))
     if (bool(_EXTREME.search(question)) + total + mean != 1
             or re.match(r"^\W*(?:which|who|when|where)\b", question, re.I)):  # "which station ...": not one name's
         return None
@@ -222,10 +228,11 @@ def _measures(context: Any, question: str) -> Counted | None:
         value = sum(ones.values()) / (len(ones) if mean else 1)
         said = "average" if mean else "total"
         return Counted(f"Read by code over every sentence ({sentences.count:,}): sentences holding {name!r} with one "
-                       f"number in {unit}: {len(ones)}; their {said}: {written.format(_shown(value))}",
-                       written.format(_plain(value)))
+                       f"number in {unit}: {len(ones)}; their {said}: {written.format(shown_number(value))}",
+                       written.format(plain_number(value)))
     best = (max if high else min)(ones, key=lambda i: ones[i])
     facts = (f"Read by code over every sentence ({sentences.count:,}): sentences holding {name!r} with one number in "
-             f"{unit}: {len(ones)}; the {'highest' if high else 'lowest'}: {written.format(_shown(ones[best]))}, in:\n"
+             f"{unit}: {len(ones)}; the {'highest' if high else 'lowest'}: {written.format(shown_number(ones[best]))}, "
+             f"in:\n"
              f"  {sentences.sentences[best].strip()}")
-    return Counted(facts, written.format(_plain(ones[best])))
+    return Counted(facts, written.format(plain_number(ones[best])))

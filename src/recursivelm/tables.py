@@ -38,6 +38,7 @@ from typing import Any
 
 from .code_counts import Counted
 from .per_context import cached
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL
 
 MIN_ROWS = 10  # fewer rows under a header is a short list, which the passages show whole
 SNIFF_LINES = 50  # lines that decide the delimiter: each must split into the header's number of fields
@@ -46,12 +47,7 @@ NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number c
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
-_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
-_MOST = re.compile(r"\b(?:most|largest|greatest|highest|biggest|maximum|max|top)\b", re.I)
-_LEAST = re.compile(r"\b(?:fewest|least|smallest|lowest|minimum|min)\b", re.I)
-_TOTAL = re.compile(r"\b(?:total|sum|overall|combined|altogether)\b", re.I)
-_AVERAGE = re.compile(r"\b(?:average|mean|typical)\b", re.I)
 # "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
 _COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|above|over|exceeding|at least|less than"
                          r"|fewer than|smaller than|lower than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
@@ -62,7 +58,6 @@ _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "h
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
-_DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "in March", "during March 2024", "in 2024": a period of the table's date column.
 _PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
@@ -171,7 +166,7 @@ def has_condition(question: str) -> bool:
     return bool(_CONDITION.search(question))
 
 
-def _table(context: Any) -> Table | None:
+def table_of(context: Any) -> Table | None:
     return cached(context, parse) if isinstance(context, str) else None
 
 
@@ -185,7 +180,8 @@ def named_values(table: Table, question: str) -> dict[int, str]:
             continue
         for value in sorted({row[i] for row in table.rows}, key=len, reverse=True):
             words = " ".join(_WORD.findall(value.lower()))
-            if words and f" {words} " in asked and words not in table.column_words(i) and i not in found:
+            named = f" {words} " in asked or f" {plural(words)} " in asked  # "errors" names the value ERROR
+            if words and named and words not in table.column_words(i) and i not in found:
                 found[i] = value
     return found
 
@@ -199,7 +195,7 @@ def named_columns(table: Table, question: str) -> list[int]:
 def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
-    table = _table(context)
+    table = table_of(context)
     if table is None:
         return None
     period = _PERIOD.search(question)
@@ -224,7 +220,7 @@ def answer(context: Any, question: str) -> Counted | None:
             and all(_holds(_number(row[measure]), op, n) for op, n in compared)
             and (not period or _in_period(row[table.dates], month, year))]
     conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
-    conditions += [f"{table.columns[measure]} {_SIGNS[op]} {_plain(n)}" for op, n in compared]
+    conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
     if period:
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     where = " and ".join(conditions)
@@ -232,10 +228,10 @@ def answer(context: Any, question: str) -> Counted | None:
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     if which:
         by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values]
-        if len(by) == 1:
-            return _grouped(table, rows, by[0], numbers[:1], question, shape, where)
-    distinct = _DISTINCT.search(question)
-    if distinct and _HOW_MANY.search(question):
+        if len(by) == 1 and (grouped := _grouped(table, rows, by[0], numbers[:1], question, shape, where)):
+            return grouped  # else "which department is employee E10786 in?": one row's cell, below
+    distinct = DISTINCT.search(question)
+    if distinct and HOW_MANY.search(question):
         kept = [i for i in named_columns(table, distinct["noun"]) if i not in values]
         if len(kept) != 1:
             return None
@@ -244,19 +240,19 @@ def answer(context: Any, question: str) -> Counted | None:
         return Counted(f"{shape}:\ndifferent values of {table.columns[kept[0]]}{among}: {len(found):,}", str(len(found)))
     if not values and not compared and not period:
         return None
-    if _HOW_MANY.search(question) and not (_TOTAL.search(question) or _AVERAGE.search(question)):
+    if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}", str(len(rows)))
     asked = [i for i in named_columns(table, rest) if i not in values]
-    if values and len(rows) == 1 and len(asked) == 1 and not _HOW_MANY.search(question):
+    if values and len(rows) == 1 and len(asked) == 1 and not HOW_MANY.search(question):
         # "What is the email of employee E10786?": the one row holding the values, and the column asked.
         shown = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, rows[0]))
         return Counted(f"{shape}:\nthe one row with {where}: {shown}", rows[0][asked[0]])
-    if len(numbers) == 1 and (_TOTAL.search(question) or _AVERAGE.search(question)):
+    if len(numbers) == 1 and (TOTAL.search(question) or AVERAGE.search(question)):
         cells = [c for row in rows if (c := _number(row[numbers[0]])) is not None]
-        mean = bool(_AVERAGE.search(question))
+        mean = bool(AVERAGE.search(question))
         value = statistics.fmean(cells) if mean and cells else sum(cells)
         said = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
-        return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {_shown(value)}", _plain(value))
+        return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {shown_number(value)}", plain_number(value))
     return None
 
 
@@ -278,10 +274,10 @@ def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], q
              where: str) -> Counted | None:
     """For "which <column> has the most / fewest ...?": the rows per value of column `by`, and where a number
     column is named, its sum (or mean, where the question says average) per value; the extreme one answers."""
-    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if most == least:
         return None
-    mean = bool(_AVERAGE.search(question))
+    mean = bool(AVERAGE.search(question))
     groups: dict[str, list[float]] = defaultdict(list)
     if numbers:
         for row in rows:
@@ -297,16 +293,16 @@ def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], q
     if len(ranked) > 1 and score[ranked[0]] == score[ranked[1]]:
         return None  # a tie: no one value answers
     among = f" among the rows with {where}" if where else ""
-    lines = [f"  {k}: {_shown(score[k])}" for k in ranked[:SHOWN_GROUPS]]
+    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:SHOWN_GROUPS]]
     facts = f"{shape}:\n{unit} by {table.columns[by]}{among}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
     return Counted(facts, ranked[0])
 
 
-def _shown(value: float) -> str:
+def shown_number(value: float) -> str:
     """A count or sum as the root is shown it: 1,234 or 1,234.5."""
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
 
 
-def _plain(value: float) -> str:
+def plain_number(value: float) -> str:
     """A sum or mean as the answer: 1234.5, no thousands separator."""
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
