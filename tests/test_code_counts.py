@@ -107,6 +107,41 @@ def test_a_default_the_tree_does_not_settle_is_left_to_the_reader(question):
     assert code_counts.answer(TREE, question) is None
 
 
+def test_a_parameter_named_default_is_named_where_the_question_omits_it():
+    tree = {"opts.py": "def get_list_opt(options, optname, default=None):\n    return options.get(optname, default)\n"}
+    found = code_counts.answer(tree, "When get_list_opt() is called without default, what value does default take?")
+    assert found is not None and found.answer == "None"
+
+
+CONSTANTS = {
+    "pkg/limits.py": "import os\n\nMAX_WORKER_IDLE_TIME = 30\nDEFAULT_FONT_NAME: str = 'Menlo'\nEOF = b'\\x1a'\n"
+                     "_HEX = '[0-9A-F]'\n\n\ndef f():\n    MAX_WORKER_IDLE_TIME = 99  # a local: not the constant\n",
+    "pkg/pool.py": "class Pool:\n    SIZE = 8\n\n\nWORKERS = (10, 60000)\nRETRIES = 3\n",
+    "pkg/other.py": "RETRIES = 5\n",
+}
+
+
+@pytest.mark.parametrize("question, value", [
+    ("What is MAX_WORKER_IDLE_TIME set to in this code?", "30"),  # the module's, not f()'s local
+    ("What is the value of DEFAULT_FONT_NAME?", "'Menlo'"),  # annotated; its name says "default": no parameter
+    ("What is EOF set to?", "b'\\x1a'"),  # all capitals, no underscore: a constant's name too
+    ("What value is `_HEX` assigned?", "'[0-9A-F]'"),
+    ("What is SIZE equal to in the class Pool?", "8"),  # a class-level assignment
+])
+def test_a_constants_value_is_read_from_the_syntax_tree(question, value):
+    found = code_counts.answer(CONSTANTS, question)
+    assert found is not None and found.answer == value and found.facts.startswith("Read by code (ast): `")
+
+
+@pytest.mark.parametrize("question", [
+    "What is RETRIES set to?",  # two files, two values: the question must say which
+    "Is WORKERS set to a tuple?",  # yes or no
+    "What is TIMEOUT set to?",  # assigned nowhere
+])
+def test_a_value_the_tree_does_not_settle_is_left_to_the_reader(question):
+    assert code_counts.answer(CONSTANTS, question) is None
+
+
 @pytest.mark.parametrize("tree, question, bases", [
     (TREE, "What does the class `Feed` inherit from?", "Base"),  # metaclass= is no base
     (TREE, "Which base classes does the class Feed derive from?", "Base"),  # named by "class", not as code

@@ -24,6 +24,11 @@ at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this
   Shown `def pause(info=None, err=False)` in its outline, the 1.5B reader gave err's default as None (click
   as a directory, bench/issue12/fresh-probe).
 
+- A question asking what a name is set to ("set to", "value of", "equal") that names it as code
+  (`TIMEOUT`, MAX_IDLE_TIME): the value its module- or class-level assignment gives it, as written. Asked
+  "What is MAX_WORKER_IDLE_TIME set to?" over anyio, the 1.5B reader answered another line's "(10, 60000)"
+  (bench/issue12/heldout_code.py, twenty-third step).
+
 A question that names a definition more than one file holds, or a count no option says, gets no answer
 here: the reader reads the passages as before. Nothing here knows a task: only Python's grammar.
 """
@@ -53,10 +58,11 @@ _EXTREME = re.compile(r"\bwhich of these (?:functions|methods|classes|definition
 _ASKS_DEFAULT = re.compile(r"\bdefault|\bwithout\b|\bomit(?:s|ted)?\b|\bnot (?:given|passed|supplied)\b", re.I)
 # A name the question writes as code: in backticks, called, dotted, or with an underscore or an inner capital.
 _CODE_NAME = re.compile(r"`(?P<quoted>[A-Za-z_][\w.]*)`|(?P<called>[A-Za-z_][\w.]*)\(\)"
-                        r"|(?P<shaped>\b[A-Za-z]\w*(?:_|\.[A-Za-z_]|[a-z][A-Z])\w*)")
+                        r"|(?P<shaped>\b_*[A-Za-z]\w*(?:_|\.[A-Za-z_]|[a-z][A-Z])\w*)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _ASKS_BASES = re.compile(r"\binherit|\bbase class|\bbases\b|\bparent class|\bderive[sd]? from\b|\bsubclass(?:es)? of\b", re.I)
 _YES_OR_NO = re.compile(r"^\W*(?:is|are|does|do|did|can|has|have)\b", re.I)  # "Does X inherit from Y?" is not asked here
+_ASKS_VALUE = re.compile(r"\bset to\b|\bvalues?\b|\bequal(?:s|led)?\b|\bassigned\b|^\W*what is\b", re.I)
 _ASKING_WORDS = {"default", "defaults", "value", "values"}  # a parameter so named must be in backticks
 _OPTION_DEFINITION = re.compile(r"^`?(?P<name>[A-Za-z_][\w.]*)`?(?:\(\))?\s+in\s+`?(?P<path>[\w./-]+\.py)`?$")
 
@@ -187,7 +193,9 @@ def answer(context: Any, question: str) -> Counted | None:
             label, n = named[0]
             facts = f"Counted by code (ast): `{found['name']}` in {label} has {plural(n, unit[:-1])}"
             return _numeric(facts, n, lettered)
-    return None if lettered else default_of(context, question, path) or bases_of(context, question, path)
+    if lettered:
+        return None
+    return default_of(context, question, path) or bases_of(context, question, path) or value_of(context, question, path)
 
 
 def _code_names(question: str) -> set[str]:
@@ -229,7 +237,9 @@ def default_of(context: Any, question: str, path: str | None = None) -> Counted 
         return None
     names = _code_names(question)
     quoted = {m["quoted"] for m in _CODE_NAME.finditer(question) if m["quoted"]}
-    words = {w for w in _WORD.findall(question) if w not in _ASKING_WORDS or w in quoted}
+    # "called without default": a parameter named `default`, said where a parameter is named.
+    omitted = set(re.findall(r"\bwithout\s+`?(\w+)", question))
+    words = {w for w in _WORD.findall(question) if w not in _ASKING_WORDS or w in quoted or w in omitted}
     found = []
     for label, source in python_documents(context, path):
         for line, node in sorted(defined_in(source).items()):
@@ -246,6 +256,39 @@ def default_of(context: Any, question: str, path: str | None = None) -> Counted 
     where = f"`{owner}.{name}`" if owner else f"`{name}`"
     return Counted(f"Read by code (ast): the parameter `{parameter}` of {where} in {label} defaults to {default}",
                    default)
+
+
+def value_of(context: Any, question: str, path: str | None = None) -> Counted | None:
+    """The value a name the question writes as code is given by its assignment at the top of a module or of a
+    class body, where the question asks what it is set to; None where no file or several values assign it."""
+    # An all-capitals word is a constant's name too (EOF, CR), and a name may say "default" (DEFAULT_FONT).
+    names = _code_names(question) | set(re.findall(r"\b_*[A-Z][A-Z0-9]+\b", question))
+    words = " ".join(w for w in _WORD.findall(question) if w not in names)
+    if not _ASKS_VALUE.search(question) or _YES_OR_NO.search(question) or _ASKS_DEFAULT.search(words):
+        return None
+    found: set[tuple[str, str, str]] = set()  # (file, name, value)
+    for label, source in python_documents(context, path):
+        if not any(name in source for name in names):
+            continue  # parse only the files that write one of the names
+        try:
+            tree = parse_python(source)
+        except (SyntaxError, ValueError):
+            continue
+        statements = [*tree.body, *(s for c in tree.body if isinstance(c, ast.ClassDef) for s in c.body)]
+        for node in statements:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target = node.target
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in names:
+                found.add((label, target.id, ast.unparse(node.value)))
+    if len({(name, value) for _, name, value in found}) != 1:
+        return None
+    files = sorted(label for label, _, _ in found)
+    _, name, value = next(iter(found))
+    return Counted(f"Read by code (ast): `{name}` is set to {value} in {', '.join(files)}", value)
 
 
 def described(name: str, found: Sequence[Any]) -> str:
