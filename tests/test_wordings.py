@@ -53,8 +53,25 @@ def test_words_the_text_never_writes_leave_the_pick_to_a_reader():
     assert kinds.total(replies) == str(FAILED_ALICE)
     assert kinds.total(["no"] * len(kinds)) == "no kind was picked"
     prompts = kinds.prompts()
-    assert len(prompts) == len(kinds)
+    assert len(prompts) == len(kinds) + len(kinds) * (len(kinds) - 1)  # each alone, then each two in both orders
     assert prompts[0] == f"Line: {kinds[0].example}\n\nIs this line about unsuccessful login attempts? Reply yes or no."
+    assert prompts[len(kinds)] == (f"Line 1: {kinds[0].example}\n\nLine 2: {kinds[1].example}\n\n"
+                                   "Which line is about unsuccessful login attempts? Reply 1 or 2.")
+
+
+def test_the_kind_that_wins_every_comparison_outranks_the_yes_said_to_others():
+    kinds = wordings.line_kinds(LOG_TEXT, "How many unsuccessful login attempts were there for the user alice?")
+    failed = next(k for k, kind in enumerate(kinds) if "Failed password" in kind.example)
+    pairs = [(i, j) for i in range(len(kinds)) for j in range(len(kinds)) if i != j]
+
+    def comparisons(winner):  # each comparison won by `winner`'s line where it is one of the two, else the first
+        return [("Line 1" if i == winner else "2") if winner in (i, j) else "1" for i, j in pairs]
+
+    # Yes said to every kind alone (the small reader's bias), but the failed logins win every comparison.
+    assert kinds.total(["Yes"] * len(kinds) + comparisons(failed)) == str(FAILED_ALICE)
+    # No kind wins them all (a reader that always says 1): the checks one at a time decide.
+    checks = ["Yes." if k == failed else "No" for k in range(len(kinds))]
+    assert kinds.total(checks + ["1"] * len(pairs)) == str(FAILED_ALICE)
 
 
 @pytest.mark.parametrize("context, question", [
@@ -82,7 +99,7 @@ def test_a_small_roots_first_reading_of_such_a_count_is_a_readers_pick_and_codes
     result = RLM(root, sub_model=sub, profile="small", sandbox="isolated").run(LOG_TEXT, question)
     assert result.answer == str(FAILED_ALICE)
     assert "by their wording, counted by code" in root.calls[0][-1]["content"]
-    assert len(sub.calls) == 3  # one check of each kind; the count is code's
+    assert len(sub.calls) == 3 + 6  # one check of each kind, each two compared in both orders; the count is code's
 
 
 @pytest.mark.parametrize("sandbox", ["inprocess", "isolated"])

@@ -6,8 +6,9 @@
 escalate?": the text says "escalated". Read from a few passages, the 1.5B reader answered 0 and 3 (520 and 37;
 bench/issue12/fresh_probe.py). Records of a few kinds are worded alike, so code groups the lines holding the
 question's name by their wording (the words most of them share, numbers and ids left out) and counts each
-group; the question's words pick the group where their stems name exactly one, else a reader says of one
-example of each whether the question counts it. The count is code's.
+group; the question's words pick the group where their stems name exactly one, else a reader compares the
+groups' examples two at a time (the one that wins every comparison), or says of each whether the question counts
+it. The count is code's.
 
 Only where the name's lines are records: at least MIN_LINES of them, and a few wordings hold nearly all.
 A name in a line or two is a fact stated (its passages are read); prose about a name is worded every time
@@ -40,6 +41,13 @@ EXAMPLE_CHARS = 160
 # said right 7 times; given the whole question ("Is this line one of the things the question counts?"), 6 and
 # yes to cron sessions as failed logins; shown all kinds at once and asked for the one, 3 of 6 over two orders.
 CHECK_PROMPT = "Line: {line}\n\nIs this line about {thing}? Reply yes or no."
+# Asked alone, the 1.5B reader says yes too often: to lines answered 200 as "requests for missing pages", to a
+# backup "finished OK" as one that did not complete, to "Accepted publickey" as a failed login in one run of
+# three. Two kinds at a time, in both orders ("which line is about ...?"), the kind that wins every comparison
+# was the counted one in 4 of 6 logs no probe uses and never another; where no kind wins them all, the checks
+# one at a time decide (5 of 6 logs then, against 3 of 6 by the checks alone; bench/issue12/kinds_checks.py).
+PAIR_PROMPT = "Line 1: {first}\n\nLine 2: {second}\n\nWhich line is about {thing}? Reply 1 or 2."
+MAX_PAIRED_KINDS = 4  # kinds compared two at a time: k(k-1) short calls, 12 at most
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 # What a how-many question counts: its words after "how many" ("of" and the name's words left out) up to the
 # first word that starts what it says of them: "unsuccessful login attempts" (were there ...), "uploads failed"
@@ -70,15 +78,33 @@ class Kinds(list):
 
     def prompts(self) -> list[str]:
         """What a reader is asked where the question's words pick no one kind: of each kind alone, whether it is
-        about what the question counts (CHECK_PROMPT). Shown the kinds as one list, the 1.5B reader picked
-        "1, 3" for failed logins, cron sessions among them (bench/issue12/fresh_probe.py)."""
-        return [CHECK_PROMPT.format(line=kind.example, thing=counted_thing(self.question, self.name)) for kind in self]
+        about what the question counts (CHECK_PROMPT); then, of a few kinds, of each two in both orders, which is
+        (PAIR_PROMPT). Shown the kinds as one list, the 1.5B reader picked "1, 3" for failed logins, cron
+        sessions among them (bench/issue12/fresh_probe.py)."""
+        thing = counted_thing(self.question, self.name)
+        checks = [CHECK_PROMPT.format(line=kind.example, thing=thing) for kind in self]
+        return checks + [PAIR_PROMPT.format(first=self[i].example, second=self[j].example, thing=thing)
+                         for i, j in self._pairs()]
+
+    def _pairs(self) -> list[tuple[int, int]]:
+        n = len(self)
+        return [(i, j) for i in range(n) for j in range(n) if i != j] if n <= MAX_PAIRED_KINDS else []
 
     def total(self, replies: Sequence[str] = ()) -> str:
-        """The lines of the kinds the question's words picked, or else of those a reader said yes to (`replies`,
-        one per kind, to `prompts()`)."""
-        chosen = self.picked or [k for k, reply in enumerate(replies, 1) if says_yes(str(reply))]
+        """The lines of the kinds the question's words picked, or else of the kind that won every comparison,
+        or else of those a reader said yes to (`replies` to `prompts()`, in its order)."""
+        chosen = self.picked or self._chosen([str(r) for r in replies])
         return str(sum(self[k - 1].lines for k in chosen)) if chosen else "no kind was picked"
+
+    def _chosen(self, replies: list[str]) -> list[int]:
+        checks, compared = replies[:len(self)], replies[len(self):]
+        wins = Counter()
+        for (i, j), reply in zip(self._pairs(), compared):
+            said = re.match(r"\W*(?:line\s*)?([12])\b", reply, re.I)
+            if said:
+                wins[i if said[1] == "1" else j] += 1
+        winners = [i + 1 for i in range(len(self)) if len(compared) and wins[i] == 2 * (len(self) - 1)]
+        return winners or [k for k, reply in enumerate(checks, 1) if says_yes(reply)]
 
 
 def counted_thing(question: str, name: str) -> str:
