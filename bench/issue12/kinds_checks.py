@@ -9,12 +9,14 @@ not what a how-many question counts, and many differ from a counted line only in
 - DESCRIBE: the sub-model first says in a few words what the line records; then is asked whether that is
   {thing}. The description carries the outcome ("successful public key login") in words a yes/no can test.
 - PAIRWISE: two kinds at a time, in both orders, "which line is about {thing}?"; the kind that wins every
-  comparison is the one counted (none where no kind does).
+  comparison, or the kind that wins more of them than any other, is the one counted (none on a tie).
 (CONTRAST, V8 with the log's other kinds shown first, got 8 of 18 lines and was dropped.)
 
-    python3 bench/issue12/kinds_checks.py           # ~3 minutes on 2 cores
+    python3 bench/issue12/kinds_checks.py [--pairs-only]   # ~3 minutes on 2 cores
 
-Prints, for each check, how many lines it answered right, and which it got wrong.
+Prints, for each check, how many lines it answered right, and which it got wrong. Seen (embedded model, this
+step): V8 12 of 18 lines, the counted kinds exactly in 3 of 6 logs; DESCRIBE 14 of 18, 3 of 6; pairwise, the kind
+winning every comparison 4 of 6, the kind winning the most 5 of 6 (a tie in the sixth, which V8 gets right).
 """
 from __future__ import annotations
 
@@ -73,32 +75,51 @@ def describe(line: str, thing: str, siblings: list[str]) -> bool:
 PAIR = "Line 1: {a}\n\nLine 2: {b}\n\nWhich line is about {thing}? Reply 1 or 2."
 
 
-def pairwise_winner(lines: list[str], thing: str) -> set[int]:
-    """The kind that every other loses to in both orders of the pair (none where no kind does)."""
+def pairwise_wins(lines: list[str], thing: str) -> dict[int, int]:
+    """How many comparisons each kind won, over each two kinds in both orders."""
     wins = {i: 0 for i in range(len(lines))}
     for i in range(len(lines)):
         for j in range(len(lines)):
             if i != j:
                 reply = ask(PAIR.format(a=lines[i], b=lines[j], thing=thing))
                 wins[i if reply.strip().startswith("1") else j] += 1
-    best = [i for i, n in wins.items() if n == 2 * (len(lines) - 1)]
-    return set(best)
+    return wins
+
+
+def every_win(wins: dict[int, int]) -> set[int]:
+    """The kind that won every comparison, both orders (none where no kind did)."""
+    return {i for i, n in wins.items() if n == 2 * (len(wins) - 1)}
+
+
+def most_wins(wins: dict[int, int]) -> set[int]:
+    """The kind that won more comparisons than any other (none on a tie): a reader's bias to the first line
+    gives each kind as many first places, so it cancels out."""
+    best = max(wins.values())
+    top = {i for i, n in wins.items() if n == best}
+    return top if len(top) == 1 else set()
 
 
 if __name__ == "__main__":
-    for name, check in (("V8", v8), ("DESCRIBE", describe)):
-        wrong, logs_right = [], 0
-        for thing, lines in CASES:
-            siblings = [line for line, _ in lines]
-            said = [check(line, thing, siblings) for line, _ in lines]
-            wrong += [f"{thing}: {line[:70]}" for (line, counted), yes_ in zip(lines, said) if yes_ != counted]
-            logs_right += said == [counted for _, counted in lines]
-        total = sum(len(lines) for _, lines in CASES)
-        print(f"{name}: {total - len(wrong)} of {total} lines; the counted kinds exactly in {logs_right} of {len(CASES)} logs",
-              *(f"  wrong: {w}" for w in wrong), sep="\n", flush=True)
-    logs_right = 0
+    import sys
+
+    if "--pairs-only" not in sys.argv:
+        for name, check in (("V8", v8), ("DESCRIBE", describe)):
+            wrong, logs_right = [], 0
+            for thing, lines in CASES:
+                siblings = [line for line, _ in lines]
+                said = [check(line, thing, siblings) for line, _ in lines]
+                wrong += [f"{thing}: {line[:70]}" for (line, counted), yes_ in zip(lines, said) if yes_ != counted]
+                logs_right += said == [counted for _, counted in lines]
+            total = sum(len(lines) for _, lines in CASES)
+            print(f"{name}: {total - len(wrong)} of {total} lines; the counted kinds exactly in {logs_right} of "
+                  f"{len(CASES)} logs", *(f"  wrong: {w}" for w in wrong), sep="\n", flush=True)
+    right = {"every": 0, "most": 0}
     for thing, lines in CASES:
-        chosen = pairwise_winner([line for line, _ in lines], thing)
-        logs_right += chosen == {i for i, (_, counted) in enumerate(lines) if counted}
-        print(f"  PAIRWISE {thing}: chose {sorted(chosen)}", flush=True)
-    print(f"PAIRWISE: the counted kind exactly in {logs_right} of {len(CASES)} logs")
+        wins = pairwise_wins([line for line, _ in lines], thing)
+        counted = {i for i, (_, c) in enumerate(lines) if c}
+        right["every"] += every_win(wins) == counted
+        right["most"] += most_wins(wins) == counted
+        print(f"  PAIRWISE {thing}: wins {wins}; every: {sorted(every_win(wins))}, most: {sorted(most_wins(wins))}",
+              flush=True)
+    print(f"PAIRWISE: the counted kind exactly in {right['every']} of {len(CASES)} logs by every win, "
+          f"{right['most']} by most wins")

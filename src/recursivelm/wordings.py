@@ -7,8 +7,8 @@ escalate?": the text says "escalated". Read from a few passages, the 1.5B reader
 bench/issue12/fresh_probe.py). Records of a few kinds are worded alike, so code groups the lines holding the
 question's name by their wording (the words most of them share, numbers and ids left out) and counts each
 group; the question's words pick the group where their stems name exactly one, else a reader compares the
-groups' examples two at a time (the one that wins every comparison), or says of each whether the question counts
-it. The count is code's.
+groups' examples two at a time (the one that wins the most comparisons), or says of each whether the question
+counts it. The count is code's.
 
 Only where the name's lines are records: at least MIN_LINES of them, and a few wordings hold nearly all.
 A name in a line or two is a fact stated (its passages are read); prose about a name is worded every time
@@ -43,9 +43,11 @@ EXAMPLE_CHARS = 160
 CHECK_PROMPT = "Line: {line}\n\nIs this line about {thing}? Reply yes or no."
 # Asked alone, the 1.5B reader says yes too often: to lines answered 200 as "requests for missing pages", to a
 # backup "finished OK" as one that did not complete, to "Accepted publickey" as a failed login in one run of
-# three. Two kinds at a time, in both orders ("which line is about ...?"), the kind that wins every comparison
-# was the counted one in 4 of 6 logs no probe uses and never another; where no kind wins them all, the checks
-# one at a time decide (5 of 6 logs then, against 3 of 6 by the checks alone; bench/issue12/kinds_checks.py).
+# three. Two kinds at a time, in both orders ("which line is about ...?"), the kind that won more comparisons
+# than any other was the counted one in 5 of 6 logs no probe uses and never another (a tie in the sixth; it
+# favours the first line, but each kind is first equally often); where kinds tie, the checks one at a time
+# decide: 6 of 6 logs then, against 3 of 6 by the checks alone (bench/issue12/kinds_checks.py). Requiring a
+# win of every comparison picked 4 of 6, and lost alice's failed logins to the cron line shown first.
 PAIR_PROMPT = "Line 1: {first}\n\nLine 2: {second}\n\nWhich line is about {thing}? Reply 1 or 2."
 MAX_PAIRED_KINDS = 4  # kinds compared two at a time: k(k-1) short calls, 12 at most
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
@@ -91,8 +93,8 @@ class Kinds(list):
         return [(i, j) for i in range(n) for j in range(n) if i != j] if n <= MAX_PAIRED_KINDS else []
 
     def total(self, replies: Sequence[str] = ()) -> str:
-        """The lines of the kinds the question's words picked, or else of the kind that won every comparison,
-        or else of those a reader said yes to (`replies` to `prompts()`, in its order)."""
+        """The lines of the kinds the question's words picked, or else of the kind that won the most comparisons,
+        or else (a tie) of those a reader said yes to (`replies` to `prompts()`, in its order)."""
         chosen = self.picked or self._chosen([str(r) for r in replies])
         return str(sum(self[k - 1].lines for k in chosen)) if chosen else "no kind was picked"
 
@@ -103,8 +105,10 @@ class Kinds(list):
             said = re.match(r"\W*(?:line\s*)?([12])\b", reply, re.I)
             if said:
                 wins[i if said[1] == "1" else j] += 1
-        winners = [i + 1 for i in range(len(self)) if len(compared) and wins[i] == 2 * (len(self) - 1)]
-        return winners or [k for k, reply in enumerate(checks, 1) if says_yes(reply)]
+        ranked = wins.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return [ranked[0][0] + 1]  # more comparisons won than any other kind
+        return [k for k, reply in enumerate(checks, 1) if says_yes(reply)]
 
 
 def counted_thing(question: str, name: str) -> str:
