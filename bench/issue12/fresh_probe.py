@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -257,6 +257,70 @@ def set_d(seed: int) -> list[dict]:
     return out
 
 
+def set_e(seed: int) -> list[dict]:
+    """Set E, written at the twenty-third step after set D's changes and before any run of it: a table's
+    extreme for one value, a comparison in JSON lines, a log's distinct values on one day, a list over a log,
+    documents counted by author, two planted facts compared, a line of a dialogue."""
+    rng = random.Random(4000 + seed)
+    base = reference_text()
+    out = []
+    rows, largest = ["date,order_id,customer,amount"], 0.0
+    for i in range(3000):
+        customer, amount = rng.choice(["Tanaka", "Okafor", "Lindqvist", "Mbeki"]), round(rng.uniform(5, 900), 2)
+        rows.append(f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},ORD-{50000 + i},{customer},{amount}")
+        largest = max(largest, amount) if customer == "Lindqvist" else largest
+    out.append({"kind": "csv-max-of-value", "set": "E", "context": "\n".join(rows), "gold": largest,
+                "question": "What was the largest single order placed by Lindqvist?"})
+    events, slow = [], 0
+    for i in range(5000):
+        path, ms = rng.choice(["/api/cart", "/api/search", "/api/login"]), rng.randint(20, 2000)
+        events.append(json.dumps({"time": f"2025-06-{rng.randint(1, 30):02d}T{rng.randint(0, 23):02d}:00:00Z", "path": path,
+                                  "status": rng.choice([200, 200, 200, 500]), "duration_ms": ms}))
+        slow += path == "/api/search" and ms > 1500
+    out.append({"kind": "jsonl-comparison", "set": "E", "context": "\n".join(events), "gold": slow,
+                "question": "How many /api/search requests took longer than 1500 ms?"})
+    logins, users_on_day = [], set()
+    for i in range(4000):
+        day, user = f"2025-03-{rng.randint(1, 9):02d}", f"user{rng.randint(1, 400)}"
+        logins.append(f"{day} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} sshd: session opened for {user}")
+        if day == "2025-03-04":
+            users_on_day.add(user)
+    logins.sort()
+    out.append({"kind": "log-distinct-on-day", "set": "E", "context": "\n".join(logins), "gold": len(users_on_day),
+                "question": "How many different users opened a session on 2025-03-04?"})
+    codes, app = set(), []
+    for i in range(3000):
+        if rng.random() < 0.02:
+            code = rng.choice(["E1042", "E2210", "E3307"])
+            codes.add(code)
+            app.append(f"[{i:06d}] ERROR code={code} while syncing shard {rng.randint(1, 40)}")
+        else:
+            app.append(f"[{i:06d}] INFO synced shard {rng.randint(1, 40)} in {rng.randint(5, 900)} ms")
+    out.append({"kind": "log-list-codes", "set": "E", "context": "\n".join(app), "gold": sorted(codes),
+                "question": "Which error codes appear in this log?"})
+    authors = ["Ines Duarte", "Tomas Berg", "Yuki Sato", "Omar Haddad"]
+    memos, by = [], Counter()
+    for i in range(250):
+        author = rng.choice(authors)
+        by[author] += 1
+        memos.append(f"Memo {i}\nFrom: {author}\nSubject: {rng.choice(['Budget review', 'Office move', 'Hiring plan'])}\n"
+                     f"{rng.choice(['Please review the figures.', 'The meeting moved to room 4.', 'Numbers next week.'])}")
+    out.append({"kind": "memo-count", "set": "E", "context": memos, "gold": by["Yuki Sato"],
+                "question": "How many memos did Yuki Sato write?"})
+    bridges = plant(base, ["The Orvik suspension bridge spans 412 metres across the fjord.",
+                           "Completed in 1961, the Tarsund bridge has a main span of 388 metres."], rng)
+    out.append({"kind": "compare-two", "set": "E", "context": bridges, "gold": "Orvik",
+                "question": "Which bridge is longer, the Orvik bridge or the Tarsund bridge?"})
+    lines = []
+    for i in range(2500):
+        who = rng.choice(["Maria", "Deshawn", "Priya", "Lukas"])
+        lines.append(f"[{9 + i // 300:02d}:{(i // 5) % 60:02d}] {who}: {rng.choice(['Sounds good.', 'Let me check.', 'Can we move on?', 'Agreed.', 'I have a question about the timeline.'])}")
+    lines.insert(rng.randrange(len(lines)), "[11:42] Priya: The vendor's quote for the new racks came in at 18,400 euros.")
+    out.append({"kind": "dialogue-needle", "set": "E", "context": "\n".join(lines), "gold": "18,400",
+                "question": "How much did Priya say the vendor quoted for the new racks?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
     if isinstance(gold, list):
@@ -274,7 +338,7 @@ def right(gold, answer: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D", help="which sets of cases to ask: A (the first), B, C and D (written later)")
+    parser.add_argument("--set", default="A,B,C,D,E", help="which sets of cases to ask: A (the first), B to E (written later)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
