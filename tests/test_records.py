@@ -53,6 +53,24 @@ def test_the_commonest_rarest_and_number_of_different_values_of_a_field():
     assert records.answer(SSHD, "Which IP address did alice fail from the most?").answer == "10.1.1.1"
 
 
+SYNCS = "\n".join(f"[{i:06d}] ERROR code=E{1000 + i % 3} while syncing" if i % 10 == 0 else f"[{i:06d}] INFO synced shard {i % 7}"
+                  for i in range(200))
+SESSIONS = "\n".join(f"2025-03-0{1 + i % 3} 10:00:00 sshd: session opened for user{i % (5 + i % 3)}" for i in range(90))
+MEMOS = [f"Memo {i}\nFrom: {['Yuki Sato', 'Tomas Berg'][i % 2]}\nSubject: {['Budget', 'Hiring'][i % 3 == 0]}\nSee you."
+         for i in range(60)]
+
+
+def test_the_values_of_a_field_listed_counted_on_a_day_and_documents_counted_by_author():
+    assert records.answer(SYNCS, "Which error codes appear in this log?").answer == "E1000, E1001, E1002"
+    # "on 2025-03-02": the lines holding that date, whole; user ids named by the noun ("user3" for users).
+    on_day = {line.rsplit(" ", 1)[1] for line in SESSIONS.splitlines() if line.startswith("2025-03-02")}
+    assert records.answer(SESSIONS, "How many different users opened a session on 2025-03-02?").answer == str(len(on_day))
+    assert records.answer(MEMOS, "How many memos did Yuki Sato write?").answer == "30"
+    budget = sum("Yuki Sato" in m and "Budget" in m for m in MEMOS)
+    assert records.answer(MEMOS, "How many memos about the budget did Yuki Sato write?").answer == str(budget)
+    assert records.answer(MEMOS, "How many times is Yuki Sato mentioned?") is None  # a count of mentions: tally's
+
+
 LEVELS = [(["Brekke", "Lund"][i % 2 if i % 5 else 0], 120 + (i * 37) % 300) for i in range(40)]
 REPORTS = " ".join(["The archive was quiet that year."] * 50 + [
     f"On day {i + 1} the inspector measured a water level of {level} cm at the {station} station."

@@ -40,6 +40,9 @@ TSV = CSV.replace(",", "\t")
     ("How many distinct customers ordered in Oslo?", "4"),  # Okafor, Tanaka, Van der Berg, Silva
     ("What is the city of order ORD-102?", "Osaka"),  # the one row with the value, the column asked
     ("Which city did order ORD-102 go to?", "Osaka"),  # "which city" over one row: its cell, no grouping
+    ("What was the largest single order placed by Tanaka?", "300"),  # the only number column's extreme
+    ("What is the smallest amount Silva paid?", "3"),
+    ("How many orders longer than 5 did Okafor place?", "2"),  # comparisons in other words: 10.5 and 20
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = tables.answer(CSV, question)

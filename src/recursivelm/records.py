@@ -11,11 +11,14 @@ Code reads every line:
   rarest word held by a few lines (the name); where those are records of several wordings, the one wording the
   question's words pick (wordings.picked), else no answer; of them, the latest or earliest time stamp
   (ISO "2025-03-12 10:04", an access log's "12/Mar/2025:10:04:17", syslog's "Mar 12 10:04:17"), as written;
-- "which <field> ... the most / fewest ...?", "how many different <field>s ...?": the field's value in each
-  line (an IP address, an e-mail address, or a key=value field whose key the question names), among the lines
-  holding the question's other words where some lines do and some do not; the commonest or rarest value, or
-  the number of different ones. A tie answers nothing.
+- "which <field> ... the most / fewest ...?", "how many different <field>s ...?", "which <field>s appear ...?":
+  the field's value in each line (an IP address, an e-mail address, a key=value field whose key the question
+  names, or an id the noun names: user17 for users), among the lines holding a date the question names and
+  its other words where some lines do and some do not; the commonest or rarest value, the number of different
+  ones, or the different ones (twenty at most). A tie answers nothing.
 
+- "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
+  narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
 - "what was the highest / lowest / total / average <measure> ... <name>?" over prose whose sentences each report
   a measurement of a name ("On day 3 the inspector measured a water level of 460 cm at the Brekke station."):
   the sentences holding the name and the question's other words, the one number of each written with the unit
@@ -38,13 +41,14 @@ from .querywords import (AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, anchor
                          query_terms)
 from .tables import has_condition, plain_number, plural, shown_number, table_of
 from .tables import answer as table_answer
-from .wordcounts import SentenceWords
+from .wordcounts import SentenceWords, asks_count
 from .wordings import Kind, by_wording, picked
 
 MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
 FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it
 STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
 SHOWN_VALUES = 8  # values of a field shown to the root, the extreme first
+MAX_LISTED = 20  # "which error codes appear?": a field with more values than this is not listed
 MIN_MEASURES = 3  # a name measured in fewer sentences is a fact stated: its passages are read
 MEASURED_SHARE = 0.9  # ...and this share of its sentences must each hold one number in the common unit
 
@@ -65,12 +69,14 @@ _IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "Which IP address ...", "what user ...": the field asked about ("what was ..." asks of none).
 _WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
-                          r"(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+)", re.I)
+                          r"(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+(?:\s+[\w-]+)?)", re.I)
 _EXTREME = re.compile(r"\b(?:highest|lowest|largest|smallest|greatest|biggest|maximum|minimum|peak)\b", re.I)
 _HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.I)
 # A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
 _MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
                       r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
+_LISTED = re.compile(r"\b(?:appear|appears|occur|occurs|are there|are (?:used|listed|mentioned|seen|logged)|exist)\b", re.I)
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 
 
@@ -88,6 +94,8 @@ def answer(context: Any, question: str) -> Counted | None:
     # "What day did ... last ...": the asking words are no period; any other condition is left to the reader.
     if has_condition(_WHEN.sub(" ", question)):
         return None
+    if isinstance(context, list) and (found := _documents_count(context, question)):
+        return found
     lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
     if len(lines) >= MIN_LINES:
         if _WHEN.search(question) and bool(_LAST.search(question)) != bool(_FIRST.search(question)):
@@ -95,6 +103,25 @@ def answer(context: Any, question: str) -> Counted | None:
         if found := _field_values(lines, question):
             return found
     return _measures(context, question)
+
+
+def _documents_count(items: list[str], question: str) -> Counted | None:
+    """For "how many <documents> did <name> ...?" over a list of documents: those holding every word of the name,
+    narrowed by the question's other words that some of them hold and some do not ("about the budget")."""
+    if not HOW_MANY.search(question) or DISTINCT.search(question) or asks_count(question):
+        return None  # a count of sentences, lines or mentions is tally's
+    terms = query_terms(question)
+    names = [t for t in terms if t in named_words(question)]
+    holding = [item for item in items if names and all(_holding([item], name) for name in names)]
+    if not holding or len(holding) == len(items):
+        return None  # the name is in no document, or in every one (a field of each, not a thing)
+    for term in terms:
+        narrowed = [item for item in holding if _holding([item], term)]
+        if 0 < len(narrowed) < len(holding):
+            holding = narrowed
+    facts = (f"Read by code over every document of the list ({len(items):,}): documents holding "
+             f"{' and '.join(map(repr, names))} and the question's other words that some of them hold: {len(holding):,}")
+    return Counted(facts, str(len(holding)))
 
 
 def _stamp(line: str) -> tuple[tuple[int, ...], str] | None:
@@ -142,29 +169,37 @@ def _when(lines: list[str], question: str) -> Counted | None:
 
 def _values(line: str, noun: str) -> list[str]:
     """The values of the field `noun` names in the line."""
-    if re.fullmatch(r"ip(?:\s+address(?:es)?)?|address(?:es)?|hosts?|clients?", noun, re.I):
-        return _IP.findall(line)
-    if re.fullmatch(r"e-?mail(?:\s+address(?:es)?)?|e-?mails", noun, re.I):
+    if re.search(r"\b(?:e-?mails?)\b", noun, re.I):
         return _EMAIL.findall(line)
-    keys = {noun.lower(), plural(noun.lower()), noun.lower().removesuffix("s")}
-    return [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
+    if re.search(r"\b(?:ip|address(?:es)?|hosts?|clients?)\b", noun, re.I):
+        return _IP.findall(line)
+    # "error codes": a code= field; "user logged" (in): a user= field. Each word of the noun may be the key.
+    words = [w.lower() for w in noun.split()]
+    keys = {form for w in words for form in (w, plural(w), w.removesuffix("s"))}
+    found = [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
+    # Or ids named by the noun: "user17", "host-4" for users and hosts.
+    return found or [v for w in words for v in re.findall(rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])",
+                                                          line, re.I)]
 
 
 def _field_values(lines: list[str], question: str) -> Counted | None:
     distinct = DISTINCT.search(question) if HOW_MANY.search(question) else None
     which = _WHICH_FIELD.search(question)
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    listed = which and most == least and _LISTED.search(question)  # "which error codes appear in this log?"
     if distinct:
         noun = distinct["noun"]  # "different customers placed": the first word, but "IP addresses" whole
         noun = noun if re.match(r"(?:ip|e-?mail)\s", noun, re.I) else noun.split()[0]
-    elif which and most != least:
+    elif which and (most != least or listed):
         noun = which["noun"]
     else:
         return None
-    noun_words = {w.lower() for w in re.findall(r"\w+", noun)}
-    # The question's other words that some lines hold and some do not narrow the lines ("failed" logins).
-    for term in query_terms(question):
-        if term in noun_words or term in {"most", "fewest", "least", "different", "distinct", "unique"}:
+    # A date the question names ("on 2025-03-04") narrows the lines to those holding it, whole.
+    for date in _DATE.findall(question):
+        lines = [line for line in lines if date in line]
+    # The question's words that some lines hold and some do not narrow the lines ("failed" logins; "error" codes).
+    for term in query_terms(_DATE.sub(" ", question)):
+        if term in {"most", "fewest", "least", "different", "distinct", "unique"}:
             continue
         found = _holding(lines, term)
         if 0 < len(found) < len(lines):
@@ -176,6 +211,11 @@ def _field_values(lines: list[str], question: str) -> Counted | None:
     head = f"Read by code over the lines ({len(lines):,}): {noun} in {len(values):,} of them"
     if distinct:
         return Counted(f"{head}; different values: {len(counts):,}", str(len(counts)))
+    if listed:
+        if len(counts) > MAX_LISTED:
+            return None  # too many to name: the question wants something else of them
+        shown = "\n".join(f"  {v}: {counts[v]:,} lines" for v in counts)
+        return Counted(f"{head}; the different values, as first met:\n{shown}", ", ".join(counts))
     ranked = sorted(counts, key=lambda v: counts[v], reverse=most)
     if len(ranked) > 1 and counts[ranked[0]] == counts[ranked[1]]:
         return None  # a tie: no one value answers

@@ -49,12 +49,13 @@ _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 # "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
-_COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|above|over|exceeding|at least|less than"
-                         r"|fewer than|smaller than|lower than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
+_COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than|bigger than|above"
+                         r"|over|exceeding|at least|less than|fewer than|smaller than|lower than|shorter than|younger than"
+                         r"|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
 _SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than",
-                                                                "below", "under"), "<")}
-_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "above", "over",
-                                    "exceeding")})
+                                                                "shorter than", "younger than", "below", "under"), "<")}
+_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than", "older than",
+                                    "bigger than", "above", "over", "exceeding")})
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
@@ -226,10 +227,9 @@ def answer(context: Any, question: str) -> Counted | None:
     where = " and ".join(conditions)
     shape = f"Read by code over the whole table ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
-    if which:
-        by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values]
-        if len(by) == 1 and (grouped := _grouped(table, rows, by[0], numbers[:1], question, shape, where)):
-            return grouped  # else "which department is employee E10786 in?": one row's cell, below
+    by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values] if which else []
+    if len(by) == 1 and (grouped := _grouped(table, rows, by[0], numbers[:1], question, shape, where)):
+        return grouped  # else "which department is employee E10786 in?": one row's cell, below
     distinct = DISTINCT.search(question)
     if distinct and HOW_MANY.search(question):
         kept = [i for i in named_columns(table, distinct["noun"]) if i not in values]
@@ -253,6 +253,15 @@ def answer(context: Any, question: str) -> Counted | None:
         value = statistics.fmean(cells) if mean and cells else sum(cells)
         said = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {shown_number(value)}", plain_number(value))
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    if measure is not None and most != least and not HOW_MANY.search(question) and not by:
+        # "What was the largest single order placed by Lindqvist?": the number column's extreme among the rows.
+        cells = [c for row in rows if (c := _number(row[measure])) is not None]
+        if cells:
+            value = max(cells) if most else min(cells)
+            said = f"{'largest' if most else 'smallest'} {table.columns[measure]}"
+            return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {shown_number(value)}",
+                           plain_number(value))
     return None
 
 
