@@ -1,6 +1,7 @@
-"""Questions over a log's lines settled by code: when a name's lines were first or last written, and which
-value of a field the lines hold most or least often, or how many different ones. `count_table()` in the REPL
-answers them where the context is no table, and the small profile's first reading is theirs where it is one.
+"""Questions over records settled by code: a log's lines (when a name's lines were first or last written; which
+value of a field the lines hold most or least often, how many different ones, which appear), a list's documents
+(how many a name wrote), a name's measurements in prose. `count_table()` in the REPL answers them where the
+context is no table, and the small profile's first reading is theirs where it is one.
 
 "When did mkovacs last log in?" over 3,000 login lines: the 1.5B reader, shown a few of mkovacs's lines, gave
 one of them (May for December). "Which IP address made the most requests?" over an access log: no line holds a
@@ -16,7 +17,6 @@ Code reads every line:
   names, or an id the noun names: user17 for users), among the lines holding a date the question names and
   its other words where some lines do and some do not; the commonest or rarest value, the number of different
   ones, or the different ones (twenty at most). A tie answers nothing.
-
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
 - "what was the highest / lowest / total / average <measure> ... <name>?" over prose whose sentences each report
@@ -30,6 +30,7 @@ Anything else, or a condition (a period, a comparison), is left to the reader. N
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import Any
@@ -75,7 +76,7 @@ _HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.
 # A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
 _MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
                       r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
-_LISTED = re.compile(r"\b(?:appear|appears|occur|occurs|are there|are (?:used|listed|mentioned|seen|logged)|exist)\b", re.I)
+_LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 
@@ -112,15 +113,16 @@ def _documents_count(items: list[str], question: str) -> Counted | None:
         return None  # a count of sentences, lines or mentions is tally's
     terms = query_terms(question)
     names = [t for t in terms if t in named_words(question)]
-    holding = [item for item in items if names and all(_holding([item], name) for name in names)]
+    holding = [item for item in items if names and all(_whole(name).search(item) for name in names)]
     if not holding or len(holding) == len(items):
         return None  # the name is in no document, or in every one (a field of each, not a thing)
     for term in terms:
-        narrowed = [item for item in holding if _holding([item], term)]
+        narrowed = _holding(holding, term)
         if 0 < len(narrowed) < len(holding):
             holding = narrowed
     facts = (f"Read by code over every document of the list ({len(items):,}): documents holding "
-             f"{' and '.join(map(repr, names))} and the question's other words that some of them hold: {len(holding):,}")
+             f"{' and '.join(map(repr, names))} and the question's other words that some of them hold: "
+             f"{len(holding):,}")
     return Counted(facts, str(len(holding)))
 
 
@@ -137,9 +139,14 @@ def _stamp(line: str) -> tuple[tuple[int, ...], str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _whole(word: str) -> re.Pattern:
+    """The word, whole and in any case ("alice" in "user=alice", not in "malice")."""
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
+
+
 def _holding(lines: list[str], word: str) -> list[str]:
-    rx = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
-    return [line for line in lines if rx.search(line)]
+    return [line for line in lines if _whole(word).search(line)]
 
 
 def _when(lines: list[str], question: str) -> Counted | None:
@@ -178,8 +185,8 @@ def _values(line: str, noun: str) -> list[str]:
     keys = {form for w in words for form in (w, plural(w), w.removesuffix("s"))}
     found = [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
     # Or ids named by the noun: "user17", "host-4" for users and hosts.
-    return found or [v for w in words for v in re.findall(rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])",
-                                                          line, re.I)]
+    ids = [rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])" for w in words]
+    return found or [v for pattern in ids for v in re.findall(pattern, line, re.I)]
 
 
 def _field_values(lines: list[str], question: str) -> Counted | None:

@@ -49,13 +49,13 @@ _WORD = re.compile(r"[^\W_]+")
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 # "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
-_COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than|bigger than|above"
-                         r"|over|exceeding|at least|less than|fewer than|smaller than|lower than|shorter than|younger than"
-                         r"|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
+_COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"
+                         r"|bigger than|above|over|exceeding|at least|less than|fewer than|smaller than|lower than"
+                         r"|shorter than|younger than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
 _SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than",
                                                                 "shorter than", "younger than", "below", "under"), "<")}
-_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than", "older than",
-                                    "bigger than", "above", "over", "exceeding")})
+_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
+                                    "older than", "bigger than", "above", "over", "exceeding")})
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
@@ -237,7 +237,8 @@ def answer(context: Any, question: str) -> Counted | None:
             return None
         found = {row[kept[0]] for row in rows}
         among = f" among the rows with {where}" if where else ""
-        return Counted(f"{shape}:\ndifferent values of {table.columns[kept[0]]}{among}: {len(found):,}", str(len(found)))
+        facts = f"{shape}:\ndifferent values of {table.columns[kept[0]]}{among}: {len(found):,}"
+        return Counted(facts, str(len(found)))
     if not values and not compared and not period:
         return None
     if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
