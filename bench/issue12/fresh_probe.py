@@ -332,6 +332,8 @@ def right(gold, answer: str | None) -> bool:
     if isinstance(gold, int):
         numbers = re.findall(r"\d[\d,]*", text)
         return bool(numbers) and int(numbers[0].replace(",", "")) == gold
+    if re.fullmatch(r"\d[\d,]*", gold):  # "18,400" is said as 18400 too
+        return gold.replace(",", "") in text.replace(",", "")
     return gold.lower() in text.lower()
 
 
