@@ -30,7 +30,6 @@ Anything else, or a condition (a period, a comparison), is left to the reader. N
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from typing import Any
@@ -38,12 +37,11 @@ from typing import Any
 from .code_counts import Counted
 from .evidence import documents
 from .per_context import cached
-from .querywords import (AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, anchor_words, bm25s_module, named_words,
-                         query_terms)
-from .tables import has_condition, plain_number, plural, shown_number, table_of
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, bm25s_module, named_words, query_terms
+from .tables import MONTH_NAMES, has_condition, plain_number, plural, shown_number, table_of
 from .tables import answer as table_answer
 from .wordcounts import SentenceWords, asks_count
-from .wordings import Kind, by_wording, picked
+from .wordings import Kind, by_wording, holding, name_lines, picked, whole_word
 
 MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
 FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it
@@ -53,7 +51,6 @@ MAX_LISTED = 20  # "which error codes appear?": a field with more values than th
 MIN_MEASURES = 3  # a name measured in fewer sentences is a fact stated: its passages are read
 MEASURED_SHARE = 0.9  # ...and this share of its sentences must each hold one number in the common unit
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _CLOCK = r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
 _STAMPS = (  # the ways logs write a time: each match gives year (or none), month, day and a clock
@@ -82,14 +79,14 @@ _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\
 
 
 def settled(context: Any, question: str) -> Counted | None:
-    """What code reads for the question over a table (tables.answer) or else a log's lines (answer)."""
+    """What code reads for the question over a table (tables.answer) or else its records (answer)."""
     return table_answer(context, question) or answer(context, question)
 
 
 def answer(context: Any, question: str) -> Counted | None:
-    """The latest / earliest time of a name's lines, a field's commonest / rarest value or number of different
-    values, or a name's measurements' extreme, total or mean (rules above); None for any other question, for a
-    table, or for a directory (its code is count_code's)."""
+    """The latest / earliest time of a name's lines, a field's commonest / rarest value, number of different
+    values or values, the documents of a list a name wrote, or a name's measurements' extreme, total or mean
+    (rules above); None for any other question, for a table, or for a directory (its code is count_code's)."""
     if not isinstance(context, (str, list)) or (isinstance(context, str) and table_of(context) is not None):
         return None
     # "What day did ... last ...": the asking words are no period; any other condition is left to the reader.
@@ -97,12 +94,14 @@ def answer(context: Any, question: str) -> Counted | None:
         return None
     if isinstance(context, list) and (found := _documents_count(context, question)):
         return found
-    lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
-    if len(lines) >= MIN_LINES:
-        if _WHEN.search(question) and bool(_LAST.search(question)) != bool(_FIRST.search(question)):
-            return _when(lines, question)
-        if found := _field_values(lines, question):
-            return found
+    when = _WHEN.search(question) and bool(_LAST.search(question)) != bool(_FIRST.search(question))
+    if when or DISTINCT.search(question) or _WHICH_FIELD.search(question):  # else no need to cut the lines
+        lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
+        if len(lines) >= MIN_LINES:
+            if when:
+                return _when(lines, question)
+            if found := _field_values(lines, question):
+                return found
     return _measures(context, question)
 
 
@@ -113,17 +112,25 @@ def _documents_count(items: list[str], question: str) -> Counted | None:
         return None  # a count of sentences, lines or mentions is tally's
     terms = query_terms(question)
     names = [t for t in terms if t in named_words(question)]
-    holding = [item for item in items if names and all(_whole(name).search(item) for name in names)]
-    if not holding or len(holding) == len(items):
+    if not names:
+        return None
+    theirs = [item for item in items if all(whole_word(name).search(item) for name in names)]
+    if not theirs or len(theirs) == len(items):
         return None  # the name is in no document, or in every one (a field of each, not a thing)
-    for term in terms:
-        narrowed = _holding(holding, term)
-        if 0 < len(narrowed) < len(holding):
-            holding = narrowed
+    theirs = _narrowed(theirs, terms)
     facts = (f"Read by code over every document of the list ({len(items):,}): documents holding "
              f"{' and '.join(map(repr, names))} and the question's other words that some of them hold: "
-             f"{len(holding):,}")
-    return Counted(facts, str(len(holding)))
+             f"{len(theirs):,}")
+    return Counted(facts, str(len(theirs)))
+
+
+def _narrowed(texts: list[str], terms: list[str]) -> list[str]:
+    """`texts` narrowed by each of `terms` that some of them hold and some do not, in turn."""
+    for term in terms:
+        held = holding(texts, term)
+        if 0 < len(held) < len(texts):
+            texts = held
+    return texts
 
 
 def _stamp(line: str) -> tuple[tuple[int, ...], str] | None:
@@ -133,30 +140,17 @@ def _stamp(line: str) -> tuple[tuple[int, ...], str] | None:
         m = pattern.search(line)
         if m:
             parts = m.groupdict()
-            month = int(parts["mo"]) if "mo" in parts else _MONTHS.index(parts["mon"].lower()) + 1
+            month = int(parts["mo"]) if "mo" in parts else MONTH_NAMES.index(parts["mon"].lower()) + 1
             clock = [int(parts[k] or 0) for k in ("h", "mi", "s")]
             return (int(parts.get("y") or 0), month, int(parts["d"]), *clock), m.group()
     return None
 
 
-@functools.lru_cache(maxsize=256)
-def _whole(word: str) -> re.Pattern:
-    """The word, whole and in any case ("alice" in "user=alice", not in "malice")."""
-    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
-
-
-def _holding(lines: list[str], word: str) -> list[str]:
-    return [line for line in lines if _whole(word).search(line)]
-
-
 def _when(lines: list[str], question: str) -> Counted | None:
-    terms = [t for t in query_terms(question) if t not in _TIME_WORDS]
-    holding = {t: found for t in anchor_words(question, terms)
-               if 0 < len(found := _holding(lines, t)) <= len(lines) // 2}  # in most lines: a field, not a name
-    if not holding:
+    named = name_lines(lines, question, [t for t in query_terms(question) if t not in _TIME_WORDS], 1)
+    if named is None:
         return None
-    name = min(holding, key=lambda t: len(holding[t]))
-    mine = holding[name]
+    name, mine = named
     groups = by_wording(mine, name) if len(mine) > 1 else None
     if groups and len(groups) > 1:  # records of several kinds: the one the question's words pick, or none
         kinds = [Kind(words, len(group), group[0]) for words, group in groups]
@@ -205,12 +199,9 @@ def _field_values(lines: list[str], question: str) -> Counted | None:
     for date in _DATE.findall(question):
         lines = [line for line in lines if date in line]
     # The question's words that some lines hold and some do not narrow the lines ("failed" logins; "error" codes).
-    for term in query_terms(_DATE.sub(" ", question)):
-        if term in {"most", "fewest", "least", "different", "distinct", "unique"}:
-            continue
-        found = _holding(lines, term)
-        if 0 < len(found) < len(lines):
-            lines = found
+    terms = [t for t in query_terms(_DATE.sub(" ", question)) if t not in {"most", "fewest", "least", "different",
+                                                                          "distinct", "unique"}]
+    lines = _narrowed(lines, terms)
     values = [v for line in lines for v in _values(line, noun)[:1]]
     if len(lines) < MIN_LINES or len(values) < FIELD_SHARE * len(lines):
         return None

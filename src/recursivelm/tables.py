@@ -59,7 +59,7 @@ _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "h
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # A condition code here does not read (a comparison, a date or period): the question is left to the reader, not
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
-_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "in March", "during March 2024", "in 2024": a period of the table's date column.
 _PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
                      r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
@@ -270,7 +270,7 @@ def _month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
     """The month (1-12) and year a period names, each None where it names none."""
     if period is None:
         return None, None
-    month = _MONTH_NAMES.index(period["month"][:3].lower()) + 1 if period["month"] else None
+    month = MONTH_NAMES.index(period["month"][:3].lower()) + 1 if period["month"] else None
     year = period["month_year"] or period["year"]
     return month, int(year) if year else None
 

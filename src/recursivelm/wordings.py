@@ -17,6 +17,7 @@ anew. Counts of sentences, lines or mentions are wordcounts.tally's. Nothing her
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -131,23 +132,40 @@ def line_kinds(context: Any, question: str) -> Kinds | None:
     if not _HOW_MANY.search(question) or asks_count(question) or options(question) or has_condition(question):
         return None  # lettered options: the answer is a letter; a condition (a period, a comparison) is not read here
     lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
-    terms = query_terms(question)
-    holding: dict[str, list[str]] = {}
-    for term in anchor_words(question, terms):
-        rx = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.I)
-        found = [line for line in lines if rx.search(line)]
-        if MIN_LINES <= len(found) <= len(lines) // 2:  # a word in most lines is a field of every record
-            holding[term] = found
-    if not holding:
+    named = name_lines(lines, question, query_terms(question), MIN_LINES)
+    if named is None:
         return None
-    name = min(holding, key=lambda t: len(holding[t]))
+    name, mine = named
     if any(n not in name for n in re.findall(r"\d+", question)):
         return None  # a number that is not the name: a condition (a year, an amount) code here does not read
-    ranked = by_wording(holding[name], name)
+    ranked = by_wording(mine, name)
     if ranked is None or len(ranked) < 2:
         return None
     kinds = [Kind(words, len(group), _cut(group[0])) for words, group in ranked]
     return Kinds(name, kinds, question, picked(kinds, question, name))
+
+
+@functools.lru_cache(maxsize=256)
+def whole_word(word: str) -> re.Pattern:
+    """The word, whole and in any case ("alice" in "user=alice", not in "malice")."""
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.I)
+
+
+def holding(lines: list[str], word: str) -> list[str]:
+    """The lines holding the word, whole and in any case."""
+    return [line for line in lines if whole_word(word).search(line)]
+
+
+def name_lines(lines: list[str], question: str, terms: list[str], fewest: int) -> tuple[str, list[str]] | None:
+    """The question's name and the lines holding it: of its words that name something (`anchor_words` of
+    `terms`), the one in the fewest lines, at least `fewest` of them and at most half (a word in most lines is
+    a field of every record); None where no word is."""
+    found = {term: held for term in anchor_words(question, terms)
+             if fewest <= len(held := holding(lines, term)) <= len(lines) // 2}
+    if not found:
+        return None
+    name = min(found, key=lambda t: len(found[t]))
+    return name, found[name]
 
 
 def by_wording(lines: list[str], name: str) -> list[tuple[frozenset[str], list[str]]] | None:
