@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -321,8 +321,108 @@ def set_e(seed: int) -> list[dict]:
     return out
 
 
+def set_f(seed: int) -> list[dict]:
+    """Set F, written at the twenty-fourth step before any run of it: other shapes again (a markdown table in a
+    report, semicolon-separated values, YAML, e-mails as a list) and other questions (a total, an average, the
+    group with the largest total, the top three, a period between two dates or hours, a percentage, which name
+    has the highest measurement in prose, whether something is mentioned at all)."""
+    rng = random.Random(5000 + seed)
+    base = reference_text()
+    out = []
+    towns = sorted({f"{rng.choice(['Var', 'Os', 'Brek', 'Tind', 'Skal', 'Hov', 'Lun', 'Mor'])}"
+                    f"{rng.choice(['holm', 'vik', 'stad', 'dal', 'nes', 'berg', 'heim', 'sund'])}" for _ in range(200)})
+    population = {town: rng.randint(800, 90000) for town in towns}
+    table = ["| Town | Population | Area (km2) | County |", "|---|---|---|---|"] + [
+        f"| {town} | {population[town]} | {rng.randint(20, 900)} | {rng.choice(['Nordre', 'Sondre', 'Vestre'])} |" for town in towns]
+    report = base[:60000] + "\n\n## Appendix: towns of the region\n\n" + "\n".join(table) + "\n\n" + base[60000:120000]
+    town = rng.choice(towns)
+    out.append({"kind": "markdown-table-lookup", "set": "F", "context": report, "gold": str(population[town]),
+                "question": f"What is the population of {town}?"})
+    payments, paid = ["invoice;client;paid_on;amount_eur"], 0.0
+    for i in range(3000):
+        client, amount = rng.choice(["Ferreira", "Halloran", "Ishikawa", "Nwosu", "Petrov"]), round(rng.uniform(10, 2000), 2)
+        payments.append(f"INV-{70000 + i};{client};2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d};{amount}")
+        paid += amount if client == "Ferreira" else 0
+    out.append({"kind": "semicolon-total", "set": "F", "context": "\n".join(payments), "gold": round(paid, 2),
+                "question": "How much did Ferreira pay in total?"})
+    readings, oslo = ["timestamp,city,temperature_c,humidity"], []
+    for i in range(4000):
+        city, temp = rng.choice(["Oslo", "Bergen", "Trondheim", "Stavanger"]), round(rng.uniform(-12, 28), 1)
+        readings.append(f"2025-01-{rng.randint(1, 31):02d}T{rng.randint(0, 23):02d}:00,{city},{temp},{rng.randint(30, 99)}")
+        oslo += [temp] if city == "Oslo" else []
+    out.append({"kind": "csv-average", "set": "F", "context": "\n".join(readings), "gold": round(sum(oslo) / len(oslo), 2),
+                "question": "What was the average temperature recorded in Oslo?"})
+    sales, spent, units = ["date,customer,product,units,total"], Counter(), Counter()
+    for i in range(3500):
+        customer, product, n = rng.choice(["Abara", "Brandt", "Castillo", "Dvorak", "Eriksen", "Fontaine"]), \
+            rng.choice(["lamp", "desk", "chair", "shelf", "rug", "mirror", "stool"]), rng.randint(1, 9)
+        total = round(n * rng.uniform(15, 120), 2)
+        sales.append(f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},{customer},{product},{n},{total}")
+        spent[customer] += total
+        units[product] += n
+    out.append({"kind": "csv-group-most", "set": "F", "context": "\n".join(sales), "gold": spent.most_common(1)[0][0],
+                "question": "Which customer spent the most money in total?"})
+    out.append({"kind": "csv-top-three", "set": "F", "context": "\n".join(sales), "gold": [p for p, _ in units.most_common(3)],
+                "question": "Which three products sold the most units?"})
+    orders, between = ["order_id,placed_on,customer,amount"], 0
+    for i in range(2800):
+        day = f"2024-{rng.randint(1, 6):02d}-{rng.randint(1, 28):02d}"
+        orders.append(f"ORD-{81000 + i},{day},{rng.choice(['Kaur', 'Lemaire', 'Mwangi', 'Novak'])},{round(rng.uniform(5, 400), 2)}")
+        between += "2024-03-01" <= day <= "2024-03-15"
+    out.append({"kind": "csv-date-between", "set": "F", "context": "\n".join(orders), "gold": between,
+                "question": "How many orders were placed between 2024-03-01 and 2024-03-15?"})
+    access, not_found = [], 0
+    for i in range(6000):
+        hour, status = rng.randint(0, 23), rng.choice([200, 200, 200, 301, 404])
+        stamp = f"{hour:02d}:{rng.randint(0, 59):02d}:{rng.randint(1, 59):02d}"
+        access.append(f'10.1.{rng.randint(0, 9)}.{rng.randint(1, 254)} - - [21/Apr/2025:{stamp} +0000] '
+                      f'"GET /{rng.choice(["home", "docs", "pricing", "blog/post-7"])} HTTP/1.1" {status} {rng.randint(300, 9000)}')
+        not_found += status == 404 and 10 <= hour < 12
+    out.append({"kind": "log-between-hours", "set": "F", "context": "\n".join(access), "gold": not_found,
+                "question": "How many requests returned a 404 status between 10:00 and 12:00?"})
+    failures = 4 * rng.randint(30, 60)
+    requests = [f"2025-02-11 {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d} POST /api/upload {500 if i < failures else 201} "
+                f"{rng.randint(20, 900)}ms" for i in range(4000)]
+    rng.shuffle(requests)
+    out.append({"kind": "log-percentage", "set": "F", "context": "\n".join(requests), "gold": failures / 40,
+                "question": "What percentage of the requests failed with status 500?"})
+    deployments = []
+    for i in range(600):
+        name = "payments" if i == 137 else f"svc-{i:03d}"
+        deployments.append(f"{name}:\n  image: registry.local/{name}:{rng.randint(1, 40)}.{rng.randint(0, 9)}\n"
+                           f"  replicas: {rng.randint(1, 12)}\n  resources:\n    cpu: {rng.choice(['250m', '500m', '1'])}\n"
+                           f"    memory: {rng.choice(['256Mi', '512Mi', '1Gi'])}\n  port: {rng.randint(8000, 8999)}")
+    replicas = int(re.search(r"replicas: (\d+)", deployments[137]).group(1))
+    out.append({"kind": "yaml-lookup", "set": "F", "context": "\n".join(deployments), "gold": replicas,
+                "question": "How many replicas does the payments deployment run?"})
+    emails = [f"From: {rng.choice(['kim@corp.example', 'ravi@corp.example', 'ole@corp.example'])}\nSubject: "
+              f"{rng.choice(['Weekly sync', 'Expense report', 'Parking', 'Team lunch'])}\n\n"
+              f"{rng.choice(['Notes attached.', 'See you Thursday.', 'Approved, thanks.', 'Can someone check the printer?'])}"
+              for _ in range(1200)]
+    emails[rng.randrange(1200)] = ("From: nadia@corp.example\nSubject: Heads-up\n\nWe are pushing the Falcon release back; "
+                                  "the new go-live is 18 November.")
+    out.append({"kind": "email-needle-other-words", "set": "F", "context": emails, "gold": "18 November",
+                "question": "To what date was the Falcon launch postponed?"})
+    peaks = {"Brekke": 0, "Lund": 0, "Ostra": 0}
+    sentences = []
+    for d in range(60):
+        station, level = rng.choice(list(peaks)), rng.randint(120, 480)
+        peaks[station] = max(peaks[station], level)
+        sentences.append(f"On day {d + 1} the inspector measured a water level of {level} cm at the {station} station.")
+    out.append({"kind": "prose-which-most", "set": "F", "context": plant(base, sentences, rng), "gold": max(peaks, key=peaks.get),
+                "question": "Which station recorded the highest water level?"})
+    ships = plant(base, [f"The research vessel {ship} {rng.choice(['docked at Tromso', 'left port at dawn'])} last spring."
+                         for ship in ["Aurora Vale", "Northern Tern", "Halcyon Drift"]], rng)
+    out.append({"kind": "mentioned-absent", "set": "F", "context": ships, "gold": False,
+                "question": "Does the text mention a research vessel called the Corvina?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
+    if isinstance(gold, bool):  # a yes/no question: the answer says which, first or as "is not mentioned"
+        said_no = re.match(r"\W*(no|false)\b", text, re.I) or re.search(r"\b(not|never|no)\b.{0,40}\b(mention|appear|found|contain|refer)", text, re.I)
+        return bool(re.match(r"\W*(yes|true)\b", text, re.I)) if gold else bool(said_no) and not re.match(r"\W*yes\b", text, re.I)
     if isinstance(gold, list):
         return all(item.lower() in text.lower() for item in gold)
     if isinstance(gold, float):
@@ -340,7 +440,7 @@ def right(gold, answer: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E", help="which sets of cases to ask: A (the first), B to E (written later)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F (written later)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
