@@ -43,6 +43,12 @@ TSV = CSV.replace(",", "\t")
     ("What was the largest single order placed by Tanaka?", "300"),  # the only number column's extreme
     ("What is the smallest amount Silva paid?", "3"),
     ("How many orders longer than 5 did Okafor place?", "2"),  # comparisons in other words: 10.5 and 20
+    ("How many orders were placed between 2024-01-02 and 2024-01-04?", "5"),  # both days in
+    ("How many orders did Okafor place after 2024-01-04?", "1"),  # the 5th; the others on the 1st and 2nd
+    ("How much did Silva pay in total?", "48"),  # no column named: the only number column, summed
+    ("What percentage of the orders went to Lagos?", "41.67%"),  # 5 of 12 rows
+    ("Which two customers placed the most orders?", "Okafor, Tanaka, Silva (Tanaka and Silva tied at 3)"),
+    ("Which customer has the fewest orders in Osaka?", "Tanaka, Silva, Okafor (Tanaka, Silva and Okafor tied at 1)"),
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = tables.answer(CSV, question)
@@ -55,7 +61,7 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
 @pytest.mark.parametrize("context, question", [
     (CSV, "What happened to order ORD-103?"),  # not a count, total or extreme
     (CSV, "How many orders did Dupont place?"),  # names no value of the table
-    (CSV, "Which customer has the fewest orders in Osaka?"),  # Okafor, Tanaka, Silva one each: a tie
+    (CSV, "What share of Okafor's orders were over 7?"),  # two conditions: which one is the whole is not read
     (CSV, "How many orders over 7 did Okafor place last year?"),  # a period not read here: not all of them
     ("a,b,c\n" + "x,1,2\n" * 12, "How many rows with x have more than 1?"),  # two number columns, neither named
     (CSV, "How many orders did Okafor place in 2023 or 2024?"),  # a number no cell holds, outside a period
@@ -68,6 +74,18 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
 ])
 def test_what_is_no_table_or_no_question_code_settles_is_left_to_the_reader(context, question):
     assert tables.answer(context, question) is None
+
+
+def test_a_markdown_table_within_a_text_is_a_table():
+    rows = "\n".join(f"| {r[2]}-{r[1]} | {r[3]} | {r[4]} |" for r in ROWS)
+    report = ("# Quarterly report\n\nSales went well | mostly.\n\n| Order | City | Amount |\n|---|:---:|---:|\n" + rows
+              + "\n\nThe Lagos office moved in June.\n")
+    found = tables.answer(report, "What is the total amount of the orders to Lagos?")
+    assert found.answer == "25"  # 10.5 + 5 + 1.5 + 2 + 6
+    assert found.facts.startswith("Read by code over the table at line 5 of the text (12 rows; columns: Order, City, Amount)")
+    assert tables.answer(report, "What is the amount of order Okafor-ORD-101?").answer == "20"
+    assert tables.answer(report.replace("|---|:---:|---:|", "| - | - | - |"), "What is the total amount of the orders to Lagos?") is None  # no rule: no header
+    assert tables.table_of(report).line == 5 and tables.table_of("| a | b |\n|---|---|\n| 1 | 2 |") is None  # a row: short
 
 
 def test_json_lines_are_a_table_whose_columns_are_the_keys():

@@ -1,4 +1,4 @@
-"""Questions over a table (CSV, TSV or ;-separated text with a header row), settled by code: `count_table()` in
+"""Questions over a table (CSV, TSV or ;-separated text with a header row; a markdown table within a text), settled by code: `count_table()` in
 the REPL, and the small profile's first reading where the context is one.
 
 A reader shown a table's passages counts the rows it was shown: over 6,000 orders, the 1.5B reader answered
@@ -10,13 +10,17 @@ amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row:
 - the question's columns: a header it names ("city", "amount"; `order_id` is named by "order id");
 - its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
   or of the table's only one; the rows holding the values and meeting them are the ones asked about;
-- its period ("in March", "in 2024", "in March 2024"): of the table's date column (ISO dates, as CSV exports
+- its period ("in March", "in 2024", "in March 2024") or span of days ("between 2024-03-01 and 2024-03-15", both
+  days in; "before / after / since / until 2024-03-01"): of the table's date column (ISO dates, as CSV exports
   write them), the rows in it;
 - "what is the <column> of ...?" where the values name one row: that row's cell;
-- "how many ...?" is the number of those rows; "how many different <column> ...?" the number of distinct values
-  of that column among them; "what is the total / average <number column> ...?" their sum or mean; "which
-  <column> has the most / largest / fewest ...?" the value of that column whose rows have the extreme count,
-  or, where a number column is named, the extreme sum ("total") or mean ("average"), else sum.
+- "how many ...?" is the number of those rows; "what percentage / share of ...?" their share of all rows, where
+  one condition picks them; "how many different <column> ...?" the number of distinct values of that column
+  among them; "what is the total / average <number column> ...?" their sum or mean (of the only number column
+  where none is named: "how much did Ferreira pay in total?"); "which <column> has the most / largest / fewest
+  ...?" the value of that column whose rows have the extreme count, or, where a number column is named, the
+  extreme sum ("total") or mean ("average"), else sum; "which three ...", "the top 5 ...": that many values.
+  Values tied with the last one named are named too, and the tie is said.
 
 JSON lines (one object per line, as services log events) are a table too: the objects' keys are its columns.
 A question none of these fits, or with a condition code here does not read (another comparison, a relative
@@ -65,6 +69,16 @@ _PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?
                      r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
                      r"|(?P<year>\d{4}))\b", re.I)
 _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-03-17, also before a time
+# "between 2024-03-01 and 2024-03-15" (both days in), "from ... to ...", "before / after / since / until 2024-03-01":
+# a span of the table's date column, as ISO dates write it.
+_DAY = r"\d{4}-\d{2}-\d{2}"
+SPAN = re.compile(rf"\b(?:between|from)\s+(?P<start>{_DAY})\s+(?:and|to|through|until)\s+(?P<end>{_DAY})\b"
+                   rf"|\b(?P<op>before|after|since|until|through)\s+(?P<day>{_DAY})\b", re.I)
+# "what percentage / share / proportion of the orders ...": the rows asked about as a share of all rows.
+PERCENT = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction)\b|%", re.I)
+# "which three products ...", "the top 5 customers": how many values of a column the answer names.
+_TOP = re.compile(r"\b(?:top|which|what|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\b", re.I)
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less than|fewer than|greater than|at least"
                         r"|at most|between|before|after|since|until|during|within|per|each|every|excluding|except|not"
                         r"|jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
@@ -77,6 +91,7 @@ class Table:
     rows: list[list[str]]
     numbers: set[int]  # the number columns' indices
     dates: int | None = None  # the first column of ISO dates, if any
+    line: int = 0  # where a markdown table within a text starts (1-based); 0 where the table is the whole context
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -116,7 +131,34 @@ def parse(context: Any) -> Table | None:
             continue
         rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(context), delimiter=delimiter) if row][1:]
         return _typed(header, [row for row in rows if len(row) == width])
-    return None
+    return _markdown_table(context)
+
+
+def _markdown_table(text: str) -> Table | None:
+    """The longest markdown table within a text (`| Town | Population |`, a `|---|---|` rule under that header,
+    a row a line), as a report or README holds one; None where none has MIN_ROWS rows."""
+    if "\n|" not in text and not text.lstrip().startswith("|"):
+        return None
+    best: tuple[int, list[str]] = (0, [])
+    start, run = 0, []
+    for number, line in enumerate(text.splitlines() + [""], 1):
+        cut = line.strip()
+        if len(cut) > 1 and cut[0] == "|" and cut[-1] == "|":
+            start, run = (start, run + [cut]) if run else (number, [cut])
+        elif run:
+            best, run = max(best, (start, run), key=lambda b: len(b[1])), []
+    start, lines = best
+    if len(lines) < MIN_ROWS + 2:
+        return None
+    cells = [[c.strip() for c in line[1:-1].split("|")] for line in lines]
+    header, width = cells[0], len(cells[0])
+    if (not all(re.fullmatch(r":?-{3,}:?", c) for c in cells[1]) or len(set(header)) < width
+            or any(not c for c in header)):
+        return None
+    table = _typed(header, [row for row in cells[2:] if len(row) == width])
+    if table:
+        table.line = start
+    return table
 
 
 def _json_lines(context: str, head: list[str]) -> Table | None:
@@ -199,11 +241,11 @@ def answer(context: Any, question: str) -> Counted | None:
     table = table_of(context)
     if table is None:
         return None
-    period = _PERIOD.search(question)
-    if period and table.dates is None:
+    period, span = _PERIOD.search(question), SPAN.search(question)
+    if (period or span) and table.dates is None:
         return None
-    # The question without the comparisons and the period read below.
-    rest = _PERIOD.sub(" ", _COMPARISON.sub(" ", question))
+    # The question without the comparisons, the period, the span and the count of values asked read below.
+    rest = _TOP.sub(" ", SPAN.sub(" ", _PERIOD.sub(" ", _COMPARISON.sub(" ", question))))
     if has_condition(rest):
         return None
     values = named_values(table, rest)
@@ -219,13 +261,17 @@ def answer(context: Any, question: str) -> Counted | None:
     month, year = _month_and_year(period)
     rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())
             and all(_holds(_number(row[measure]), op, n) for op, n in compared)
-            and (not period or _in_period(row[table.dates], month, year))]
+            and (not period or _in_period(row[table.dates], month, year))
+            and (not span or in_span(row[table.dates], span))]
     conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
     if period:
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
+    if span:
+        conditions.append(f"{table.columns[table.dates]} {span.group()}")
     where = " and ".join(conditions)
-    shape = f"Read by code over the whole table ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
+    whole = f"the table at line {table.line:,} of the text" if table.line else "the whole table"
+    shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values] if which else []
     if len(by) == 1 and (grouped := _grouped(table, rows, by[0], numbers[:1], question, shape, where)):
@@ -239,8 +285,16 @@ def answer(context: Any, question: str) -> Counted | None:
         among = f" among the rows with {where}" if where else ""
         facts = f"{shape}:\ndifferent values of {table.columns[kept[0]]}{among}: {len(found):,}"
         return Counted(facts, str(len(found)))
-    if not values and not compared and not period:
+    if not values and not compared and not period and not span:
         return None
+    if PERCENT.search(question):
+        # Of all rows: where the question sets two conditions, which one is the whole ("what share of Novak's
+        # orders were over 100?") is not read here.
+        if len(values) + len(compared) + bool(period) + bool(span) != 1:
+            return None
+        share = 100 * len(rows) / len(table.rows)
+        return Counted(f"{shape}:\nrows with {where}: {len(rows):,} of {len(table.rows):,}, "
+                       f"{shown_number(round(share, 2))}%", f"{plain_number(round(share, 2))}%")
     if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}", str(len(rows)))
     asked = [i for i in named_columns(table, rest) if i not in values]
@@ -248,11 +302,13 @@ def answer(context: Any, question: str) -> Counted | None:
         # "What is the email of employee E10786?": the one row holding the values, and the column asked.
         shown = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, rows[0]))
         return Counted(f"{shape}:\nthe one row with {where}: {shown}", rows[0][asked[0]])
-    if len(numbers) == 1 and (TOTAL.search(question) or AVERAGE.search(question)):
-        cells = [c for row in rows if (c := _number(row[numbers[0]])) is not None]
+    # "How much did Ferreira pay in total?" names no column: the table's only number column is summed.
+    summed = numbers[0] if len(numbers) == 1 else measure if not numbers and not HOW_MANY.search(question) else None
+    if summed is not None and (TOTAL.search(question) or AVERAGE.search(question)):
+        cells = [c for row in rows if (c := _number(row[summed])) is not None]
         mean = bool(AVERAGE.search(question))
         value = statistics.fmean(cells) if mean and cells else sum(cells)
-        said = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
+        said = f"{'average' if mean else 'total'} {table.columns[summed]}"
         return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {shown_number(value)}", plain_number(value))
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if measure is not None and most != least and not HOW_MANY.search(question) and not by:
@@ -280,10 +336,31 @@ def _in_period(cell: str, month: int | None, year: int | None) -> bool:
     return bool(date) and (month is None or int(date["month"]) == month) and (year is None or int(date["year"]) == year)
 
 
+def in_span(cell: str, span: re.Match) -> bool:
+    date = _ISO_DATE.match(cell)
+    if not date:
+        return False
+    day = date.group()
+    if span["start"]:
+        return span["start"] <= day <= span["end"]
+    return {"before": day < span["day"], "after": day > span["day"], "since": day >= span["day"]}.get(
+        span["op"].lower(), day <= span["day"])  # until, through
+
+
+def _top(question: str) -> int:
+    """How many values "which three products ...?" or "the top 5 customers" asks for: 1 where it names none."""
+    m = _TOP.search(question)
+    if not m:
+        return 1
+    n = m["n"].lower()
+    return _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
+
+
 def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], question: str, shape: str,
              where: str) -> Counted | None:
     """For "which <column> has the most / fewest ...?": the rows per value of column `by`, and where a number
-    column is named, its sum (or mean, where the question says average) per value; the extreme one answers."""
+    column is named, its sum (or mean, where the question says average) per value; the extreme one answers, or
+    the extreme n where the question asks for n ("which three products ...")."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if most == least:
         return None
@@ -300,12 +377,19 @@ def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], q
     if not score:
         return None
     ranked = sorted(score, key=lambda k: score[k], reverse=most)
-    if len(ranked) > 1 and score[ranked[0]] == score[ranked[1]]:
-        return None  # a tie: no one value answers
+    n = _top(question)
+    if len(ranked) < n:
+        return None
+    # Values tied with the n-th are named too, and the tie said: no n of them answer alone.
+    last = score[ranked[n - 1]]
+    named = ranked[:n] + [k for k in ranked[n:] if score[k] == last]
+    tied = [k for k in named if score[k] == last]
+    said = ", ".join(named) + (f" ({', '.join(tied[:-1])} and {tied[-1]} tied at {shown_number(last)})"
+                               if len(tied) > 1 else "")
     among = f" among the rows with {where}" if where else ""
-    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:SHOWN_GROUPS]]
+    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, len(named))]]
     facts = f"{shape}:\n{unit} by {table.columns[by]}{among}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
-    return Counted(facts, ranked[0])
+    return Counted(facts, said)
 
 
 def shown_number(value: float) -> str:
