@@ -91,9 +91,41 @@ def test_a_names_measurements_in_prose_are_read_from_every_sentence(question, wa
     assert mean.answer == f"{round(sum(brekke) / len(brekke), 2):g} cm"
 
 
+@pytest.mark.parametrize("question, want", [
+    ("Which station recorded the highest water level?", "Brekke"),  # 416 against Lund's 379
+    ("Which station recorded the lowest water level?", "Brekke"),  # 120 against 141
+    ("Which station had the lowest average water level?", "Lund"),  # 260 against 279.17, though its lowest is higher
+    ("Which station had the largest total water level?", "Brekke"),  # 24 sentences against 16
+])
+def test_which_name_has_the_extreme_measurement_is_read_by_the_name_beside_the_noun(question, want):
+    found = records.answer(REPORTS, question)
+    assert found is not None and found.answer == want
+    assert "by the name beside 'station'" in found.facts
+
+
+STATUSES = "\n".join(f'10.0.0.{i % 7} - - [12/Mar/2025:{i % 24:02d}:{i % 60:02d}:07 +0000] "GET /{["home", "docs"][i % 2]} '
+                      f'HTTP/1.1" {[200, 404, 500, 200, 200][i % 5]} {100 + i}' for i in range(240))
+
+
+@pytest.mark.parametrize("question, want", [
+    ("How many requests returned a 404 status?", "48"),  # every fifth line; /home and /docs are one wording
+    ("How many requests returned 404 between 10:00 and 12:00?", "4"),  # of the 20 lines of hours 10 and 11
+    ("What percentage of the requests failed with status 500?", "20%"),
+    ("How many requests for /docs returned 404?", "24"),  # the 404 lines are /home and /docs in turn
+])
+def test_lines_counted_by_the_number_they_hold_within_a_span_of_time(question, want):
+    found = records.answer(STATUSES, question)
+    assert found is not None and found.answer == want
+    assert records.answer(ACCESS, "How many requests returned 200 between 2025-03-01 and 2025-03-02?").answer == "0"
+
+
 @pytest.mark.parametrize("context, question", [
     (LOGINS, "Where did mkovacs log in from?"),  # not a time, a count or an extreme
-    (REPORTS, "Which station recorded the highest water level?"),  # over names, not one name's: not read here
+    (REPORTS, "Which station recorded the highest temperature?"),  # names nothing measured
+    (REPORTS.replace(" station.", " station Oslo."), "Which station recorded the highest water level?"),  # two names beside
+    (ACCESS, "How many requests returned 404?"),  # a number no line holds as a field of its own
+    (STATUSES, "What percentage of requests for /docs returned 404?"),  # of all requests or of /docs's: not read
+    (SSHD, "How many unsuccessful logins for alice were there between 10:00 and 12:00?"),  # kinds: line_kinds's
     (REPORTS, "What was the highest temperature at Oslo?"),  # names nothing measured
     (REPORTS.replace(" cm at the Brekke", " mm at the Brekke", 10), "What was the highest water level at Brekke?"),  # units mixed
     (LOGINS, "When did mkovacs last log in before March?"),  # a condition not read here

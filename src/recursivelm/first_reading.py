@@ -26,10 +26,12 @@ Before all of these:
   methods a class defines, which option's function takes the most parameters) is answered by `code_counts`
   (`ast`), the option picked by code: shown the code, the 1.5B reader counted the calls it saw, or named the
   smallest of three counts as the most;
-- a question over a table (CSV, TSV, JSON lines) that code settles from every row (how many rows hold the
-  values it names, which value of a column has the most rows or the largest total) is answered by `tables`:
+- a question over a table (CSV, TSV, JSON lines, a markdown table within a text) that code settles from every
+  row (how many rows hold the values it names, which value of a column has the most rows or the largest total)
+  is answered by `tables`:
   shown the rows' passages, the 1.5B reader counted 7 orders of 578; over a log's lines, when a name's lines
-  were last or first written, or which value of a field is commonest, by `records`;
+  were last or first written, which value of a field is commonest, how many lines hold a status in a span of
+  time, by `records`;
 - a how-many question about a name whose lines are records of a few kinds, in other words than the text's
   ("unsuccessful login attempts" for "Failed password"), is answered from the lines grouped by wording and
   counted by code (`wordings`), the group picked by the question's words or by a reader.

@@ -368,9 +368,10 @@ class Run:
         cell = await self._run_cell(sandbox, code, index=0, timeout=self.limits.reading_timeout_s)
         if cell.error or self.fired:
             return None  # the run goes on as if it had not been tried; the events keep the attempt
-        if says_absent(cell.output):
+        if says_absent(cell.output) and which not in first_reading.EXACT:
             # A reading that says it found nothing is a look that missed: "not found" copied from it is refused
             # once. Not a bare "0": that is a reading's value (a default), refused it was lost (codetree at 32K).
+            # Not code's: "never mentions Corvina" after a search of every character is proven (mentions.py).
             self.recent_misses = [READING_FOUND_NOTHING]
         if which in first_reading.EXACT and cell.output.strip():
             self.exact_reading = cell.output.strip().splitlines()[-1]  # each template prints `reading` last

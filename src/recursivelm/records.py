@@ -17,28 +17,40 @@ Code reads every line:
   names, or an id the noun names: user17 for users), among the lines holding a date the question names and
   its other words where some lines do and some do not; the commonest or rarest value, the number of different
   ones, or the different ones (twenty at most). A tie answers nothing.
+- "how many <records> ... <number> ...?" and "what percentage of ...?": the lines holding the numbers the question
+  names as fields of their own (a status: "returned 404", "failed with status 500"; not a piece of an address,
+  a time or a path) and its words that some lines hold, counted, or their share of all lines; only where what
+  is picked is of one wording over the whole log (a path's words left out) or the question's words pick one
+  (wordings.picked): alice's lines of several kinds are line_kinds's;
+- a span of time the question names ("between 10:00 and 12:00": from the first, up to the second, on any day;
+  "between 2025-03-01 and 2025-03-04", both days in) narrows the lines to those stamped in it, for every kind of
+  question here over lines;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
 - "what was the highest / lowest / total / average <measure> ... <name>?" over prose whose sentences each report
   a measurement of a name ("On day 3 the inspector measured a water level of 460 cm at the Brekke station."):
   the sentences holding the name and the question's other words, the one number of each written with the unit
   most of them use ("cm"; "day 3" has none), and their extreme, sum or mean. The 1.5B reader, shown some of
-  twenty such sentences, answered 410 for 460.
+  twenty such sentences, answered 410 for 460. "Which <noun> recorded the highest ...?": the same over the
+  sentences holding the noun and a word of the question saying what is measured, grouped by the name written
+  beside the noun ("at the Brekke station"); the name with the extreme reading, total or mean.
 
-Anything else, or a condition (a period, a comparison), is left to the reader. Nothing here knows a task.
+Anything else, or another condition (a period, a comparison), is left to the reader. Nothing here knows a task.
 """
 
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from typing import Any
 
 from .code_counts import Counted
 from .evidence import documents
+from .mentions import absent
 from .per_context import cached
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, bm25s_module, named_words, query_terms
-from .tables import MONTH_NAMES, has_condition, plain_number, plural, shown_number, table_of
+from .tables import MONTH_NAMES, PERCENT, SPAN, has_condition, in_span, plain_number, plural, shown_number, table_of
 from .tables import answer as table_answer
 from .wordcounts import SentenceWords, asks_count
 from .wordings import Kind, by_wording, holding, name_lines, picked, whole_word
@@ -73,36 +85,113 @@ _HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.
 # A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
 _MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
                       r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
+_WHICH_NAME = re.compile(r"^\W*which\s+(?P<noun>[^\W\d_]+)\b", re.I)  # "which station recorded ..."
 _LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
+_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
+_PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
+# "between 10:00 and 12:00", "from 9:30 to 11:00": a span of the lines' clock times, from the first up to (not
+# including) the second, on any day.
+_CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>\d{2})\s+(?:and|to|until)\s+"
+                         r"(?P<end>\d{1,2}):(?P<end_mi>\d{2})\b", re.I)
 
 
 def settled(context: Any, question: str) -> Counted | None:
-    """What code reads for the question over a table (tables.answer) or else its records (answer)."""
-    return table_answer(context, question) or answer(context, question)
+    """What code reads for the question over a table (tables.answer) or else its records (answer), or that the
+    text never writes a name the question asks whether it mentions (mentions.absent)."""
+    return table_answer(context, question) or answer(context, question) or absent(context, question)
 
 
 def answer(context: Any, question: str) -> Counted | None:
     """The latest / earliest time of a name's lines, a field's commonest / rarest value, number of different
     values or values, the documents of a list a name wrote, or a name's measurements' extreme, total or mean
     (rules above); None for any other question, for a table, or for a directory (its code is count_code's)."""
-    if not isinstance(context, (str, list)) or (isinstance(context, str) and table_of(context) is not None):
+    if not isinstance(context, (str, list)) or ((table := table_of(context)) is not None and not table.line):
+        return None  # a table's questions are tables.answer's; a text holding a markdown table is still read here
+    # A span of time ("between 10:00 and 12:00", "between 2025-03-01 and 2025-03-04") is read over the lines' time
+    # stamps; "What day did ... last ...": the asking words are no period. Any other condition is left to the reader.
+    clock, span = _CLOCK_SPAN.search(question), SPAN.search(question)
+    asked = SPAN.sub(" ", _CLOCK_SPAN.sub(" ", question))
+    if has_condition(_WHEN.sub(" ", asked)):
         return None
-    # "What day did ... last ...": the asking words are no period; any other condition is left to the reader.
-    if has_condition(_WHEN.sub(" ", question)):
-        return None
-    if isinstance(context, list) and (found := _documents_count(context, question)):
+    if isinstance(context, list) and not (clock or span) and (found := _documents_count(context, question)):
         return found
     when = _WHEN.search(question) and bool(_LAST.search(question)) != bool(_FIRST.search(question))
-    if when or DISTINCT.search(question) or _WHICH_FIELD.search(question):  # else no need to cut the lines
+    # "How many requests returned 404 between 10:00 and 12:00?", "what percentage of requests failed with 500?"
+    counting = ((HOW_MANY.search(question) and (clock or span or _NUMBER.search(asked)) or PERCENT.search(question))
+                and not DISTINCT.search(question) and not asks_count(question))
+    if when or DISTINCT.search(question) or _WHICH_FIELD.search(question) or counting:  # else no need to cut lines
         lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
         if len(lines) >= MIN_LINES:
+            everything = lines
+            if clock or span:
+                lines = _in_time(lines, clock, span)
+                if lines is None:
+                    return None  # lines without time stamps: the span is not read here
+            spans = ([f"from {clock['start']}:{clock['start_mi']} up to {clock['end']}:{clock['end_mi']}"] if clock else []) \
+                + ([span.group()] if span else [])
+            if counting and (found := _counted(everything, lines, asked, " and ".join(spans))):
+                return found
             if when:
                 return _when(lines, question)
             if found := _field_values(lines, question):
                 return found
-    return _measures(context, question)
+    return None if clock or span else _measures(context, question)
+
+
+def _in_time(lines: list[str], clock: re.Match | None, span: re.Match | None) -> list[str] | None:
+    """The lines whose time stamp falls in the clock span and the span of days; None where the lines are not
+    time-stamped (fewer than STAMPED_SHARE of them)."""
+    stamped = [(key, line) for line in lines if (found := _stamp(line)) for key in [found[0]]]
+    if len(stamped) < STAMPED_SHARE * len(lines):
+        return None
+    start = end = None
+    if clock:
+        start, end = (int(clock["start"]), int(clock["start_mi"])), (int(clock["end"]), int(clock["end_mi"]))
+    return [line for key, line in stamped
+            if (not clock or start <= key[3:5] < end)
+            and (not span or key[0] and in_span(f"{key[0]:04d}-{key[1]:02d}-{key[2]:02d}", span))]
+
+
+def _standalone(number: str) -> re.Pattern:
+    """The number as a field of its own (a status, a code, `status=404`), not a piece of an address, a time,
+    a path or a duration."""
+    return re.compile(rf"(?<![\w.:/-]){number}(?![\w.:/%-])")
+
+
+def _counted(everything: list[str], lines: list[str], question: str, spanned: str) -> Counted | None:
+    """How many of the lines (those of `everything` in the question's span of time) hold the numbers the question
+    names as fields of their own and its words that some of them hold, or what share of them; None where
+    nothing the question names picks lines (what it counts is then said in other words than the lines'), or
+    where the lines picked are of several wordings the question's words do not pick one of (line_kinds's), or
+    a share is asked with two things picked (of which is the whole, is not read)."""
+    mine, picked_by = everything, []
+    for number in _NUMBER.findall(question):
+        mine = [line for line in mine if _standalone(re.escape(number)).search(line)]
+        picked_by.append(number)
+    if picked_by and not mine:
+        return None  # a number no line holds: a condition (an amount, a year) not read here
+    for term in [t for t in query_terms(question) if not t[0].isdigit()]:
+        held = holding(mine, term)
+        if 0 < len(held) < len(mine):
+            mine = held
+            picked_by.append(term)
+    if not picked_by or PERCENT.search(question) and len(picked_by) > 1:
+        return None
+    # Over the whole log, the lines picked of several wordings (their paths left out: /docs and /home are one
+    # slot's values) that the question's words do not pick one of: "how many unsuccessful logins for alice" is not
+    # every line of alice's.
+    groups = by_wording([_PATH.sub(" ", line) for line in mine], picked_by[0])
+    if groups is None or len(groups) > 1 and not picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0]):
+        return None
+    kept = set(lines)
+    mine = [line for line in mine if line in kept]
+    among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}; of them holding {' and '.join(map(repr, picked_by))}"
+    if PERCENT.search(question):
+        share = round(100 * len(mine) / len(lines), 2) if lines else 0.0
+        return Counted(f"Read by code over the {among}: {len(mine):,}, {shown_number(share)}%", f"{plain_number(share)}%")
+    return Counted(f"Read by code over the {among}: {len(mine):,}", str(len(mine)))
 
 
 def _documents_count(items: list[str], question: str) -> Counted | None:
@@ -233,24 +322,14 @@ def _measurements(sentence: str) -> list[tuple[float, str]]:
     return found
 
 
-def _measures(context: Any, question: str) -> Counted | None:
-    """The extreme, total or mean of a name's measurements in prose (rules above); None where the question asks
-    none of those of a name, or the name's sentences do not each report one number in one unit."""
-    high, total, mean = bool(_HIGH.search(question)), bool(TOTAL.search(question)), bool(AVERAGE.search(question))
-    if (bool(_EXTREME.search(question)) + total + mean != 1
-            or re.match(r"^\W*(?:which|who|when|where)\b", question, re.I)):  # "which station ...": not one name's
-        return None
-    sentences = cached(context, SentenceWords)
-    terms = [t for t in query_terms(question) if sentences.postings.get(t)]
-    named = [t for t in terms if t in named_words(question) and len(sentences.postings[t]) >= MIN_MEASURES]
-    if not named:
-        return None
-    name = min(named, key=lambda t: len(sentences.postings[t]))
-    mine = sentences.postings[name]
-    # The question's other words narrow the name's sentences to those reporting what it asks about.
+def _one_measure_each(sentences: SentenceWords, word: str, terms: list[str]) -> tuple[str, dict[int, float]] | None:
+    """The sentences holding `word`, narrowed by the question's other words (`terms`) to those reporting what it
+    asks about, and of each the one number written in the unit most of them use; None where fewer than
+    MIN_MEASURES, or than MEASURED_SHARE of them, report one."""
+    mine = sentences.postings[word]
     for term in terms:
         narrowed = mine & sentences.postings[term]
-        if term != name and len(narrowed) >= MIN_MEASURES:
+        if term != word and len(narrowed) >= MIN_MEASURES:
             mine = narrowed
     measured = {i: _measurements(sentences.sentences[i]) for i in sorted(mine)}
     units = Counter(unit for found in measured.values() for unit in {u for _, u in found})
@@ -261,7 +340,76 @@ def _measures(context: Any, question: str) -> Counted | None:
     ones = {i: v[0] for i, v in values.items() if len(v) == 1}
     if len(ones) < max(MIN_MEASURES, MEASURED_SHARE * len(mine)):
         return None
-    written = f"{{}} {unit}" if unit != "%" and unit not in "$€£" else ("{}%" if unit == "%" else unit + "{}")
+    return unit, ones
+
+
+def _written(unit: str) -> str:
+    """How a number in `unit` is written: "{} cm", "{}%", "$" + "{}"."""
+    return f"{{}} {unit}" if unit != "%" and unit not in "$€£" else ("{}%" if unit == "%" else unit + "{}")
+
+
+def _which_measured(context: Any, question: str, noun: str) -> Counted | None:
+    """For "which <noun> recorded the highest / lowest <measure>?" (of one reading, or with "total" / "average" of
+    each name's): the sentences holding the noun and the question's other words, each reporting one measurement,
+    grouped by the name written next to the noun ("at the Brekke station"); the name with the extreme reading,
+    or the extreme total or mean. A tie is said."""
+    sentences = cached(context, SentenceWords)
+    if not sentences.postings.get(noun):
+        return None
+    found = _one_measure_each(sentences, noun, [t for t in query_terms(question) if sentences.postings.get(t)])
+    if found is None:
+        return None
+    unit, ones = found
+    # Some word of the question besides the noun must say what is measured ("water level"): "the highest
+    # temperature" over sentences of water levels is no question they answer.
+    said = [t for t in query_terms(question) if t != noun and len(sentences.postings.get(t, ())) < sentences.count]
+    if not any(set(ones) <= sentences.postings.get(t, set()) for t in said):
+        return None
+    by_name: dict[str, list[float]] = {}
+    for i, value in ones.items():
+        words = re.findall(r"[\w'-]+", sentences.sentences[i])
+        at = [j for j, w in enumerate(words) if w.lower() == noun]
+        beside = [words[j + d] for j in at for d in (-1, 1) if 0 <= j + d < len(words)
+                  and words[j + d].lower() in sentences.names]
+        if len(set(beside)) == 1:
+            by_name.setdefault(beside[0], []).append(value)
+    if len(by_name) < 2 or sum(map(len, by_name.values())) < MEASURED_SHARE * len(ones):
+        return None
+    high = bool(_HIGH.search(question) or MOST.search(question))
+    mean, total = bool(AVERAGE.search(question)), bool(TOTAL.search(question))
+    score = {k: statistics.fmean(v) if mean else sum(v) if total else (max(v) if high else min(v)) for k, v in by_name.items()}
+    ranked = sorted(score, key=score.get, reverse=high)
+    tied = [k for k in ranked if score[k] == score[ranked[0]]]
+    said = "average" if mean else "total" if total else "highest" if high else "lowest"
+    rows = "\n".join(f"  {k}: {_written(unit).format(shown_number(score[k]))} ({len(by_name[k])} sentences)"
+                     for k in ranked[:SHOWN_VALUES])
+    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences holding {noun!r} with one number in "
+             f"{unit}: {len(ones)}; by the name beside {noun!r}, each one's {said}, {'highest' if high else 'lowest'} "
+             f"first:\n{rows}")
+    return Counted(facts, ranked[0] if len(tied) == 1 else f"{' and '.join(tied)} (tied)")
+
+
+def _measures(context: Any, question: str) -> Counted | None:
+    """The extreme, total or mean of a name's measurements in prose (rules above); None where the question asks
+    none of those of a name, or the name's sentences do not each report one number in one unit."""
+    high, total, mean = bool(_HIGH.search(question)), bool(TOTAL.search(question)), bool(AVERAGE.search(question))
+    if (which := _WHICH_NAME.match(question)) and (_EXTREME.search(question) or MOST.search(question)
+                                                  or LEAST.search(question)):
+        return _which_measured(context, question, which["noun"].lower())
+    if (bool(_EXTREME.search(question)) + total + mean != 1
+            or re.match(r"^\W*(?:which|who|when|where)\b", question, re.I)):  # "who ...": not one name's
+        return None
+    sentences = cached(context, SentenceWords)
+    terms = [t for t in query_terms(question) if sentences.postings.get(t)]
+    named = [t for t in terms if t in named_words(question) and len(sentences.postings[t]) >= MIN_MEASURES]
+    if not named:
+        return None
+    name = min(named, key=lambda t: len(sentences.postings[t]))
+    found = _one_measure_each(sentences, name, terms)
+    if found is None:
+        return None
+    unit, ones = found
+    written = _written(unit)
     if total or mean:
         value = sum(ones.values()) / (len(ones) if mean else 1)
         said = "average" if mean else "total"
