@@ -91,6 +91,21 @@ def test_gather_reads_a_definition_with_its_body():
     assert other.text == "# outline: defined in pkg/a.py; 0 parameters\ndef other():\n    return Reader()"  # its body, to its end
 
 
+def test_gather_reads_a_key_with_the_block_it_opens():
+    services = "\n".join(f"svc-{i}:\n  image: registry/svc-{i}:1.{i}\n  replicas: {i % 7}\n  port: {8000 + i}" for i in range(60))
+    yaml = services.replace("svc-17:", "payments:").replace("registry/svc-17:", "registry/payments:")
+    found = evidence.gather(yaml, "How many replicas does the payments deployment run?")
+    block = next(p for p in found if p.text.startswith("payments:"))
+    assert block.text == "payments:\n  image: registry/payments:1.17\n  replicas: 3\n  port: 8017"  # to the next key
+    assert not any(p.where == "line 70" for p in found)  # its image line: inside the block already chosen
+    ini = "\n".join(f"[queue-{i}]\nhost = q{i}.internal\ntimeout = {i}" for i in range(40)).replace("[queue-9]", "[smtp]")
+    section = next(p for p in evidence.gather(ini, "What is the timeout of the smtp section?") if p.text.startswith("[smtp]"))
+    assert section.text == "[smtp]\nhost = q9.internal\ntimeout = 9"  # an INI section up to the next
+    code = {"pkg/a.py": "def f(x):\n    if x:\n        return 1\n    else:\n        return 2\n"}
+    assert all("return 2" not in p.text for p in evidence.gather(code, "What does else return?")
+               if p.where == "pkg/a.py:4")  # in a source file a colon ends code, not a key
+
+
 def test_gather_of_words_the_context_lacks_is_empty():
     assert evidence.gather(LOG, "zeppelin quasar") == []
 

@@ -4,7 +4,7 @@ On scripted sub-models: the engine's own REPL, sandboxes and usage tree, with th
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel, evidence, reading
+from recursivelm import RLM, Limits, ScriptedModel, evidence, parsing, reading
 from recursivelm.evidence import Passage
 
 from conftest import block
@@ -176,6 +176,22 @@ def test_reasoning_without_an_answer_line_is_cut_to_its_answer_by_one_more_call(
     extract = reader.prompts[-1]
     assert reasoning in extract and extract.endswith("in the form the question asks for.")
     assert reader.reply_tokens[-1] == reading.EXTRACT_REPLY_TOKENS  # a short answer: a long one ran out of time
+
+
+@pytest.mark.parametrize("reasoning", [
+    "The passage names the payments image only.\nTherefore, the answer is: <the answer>",  # the prompt echoed
+    "The image line says nothing of replicas.\nSo the number of replicas cannot be determined from these passages.",
+])
+def test_a_reply_that_gives_no_answer_is_said_so_not_cut_to_an_invented_one(reasoning):
+    yaml = [Passage("line 960", "payments:"), Passage("line 961", "image: registry.local/payments:36.2")]
+    reader = Reader("no passage says this", {"payments:": reasoning, "A reader's reply": "3"})
+    said = reading.read("How many replicas does the payments deployment run?", yaml, reader.ask, reader.ask_batch)
+    assert said == reading.NO_ANSWER.format(said=reasoning.splitlines()[-1])
+    assert parsing.says_absent(said)  # a look that missed: "not given" copied from it is refused once
+    # Cut from a reply that names it, though it then doubts it, an answer is kept.
+    options = "D) email/_header_value_parser.py defines it, but it is not listed.\nTherefore, the answer is: <the answer>"
+    reader = Reader("no passage says this", {"payments:": options, "A reader's reply": "D"})
+    assert reading.read("Which option?", yaml, reader.ask, reader.ask_batch) == "D"
 
 
 def test_an_answer_line_or_a_short_reply_is_the_reading_as_it_is():

@@ -17,6 +17,7 @@ Indexes are built once per context object (per_context.cached).
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +42,14 @@ SHORT_DOCUMENT_CHARS = 800  # a document of a list or dict this short is read wh
 HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a city): their units are read too
 HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
 HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
+# A key that opens a block (YAML's `payments:`, pretty JSON's `"reporting": {`, an INI `[smtp]` section) is read
+# with the block's lines after it, as a definition with its body: read alone, `payments:` gave the 1.5B reader
+# no replicas, and it answered 3 for 8 (bench/issue12/fresh_probe.py, set F).
+BLOCK_LINES = 16
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_BLOCK_KEY = re.compile(r'^\s*(?:- )?(?:"[^"]+"|(?P<key>[\w.-]+(?: [\w.-]+)*))\s*:\s*[{\[]?\s*$')
+_SECTION = re.compile(r"^\s*\[[^\]]+\]\s*$")
 _WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(")  # a name written as a call in a question: accept()
@@ -231,8 +238,9 @@ class Index:
             # river), and a small reader takes its answer from such a passage.
             held = set(anchored) | set(hopped) | set(definitions)
             ranked = [i for i in ranked if i in held]
+        inside: set[int] = set()  # the lines of a block already chosen with the key opening it
         for i in [*ranked[:3], *self._with_short_documents(by_query_words(anchored)), *hopped, *ranked[3:]]:
-            if i in chosen:
+            if i in chosen or i in inside:
                 continue
             text, outlines[i] = self._with_body(i)
             cost = len(text) + len(self.wheres[i]) + 4
@@ -240,6 +248,8 @@ class Index:
                 continue  # a shorter unit further down may still fit
             chosen[i] = text
             used += cost
+            if not outlines[i]:
+                inside.update(range(i + 1, i + 1 + text.count("\n")))
         # In the text's order within a document (what came later may correct what came before); documents
         # in the order they were chosen (the one asked about first).
         first_chosen: dict[str, int] = {}
@@ -292,8 +302,9 @@ class Index:
     def _sentences_about(self, i: int, text: str, words: set[str]) -> str:
         """A window of a long line cut to its sentences that hold one of `words`: text without line breaks
         (a story scattered through filler) is read as its facts, not as the filler around them."""
-        if ("character" not in self.wheres[i] and len(text) <= UNIT_CHARS) or outline.is_definition(self.texts[i]):
-            return text  # a definition is code with its outline: read whole, not as sentences
+        if ("character" not in self.wheres[i] and (len(text) <= UNIT_CHARS or "\n" in text)
+                or outline.is_definition(self.texts[i])):
+            return text  # a definition is code with its outline, a block its lines: read whole, not as sentences
         sentences = _SENTENCE_END.split(text)
         kept = [s for s in sentences if words.intersection(tokenize([s])[0])]
         return " … ".join(kept) if kept and len(kept) < len(sentences) else text
@@ -363,11 +374,31 @@ class Index:
         and that outline (Passage.outline; "" for anything else)."""
         text = self.texts[i]
         if not outline.is_definition(text):
-            return _cut(text), ""
+            return _cut(self._block_of(i) or text), ""
         label, doc, start = self._source_of(i)  # the definition's line, 1-based: as an index, the line after it
         if doc is None:
             return _cut(text), ""
         return outline.with_body(text, label, doc, start)
+
+    def _block_of(self, i: int) -> str | None:
+        """Unit i with the lines of the block it opens (BLOCK_KEY; BLOCK_LINES at most): those indented
+        more than it, or an INI section's up to the next; None where it opens none. Not in source files, where a
+        line ending in a colon (`else:`) is code, read by its definitions."""
+        text, label = self.texts[i], self._document_of(i)
+        key = _BLOCK_KEY.match(text)
+        section = _SECTION.match(text)
+        if not (key or section) or _SOURCE_FILE.search(label) or (key and key["key"] and
+                                                                    keyword.iskeyword(key["key"].split()[0])):
+            return None
+        indent = len(text) - len(text.lstrip())
+        body = []
+        for j in range(i + 1, min(i + 1 + BLOCK_LINES, len(self.texts))):
+            line = self.texts[j]
+            if self._document_of(j) != label or (_SECTION.match(line) if section
+                                                  else len(line) - len(line.lstrip()) <= indent):
+                break
+            body.append(line)
+        return "\n".join([text, *body]) if body else None
 
     def _source_of(self, i: int) -> tuple[str, str | None, int]:
         """A code unit's document label, that document's text (None where the unit has no `path:line`), and

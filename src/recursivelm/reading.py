@@ -29,6 +29,7 @@ from typing import Callable, Sequence
 from . import story
 from .consistency import MIN_EVIDENCE_CHARS, normalise
 from .evidence import Passage
+from .parsing import says_absent
 
 # The passage first, the question after it. With the question first (which llama.cpp's per-slot prompt
 # cache would read once for all checks) the 1.5B checker chose another attribute's passage on two of three
@@ -81,6 +82,12 @@ EXTRACT_PROMPT = (
 # The answer cut from a reply is short; uncapped, one reader's list of pairs took 104 s of extraction and ran
 # its query past the time budget (oolong-pairs seed 0 at 32K, bench/issue12/after26-32k).
 EXTRACT_REPLY_TOKENS = 128
+# A reply whose last line says it cannot tell, or echoes the prompt's "<the answer>", may give no answer: asked
+# to cut one from it, the 1.5B reader wrote "3" for a deployment's replicas it had just said were not in the
+# passages (bench/issue12/fresh_probe.py, set F). The answer cut from such a reply is kept only where the reply
+# writes it (a letter it named, then doubted: codeqa seed 1 at 64K); else that is said, so the root looks further.
+PLACEHOLDER = "<the answer>"
+NO_ANSWER = "The answer is not given in the passages read. The reader said: {said}"
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -118,10 +125,19 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
     reply = ask(READ_TOGETHER_PROMPT.format(passages=show_to_reader(passages), question=question),
                 max_tokens=READ_TOGETHER_REPLY_TOKENS)
     answer = answer_line(reply)
-    if answer is None:
+    if answer is None or PLACEHOLDER in answer:
         answer = (ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip()), max_tokens=EXTRACT_REPLY_TOKENS)
                   .strip() or reply.strip())
+        last = reply.strip().splitlines()[-1].strip() if reply.strip() else ""
+        if (PLACEHOLDER in last or says_absent(last)) and not _written_whole(answer, reply):
+            return NO_ANSWER.format(said=last)
     return answer
+
+
+def _written_whole(answer: str, text: str) -> bool:
+    """Whether the answer is in the text as a whole token, in any case ("D" in "D) email/...", not "3" in "36.2")."""
+    wanted = answer.strip().strip("\"'`*.")
+    return bool(wanted) and re.search(rf"(?<![\w.]){re.escape(wanted)}(?![\w.])", text, re.I) is not None
 
 
 def answer_line(reply: str) -> str | None:
