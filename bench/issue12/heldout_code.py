@@ -99,8 +99,71 @@ def questions(root: Path, per_kind: int, seed: int) -> list[dict]:
     return found
 
 
+def questions_g(root: Path, per_kind: int, seed: int) -> list[dict]:
+    """Set G, written at the twenty-fourth step before any run of it: other kinds and other words. Which classes
+    subclass a class, how many classes a file defines, which module defines a constant, a parameter's default
+    and a class's parent asked another way, the parameters a function takes."""
+    trees = {}
+    for path in sorted(root.rglob("*.py")):
+        try:
+            trees[path.relative_to(root).as_posix()] = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+    classes = [(path, node) for path, tree in trees.items() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    class_names = Counter(node.name for _, node in classes)
+    rng = random.Random(seed)
+    found: list[dict] = []
+    children: dict[str, list[str]] = {}
+    for _, node in classes:
+        for base in node.bases:
+            children.setdefault(ast.unparse(base).split(".")[-1].split("[")[0], []).append(node.name)
+    parents = sorted(name for name, kids in children.items() if class_names[name] == 1 and 2 <= len(set(kids)) <= 6)
+    for name in rng.sample(parents, min(per_kind, len(parents))):
+        found.append({"kind": "subclasses", "question": f"Which classes in this package are subclasses of {name}?",
+                      "gold": sorted(set(children[name]))})
+    files = [path for path, tree in trees.items()
+             if 2 <= sum(isinstance(n, ast.ClassDef) for n in tree.body) == sum(isinstance(n, ast.ClassDef) for n in ast.walk(tree))]
+    for path in rng.sample(files, min(per_kind, len(files))):
+        found.append({"kind": "classes_in_file", "question": f"How many classes are defined in {path}?",
+                      "gold": sum(isinstance(n, ast.ClassDef) for n in trees[path].body)})
+    constants: dict[str, list[str]] = {}
+    for path, tree in trees.items():
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and node.targets[0].id.isupper() and not node.targets[0].id.startswith("_"):
+                constants.setdefault(node.targets[0].id, []).append(path)
+    unique = sorted(name for name, paths in constants.items() if len(paths) == 1)
+    for name in rng.sample(unique, min(per_kind, len(unique))):
+        found.append({"kind": "constant_where", "question": f"Which module defines the constant {name}?", "gold": constants[name][0]})
+    functions = [n for _, tree in trees.items() for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    function_names = Counter(n.name for n in functions)
+    unique_functions = [n for n in functions if function_names[n.name] == 1 and not n.name.startswith("_")]
+    with_defaults = [n for n in unique_functions if n.args.defaults]
+    for node in rng.sample(with_defaults, min(per_kind, len(with_defaults))):
+        args = node.args.posonlyargs + node.args.args
+        arg, default = rng.choice(list(zip(args[len(args) - len(node.args.defaults):], node.args.defaults)))
+        found.append({"kind": "default", "question": f"What is the default value of the {arg.arg} parameter of {node.name}?",
+                      "gold": ast.unparse(default)})
+    with_params = [n for n in unique_functions if 2 <= len([a for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs
+                                                            if a.arg not in ("self", "cls")]) <= 5]
+    for node in rng.sample(with_params, min(per_kind, len(with_params))):
+        names = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs if a.arg not in ("self", "cls")]
+        found.append({"kind": "parameters", "question": f"What parameters does {node.name} take?", "gold": names})
+    single = [n for _, n in classes if class_names[n.name] == 1 and len(n.bases) == 1 and not n.name.startswith("_")]
+    for node in rng.sample(single, min(per_kind, len(single))):
+        found.append({"kind": "inherits", "question": f"What is the parent class of {node.name}?",
+                      "gold": [ast.unparse(node.bases[0]).split(".")[-1]]})
+    return found
+
+
 def right(kind: str, answer: str | None, gold) -> bool:
     text = (answer or "").strip()
+    if kind in ("subclasses", "parameters"):
+        return all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in gold)
+    if kind == "constant_where":
+        return right("declared_in", answer, gold)
+    if kind == "classes_in_file":
+        return right("method_count", answer, gold)
     if kind in ("declared_in", "function_in"):
         return gold in text or (Path(gold).name in text and Path(gold).name != "__init__.py")
     if kind == "inherits":
@@ -120,13 +183,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--set", default="", help="G: the twenty-fourth step's kinds and words (default: the first ones)")
     args = parser.parse_args()
     root = package_dir(args.package)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
     rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S))
-    for item in questions(root, args.per_kind, args.seed):
+    for item in (questions_g if args.set == "G" else questions)(root, args.per_kind, args.seed):
         if item["question"] in done:
             continue
         started = time.monotonic()
