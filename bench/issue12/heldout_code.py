@@ -184,15 +184,17 @@ def main() -> None:
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--set", default="", help="G: the twenty-fourth step's kinds and words (default: the first ones)")
+    parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>-<n>.jsonl")
     args = parser.parse_args()
     root = package_dir(args.package)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
-    rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S))
-    for item in (questions_g if args.set == "G" else questions)(root, args.per_kind, args.seed):
+    for n, item in enumerate((questions_g if args.set == "G" else questions)(root, args.per_kind, args.seed)):
         if item["question"] in done:
             continue
+        log = Path(args.log_dir, f"{item['kind']}-{n}.jsonl") if args.log_dir else None
+        rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S), log=log)
         started = time.monotonic()
         result = rlm.run(root, item["question"])
         row = {**item, "package": args.package, "seed": args.seed, "answer": result.answer, "status": result.status,
