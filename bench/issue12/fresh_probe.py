@@ -444,6 +444,7 @@ def main() -> None:
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
+    parser.add_argument("--kinds", help="ask only these kinds of case (comma-separated), e.g. json-lookup")
     parser.add_argument("--rescore", action="store_true", help="score --out's rows again; ask nothing")
     args = parser.parse_args()
     if args.rescore:
@@ -453,6 +454,8 @@ def main() -> None:
     done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
     for item in cases(args.seed):
         if item["question"] in done or item.get("set", "A") not in args.set.split(","):
+            continue
+        if args.kinds and item["kind"] not in args.kinds.split(","):
             continue
         log = Path(args.log_dir, f"{item['kind']}.jsonl") if args.log_dir else None
         rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S), log=log)
