@@ -79,7 +79,7 @@ def test_a_count_code_can_make_answers_the_question_and_picks_the_option_that_sa
     "How many methods does the class `Feed` define?\n\nA) 1\nB) 2\nC) 4\nD) 5",  # 3: no option says it
     "Which of these functions has the most parameters?\n\nA) add in pkg/other.py\nB) gone in pkg/other.py",
     "Which of these functions has the most parameters?\n\nA) Feed.add in pkg/feed.py\nB) build in pkg/feed.py",  # 2, 2
-    "Which file defines the class `Feed`?",  # not a count: the passages are read
+    "Which file defines the class `Feed`?\n\nA) pkg/feed.py\nB) pkg/other.py",  # options: the passages are read
     "What does Feed.add do?",
 ])
 def test_what_code_cannot_settle_is_left_to_the_reader(question):
@@ -160,6 +160,43 @@ def test_a_classs_bases_are_read_from_the_syntax_tree(tree, question, bases):
 ])
 def test_bases_the_tree_does_not_settle_are_left_to_the_reader(question):
     assert code_counts.answer(TREE, question) is None
+
+
+KINDS = {
+    "errors.py": "class Error(Exception):\n    pass\n\n\nclass ReadError(Error):\n    pass\n\n\n"
+                 "class WriteError(errors.Error):\n    class Detail:\n        pass\n\n\nclass Other(ValueError):\n    pass\n",
+    "limits.py": "MAX_SIZE = 10\n\n\ndef clamp(value, low=0, *, high=MAX_SIZE):\n    return value\n\n\n"
+                 "class Window:\n    def resize(self, width, height, **extra):\n        pass\n",
+    "util.py": "from .limits import MAX_SIZE\n\n\ndef fetch(url, timeout=None):\n    return url\n",
+}
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Which classes in this package are subclasses of Error?", "ReadError, WriteError"),  # errors.Error too; not its own base
+    ("Which classes inherit from `Error`?", "ReadError, WriteError"),
+    ("What are the subclasses of ReadError?", "none"),
+    ("How many classes are defined in errors.py?", "5"),  # Detail, nested in WriteError, too
+    ("How many functions are defined in limits.py?", "1"),  # resize is a method
+    ("Which module defines the constant MAX_SIZE?", "limits.py"),  # util.py imports it: no definition
+    ("In which file is the class `Window` declared?", "limits.py"),
+    ("Which file defines the function fetch?", "util.py"),
+    ("What parameters does clamp take?", "value, low, high"),
+    ("What are the parameters of Window.resize?", "width, height, **extra"),  # self left out
+])
+def test_subclasses_classes_of_a_file_where_a_name_is_defined_and_parameters_are_read_from_the_tree(question, answer):
+    found = code_counts.answer(KINDS, question)
+    assert found is not None and found.answer == answer and "by code (ast)" in found.facts
+
+
+@pytest.mark.parametrize("question", [
+    "Which base classes does the class Other derive from?",  # its bases: ValueError, not subclasses
+    "How many classes are defined in missing.py?",  # no such file
+    "Which module defines the constant MISSING?",
+    "What parameters does resize_all take?",  # no such function
+])
+def test_kinds_the_tree_does_not_settle_this_way(question):
+    found = code_counts.answer(KINDS, question)
+    assert found is None or found.answer == "ValueError"
 
 
 def test_a_text_that_is_not_a_python_tree_is_never_counted():

@@ -29,6 +29,14 @@ at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this
   "What is MAX_WORKER_IDLE_TIME set to?" over anyio, the 1.5B reader answered another line's "(10, 60000)"
   (bench/issue12/heldout_code.py, twenty-third step).
 
+- "Which classes inherit from `X`?", "What are the subclasses of X?": the classes whose class statement names X
+  as a base (directly). Asked so, the question was read as X's own bases before (httpx, set G).
+- "How many classes / functions are defined in <file>?": the classes the file defines, nested ones too; its
+  functions at the top level.
+- "Which file / module defines the constant / class / function X?": the one file whose top level (or a class
+  body, for a function: a method) defines it.
+- "What parameters does `f` take?": its parameters as its signature writes them, self and cls left out.
+
 A question that names a definition more than one file holds, or a count no option says, gets no answer
 here: the reader reads the passages as before. Nothing here knows a task: only Python's grammar.
 """
@@ -64,6 +72,13 @@ _ASKS_BASES = re.compile(r"\binherit|\bbase class|\bbases\b|\bparent class|\bder
 _YES_OR_NO = re.compile(r"^\W*(?:is|are|does|do|did|can|has|have)\b", re.I)  # "Does X inherit from Y?" is not asked here
 _ASKS_VALUE = re.compile(r"\bset to\b|\bvalues?\b|\bequal(?:s|led)?\b|\bassigned\b|^\W*what is\b", re.I)
 _ASKING_WORDS = {"default", "defaults", "value", "values"}  # a parameter so named must be in backticks
+# "Which classes inherit from X?", "the subclasses of X": X's children, not its bases.
+_ASKS_SUBCLASSES = re.compile(r"\bsubclasses\b|\b(?:which|what)\s+(?:(?!base\b|parent\b)\w+\s+)?classes\b[^?]*"
+                              r"\b(?:inherit|derive|extend|subclass)", re.I)
+_CLASSES_IN = re.compile(r"\bhow many (?P<unit>classes|functions)\b[^?]*\b(?:defined|declared|written|in)\b", re.I)
+_ASKS_WHERE = re.compile(r"\b(?:which|what)\s+(?:python\s+)?(?:file|module|source file)\b|\bwhere\b[^?]*\b(?:defined|declared)\b",
+                         re.I)
+_ASKS_PARAMETERS = re.compile(r"\bwhat (?:parameters|arguments)\b|\b(?:parameters|arguments|signature) (?:of|does)\b", re.I)
 _OPTION_DEFINITION = re.compile(r"^`?(?P<name>[A-Za-z_][\w.]*)`?(?:\(\))?\s+in\s+`?(?P<path>[\w./-]+\.py)`?$")
 
 
@@ -195,7 +210,96 @@ def answer(context: Any, question: str) -> Counted | None:
             return _numeric(facts, n, lettered)
     if lettered:
         return None
-    return default_of(context, question, path) or bases_of(context, question, path) or value_of(context, question, path)
+    if _ASKS_SUBCLASSES.search(question):
+        return subclasses_of(context, question, path)
+    if found := _CLASSES_IN.search(question):
+        return _defined_in_file(context, path, found["unit"].lower())
+    return (default_of(context, question, path) or bases_of(context, question, path) or value_of(context, question, path)
+            or where_defined(context, question) or parameters_named(context, question, path))
+
+
+def _asked_names(question: str) -> set[str]:
+    """The names a question writes as code, all capitals, or after "class", "function", "constant", "of", "from"."""
+    after = re.findall(r"\b(?:class|function|method|constant|of|from)\s+`?(\w+)", question)
+    return _code_names(question) | set(re.findall(r"\b_*[A-Z][A-Z0-9_]+\b", question)) | set(after)
+
+
+def subclasses_of(context: Any, question: str, path: str | None = None) -> Counted | None:
+    """The classes of the tree whose class statement names the class the question asks about as a base."""
+    names = _asked_names(question)
+    classes = [(label, node) for label, source in python_documents(context, path)
+               for node in defined_in(source).values() if isinstance(node, ast.ClassDef)]
+    asked = {node.name for _, node in classes} & names
+    if len(asked) != 1:
+        return None
+    parent = asked.pop()
+    children = [(label, node) for label, node in classes
+                if any(ast.unparse(b).split("[")[0].split(".")[-1] == parent for b in node.bases)]
+    shown = "\n".join(f"  {label}: class {node.name}({', '.join(ast.unparse(b) for b in node.bases)})" for label, node in children)
+    return Counted(f"Read by code (ast): classes naming `{parent}` as a base: {len(children)}\n{shown}",
+                   ", ".join(dict.fromkeys(node.name for _, node in children)) or "none")
+
+
+def _defined_in_file(context: Any, path: str | None, unit: str) -> Counted | None:
+    """How many classes a file defines (nested ones too), or functions at its top level."""
+    sources = dict(python_documents(context, path)) if path else {}
+    if path not in sources:
+        return None
+    try:
+        tree = parse_python(sources[path])
+    except (SyntaxError, ValueError):
+        return None
+    if unit == "classes":
+        found = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    else:
+        found = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    said = "classes (nested ones too)" if unit == "classes" else "functions at its top level"
+    return Counted(f"Counted by code (ast): {path} defines {len(found)} {said}: {', '.join(found)}", str(len(found)))
+
+
+def where_defined(context: Any, question: str) -> Counted | None:
+    """The one file defining the class, function or constant the question names, where it asks which file or
+    module does: a class or def statement, or an assignment at a module's top level."""
+    if not _ASKS_WHERE.search(question):
+        return None
+    names = _asked_names(question)
+    found: set[tuple[str, str, str]] = set()  # (file, name, what)
+    for label, source in python_documents(context):
+        if not any(name in source for name in names):
+            continue
+        for node in defined_in(source).values():
+            if node.name in names:
+                found.add((label, node.name, "class" if isinstance(node, ast.ClassDef) else "def"))
+        try:
+            tree = parse_python(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            found.update((label, t.id, "assignment") for t in targets if isinstance(t, ast.Name) and t.id in names)
+    if len({label for label, _, _ in found}) != 1:
+        return None
+    label, name, what = sorted(found)[0]
+    return Counted(f"Read by code (ast): `{name}` is defined ({what}) in {label}, and in no other file", label)
+
+
+def parameters_named(context: Any, question: str, path: str | None = None) -> Counted | None:
+    """The parameters of the one function the question names, as its signature writes them (self, cls left out)."""
+    if not _ASKS_PARAMETERS.search(question):
+        return None
+    # "What parameters does fetch take?": the word after "does" or "of" is the function, code-shaped or not.
+    names = _asked_names(question) | set(re.findall(r"\b(?:does|of)\s+(?:the\s+)?(?:function\s+|method\s+)?`?(\w+)", question))
+    found = [(label, node) for label, source in python_documents(context, path)
+             for node in defined_in(source).values()
+             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names and len(node.name) > 2]
+    if len({node.name for _, node in found}) != 1 or len(found) != 1:
+        return None
+    label, node = found[0]
+    a = node.args
+    listed = [x.arg for x in a.posonlyargs + a.args] + ([f"*{a.vararg.arg}"] if a.vararg else []) \
+        + [x.arg for x in a.kwonlyargs] + ([f"**{a.kwarg.arg}"] if a.kwarg else [])
+    listed = [x for x in listed if x not in ("self", "cls")]
+    return Counted(f"Read by code (ast): `{node.name}` in {label}: def {node.name}({ast.unparse(a)})", ", ".join(listed))
 
 
 def _code_names(question: str) -> set[str]:

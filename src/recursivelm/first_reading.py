@@ -22,8 +22,9 @@ Before all of these:
   the sub-model labels a sample, a word model the rest), counted by code. Read whole at 4K, a thousand-line
   list was counted by a reader; beyond the window, its passages were a sample of twelve lines picked by
   words no post holds;
-- a question about a Python tree that code counts exactly (how many definitions call a name, how many
-  methods a class defines, which option's function takes the most parameters) is answered by `code_counts`
+- a question about a Python tree that code counts or reads exactly (how many definitions call a name, how many
+  methods a class defines, which option's function takes the most parameters; a class's bases or subclasses, a
+  parameter's default, which file defines a name) is answered by `code_counts`
   (`ast`), the option picked by code: shown the code, the 1.5B reader counted the calls it saw, or named the
   smallest of three counts as the most;
 - a question over a table (CSV, TSV, JSON lines, a markdown table within a text) that code settles from every
