@@ -233,6 +233,16 @@ def test_callers_and_count_code_in_the_repl(sandbox):
     assert 'callers(name, path=None) takes the called name as a str, e.g. callers("append")' in refused
 
 
+def test_a_dotted_reading_is_a_value_the_root_gives_way_to():
+    # `traceback.FrameSummary` was read as a traceback, a reading that says nothing was found, so the root's
+    # FINAL("DebugFrameSummary"), given twice, was kept (werkzeug, bench/issue12/heldout_code.py set G).
+    tree = {"debug/tb.py": "import traceback\n\n\nclass DebugFrameSummary(traceback.FrameSummary):\n    pass\n"}
+    root = ScriptedModel(replies=[block('FINAL("DebugFrameSummary")'), block("FINAL('DebugFrameSummary')")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(
+        tree, "What is the parent class of DebugFrameSummary?")
+    assert result.answer == "traceback.FrameSummary"
+
+
 @pytest.mark.parametrize("second", ['FINAL("Fault")', "FINAL(reading)"])
 def test_an_answer_other_than_codes_reading_is_refused_once_then_gives_way_to_it(second):
     # Shown `class Fault(Error)` and the reading "Error", the 1.5B root wrote FINAL("Fault"), the class the

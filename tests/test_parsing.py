@@ -1,5 +1,8 @@
 """The answer-protocol traps listed in shared/LESSONS.md, one test each."""
 
+import pytest
+
+from recursivelm import parsing
 from recursivelm.parsing import cut_after_first_block, find_blocks, first_block_end, literal_or_text, text_final
 
 
@@ -62,3 +65,14 @@ def test_first_block_end_waits_for_the_closing_fence_line_to_end():
     assert text[: first_block_end(text)] == "Here:\n```python\nx = 1\n```\n"
     text = "````\n```\ninner\n```\n````\nafter"  # a longer opening fence is only closed by one as long
     assert text[: first_block_end(text)] == "````\n```\ninner\n```\n````\n"
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Traceback (most recent call last):\n  File ...", True),  # an error copied as the answer
+    ("NameError: name 'x' is not defined", True),
+    ("The code is not found in the text.", True),
+    ("traceback.FrameSummary", False),  # a dotted name: a class's base, not a traceback
+    ("Error", False),  # a value: a class's base
+])
+def test_what_says_the_answer_is_absent_or_an_error(text, absent):
+    assert parsing.says_absent(text) is absent

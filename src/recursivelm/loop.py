@@ -338,7 +338,8 @@ class Run:
             return final
         cell = await self._run_cell(sandbox, f"FINAL({first_reading.READING})", index=1)
         reading = cell.final
-        if reading is None or is_no_answer(reading.value) or says_absent(str(reading.value)):
+        # A reading that says it found nothing gives way to the root's answer, unless code proved the absence.
+        if reading is None or is_no_answer(reading.value) or (says_absent(str(reading.value)) and self.exact_reading is None):
             return final
         return reading
 

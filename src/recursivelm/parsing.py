@@ -271,12 +271,13 @@ def is_no_answer(value: Any) -> bool:
 
 # A claim that the answer is absent, an error message given as the answer, or a zero count: after a search
 # that found nothing, these say more about the search than about the text. An error message has its colon: a
-# reading of "Error" (a class's base, codetree at 32K) is a value.
+# reading of "Error" (a class's base, codetree at 32K) is a value, and so is `traceback.FrameSummary` (werkzeug's
+# DebugFrameSummary's base, set G), which the loop took for a traceback and so kept the root's wrong answer.
 _ABSENCE = re.compile(
     r"\b(?:not (?:found|mentioned|present|available|specified|provided|given|contain\w*|defined|in the|in these)"
     r"|no (?:\w+ ){0,3}(?:found|mentioned|given|exists?)|does(?:n't| not) (?:contain|mention|say|include|specify|exist)"
     r"|cannot (?:find|be found|determine|be determined)|can't (?:find|determine)|unable to|unknown"
-    r"|there (?:is|are) no)\b|^\s*(?:error\s*:|traceback\b|\w+error:)|\bindex out of range\b", re.I)
+    r"|there (?:is|are) no)\b|^\s*(?:error\s*:|traceback\b(?!\.)|\w+error:)|\bindex out of range\b", re.I)
 
 
 def says_absent(text: str) -> bool:
