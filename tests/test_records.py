@@ -119,6 +119,38 @@ def test_lines_counted_by_the_number_they_hold_within_a_span_of_time(question, w
     assert records.answer(ACCESS, "How many requests returned 200 between 2025-03-01 and 2025-03-02?").answer == "0"
 
 
+KEYED = "\n".join(f"2025-{1 + i % 3:02d}-{1 + i % 28:02d} 10:{i % 60:02d} event=login result={'failure' if i % 3 == 0 else 'success'} "
+                  f"user={['alice', 'bob'][i % 2]}" for i in range(300))
+
+
+@pytest.mark.parametrize("context, question, want", [
+    (LOGINS, "How many times did mkovacs log in?", "40"),  # one wording: user=mkovacs and user=jdoe are one slot's
+    (LOGINS, "How many logins were there in March?", "10"),  # every line, of one wording sharing "login"'s stem
+    (LOGINS, "How many times did asmith log in during March?", "10"),  # i % 12 == 2: all asmith's (i % 3 == 2)
+    (LOGINS, "How many times did asmith log in between 2025-03-01 and 2025-03-31?", "10"),
+    (LOGINS, "How many times did jdoe log in during March?", "0"),  # none of March's lines is jdoe's
+    (ACCESS, "How many requests did 10.0.0.1 make?", "50"),  # an address picks its lines whole
+    (KEYED, "How many logins did alice have?", "150"),
+])
+def test_a_logs_lines_counted_by_a_name_an_address_or_a_period(context, question, want):
+    found = records.answer(context, question)
+    assert found is not None and found.answer == want
+
+
+def test_a_status_is_counted_where_it_stands_in_most_lines_not_as_a_size():
+    log = STATUSES.replace('" 200 100', '" 200 404')  # one line of status 200 and 404 bytes
+    assert records.answer(log, "How many requests returned a 404 status?").answer == "48"
+
+
+@pytest.mark.parametrize("context, question", [
+    (LOGINS, "How many times did mkovacs fail to log in?"),  # no line says it failed: a reader's
+    (KEYED, "How many failed logins did alice have?"),  # result=failure and result=success are one wording here
+    (LOGINS, "How many reboots were there in March?"),  # no line shares a stem with "reboots"
+])
+def test_a_count_code_cannot_pick_the_lines_of_is_left_to_the_reader(context, question):
+    assert records.answer(context, question) is None
+
+
 @pytest.mark.parametrize("context, question", [
     (LOGINS, "Where did mkovacs log in from?"),  # not a time, a count or an extreme
     (REPORTS, "Which station recorded the highest temperature?"),  # names nothing measured

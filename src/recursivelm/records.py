@@ -1,6 +1,6 @@
 """Questions over records settled by code: a log's lines (when a name's lines were first or last written; which
 value of a field the lines hold most or least often, how many different ones, which appear), a list's documents
-(how many a name wrote), a name's measurements in prose. `count_table()` in the REPL answers them where the
+(how many a name wrote), measurements in prose (measures.py). `count_table()` in the REPL answers them where the
 context is no table, and the small profile's first reading is theirs where it is one.
 
 "When did mkovacs last log in?" over 3,000 login lines: the 1.5B reader, shown a few of mkovacs's lines, gave
@@ -17,23 +17,22 @@ Code reads every line:
   names, or an id the noun names: user17 for users), among the lines holding a date the question names and
   its other words where some lines do and some do not; the commonest or rarest value, the number of different
   ones, or the different ones (twenty at most). A tie answers nothing.
-- "how many <records> ... <number> ...?" and "what percentage of ...?": the lines holding the numbers the question
-  names as fields of their own (a status: "returned 404", "failed with status 500"; not a piece of an address,
-  a time or a path) and its words that some lines hold, counted, or their share of all lines; only where what
-  is picked is of one wording over the whole log (a path's words left out) or the question's words pick one
-  (wordings.picked): alice's lines of several kinds are line_kinds's;
+- "how many <records> ...?" and "what percentage of ...?": the lines holding the IP addresses and numbers the
+  question names as fields of their own (a status: "returned 404", "failed with status 500", where most lines
+  holding it hold it, not a response of 404 bytes; not a piece of an address, a time or a path) and its words
+  that some lines hold ("errors" also as ERROR), counted, or their share of all lines; only where what is picked
+  is of one wording over the whole log (a path's words and key=value values left out: user=jdoe and
+  user=mkovacs are one wording) or the question's words pick one (wordings.picked): alice's lines of several
+  kinds are line_kinds's. Where nothing the question names picks lines, every line of a time-stamped log of one
+  wording sharing a stem with a word of the question ("how many logins ...?" over login lines). A question of
+  failure ("fail", "unsuccessful", "errors") counts only lines that all say one; a count of what the question
+  writes as a name ("How many ERROR lines ...") is tally's, as in any text;
 - a span of time the question names ("between 10:00 and 12:00": from the first, up to the second, on any day;
-  "between 2025-03-01 and 2025-03-04", both days in) narrows the lines to those stamped in it, for every kind of
-  question here over lines;
+  "between 2025-03-01 and 2025-03-04", both days in; "in March", "during 2025") narrows the lines to those
+  stamped in it, for every kind of question here over lines;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
-- "what was the highest / lowest / total / average <measure> ... <name>?" over prose whose sentences each report
-  a measurement of a name ("On day 3 the inspector measured a water level of 460 cm at the Brekke station."):
-  the sentences holding the name and the question's other words, the one number of each written with the unit
-  most of them use ("cm"; "day 3" has none), and their extreme, sum or mean. The 1.5B reader, shown some of
-  twenty such sentences, answered 410 for 460. "Which <noun> recorded the highest ...?": the same over the
-  sentences holding the noun and a word of the question saying what is measured, grouped by the name written
-  beside the noun ("at the Brekke station"); the name with the extreme reading, total or mean.
+- measurements in prose: measures.py.
 
 Anything else, or another condition (a period, a comparison), is left to the reader. Nothing here knows a task.
 """
@@ -41,27 +40,27 @@ Anything else, or another condition (a period, a comparison), is left to the rea
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from typing import Any
 
+from . import measures
 from .code_counts import Counted
 from .evidence import documents
 from .mentions import absent
 from .per_context import cached
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, bm25s_module, named_words, query_terms
-from .tables import MONTH_NAMES, PERCENT, SPAN, has_condition, in_span, plain_number, plural, shown_number, table_of
+from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
+from .tables import (MONTH_NAMES, PERCENT, PERIOD, SPAN, has_condition, in_span, month_and_year, plain_number, plural,
+                     shown_number, table_of)
 from .tables import answer as table_answer
-from .wordcounts import SentenceWords, asks_count
-from .wordings import Kind, by_wording, holding, name_lines, picked, whole_word
+from .wordcounts import asks_count
+from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, picked, whole_word
 
 MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
 FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it
 STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
 SHOWN_VALUES = 8  # values of a field shown to the root, the extreme first
 MAX_LISTED = 20  # "which error codes appear?": a field with more values than this is not listed
-MIN_MEASURES = 3  # a name measured in fewer sentences is a fact stated: its passages are read
-MEASURED_SHARE = 0.9  # ...and this share of its sentences must each hold one number in the common unit
+STAMP_SAMPLE = 300  # lines looked at to tell whether a text is a time-stamped log
 
 _MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _CLOCK = r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
@@ -80,17 +79,14 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "Which IP address ...", "what user ...": the field asked about ("what was ..." asks of none).
 _WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
                           r"(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+(?:\s+[\w-]+)?)", re.I)
-_EXTREME = re.compile(r"\b(?:highest|lowest|largest|smallest|greatest|biggest|maximum|minimum|peak)\b", re.I)
-_HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.I)
-# A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
-_MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
-                      r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
-_WHICH_NAME = re.compile(r"^\W*which\s+(?P<noun>[^\W\d_]+)\b", re.I)  # "which station recorded ..."
 _LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
+# Words of a record that failed: a question holding one counts no line that holds none.
+_FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)
 _PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
+_SLOT_VALUE = re.compile(r"\b([A-Za-z_][\w.-]*)=[^\s,;]+")  # user=jdoe: the key is wording, the value a slot's
 # "between 10:00 and 12:00", "from 9:30 to 11:00": a span of the lines' clock times, from the first up to (not
 # including) the second, on any day.
 _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>\d{2})\s+(?:and|to|until)\s+"
@@ -111,53 +107,94 @@ def answer(context: Any, question: str) -> Counted | None:
         return None  # a table's questions are tables.answer's; a text holding a markdown table is still read here
     # A span of time ("between 10:00 and 12:00", "between 2025-03-01 and 2025-03-04") is read over the lines' time
     # stamps; "What day did ... last ...": the asking words are no period. Any other condition is left to the reader.
-    clock, span = _CLOCK_SPAN.search(question), SPAN.search(question)
-    asked = SPAN.sub(" ", _CLOCK_SPAN.sub(" ", question))
+    clock, span, period = _CLOCK_SPAN.search(question), SPAN.search(question), PERIOD.search(question)
+    timed = clock or span or period
+    asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", question)))
     if has_condition(_WHEN.sub(" ", asked)):
         return None
-    if isinstance(context, list) and not (clock or span) and (found := _documents_count(context, question)):
+    if isinstance(context, list) and not timed and (found := _documents_count(context, question)):
         return found
     when = _WHEN.search(question) and bool(_LAST.search(question)) != bool(_FIRST.search(question))
-    # "How many requests returned 404 between 10:00 and 12:00?", "what percentage of requests failed with 500?"
-    counting = ((HOW_MANY.search(question) and (clock or span or _NUMBER.search(asked)) or PERCENT.search(question))
-                and not DISTINCT.search(question) and not asks_count(question))
+    # "How many times did mkovacs log in?", "How many requests returned 404 between 10:00 and 12:00?", "what
+    # percentage of requests failed with 500?": lines counted. A count of what the question names as a name
+    # ("How many ERROR lines ...") is tally's, as in any text.
+    counting = (HOW_MANY.search(question) and not DISTINCT.search(question)
+                and (not asks_count(question) or not named_words(asked))) or PERCENT.search(question)
     if when or DISTINCT.search(question) or _WHICH_FIELD.search(question) or counting:  # else no need to cut lines
         lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
         if len(lines) >= MIN_LINES:
             everything = lines
-            if clock or span:
-                lines = _in_time(lines, clock, span)
+            if timed:
+                lines = _in_time(lines, clock, span, period)
                 if lines is None:
                     return None  # lines without time stamps: the span is not read here
             spans = ([f"from {clock['start']}:{clock['start_mi']} up to {clock['end']}:{clock['end_mi']}"] if clock else []) \
-                + ([span.group()] if span else [])
+                + ([span.group()] if span else []) + ([period.group()] if period else [])
             if counting and (found := _counted(everything, lines, asked, " and ".join(spans))):
                 return found
             if when:
                 return _when(lines, question)
             if found := _field_values(lines, question):
                 return found
-    return None if clock or span else _measures(context, question)
+    return None if timed else measures.answer(context, question)
 
 
-def _in_time(lines: list[str], clock: re.Match | None, span: re.Match | None) -> list[str] | None:
-    """The lines whose time stamp falls in the clock span and the span of days; None where the lines are not
-    time-stamped (fewer than STAMPED_SHARE of them)."""
+def _in_time(lines: list[str], clock: re.Match | None, span: re.Match | None,
+             period: re.Match | None = None) -> list[str] | None:
+    """The lines whose time stamp falls in the clock span, the span of days and the period ("in March"); None
+    where the lines are not time-stamped (fewer than STAMPED_SHARE of them)."""
     stamped = [(key, line) for line in lines if (found := _stamp(line)) for key in [found[0]]]
     if len(stamped) < STAMPED_SHARE * len(lines):
         return None
     start = end = None
     if clock:
         start, end = (int(clock["start"]), int(clock["start_mi"])), (int(clock["end"]), int(clock["end_mi"]))
+    month, year = month_and_year(period)
     return [line for key, line in stamped
             if (not clock or start <= key[3:5] < end)
-            and (not span or key[0] and in_span(f"{key[0]:04d}-{key[1]:02d}-{key[2]:02d}", span))]
+            and (not span or key[0] and in_span(f"{key[0]:04d}-{key[1]:02d}-{key[2]:02d}", span))
+            and (month is None or key[1] == month) and (year is None or key[0] == year)]
+
+
+def _stamped(lines: list[str]) -> bool:
+    """Whether the lines are a log's: STAMPED_SHARE of the first few hundred hold a time stamp."""
+    head = lines[:STAMP_SAMPLE]
+    return sum(_stamp(line) is not None for line in head) >= STAMPED_SHARE * len(head)
 
 
 def _standalone(number: str) -> re.Pattern:
     """The number as a field of its own (a status, a code, `status=404`), not a piece of an address, a time,
     a path or a duration."""
     return re.compile(rf"(?<![\w.:/-]){number}(?![\w.:/%-])")
+
+
+def _slots_out(line: str) -> str:
+    """A line without the values of its slots, for its wording: paths (/docs and /home) and key=value values
+    (user=jdoe and user=mkovacs are one wording)."""
+    return _SLOT_VALUE.sub(r"\1=", _PATH.sub(" ", line))
+
+
+def _as_field(lines: list[str], number: str) -> list[str]:
+    """The lines holding the number as a field of its own; where it stands as a whole token, at one place
+    (counted in tokens): of the places holding it, the one whose values over all lines are fewest (a status
+    takes a few values, a response's size many): the status of an access log, not a response of 404 bytes."""
+    pattern = _standalone(re.escape(number))
+    held = [line for line in lines if pattern.search(line)]
+    places = Counter(i for line in held for i, token in enumerate(line.split()) if _token(token) == number)
+    if not places:
+        return held
+    values: dict[int, set[str]] = {i: set() for i in places}
+    for line in lines[:STAMP_SAMPLE * 10]:
+        tokens = line.split()
+        for i in values:
+            if i < len(tokens):
+                values[i].add(_token(tokens[i]))
+    place = min(places, key=lambda i: (len(values[i]), -places[i]))
+    return [line for line in held if len(tokens := line.split()) > place and _token(tokens[place]) == number]
+
+
+def _token(token: str) -> str:
+    return token.strip("\"'[]()")
 
 
 def _counted(everything: list[str], lines: list[str], question: str, spanned: str) -> Counted | None:
@@ -167,27 +204,46 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     where the lines picked are of several wordings the question's words do not pick one of (line_kinds's), or
     a share is asked with two things picked (of which is the whole, is not read)."""
     mine, picked_by = everything, []
-    for number in _NUMBER.findall(question):
-        mine = [line for line in mine if _standalone(re.escape(number)).search(line)]
+    for address in _IP.findall(question):  # "how many requests did 10.0.3.7 make?"
+        mine = [line for line in mine if address in _IP.findall(line)]
+        picked_by.append(address)
+    for number in _NUMBER.findall(_IP.sub(" ", question)):
+        mine = _as_field(mine, number)
         picked_by.append(number)
     if picked_by and not mine:
         return None  # a number no line holds: a condition (an amount, a year) not read here
-    for term in [t for t in query_terms(question) if not t[0].isdigit()]:
-        held = holding(mine, term)
+    for term in [t for t in query_terms(_IP.sub(" ", question)) if not t[0].isdigit()]:
+        # "errors" picks the lines saying ERROR, where no line says "errors"
+        held = holding(mine, term) or (holding(mine, term[:-1]) if term.endswith("s") else [])
         if 0 < len(held) < len(mine):
             mine = held
             picked_by.append(term)
-    if not picked_by or PERCENT.search(question) and len(picked_by) > 1:
+    if PERCENT.search(question) and len(picked_by) != 1:
+        return None
+    if not picked_by:
+        # Nothing named picks lines: every line (of the span) is counted only where the log is of one wording its
+        # words share a stem with the question's ("how many logins were there in March?" over login lines).
+        groups = by_wording([_slots_out(line) for line in everything], "") if _stamped(everything) else None
+        stems = {t[:STEM_CHARS] for t in query_terms(question) if len(t) >= 3}
+        if not groups or len(groups) > 1 or not any(w[:STEM_CHARS] in stems for w in groups[0][0]):
+            return None
+        picked_by, mine = ["every line"], everything
+    if (_FAILED.search(question) and not any(p[0].isdigit() for p in picked_by)
+            and not all(_FAILED.search(line) for line in mine[:STAMP_SAMPLE])):
+        # "how many times did mkovacs fail to log in?" over lines that say "login ok", or over some that say
+        # "result=failure" and some "result=success": the kind is a reader's to pick. A status says it itself.
         return None
     # Over the whole log, the lines picked of several wordings (their paths left out: /docs and /home are one
     # slot's values) that the question's words do not pick one of: "how many unsuccessful logins for alice" is not
     # every line of alice's.
-    groups = by_wording([_PATH.sub(" ", line) for line in mine], picked_by[0])
+    groups = by_wording([_slots_out(line) for line in mine], picked_by[0])
     if groups is None or len(groups) > 1 and not picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0]):
         return None
     kept = set(lines)
     mine = [line for line in mine if line in kept]
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}; of them holding {' and '.join(map(repr, picked_by))}"
+    if picked_by == ["every line"]:
+        among = f"lines{' stamped ' + spanned if spanned else ''}, all of one wording"
     if PERCENT.search(question):
         share = round(100 * len(mine) / len(lines), 2) if lines else 0.0
         return Counted(f"Read by code over the {among}: {len(mine):,}, {shown_number(share)}%", f"{plain_number(share)}%")
@@ -308,117 +364,3 @@ def _field_values(lines: list[str], question: str) -> Counted | None:
         return None  # a tie: no one value answers
     shown = "\n".join(f"  {v}: {counts[v]:,} lines" for v in ranked[:SHOWN_VALUES])
     return Counted(f"{head}, {'most' if most else 'fewest'} first:\n{shown}", ranked[0])
-
-
-def _measurements(sentence: str) -> list[tuple[float, str]]:
-    """The numbers of a sentence written with a unit after them (or a currency sign before), with the unit."""
-    stop_words = bm25s_module().stopwords.STOPWORDS_EN_PLUS  # "day 3 the": "the" is no unit
-    found = []
-    for m in _MEASURE.finditer(sentence):
-        if m["money"]:
-            found.append((float(m["amount"].replace(",", "")), m["money"]))
-        elif m["unit"].lower() not in stop_words:
-            found.append((float(m["n"].replace(",", "")), m["unit"]))
-    return found
-
-
-def _one_measure_each(sentences: SentenceWords, word: str, terms: list[str]) -> tuple[str, dict[int, float]] | None:
-    """The sentences holding `word`, narrowed by the question's other words (`terms`) to those reporting what it
-    asks about, and of each the one number written in the unit most of them use; None where fewer than
-    MIN_MEASURES, or than MEASURED_SHARE of them, report one."""
-    mine = sentences.postings[word]
-    for term in terms:
-        narrowed = mine & sentences.postings[term]
-        if term != word and len(narrowed) >= MIN_MEASURES:
-            mine = narrowed
-    measured = {i: _measurements(sentences.sentences[i]) for i in sorted(mine)}
-    units = Counter(unit for found in measured.values() for unit in {u for _, u in found})
-    if not units:
-        return None
-    unit = units.most_common(1)[0][0]
-    values = {i: [n for n, u in found if u == unit] for i, found in measured.items()}
-    ones = {i: v[0] for i, v in values.items() if len(v) == 1}
-    if len(ones) < max(MIN_MEASURES, MEASURED_SHARE * len(mine)):
-        return None
-    return unit, ones
-
-
-def _written(unit: str) -> str:
-    """How a number in `unit` is written: "{} cm", "{}%", "$" + "{}"."""
-    return f"{{}} {unit}" if unit != "%" and unit not in "$€£" else ("{}%" if unit == "%" else unit + "{}")
-
-
-def _which_measured(context: Any, question: str, noun: str) -> Counted | None:
-    """For "which <noun> recorded the highest / lowest <measure>?" (of one reading, or with "total" / "average" of
-    each name's): the sentences holding the noun and the question's other words, each reporting one measurement,
-    grouped by the name written next to the noun ("at the Brekke station"); the name with the extreme reading,
-    or the extreme total or mean. A tie is said."""
-    sentences = cached(context, SentenceWords)
-    if not sentences.postings.get(noun):
-        return None
-    found = _one_measure_each(sentences, noun, [t for t in query_terms(question) if sentences.postings.get(t)])
-    if found is None:
-        return None
-    unit, ones = found
-    # Some word of the question besides the noun must say what is measured ("water level"): "the highest
-    # temperature" over sentences of water levels is no question they answer.
-    said = [t for t in query_terms(question) if t != noun and len(sentences.postings.get(t, ())) < sentences.count]
-    if not any(set(ones) <= sentences.postings.get(t, set()) for t in said):
-        return None
-    by_name: dict[str, list[float]] = {}
-    for i, value in ones.items():
-        words = re.findall(r"[\w'-]+", sentences.sentences[i])
-        at = [j for j, w in enumerate(words) if w.lower() == noun]
-        beside = [words[j + d] for j in at for d in (-1, 1) if 0 <= j + d < len(words)
-                  and words[j + d].lower() in sentences.names]
-        if len(set(beside)) == 1:
-            by_name.setdefault(beside[0], []).append(value)
-    if len(by_name) < 2 or sum(map(len, by_name.values())) < MEASURED_SHARE * len(ones):
-        return None
-    high = bool(_HIGH.search(question) or MOST.search(question))
-    mean, total = bool(AVERAGE.search(question)), bool(TOTAL.search(question))
-    score = {k: statistics.fmean(v) if mean else sum(v) if total else (max(v) if high else min(v)) for k, v in by_name.items()}
-    ranked = sorted(score, key=score.get, reverse=high)
-    tied = [k for k in ranked if score[k] == score[ranked[0]]]
-    said = "average" if mean else "total" if total else "highest" if high else "lowest"
-    rows = "\n".join(f"  {k}: {_written(unit).format(shown_number(score[k]))} ({len(by_name[k])} sentences)"
-                     for k in ranked[:SHOWN_VALUES])
-    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences holding {noun!r} with one number in "
-             f"{unit}: {len(ones)}; by the name beside {noun!r}, each one's {said}, {'highest' if high else 'lowest'} "
-             f"first:\n{rows}")
-    return Counted(facts, ranked[0] if len(tied) == 1 else f"{' and '.join(tied)} (tied)")
-
-
-def _measures(context: Any, question: str) -> Counted | None:
-    """The extreme, total or mean of a name's measurements in prose (rules above); None where the question asks
-    none of those of a name, or the name's sentences do not each report one number in one unit."""
-    high, total, mean = bool(_HIGH.search(question)), bool(TOTAL.search(question)), bool(AVERAGE.search(question))
-    if (which := _WHICH_NAME.match(question)) and (_EXTREME.search(question) or MOST.search(question)
-                                                  or LEAST.search(question)):
-        return _which_measured(context, question, which["noun"].lower())
-    if (bool(_EXTREME.search(question)) + total + mean != 1
-            or re.match(r"^\W*(?:which|who|when|where)\b", question, re.I)):  # "who ...": not one name's
-        return None
-    sentences = cached(context, SentenceWords)
-    terms = [t for t in query_terms(question) if sentences.postings.get(t)]
-    named = [t for t in terms if t in named_words(question) and len(sentences.postings[t]) >= MIN_MEASURES]
-    if not named:
-        return None
-    name = min(named, key=lambda t: len(sentences.postings[t]))
-    found = _one_measure_each(sentences, name, terms)
-    if found is None:
-        return None
-    unit, ones = found
-    written = _written(unit)
-    if total or mean:
-        value = sum(ones.values()) / (len(ones) if mean else 1)
-        said = "average" if mean else "total"
-        return Counted(f"Read by code over every sentence ({sentences.count:,}): sentences holding {name!r} with one "
-                       f"number in {unit}: {len(ones)}; their {said}: {written.format(shown_number(value))}",
-                       written.format(plain_number(value)))
-    best = (max if high else min)(ones, key=lambda i: ones[i])
-    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences holding {name!r} with one number in "
-             f"{unit}: {len(ones)}; the {'highest' if high else 'lowest'}: {written.format(shown_number(ones[best]))}, "
-             f"in:\n"
-             f"  {sentences.sentences[best].strip()}")
-    return Counted(facts, written.format(plain_number(ones[best])))

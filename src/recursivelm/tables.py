@@ -65,7 +65,7 @@ _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.
 # answered as if it were not there ("how many orders over 300 ..." is not every order).
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "in March", "during March 2024", "in 2024": a period of the table's date column.
-_PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
+PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
                      r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
                      r"|(?P<year>\d{4}))\b", re.I)
 _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-03-17, also before a time
@@ -241,11 +241,11 @@ def answer(context: Any, question: str) -> Counted | None:
     table = table_of(context)
     if table is None:
         return None
-    period, span = _PERIOD.search(question), SPAN.search(question)
+    period, span = PERIOD.search(question), SPAN.search(question)
     if (period or span) and table.dates is None:
         return None
     # The question without the comparisons, the period, the span and the count of values asked read below.
-    rest = _TOP.sub(" ", SPAN.sub(" ", _PERIOD.sub(" ", _COMPARISON.sub(" ", question))))
+    rest = _TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", _COMPARISON.sub(" ", question))))
     if has_condition(rest):
         return None
     values = named_values(table, rest)
@@ -258,10 +258,10 @@ def answer(context: Any, question: str) -> Counted | None:
     compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in _COMPARISON.finditer(question)]
     if compared and measure is None:
         return None
-    month, year = _month_and_year(period)
+    month, year = month_and_year(period)
     rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())
             and all(_holds(_number(row[measure]), op, n) for op, n in compared)
-            and (not period or _in_period(row[table.dates], month, year))
+            and (not period or in_period(row[table.dates], month, year))
             and (not span or in_span(row[table.dates], span))]
     conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
@@ -322,7 +322,7 @@ def answer(context: Any, question: str) -> Counted | None:
     return None
 
 
-def _month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
+def month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
     """The month (1-12) and year a period names, each None where it names none."""
     if period is None:
         return None, None
@@ -331,7 +331,7 @@ def _month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
     return month, int(year) if year else None
 
 
-def _in_period(cell: str, month: int | None, year: int | None) -> bool:
+def in_period(cell: str, month: int | None, year: int | None) -> bool:
     date = _ISO_DATE.match(cell)
     return bool(date) and (month is None or int(date["month"]) == month) and (year is None or int(date["year"]) == year)
 
