@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -418,6 +418,47 @@ def set_f(seed: int) -> list[dict]:
     return out
 
 
+def set_h(seed: int) -> list[dict]:
+    """Set H, written at the twenty-fourth step after the log counts it checks were built (their phrasings partly
+    those tried model-free over sets D and E's logs, which led to them), over logs no run had used: an end-to-end
+    check of those counts, not questions unseen."""
+    rng = random.Random(6000 + seed)
+    out = []
+    users = ["okeefe", "dlamini", "varga", "tanabe"]
+    auth, by_user, march, failed_varga = [], Counter(), Counter(), 0
+    for i in range(3500):
+        month, user = rng.randint(1, 6), rng.choice(users)
+        ok = rng.random() < 0.8
+        auth.append(f"2025-{month:02d}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} "
+                    f"auth[{rng.randint(100, 999)}]: {'session started' if ok else 'password rejected'} for {user}")
+        by_user[user, ok] += 1
+        march[user] += ok and month == 3
+        failed_varga += user == "varga" and not ok
+    auth.sort()
+    out.append({"kind": "log-name-count", "set": "H", "context": "\n".join(auth), "gold": by_user["tanabe", True],
+                "question": "How many sessions did tanabe start?"})
+    out.append({"kind": "log-name-count-month", "set": "H", "context": "\n".join(auth), "gold": march["dlamini"],
+                "question": "How many sessions did dlamini start in March?"})
+    out.append({"kind": "log-failed-count", "set": "H", "context": "\n".join(auth), "gold": failed_varga,
+                "question": "How many times was a password rejected for varga?"})
+    hosts = [f"172.16.{rng.randint(0, 3)}.{rng.randint(1, 254)}" for _ in range(30)]
+    access, per_host, server_errors = [], Counter(), 0
+    for i in range(5000):
+        host, status = rng.choice(hosts), rng.choice([200, 200, 200, 302, 404, 503])
+        access.append(f'{host} - - [03/Jun/2025:{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} +0000] '
+                      f'"GET /{rng.choice(["shop", "cart", "api/v2/items"])} HTTP/1.1" {status} {rng.choice([404, 512, 2048, 503, 9000])}')
+        per_host[host] += 1
+        server_errors += status == 503
+    host = rng.choice(hosts)
+    out.append({"kind": "log-address-count", "set": "H", "context": "\n".join(access), "gold": per_host[host],
+                "question": f"How many requests came from {host}?"})
+    out.append({"kind": "log-status-count", "set": "H", "context": "\n".join(access), "gold": server_errors,
+                "question": "How many requests got a 503 response?"})
+    out.append({"kind": "log-status-share", "set": "H", "context": "\n".join(access), "gold": round(100 * server_errors / 5000, 2),
+                "question": "What percentage of requests got a 503 response?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
     if isinstance(gold, bool):  # a yes/no question: the answer says which, first or as "is not mentioned"
@@ -440,7 +481,7 @@ def right(gold, answer: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F (written later)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F (written later), H (a check of built counts)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
