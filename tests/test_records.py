@@ -137,6 +137,14 @@ def test_a_logs_lines_counted_by_a_name_an_address_or_a_period(context, question
     assert found is not None and found.answer == want
 
 
+def test_of_a_names_lines_of_several_kinds_the_kind_the_questions_words_pick_is_counted():
+    tickets = "\n".join(f"2025-01-{1 + i % 28:02d} 10:{i % 60:02d} ticket {4100 + i} {'escalated' if i % 4 == 0 else 'closed'} "
+                         f"by the {'Lisbon' if i % 2 == 0 else 'Porto'} desk" for i in range(200))
+    assert records.answer(tickets, "How many tickets did the Lisbon desk escalate?").answer == "50"  # not its 100 lines
+    untimed = "\n".join(line.split(" ", 2)[2] for line in tickets.splitlines())
+    assert records.answer(untimed, "How many tickets did the Lisbon desk escalate?") is None  # no log: line_kinds's
+
+
 def test_a_status_is_counted_where_it_stands_in_most_lines_not_as_a_size():
     log = STATUSES.replace('" 200 100', '" 200 404')  # one line of status 200 and 404 bytes
     assert records.answer(log, "How many requests returned a 404 status?").answer == "48"

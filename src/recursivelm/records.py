@@ -218,12 +218,12 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
         if 0 < len(held) < len(mine):
             mine = held
             picked_by.append(term)
-    if PERCENT.search(question) and len(picked_by) != 1:
-        return None
+    if PERCENT.search(question) and len(picked_by) != 1 or not _stamped(everything):
+        return None  # a share of what, where two things pick; a text that is no time-stamped log is tally's and line_kinds's
     if not picked_by:
         # Nothing named picks lines: every line (of the span) is counted only where the log is of one wording its
         # words share a stem with the question's ("how many logins were there in March?" over login lines).
-        groups = by_wording([_slots_out(line) for line in everything], "") if _stamped(everything) else None
+        groups = by_wording([_slots_out(line) for line in everything], "")
         stems = {t[:STEM_CHARS] for t in query_terms(question) if len(t) >= 3}
         if not groups or len(groups) > 1 or not any(w[:STEM_CHARS] in stems for w in groups[0][0]):
             return None
@@ -237,8 +237,14 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     # slot's values) that the question's words do not pick one of: "how many unsuccessful logins for alice" is not
     # every line of alice's.
     groups = by_wording([_slots_out(line) for line in mine], picked_by[0])
-    if groups is None or len(groups) > 1 and not picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0]):
+    if groups is None:
         return None
+    if len(groups) > 1:
+        chosen = picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0])
+        if not chosen:
+            return None
+        kind = set(groups[chosen[0] - 1][1])  # "tickets the Lisbon desk escalated": that kind's lines only
+        mine = [line for line in mine if _slots_out(line) in kind]
     kept = set(lines)
     mine = [line for line in mine if line in kept]
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}; of them holding {' and '.join(map(repr, picked_by))}"
