@@ -137,7 +137,7 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
 def _written_whole(answer: str, text: str) -> bool:
     """Whether the answer is in the text as a whole token, in any case ("D" in "D) email/...", not "3" in "36.2")."""
     wanted = answer.strip().strip("\"'`*.")
-    return bool(wanted) and re.search(rf"(?<![\w.]){re.escape(wanted)}(?![\w.])", text, re.I) is not None
+    return bool(wanted) and re.search(rf"(?<!\w)(?<!\d\.){re.escape(wanted)}(?!\w|\.\d)", text, re.I) is not None
 
 
 def answer_line(reply: str) -> str | None:
