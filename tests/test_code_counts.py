@@ -79,7 +79,7 @@ def test_a_count_code_can_make_answers_the_question_and_picks_the_option_that_sa
     "How many methods does the class `Feed` define?\n\nA) 1\nB) 2\nC) 4\nD) 5",  # 3: no option says it
     "Which of these functions has the most parameters?\n\nA) add in pkg/other.py\nB) gone in pkg/other.py",
     "Which of these functions has the most parameters?\n\nA) Feed.add in pkg/feed.py\nB) build in pkg/feed.py",  # 2, 2
-    "Which file defines the class `Feed`?\n\nA) pkg/feed.py\nB) pkg/other.py",  # options: the passages are read
+    "Which file defines the class `Feed`?\n\nA) pkg/main.py\nB) pkg/other.py",  # no option names its file
     "What does Feed.add do?",
 ])
 def test_what_code_cannot_settle_is_left_to_the_reader(question):
@@ -186,6 +186,12 @@ KINDS = {
 def test_subclasses_classes_of_a_file_where_a_name_is_defined_and_parameters_are_read_from_the_tree(question, answer):
     found = code_counts.answer(KINDS, question)
     assert found is not None and found.answer == answer and "by code (ast)" in found.facts
+
+
+def test_the_option_naming_the_file_code_found_is_the_answer():
+    question = "Which file defines the class `Window`?\n\nA) errors.py\nB) limits.py\nC) util.py\nD) other.py"
+    found = code_counts.answer(KINDS, question)
+    assert found.answer == "B" and "`Window` is defined (class) in limits.py" in found.facts
 
 
 @pytest.mark.parametrize("question", [

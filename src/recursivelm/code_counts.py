@@ -34,7 +34,7 @@ at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this
 - "How many classes / functions are defined in <file>?": the classes the file defines, nested ones too; its
   functions at the top level.
 - "Which file / module defines the constant / class / function X?": the one file whose top level (or a class
-  body, for a function: a method) defines it.
+  body, for a function: a method) defines it; with lettered options, the option that names that file.
 - "What parameters does `f` take?": its parameters as its signature writes them, self and cls left out.
 
 A question that names a definition more than one file holds, or a count no option says, gets no answer
@@ -209,13 +209,21 @@ def answer(context: Any, question: str) -> Counted | None:
             facts = f"Counted by code (ast): `{found['name']}` in {label} has {plural(n, unit[:-1])}"
             return _numeric(facts, n, lettered)
     if lettered:
-        return None
+        return _option_of(where_defined(context, re.split(r"\n\s*A\)", question)[0]), lettered)
     if _ASKS_SUBCLASSES.search(question):
         return subclasses_of(context, question, path)
     if found := _CLASSES_IN.search(question):
         return _defined_in_file(context, path, found["unit"].lower())
     return (default_of(context, question, path) or bases_of(context, question, path) or value_of(context, question, path)
             or where_defined(context, question) or parameters_named(context, question, path))
+
+
+def _option_of(found: Counted | None, lettered: dict[str, str]) -> Counted | None:
+    """The letter of the one option that says what code read ("email/_header_value_parser.py"); None for none."""
+    if found is None:
+        return None
+    saying = [letter for letter, text in lettered.items() if text.strip().strip("`").rstrip(".") == found.answer]
+    return Counted(found.facts, saying[0]) if len(saying) == 1 else None
 
 
 def _asked_names(question: str) -> set[str]:
