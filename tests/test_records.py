@@ -129,6 +129,7 @@ KEYED = "\n".join(f"2025-{1 + i % 3:02d}-{1 + i % 28:02d} 10:{i % 60:02d} event=
     (LOGINS, "How many times did asmith log in during March?", "10"),  # i % 12 == 2: all asmith's (i % 3 == 2)
     (LOGINS, "How many times did asmith log in between 2025-03-01 and 2025-03-31?", "10"),
     (LOGINS, "How many times did jdoe log in during March?", "0"),  # none of March's lines is jdoe's
+    (LOGINS, "How many times did asmith log in between March and May?", "10"),  # asmith's months: 3, 6, 9, 12
     (ACCESS, "How many requests did 10.0.0.1 make?", "50"),  # an address picks its lines whole
     (KEYED, "How many logins did alice have?", "150"),
 ])

@@ -45,6 +45,10 @@ TSV = CSV.replace(",", "\t")
     ("How many orders longer than 5 did Okafor place?", "2"),  # comparisons in other words: 10.5 and 20
     ("How many orders were placed between 2024-01-02 and 2024-01-04?", "5"),  # both days in
     ("How many orders did Okafor place after 2024-01-04?", "1"),  # the 5th; the others on the 1st and 2nd
+    ("How many orders were placed between January and March?", "12"),  # every row is January 2024's
+    ("How many orders were placed between February and March 2024?", "0"),
+    ("How many orders were placed from November 2023 to January 2024?", "12"),
+    ("How many orders were placed between November and February?", "12"),  # across the year's end
     ("How much did Silva pay in total?", "48"),  # no column named: the only number column, summed
     ("What percentage of the orders went to Lagos?", "41.67%"),  # 5 of 12 rows
     ("Which two customers placed the most orders?", "Okafor, Tanaka, Silva (Tanaka and Silva tied at 3)"),

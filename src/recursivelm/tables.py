@@ -11,7 +11,8 @@ amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row:
 - its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
   or of the table's only one; the rows holding the values and meeting them are the ones asked about;
 - its period ("in March", "in 2024", "in March 2024") or span of days ("between 2024-03-01 and 2024-03-15", both
-  days in; "before / after / since / until 2024-03-01"): of the table's date column (ISO dates, as CSV exports
+  days in; "before / after / since / until 2024-03-01"; "between March and May", both months in): of the table's
+  date column (ISO dates, as CSV exports
   write them), the rows in it;
 - "what is the <column> of ...?" where the values name one row: that row's cell;
 - "how many ...?" is the number of those rows; "what percentage / share of ...?" their share of all rows, where
@@ -72,8 +73,13 @@ _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-
 # "between 2024-03-01 and 2024-03-15" (both days in), "from ... to ...", "before / after / since / until 2024-03-01":
 # a span of the table's date column, as ISO dates write it.
 _DAY = r"\d{4}-\d{2}-\d{2}"
+# ...and "between March and May", "from November 2024 to February 2025": the months between, both in.
+_MONTH_WORD = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+               r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 SPAN = re.compile(rf"\b(?:between|from)\s+(?P<start>{_DAY})\s+(?:and|to|through|until)\s+(?P<end>{_DAY})\b"
-                   rf"|\b(?P<op>before|after|since|until|through)\s+(?P<day>{_DAY})\b", re.I)
+                  rf"|\b(?P<op>before|after|since|until|through)\s+(?P<day>{_DAY})\b"
+                  rf"|\b(?:between|from)\s+(?P<m1>{_MONTH_WORD})(?:\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
+                  rf"(?P<m2>{_MONTH_WORD})(?:\s+(?P<y2>\d{{4}}))?\b", re.I)
 # "what percentage / share / proportion of the orders ...": the rows asked about as a share of all rows.
 PERCENT = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction)\b|%", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
@@ -341,6 +347,13 @@ def in_span(cell: str, span: re.Match) -> bool:
     if not date:
         return False
     day = date.group()
+    if span["m1"]:
+        first, last = (MONTH_NAMES.index(span[m][:3].lower()) + 1 for m in ("m1", "m2"))
+        month, year = int(date["month"]), int(date["year"])
+        first_year, last_year = span["y1"] or span["y2"], span["y2"] or span["y1"]
+        if first_year:
+            return (int(first_year), first) <= (year, month) <= (int(last_year), last)
+        return first <= month <= last if first <= last else month >= first or month <= last  # November to February
     if span["start"]:
         return span["start"] <= day <= span["end"]
     return {"before": day < span["day"], "after": day > span["day"], "since": day >= span["day"]}.get(
