@@ -202,7 +202,10 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     names as fields of their own and its words that some of them hold, or what share of them; None where
     nothing the question names picks lines (what it counts is then said in other words than the lines'), or
     where the lines picked are of several wordings the question's words do not pick one of (line_kinds's), or
-    a share is asked with two things picked (of which is the whole, is not read)."""
+    a share is asked with two things picked (of which is the whole, is not read), or the text is no time-stamped
+    log (tally's and line_kinds's): told first, before any line is searched."""
+    if not _stamped(everything):
+        return None
     mine, picked_by = everything, []
     for address in _IP.findall(question):  # "how many requests did 10.0.3.7 make?"
         mine = [line for line in mine if address in _IP.findall(line)]
@@ -218,8 +221,8 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
         if 0 < len(held) < len(mine):
             mine = held
             picked_by.append(term)
-    if PERCENT.search(question) and len(picked_by) != 1 or not _stamped(everything):
-        return None  # a share of what, where two things pick; a text that is no time-stamped log is tally's and line_kinds's
+    if PERCENT.search(question) and len(picked_by) != 1:
+        return None  # a share of what, where two things pick
     if not picked_by:
         # Nothing named picks lines: every line (of the span) is counted only where the log is of one wording its
         # words share a stem with the question's ("how many logins were there in March?" over login lines).
