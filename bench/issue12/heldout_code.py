@@ -34,14 +34,20 @@ def package_dir(name: str) -> Path:
     return Path(list(spec.submodule_search_locations)[0])
 
 
-def questions(root: Path, per_kind: int, seed: int) -> list[dict]:
-    """`per_kind` questions of each kind, drawn by `seed`, with their gold from the syntax trees."""
+def syntax_trees(root: Path) -> dict[str, ast.Module]:
+    """Each Python file under `root` that parses, by its path relative to `root`."""
     trees = {}
     for path in sorted(root.rglob("*.py")):
         try:
             trees[path.relative_to(root).as_posix()] = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError):
             continue
+    return trees
+
+
+def questions(root: Path, per_kind: int, seed: int) -> list[dict]:
+    """`per_kind` questions of each kind, drawn by `seed`, with their gold from the syntax trees."""
+    trees = syntax_trees(root)
     classes = [(path, node) for path, tree in trees.items() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
     functions = [(path, node) for path, tree in trees.items() for node in ast.walk(tree)
                  if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -103,12 +109,7 @@ def questions_g(root: Path, per_kind: int, seed: int) -> list[dict]:
     """Set G, written at the twenty-fourth step before any run of it: other kinds and other words. Which classes
     subclass a class, how many classes a file defines, which module defines a constant, a parameter's default
     and a class's parent asked another way, the parameters a function takes."""
-    trees = {}
-    for path in sorted(root.rglob("*.py")):
-        try:
-            trees[path.relative_to(root).as_posix()] = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError):
-            continue
+    trees = syntax_trees(root)
     classes = [(path, node) for path, tree in trees.items() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
     class_names = Counter(node.name for _, node in classes)
     rng = random.Random(seed)

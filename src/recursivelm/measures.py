@@ -91,8 +91,8 @@ def _which_measured(context: Any, question: str, noun: str) -> Counted | None:
     unit, ones = found
     # Some word of the question besides the noun must say what is measured ("water level"): "the highest
     # temperature" over sentences of water levels is no question they answer.
-    said = [t for t in query_terms(question) if t != noun and len(sentences.postings.get(t, ())) < sentences.count]
-    if not any(set(ones) <= sentences.postings.get(t, set()) for t in said):
+    describing = [t for t in query_terms(question) if t != noun and len(sentences.postings.get(t, ())) < sentences.count]
+    if not any(set(ones) <= sentences.postings.get(t, set()) for t in describing):
         return None
     by_name: dict[str, list[float]] = {}
     for i, value in ones.items():
