@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -459,6 +459,109 @@ def set_h(seed: int) -> list[dict]:
     return out
 
 
+def set_i(seed: int) -> list[dict]:
+    """Set I, written at the twenty-fifth step before any run of it: questions of kinds no earlier set asked (a
+    count that needs each item read for its meaning, a two-hop over records, a negated condition, the first of
+    something in a log, a numbered section, a difference of two counts, a median, counts per group, which of
+    two dated events came first, whether any row passes a bound, a list over a directory's front matter, the
+    average of a log's durations)."""
+    rng = random.Random(7000 + seed)
+    base = reference_text()
+    out = []
+    late = ["The parcel arrived two weeks after the promised date.", "Shipping took forever, almost a month.",
+            "Delivery was delayed three times before it finally came.", "It came very late, well past the estimate.",
+            "The courier kept postponing, so I waited ages for it."]
+    other = ["The colour is lovely and it feels sturdy.", "Stopped working after a week, very disappointed.",
+             "Exactly as described, would buy again.", "Instructions were confusing but it works fine.",
+             "Too small for my kitchen, returning it.", "Great value for the price.", "The lid cracked on day one."]
+    reviews, slow = [], 0
+    for i in range(160):
+        is_late = rng.random() < 0.2
+        slow += is_late
+        reviews.append(f"Review {i + 1} ({rng.randint(1, 5)} stars): {rng.choice(late if is_late else other)}")
+    out.append({"kind": "semantic-count", "set": "I", "context": "\n".join(reviews), "gold": slow,
+                "question": "How many reviews complain about slow delivery?"})
+    first = ["Priya", "Jonas", "Amara", "Mateo", "Lena", "Kwame", "Sofia", "Ruben", "Hana", "Idris", "Elif", "Bruno"]
+    last = ["Nair", "Keller", "Osei", "Ruiz", "Berg", "Mensah", "Costa", "Dahl", "Sato", "Khan", "Yilmaz", "Rossi"]
+    names = rng.sample([f"{a} {b}" for a in first for b in last], 140)
+    staff, manager_of, department = ["id,name,manager_id,department"], {}, {}
+    for i, name in enumerate(names):
+        boss = rng.randrange(i) if i else None
+        manager_of[name] = names[boss] if boss is not None else None
+        department[name] = rng.choice(["Sales", "Sales", "Engineering", "Finance", "Support"])
+        staff.append(f"E{1000 + i},{name},{'' if boss is None else f'E{1000 + boss}'},{department[name]}")
+    deep = rng.choice([n for n in names if manager_of[n] and manager_of[manager_of[n]]])
+    out.append({"kind": "records-two-hop", "set": "I", "context": "\n".join(staff), "gold": manager_of[manager_of[deep]],
+                "question": f"Who is the manager of {deep}'s manager?"})
+    out.append({"kind": "negated-count", "set": "I", "context": "\n".join(staff),
+                "gold": sum(d != "Sales" for d in department.values()),
+                "question": "How many employees are not in the Sales department?"})
+    app, first_error = [], None
+    for i in range(5000):
+        stamp = f"2025-05-06 {7 + i * 12 // 5000:02d}:{(i * 37) % 60:02d}:{rng.randint(10, 59):02d}"
+        level = "ERROR" if i > 900 and rng.random() < 0.04 else rng.choice(["INFO", "INFO", "DEBUG", "WARN"])
+        first_error = first_error or (stamp if level == "ERROR" else None)
+        app.append(f"{stamp} {level} worker-{rng.randint(1, 6)} {rng.choice(['job started', 'job finished', 'cache refreshed', 'retrying request', 'queue drained'])}")
+    out.append({"kind": "log-first-of", "set": "I", "context": "\n".join(app), "gold": first_error.split()[1],
+                "question": "At what time was the first ERROR logged?"})
+    sections, retention = [], {}
+    for chapter in range(1, 13):
+        sections.append(f"## {chapter}. {rng.choice(['Storage', 'Access', 'Backups', 'Records', 'Devices', 'Networks'])} policy")
+        for part in range(1, 6):
+            retention[chapter, part] = rng.choice([7, 14, 30, 45, 60, 90, 180, 365])
+            sections.append(f"### {chapter}.{part} Rule\nCopies covered by this rule are retained for {retention[chapter, part]} days, "
+                            f"after which they are destroyed by the {rng.choice(['records', 'security', 'platform'])} team.")
+    chapter, part = rng.randint(2, 12), rng.randint(1, 5)
+    out.append({"kind": "numbered-section", "set": "I", "context": base[:40000] + "\n\n" + "\n\n".join(sections) + "\n\n" + base[40000:80000],
+                "gold": retention[chapter, part], "question": f"According to section {chapter}.{part}, for how many days are copies retained?"})
+    orders, placed, amounts = ["order_id,customer,amount_eur"], Counter(), []
+    for i in range(3000):
+        customer, amount = rng.choice(["Kaur", "Lemaire", "Mwangi", "Novak", "Okoro"]), round(rng.uniform(5, 900), 2)
+        orders.append(f"ORD-{90000 + i},{customer},{amount}")
+        placed[customer] += 1
+        amounts.append(amount)
+    more, fewer = sorted(rng.sample(sorted(placed), 2), key=placed.get, reverse=True)
+    out.append({"kind": "csv-difference", "set": "I", "context": "\n".join(orders), "gold": placed[more] - placed[fewer],
+                "question": f"How many more orders did {more} place than {fewer}?"})
+    amounts.sort()
+    out.append({"kind": "csv-median", "set": "I", "context": "\n".join(orders), "gold": round((amounts[1499] + amounts[1500]) / 2, 2),
+                "question": "What is the median order amount?"})
+    tickets, per_priority = [], Counter()
+    for i in range(2500):
+        priority = rng.choice(["low", "low", "medium", "high"])
+        per_priority[priority] += 1
+        tickets.append(json.dumps({"ticket": 5000 + i, "opened_by": rng.choice(["ana", "li", "tom"]), "priority": priority,
+                                   "tags": rng.sample(["vpn", "email", "printer", "laptop", "access"], 2)}))
+    out.append({"kind": "jsonl-per-group", "set": "I", "context": "\n".join(tickets), "gold": dict(per_priority),
+                "question": "How many tickets are there of each priority?"})
+    events = plant(base, ["The data-centre migration was completed on 14 May 2023, two days ahead of plan.",
+                          "The external security audit took place on 2 February 2023 and found no major issues."], rng)
+    out.append({"kind": "prose-which-first", "set": "I", "context": events, "gold": "audit",
+                "question": "Which happened first, the data-centre migration or the security audit?"})
+    bound = ["invoice,customer,amount_eur"] + [f"INV-{i},{rng.choice(['Abe', 'Bo', 'Cy'])},{round(rng.uniform(10, 3900), 2)}" for i in range(4000)]
+    bound.insert(rng.randrange(1, 4000), f"INV-4242,{rng.choice(['Abe', 'Bo', 'Cy'])},{rng.randint(4100, 4900)}.00")
+    out.append({"kind": "csv-any-above", "set": "I", "context": "\n".join(bound), "gold": True,
+                "question": "Is there any invoice above 4,000 euros?"})
+    notes, urgent_by_lee = {}, []
+    for k in range(60):
+        author, tags = rng.choice(["Lee", "Mira", "Sam"]), rng.sample(["urgent", "draft", "finance", "hr", "ops"], 2)
+        title = f"{rng.choice(['Budget', 'Roadmap', 'Hiring', 'Vendor', 'Outage', 'Audit'])} notes {k}"
+        urgent_by_lee += [title] if author == "Lee" and "urgent" in tags else []
+        notes[f"notes/{k:02d}.md"] = (f"---\ntitle: {title}\nauthor: {author}\ntags: [{', '.join(tags)}]\n---\n\n"
+                                      + "\n\n".join(rng.sample(base.split("\n\n"), 3)))
+    out.append({"kind": "directory-front-matter", "set": "I", "context": notes, "gold": urgent_by_lee,
+                "question": "Which notes written by Lee are tagged urgent?"})
+    requests, login_ms = [], []
+    for i in range(4500):
+        path, ms = rng.choice(["/api/login", "/api/items", "/api/cart"]), rng.randint(15, 2500)
+        requests.append(f"2025-07-0{rng.randint(1, 9)} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} "
+                        f"GET {path} 200 {ms}ms")
+        login_ms += [ms] if path == "/api/login" else []
+    out.append({"kind": "log-average-duration", "set": "I", "context": "\n".join(requests), "gold": round(sum(login_ms) / len(login_ms), 2),
+                "question": "What was the average response time of /api/login requests in milliseconds?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
     if isinstance(gold, bool):  # a yes/no question: the answer says which, first or as "is not mentioned"
@@ -466,6 +569,8 @@ def right(gold, answer: str | None) -> bool:
         return bool(re.match(r"\W*(yes|true)\b", text, re.I)) if gold else bool(said_no) and not re.match(r"\W*yes\b", text, re.I)
     if isinstance(gold, list):
         return all(item.lower() in text.lower() for item in gold)
+    if isinstance(gold, dict):  # counts per group: each group named with its own count
+        return all(_count_beside(text, group) == count for group, count in gold.items())
     if isinstance(gold, float):
         numbers = re.findall(r"\d[\d,]*\.?\d*", text)
         # Exact to a cent, or to a hundredth of a percent where rounded: an estimate from a sample is not it.
@@ -478,10 +583,19 @@ def right(gold, answer: str | None) -> bool:
     return gold.lower() in text.lower()
 
 
+def _count_beside(text: str, group: str) -> int | None:
+    """The number said for `group`: the first number after its name with only words between ("low: 3", "low
+    priority tickets: 3"), else the number just before it ("3 low")."""
+    after = re.search(rf"\b{re.escape(group)}\b\W{{1,12}}(?:[A-Za-z-]+\W{{1,3}}){{0,3}}?(\d[\d,]*)\b", text, re.I)
+    before = re.search(rf"\b(\d[\d,]*)\W{{1,3}}(?:[A-Za-z-]+\W{{1,3}})?{re.escape(group)}\b", text, re.I)
+    found = after or before
+    return int(found.group(1).replace(",", "")) if found else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F (written later), H (a check of built counts)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F and I (written later), H (a check of built counts)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
