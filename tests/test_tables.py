@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from recursivelm import RLM, ScriptedModel, first_reading, tables
+from recursivelm import RLM, ScriptedModel, first_reading, table_answers, tables
 
 from conftest import block
 
@@ -55,11 +55,11 @@ TSV = CSV.replace(",", "\t")
     ("Which customer has the fewest orders in Osaka?", "Tanaka, Silva, Okafor (Tanaka, Silva and Okafor tied at 1)"),
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
-    found = tables.answer(CSV, question)
+    found = table_answers.answer(CSV, question)
     assert found is not None and found.answer == answer
     assert found.facts.startswith("Read by code over the whole table (12 rows; columns: date, order_id, customer, city")
-    assert tables.answer(TSV, question).answer == answer  # tab-separated the same
-    assert tables.answer("\ufeff" + CSV.replace("\n", "\r\n"), question).answer == answer  # as a spreadsheet saves it
+    assert table_answers.answer(TSV, question).answer == answer  # tab-separated the same
+    assert table_answers.answer("\ufeff" + CSV.replace("\n", "\r\n"), question).answer == answer  # as a spreadsheet saves it
 
 
 @pytest.mark.parametrize("context, question", [
@@ -77,18 +77,18 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     ({"orders.csv": CSV}, "How many orders did the customer Okafor place?"),  # a directory is read by its files
 ])
 def test_what_is_no_table_or_no_question_code_settles_is_left_to_the_reader(context, question):
-    assert tables.answer(context, question) is None
+    assert table_answers.answer(context, question) is None
 
 
 def test_a_markdown_table_within_a_text_is_a_table():
     rows = "\n".join(f"| {r[2]}-{r[1]} | {r[3]} | {r[4]} |" for r in ROWS)
     report = ("# Quarterly report\n\nSales went well | mostly.\n\n| Order | City | Amount |\n|---|:---:|---:|\n" + rows
               + "\n\nThe Lagos office moved in June.\n")
-    found = tables.answer(report, "What is the total amount of the orders to Lagos?")
+    found = table_answers.answer(report, "What is the total amount of the orders to Lagos?")
     assert found.answer == "25"  # 10.5 + 5 + 1.5 + 2 + 6
     assert found.facts.startswith("Read by code over the table at line 5 of the text (12 rows; columns: Order, City, Amount)")
-    assert tables.answer(report, "What is the amount of order Okafor-ORD-101?").answer == "20"
-    assert tables.answer(report.replace("|---|:---:|---:|", "| - | - | - |"), "What is the total amount of the orders to Lagos?") is None  # no rule: no header
+    assert table_answers.answer(report, "What is the amount of order Okafor-ORD-101?").answer == "20"
+    assert table_answers.answer(report.replace("|---|:---:|---:|", "| - | - | - |"), "What is the total amount of the orders to Lagos?") is None  # no rule: no header
     assert tables.table_of(report).line == 5 and tables.table_of("| a | b |\n|---|---|\n| 1 | 2 |") is None  # a row: short
 
 
@@ -97,11 +97,11 @@ def test_json_lines_are_a_table_whose_columns_are_the_keys():
                          "detail": {"attempt": i}})
              for i, (service, level) in enumerate([("billing", "ERROR"), ("billing", "INFO"), ("search", "ERROR")] * 5)]
     context = "\n".join(lines)
-    assert tables.answer(context, "How many ERROR events did the billing service log?").answer == "5"
-    assert tables.answer(context, "How many errors did the billing service log?").answer == "5"  # a value's plural
-    assert tables.answer(context, "How many events did the search service log in February?").answer == "0"
-    assert tables.answer(context, "How many ERROR events were logged in March 2025?").answer == "5"  # the 3rd of each three
-    assert tables.answer("{not json\n" + context, "How many ERROR events did the billing service log?") is None
+    assert table_answers.answer(context, "How many ERROR events did the billing service log?").answer == "5"
+    assert table_answers.answer(context, "How many errors did the billing service log?").answer == "5"  # a value's plural
+    assert table_answers.answer(context, "How many events did the search service log in February?").answer == "0"
+    assert table_answers.answer(context, "How many ERROR events were logged in March 2025?").answer == "5"  # the 3rd of each three
+    assert table_answers.answer("{not json\n" + context, "How many ERROR events did the billing service log?") is None
 
 
 def test_a_small_roots_first_reading_over_a_table_is_what_code_read():

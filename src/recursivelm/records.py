@@ -51,7 +51,7 @@ from .per_context import cached
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
 from .tables import (MONTH_NAMES, PERCENT, PERIOD, SPAN, has_condition, in_span, month_and_year, plain_number, plural,
                      shown_number, table_of)
-from .tables import answer as table_answer
+from .table_answers import answer as table_answer
 from .wordcounts import asks_count
 from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, picked, whole_word
 
@@ -94,7 +94,7 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 
 
 def settled(context: Any, question: str) -> Counted | None:
-    """What code reads for the question over a table (tables.answer) or else its records (answer), or that the
+    """What code reads for the question over a table (table_answers.answer) or else its records (answer), or that the
     text never writes a name the question asks whether it mentions (mentions.absent)."""
     return table_answer(context, question) or answer(context, question) or absent(context, question)
 
@@ -104,7 +104,7 @@ def answer(context: Any, question: str) -> Counted | None:
     values or values, the documents of a list a name wrote, or a name's measurements' extreme, total or mean
     (rules above); None for any other question, for a table, or for a directory (its code is count_code's)."""
     if not isinstance(context, (str, list)) or ((table := table_of(context)) is not None and not table.line):
-        return None  # a table's questions are tables.answer's; a text holding a markdown table is still read here
+        return None  # a table's questions are table_answers.answer's; a text holding a markdown table is still read here
     # A span of time ("between 10:00 and 12:00", "between 2025-03-01 and 2025-03-04") is read over the lines' time
     # stamps; "What day did ... last ...": the asking words are no period. Any other condition is left to the reader.
     clock, span, period = _CLOCK_SPAN.search(question), SPAN.search(question), PERIOD.search(question)
