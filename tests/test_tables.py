@@ -53,6 +53,16 @@ TSV = CSV.replace(",", "\t")
     ("What percentage of the orders went to Lagos?", "41.67%"),  # 5 of 12 rows
     ("Which two customers placed the most orders?", "Okafor, Tanaka, Silva (Tanaka and Silva tied at 3)"),
     ("Which customer has the fewest orders in Osaka?", "Tanaka, Silva, Okafor (Tanaka, Silva and Okafor tied at 1)"),
+    ("How many orders were not shipped to Lagos?", "7"),  # a value excluded
+    ("How many orders did customers other than Okafor place?", "8"),
+    ("How many more orders did Okafor place than Silva?", "1"),  # 4 against 3
+    ("How much more did Tanaka pay than Silva?", "261"),  # 309 against 48: the only number column
+    ("What is the median amount?", "6.5"),  # every row: no word the columns do not explain
+    ("What was the highest amount?", "300"),
+    ("How many orders are there for each city?", "Lagos: 5, Oslo: 4, Osaka: 3"),  # every group, most first
+    ("What is the total amount per customer?", "Tanaka: 309, Silva: 48, Okafor: 36, Van der Berg: 8, Moreau: 6"),
+    ("Are there any orders over 100?", "Yes: 1 row with amount > 100"),
+    ("Is there an order under 1?", "No: no row has amount < 1"),
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = table_answers.answer(CSV, question)
@@ -75,6 +85,9 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     ("Date: Apr 24, 2023 || User: 1 || Instance: hello, world\n" * 30, "How many items did user 1 post?"),
     ("The ferry was late, said the harbour master, again.\n" * 30, "How many sentences say late?"),
     ({"orders.csv": CSV}, "How many orders did the customer Okafor place?"),  # a directory is read by its files
+    (CSV, "What is the average amount of large orders?"),  # "large": a condition no column or value explains
+    (CSV, "How many more orders did Okafor place than Dupont?"),  # than no value of the table
+    (CSV, "How many orders are there for each product?"),  # no column of products
 ])
 def test_what_is_no_table_or_no_question_code_settles_is_left_to_the_reader(context, question):
     assert table_answers.answer(context, question) is None
@@ -123,3 +136,23 @@ def test_count_table_in_the_repl(sandbox):
     root = ScriptedModel(replies=[block(code), block('FINAL("done")')], name="scripted")
     RLM(root, profile="default", sandbox=sandbox).run(CSV, "Tell me about Silva.")
     assert "3\nNone" in root.calls[1][-1]["content"]
+
+
+STAFF = "id,name,manager_id,team\n" + "\n".join(
+    f"{i},{name},{boss},{team}" for i, (name, boss, team) in enumerate(
+        [("Ada Quist", "", "Board"), ("Bo Lind", 0, "Sales"), ("Cy Moss", 1, "Sales"), ("Di Park", 2, "Sales"),
+         ("Ed Ruiz", 1, "Ops"), ("Fay Oh", 4, "Ops"), ("Gus Tam", 4, "Ops"), ("Hal Ng", 0, "Ops"), ("Ivy Ek", 7, "Ops"),
+         ("Jo Abe", 7, "Sales"), ("Kit Fox", 3, "Sales"), ("Lu Wei", 3, "Sales")]))
+
+
+@pytest.mark.parametrize("question, answer, hops", [
+    ("Who is Kit Fox's manager?", "Di Park", 1),  # manager_id holds the id column's keys: the row it names
+    ("Who is the manager of Kit Fox's manager?", "Cy Moss", 2),  # the column named twice: two rows on
+    ("Who is the manager of the manager of Lu Wei's manager?", "Bo Lind", 3),
+    ("What is the team of Ivy Ek?", "Ops", 0),  # a column of no keys: the cell
+])
+def test_a_column_holding_another_columns_keys_is_followed_to_the_row_it_names(question, answer, hops):
+    found = table_answers.answer(STAFF, question)
+    assert found is not None and found.answer == answer
+    assert found.facts.count("\n  ") == (hops + 1 if hops else 0)  # each row on the way is shown
+

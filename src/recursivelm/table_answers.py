@@ -33,14 +33,33 @@ import operator
 import re
 import statistics
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from .code_counts import Counted
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL
-from .tables import (PERCENT, PERIOD, SPAN, Table, has_condition, in_period, in_span, month_and_year, named_columns,
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, QUESTION_WORDS, TOTAL, query_terms
+from .tables import (PERCENT, PERIOD, SPAN, WORD, Table, has_condition, in_period, in_span, month_and_year, named_columns,
                      named_values, number, plain_number, shown_number, table_of)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
+MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
+EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
+REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
+MEDIAN = re.compile(r"\bmedian\b", re.I)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+# "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
+_THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
+# "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
+_EACH = re.compile(r"\b(?:for each|of each|each|every|per|(?:broken down|grouped|split) by)\s+(?P<noun>[\w-]+)", re.I)
+# "is there any invoice above 4,000?", "are there orders over 500?", "does any order exceed 4000?": yes or no.
+_ANY = re.compile(r"^\W*(?:(?:is|are|was|were)\s+there\b|(?:does|do|did|has|have)\s+any\b)", re.I)
+# "not in the Sales department", "other than Novak", "excluding Lagos": words that exclude the value after them.
+_EXCLUDING = re.compile(r"\b(?:not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?)\b", re.I)
+# The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
+_ASKING_WORDS = QUESTION_WORDS | {"median", "average", "mean", "typical", "total", "sum", "overall", "combined",
+                                  "altogether", "highest", "largest", "greatest", "biggest", "maximum", "max", "lowest",
+                                  "smallest", "least", "minimum", "min", "value", "values", "recorded", "single",
+                                  "table", "rows", "row", "entries", "entry", "records", "record", "there", "any"}
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 # "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
 _COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"
@@ -60,21 +79,91 @@ def _holds(cell: float | None, op: str, n: float) -> bool:
     return cell is not None and _TESTS[_SIGNS[op]](cell, n)
 
 
+@dataclass
+class _Asked:
+    """What a question picks of a table: the rows holding the values it names (not those it excludes), meeting
+    its comparisons and in its period or span, said as `where`."""
+    table: Table
+    rest: str  # the question without what is read here (comparisons, period, span, exclusions, groups, "than X")
+    values: dict[int, str]
+    excluded: dict[int, str]
+    numbers: list[int]  # the number columns it names
+    measure: int | None  # the number column a comparison or an extreme is of
+    conditions: int
+    rows: list[list[str]]
+    where: str
+    shape: str
+
+    def among(self) -> str:
+        return f" among the rows with {self.where}" if self.where else ""
+
+
 def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
     table = table_of(context)
     if table is None:
         return None
+    than = _THAN.search(question)
+    other = _other_value(table, than) if than else None
+    if than and other is None and not _COMPARISON.search(than.group()):
+        return None  # "more ... than" something that is no value of the table
+    each = _EACH.search(question)
+    # "... than Novak" is read apart: the question without it picks Kaur's rows.
+    cut = re.sub(r"\bthan\s*$", " ", question[:than.start("other")]) + question[than.end("other"):] if other else question
+    asked = _asked(table, cut, each)
+    if asked is None:
+        return None
+    if other:
+        return _difference(asked, question, other)
+    if each:
+        return _per_group(asked, question, each)
+    which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
+    by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in asked.values] if which else []
+    if len(by) == 1 and (grouped := _grouped(asked, by[0], question)):
+        return grouped  # else "which department is employee E10786 in?": one row's cell, below
+    distinct = DISTINCT.search(question)
+    if distinct and HOW_MANY.search(question):
+        kept = [i for i in named_columns(table, distinct["noun"]) if i not in asked.values]
+        if len(kept) != 1:
+            return None
+        found = {row[kept[0]] for row in asked.rows}
+        return Counted(f"{asked.shape}:\ndifferent values of {table.columns[kept[0]]}{asked.among()}: {len(found):,}",
+                       str(len(found)))
+    if not asked.conditions and _unread_words(asked):
+        return None  # "the average salary of engineers": a word no column or value explains is a condition not read
+    if _ANY.match(question):
+        return _any(asked)
+    if PERCENT.search(question):
+        # Of all rows: where the question sets two conditions, which one is the whole ("what share of Novak's
+        # orders were over 100?") is not read here.
+        if asked.conditions != 1:
+            return None
+        share = 100 * len(asked.rows) / len(table.rows)
+        return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,} of {len(table.rows):,}, "
+                       f"{shown_number(round(share, 2))}%", f"{plain_number(round(share, 2))}%")
+    if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
+        if not asked.conditions:
+            return None  # how many of what: rows are counted where something picks them
+        return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
+    return _cell(asked) or _summed(asked, question) or _extreme(asked, question, by)
+
+
+def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
+    """The rows the question picks (`_Asked`); None where it holds a condition code does not read."""
     period, span = PERIOD.search(question), SPAN.search(question)
     if (period or span) and table.dates is None:
         return None
-    # The question without the comparisons, the period, the span and the count of values asked read below.
+    # The question without the comparisons, the period, the span, the group asked per and the count of values
+    # asked, read below.
     rest = _TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", _COMPARISON.sub(" ", question))))
+    rest = _EACH.sub(" ", rest) if each else rest
+    excluded = _excluded(table, rest)
+    rest = _EXCLUDING.sub(" ", rest) if excluded else rest
     if has_condition(rest):
         return None
-    values = named_values(table, rest)
-    said = " ".join(v.lower() for v in values.values())
+    values = {i: v for i, v in named_values(table, rest).items() if i not in excluded}
+    said = " ".join(v.lower() for v in [*values.values(), *excluded.values()])
     if any(n not in said for n in re.findall(r"\d+", rest.lower())):
         return None  # a number that is no value named: a condition (a year, an amount) code here does not read
     numbers = [i for i in named_columns(table, question) if i in table.numbers]
@@ -85,66 +174,178 @@ def answer(context: Any, question: str) -> Counted | None:
         return None
     month, year = month_and_year(period)
     rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())
+            and all(row[i].lower() != v.lower() for i, v in excluded.items())
             and all(_holds(number(row[measure]), op, n) for op, n in compared)
             and (not period or in_period(row[table.dates], month, year))
             and (not span or in_span(row[table.dates], span))]
     conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
+    conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
     if period:
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     if span:
         conditions.append(f"{table.columns[table.dates]} {span.group()}")
-    where = " and ".join(conditions)
     whole = f"the table at line {table.line:,} of the text" if table.line else "the whole table"
     shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
-    which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
-    by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in values] if which else []
-    if len(by) == 1 and (grouped := _grouped(table, rows, by[0], numbers[:1], question, shape, where)):
-        return grouped  # else "which department is employee E10786 in?": one row's cell, below
-    distinct = DISTINCT.search(question)
-    if distinct and HOW_MANY.search(question):
-        kept = [i for i in named_columns(table, distinct["noun"]) if i not in values]
-        if len(kept) != 1:
-            return None
-        found = {row[kept[0]] for row in rows}
-        among = f" among the rows with {where}" if where else ""
-        facts = f"{shape}:\ndifferent values of {table.columns[kept[0]]}{among}: {len(found):,}"
-        return Counted(facts, str(len(found)))
-    if not values and not compared and not period and not span:
+    return _Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions), shape)
+
+
+def _excluded(table: Table, question: str) -> dict[int, str]:
+    """The values the question excludes ("not in the Sales department", "not shipped to Lagos", "other than Novak",
+    "excluding Lagos"), each in the column that holds it: a value at most EXCLUDED_GAP words after the excluding
+    word."""
+    asked = " ".join(WORD.findall(question.lower()))
+    return {i: v for i, v in named_values(table, question).items()
+            if re.search(rf"\b(?:not|t|except(?: for)?|excluding|besides|other than|apart from|outside(?: of)?)"
+                         rf"(?: \w+){{0,{EXCLUDED_GAP}}} {re.escape(' '.join(WORD.findall(v.lower())))}\b", asked)}
+
+
+def _other_value(table: Table, than: re.Match) -> tuple[int, str] | None:
+    """The value "than" names ("how many more orders did Kaur place than Novak?": Novak), in its column."""
+    found = named_values(table, than["other"])
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _unread_words(asked: _Asked) -> list[str]:
+    """The words of a question picking no rows that no column, value or asking word explains: a question of
+    every row ("what is the median order amount?") holds none."""
+    table = asked.table
+    explained = set().union(*(table.column_words(i) for i in range(len(table.columns))))
+    return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS]
+
+
+def _cell(asked: _Asked) -> Counted | None:
+    """"What is the email of employee E10786?": the one row holding the values, and the column asked. Where that
+    column holds keys of another column ("manager_id" holds ids), the row it names, as often as the question
+    names the column ("the manager of X's manager": twice); the answer is of the column the question named X in."""
+    table, rest = asked.table, asked.rest
+    columns = [i for i in named_columns(table, rest) if i not in asked.values]
+    if not asked.values or len(asked.rows) != 1 or len(columns) != 1 or HOW_MANY.search(rest):
         return None
-    if PERCENT.search(question):
-        # Of all rows: where the question sets two conditions, which one is the whole ("what share of Novak's
-        # orders were over 100?") is not read here.
-        if len(values) + len(compared) + bool(period) + bool(span) != 1:
+    row, column = asked.rows[0], columns[0]
+    shown = ["; ".join(f"{c}: {v}" for c, v in zip(table.columns, row))]
+    keys = _keys_of(table, column)
+    if keys is None:
+        return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {shown[0]}", row[column])
+    key_column, by_key = keys
+    hops = sum(bool(table.column_words(column) & {w.lower()}) for w in WORD.findall(rest))
+    for _ in range(max(hops, 1)):
+        if row[column] not in by_key:
             return None
-        share = 100 * len(rows) / len(table.rows)
-        return Counted(f"{shape}:\nrows with {where}: {len(rows):,} of {len(table.rows):,}, "
-                       f"{shown_number(round(share, 2))}%", f"{plain_number(round(share, 2))}%")
-    if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
-        return Counted(f"{shape}:\nrows with {where}: {len(rows):,}", str(len(rows)))
-    asked = [i for i in named_columns(table, rest) if i not in values]
-    if values and len(rows) == 1 and len(asked) == 1 and not HOW_MANY.search(question):
-        # "What is the email of employee E10786?": the one row holding the values, and the column asked.
-        shown = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, rows[0]))
-        return Counted(f"{shape}:\nthe one row with {where}: {shown}", rows[0][asked[0]])
-    # "How much did Ferreira pay in total?" names no column: the table's only number column is summed.
-    summed = numbers[0] if len(numbers) == 1 else measure if not numbers and not HOW_MANY.search(question) else None
-    if summed is not None and (TOTAL.search(question) or AVERAGE.search(question)):
-        cells = [c for row in rows if (c := number(row[summed])) is not None]
-        mean = bool(AVERAGE.search(question))
-        value = statistics.fmean(cells) if mean and cells else sum(cells)
-        said = f"{'average' if mean else 'total'} {table.columns[summed]}"
-        return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {shown_number(value)}", plain_number(value))
-    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
-    if measure is not None and most != least and not HOW_MANY.search(question) and not by:
-        # "What was the largest single order placed by Lindqvist?": the number column's extreme among the rows.
-        cells = [c for row in rows if (c := number(row[measure])) is not None]
-        if cells:
-            value = max(cells) if most else min(cells)
-            said = f"{'largest' if most else 'smallest'} {table.columns[measure]}"
-            return Counted(f"{shape}:\nrows with {where}: {len(rows):,}; their {said}: {shown_number(value)}",
-                           plain_number(value))
+        row = by_key[row[column]]
+        shown.append("; ".join(f"{c}: {v}" for c, v in zip(table.columns, row)))
+    said = next(iter(asked.values))  # X's column: a name for a name
+    facts = f"{asked.shape}:\nthe one row with {asked.where}, then the row its {table.columns[column]} names" \
+            f"{f' ({hops} times)' if hops > 1 else ''}:\n" + "\n".join(f"  {line}" for line in shown)
+    return Counted(facts, row[said])
+
+
+def _keys_of(table: Table, column: int) -> tuple[int, dict[str, list[str]]] | None:
+    """Where `column`'s cells are keys of another column (every row's value there its own, as an id column),
+    that column and its rows by key; None where they are not (REFERENCE_SHARE of the filled cells). A number
+    column refers only to a key column whose name shares a word with its own (manager_id to id)."""
+    cells = [row[column] for row in table.rows if row[column]]
+    for other in range(len(table.columns)):
+        keys = [row[other] for row in table.rows]
+        if other == column or len(set(keys)) != len(keys):
+            continue
+        if column in table.numbers and not table.column_words(column) & table.column_words(other):
+            continue  # small numbers (units, a count) are row numbers too; manager_id names the id column's rows
+        by_key = dict(zip(keys, table.rows))
+        if cells and sum(c in by_key for c in cells) >= REFERENCE_SHARE * len(cells):
+            return other, by_key
     return None
+
+
+def _summed(asked: _Asked, question: str) -> Counted | None:
+    """The total, average or median of the number column the question names, or of the only one ("How much did
+    Ferreira pay in total?" names none), over the rows asked about."""
+    numbers, measure = asked.numbers, asked.measure
+    summed = numbers[0] if len(numbers) == 1 else measure if not numbers and not HOW_MANY.search(question) else None
+    kind = "median" if MEDIAN.search(question) else "average" if AVERAGE.search(question) else "total" \
+        if TOTAL.search(question) else None
+    if summed is None or kind is None:
+        return None
+    cells = [c for row in asked.rows if (c := number(row[summed])) is not None]
+    if not cells:
+        return None
+    value = {"median": statistics.median, "average": statistics.fmean, "total": sum}[kind](cells)
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {kind} {asked.table.columns[summed]}: "
+                   f"{shown_number(value)}", plain_number(value))
+
+
+def _extreme(asked: _Asked, question: str, by: list[int]) -> Counted | None:
+    """"What was the largest single order placed by Lindqvist?": the number column's extreme among the rows."""
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    if asked.measure is None or most == least or HOW_MANY.search(question) or by:
+        return None
+    cells = [c for row in asked.rows if (c := number(row[asked.measure])) is not None]
+    if not cells:
+        return None
+    value = max(cells) if most else min(cells)
+    said = f"{'largest' if most else 'smallest'} {asked.table.columns[asked.measure]}"
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {said}: {shown_number(value)}", plain_number(value))
+
+
+def _any(asked: _Asked) -> Counted | None:
+    """"Is there any invoice above 4,000 euros?": whether any row meets the question's conditions, and the first
+    few that do."""
+    if not asked.conditions:
+        return None
+    shown = "\n".join("  " + "; ".join(f"{c}: {v}" for c, v in zip(asked.table.columns, row))
+                      for row in asked.rows[:SHOWN_GROUPS])
+    facts = f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}" + (f"; the first:\n{shown}" if shown else "")
+    said = f"Yes: {len(asked.rows):,} row{'s' * (len(asked.rows) != 1)} with {asked.where}" if asked.rows \
+        else f"No: no row has {asked.where}"
+    return Counted(facts, said)
+
+
+def _difference(asked: _Asked, question: str, other: tuple[int, str]) -> Counted | None:
+    """"How many more orders did Kaur place than Novak?", "how much more did Kaur pay than Novak?": the rows
+    (or the number column's total) of the value named first, less those of the value after "than", in its
+    column, under the question's other conditions."""
+    column, second = other
+    first = asked.values.get(column)
+    if first is None or first.lower() == second.lower():
+        return None
+    theirs = [row for row in asked.table.rows if row[column].lower() == second.lower()
+              and all(row[i].lower() == v.lower() for i, v in asked.values.items() if i != column)]
+    summed = asked.numbers[0] if len(asked.numbers) == 1 else asked.measure
+    if HOW_MANY.search(question):
+        mine, others, unit = len(asked.rows), len(theirs), "rows"
+    elif summed is not None and _HOW_MUCH.search(question):
+        mine, others = (sum(c for row in rs if (c := number(row[summed])) is not None) for rs in (asked.rows, theirs))
+        unit = f"total {asked.table.columns[summed]}"
+    else:
+        return None
+    name = asked.table.columns[column]
+    facts = (f"{asked.shape}:\n{unit} with {asked.where}: {shown_number(mine)}\n{unit} with {name} = {second}: "
+             f"{shown_number(others)}\ndifference: {shown_number(mine - others)}")
+    return Counted(facts, plain_number(round(mine - others, 2)))
+
+
+def _per_group(asked: _Asked, question: str, each: re.Match) -> Counted | None:
+    """"How many tickets are there of each priority?", "the total amount per customer": the rows (or the named
+    number column's total or average) of every value of the column named after "each" / "per", all listed."""
+    table = asked.table
+    by = [i for i in named_columns(table, each["noun"]) if i not in table.numbers and i not in asked.values]
+    if len(by) != 1:
+        return None
+    groups: dict[str, list[float]] = defaultdict(list)
+    summing = len(asked.numbers) == 1 and not HOW_MANY.search(question)
+    for row in asked.rows:
+        groups[row[by[0]]].append((number(row[asked.numbers[0]]) or 0.0) if summing else 1.0)
+    if not groups or len(groups) > MAX_GROUPS_LISTED:
+        return None
+    mean = summing and bool(AVERAGE.search(question))
+    score = {k: statistics.fmean(v) if mean else sum(v) for k, v in groups.items()}
+    unit = f"{'average' if mean else 'total'} {table.columns[asked.numbers[0]]}" if summing else "rows"
+    ranked = sorted(score, key=lambda k: -score[k])
+    facts = f"{asked.shape}:\n{unit} by {table.columns[by[0]]}{asked.among()}:\n" + \
+        "\n".join(f"  {k}: {shown_number(score[k])}" for k in ranked)
+    return Counted(facts, ", ".join(f"{k}: {plain_number(round(score[k], 2))}" for k in ranked))
 
 
 def _top(question: str) -> int:
@@ -156,14 +357,14 @@ def _top(question: str) -> int:
     return _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
 
 
-def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], question: str, shape: str,
-             where: str) -> Counted | None:
+def _grouped(asked: _Asked, by: int, question: str) -> Counted | None:
     """For "which <column> has the most / fewest ...?": the rows per value of column `by`, and where a number
     column is named, its sum (or mean, where the question says average) per value; the extreme one answers, or
     the extreme n where the question asks for n ("which three products ...")."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if most == least:
         return None
+    table, rows, numbers = asked.table, asked.rows, asked.numbers[:1]
     mean = bool(AVERAGE.search(question))
     groups: dict[str, list[float]] = defaultdict(list)
     if numbers:
@@ -186,7 +387,6 @@ def _grouped(table: Table, rows: list[list[str]], by: int, numbers: list[int], q
     tied = [k for k in named if score[k] == last]
     said = ", ".join(named) + (f" ({', '.join(tied[:-1])} and {tied[-1]} tied at {shown_number(last)})"
                                if len(tied) > 1 else "")
-    among = f" among the rows with {where}" if where else ""
     lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, len(named))]]
-    facts = f"{shape}:\n{unit} by {table.columns[by]}{among}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
+    facts = f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
     return Counted(facts, said)

@@ -20,7 +20,7 @@ MIN_ROWS = 10  # fewer rows under a header is a short list, which the passages s
 SNIFF_LINES = 50  # lines that decide the delimiter: each must split into the header's number of fields
 DELIMITERS = (",", "\t", ";")
 NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number column
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # a word of a cell, a header or a question
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # "in March", "during March 2024", "in 2024": a period of the table's date column.
@@ -58,7 +58,7 @@ class Table:
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
-        words = {w.lower() for w in _WORD.findall(self.columns[i])}
+        words = {w.lower() for w in WORD.findall(self.columns[i])}
         return words | {plural(w) for w in words}
 
 
@@ -175,13 +175,13 @@ def table_of(context: Any) -> Table | None:
 def named_values(table: Table, question: str) -> dict[int, str]:
     """The cell values of text columns the question names, whole and in any case, each in the column that holds
     it ("Okafor" -> customer), the longest first where one holds another."""
-    asked = " " + " ".join(_WORD.findall(question.lower())) + " "
+    asked = " " + " ".join(WORD.findall(question.lower())) + " "
     found: dict[int, str] = {}
     for i in range(len(table.columns)):
         if i in table.numbers or i == table.dates:
             continue
         for value in sorted({row[i] for row in table.rows}, key=len, reverse=True):
-            words = " ".join(_WORD.findall(value.lower()))
+            words = " ".join(WORD.findall(value.lower()))
             named = f" {words} " in asked or f" {plural(words)} " in asked  # "errors" names the value ERROR
             if words and named and words not in table.column_words(i) and i not in found:
                 found[i] = value
@@ -190,7 +190,7 @@ def named_values(table: Table, question: str) -> dict[int, str]:
 
 def named_columns(table: Table, question: str) -> list[int]:
     """The columns whose names (a word of one) the question holds, in the table's order."""
-    asked = {w.lower() for w in _WORD.findall(question)}
+    asked = {w.lower() for w in WORD.findall(question)}
     return [i for i in range(len(table.columns)) if table.column_words(i) & asked]
 
 
