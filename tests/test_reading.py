@@ -192,6 +192,10 @@ def test_a_reply_that_gives_no_answer_is_said_so_not_cut_to_an_invented_one(reas
     options = "D) email/_header_value_parser.py defines it, but it is not listed.\nTherefore, the answer is: <the answer>"
     reader = Reader("no passage says this", {"payments:": options, "A reader's reply": "D"})
     assert reading.read("Which option?", yaml, reader.ask, reader.ask_batch) == "D"
+    # Asked to cut the answer from a reply ending in the placeholder, the reader wrote the placeholder.
+    reader = Reader("no passage says this", {"payments:": reasoning, "A reader's reply": "<the answer>"})
+    said = reading.read("How many replicas does the payments deployment run?", yaml, reader.ask, reader.ask_batch)
+    assert said == reading.NO_ANSWER.format(said=reasoning.splitlines()[-1])
 
 
 def test_an_answer_line_or_a_short_reply_is_the_reading_as_it_is():

@@ -129,7 +129,9 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
         answer = (ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip()), max_tokens=EXTRACT_REPLY_TOKENS)
                   .strip() or reply.strip())
         last = reply.strip().splitlines()[-1].strip() if reply.strip() else ""
-        if (PLACEHOLDER in last or says_absent(last)) and not _written_whole(answer, reply):
+        unsaid = PLACEHOLDER in last or says_absent(last)
+        # The placeholder itself is no answer, nor is it one the reply writes (set I: "<the answer>" was final).
+        if PLACEHOLDER in answer or (unsaid and not _written_whole(answer, reply.replace(PLACEHOLDER, " "))):
             return NO_ANSWER.format(said=last)
     return answer
 
