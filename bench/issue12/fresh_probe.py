@@ -498,7 +498,9 @@ def set_i(seed: int) -> list[dict]:
                 "question": "How many employees are not in the Sales department?"})
     app, first_error = [], None
     for i in range(5000):
-        stamp = f"2025-05-06 {7 + i * 12 // 5000:02d}:{(i * 37) % 60:02d}:{rng.randint(10, 59):02d}"
+        second = 7 * 3600 + i * 12 * 3600 // 5000  # the lines in time order, as a log writes them
+        rng.randint(10, 59)  # drawn as when the seconds were drawn: the later cases' contexts stay as first run
+        stamp = f"2025-05-06 {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
         level = "ERROR" if i > 900 and rng.random() < 0.04 else rng.choice(["INFO", "INFO", "DEBUG", "WARN"])
         first_error = first_error or (stamp if level == "ERROR" else None)
         app.append(f"{stamp} {level} worker-{rng.randint(1, 6)} {rng.choice(['job started', 'job finished', 'cache refreshed', 'retrying request', 'queue drained'])}")
