@@ -41,6 +41,15 @@ def test_a_names_lines_of_several_kinds_are_narrowed_to_the_kind_the_question_na
     assert records.answer(SSHD, "When did alice last log in?") is None
 
 
+def test_the_first_or_last_of_a_name_is_of_every_line_it_is_written_in_whatever_each_says():
+    levels = ["INFO", "WARN", "ERROR"]
+    log = "\n".join(f"2025-06-01 {8 + i // 60:02d}:{i % 60:02d}:00 {levels[i % 7 % 3]} worker {['started', 'stopped', 'retried'][i % 5 % 3]}"
+                    for i in range(200))
+    errors = [line[:19] for line in log.splitlines() if " ERROR " in line]
+    assert records.answer(log, "At what time was the first ERROR logged?").answer == errors[0]
+    assert records.answer(log, "When was the last ERROR?").answer == errors[-1]
+
+
 def test_the_commonest_rarest_and_number_of_different_values_of_a_field():
     assert records.answer(ACCESS, "Which IP address made the most requests?").answer == "10.0.0.1"
     assert records.answer(ACCESS, "Which IP address made the fewest requests?").answer == "10.0.0.3"

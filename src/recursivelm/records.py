@@ -306,7 +306,10 @@ def _when(lines: list[str], question: str) -> Counted | None:
         return None
     name, mine = named
     groups = by_wording(mine, name) if len(mine) > 1 else None
-    if groups and len(groups) > 1:  # records of several kinds: the one the question's words pick, or none
+    # Records of several kinds: the one the question's words pick, or none; but "the first ERROR" asks of every
+    # line the name is written in, whatever it says.
+    if groups and len(groups) > 1 and not re.search(rf"\b(?:first|last|earliest|latest|most recent)\s+{re.escape(name)}\b",
+                                                     question, re.I):
         kinds = [Kind(words, len(group), group[0]) for words, group in groups]
         chosen = picked(kinds, question, name)
         if not chosen:
