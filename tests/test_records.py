@@ -205,3 +205,32 @@ def test_count_table_answers_over_a_logs_lines_in_the_repl():
     RLM(root, profile="small", sandbox="inprocess").run(LOGINS, "When did mkovacs last log in?")
     latest = max(line[:16] for line in LOGINS.splitlines() if "user=mkovacs" in line)
     assert any(latest in m["content"] for m in root.calls[1])
+
+
+REQUESTS = "\n".join(f"2025-07-0{1 + i % 9} 10:{i % 60:02d}:00 GET {['/api/login', '/api/cart'][i % 2]} 200 {10 * (i + 1)}ms "
+                     f"sent {i % 5 + 1}KB" for i in range(40))  # login: 10, 30, ..., 390 ms; cart: 20, 40, ..., 400 ms
+
+
+@pytest.mark.parametrize("question, want", [
+    ("What was the average response time of /api/login requests?", "200 ms"),  # (10 + 390) / 2
+    ("What was the average response time of /api/login requests in seconds?", "0.2 seconds"),  # the unit asked
+    ("What is the median duration of /api/cart requests?", "210 ms"),
+    ("What was the slowest /api/cart request?", "400 ms"),
+    ("What was the fastest request on 2025-07-01?", "10 ms"),  # the lines holding the date: 10, 100, 190, 280, 370 ms
+    ("What is the total size sent for /api/login in KB?", "60 KB"),  # 1, 3, 5, 2, 4 KB, four times over
+])
+def test_a_logs_durations_and_sizes_are_measured_over_the_lines_the_question_picks(question, want):
+    found = records.answer(REQUESTS, question)
+    assert found is not None and found.answer == want
+    assert found.facts.startswith("Read by code over the lines")
+
+
+@pytest.mark.parametrize("context, question", [
+    (REQUESTS, "How many requests took longer than 100 ms?"),  # a count with a comparison: not a measure
+    (REQUESTS.replace("KB", "ms"), "What was the average response time of /api/login requests?"),  # two times a line
+    (REQUESTS, "Which path was the slowest?"),  # which path: a field's, not a measure
+])
+def test_a_measure_code_cannot_tell_is_left_to_the_reader(context, question):
+    found = records.answer(context, question)
+    assert found is None or "the time each writes" not in found.facts
+

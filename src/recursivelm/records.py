@@ -30,6 +30,8 @@ Code reads every line:
 - a span of time the question names ("between 10:00 and 12:00": from the first, up to the second, on any day;
   "between 2025-03-01 and 2025-03-04", both days in; "in March", "during 2025") narrows the lines to those
   stamped in it, for every kind of question here over lines;
+- "what was the average / total / median / largest duration or size ...?": log_measures.py, over the lines the
+  question picks;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
 - measurements in prose: measures.py.
@@ -43,38 +45,27 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import measures
+from . import log_measures, measures
 from .code_counts import Counted
 from .evidence import documents
+from .log_lines import IP, STAMP_SAMPLE, STAMPED_SHARE, in_time, picked_lines, slots_out, stamp, stamped
 from .mentions import absent
-from .per_context import cached
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
-from .tables import (MONTH_NAMES, PERCENT, PERIOD, SPAN, has_condition, in_span, month_and_year, plain_number, plural,
-                     shown_number, table_of)
+from .tables import PERCENT, PERIOD, SPAN, has_condition, plain_number, plural, shown_number, table_of
 from .table_answers import answer as table_answer
 from .wordcounts import asks_count
 from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, picked, whole_word
 
 MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
 FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it
-STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
 SHOWN_VALUES = 8  # values of a field shown to the root, the extreme first
 MAX_LISTED = 20  # "which error codes appear?": a field with more values than this is not listed
-STAMP_SAMPLE = 300  # lines looked at to tell whether a text is a time-stamped log
 
-_MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_CLOCK = r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
-_STAMPS = (  # the ways logs write a time: each match gives year (or none), month, day and a clock
-    re.compile(rf"(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_CLOCK})?"),
-    re.compile(rf"(?P<d>\d{{2}})/{_MONTH}/(?P<y>\d{{4}}):{_CLOCK}"),
-    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})\s+{_CLOCK}"),
-)
 _WHEN = re.compile(r"^\W*(?:when\b|at what time\b|what time\b|on what (?:date|day)\b|what (?:date|day)\b"
                    r"|which (?:date|day)\b|what (?:is|was) the (?:latest|earliest|last|first|most recent)\b)", re.I)
 _LAST = re.compile(r"\b(?:last|latest|most recent(?:ly)?|final)\b", re.I)
 _FIRST = re.compile(r"\b(?:first|earliest)\b", re.I)
 _TIME_WORDS = {"last", "latest", "recent", "recently", "first", "earliest", "final", "time", "date", "day"}
-_IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "Which IP address ...", "what user ...": the field asked about ("what was ..." asks of none).
 _WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
@@ -82,11 +73,8 @@ _WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|d
 _LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
-_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
 # Words of a record that failed: a question holding one counts no line that holds none.
 _FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)
-_PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
-_SLOT_VALUE = re.compile(r"\b([A-Za-z_][\w.-]*)=[^\s,;]+")  # user=jdoe: the key is wording, the value a slot's
 # "between 10:00 and 12:00", "from 9:30 to 11:00": a span of the lines' clock times, from the first up to (not
 # including) the second, on any day.
 _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>\d{2})\s+(?:and|to|until)\s+"
@@ -120,81 +108,26 @@ def answer(context: Any, question: str) -> Counted | None:
     # ("How many ERROR lines ...") is tally's, as in any text.
     counting = (HOW_MANY.search(question) and not DISTINCT.search(question)
                 and (not asks_count(question) or not named_words(asked))) or PERCENT.search(question)
-    if when or DISTINCT.search(question) or _WHICH_FIELD.search(question) or counting:  # else no need to cut lines
+    measuring = log_measures.aggregate(question)  # "what was the average response time of /api/login requests?"
+    if when or DISTINCT.search(question) or _WHICH_FIELD.search(question) or counting or measuring:  # else no lines cut
         lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
         if len(lines) >= MIN_LINES:
             everything = lines
             if timed:
-                lines = _in_time(lines, clock, span, period)
+                lines = in_time(lines, clock, span, period)
                 if lines is None:
                     return None  # lines without time stamps: the span is not read here
             spans = ([f"from {clock['start']}:{clock['start_mi']} up to {clock['end']}:{clock['end_mi']}"] if clock else []) \
                 + ([span.group()] if span else []) + ([period.group()] if period else [])
             if counting and (found := _counted(everything, lines, asked, " and ".join(spans))):
                 return found
+            if measuring and (found := log_measures.answer(everything, lines, asked, " and ".join(spans))):
+                return found
             if when:
                 return _when(lines, question)
             if found := _field_values(lines, question):
                 return found
     return None if timed else measures.answer(context, question)
-
-
-def _in_time(lines: list[str], clock: re.Match | None, span: re.Match | None,
-             period: re.Match | None = None) -> list[str] | None:
-    """The lines whose time stamp falls in the clock span, the span of days and the period ("in March"); None
-    where the lines are not time-stamped (fewer than STAMPED_SHARE of them)."""
-    stamped = [(key, line) for line in lines if (found := _stamp(line)) for key in [found[0]]]
-    if len(stamped) < STAMPED_SHARE * len(lines):
-        return None
-    start = end = None
-    if clock:
-        start, end = (int(clock["start"]), int(clock["start_mi"])), (int(clock["end"]), int(clock["end_mi"]))
-    month, year = month_and_year(period)
-    return [line for key, line in stamped
-            if (not clock or start <= key[3:5] < end)
-            and (not span or key[0] and in_span(f"{key[0]:04d}-{key[1]:02d}-{key[2]:02d}", span))
-            and (month is None or key[1] == month) and (year is None or key[0] == year)]
-
-
-def _stamped(lines: list[str]) -> bool:
-    """Whether the lines are a log's: STAMPED_SHARE of the first few hundred hold a time stamp."""
-    head = lines[:STAMP_SAMPLE]
-    return sum(_stamp(line) is not None for line in head) >= STAMPED_SHARE * len(head)
-
-
-def _standalone(number: str) -> re.Pattern:
-    """The number as a field of its own (a status, a code, `status=404`), not a piece of an address, a time,
-    a path or a duration."""
-    return re.compile(rf"(?<![\w.:/-]){number}(?![\w.:/%-])")
-
-
-def _slots_out(line: str) -> str:
-    """A line without the values of its slots, for its wording: paths (/docs and /home) and key=value values
-    (user=jdoe and user=mkovacs are one wording)."""
-    return _SLOT_VALUE.sub(r"\1=", _PATH.sub(" ", line))
-
-
-def _as_field(lines: list[str], number: str) -> list[str]:
-    """The lines holding the number as a field of its own; where it stands as a whole token, at one place
-    (counted in tokens): of the places holding it, the one whose values over all lines are fewest (a status
-    takes a few values, a response's size many): the status of an access log, not a response of 404 bytes."""
-    pattern = _standalone(re.escape(number))
-    held = [line for line in lines if pattern.search(line)]
-    places = Counter(i for line in held for i, token in enumerate(line.split()) if _token(token) == number)
-    if not places:
-        return held
-    values: dict[int, set[str]] = {i: set() for i in places}
-    for line in lines[:STAMP_SAMPLE * 10]:
-        tokens = line.split()
-        for i in values:
-            if i < len(tokens):
-                values[i].add(_token(tokens[i]))
-    place = min(places, key=lambda i: (len(values[i]), -places[i]))
-    return [line for line in held if len(tokens := line.split()) > place and _token(tokens[place]) == number]
-
-
-def _token(token: str) -> str:
-    return token.strip("\"'[]()")
 
 
 def _counted(everything: list[str], lines: list[str], question: str, spanned: str) -> Counted | None:
@@ -204,29 +137,18 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     where the lines picked are of several wordings the question's words do not pick one of (line_kinds's), or
     a share is asked with two things picked (of which is the whole, is not read), or the text is no time-stamped
     log (tally's and line_kinds's): told first, before any line is searched."""
-    if not _stamped(everything):
+    if not stamped(everything):
         return None
-    mine, picked_by = everything, []
-    for address in _IP.findall(question):  # "how many requests did 10.0.3.7 make?"
-        mine = [line for line in mine if address in _IP.findall(line)]
-        picked_by.append(address)
-    for number in _NUMBER.findall(_IP.sub(" ", question)):
-        mine = _as_field(mine, number)
-        picked_by.append(number)
-    if picked_by and not mine:
+    found = picked_lines(everything, question)
+    if found is None:
         return None  # a number no line holds: a condition (an amount, a year) not read here
-    for term in [t for t in query_terms(_IP.sub(" ", question)) if not t[0].isdigit()]:
-        # "errors" picks the lines saying ERROR, where no line says "errors"
-        held = holding(mine, term) or (holding(mine, term[:-1]) if term.endswith("s") else [])
-        if 0 < len(held) < len(mine):
-            mine = held
-            picked_by.append(term)
+    mine, picked_by = found
     if PERCENT.search(question) and len(picked_by) != 1:
         return None  # a share of what, where two things pick
     if not picked_by:
         # Nothing named picks lines: every line (of the span) is counted only where the log is of one wording its
         # words share a stem with the question's ("how many logins were there in March?" over login lines).
-        groups = by_wording([_slots_out(line) for line in everything], "")
+        groups = by_wording([slots_out(line) for line in everything], "")
         stems = {t[:STEM_CHARS] for t in query_terms(question) if len(t) >= 3}
         if not groups or len(groups) > 1 or not any(w[:STEM_CHARS] in stems for w in groups[0][0]):
             return None
@@ -239,7 +161,7 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     # Over the whole log, the lines picked of several wordings (their paths left out: /docs and /home are one
     # slot's values) that the question's words do not pick one of: "how many unsuccessful logins for alice" is not
     # every line of alice's.
-    groups = by_wording([_slots_out(line) for line in mine], picked_by[0])
+    groups = by_wording([slots_out(line) for line in mine], picked_by[0])
     if groups is None:
         return None
     if len(groups) > 1:
@@ -247,7 +169,7 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
         if not chosen:
             return None
         kind = set(groups[chosen[0] - 1][1])  # "tickets the Lisbon desk escalated": that kind's lines only
-        mine = [line for line in mine if _slots_out(line) in kind]
+        mine = [line for line in mine if slots_out(line) in kind]
     kept = set(lines)
     mine = [line for line in mine if line in kept]
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}; of them holding {' and '.join(map(repr, picked_by))}"
@@ -287,19 +209,6 @@ def _narrowed(texts: list[str], terms: list[str]) -> list[str]:
     return texts
 
 
-def _stamp(line: str) -> tuple[tuple[int, ...], str] | None:
-    """The line's first time stamp: a key that sorts times (a year-less syslog stamp sorts within its year) and
-    the text as written."""
-    for pattern in _STAMPS:
-        m = pattern.search(line)
-        if m:
-            parts = m.groupdict()
-            month = int(parts["mo"]) if "mo" in parts else MONTH_NAMES.index(parts["mon"].lower()) + 1
-            clock = [int(parts[k] or 0) for k in ("h", "mi", "s")]
-            return (int(parts.get("y") or 0), month, int(parts["d"]), *clock), m.group()
-    return None
-
-
 def _when(lines: list[str], question: str) -> Counted | None:
     named = name_lines(lines, question, [t for t in query_terms(question) if t not in _TIME_WORDS], 1)
     if named is None:
@@ -315,11 +224,11 @@ def _when(lines: list[str], question: str) -> Counted | None:
         if not chosen:
             return None
         mine = groups[chosen[0] - 1][1]
-    stamped = [(s, line) for line in mine if (s := _stamp(line))]
-    if len(stamped) < STAMPED_SHARE * len(mine):
+    times = [(s, line) for line in mine if (s := stamp(line))]
+    if len(times) < STAMPED_SHARE * len(mine):
         return None
     latest = bool(_LAST.search(question))
-    (key, written), line = (max if latest else min)(stamped, key=lambda sl: sl[0][0])
+    (key, written), line = (max if latest else min)(times, key=lambda sl: sl[0][0])
     facts = (f"Read by code over every line ({len(lines):,}): lines holding {name!r}: {len(mine):,}; "
              f"the {'latest' if latest else 'earliest'} time among them: {written}, in the line:\n  {line.strip()}")
     return Counted(facts, written)
@@ -330,7 +239,7 @@ def _values(line: str, noun: str) -> list[str]:
     if re.search(r"\b(?:e-?mails?)\b", noun, re.I):
         return _EMAIL.findall(line)
     if re.search(r"\b(?:ip|address(?:es)?|hosts?|clients?)\b", noun, re.I):
-        return _IP.findall(line)
+        return IP.findall(line)
     # "error codes": a code= field; "user logged" (in): a user= field. Each word of the noun may be the key.
     words = [w.lower() for w in noun.split()]
     keys = {form for w in words for form in (w, plural(w), w.removesuffix("s"))}

@@ -1,0 +1,127 @@
+"""A log's lines as code reads them: their time stamps (ISO, an access log's, syslog's), whether a text is a
+time-stamped log, the lines in a span of time, a number as a field of its own (a status, not a size), a line's
+wording without its slots' values, and the lines a question picks by the addresses, paths, numbers and words
+it names. records.py and log_measures.py ask their questions of these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .querywords import query_terms
+from .tables import MONTH_NAMES, in_span, month_and_year
+from .wordings import holding
+
+STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
+STAMP_SAMPLE = 300  # lines looked at to tell whether a text is a time-stamped log
+_MONTH = r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
+PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
+_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
+_SLOT_VALUE = re.compile(r"\b([A-Za-z_][\w.-]*)=[^\s,;]+")  # user=jdoe: the key is wording, the value a slot's
+_STAMPS = (  # the ways logs write a time: each match gives year (or none), month, day and a clock
+    re.compile(rf"(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_CLOCK})?"),
+    re.compile(rf"(?P<d>\d{{2}})/{_MONTH}/(?P<y>\d{{4}}):{_CLOCK}"),
+    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})\s+{_CLOCK}"),
+)
+
+
+def in_time(lines: list[str], clock: re.Match | None, span: re.Match | None,
+             period: re.Match | None = None) -> list[str] | None:
+    """The lines whose time stamp falls in the clock span, the span of days and the period ("in March"); None
+    where the lines are not time-stamped (fewer than STAMPED_SHARE of them)."""
+    times = [(key, line) for line in lines if (found := stamp(line)) for key in [found[0]]]
+    if len(times) < STAMPED_SHARE * len(lines):
+        return None
+    start = end = None
+    if clock:
+        start, end = (int(clock["start"]), int(clock["start_mi"])), (int(clock["end"]), int(clock["end_mi"]))
+    month, year = month_and_year(period)
+    return [line for key, line in times
+            if (not clock or start <= key[3:5] < end)
+            and (not span or key[0] and in_span(f"{key[0]:04d}-{key[1]:02d}-{key[2]:02d}", span))
+            and (month is None or key[1] == month) and (year is None or key[0] == year)]
+
+
+def stamped(lines: list[str]) -> bool:
+    """Whether the lines are a log's: STAMPED_SHARE of the first few hundred hold a time stamp."""
+    head = lines[:STAMP_SAMPLE]
+    return sum(stamp(line) is not None for line in head) >= STAMPED_SHARE * len(head)
+
+
+def _standalone(number: str) -> re.Pattern:
+    """The number as a field of its own (a status, a code, `status=404`), not a piece of an address, a time,
+    a path or a duration."""
+    return re.compile(rf"(?<![\w.:/-]){number}(?![\w.:/%-])")
+
+
+def slots_out(line: str) -> str:
+    """A line without the values of its slots, for its wording: paths (/docs and /home) and key=value values
+    (user=jdoe and user=mkovacs are one wording)."""
+    return _SLOT_VALUE.sub(r"\1=", PATH.sub(" ", line))
+
+
+def as_field(lines: list[str], number: str) -> list[str]:
+    """The lines holding the number as a field of its own; where it stands as a whole token, at one place
+    (counted in tokens): of the places holding it, the one whose values over all lines are fewest (a status
+    takes a few values, a response's size many): the status of an access log, not a response of 404 bytes."""
+    pattern = _standalone(re.escape(number))
+    held = [line for line in lines if pattern.search(line)]
+    places = Counter(i for line in held for i, token in enumerate(line.split()) if _token(token) == number)
+    if not places:
+        return held
+    values: dict[int, set[str]] = {i: set() for i in places}
+    for line in lines[:STAMP_SAMPLE * 10]:
+        tokens = line.split()
+        for i in values:
+            if i < len(tokens):
+                values[i].add(_token(tokens[i]))
+    place = min(places, key=lambda i: (len(values[i]), -places[i]))
+    return [line for line in held if len(tokens := line.split()) > place and _token(tokens[place]) == number]
+
+
+def _token(token: str) -> str:
+    return token.strip("\"'[]()")
+
+
+def stamp(line: str) -> tuple[tuple[int, ...], str] | None:
+    """The line's first time stamp: a key that sorts times (a year-less syslog stamp sorts within its year) and
+    the text as written."""
+    for pattern in _STAMPS:
+        m = pattern.search(line)
+        if m:
+            parts = m.groupdict()
+            month = int(parts["mo"]) if "mo" in parts else MONTH_NAMES.index(parts["mon"].lower()) + 1
+            clock = [int(parts[k] or 0) for k in ("h", "mi", "s")]
+            return (int(parts.get("y") or 0), month, int(parts["d"]), *clock), m.group()
+    return None
+
+
+def picked_lines(lines: list[str], question: str) -> tuple[list[str], list[str]] | None:
+    """The lines holding the IP addresses, paths and days the question names, the numbers it names as fields of
+    their own (as_field), and its words that some of them hold and some do not ("errors" also as ERROR), with what
+    picked them; None where an address, path or number it names is in no line (a condition not read here)."""
+    mine, picked_by = lines, []
+    for address in IP.findall(question):  # "how many requests did 10.0.3.7 make?"
+        mine = [line for line in mine if address in IP.findall(line)]
+        picked_by.append(address)
+    for path in [p for p in PATH.findall(question) if len(p) > 1]:  # "/api/login requests": that path, whole
+        mine = [line for line in mine if path in (p.rstrip("?") for p in PATH.findall(line))]
+        picked_by.append(path)
+    for day in _DAY.findall(question):  # "on 2025-07-01": the lines holding the day, as ISO stamps write it
+        mine = [line for line in mine if day in line]
+        picked_by.append(day)
+    for number in _NUMBER.findall(_DAY.sub(" ", IP.sub(" ", PATH.sub(" ", question)))):
+        mine = as_field(mine, number)
+        picked_by.append(number)
+    if picked_by and not mine:
+        return None
+    for term in [t for t in query_terms(_DAY.sub(" ", IP.sub(" ", PATH.sub(" ", question)))) if not t[0].isdigit()]:
+        held = holding(mine, term) or (holding(mine, term[:-1]) if term.endswith("s") else [])
+        if 0 < len(held) < len(mine):
+            mine = held
+            picked_by.append(term)
+    return mine, picked_by

@@ -1,0 +1,100 @@
+"""A log's measurements settled by code: the average, total, median, largest or smallest duration or size its
+lines write ("GET /api/login 200 1245ms", "took=3.2s", "sent 512KB"), over the lines the question picks.
+
+"What was the average response time of /api/login requests in milliseconds?" over 4,500 request lines: the
+1.5B reader, shown some of them, averaged what it was shown (bench/issue12/fresh_probe.py, set I). Code reads
+every line:
+
+- the lines: those of the question's span of time (records.py cuts them), narrowed to the addresses, paths,
+  numbers and words the question names that some of them hold (log_lines.picked_lines);
+- the measure: in each line, its one number written with a unit of time (ms, s, min) or of size (B, KB, MB,
+  GB); of the kind the question's words ask ("time", "latency", "slowest"; "size", "bytes"), else the only kind
+  the lines write; at least MEASURED_SHARE of the lines must write one;
+- the unit: the one the question names ("in milliseconds", "in seconds"), else the lines' commonest; each
+  measure converted to it.
+
+Anything else is left to the reader. Nothing here knows a task.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+
+from .code_counts import Counted
+from .log_lines import picked_lines, stamped
+from .querywords import AVERAGE, HOW_MANY, TOTAL
+from .tables import plain_number, shown_number
+
+MEASURED_SHARE = 0.9  # the lines picked must write a measure this often: else it is not what each line records
+# Each unit, as lines and questions write it, with its kind and its size in the kind's base unit.
+UNITS = {
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), ("time", 0.001)),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), ("time", 1.0)),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), ("time", 60.0)),
+    **dict.fromkeys(("b", "byte", "bytes"), ("size", 1.0)),
+    **dict.fromkeys(("kb", "kilobytes"), ("size", 1e3)), **dict.fromkeys(("mb", "megabytes"), ("size", 1e6)),
+    **dict.fromkeys(("gb", "gigabytes"), ("size", 1e9)),
+    "kib": ("size", 1024.0), "mib": ("size", 1024.0 ** 2), "gib": ("size", 1024.0 ** 3),
+}
+_UNIT = "|".join(sorted(UNITS, key=len, reverse=True))
+_MEASURE = re.compile(rf"(?<![\w.:/-])(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>{_UNIT})(?![\w/-])", re.I)
+_ASKED_UNIT = re.compile(rf"\bin\s+(?P<unit>{_UNIT})\b", re.I)  # "in milliseconds"
+_KIND_WORDS = {"time": re.compile(r"\b(?:time|times|duration|latency|took|slow\w*|fast\w*|long\w*|short\w*|elapsed)\b", re.I),
+               "size": re.compile(r"\b(?:size|sizes|bytes|large\w*|small\w*|big\w*|payload|transferred|sent)\b", re.I)}
+_MEDIAN = re.compile(r"\bmedian\b", re.I)
+_MOST = re.compile(r"\b(?:longest|slowest|largest|biggest|highest|maximum|max|peak|worst)\b", re.I)
+_LEAST = re.compile(r"\b(?:shortest|fastest|smallest|lowest|minimum|min|best)\b", re.I)
+_ASKS = re.compile(r"^\W*(?:what|how)\b", re.I)  # "what was the average ...", "how long ..."; "which ..." is a field's
+
+
+def aggregate(question: str) -> str | None:
+    """Which of the measures the question asks: "median", "average", "total", "largest" or "smallest"; None."""
+    if not _ASKS.match(question) or HOW_MANY.search(question):
+        return None
+    for name, pattern in (("median", _MEDIAN), ("average", AVERAGE), ("total", TOTAL)):
+        if pattern.search(question):
+            return name
+    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    return ("largest" if most else "smallest") if most != least else None
+
+
+def answer(everything: list[str], lines: list[str], question: str, spanned: str) -> Counted | None:
+    """The measure the question asks of `lines` (those of `everything` in its span of time), by the rules above;
+    None where `everything` is no time-stamped log, the question asks none, or the lines write none."""
+    asked = aggregate(question)
+    if asked is None or not stamped(everything):
+        return None
+    found = picked_lines(lines, _ASKED_UNIT.sub(" ", question))
+    if found is None:
+        return None
+    mine, picked_by = found
+    per_line = [_measures(line) for line in mine]
+    kinds = {kind for measures in per_line for _, kind, _, _ in measures}
+    named = [k for k in kinds if _KIND_WORDS[k].search(question)]
+    kind = named[0] if len(named) == 1 else next(iter(kinds)) if len(kinds) == 1 else None
+    if kind is None:
+        return None
+    theirs = [[m for m in measures if m[1] == kind] for measures in per_line]
+    written = [measures[0] for measures in theirs if len(measures) == 1]
+    if not mine or len(written) < MEASURED_SHARE * len(mine):
+        return None  # lines writing none, or several of the kind: which is the one asked is not read here
+    named_unit = _ASKED_UNIT.search(question)
+    unit = named_unit["unit"] if named_unit and UNITS[named_unit["unit"].lower()][0] == kind else \
+        Counter(u for _, _, _, u in written).most_common(1)[0][0]  # as written: "KB", "ms"
+    scale = UNITS[unit.lower()][1]
+    values = [n * s / scale for n, _, s, _ in written]
+    value = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max,
+             "smallest": min}[asked](values)
+    among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
+    picked = f"; of them holding {' and '.join(map(repr, picked_by))}: {len(mine):,}" if picked_by else ""
+    said = "bytes" if unit.lower() in ("b", "byte") else unit
+    facts = (f"Read by code over the {among}{picked}; the {kind} each writes, in {said}: {len(written):,} lines; "
+             f"their {asked}: {shown_number(round(value, 2))}")
+    return Counted(facts, f"{plain_number(round(value, 2))} {said}")
+
+
+def _measures(line: str) -> list[tuple[float, str, float, str]]:
+    """The line's numbers written with a unit: each with its kind, its unit's size and its unit as written."""
+    return [(float(m["n"]), *UNITS[m["unit"].lower()], m["unit"]) for m in _MEASURE.finditer(line)]
