@@ -39,7 +39,7 @@ _MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
 _WHICH_NAME = re.compile(r"^\W*which\s+(?P<noun>[^\W\d_]+)\b", re.I)  # "which station recorded ..."
 
 
-def _measurements(sentence: str) -> list[tuple[float, str]]:
+def measurements(sentence: str) -> list[tuple[float, str]]:
     """The numbers of a sentence written with a unit after them (or a currency sign before), with the unit."""
     stop_words = bm25s_module().stopwords.STOPWORDS_EN_PLUS  # "day 3 the": "the" is no unit
     found = []
@@ -60,7 +60,7 @@ def _one_measure_each(sentences: SentenceWords, word: str, terms: list[str]) -> 
         narrowed = mine & sentences.postings[term]
         if term != word and len(narrowed) >= MIN_MEASURES:
             mine = narrowed
-    measured = {i: _measurements(sentences.sentences[i]) for i in sorted(mine)}
+    measured = {i: measurements(sentences.sentences[i]) for i in sorted(mine)}
     units = Counter(unit for found in measured.values() for unit in {u for _, u in found})
     if not units:
         return None

@@ -45,7 +45,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import log_measures, measures
+from . import comparisons, log_measures, measures
 from .code_counts import Counted
 from .evidence import documents
 from .log_lines import IP, STAMP_SAMPLE, STAMPED_SHARE, in_time, picked_lines, slots_out, stamp, stamped
@@ -82,9 +82,11 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 
 
 def settled(context: Any, question: str) -> Counted | None:
-    """What code reads for the question over a table (table_answers.answer) or else its records (answer), or that the
-    text never writes a name the question asks whether it mentions (mentions.absent)."""
-    return table_answer(context, question) or answer(context, question) or absent(context, question)
+    """What code reads for the question over a table (table_answers.answer) or else its records (answer), that the
+    text never writes a name the question asks whether it mentions (mentions.absent), or which of two things it
+    names came first or measures more (comparisons.answer)."""
+    return (table_answer(context, question) or answer(context, question) or absent(context, question)
+            or comparisons.answer(context, question))
 
 
 def answer(context: Any, question: str) -> Counted | None:

@@ -1,0 +1,117 @@
+"""Which of two things a question names came first, or measures more, settled by code (`answer`, through
+records.settled: count_table() in the REPL and the small profile's first reading).
+
+"Which happened first, the data-centre migration or the security audit?" over a long text that dates each in
+a sentence (14 May 2023, 2 February 2023): the 1.5B reader, shown both sentences, named the one it was shown
+first (bench/issue12/fresh_probe.py, set I). Code compares them:
+
+- the question: "which / what / who ... <first, earlier, later, older, longer, larger, ...>, X or Y?";
+- each of X and Y: the sentences holding all of its words (without "the", "a");
+- "first", "earlier", "later", "older", "newer" ...: the one date those sentences write ("14 May 2023", "May 14,
+  2023", "2023-05-14", "May 2023", or a year alone where they write no other date), X's against Y's;
+- "longer", "larger", "higher", "heavier" ...: the one number both write with the same unit ("412 metres").
+
+Where either has no sentence, or its sentences write several dates or numbers in that unit, or the two are
+equal, no answer: the passages are read. Nothing here knows a task.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .code_counts import Counted
+from .measures import measurements
+from .per_context import cached
+from .querywords import query_terms
+from .tables import MONTH_NAMES
+from .wordcounts import SentenceWords
+
+MAX_SENTENCES = 6  # a thing named in more sentences than this is a topic of the text, not one dated fact
+_EARLIER = ("first", "earlier", "earliest", "sooner", "before", "older", "oldest")
+_LATER = ("later", "last", "latest", "more recently", "most recently", "after", "newer", "newest")
+_MORE = ("longer", "longest", "larger", "largest", "bigger", "biggest", "higher", "highest", "taller", "tallest",
+         "heavier", "heaviest", "wider", "widest", "deeper", "deepest", "greater", "more expensive", "costlier")
+_LESS = ("shorter", "shortest", "smaller", "smallest", "lower", "lowest", "lighter", "lightest", "narrower",
+         "shallower", "cheaper", "cheapest")
+_WORDS = "|".join(sorted((*_EARLIER, *_LATER, *_MORE, *_LESS), key=len, reverse=True)).replace(" ", r"\s+")
+_WHICH_OF_TWO = re.compile(rf"^\W*(?:which|what|who)\b[^?]*?\b(?P<cmp>{_WORDS})\b[^?]*?[,:]\s*(?:was it\s+)?"
+                           rf"(?P<a>[^?,]+?),?\s+or\s+(?P<b>[^?]+?)\s*\??\s*$", re.I)
+_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
+         r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATES = (  # each gives a year, and a month and day where written
+    re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
+)
+_YEAR = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\b")
+
+
+def _dates(sentence: str) -> set[tuple[int, int, int]]:
+    """The dates a sentence writes, as (year, month, day); 0 for a month or day it does not write. A year
+    alone counts only where the sentence writes no fuller date."""
+    found: dict[tuple[int, int], tuple[int, int, int]] = {}  # by where it starts: "May 2023" inside "14 May 2023"
+    for pattern in _DATES:
+        for m in pattern.finditer(sentence):
+            if any(start <= m.start() < end for start, end in found):
+                continue
+            parts = m.groupdict()
+            month = int(parts["mo"]) if parts.get("mo") else MONTH_NAMES.index(parts["mon"][:3].lower()) + 1
+            found[m.span()] = (int(parts["y"]), month, int(parts.get("d") or 0))
+    if not found:
+        return {(int(y), 0, 0) for y in _YEAR.findall(sentence)}
+    return set(found.values())
+
+
+def _sentences_of(sentences: SentenceWords, thing: str) -> list[str]:
+    terms = query_terms(thing)
+    if not terms:
+        return []
+    held = set.intersection(*(sentences.postings.get(t, set()) for t in terms))
+    return [sentences.sentences[i] for i in sorted(held)]
+
+
+def answer(context: Any, question: str) -> Counted | None:
+    """For "which ... first / longer ..., X or Y?": X or Y, by the dates or numbers code reads (rules above);
+    None for any other question, or where code cannot tell."""
+    asked = _WHICH_OF_TWO.match(question.strip())
+    if asked is None or not isinstance(context, (str, list, dict)):
+        return None
+    comparing = re.sub(r"\s+", " ", asked["cmp"].lower())
+    things = [re.sub(r"^(?:the|a|an)\s+", "", asked[k].strip(), flags=re.I) for k in ("a", "b")]
+    sentences = cached(context, SentenceWords)
+    theirs = [_sentences_of(sentences, thing) for thing in things]
+    if any(not s or len(s) > MAX_SENTENCES for s in theirs):
+        return None
+    if comparing in _EARLIER or comparing in _LATER:
+        read = [set().union(*(_dates(s) for s in mine)) for mine in theirs]
+        unit = "date"
+    else:
+        per_unit = [{} for _ in things]
+        for found, mine in zip(per_unit, theirs):
+            for sentence in mine:
+                for n, u in measurements(sentence):
+                    found.setdefault(u.lower(), set()).add(n)
+        shared = set(per_unit[0]) & set(per_unit[1])
+        if len(shared) != 1:
+            return None
+        unit = shared.pop()
+        read = [found[unit] for found in per_unit]
+    if any(len(values) != 1 for values in read):
+        return None
+    (a,), (b,) = read
+    if a == b or (unit == "date" and 0 in (a[1], b[1]) and a[0] == b[0]):
+        return None  # the same, or a year against a date in it: which came first is not written
+    pick = 0 if (a < b) == (comparing in _EARLIER or comparing in _LESS) else 1
+    shown = "\n".join(f"  {thing!r}: {_shown(value, unit)}, in: {mine[0].strip()[:300]}"
+                      for thing, value, mine in zip(things, (a, b), theirs))
+    facts = f"Read by code from the sentences naming each (all of its words), the {unit} each writes:\n{shown}"
+    return Counted(facts, things[pick])
+
+
+def _shown(value: Any, unit: str) -> str:
+    if unit != "date":
+        return f"{value:g} {unit}"
+    year, month, day = value
+    return " ".join(str(p) for p in ((day or None), (MONTH_NAMES[month - 1].title() if month else None), year) if p)

@@ -1,0 +1,53 @@
+"""Which of two things a question names came first or measures more, settled by code (comparisons.py, issue 12):
+the dates or numbers the sentences naming each write, compared; as a small root's first reading."""
+
+import pytest
+
+from recursivelm import RLM, ScriptedModel, comparisons, first_reading
+
+from conftest import block
+
+FILLER = "The committee met again to review the minutes and the agenda for the coming quarter. " * 40
+TEXT = "\n\n".join([
+    FILLER,
+    "The harbour crane was replaced on March 3rd, 2021, after a winter of repairs.",
+    FILLER,
+    "Work on the north pier began in 1998 and took four years.",
+    "The ferry terminal opened on 2020-11-30 with a small ceremony.",
+    FILLER,
+    "The Ossel river runs 214 km from the hills to the sea; the Varn river runs 187 km.",
+    "The Lenn river runs 90 km and the Tarr river 95 km.",
+    "The lighthouse keeper's cottage dates from 1877.",
+    "The lighthouse keeper retired in 1877 as well.",
+])
+
+
+@pytest.mark.parametrize("question, want", [
+    ("Which happened first, the crane replacement or the terminal opening?", None),  # "replacement": no sentence
+    ("Which happened first, the harbour crane or the ferry terminal?", "ferry terminal"),  # 2020-11-30 < 2021
+    ("Which came later: the ferry terminal or the harbour crane?", "harbour crane"),
+    ("Which is older, the north pier or the ferry terminal?", "north pier"),  # a year alone: 1998
+    ("Which river is longer, the Ossel river or the Varn river?", "Ossel river"),  # a sentence ends at ";"
+    ("Which river is longer, the Lenn river or the Tarr river?", None),  # one sentence writes both lengths
+    ("Which is older, the lighthouse keeper's cottage or the lighthouse keeper?", None),  # the keeper: two sentences
+])
+def test_the_dates_or_numbers_of_the_sentences_naming_each_are_compared(question, want):
+    found = comparisons.answer(TEXT, question)
+    assert (found and found.answer) == want
+    if want:
+        assert found.facts.startswith("Read by code from the sentences naming each")
+
+
+def test_numbers_in_one_unit_are_compared_where_each_is_written_once():
+    text = FILLER + "\nThe Orvik bridge spans 412 metres.\n" + FILLER + "\nBuilt in 1961, the Tarsund bridge spans 388 metres.\n"
+    assert comparisons.answer(text, "Which bridge is longer, the Orvik bridge or the Tarsund bridge?").answer == "Orvik bridge"
+    assert comparisons.answer(text, "Which is shorter, the Orvik bridge or the Tarsund bridge?").answer == "Tarsund bridge"
+    assert comparisons.answer(text, "Which bridge is the Orvik bridge?") is None  # not a question of two
+
+
+def test_a_small_roots_first_reading_is_what_code_compared():
+    question = "Which happened first, the harbour crane or the ferry terminal?"
+    assert first_reading.choose(True, True, TEXT, question, lambda: True)[0] == first_reading.TABLE
+    root = ScriptedModel(replies=[block("FINAL(reading)")])
+    result = RLM(root, profile="small", sandbox="inprocess").run(TEXT, question)
+    assert result.answer == "ferry terminal"
