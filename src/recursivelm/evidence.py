@@ -17,12 +17,11 @@ Indexes are built once per context object (per_context.cached).
 
 from __future__ import annotations
 
-import keyword
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import outline
+from . import blocks, outline
 from .per_context import cached
 from .querywords import QUESTION_WORDS, anchor_words, bm25s_module, query_terms, tokenize
 
@@ -42,14 +41,8 @@ SHORT_DOCUMENT_CHARS = 800  # a document of a list or dict this short is read wh
 HOP_TERMS = 3  # names met beside the anchors, not in the query (a company, a city): their units are read too
 HOP_ROUNDS = 2  # hops from hops: a person -> the company they founded -> the city it is in
 HOP_MAX_UNITS = 20  # ...when a name is in at most this many units
-# A key that opens a block (YAML's `payments:`, pretty JSON's `"reporting": {`, an INI `[smtp]` section) is read
-# with the block's lines after it, as a definition with its body: read alone, `payments:` gave the 1.5B reader
-# no replicas, and it answered 3 for 8 (bench/issue12/fresh_probe.py, set F).
-BLOCK_LINES = 16
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-_BLOCK_KEY = re.compile(r'^\s*(?:- )?(?:"[^"]+"|(?P<key>[\w.-]+(?: [\w.-]+)*))\s*:\s*[{\[]?\s*$')
-_SECTION = re.compile(r"^\s*\[[^\]]+\]\s*$")
 _WORDS = re.compile(r"\w+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 _CALLED = re.compile(r"\b([A-Za-z_]\w*)\(")  # a name written as a call in a question: accept()
@@ -197,7 +190,10 @@ class Index:
         query word that is rare in the context (an anchor: the one site, person or class asked about,
         whatever words the rest of the question uses); the units of names found beside the anchors and
         not in the query (the next hop: the company a person founded, the city it is in); and for a
-        definition, the first lines of its body."""
+        definition, the first lines of its body. A numbered section the query names ("according to section 2.1")
+        is read whole instead, in its place (blocks.section)."""
+        if (section := blocks.section(self.texts, query, lambda i, j: self._document_of(i) == self._document_of(j))):
+            return self._in_order(section, max_chars)
         definitions = self._definitions(query)
         ranked = self._ranked(query, GATHER_RANKED, definitions)
         if not ranked:
@@ -260,6 +256,16 @@ class Index:
         chosen_at = {i: n for n, i in enumerate(chosen)}
         return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i], outlines[i])
                 for i in order]
+
+    def _in_order(self, units: list[int], max_chars: int) -> list[Passage]:
+        """The units as passages in the text's order, up to `max_chars`."""
+        passages, used = [], 0
+        for i in units:
+            used += len(self.texts[i]) + len(self.wheres[i]) + 4
+            if used > max_chars:
+                break
+            passages.append(Passage(self.wheres[i], _cut(self.texts[i]), len(passages)))
+        return passages
 
     def _with_short_documents(self, units: list[int]) -> list[int]:
         """Each unit followed by the other units of its document where that is short (a memo, a record, a
@@ -381,24 +387,12 @@ class Index:
         return outline.with_body(text, label, doc, start)
 
     def _block_of(self, i: int) -> str | None:
-        """Unit i with the lines of the block it opens (BLOCK_KEY; BLOCK_LINES at most): those indented
-        more than it, or an INI section's up to the next; None where it opens none. Not in source files, where a
-        line ending in a colon (`else:`) is code, read by its definitions."""
-        text, label = self.texts[i], self._document_of(i)
-        key = _BLOCK_KEY.match(text)
-        section = _SECTION.match(text)
-        if not (key or section) or _SOURCE_FILE.search(label) or (key and key["key"] and
-                                                                    keyword.iskeyword(key["key"].split()[0])):
+        """Unit i with the lines of the block it opens (blocks.key_block); not in source files, read by their
+        definitions."""
+        label = self._document_of(i)
+        if _SOURCE_FILE.search(label):
             return None
-        indent = len(text) - len(text.lstrip())
-        body = []
-        for j in range(i + 1, min(i + 1 + BLOCK_LINES, len(self.texts))):
-            line = self.texts[j]
-            if self._document_of(j) != label or (_SECTION.match(line) if section
-                                                  else len(line) - len(line.lstrip()) <= indent):
-                break
-            body.append(line)
-        return "\n".join([text, *body]) if body else None
+        return blocks.key_block(self.texts, i, lambda j: self._document_of(j) == label)
 
     def _source_of(self, i: int) -> tuple[str, str | None, int]:
         """A code unit's document label, that document's text (None where the unit has no `path:line`), and

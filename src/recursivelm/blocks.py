@@ -1,0 +1,82 @@
+"""The lines a line of a text opens, for evidence.py: a key's block, read with the key as a definition is read
+with its body, and the numbered section a question names, read whole in its place.
+
+- A key that opens a block (YAML's `payments:`, pretty JSON's `"reporting": {`, an INI `[smtp]` section) is read
+  with the block's lines after it: read alone, `payments:` gave the 1.5B reader no replicas, and it answered 3
+  for 8 (bench/issue12/fresh_probe.py, set F).
+- "According to section 2.1, for how many days are copies retained?": the section whose heading opens with 2.1
+  ("### 2.1 Rule", "2.1 Retention", "Section 2.1:", "§ 2.1") up to the next heading of its level or above. The
+  passages BM25 ranked were every rule's "retained for N days" without their headings, and the 1.5B reader said
+  section 2.1 was not in them (set I). The number is no word BM25 indexes, so code finds the heading.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Callable
+
+BLOCK_LINES = 16  # a key's block: at most this many lines after it
+SECTION_UNITS = 80  # a section: at most this many units after its heading
+MAX_HEADING_CHARS = 120  # a longer line opening with a number is a sentence ("2.1 million people ..."), not a heading
+
+_BLOCK_KEY = re.compile(r'^\s*(?:- )?(?:"[^"]+"|(?P<key>[\w.-]+(?: [\w.-]+)*))\s*:\s*[{\[]?\s*$')
+_INI_SECTION = re.compile(r"^\s*\[[^\]]+\]\s*$")
+# "section 2.1", "chapter 4", "clause 7.3", "article 12", "§ 5": a numbered part of a text a question names.
+_NAMED = re.compile(r"(?:\b(?:section|chapter|clause|article|paragraph|part|rule)\s+|§\s*)(?P<n>\d+(?:\.\d+)*)\b", re.I)
+_MARKDOWN = re.compile(r"^\s*(?P<hashes>#{1,6})\s+")
+_NUMBERED = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:section|chapter|clause|article|part|rule)\s+|§\s*)?"
+                       r"(?P<n>\d+(?:\.\d+)*)(?:[.):]|\s|$)(?!\d)", re.I)
+
+
+def key_block(texts: list[str], i: int, same_document: Callable[[int], bool]) -> str | None:
+    """Line i with the lines of the block it opens: those indented more than it, or an INI section's up to the
+    next (BLOCK_LINES at most); None where it opens none. `same_document(j)`: whether line j is in line i's
+    document. Not for source files, where a line ending in a colon (`else:`) is code, read by its definitions."""
+    text = texts[i]
+    key, section = _BLOCK_KEY.match(text), _INI_SECTION.match(text)
+    if not (key or section) or (key and key["key"] and keyword.iskeyword(key["key"].split()[0])):
+        return None
+    indent = len(text) - len(text.lstrip())
+    body = []
+    for j in range(i + 1, min(i + 1 + BLOCK_LINES, len(texts))):
+        line = texts[j]
+        if not same_document(j) or (_INI_SECTION.match(line) if section else len(line) - len(line.lstrip()) <= indent):
+            break
+        body.append(line)
+    return "\n".join([text, *body]) if body else None
+
+
+def _heading(text: str) -> tuple[int, str | None] | None:
+    """A heading's level (a markdown one's number of #, else its number's depth: 2.1 is 2) and its number (None
+    for a markdown heading without one); None for a line that is no heading."""
+    markdown, numbered = _MARKDOWN.match(text), _NUMBERED.match(text)
+    # Without a #, a heading says what it is or writes its number as one: "Section 4", "2.1 Scope", "3. Storage";
+    # "3 copies are kept" is a sentence.
+    plain = numbered and len(text) <= MAX_HEADING_CHARS and ("." in numbered["n"] or numbered.group().rstrip()[-1:] in ".):"
+                                                              or not numbered.group().lstrip()[:1].isdigit())
+    if numbered and (markdown or plain):
+        level = len(markdown["hashes"]) if markdown else numbered["n"].count(".") + 1
+        return level, numbered["n"]
+    return (len(markdown["hashes"]), None) if markdown else None
+
+
+def section(texts: list[str], question: str, same_document: Callable[[int, int], bool]) -> list[int] | None:
+    """The lines of the one section the question names by number: its heading and the lines after it, up to the
+    next heading of its level or above, its document's end, or SECTION_UNITS; None where the question names no
+    section, or its number heads no line or several. `same_document(i, j)`: whether lines i and j are in one."""
+    named = _NAMED.search(question)
+    if named is None:
+        return None
+    heads = [i for i, text in enumerate(texts) if (h := _heading(text)) and h[1] == named["n"]]
+    if len(heads) != 1:
+        return None
+    start = heads[0]
+    level = _heading(texts[start])[0]
+    units = [start]
+    for j in range(start + 1, min(start + 1 + SECTION_UNITS, len(texts))):
+        found = _heading(texts[j])
+        if not same_document(start, j) or (found and found[0] <= level):
+            break
+        units.append(j)
+    return units

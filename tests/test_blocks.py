@@ -1,0 +1,54 @@
+"""The numbered section a question names, read whole in its place (blocks.py, issue 12): found by its heading,
+which no BM25 word names, up to the next heading of its level or above."""
+
+import pytest
+
+from recursivelm import blocks, evidence
+
+POLICY = "\n".join([
+    "# Records policy",
+    "Intro text about the policy and who it applies to.",
+    "## 1. Storage",
+    "### 1.1 Rule", "Copies are retained for 30 days.",
+    "### 1.2 Rule", "Copies are retained for 60 days.", "Exceptions need the owner's approval.",
+    "## 2. Backups",
+    "### 2.1 Rule", "Copies are retained for 180 days.",
+    "3 copies are kept offsite.",  # a sentence opening with a number: no heading
+    "### 2.10 Rule", "Copies are retained for 7 days.",
+])
+PLAIN = "\n".join(["Section 4: Leave", "Staff get 25 days of leave.", "4.1 Carry-over", "Up to 5 days carry over.",
+                   "4.2 Sick leave", "Sick leave is unlimited.", "Section 5: Travel", "Economy class only."])
+
+
+def lines(text, question):
+    texts = text.splitlines()
+    found = blocks.section(texts, question, lambda i, j: True)
+    return found and [texts[i] for i in found]
+
+
+@pytest.mark.parametrize("text, question, want", [
+    (POLICY, "According to section 1.2, how long are copies kept?",
+     ["### 1.2 Rule", "Copies are retained for 60 days.", "Exceptions need the owner's approval."]),
+    (POLICY, "What does section 2.1 say about retention?",  # not 2.10; "3 copies ..." stays in it
+     ["### 2.1 Rule", "Copies are retained for 180 days.", "3 copies are kept offsite."]),
+    (POLICY, "What is in chapter 2?", ["## 2. Backups", "### 2.1 Rule", "Copies are retained for 180 days.",
+                                       "3 copies are kept offsite.", "### 2.10 Rule", "Copies are retained for 7 days."]),
+    (PLAIN, "How many days of leave does section 4 give?",
+     ["Section 4: Leave", "Staff get 25 days of leave.", "4.1 Carry-over", "Up to 5 days carry over.", "4.2 Sick leave",
+      "Sick leave is unlimited."]),
+    (PLAIN, "What does clause 4.2 say?", ["4.2 Sick leave", "Sick leave is unlimited."]),
+    (PLAIN, "What does section 9 say?", None),  # no heading holds it
+    (PLAIN, "How many days of leave do staff get?", None),  # names no section
+])
+def test_a_section_is_its_heading_and_the_lines_up_to_the_next_heading_of_its_level(text, question, want):
+    assert lines(text, question) == want
+
+
+def test_gather_reads_the_named_section_whole_in_its_place():
+    text = "\n".join(["Filler about the weather."] * 300) + "\n" + POLICY
+    found = evidence.gather(text, "According to section 1.2, for how many days are copies retained?")
+    assert [p.text for p in found] == ["### 1.2 Rule", "Copies are retained for 60 days.", "Exceptions need the owner's approval."]
+    assert found[0].where == "line 306"
+    # In a directory, a section ends with its file.
+    files = {"a.md": POLICY.split("## 2.")[0], "b.md": "## 2. Backups\n### 2.1 Rule\nCopies are retained for 180 days."}
+    assert [p.where for p in evidence.gather(files, "What does section 1.2 say?")] == ["a.md:6", "a.md:7", "a.md:8"]
