@@ -63,6 +63,8 @@ TSV = CSV.replace(",", "\t")
     ("What is the total amount per customer?", "Tanaka: 309, Silva: 48, Okafor: 36, Van der Berg: 8, Moreau: 6"),
     ("Are there any orders over 100?", "Yes: 1 row with amount > 100"),
     ("Is there an order under 1?", "No: no row has amount < 1"),
+    ("Which customers placed orders in Osaka?", "Tanaka, Silva, Okafor"),  # the column the noun names, listed
+    ("Which orders did Silva place over 10?", "ORD-106"),
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = table_answers.answer(CSV, question)
@@ -156,3 +158,19 @@ def test_a_column_holding_another_columns_keys_is_followed_to_the_row_it_names(q
     assert found is not None and found.answer == answer
     assert found.facts.count("\n  ") == (hops + 1 if hops else 0)  # each row on the way is shown
 
+
+NOTES = {f"notes/{k:02d}.md": f"---\ntitle: Note {k}\nauthor: {['Lee', 'Mira', 'Sam'][k % 3]}\n"
+         + (f"tags: [{['urgent', 'draft', 'finance'][k % 4 % 3]}, ops]" if k % 2 else f"tags:\n  - {['hr', 'urgent'][k % 4 // 2]}")
+         + f"\n---\n\nBody of note {k}, about {['budgets', 'hiring', 'outages'][k % 3]}." for k in range(14)}
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How many notes did Sam write?", "4"),  # 2, 5, 8, 11
+    ("How many notes are tagged urgent?", "6"),  # a list cell holds each of its items: 2, 3, 6, 7, 10, 11 (two ways)
+    ("Which notes written by Lee are tagged urgent?", "Note 3, Note 6"),  # the rows' titles
+    ("Which authors wrote notes tagged hr?", "Lee, Mira, Sam"),  # 0, 4, 8, 12: the column the noun names
+])
+def test_a_directory_of_notes_with_front_matter_is_a_table_of_their_keys(question, answer):
+    found = table_answers.answer(NOTES, question)
+    assert found is not None and found.answer == answer
+    assert "columns: path, title, author, tags" in found.facts

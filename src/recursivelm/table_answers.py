@@ -38,7 +38,7 @@ from typing import Any
 
 from .code_counts import Counted
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, QUESTION_WORDS, TOTAL, query_terms
-from .tables import (PERCENT, PERIOD, SPAN, WORD, Table, has_condition, in_period, in_span, month_and_year, named_columns,
+from .tables import (PERCENT, PERIOD, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
                      named_values, number, plain_number, shown_number, table_of)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
@@ -51,6 +51,8 @@ _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
 # "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
 _EACH = re.compile(r"\b(?:for each|of each|each|every|per|(?:broken down|grouped|split) by)\s+(?P<noun>[\w-]+)", re.I)
+# "which customers ...", "what notes ...": a plural noun, whose values (or rows) the answer lists.
+_WHICH_MANY = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|does|has|this|its)\b)(?P<noun>[a-z]+s)\b", re.I)
 # "is there any invoice above 4,000?", "are there orders over 500?", "does any order exceed 4000?": yes or no.
 _ANY = re.compile(r"^\W*(?:(?:is|are|was|were)\s+there\b|(?:does|do|did|has|have)\s+any\b)", re.I)
 # "not in the Sales department", "other than Novak", "excluding Lagos": words that exclude the value after them.
@@ -146,7 +148,7 @@ def answer(context: Any, question: str) -> Counted | None:
         if not asked.conditions:
             return None  # how many of what: rows are counted where something picks them
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
-    return _cell(asked) or _summed(asked, question) or _extreme(asked, question, by)
+    return _cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
 
 
 def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
@@ -173,8 +175,8 @@ def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
     if compared and measure is None:
         return None
     month, year = month_and_year(period)
-    rows = [row for row in table.rows if all(row[i].lower() == v.lower() for i, v in values.items())
-            and all(row[i].lower() != v.lower() for i, v in excluded.items())
+    rows = [row for row in table.rows if all(holds(table, row, i, v) for i, v in values.items())
+            and not any(holds(table, row, i, v) for i, v in excluded.items())
             and all(_holds(number(row[measure]), op, n) for op, n in compared)
             and (not period or in_period(row[table.dates], month, year))
             and (not span or in_span(row[table.dates], span))]
@@ -287,6 +289,31 @@ def _extreme(asked: _Asked, question: str, by: list[int]) -> Counted | None:
     said = f"{'largest' if most else 'smallest'} {asked.table.columns[asked.measure]}"
     rows = f"rows with {asked.where}" if asked.where else "rows"
     return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {said}: {shown_number(value)}", plain_number(value))
+
+
+def _listed(asked: _Asked, question: str) -> Counted | None:
+    """"Which customers ordered over 300?", "which notes written by Lee are tagged urgent?": the values of the
+    column the plural noun names among the rows asked about, or where it names none, the rows' names (a title
+    or name column, else the first column of a value per row); MAX_GROUPS_LISTED at most."""
+    which = _WHICH_MANY.match(question)
+    if which is None or not asked.conditions or MOST.search(question) or LEAST.search(question):
+        return None
+    table = asked.table
+    named = [i for i in named_columns(table, which["noun"]) if i not in table.numbers]
+    column = named[0] if len(named) == 1 else _row_names(table) if not named else None
+    values = list(dict.fromkeys(row[column] for row in asked.rows)) if column is not None else []
+    if column is None or len(values) > MAX_GROUPS_LISTED:
+        return None
+    facts = f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}; their {table.columns[column]}:\n" + \
+        "\n".join(f"  {v}" for v in values)
+    return Counted(facts, ", ".join(values) if values else f"None: no row has {asked.where}")
+
+
+def _row_names(table: Table) -> int | None:
+    """The column naming each row: one called title or name, else the first text column of a value per row."""
+    texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
+    unique = [i for i in texts if len({row[i] for row in table.rows}) == len(table.rows)]
+    return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
 
 
 def _any(asked: _Asked) -> Counted | None:

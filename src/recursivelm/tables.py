@@ -1,6 +1,7 @@
 """A table read from a text: CSV, TSV or ;-separated text with a header row, JSON lines (one object per line, as
-services log events: the objects' keys are its columns), or a markdown table within a text; with its number and
-date columns found. Also what of a question names a table's parts: the cell values and columns it names, its
+services log events: the objects' keys are its columns), a markdown table within a text, or a directory of notes
+that each open with front matter (`---` / `title: ...` / `tags: [a, b]` / `---`: a row per file, its path first);
+with its number, date and list columns found (a list cell, `[a, b]`, holds each of its items as a value). Also what of a question names a table's parts: the cell values and columns it names, its
 period ("in March", "in 2024") or span of days ("between 2024-03-01 and 2024-03-15", "between March and May")
 of the date column. The questions code answers over a table are table_answers.py's.
 """
@@ -23,6 +24,9 @@ NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number c
 WORD = re.compile(r"[^\W_]+")  # a word of a cell, a header or a question
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_LIST_CELL = re.compile(r"\[(?P<items>[^\[\]]*)\]")  # [urgent, draft], ["vpn", "email"]
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>.*?)\n---[ \t]*(?:\n|\Z)", re.S)  # a note's opening block
+_FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w -]*?):(?:\s+(?P<value>.*))?$")  # a top-level key: value
 # "in March", "during March 2024", "in 2024": a period of the table's date column.
 PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
                      r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
@@ -55,6 +59,7 @@ class Table:
     numbers: set[int]  # the number columns' indices
     dates: int | None = None  # the first column of ISO dates, if any
     line: int = 0  # where a markdown table within a text starts (1-based); 0 where the table is the whole context
+    lists: frozenset[int] = frozenset()  # the columns whose cells are lists ("[urgent, draft]", JSON's ["a", "b"])
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -76,9 +81,24 @@ def number(cell: str) -> float | None:
         return None
 
 
+def items(cell: str) -> list[str]:
+    """A list cell's items ("[urgent, draft]", '["vpn", "email"]'); [] for any other cell."""
+    found = _LIST_CELL.fullmatch(cell.strip())
+    return [item.strip().strip("\"'") for item in found["items"].split(",") if item.strip()] if found else []
+
+
+def holds(table: Table, row: list[str], i: int, value: str) -> bool:
+    """Whether the row's cell of column i is `value` (in any case), or a list holding it."""
+    if i in table.lists:
+        return value.lower() in (item.lower() for item in items(row[i]))
+    return row[i].lower() == value.lower()
+
+
 def parse(context: Any) -> Table | None:
     """The context as a table: text whose first line is a header of two or more names and whose lines split,
-    by one of DELIMITERS, into as many fields; None for anything else."""
+    by one of DELIMITERS, into as many fields; a directory of notes with front matter; None for anything else."""
+    if isinstance(context, dict):
+        return _front_matter(context)
     if not isinstance(context, str):
         return None
     context = context.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save CSV
@@ -152,6 +172,31 @@ def _json_lines(context: str, head: list[str]) -> Table | None:
     return _typed(columns, [[cell(record.get(c)) for c in columns] for record in records])
 
 
+def _front_matter(files: dict) -> Table | None:
+    """A directory whose files open with front matter as a table: a row per such file, its path and the front
+    matter's top-level keys (a block list, `- a` lines under a key, written as a list cell); None where fewer
+    than NUMERIC_SHARE of the files open with it."""
+    records = []
+    for path, text in files.items():
+        found = _FRONT_MATTER.match(str(text))
+        if not found:
+            continue
+        fields: dict[str, str] = {"path": str(path)}
+        key = None
+        for line in found["body"].splitlines():
+            if (entry := _FRONT_KEY.match(line)) and (entry["value"] or "").strip():
+                key, fields[entry["key"]] = None, entry["value"].strip().strip("\"'")
+            elif entry:
+                key, fields[entry["key"]] = entry["key"], "[]"
+            elif key and (element := re.match(r"^\s+-\s+(.+)$", line)):
+                fields[key] = fields[key][:-1] + (", " if fields[key] != "[]" else "") + element[1].strip() + "]"
+        records.append(fields)
+    if len(records) < max(MIN_ROWS, NUMERIC_SHARE * len(files)):
+        return None
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    return _typed(columns, [[record.get(c, "") for c in columns] for record in records])
+
+
 def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:
     """The table of these rows, with its number and date columns found; None for too few rows."""
     if len(rows) < MIN_ROWS:
@@ -160,7 +205,9 @@ def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:
     numbers = {i for i in range(width) if sum(number(row[i]) is not None for row in rows) >= NUMERIC_SHARE * len(rows)}
     dates = next((i for i in range(width) if i not in numbers
                   and sum(bool(_ISO_DATE.match(row[i])) for row in rows) >= NUMERIC_SHARE * len(rows)), None)
-    return Table(columns, rows, numbers, dates)
+    lists = frozenset(i for i in range(width) if i not in numbers
+                      and sum(bool(_LIST_CELL.fullmatch(row[i].strip())) for row in rows) >= NUMERIC_SHARE * len(rows))
+    return Table(columns, rows, numbers, dates, lists=lists)
 
 
 def has_condition(question: str) -> bool:
@@ -169,18 +216,19 @@ def has_condition(question: str) -> bool:
 
 
 def table_of(context: Any) -> Table | None:
-    return cached(context, parse) if isinstance(context, str) else None
+    return cached(context, parse) if isinstance(context, (str, dict)) else None
 
 
 def named_values(table: Table, question: str) -> dict[int, str]:
-    """The cell values of text columns the question names, whole and in any case, each in the column that holds
-    it ("Okafor" -> customer), the longest first where one holds another."""
+    """The cell values of text columns the question names (a list column's items), whole and in any case, each in
+    the column that holds it ("Okafor" -> customer), the longest first where one holds another."""
     asked = " " + " ".join(WORD.findall(question.lower())) + " "
     found: dict[int, str] = {}
     for i in range(len(table.columns)):
         if i in table.numbers or i == table.dates:
             continue
-        for value in sorted({row[i] for row in table.rows}, key=len, reverse=True):
+        cells = {item for row in table.rows for item in items(row[i])} if i in table.lists else {row[i] for row in table.rows}
+        for value in sorted(cells, key=len, reverse=True):
             words = " ".join(WORD.findall(value.lower()))
             named = f" {words} " in asked or f" {plural(words)} " in asked  # "errors" names the value ERROR
             if words and named and words not in table.column_words(i) and i not in found:
