@@ -36,13 +36,17 @@ Before all of these:
 - a how-many question about a name whose lines are records of a few kinds, in other words than the text's
   ("unsuccessful login attempts" for "Failed password"), is answered from the lines grouped by wording and
   counted by code (`wordings`), the group picked by the question's words or by a reader.
+- "how many <items> <condition>?" over a list of such items, where no word picks them ("how many reviews
+  complain about slow delivery?"), is answered from each item read yes or no by the sub-model (`judging`; a
+  sample of a long list, a word model the rest): shown the ten reviews sharing the most words with the
+  question, the 1.5B reader counted those.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import code_counts, evidence, labelling, pairing, querywords, records, wordcounts, wordings
+from . import code_counts, evidence, judging, labelling, pairing, querywords, records, wordcounts, wordings
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
@@ -50,6 +54,7 @@ LABELS = "read_labels_code"
 COUNTED = "read_counted_code"
 TABLE = "read_table_code"
 KINDS = "read_kinds_code"
+JUDGED = "read_judged_code"
 # The readings code computes whole (no reader): another answer of the root's is refused once for them, and given
 # again gives way to them. Shown `class Fault(Error)` and the reading "Error", the 1.5B root wrote FINAL("Fault"),
 # the class the question names (codetree seed 4 at 32K).
@@ -81,6 +86,8 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
         return PASSAGES, {"counting": counting}
     if read_evidence_first and wordings.line_kinds(context, question) is not None:
         return KINDS, {}
+    if read_evidence_first and judging.asked(context, question) is not None:
+        return JUDGED, {}
     if read_whole_first and fits_one_sub_call():
         if not (read_evidence_first and evidence.anchors(context, question)):
             return WHOLE, {}

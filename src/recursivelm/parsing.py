@@ -298,7 +298,7 @@ def claims_absence(value: Any) -> bool:
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
 _WORK_CALLS = frozenset({"print", "len", "find", "read", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
                          "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS", "callers", "count_code",
-                         "count_table", "line_kinds"})
+                         "count_table", "line_kinds", "judge"})
 
 
 def is_code_not_answer(text: str) -> bool:

@@ -13,7 +13,7 @@ import traceback
 from collections import Counter
 from typing import Any, Callable
 
-from .. import code_counts, evidence, labelling, pairing, reading, records, wordcounts, wordings
+from .. import code_counts, evidence, judging, labelling, pairing, reading, records, wordcounts, wordings
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -161,6 +161,7 @@ class Namespace:
             "count_code": self._count_code,
             "count_table": self._count_table,
             "line_kinds": self._line_kinds,
+            "judge": self._judge,
             "chunks": self._chunks,
             "ask_chunks": self._ask_chunks,
         }
@@ -281,6 +282,14 @@ class Namespace:
         if not isinstance(question, str) or not question.strip():
             raise TypeError("count_table(question) takes the question, as a str")
         return records.settled(self.globals["context"], question)
+
+    def _judge(self, question: str) -> code_counts.Counted | None:
+        """For "how many <items> <condition>?" over a list of such items, where only a reading tells which meet
+        it: each item (of a sample, the rest by a word model) read by the sub-model, yes or no; what was read
+        and the count, `.answer` (judging.py). None for any other question or context."""
+        if not isinstance(question, str) or not question.strip():
+            raise TypeError("judge(question) takes the question, as a str")
+        return judging.judge_context(self.globals["context"], question, self.protected["llm_query_batched"])
 
     def _line_kinds(self, question: str) -> "wordings.Kinds | None":
         """For a how-many question about a name whose lines are records of a few kinds: those lines grouped by
@@ -460,5 +469,5 @@ def format_error(e: BaseException) -> str:
 
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
-            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "callers", "count_code",
+            "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "judge", "callers", "count_code",
             "count_table", "line_kinds", "chunks", "ask_chunks"]

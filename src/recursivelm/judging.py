@@ -1,0 +1,88 @@
+"""Counting the items of a list that meet a condition only a reading tells: `judge()` in the REPL, and the small
+profile's first reading for "how many <items> <condition>?" over a list of such items.
+
+"How many reviews complain about slow delivery?" over 160 reviews that say it in five ways ("arrived two weeks
+after the promised date", "took forever") and never in the question's words: the reader, shown the ten reviews
+that share the most words with the question, counted those (5 for 49; bench/issue12/fresh_probe.py, set I).
+No word picks them; each must be read. As `labelling.classify` labels a list by meaning, within a budget:
+
+1. the sub-model answers yes or no for each item of a sample (all of them, where they are no more than
+   SAMPLE_ITEMS), asked in the question's own words whether the item is one of those it counts ("Is this
+   review one of the reviews that complain about slow delivery?"), the question first and the item last, so
+   the prompts share their start (llama.cpp's prompt cache);
+2. a word model learnt from those answers (labelling.extend) answers for the rest.
+
+The count is the items answered yes. It is as good as the sub-model's reading of each item, and the word
+model's beyond the sample: the facts say how many were read and how many were modelled. Nothing here knows a
+task.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Sequence
+
+from .code_counts import Counted
+from .labelling import MIN_ITEMS, SAMPLE_ITEMS, choose_sample, extend, features_of, items_of, singular, text_of
+from .reading import says_yes
+from .querywords import said_words
+from .tables import table_of
+from .wordcounts import asks_count
+
+JUDGE_REPLY_TOKENS = 3  # "Yes." or "No."
+ITEM_NOUN_SHARE = 0.5  # the items of a text are its lines where this share of them write the noun ("Review 12")
+SHOWN_ITEMS = 5  # items answered yes shown to the root
+JUDGE_PROMPT = "Is this {singular} one of the {noun} that {condition}? Reply yes or no.\n\n{title}: {item}"
+# "How many reviews complain about slow delivery?", "how many tickets were about printers?": the items counted
+# (a plural noun) and the condition, in the question's words.
+_COUNTED = re.compile(r"^\W*how many\s+(?P<noun>[a-z]+s)\s+(?P<condition>[^?]{3,}?)\s*\??\s*$", re.I)
+
+
+def asked(context: Any, question: str) -> tuple[str, str] | None:
+    """The noun and condition of "how many <items> <condition>?" over a list of such items: a list context, or a
+    text (not a table) most of whose lines write the noun; None for any other question or context."""
+    counted = _COUNTED.match(question.strip())
+    if counted is None or asks_count(question) or said_words(question) or table_of(context) is not None:
+        return None  # a count of words said ("mention the word late") is code's over the text
+    noun, condition = counted["noun"].lower(), counted["condition"]
+    items = items_of(context)
+    if len(items) < MIN_ITEMS:
+        return None
+    if not isinstance(context, list):
+        written = re.compile(rf"\b{re.escape(singular(noun))}s?\b", re.I)
+        if sum(bool(written.search(item)) for item in items) < ITEM_NOUN_SHARE * len(items):
+            return None  # lines of a text that are not each one of the items counted
+    return noun, condition
+
+
+def judge(items: Sequence[str], condition: str, noun: str, ask_batch: Callable[..., list[str]],
+          sample: int = SAMPLE_ITEMS) -> Counted:
+    """How many of `items` meet `condition` (rules above): the facts say how many the sub-model read and what it
+    said yes to; the answer is the count."""
+    features = features_of(items)
+    picked = list(range(len(items))) if len(items) <= sample else choose_sample(features, sample)
+    one = singular(noun)
+    prompts = [JUDGE_PROMPT.format(singular=one, noun=noun, condition=condition.strip(), title=one.capitalize(),
+                                   item=text_of(items[i])) for i in picked]
+    replies = ask_batch(prompts, max_tokens=JUDGE_REPLY_TOKENS)
+    known = {i: "yes" if says_yes(str(reply)) else "no" for i, reply in zip(picked, replies)}
+    said = extend(features, known, ["yes", "no"]) if len(set(known.values())) > 1 else \
+        [known.get(i, next(iter(known.values()), "no")) for i in range(len(items))]
+    yes = [i for i, label in enumerate(said) if label == "yes"]
+    read_yes = sum(1 for i in picked if known[i] == "yes")
+    rest = len(items) - len(picked)
+    modelled = f"; the other {rest:,} by a word model learnt from those answers: {len(yes) - read_yes:,} yes" if rest else ""
+    shown = "\n".join(f"  {items[i].strip()[:160]}" for i in yes[:SHOWN_ITEMS])
+    facts = (f"Each of {len(picked):,} {noun} read by the sub-model, asked whether it is one of the {noun} that "
+             f"{condition.strip()}: {read_yes:,} yes{modelled}. {noun.capitalize()} counted: {len(yes):,} of "
+             f"{len(items):,}" + (f"; the first:\n{shown}" if shown else ""))
+    return Counted(facts, str(len(yes)))
+
+
+def judge_context(context: Any, question: str, ask_batch: Callable[..., list[str]]) -> Counted | None:
+    """judge() over the context's items for the question, where it asks such a count (asked()); else None."""
+    found = asked(context, question)
+    if found is None:
+        return None
+    noun, condition = found
+    return judge(items_of(context), condition, noun, ask_batch)
