@@ -32,7 +32,7 @@ from collections import Counter
 from typing import Any, Callable, Sequence
 
 from .evidence import documents
-from .querywords import named_words
+from .querywords import LEAST, MOST, named_words
 
 SAMPLE_ITEMS = 96  # items the sub-model labels (~0.55 s each on 2 cores, the prompts' shared start cached: ~60 s)
 ANCHORED_SHARE = 0.5  # of the sample, at most this share goes to the items naming what the question names
@@ -308,8 +308,6 @@ def classify(items: Sequence[str], labels: Categories | Sequence[str], ask_batch
     return extend(features, known, labels)
 
 
-_MOST = re.compile(r"\b(?:most|largest|greatest|highest|biggest)\b", re.IGNORECASE)
-_LEAST = re.compile(r"\b(?:fewest|least|smallest|lowest)\b", re.IGNORECASE)
 
 
 def extreme(question: str) -> str:
@@ -319,7 +317,7 @@ def extreme(question: str) -> str:
     ask = asked(question)
     if not re.match(r"\W*(?:which|what)\b", ask, re.IGNORECASE):
         return ""
-    most, least = bool(_MOST.search(ask)), bool(_LEAST.search(ask))
+    most, least = bool(MOST.search(ask)), bool(LEAST.search(ask))
     return "most" if most and not least else "least" if least and not most else ""
 
 

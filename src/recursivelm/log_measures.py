@@ -24,7 +24,7 @@ from collections import Counter
 
 from .code_counts import Counted
 from .log_lines import picked_lines, stamped
-from .querywords import AVERAGE, HOW_MANY, TOTAL
+from .querywords import AVERAGE, HOW_MANY, LEAST_WORDS, MEDIAN, MOST_WORDS, TOTAL, any_word
 from .tables import plain_number, shown_number
 
 MEASURED_SHARE = 0.9  # the lines picked must write a measure this often: else it is not what each line records
@@ -43,9 +43,9 @@ _MEASURE = re.compile(rf"(?<![\w.:/-])(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>{_UNIT})(?
 _ASKED_UNIT = re.compile(rf"\bin\s+(?P<unit>{_UNIT})\b", re.I)  # "in milliseconds"
 _KIND_WORDS = {"time": re.compile(r"\b(?:time|times|duration|latency|took|slow\w*|fast\w*|long\w*|short\w*|elapsed)\b", re.I),
                "size": re.compile(r"\b(?:size|sizes|bytes|large\w*|small\w*|big\w*|payload|transferred|sent)\b", re.I)}
-_MEDIAN = re.compile(r"\bmedian\b", re.I)
-_MOST = re.compile(r"\b(?:longest|slowest|largest|biggest|highest|maximum|max|peak|worst)\b", re.I)
-_LEAST = re.compile(r"\b(?:shortest|fastest|smallest|lowest|minimum|min|best)\b", re.I)
+# A duration's or size's extreme in a log's words too: the longest, the slowest, the peak.
+_MOST = any_word((*MOST_WORDS, "longest", "slowest", "peak", "worst"))
+_LEAST = any_word((*LEAST_WORDS, "shortest", "fastest", "best"))
 _ASKS = re.compile(r"^\W*(?:what|how)\b", re.I)  # "what was the average ...", "how long ..."; "which ..." is a field's
 
 
@@ -53,7 +53,7 @@ def aggregate(question: str) -> str | None:
     """Which of the measures the question asks: "median", "average", "total", "largest" or "smallest"; None."""
     if not _ASKS.match(question) or HOW_MANY.search(question):
         return None
-    for name, pattern in (("median", _MEDIAN), ("average", AVERAGE), ("total", TOTAL)):
+    for name, pattern in (("median", MEDIAN), ("average", AVERAGE), ("total", TOTAL)):
         if pattern.search(question):
             return name
     most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))

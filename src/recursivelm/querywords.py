@@ -16,12 +16,22 @@ through into about answer answers mentioned mention text context question give o
 _QUOTED = re.compile(r"`([^`]+)`|\"([^\"]+)\"|(?<!\w)'([^'<>]{1,40})'(?!\w)")
 _SAID_WORD = re.compile(r"\b(?:word|term)\s+[`'\"“‘]?([^\W\d_][\w-]*)", re.I)  # "the word zarnith", "the term 'x'"
 
-# What a question asks of many records: how many, the most or fewest, a total or mean, how many different.
+# What a question asks of many records: how many, the most or fewest, a total, mean or median, how many different.
+MOST_WORDS = ("most", "largest", "greatest", "highest", "biggest", "maximum", "max", "top")
+LEAST_WORDS = ("fewest", "least", "smallest", "lowest", "minimum", "min")
+TOTAL_WORDS = ("total", "sum", "overall", "combined", "altogether")
+AVERAGE_WORDS = ("average", "mean", "typical")
+AGGREGATE_WORDS = frozenset((*MOST_WORDS, *LEAST_WORDS, *TOTAL_WORDS, *AVERAGE_WORDS, "median"))
+
+
+def any_word(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern finding any of `words` whole, in any case."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)
+
+
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
-MOST = re.compile(r"\b(?:most|largest|greatest|highest|biggest|maximum|max|top)\b", re.I)
-LEAST = re.compile(r"\b(?:fewest|least|smallest|lowest|minimum|min)\b", re.I)
-TOTAL = re.compile(r"\b(?:total|sum|overall|combined|altogether)\b", re.I)
-AVERAGE = re.compile(r"\b(?:average|mean|typical)\b", re.I)
+MOST, LEAST, TOTAL, AVERAGE = map(any_word, (MOST_WORDS, LEAST_WORDS, TOTAL_WORDS, AVERAGE_WORDS))
+MEDIAN = any_word(("median",))
 DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)
 
 

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .code_counts import Counted
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, QUESTION_WORDS, TOTAL, query_terms
+from .querywords import (AGGREGATE_WORDS, AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, QUESTION_WORDS, TOTAL,
+                         query_terms)
 from .tables import (PERCENT, PERIOD, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
                      named_values, number, plain_number, shown_number, table_of)
 
@@ -45,7 +46,6 @@ SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extre
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
 REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
-MEDIAN = re.compile(r"\bmedian\b", re.I)
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
 _THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
@@ -58,10 +58,8 @@ _ANY = re.compile(r"^\W*(?:(?:is|are|was|were)\s+there\b|(?:does|do|did|has|have
 # "not in the Sales department", "other than Novak", "excluding Lagos": words that exclude the value after them.
 _EXCLUDING = re.compile(r"\b(?:not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?)\b", re.I)
 # The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
-_ASKING_WORDS = QUESTION_WORDS | {"median", "average", "mean", "typical", "total", "sum", "overall", "combined",
-                                  "altogether", "highest", "largest", "greatest", "biggest", "maximum", "max", "lowest",
-                                  "smallest", "least", "minimum", "min", "value", "values", "recorded", "single",
-                                  "table", "rows", "row", "entries", "entry", "records", "record", "there", "any"}
+_ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded", "single", "table", "rows", "row",
+                                                    "entries", "entry", "records", "record", "there", "any"}
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 # "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
 _COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .evidence import documents
-from .querywords import anchor_words, query_terms
+from .querywords import HOW_MANY, anchor_words, query_terms
 from .parsing import options
 from .reading import says_yes
 from .tables import has_condition
@@ -51,7 +51,6 @@ CHECK_PROMPT = "Line: {line}\n\nIs this line about {thing}? Reply yes or no."
 # win of every comparison picked 4 of 6, and lost alice's failed logins to the cron line shown first.
 PAIR_PROMPT = "Line 1: {first}\n\nLine 2: {second}\n\nWhich line is about {thing}? Reply 1 or 2."
 MAX_PAIRED_KINDS = 4  # kinds compared two at a time: k(k-1) short calls, 12 at most
-_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 # What a how-many question counts: its words after "how many" ("of" and the name's words left out) up to the
 # first word that starts what it says of them: "unsuccessful login attempts" (were there ...), "uploads failed"
 # (how many of bob's uploads failed), "tickets" (did the Lisbon desk escalate).
@@ -129,7 +128,7 @@ def line_kinds(context: Any, question: str) -> Kinds | None:
     """The lines holding the question's name, grouped by wording, for a how-many question that is not a count of
     sentences or lines (asks_count) and lists no lettered options; None where the name's lines are not records
     of a few kinds."""
-    if not _HOW_MANY.search(question) or asks_count(question) or options(question) or has_condition(question):
+    if not HOW_MANY.search(question) or asks_count(question) or options(question) or has_condition(question):
         return None  # lettered options: the answer is a letter; a condition (a period, a comparison) is not read here
     lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
     named = name_lines(lines, question, query_terms(question), MIN_LINES)
