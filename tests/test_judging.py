@@ -16,7 +16,7 @@ QUESTION = "How many reviews complain about slow delivery?"
 def reader(messages):
     """The sub-model: yes for an item about a late delivery, in any of its words."""
     prompt = messages[-1]["content"]
-    item = prompt.rsplit("Review:", 1)[-1]
+    item = prompt.split("\n\n")[0]
     return "Yes." if any(w in item for w in ("late", "forever", "after the promised")) else "No."
 
 
@@ -31,8 +31,8 @@ def test_each_item_is_read_yes_or_no_in_the_questions_words_and_counted():
     items = REVIEWS.splitlines()
     found = judging.judge(items, "complain about slow delivery", "reviews", ask_batch)
     assert found.answer == "10"  # every fourth of 40
-    assert len(asked) == 40 and asked[0].startswith("Is this review one of the reviews that complain about slow delivery?")
-    assert asked[0].endswith("Review: Review 1 (1 stars): The parcel arrived two weeks late.")  # the item, last
+    assert len(asked) == 40 and asked[0] == ("Review: Review 1 (1 stars): The parcel arrived two weeks late.\n\n"
+                                             "Does this review complain about slow delivery? Reply yes or no.")
     # A longer list: a sample read, the rest by a word model learnt from it; the facts say so.
     found = judging.judge(items * 5, "complain about slow delivery", "reviews", ask_batch, sample=60)
     assert found.answer == "50" and "by a word model learnt from those answers" in found.facts
@@ -60,3 +60,14 @@ def test_a_small_roots_first_reading_is_the_judged_count():
     # A list context: its elements are the items, whatever they write.
     emails = [f"Subject: order {i}\n\n" + (LATE[i % 3] if i % 4 == 0 else OTHER[i % 4]) for i in range(40)]
     assert judging.asked(emails, "How many emails complain about slow delivery?") == ("emails", "complain about slow delivery")
+
+
+@pytest.mark.parametrize("condition, asked", [
+    ("complain about slow delivery", "Does this review complain about slow delivery?"),
+    ("are about printers", "Is this review about printers?"),
+    ("were returned", "Was this review returned?"),
+    ("did not arrive", "Did this review not arrive?"),
+])
+def test_the_condition_is_asked_of_one_item_in_the_questions_words(condition, asked):
+    assert judging.asked_of("review", condition) == asked
+
