@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import re
+import statistics
 import time
 from collections import Counter
 from pathlib import Path
@@ -143,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -564,6 +565,101 @@ def set_i(seed: int) -> list[dict]:
     return out
 
 
+def set_j(seed: int) -> list[dict]:
+    """Set J, written at the twenty-fifth step after set I's structures were built: the same kinds of question in
+    other words, over other data (a check that they hold beyond set I's phrasings, not questions unseen)."""
+    rng = random.Random(8000 + seed)
+    base = reference_text()
+    out = []
+    network = ["Cannot reach the internet from my desk.", "The wifi keeps dropping every few minutes.",
+               "VPN disconnects as soon as I open the portal.", "No network connection on the 4th floor."]
+    other = ["Please reset my email password.", "The printer on floor 2 is jammed.", "My monitor flickers.",
+             "I need a licence for the design tool.", "The coffee machine is broken again.", "Laptop battery drains fast."]
+    tickets, outages = [], 0
+    for i in range(140):
+        is_network = rng.random() < 0.25
+        outages += is_network
+        tickets.append(f"Ticket {3000 + i} [{rng.choice(['open', 'closed'])}]: {rng.choice(network if is_network else other)}")
+    out.append({"kind": "semantic-count", "set": "J", "context": "\n".join(tickets), "gold": outages,
+                "question": "How many tickets report a network problem?"})
+    sales, region_total, by_customer = ["sale_id,customer,region,revenue"], Counter(), Counter()
+    for i in range(2500):
+        customer, region, revenue = rng.choice(["Abbott", "Novak", "Reyes", "Sato"]), rng.choice(["North", "South", "East"]), rng.randint(50, 900)
+        sales.append(f"S{i},{customer},{region},{revenue}")
+        region_total[region] += revenue
+        by_customer[customer] += 1
+    out.append({"kind": "negated-count", "set": "J", "context": "\n".join(sales), "gold": 2500 - by_customer["Novak"],
+                "question": "How many sales were made to customers other than Novak?"})
+    out.append({"kind": "per-group-total", "set": "J", "context": "\n".join(sales), "gold": dict(region_total),
+                "question": "What is the total revenue per region?"})
+    out.append({"kind": "any-above-none", "set": "J", "context": "\n".join(sales), "gold": False,
+                "question": "Are there any sales with revenue above 1000?"})
+    opened = Counter()
+    issues = []
+    for i in range(1800):
+        who = rng.choice(["ana", "li", "tom", "ade"])
+        opened[who] += 1
+        issues.append(json.dumps({"id": i, "opened_by": who, "state": rng.choice(["open", "closed"])}))
+    fewer, more = sorted(rng.sample(["ana", "li", "tom", "ade"], 2), key=opened.get)
+    out.append({"kind": "fewer-than", "set": "J", "context": "\n".join(issues), "gold": opened[more] - opened[fewer],
+                "question": f"How many fewer issues did {fewer} open than {more}?"})
+    staff, finance = ["employee,department,salary"], []
+    for i in range(900):
+        dept, salary = rng.choice(["Finance", "Legal", "Support"]), rng.randint(30000, 120000)
+        staff.append(f"P{i},{dept},{salary}")
+        finance += [salary] if dept == "Finance" else []
+    out.append({"kind": "median-of-group", "set": "J", "context": "\n".join(staff), "gold": float(statistics.median(finance)),
+                "question": "What is the median salary in the Finance department?"})
+    app, last_warn = [], None
+    for i in range(4000):
+        second = 6 * 3600 + i * 10
+        level = "WARN" if rng.random() < 0.03 else rng.choice(["INFO", "DEBUG"])
+        stamp = f"2025-08-14T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+        last_warn = stamp if level == "WARN" else last_warn
+        app.append(f"{stamp} [{level}] {rng.choice(['sync', 'mailer', 'indexer'])}: {rng.choice(['batch done', 'slow query', 'retry scheduled', 'cache miss'])}")
+    out.append({"kind": "log-last-of", "set": "J", "context": "\n".join(app), "gold": last_warn.split("T")[1],
+                "question": "When was the last WARN logged?"})
+    backups, slowest = [], 0
+    for i in range(3000):
+        took = rng.randint(5, 600)
+        job = rng.choice(["backup", "report", "cleanup"])
+        slowest = max(slowest, took) if job == "backup" else slowest
+        backups.append(f"2025-09-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00 job={job} status=ok duration={took}s")
+    out.append({"kind": "log-slowest", "set": "J", "context": "\n".join(backups), "gold": slowest,
+                "question": "How long did the slowest backup job take, in seconds?"})
+    founded = plant(base, ["The Lund observatory was founded in 1753 by the town council.",
+                           "Records show the Maris library opened its doors in 1698."], rng)
+    out.append({"kind": "which-earlier-years", "set": "J", "context": founded, "gold": "Maris",
+                "question": "Which is older, the Lund observatory or the Maris library?"})
+    clauses, notice = [], {}
+    for c in range(1, 10):
+        clauses.append(f"Section {c}: {rng.choice(['Terms', 'Notice', 'Payment', 'Liability'])}")
+        for k in range(1, 4):
+            notice[c, k] = rng.choice([10, 14, 21, 30, 45, 60, 90])
+            clauses.append(f"{c}.{k} Either party may end this part with {notice[c, k]} days' written notice.")
+    c, k = rng.randint(2, 9), rng.randint(1, 3)
+    out.append({"kind": "numbered-clause", "set": "J", "context": base[:30000] + "\n\n" + "\n".join(clauses) + "\n\n" + base[30000:60000],
+                "gold": notice[c, k], "question": f"How many days' notice does clause {c}.{k} require?"})
+    notes, drafts = {}, 0
+    for k in range(50):
+        author, tags = rng.choice(["Lee", "Mira", "Sam"]), rng.sample(["urgent", "draft", "finance", "hr", "ops"], 2)
+        drafts += author == "Mira" and "draft" in tags
+        notes[f"docs/{k:02d}.md"] = (f"---\ntitle: Memo {k}\nauthor: {author}\ntags:\n" + "".join(f"  - {t}\n" for t in tags)
+                                     + "---\n\n" + "\n\n".join(rng.sample(base.split("\n\n"), 2)))
+    out.append({"kind": "front-matter-count", "set": "J", "context": notes, "gold": drafts,
+                "question": "How many notes by Mira are tagged draft?"})
+    first = ["Ana", "Ben", "Cai", "Dov", "Eli", "Fen", "Gil", "Hoa", "Ida", "Jon"]
+    people = rng.sample([f"{a} {b}" for a in first for b in ["Ruiz", "Kahn", "Ober", "Lutz", "Mori"]], 40)
+    org, boss_of = ["name,reports_to,office"], {}
+    for i, name in enumerate(people):
+        boss_of[name] = people[rng.randrange(i)] if i else ""
+        org.append(f"{name},{boss_of[name]},{rng.choice(['Oslo', 'Lima', 'Pune'])}")
+    deep = rng.choice([n for n in people if boss_of[n] and boss_of[boss_of[n]]])
+    out.append({"kind": "reports-to-two-hop", "set": "J", "context": "\n".join(org), "gold": boss_of[boss_of[deep]],
+                "question": f"Who does {deep}'s manager report to?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
     if isinstance(gold, bool):  # a yes/no question: the answer says which, first or as "is not mentioned"
@@ -597,7 +693,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F and I (written later), H (a check of built counts)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F and I (written later), H and J (checks of what was built)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
