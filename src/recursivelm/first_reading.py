@@ -84,10 +84,12 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
         return TABLE, {}
     if read_evidence_first and (counting := how_counted(context, question)):
         return PASSAGES, {"counting": counting}
-    if read_evidence_first and wordings.line_kinds(context, question) is not None:
-        return KINDS, {}
+    # A count of the list's own items by a condition naming nothing is every item's reading, before a rare word of
+    # the condition ("network") is taken for a name whose lines' wordings are counted.
     if read_evidence_first and judging.asked(context, question) is not None:
         return JUDGED, {}
+    if read_evidence_first and wordings.line_kinds(context, question) is not None:
+        return KINDS, {}
     if read_whole_first and fits_one_sub_call():
         if not (read_evidence_first and evidence.anchors(context, question)):
             return WHOLE, {}
