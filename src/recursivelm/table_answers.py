@@ -47,6 +47,7 @@ MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more
 EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
 REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
+_FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
 _THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
 # "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
@@ -163,6 +164,7 @@ def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
     if has_condition(rest):
         return None
     values = {i: v for i, v in named_values(table, rest).items() if i not in excluded}
+    values = {i: v for i, v in values.items() if i not in _verbs(values, rest)}
     said = " ".join(v.lower() for v in [*values.values(), *excluded.values()])
     if any(n not in said for n in re.findall(r"\d+", rest.lower())):
         return None  # a number that is no value named: a condition (a year, an amount) code here does not read
@@ -188,6 +190,15 @@ def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
     whole = f"the table at line {table.line:,} of the text" if table.line else "the whole table"
     shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     return _Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions), shape)
+
+
+def _verbs(values: dict[int, str], question: str) -> set[int]:
+    """The values standing where the question's verb does, right after "did / does / do" and another value, its
+    subject ("How many issues did tom open?": open is what tom did, not the state "open")."""
+    asked = " ".join(WORD.findall(question.lower()))
+    said = {i: " ".join(WORD.findall(v.lower())) for i, v in values.items()}
+    return {i for i, verb in said.items() for k, subject in said.items() if k != i and
+            re.search(rf"\b(?:did|does|do|will|would|can|could) {re.escape(subject)} {re.escape(verb)}\b", asked)}
 
 
 def _excluded(table: Table, question: str) -> dict[int, str]:
@@ -346,9 +357,11 @@ def _difference(asked: _Asked, question: str, other: tuple[int, str]) -> Counted
     else:
         return None
     name = asked.table.columns[column]
+    # "how many fewer ... did Kaur place than Novak?": how many more Novak's are
+    difference = others - mine if _FEWER.search(question) else mine - others
     facts = (f"{asked.shape}:\n{unit} with {asked.where}: {shown_number(mine)}\n{unit} with {name} = {second}: "
-             f"{shown_number(others)}\ndifference: {shown_number(mine - others)}")
-    return Counted(facts, plain_number(round(mine - others, 2)))
+             f"{shown_number(others)}\ndifference: {shown_number(difference)}")
+    return Counted(facts, plain_number(round(difference, 2)))
 
 
 def _per_group(asked: _Asked, question: str, each: re.Match) -> Counted | None:
