@@ -21,6 +21,17 @@ amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row:
   ...?" the value of that column whose rows have the extreme count, or, where a number column is named, the
   extreme sum ("total") or mean ("average"), else sum; "which three ...", "the top 5 ...": that many values.
   Values tied with the last one named are named too, and the tie is said.
+- a value the question excludes ("not in the Sales department", "other than Novak") picks the rows without it;
+  a value standing as the question's verb after "did <subject>" ("did tom open") is no condition;
+- "how many more / fewer ... did A ... than B?": A's rows (or total, "how much more") less B's, or B's less A's;
+- "how many ... of each <column>?", "the total <number column> per <column>": every value of it, listed;
+- "is there any / are there ... ?": yes or no, with the rows;
+- "what is the median / total / average / largest <number column>?" of every row, where no word of the question
+  is left that a column or value does not explain ("the average salary of engineers" is left: "engineers" is
+  no column or value);
+- "what is the <column> of X?" where the column holds another column's keys ("manager_id" holds ids): the row
+  it names, as often as the question names the column ("the manager of X's manager"), said in X's column;
+- "which <plural noun> ...?": the values of the column it names among the rows, or the rows' titles.
 
 A question none of these fits, or with a condition code here does not read (another comparison, a relative
 period such as "last year", a number that is no value of the table), gets no answer here: the passages are read
