@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -660,6 +660,75 @@ def set_j(seed: int) -> list[dict]:
     return out
 
 
+def set_k(seed: int) -> list[dict]:
+    """Set K, written at the twenty-fifth step before any run of it: other kinds again (the latest row by date,
+    the second highest, days between two dated events, a question across two tables of a directory, how long a
+    logged task took, rows above the average, a change between two years, how many different names prose
+    mentions)."""
+    rng = random.Random(9000 + seed)
+    base = reference_text()
+    out = []
+    orders, latest = ["order_id,placed_on,customer,amount"], ("", "")
+    for i in range(2000):
+        day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        orders.append(f"ORD-{60000 + i},{day},{rng.choice(['Kaur', 'Lemaire', 'Mwangi', 'Novak'])},{round(rng.uniform(5, 900), 2)}")
+        latest = max(latest, (day, f"ORD-{60000 + i}"))
+    out.append({"kind": "latest-row", "set": "K", "context": "\n".join(orders), "gold": latest[0],
+                "question": "When was the most recent order placed?"})
+    pay = ["employee,team,salary"] + [f"{n},{rng.choice(['Ops', 'Dev'])},{s}" for n, s in
+                                      zip(rng.sample([f"{a}{b}" for a in "BCDFGHKLMN" for b in ["ara", "eno", "ito", "ulu"]], 40),
+                                          rng.sample(range(40000, 160000, 100), 40))]
+    second = sorted(pay[1:], key=lambda row: -int(row.split(",")[2]))[1].split(",")[0]
+    out.append({"kind": "second-highest", "set": "K", "context": "\n".join(pay), "gold": second,
+                "question": "Who has the second highest salary?"})
+    start, end = rng.randint(1, 100), rng.randint(120, 300)
+    day0 = __import__("datetime").date(2022, 1, 1)
+    d1, d2 = day0 + __import__("datetime").timedelta(days=start), day0 + __import__("datetime").timedelta(days=end)
+    events = plant(base, [f"The bridge repairs began on {d1.day} {d1.strftime('%B')} {d1.year}.",
+                          f"Traffic was allowed back on the bridge on {d2.day} {d2.strftime('%B')} {d2.year}."], rng)
+    out.append({"kind": "days-between", "set": "K", "context": events, "gold": end - start,
+                "question": "How many days passed between the start of the bridge repairs and traffic being allowed back?"})
+    customers = ["customer,city"] + [f"C{i},{rng.choice(['Lisbon', 'Porto', 'Braga'])}" for i in range(60)]
+    city = {row.split(",")[0]: row.split(",")[1] for row in customers[1:]}
+    sales, lisbon = ["sale,customer,amount"], 0
+    for i in range(1500):
+        who, amount = f"C{rng.randrange(60)}", rng.randint(10, 500)
+        sales.append(f"S{i},{who},{amount}")
+        lisbon += amount if city[who] == "Lisbon" else 0
+    out.append({"kind": "two-tables", "set": "K", "context": {"customers.csv": "\n".join(customers), "sales.csv": "\n".join(sales)},
+                "gold": lisbon, "question": "What is the total amount of sales to customers in Lisbon?"})
+    log, began = [], None
+    for i in range(3000):
+        second = 8 * 3600 + i * 6
+        stamp = f"2025-10-02 {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+        if i == 700:
+            line, began = f"{stamp} deploy: release 4.2 rollout started", second
+        elif i == 2300:
+            line, ended = f"{stamp} deploy: release 4.2 rollout finished", second
+        else:
+            line = f"{stamp} {rng.choice(['health', 'sync', 'cache'])}: {rng.choice(['ok', 'refreshed', 'checked'])}"
+        log.append(line)
+    out.append({"kind": "log-took", "set": "K", "context": "\n".join(log), "gold": (ended - began) // 60,
+                "question": "How many minutes did the release 4.2 rollout take?"})
+    amounts = [round(rng.uniform(5, 900), 2) for _ in range(1999)]
+    mean = sum(amounts) / len(amounts)
+    out.append({"kind": "above-average", "set": "K", "context": "\n".join(["order_id,placed_on,customer,amount"] + [
+        f"ORD-{60000 + i},2024-01-01,X,{a}" for i, a in enumerate(amounts)]), "gold": sum(a > mean for a in amounts),
+        "question": "How many orders were above the average amount?"})
+    revenue = ["year,quarter,revenue"] + [f"{y},Q{q},{rng.randint(100, 400) * 1000}" for y in (2023, 2024) for q in range(1, 5)]
+    by_year = {y: sum(int(r.split(",")[2]) for r in revenue[1:] if r.startswith(str(y))) for y in (2023, 2024)}
+    revenue += [f"2022,Q{q},{rng.randint(100, 400) * 1000}" for q in range(1, 5)] + \
+        [f"2021,Q{q},{rng.randint(100, 400) * 1000}" for q in range(1, 5)]
+    out.append({"kind": "percent-change", "set": "K", "context": "\n".join(revenue), "gold": round(100 * (by_year[2024] - by_year[2023]) / by_year[2023], 2),
+                "question": "By what percentage did total revenue change from 2023 to 2024?"})
+    ships = ["Aurora Vale", "Northern Tern", "Halcyon Drift", "Sea Lark", "Grey Petrel"][:rng.randint(3, 5)]
+    ship_text = plant(base, [f"The research vessel {ship} {rng.choice(['docked at Tromso', 'left port at dawn', 'logged a storm'])} in {m}."
+                             for ship in ships for m in rng.sample(["May", "June", "July"], 2)], rng)
+    out.append({"kind": "distinct-names", "set": "K", "context": ship_text, "gold": len(ships),
+                "question": "How many different research vessels does the text mention?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
     if isinstance(gold, bool):  # a yes/no question: the answer says which, first or as "is not mentioned"
@@ -693,7 +762,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F and I (written later), H and J (checks of what was built)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I and K (written later), H and J (checks of what was built)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
