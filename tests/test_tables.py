@@ -64,6 +64,12 @@ TSV = CSV.replace(",", "\t")
     ("What is the total amount per customer?", "Tanaka: 309, Silva: 48, Okafor: 36, Van der Berg: 8, Moreau: 6"),
     ("Are there any orders over 100?", "Yes: 1 row with amount > 100"),
     ("Is there an order under 1?", "No: no row has amount < 1"),
+    ("When was Okafor's most recent order?", "2024-01-05"),  # the date column's latest among the rows
+    ("What was the date of the earliest order to Osaka?", "2024-01-02"),
+    ("What is the second largest amount?", "40"),  # 300, 40, 20, ...
+    ("What is the third smallest amount?", "3"),
+    ("How many orders were above the average amount?", "2"),  # the mean of every row, 33.92: 300 and 40
+    ("How many orders by Okafor were below the median amount?", "2"),  # 6.5: 1.5 and 4
     ("Which customers placed orders in Osaka?", "Tanaka, Silva, Okafor"),  # the column the noun names, listed
     ("Which orders did Silva place over 10?", "ORD-106"),
 ])
@@ -182,3 +188,12 @@ def test_a_directory_of_notes_with_front_matter_is_a_table_of_their_keys(questio
     found = table_answers.answer(NOTES, question)
     assert found is not None and found.answer == answer
     assert "columns: path, title, author, tags" in found.facts
+
+
+def test_who_has_the_nth_highest_value_is_the_rows_name():
+    pay = "employee,team,salary\n" + "\n".join(f"{name},{['Ops', 'Dev'][i % 2]},{salary}" for i, (name, salary) in enumerate(
+        zip(["Ines", "Omar", "Yuki", "Ade", "Bo", "Cy", "Di", "Ed", "Fay", "Gus", "Hal", "Ivy"],
+            [52000, 91000, 77000, 64000, 99000, 58000, 83000, 71000, 60000, 95000, 56000, 69000])))
+    assert table_answers.answer(pay, "Who has the second highest salary?").answer == "Gus"  # 99000 Bo, then 95000
+    assert table_answers.answer(pay, "Who has the lowest salary in Dev?").answer == "Cy"  # Dev: 91000, 64000, 58000, ...
+    assert table_answers.answer(pay, "What is the second highest salary?").answer == "95000"

@@ -71,7 +71,21 @@ _ANY = re.compile(r"^\W*(?:(?:is|are|was|were)\s+there\b|(?:does|do|did|has|have
 _EXCLUDING = re.compile(r"\b(?:not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?)\b", re.I)
 # The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
 _ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded", "single", "table", "rows", "row",
-                                                    "entries", "entry", "records", "record", "there", "any"}
+                                                    "entries", "entry", "records", "record", "there", "any",
+                                                    "recent", "latest", "earliest", "first", "last", "date", "day",
+                                                    "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"}
+# "When was the most recent order placed?", "what is the earliest date ...": the date column's extreme.
+_WHEN = re.compile(r"^\W*(?:when\b|on what (?:date|day)\b|what (?:date|day)\b|which (?:date|day)\b"
+                   r"|what (?:is|was) the (?:date|day) of the\b)", re.I)
+_LATEST = re.compile(r"\b(?:most recent(?:ly)?|latest|last|newest)\b", re.I)
+_EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
+# "above the average amount", "below the median salary": a comparison with a column's mean over every row.
+_VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
+                      r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
+# The second, third ... highest: which of the ranked values the answer is.
+_ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+_WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 # "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
 _COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"
@@ -116,6 +130,7 @@ def answer(context: Any, question: str) -> Counted | None:
     table = table_of(context)
     if table is None:
         return None
+    question = _against_mean(table, question)
     than = _THAN.search(question)
     other = _other_value(table, than) if than else None
     if than and other is None and not _COMPARISON.search(than.group()):
@@ -146,6 +161,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return None  # "the average salary of engineers": a word no column or value explains is a condition not read
     if _ANY.match(question):
         return _any(asked)
+    if _WHEN.match(question) and (dated := _dated(asked, question)):
+        return dated
     if PERCENT.search(question):
         # Of all rows: where the question sets two conditions, which one is the whole ("what share of Novak's
         # orders were over 100?") is not read here.
@@ -159,6 +176,21 @@ def answer(context: Any, question: str) -> Counted | None:
             return None  # how many of what: rows are counted where something picks them
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
     return _cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
+
+
+def _against_mean(table: Table, question: str) -> str:
+    """The question with a comparison against a column's mean or median over every row ("above the average
+    amount") written as one against that number ("above 452.1"), where the column is the one named or the only
+    number column; as it is where there is none."""
+    def the_number(m: re.Match) -> str:
+        named = [i for i in named_columns(table, m["noun"] or "") if i in table.numbers]
+        column = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
+        cells = [c for row in table.rows if (c := number(row[column])) is not None] if column is not None else []
+        if not cells:
+            return m.group()
+        mean = statistics.median(cells) if m["kind"].lower() == "median" else statistics.fmean(cells)
+        return f"{m['op']} {round(mean, 2)}"
+    return _VS_MEAN.sub(the_number, question)
 
 
 def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
@@ -298,17 +330,26 @@ def _summed(asked: _Asked, question: str) -> Counted | None:
 
 
 def _extreme(asked: _Asked, question: str, by: list[int]) -> Counted | None:
-    """"What was the largest single order placed by Lindqvist?": the number column's extreme among the rows."""
+    """"What was the largest single order placed by Lindqvist?": the number column's extreme among the rows; the
+    second, third ... of them where the question says so; "who has ...?": the row's name (_row_names)."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if asked.measure is None or most == least or HOW_MANY.search(question) or by:
         return None
-    cells = [c for row in asked.rows if (c := number(row[asked.measure])) is not None]
-    if not cells:
+    ranked = sorted(((c, row) for row in asked.rows if (c := number(row[asked.measure])) is not None),
+                    key=lambda cell: cell[0], reverse=most)
+    nth = _ORDINALS[m["n"].lower()] if (m := _ORDINAL.search(question)) else 1
+    if len(ranked) < nth:
         return None
-    value = max(cells) if most else min(cells)
-    said = f"{'largest' if most else 'smallest'} {asked.table.columns[asked.measure]}"
+    value, row = ranked[nth - 1]
+    place = f"{m['n'].lower()} " if nth > 1 else ""
+    said = f"{place}{'largest' if most else 'smallest'} {asked.table.columns[asked.measure]}"
     rows = f"rows with {asked.where}" if asked.where else "rows"
-    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {said}: {shown_number(value)}", plain_number(value))
+    facts = f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {said}: {shown_number(value)}"
+    names = _row_names(asked.table) if _WHO.match(question) else None
+    if names is not None:
+        shown = "; ".join(f"{c}: {v}" for c, v in zip(asked.table.columns, row))
+        return Counted(f"{facts}, in the row: {shown}", row[names])
+    return Counted(facts, plain_number(value))
 
 
 def _listed(asked: _Asked, question: str) -> Counted | None:
@@ -334,6 +375,20 @@ def _row_names(table: Table) -> int | None:
     texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
     unique = [i for i in texts if len({row[i] for row in table.rows}) == len(table.rows)]
     return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
+
+
+def _dated(asked: _Asked, question: str) -> Counted | None:
+    """"When was the most recent order placed?": the latest (or earliest) day of the date column among the rows
+    asked about, as written, with its row."""
+    table = asked.table
+    latest, earliest = bool(_LATEST.search(question)), bool(_EARLIEST.search(question))
+    if table.dates is None or latest == earliest or not asked.rows:
+        return None
+    row = (max if latest else min)(asked.rows, key=lambda r: r[table.dates])  # ISO dates sort as text
+    shown = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, row))
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; the {'latest' if latest else 'earliest'} "
+                   f"{table.columns[table.dates]}: {row[table.dates]}, in the row: {shown}", row[table.dates])
 
 
 def _any(asked: _Asked) -> Counted | None:
