@@ -196,6 +196,11 @@ def test_a_reply_that_gives_no_answer_is_said_so_not_cut_to_an_invented_one(reas
     reader = Reader("no passage says this", {"payments:": reasoning, "A reader's reply": "<the answer>"})
     said = reading.read("How many replicas does the payments deployment run?", yaml, reader.ask, reader.ask_batch)
     assert said == reading.NO_ANSWER.format(said=reasoning.splitlines()[-1])
+    # ...or one of its own: "<the name of the employee>".
+    named = "So the answer is: The deployment with the most replicas is <the name of the deployment>."
+    reader = Reader("no passage says this", {"payments:": named, "A reader's reply": named.split(": ", 1)[1]})
+    said = reading.read("Which deployment runs the most replicas?", yaml, reader.ask, reader.ask_batch)
+    assert said == reading.NO_ANSWER.format(said=named)
 
 
 def test_an_answer_line_or_a_short_reply_is_the_reading_as_it_is():

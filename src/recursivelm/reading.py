@@ -86,7 +86,9 @@ EXTRACT_REPLY_TOKENS = 128
 # to cut one from it, the 1.5B reader wrote "3" for a deployment's replicas it had just said were not in the
 # passages (bench/issue12/fresh_probe.py, set F). The answer cut from such a reply is kept only where the reply
 # writes it (a letter it named, then doubted: codeqa seed 1 at 64K); else that is said, so the root looks further.
-PLACEHOLDER = "<the answer>"
+# The prompt's "<the answer>", or one like it: "The employee with the second highest salary is <the name of the
+# employee>." (set K).
+_PLACEHOLDERS = re.compile(r"<(?:the|a|an|your|some)\b[^<>\n]{0,60}>", re.I)
 NO_ANSWER = "The answer is not given in the passages read. The reader said: {said}"
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
@@ -125,13 +127,13 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
     reply = ask(READ_TOGETHER_PROMPT.format(passages=show_to_reader(passages), question=question),
                 max_tokens=READ_TOGETHER_REPLY_TOKENS)
     answer = answer_line(reply)
-    if answer is None or PLACEHOLDER in answer:
+    if answer is None or _PLACEHOLDERS.search(answer):
         answer = (ask(EXTRACT_PROMPT.format(question=question, reply=reply.strip()), max_tokens=EXTRACT_REPLY_TOKENS)
                   .strip() or reply.strip())
         last = reply.strip().splitlines()[-1].strip() if reply.strip() else ""
-        unsaid = PLACEHOLDER in last or says_absent(last)
-        # The placeholder itself is no answer, nor is it one the reply writes (set I: "<the answer>" was final).
-        if PLACEHOLDER in answer or (unsaid and not _written_whole(answer, reply.replace(PLACEHOLDER, " "))):
+        unsaid = bool(_PLACEHOLDERS.search(last)) or says_absent(last)
+        # A placeholder is no answer, nor is it one the reply writes (set I: "<the answer>" was final).
+        if _PLACEHOLDERS.search(answer) or (unsaid and not _written_whole(answer, _PLACEHOLDERS.sub(" ", reply))):
             return NO_ANSWER.format(said=last)
     return answer
 
