@@ -234,3 +234,24 @@ def test_a_measure_code_cannot_tell_is_left_to_the_reader(context, question):
     found = records.answer(context, question)
     assert found is None or "the time each writes" not in found.facts
 
+
+
+ROLLOUT = "\n".join(f"2025-10-02 {8 + i // 60:02d}:{i % 60:02d}:00 " + (
+    "deploy: release 4.2 rollout started" if i == 30 else "deploy: release 4.2 rollout finished" if i == 205 else
+    f"health: {['ok', 'checked'][i % 2]}") for i in range(300))
+
+
+@pytest.mark.parametrize("question, want", [
+    ("How many minutes did the release 4.2 rollout take?", "175 minutes"),  # 08:30 to 11:25
+    ("How many hours did the release 4.2 rollout take?", "2.92 hours"),
+    ("How long did the rollout take?", "2 h 55 min"),
+])
+def test_how_long_something_took_is_read_from_its_first_and_last_lines(question, want):
+    found = records.answer(ROLLOUT, question)
+    assert found is not None and found.answer == want
+    assert "the first at 2025-10-02 08:30:00" in found.facts and "the last at 2025-10-02 11:25:00" in found.facts
+
+
+def test_how_long_with_one_line_naming_it_is_left_to_the_reader():
+    assert records.answer(ROLLOUT, "How long did release 4.3 take?") is None  # 4.3: in no line
+    assert records.answer(ROLLOUT.replace("rollout finished", "done"), "How long did the rollout take?") is None

@@ -1,5 +1,6 @@
 """A log's measurements settled by code: the average, total, median, largest or smallest duration or size its
-lines write ("GET /api/login 200 1245ms", "took=3.2s", "sent 512KB"), over the lines the question picks.
+lines write ("GET /api/login 200 1245ms", "took=3.2s", "sent 512KB"), over the lines the question picks; and how
+long something took, from the first to the last line naming it (`took`).
 
 "What was the average response time of /api/login requests in milliseconds?" over 4,500 request lines: the
 1.5B reader, shown some of them, averaged what it was shown (bench/issue12/fresh_probe.py, set I). Code reads
@@ -13,17 +14,22 @@ every line:
 - the unit: the one the question names ("in milliseconds", "in seconds"), else the lines' commonest; each
   measure converted to it.
 
+"How many minutes did the release 4.2 rollout take?", "how long did the backup run?": the lines the thing's
+words and numbers pick (picked_lines; at least two), from the first time stamp to the last, in the unit asked
+(minutes, seconds, hours, days; "how long": hours, minutes and seconds).
+
 Anything else is left to the reader. Nothing here knows a task.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import statistics
 from collections import Counter
 
 from .code_counts import Counted
-from .log_lines import picked_lines, stamped
+from .log_lines import picked_lines, stamp, stamped
 from .querywords import AVERAGE, HOW_MANY, LEAST_WORDS, MEDIAN, MOST_WORDS, TOTAL, any_word
 from .tables import plain_number, shown_number
 
@@ -46,6 +52,10 @@ _KIND_WORDS = {"time": re.compile(r"\b(?:time|times|duration|latency|took|slow\w
 # A duration's or size's extreme in a log's words too: the longest, the slowest, the peak.
 _MOST = any_word((*MOST_WORDS, "longest", "slowest", "peak", "worst"))
 _LEAST = any_word((*LEAST_WORDS, "shortest", "fastest", "best"))
+# "How many minutes did the release 4.2 rollout take?", "how long did the nightly backup run?"
+_TOOK = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|days))\s+did\s+(?P<thing>.+?)\s+"
+                   r"(?:take|last|run|go on)\b", re.I)
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _ASKS = re.compile(r"^\W*(?:what|how)\b", re.I)  # "what was the average ...", "how long ..."; "which ..." is a field's
 
 
@@ -98,3 +108,39 @@ def answer(everything: list[str], lines: list[str], question: str, spanned: str)
 def _measures(line: str) -> list[tuple[float, str, float, str]]:
     """The line's numbers written with a unit: each with its kind, its unit's size and its unit as written."""
     return [(float(m["n"]), *UNITS[m["unit"].lower()], m["unit"]) for m in _MEASURE.finditer(line)]
+
+
+def asks_took(question: str) -> bool:
+    """Whether the question asks how long something took ("how many minutes did ... take?")."""
+    return bool(_TOOK.match(question.strip()))
+
+
+def took(everything: list[str], question: str) -> Counted | None:
+    """How long the thing the question names took: from the first to the last of the lines naming it (rules
+    above); None for any other question, or fewer than two such lines with a full time stamp."""
+    asked = _TOOK.match(question.strip())
+    if asked is None or not stamped(everything):
+        return None
+    found = picked_lines(everything, asked["thing"])
+    if found is None or not found[1] or len(found[0]) < 2:
+        return None
+    mine, picked_by = found
+    times = [(key, written, line) for line in mine if (s := stamp(line)) for key, written in [s] if key[0]]
+    if len(times) < 2:
+        return None  # year-less stamps (syslog's) are not read across days here
+    (first, first_written, first_line), (last, last_written, last_line) = min(times), max(times)
+    seconds = (datetime.datetime(*last) - datetime.datetime(*first)).total_seconds()
+    unit = (asked["unit"] or "").lower()
+    said = f"{plain_number(round(seconds / _SECONDS[unit], 2))} {unit}" if unit else _clock(seconds)
+    facts = (f"Read by code over every line ({len(everything):,}): lines holding {' and '.join(map(repr, picked_by))}: "
+             f"{len(mine):,}; the first at {first_written}:\n  {first_line.strip()}\nthe last at {last_written}:\n"
+             f"  {last_line.strip()}\nbetween them: {_clock(seconds)}")
+    return Counted(facts, said)
+
+
+def _clock(seconds: float) -> str:
+    """A duration as hours, minutes and seconds: "2 h 40 min", "45 s"."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return " ".join(f"{n} {u}" for n, u in ((hours, "h"), (minutes, "min"), (secs, "s")) if n) or "0 s"
+

@@ -110,9 +110,11 @@ def answer(context: Any, question: str) -> Counted | None:
     # ("How many ERROR lines ...") is tally's, as in any text.
     counting = (HOW_MANY.search(question) and not DISTINCT.search(question)
                 and (not asks_count(question) or not named_words(asked))) or PERCENT.search(question)
+    if not timed and log_measures.asks_took(question) and (found := log_measures.took(_lines_of(context), question)):
+        return found  # "How many minutes did the release 4.2 rollout take?"
     measuring = log_measures.aggregate(question)  # "what was the average response time of /api/login requests?"
     if when or DISTINCT.search(question) or _WHICH_FIELD.search(question) or counting or measuring:  # else no lines cut
-        lines = [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
+        lines = _lines_of(context)
         if len(lines) >= MIN_LINES:
             everything = lines
             if timed:
@@ -181,6 +183,10 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
         share = round(100 * len(mine) / len(lines), 2) if lines else 0.0
         return Counted(f"Read by code over the {among}: {len(mine):,}, {shown_number(share)}%", f"{plain_number(share)}%")
     return Counted(f"Read by code over the {among}: {len(mine):,}", str(len(mine)))
+
+
+def _lines_of(context: Any) -> list[str]:
+    return [line for _, doc in documents(context) for line in doc.splitlines() if line.strip()]
 
 
 def _documents_count(items: list[str], question: str) -> Counted | None:
