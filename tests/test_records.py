@@ -4,7 +4,7 @@ reading and through count_table() in the REPL."""
 
 import pytest
 
-from recursivelm import RLM, ScriptedModel, first_reading, records
+from recursivelm import RLM, ScriptedModel, first_reading, log_measures, records
 
 from conftest import block
 
@@ -255,3 +255,4 @@ def test_how_long_something_took_is_read_from_its_first_and_last_lines(question,
 def test_how_long_with_one_line_naming_it_is_left_to_the_reader():
     assert records.answer(ROLLOUT, "How long did release 4.3 take?") is None  # 4.3: in no line
     assert records.answer(ROLLOUT.replace("rollout finished", "done"), "How long did the rollout take?") is None
+    assert not log_measures.asks_took("How long did the slowest backup take?")  # a measure of the lines

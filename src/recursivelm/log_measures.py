@@ -111,8 +111,9 @@ def _measures(line: str) -> list[tuple[float, str, float, str]]:
 
 
 def asks_took(question: str) -> bool:
-    """Whether the question asks how long something took ("how many minutes did ... take?")."""
-    return bool(_TOOK.match(question.strip()))
+    """Whether the question asks how long something took ("how many minutes did ... take?"); not "how long did the
+    slowest backup take?", which asks a measure of the lines (aggregate)."""
+    return bool(_TOOK.match(question.strip())) and aggregate(question) is None
 
 
 def took(everything: list[str], question: str) -> Counted | None:
