@@ -23,7 +23,7 @@ TEXT = "\n\n".join([
 
 
 @pytest.mark.parametrize("question, want", [
-    ("Which happened first, the crane replacement or the terminal opening?", None),  # "replacement": no sentence
+    ("Which happened first, the crane replacement or the terminal opening?", "terminal opening"),  # half its words
     ("Which happened first, the harbour crane or the ferry terminal?", "ferry terminal"),  # 2020-11-30 < 2021
     ("Which came later: the ferry terminal or the harbour crane?", "harbour crane"),
     ("Which is older, the north pier or the ferry terminal?", "north pier"),  # a year alone: 1998
@@ -51,3 +51,14 @@ def test_a_small_roots_first_reading_is_what_code_compared():
     root = ScriptedModel(replies=[block("FINAL(reading)")])
     result = RLM(root, profile="small", sandbox="inprocess").run(TEXT, question)
     assert result.answer == "ferry terminal"
+
+
+@pytest.mark.parametrize("question, want", [
+    ("How many days passed between the harbour crane replacement and the ferry terminal opening?", "93 days"),
+    ("How many weeks passed between the ferry terminal opening and the harbour crane?", "13.3 weeks"),
+    ("How many days passed between the north pier and the ferry terminal?", None),  # 1998: no day written
+])
+def test_the_days_between_two_things_dates_are_counted(question, want):
+    found = comparisons.answer(TEXT, question)
+    assert (found and found.answer) == want
+

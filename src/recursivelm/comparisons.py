@@ -6,10 +6,13 @@ a sentence (14 May 2023, 2 February 2023): the 1.5B reader, shown both sentences
 first (bench/issue12/fresh_probe.py, set I). Code compares them:
 
 - the question: "which / what / who ... <first, earlier, later, older, longer, larger, ...>, X or Y?";
-- each of X and Y: the sentences holding all of its words (without "the", "a");
+- each of X and Y: the sentences holding the most of its words, at least half ("the start of the bridge
+  repairs": "The bridge repairs began on ...");
 - "first", "earlier", "later", "older", "newer" ...: the one date those sentences write ("14 May 2023", "May 14,
   2023", "2023-05-14", "May 2023", or a year alone where they write no other date), X's against Y's;
-- "longer", "larger", "higher", "heavier" ...: the one number both write with the same unit ("412 metres").
+- "longer", "larger", "higher", "heavier" ...: the one number both write with the same unit ("412 metres");
+- "how many days (weeks, months, years) passed between X and Y?": the days between the one full date each
+  writes.
 
 Where either has no sentence, or its sentences write several dates or numbers in that unit, or the two are
 equal, no answer: the passages are read. Nothing here knows a task.
@@ -17,6 +20,7 @@ equal, no answer: the passages are read. Nothing here knows a task.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -24,7 +28,7 @@ from .code_counts import Counted
 from .measures import measurements
 from .per_context import cached
 from .querywords import query_terms
-from .tables import MONTH_NAMES
+from .tables import MONTH_NAMES, plain_number
 from .wordcounts import SentenceWords
 
 MAX_SENTENCES = 6  # a thing named in more sentences than this is a topic of the text, not one dated fact
@@ -46,6 +50,9 @@ _DATES = (  # each gives a year, and a month and day where written
     re.compile(rf"\b{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
 )
 _YEAR = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\b")
+# "How many days passed between the start of the repairs and the reopening?": the days between two dates.
+_BETWEEN = re.compile(r"^\W*how many\s+(?P<unit>days|weeks|months|years)\s+(?:(?:passed|elapsed|went by|were there|are there|lie)\s+)?"
+                      r"between\s+(?P<a>.+?)\s+and\s+(?P<b>[^?]+?)\s*\??\s*$", re.I)
 
 
 def _dates(sentence: str) -> set[tuple[int, int, int]]:
@@ -65,18 +72,29 @@ def _dates(sentence: str) -> set[tuple[int, int, int]]:
 
 
 def _sentences_of(sentences: SentenceWords, thing: str) -> list[str]:
+    """The sentences holding the most of the thing's words, at least half of them: "the start of the bridge
+    repairs" is "The bridge repairs began on ..." (bridge, repairs)."""
     terms = query_terms(thing)
-    if not terms:
+    held: dict[int, int] = {}
+    for term in terms:
+        for i in sentences.postings.get(term, ()):
+            held[i] = held.get(i, 0) + 1
+    most = max(held.values(), default=0)
+    if not terms or 2 * most < len(terms):
         return []
-    held = set.intersection(*(sentences.postings.get(t, set()) for t in terms))
-    return [sentences.sentences[i] for i in sorted(held)]
+    return [sentences.sentences[i] for i in sorted(held) if held[i] == most]
 
 
 def answer(context: Any, question: str) -> Counted | None:
-    """For "which ... first / longer ..., X or Y?": X or Y, by the dates or numbers code reads (rules above);
-    None for any other question, or where code cannot tell."""
+    """For "which ... first / longer ..., X or Y?": X or Y, by the dates or numbers code reads; for "how many days
+    passed between X and Y?": the days between their dates (rules above). None for any other question, or where
+    code cannot tell."""
+    if not isinstance(context, (str, list, dict)):
+        return None
+    if (between := _BETWEEN.match(question.strip())):
+        return _between(context, between)
     asked = _WHICH_OF_TWO.match(question.strip())
-    if asked is None or not isinstance(context, (str, list, dict)):
+    if asked is None:
         return None
     comparing = re.sub(r"\s+", " ", asked["cmp"].lower())
     things = [re.sub(r"^(?:the|a|an)\s+", "", asked[k].strip(), flags=re.I) for k in ("a", "b")]
@@ -106,7 +124,7 @@ def answer(context: Any, question: str) -> Counted | None:
     pick = 0 if (a < b) == (comparing in _EARLIER or comparing in _LESS) else 1
     shown = "\n".join(f"  {thing!r}: {_shown(value, unit)}, in: {mine[0].strip()[:300]}"
                       for thing, value, mine in zip(things, (a, b), theirs))
-    facts = f"Read by code from the sentences naming each (all of its words), the {unit} each writes:\n{shown}"
+    facts = f"Read by code from the sentences naming each (most of its words), the {unit} each writes:\n{shown}"
     return Counted(facts, things[pick])
 
 
@@ -115,3 +133,25 @@ def _shown(value: Any, unit: str) -> str:
         return f"{value:g} {unit}"
     year, month, day = value
     return " ".join(str(p) for p in ((day or None), (MONTH_NAMES[month - 1].title() if month else None), year) if p)
+
+
+def _between(context: Any, asked: re.Match) -> Counted | None:
+    """The days (weeks, months, years) between the one full date each of two things' sentences writes."""
+    things = [re.sub(r"^(?:the|a|an)\s+", "", asked[k].strip(), flags=re.I) for k in ("a", "b")]
+    sentences = cached(context, SentenceWords)
+    theirs = [_sentences_of(sentences, thing) for thing in things]
+    if any(not mine or len(mine) > MAX_SENTENCES for mine in theirs):
+        return None
+    read = [set().union(*(_dates(s) for s in mine)) for mine in theirs]
+    if any(len(dates) != 1 or 0 in next(iter(dates)) for dates in read):
+        return None  # several dates, or one without its day: the days between are not written
+    (a,), (b,) = read
+    days = abs((datetime.date(*b) - datetime.date(*a)).days)
+    unit = asked["unit"].lower()
+    value = days / {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}[unit]
+    shown = "\n".join(f"  {thing!r}: {_shown(date, 'date')}, in: {mine[0].strip()[:300]}"
+                       for thing, date, mine in zip(things, (a, b), theirs))
+    facts = f"Read by code from the sentences naming each (most of its words), the date each writes:\n{shown}\n" \
+            f"between them: {days:,} days"
+    return Counted(facts, f"{plain_number(round(value, 1))} {unit}")
+
