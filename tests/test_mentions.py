@@ -53,3 +53,20 @@ def test_a_proven_absence_is_the_first_reading_and_is_not_refused():
                  sandbox="inprocess").run(SHIPS, question)
     assert result.answer == "No: the text never mentions Corvina."
     assert len(root.calls) == 1  # taken at once: a search of every character is no search that missed
+
+
+FLEET = ("The harbour log for the year. " * 50 + "\nThe research vessel Aurora Vale docked at Tromso. A research vessel "
+         "called Sea Lark left port.\nThe research vessel Aurora Vale returned in May. Fishing boats stayed in. The "
+         "research vessel Grey Petrel logged a storm.\n")
+
+
+@pytest.mark.parametrize("question, want", [
+    ("How many different research vessels does the text mention?", "3"),  # Aurora Vale twice, once counted
+    ("Which research vessels are mentioned in the text?", "Aurora Vale, Sea Lark, Grey Petrel"),
+    ("How many research vessels are named?", "3"),
+    ("Which tankers does the text mention?", None),  # the noun is written before no name
+    ("How many fishing boats does the text mention?", None),  # "Fishing boats stayed in": no name after it
+])
+def test_the_names_written_after_a_noun_are_the_names_of_its_kind(question, want):
+    found = mentions.named(FLEET, question)
+    assert (found and found.answer) == want

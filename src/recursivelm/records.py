@@ -49,7 +49,7 @@ from . import comparisons, log_measures, measures
 from .code_counts import Counted
 from .evidence import documents
 from .log_lines import IP, STAMP_SAMPLE, STAMPED_SHARE, in_time, picked_lines, slots_out, stamp, stamped
-from .mentions import absent
+from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
 from .tables import PERCENT, PERIOD, SPAN, has_condition, plain_number, plural, shown_number, table_of
 from .table_answers import answer as table_answer
@@ -83,10 +83,11 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 
 def settled(context: Any, question: str) -> Counted | None:
     """What code reads for the question over a table (table_answers.answer) or else its records (answer), that the
-    text never writes a name the question asks whether it mentions (mentions.absent), or which of two things it
+    text never writes a name the question asks whether it mentions (mentions.absent), the names of a kind it
+    mentions (mentions.named), or which of two things it
     names came first or measures more (comparisons.answer)."""
     return (table_answer(context, question) or answer(context, question) or absent(context, question)
-            or comparisons.answer(context, question))
+            or named(context, question) or comparisons.answer(context, question))
 
 
 def answer(context: Any, question: str) -> Counted | None:
