@@ -197,3 +197,18 @@ def test_who_has_the_nth_highest_value_is_the_rows_name():
     assert table_answers.answer(pay, "Who has the second highest salary?").answer == "Gus"  # 99000 Bo, then 95000
     assert table_answers.answer(pay, "Who has the lowest salary in Dev?").answer == "Cy"  # Dev: 91000, 64000, 58000, ...
     assert table_answers.answer(pay, "What is the second highest salary?").answer == "95000"
+
+
+REVENUE = "year,quarter,revenue\n" + "\n".join(f"{y},Q{q},{100 * q + (50 if y == 2024 else 0)}" for y in (2022, 2023, 2024)
+                                               for q in range(1, 5))  # 2023: 1000; 2024: 1200
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("By what percentage did total revenue change from 2023 to 2024?", "20%"),
+    ("How much did revenue grow from 2023 to 2024?", "200"),
+    ("How much did revenue increase between Q1 and Q2?", "300"),  # 100 a year in each of the three years
+    ("By what percentage did revenue change from 2023 to 2025?", None),  # 2025: no such row
+])
+def test_the_change_of_a_total_from_one_value_of_a_column_to_another(question, answer):
+    found = table_answers.answer(REVENUE, question)
+    assert (found and found.answer) == answer

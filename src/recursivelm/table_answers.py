@@ -82,6 +82,9 @@ _EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
 # "above the average amount", "below the median salary": a comparison with a column's mean over every row.
 _VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
                       r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
+# "By what percentage did total revenue change from 2023 to 2024?", "how much did sales grow between Q1 and Q2?"
+_CHANGE = re.compile(r"\b(?:chang\w*|grow|grew|grown|growth|increas\w*|decreas\w*|drop\w*|rise|rose|risen|fall|fell"
+                     r"|fallen|declin\w*)\b.*?\b(?:from|between)\s+(?P<a>[\w.-]+)\s+(?:to|and)\s+(?P<b>[\w.-]+)", re.I)
 # The second, third ... highest: which of the ranked values the answer is.
 _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
@@ -131,6 +134,8 @@ def answer(context: Any, question: str) -> Counted | None:
     if table is None:
         return None
     question = _against_mean(table, question)
+    if (change := _CHANGE.search(question)):
+        return _changed(table, question, change)
     than = _THAN.search(question)
     other = _other_value(table, than) if than else None
     if than and other is None and not _COMPARISON.search(than.group()):
@@ -191,6 +196,34 @@ def _against_mean(table: Table, question: str) -> str:
         mean = statistics.median(cells) if m["kind"].lower() == "median" else statistics.fmean(cells)
         return f"{m['op']} {round(mean, 2)}"
     return _VS_MEAN.sub(the_number, question)
+
+
+def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
+    """The change of a number column's total from the rows holding one value to those holding another, of one
+    column ("from 2023 to 2024": the year column), in percent where the question asks a percentage."""
+    first, second = change["a"].lower(), change["b"].lower()
+    held = [i for i in range(len(table.columns))
+            if {first, second} <= {row[i].lower() for row in table.rows}]
+    if len(held) != 1:
+        return None
+    column = held[0]
+    named = [i for i in named_columns(table, question) if i in table.numbers and i != column]
+    others = [i for i in table.numbers if i != column]
+    measure = named[0] if len(named) == 1 else others[0] if len(others) == 1 else None
+    if measure is None:
+        return None
+    totals = [sum(c for row in table.rows if row[column].lower() == value and (c := number(row[measure])) is not None)
+              for value in (first, second)]
+    if not totals[0] and PERCENT.search(question):
+        return None
+    changed = totals[1] - totals[0]
+    said = f"{plain_number(round(100 * changed / totals[0], 2))}%" if PERCENT.search(question) else plain_number(round(changed, 2))
+    whole = f"the table at line {table.line:,} of the text" if table.line else "the whole table"
+    facts = (f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)}):\n"
+             f"total {table.columns[measure]} with {table.columns[column]} = {change['a']}: {shown_number(totals[0])}\n"
+             f"total {table.columns[measure]} with {table.columns[column]} = {change['b']}: {shown_number(totals[1])}\n"
+             f"change: {shown_number(round(changed, 2))}" + (f", {said}" if PERCENT.search(question) else ""))
+    return Counted(facts, said)
 
 
 def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
