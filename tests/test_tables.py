@@ -212,3 +212,20 @@ REVENUE = "year,quarter,revenue\n" + "\n".join(f"{y},Q{q},{100 * q + (50 if y ==
 def test_the_change_of_a_total_from_one_value_of_a_column_to_another(question, answer):
     found = table_answers.answer(REVENUE, question)
     assert (found and found.answer) == answer
+
+
+CITIES = ["Lisbon", "Porto", "Braga"]
+CUSTOMERS = "customer,city\n" + "\n".join(f"C{i},{CITIES[i % 3]}" for i in range(12))
+SALES = "sale,customer,amount\n" + "\n".join(f"S{i},C{i % 12},{10 * (i % 7 + 1)}" for i in range(30))
+TOTALS = {city: sum(10 * (i % 7 + 1) for i in range(30) if CITIES[i % 12 % 3] == city) for city in CITIES}
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("What is the total amount of sales to customers in Lisbon?", str(TOTALS["Lisbon"])),  # by the sale's customer
+    ("How many customers are in Porto?", "4"),  # customers.csv alone: its name, no number column named
+    ("Which city has the largest total amount?", max(TOTALS, key=TOTALS.get)),
+])
+def test_a_directory_of_tables_is_read_as_the_one_asked_about_joined_with_those_it_refers_to(question, answer):
+    found = table_answers.answer({"data/customers.csv": CUSTOMERS, "data/sales.csv": SALES}, question)
+    assert found is not None and found.answer == answer
+    assert "of the directory's 2 tables" in found.facts

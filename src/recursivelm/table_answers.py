@@ -50,13 +50,12 @@ from typing import Any
 from .code_counts import Counted
 from .querywords import (AGGREGATE_WORDS, AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, QUESTION_WORDS, TOTAL,
                          query_terms)
-from .tables import (PERCENT, PERIOD, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
-                     named_values, number, plain_number, shown_number, table_of)
+from .tables import (PERCENT, PERIOD, REFERENCE_SHARE, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
+                     named_values, number, plain_number, shown_number, table_for)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
-REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
@@ -130,7 +129,7 @@ class _Asked:
 def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
-    table = table_of(context)
+    table = table_for(context, question)
     if table is None:
         return None
     question = _against_mean(table, question)
@@ -218,7 +217,7 @@ def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
         return None
     changed = totals[1] - totals[0]
     said = f"{plain_number(round(100 * changed / totals[0], 2))}%" if PERCENT.search(question) else plain_number(round(changed, 2))
-    whole = f"the table at line {table.line:,} of the text" if table.line else "the whole table"
+    whole = table.described()
     facts = (f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)}):\n"
              f"total {table.columns[measure]} with {table.columns[column]} = {change['a']}: {shown_number(totals[0])}\n"
              f"total {table.columns[measure]} with {table.columns[column]} = {change['b']}: {shown_number(totals[1])}\n"
@@ -263,7 +262,7 @@ def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     if span:
         conditions.append(f"{table.columns[table.dates]} {span.group()}")
-    whole = f"the table at line {table.line:,} of the text" if table.line else "the whole table"
+    whole = table.described()
     shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
     return _Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions), shape)
 

@@ -21,6 +21,7 @@ MIN_ROWS = 10  # fewer rows under a header is a short list, which the passages s
 SNIFF_LINES = 50  # lines that decide the delimiter: each must split into the header's number of fields
 DELIMITERS = (",", "\t", ";")
 NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number column
+REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
 WORD = re.compile(r"[^\W_]+")  # a word of a cell, a header or a question
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -60,6 +61,13 @@ class Table:
     dates: int | None = None  # the first column of ISO dates, if any
     line: int = 0  # where a markdown table within a text starts (1-based); 0 where the table is the whole context
     lists: frozenset[int] = frozenset()  # the columns whose cells are lists ("[urgent, draft]", JSON's ["a", "b"])
+    joined: str = ""  # a directory's tables joined into this one: what was joined, as the root is told
+
+    def described(self) -> str:
+        """Which table code read, as the root is told."""
+        if self.joined:
+            return self.joined
+        return f"the table at line {self.line:,} of the text" if self.line else "the whole table"
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -217,6 +225,62 @@ def has_condition(question: str) -> bool:
 
 def table_of(context: Any) -> Table | None:
     return cached(context, parse) if isinstance(context, (str, dict)) else None
+
+
+def table_for(context: Any, question: str) -> Table | None:
+    """The table a question is asked of: the context's own (table_of), or of a directory of tables, the one the
+    question is about joined with those it refers to (joined)."""
+    if (table := table_of(context)) is not None or not isinstance(context, dict):
+        return table
+    tables = cached(context, _tables_of)
+    return joined(tables, question) if tables else None
+
+
+def _tables_of(files: dict) -> dict[str, Table]:
+    """The files of a directory that are tables, by path; {} where fewer than two are."""
+    found = {str(path): table for path, text in files.items() if isinstance(text, str) and (table := parse(text))}
+    return found if len(found) >= 2 else {}
+
+
+def joined(tables: dict[str, Table], question: str) -> Table | None:
+    """Of a directory's tables, the one the question is about: the one whose file's name it writes (sales.csv for
+    "sales") and whose number column it names, else either, else none; joined with each other table whose key
+    column (of a value per row) its column of the same name refers to, REFERENCE_SHARE of its cells being keys
+    there ("sale,customer,amount" with "customer,city": a sale's customer's city)."""
+    asked = {w.lower() for w in WORD.findall(question)}
+    by_name = [p for p in tables if {w.lower() for w in WORD.findall(p.rsplit("/", 1)[-1].rsplit(".", 1)[0])}
+               & (asked | {plural(w) for w in asked})]
+    measured = [p for p, t in tables.items() if any(i in t.numbers for i in named_columns(t, question))]
+    chosen = [p for p in by_name if p in measured] or measured or by_name
+    if len(chosen) != 1:
+        return None
+    base_path = chosen[0]
+    base = tables[base_path]
+    columns, rows, parts = list(base.columns), [list(row) for row in base.rows], [base_path]
+    for path, other in tables.items():
+        if path == base_path:
+            continue
+        for i, name in enumerate(base.columns):
+            key = next((k for k, c in enumerate(other.columns) if c.lower() == name.lower()), None)
+            keys = [row[key] for row in other.rows] if key is not None else []
+            if not keys or len(set(keys)) != len(keys):
+                continue
+            by_key = dict(zip(keys, other.rows))
+            cells = [row[i] for row in base.rows if row[i]]
+            if not cells or sum(c in by_key for c in cells) < REFERENCE_SHARE * len(cells):
+                continue
+            added = [k for k in range(len(other.columns)) if k != key]
+            columns += [other.columns[k] if other.columns[k] not in columns else f"{path}:{other.columns[k]}" for k in added]
+            for row, base_row in zip(rows, base.rows):
+                match = by_key.get(base_row[i])
+                row += [match[k] if match else "" for k in added]
+            parts.append(f"{path} (by {name})")
+            break
+    table = _typed(columns, rows)
+    if table is not None:
+        table.joined = f"{base_path}" + (f" joined with {', '.join(parts[1:])}" if len(parts) > 1 else "") + \
+            f" of the directory's {len(tables)} tables"
+    return table
 
 
 def named_values(table: Table, question: str) -> dict[int, str]:
