@@ -3,7 +3,8 @@ reading where the context is one.
 
 A reader shown a table's passages counts the rows it was shown: over 6,000 orders, the 1.5B reader answered
 "how many orders did the customer Okafor place?" with 7 (578), and "which city has the largest total order
-amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row:
+amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row (the rows a question picks are
+table_rows.py's):
 
 - the question's values: a cell value it names ("Okafor"), found in the column that holds it; the rows holding
   all of them are the ones asked about;
@@ -40,47 +41,32 @@ as before. Nothing here knows a task.
 
 from __future__ import annotations
 
-import operator
 import re
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from .code_counts import Counted
-from .querywords import (AGGREGATE_WORDS, AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, QUESTION_WORDS, TOTAL,
-                         query_terms)
-from .tables import (PERCENT, PERIOD, REFERENCE_SHARE, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
-                     named_values, number, plain_number, shown_number, table_for)
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, TOTAL
+from .table_rows import COMPARISON, EACH, TOP, Asked, against_mean, asked_rows, unread_words
+from .tables import (PERCENT, REFERENCE_SHARE, WORD, Table, named_columns, named_values, number, plain_number,
+                     shown_number, table_for)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
-EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
 _THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
-# "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
-_EACH = re.compile(r"\b(?:for each|of each|each|every|per|(?:broken down|grouped|split) by)\s+(?P<noun>[\w-]+)", re.I)
 # "which customers ...", "what notes ...": a plural noun, whose values (or rows) the answer lists.
 _WHICH_MANY = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|does|has|this|its)\b)(?P<noun>[a-z]+s)\b", re.I)
 # "is there any invoice above 4,000?", "are there orders over 500?", "does any order exceed 4000?": yes or no.
 _ANY = re.compile(r"^\W*(?:(?:is|are|was|were)\s+there\b|(?:does|do|did|has|have)\s+any\b)", re.I)
-# "not in the Sales department", "other than Novak", "excluding Lagos": words that exclude the value after them.
-_EXCLUDING = re.compile(r"\b(?:not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?)\b", re.I)
-# The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
-_ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded", "single", "table", "rows", "row",
-                                                    "entries", "entry", "records", "record", "there", "any",
-                                                    "recent", "latest", "earliest", "first", "last", "date", "day",
-                                                    "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"}
 # "When was the most recent order placed?", "what is the earliest date ...": the date column's extreme.
 _WHEN = re.compile(r"^\W*(?:when\b|on what (?:date|day)\b|what (?:date|day)\b|which (?:date|day)\b"
                    r"|what (?:is|was) the (?:date|day) of the\b)", re.I)
 _LATEST = re.compile(r"\b(?:most recent(?:ly)?|latest|last|newest)\b", re.I)
 _EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
-# "above the average amount", "below the median salary": a comparison with a column's mean over every row.
-_VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
-                      r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
 # "By what percentage did total revenue change from 2023 to 2024?", "how much did sales grow between Q1 and Q2?"
 _CHANGE = re.compile(r"\b(?:chang\w*|grow|grew|grown|growth|increas\w*|decreas\w*|drop\w*|rise|rose|risen|fall|fell"
                      r"|fallen|declin\w*)\b.*?\b(?:from|between)\s+(?P<a>[\w.-]+)\s+(?:to|and)\s+(?P<b>[\w.-]+)", re.I)
@@ -89,41 +75,7 @@ _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", r
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
-# "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
-_COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"
-                         r"|bigger than|above|over|exceeding|at least|less than|fewer than|smaller than|lower than"
-                         r"|shorter than|younger than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
-_SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than",
-                                                                "shorter than", "younger than", "below", "under"), "<")}
-_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
-                                    "older than", "bigger than", "above", "over", "exceeding")})
-_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
-# "which three products ...", "the top 5 customers": how many values of a column the answer names.
-_TOP = re.compile(r"\b(?:top|which|what|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\b", re.I)
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def _holds(cell: float | None, op: str, n: float) -> bool:
-    return cell is not None and _TESTS[_SIGNS[op]](cell, n)
-
-
-@dataclass
-class _Asked:
-    """What a question picks of a table: the rows holding the values it names (not those it excludes), meeting
-    its comparisons and in its period or span, said as `where`."""
-    table: Table
-    rest: str  # the question without what is read here (comparisons, period, span, exclusions, groups, "than X")
-    values: dict[int, str]
-    excluded: dict[int, str]
-    numbers: list[int]  # the number columns it names
-    measure: int | None  # the number column a comparison or an extreme is of
-    conditions: int
-    rows: list[list[str]]
-    where: str
-    shape: str
-
-    def among(self) -> str:
-        return f" among the rows with {self.where}" if self.where else ""
 
 
 def answer(context: Any, question: str) -> Counted | None:
@@ -132,17 +84,17 @@ def answer(context: Any, question: str) -> Counted | None:
     table = table_for(context, question)
     if table is None:
         return None
-    question = _against_mean(table, question)
+    question = against_mean(table, question)
     if (change := _CHANGE.search(question)):
         return _changed(table, question, change)
     than = _THAN.search(question)
     other = _other_value(table, than) if than else None
-    if than and other is None and not _COMPARISON.search(than.group()):
+    if than and other is None and not COMPARISON.search(than.group()):
         return None  # "more ... than" something that is no value of the table
-    each = _EACH.search(question)
+    each = EACH.search(question)
     # "... than Novak" is read apart: the question without it picks Kaur's rows.
     cut = re.sub(r"\bthan\s*$", " ", question[:than.start("other")]) + question[than.end("other"):] if other else question
-    asked = _asked(table, cut, each)
+    asked = asked_rows(table, cut, each)
     if asked is None:
         return None
     if other:
@@ -161,7 +113,7 @@ def answer(context: Any, question: str) -> Counted | None:
         found = {row[kept[0]] for row in asked.rows}
         return Counted(f"{asked.shape}:\ndifferent values of {table.columns[kept[0]]}{asked.among()}: {len(found):,}",
                        str(len(found)))
-    if not asked.conditions and _unread_words(asked):
+    if not asked.conditions and unread_words(asked):
         return None  # "the average salary of engineers": a word no column or value explains is a condition not read
     if _ANY.match(question):
         return _any(asked)
@@ -180,21 +132,6 @@ def answer(context: Any, question: str) -> Counted | None:
             return None  # how many of what: rows are counted where something picks them
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
     return _cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
-
-
-def _against_mean(table: Table, question: str) -> str:
-    """The question with a comparison against a column's mean or median over every row ("above the average
-    amount") written as one against that number ("above 452.1"), where the column is the one named or the only
-    number column; as it is where there is none."""
-    def the_number(m: re.Match) -> str:
-        named = [i for i in named_columns(table, m["noun"] or "") if i in table.numbers]
-        column = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
-        cells = [c for row in table.rows if (c := number(row[column])) is not None] if column is not None else []
-        if not cells:
-            return m.group()
-        mean = statistics.median(cells) if m["kind"].lower() == "median" else statistics.fmean(cells)
-        return f"{m['op']} {round(mean, 2)}"
-    return _VS_MEAN.sub(the_number, question)
 
 
 def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
@@ -225,82 +162,13 @@ def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
     return Counted(facts, said)
 
 
-def _asked(table: Table, question: str, each: re.Match | None) -> _Asked | None:
-    """The rows the question picks (`_Asked`); None where it holds a condition code does not read."""
-    period, span = PERIOD.search(question), SPAN.search(question)
-    if (period or span) and table.dates is None:
-        return None
-    # The question without the comparisons, the period, the span, the group asked per and the count of values
-    # asked, read below.
-    rest = _TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", _COMPARISON.sub(" ", question))))
-    rest = _EACH.sub(" ", rest) if each else rest
-    excluded = _excluded(table, rest)
-    rest = _EXCLUDING.sub(" ", rest) if excluded else rest
-    if has_condition(rest):
-        return None
-    values = {i: v for i, v in named_values(table, rest).items() if i not in excluded}
-    values = {i: v for i, v in values.items() if i not in _verbs(values, rest)}
-    said = " ".join(v.lower() for v in [*values.values(), *excluded.values()])
-    if any(n not in said for n in re.findall(r"\d+", rest.lower())):
-        return None  # a number that is no value named: a condition (a year, an amount) code here does not read
-    numbers = [i for i in named_columns(table, question) if i in table.numbers]
-    # A comparison is of the number column the question names, or of the table's only one.
-    measure = numbers[0] if len(numbers) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
-    compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in _COMPARISON.finditer(question)]
-    if compared and measure is None:
-        return None
-    month, year = month_and_year(period)
-    rows = [row for row in table.rows if all(holds(table, row, i, v) for i, v in values.items())
-            and not any(holds(table, row, i, v) for i, v in excluded.items())
-            and all(_holds(number(row[measure]), op, n) for op, n in compared)
-            and (not period or in_period(row[table.dates], month, year))
-            and (not span or in_span(row[table.dates], span))]
-    conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
-    conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
-    conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
-    if period:
-        conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
-    if span:
-        conditions.append(f"{table.columns[table.dates]} {span.group()}")
-    whole = table.described()
-    shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
-    return _Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions), shape)
-
-
-def _verbs(values: dict[int, str], question: str) -> set[int]:
-    """The values standing where the question's verb does, right after "did / does / do" and another value, its
-    subject ("How many issues did tom open?": open is what tom did, not the state "open")."""
-    asked = " ".join(WORD.findall(question.lower()))
-    said = {i: " ".join(WORD.findall(v.lower())) for i, v in values.items()}
-    return {i for i, verb in said.items() for k, subject in said.items() if k != i and
-            re.search(rf"\b(?:did|does|do|will|would|can|could) {re.escape(subject)} {re.escape(verb)}\b", asked)}
-
-
-def _excluded(table: Table, question: str) -> dict[int, str]:
-    """The values the question excludes ("not in the Sales department", "not shipped to Lagos", "other than Novak",
-    "excluding Lagos"), each in the column that holds it: a value at most EXCLUDED_GAP words after the excluding
-    word."""
-    asked = " ".join(WORD.findall(question.lower()))
-    return {i: v for i, v in named_values(table, question).items()
-            if re.search(rf"\b(?:not|t|except(?: for)?|excluding|besides|other than|apart from|outside(?: of)?)"
-                         rf"(?: \w+){{0,{EXCLUDED_GAP}}} {re.escape(' '.join(WORD.findall(v.lower())))}\b", asked)}
-
-
 def _other_value(table: Table, than: re.Match) -> tuple[int, str] | None:
     """The value "than" names ("how many more orders did Kaur place than Novak?": Novak), in its column."""
     found = named_values(table, than["other"])
     return next(iter(found.items())) if len(found) == 1 else None
 
 
-def _unread_words(asked: _Asked) -> list[str]:
-    """The words of a question picking no rows that no column, value or asking word explains: a question of
-    every row ("what is the median order amount?") holds none."""
-    table = asked.table
-    explained = set().union(*(table.column_words(i) for i in range(len(table.columns))))
-    return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS]
-
-
-def _cell(asked: _Asked) -> Counted | None:
+def _cell(asked: Asked) -> Counted | None:
     """"What is the email of employee E10786?": the one row holding the values, and the column asked. Where that
     column holds keys of another column ("manager_id" holds ids), the row it names, as often as the question
     names the column ("the manager of X's manager": twice); the answer is of the column the question named X in."""
@@ -343,7 +211,7 @@ def _keys_of(table: Table, column: int) -> tuple[int, dict[str, list[str]]] | No
     return None
 
 
-def _summed(asked: _Asked, question: str) -> Counted | None:
+def _summed(asked: Asked, question: str) -> Counted | None:
     """The total, average or median of the number column the question names, or of the only one ("How much did
     Ferreira pay in total?" names none), over the rows asked about."""
     numbers, measure = asked.numbers, asked.measure
@@ -361,7 +229,7 @@ def _summed(asked: _Asked, question: str) -> Counted | None:
                    f"{shown_number(value)}", plain_number(value))
 
 
-def _extreme(asked: _Asked, question: str, by: list[int]) -> Counted | None:
+def _extreme(asked: Asked, question: str, by: list[int]) -> Counted | None:
     """"What was the largest single order placed by Lindqvist?": the number column's extreme among the rows; the
     second, third ... of them where the question says so; "who has ...?": the row's name (_row_names)."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
@@ -384,7 +252,7 @@ def _extreme(asked: _Asked, question: str, by: list[int]) -> Counted | None:
     return Counted(facts, plain_number(value))
 
 
-def _listed(asked: _Asked, question: str) -> Counted | None:
+def _listed(asked: Asked, question: str) -> Counted | None:
     """"Which customers ordered over 300?", "which notes written by Lee are tagged urgent?": the values of the
     column the plural noun names among the rows asked about, or where it names none, the rows' names (a title
     or name column, else the first column of a value per row); MAX_GROUPS_LISTED at most."""
@@ -409,7 +277,7 @@ def _row_names(table: Table) -> int | None:
     return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
 
 
-def _dated(asked: _Asked, question: str) -> Counted | None:
+def _dated(asked: Asked, question: str) -> Counted | None:
     """"When was the most recent order placed?": the latest (or earliest) day of the date column among the rows
     asked about, as written, with its row."""
     table = asked.table
@@ -423,7 +291,7 @@ def _dated(asked: _Asked, question: str) -> Counted | None:
                    f"{table.columns[table.dates]}: {row[table.dates]}, in the row: {shown}", row[table.dates])
 
 
-def _any(asked: _Asked) -> Counted | None:
+def _any(asked: Asked) -> Counted | None:
     """"Is there any invoice above 4,000 euros?": whether any row meets the question's conditions, and the first
     few that do."""
     if not asked.conditions:
@@ -436,7 +304,7 @@ def _any(asked: _Asked) -> Counted | None:
     return Counted(facts, said)
 
 
-def _difference(asked: _Asked, question: str, other: tuple[int, str]) -> Counted | None:
+def _difference(asked: Asked, question: str, other: tuple[int, str]) -> Counted | None:
     """"How many more orders did Kaur place than Novak?", "how much more did Kaur pay than Novak?": the rows
     (or the number column's total) of the value named first, less those of the value after "than", in its
     column, under the question's other conditions."""
@@ -462,7 +330,7 @@ def _difference(asked: _Asked, question: str, other: tuple[int, str]) -> Counted
     return Counted(facts, plain_number(round(difference, 2)))
 
 
-def _per_group(asked: _Asked, question: str, each: re.Match) -> Counted | None:
+def _per_group(asked: Asked, question: str, each: re.Match) -> Counted | None:
     """"How many tickets are there of each priority?", "the total amount per customer": the rows (or the named
     number column's total or average) of every value of the column named after "each" / "per", all listed."""
     table = asked.table
@@ -486,14 +354,14 @@ def _per_group(asked: _Asked, question: str, each: re.Match) -> Counted | None:
 
 def _top(question: str) -> int:
     """How many values "which three products ...?" or "the top 5 customers" asks for: 1 where it names none."""
-    m = _TOP.search(question)
+    m = TOP.search(question)
     if not m:
         return 1
     n = m["n"].lower()
     return _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
 
 
-def _grouped(asked: _Asked, by: int, question: str) -> Counted | None:
+def _grouped(asked: Asked, by: int, question: str) -> Counted | None:
     """For "which <column> has the most / fewest ...?": the rows per value of column `by`, and where a number
     column is named, its sum (or mean, where the question says average) per value; the extreme one answers, or
     the extreme n where the question asks for n ("which three products ...")."""

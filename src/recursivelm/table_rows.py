@@ -1,0 +1,149 @@
+"""The rows a question picks of a table (tables.py), for table_answers.py: the cell values it names (not those
+it excludes: "not in the Sales department", "other than Novak"; not a value standing as its verb: "did tom
+open"), its comparisons of a number column ("over 350"; "above the average amount", against the column's mean
+over every row), its period or span of the date column, said as one condition ("customer = Okafor and amount >
+7"); and whether a question of every row leaves a word no column or value explains (a condition not read).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import statistics
+from dataclasses import dataclass
+
+from .querywords import AGGREGATE_WORDS, QUESTION_WORDS, query_terms
+from .tables import (PERIOD, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
+                     named_values, number, plain_number)
+
+EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
+# "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
+EACH = re.compile(r"\b(?:for each|of each|each|every|per|(?:broken down|grouped|split) by)\s+(?P<noun>[\w-]+)", re.I)
+# "not in the Sales department", "other than Novak", "excluding Lagos": words that exclude the value after them.
+_EXCLUDING = re.compile(r"\b(?:not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?)\b", re.I)
+# The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
+_ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded", "single", "table", "rows", "row",
+                                                    "entries", "entry", "records", "record", "there", "any",
+                                                    "recent", "latest", "earliest", "first", "last", "date", "day",
+                                                    "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"}
+# "above the average amount", "below the median salary": a comparison with a column's mean over every row.
+_VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
+                      r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
+# "more than 100000", "over 350", "under $50", "at least 3": a number column's cells compared with a number.
+COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"
+                         r"|bigger than|above|over|exceeding|at least|less than|fewer than|smaller than|lower than"
+                         r"|shorter than|younger than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
+_SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than",
+                                                                "shorter than", "younger than", "below", "under"), "<")}
+_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
+                                    "older than", "bigger than", "above", "over", "exceeding")})
+_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
+# "which three products ...", "the top 5 customers": how many values of a column the answer names.
+TOP = re.compile(r"\b(?:top|which|what|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\b", re.I)
+
+
+def _holds(cell: float | None, op: str, n: float) -> bool:
+    return cell is not None and _TESTS[_SIGNS[op]](cell, n)
+
+
+@dataclass
+class Asked:
+    """What a question picks of a table: the rows holding the values it names (not those it excludes), meeting
+    its comparisons and in its period or span, said as `where`."""
+    table: Table
+    rest: str  # the question without what is read here (comparisons, period, span, exclusions, groups, "than X")
+    values: dict[int, str]
+    excluded: dict[int, str]
+    numbers: list[int]  # the number columns it names
+    measure: int | None  # the number column a comparison or an extreme is of
+    conditions: int
+    rows: list[list[str]]
+    where: str
+    shape: str
+
+    def among(self) -> str:
+        return f" among the rows with {self.where}" if self.where else ""
+
+
+def against_mean(table: Table, question: str) -> str:
+    """The question with a comparison against a column's mean or median over every row ("above the average
+    amount") written as one against that number ("above 452.1"), where the column is the one named or the only
+    number column; as it is where there is none."""
+    def the_number(m: re.Match) -> str:
+        named = [i for i in named_columns(table, m["noun"] or "") if i in table.numbers]
+        column = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
+        cells = [c for row in table.rows if (c := number(row[column])) is not None] if column is not None else []
+        if not cells:
+            return m.group()
+        mean = statistics.median(cells) if m["kind"].lower() == "median" else statistics.fmean(cells)
+        return f"{m['op']} {round(mean, 2)}"
+    return _VS_MEAN.sub(the_number, question)
+
+
+def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | None:
+    """The rows the question picks (`Asked`); None where it holds a condition code does not read."""
+    period, span = PERIOD.search(question), SPAN.search(question)
+    if (period or span) and table.dates is None:
+        return None
+    # The question without the comparisons, the period, the span, the group asked per and the count of values
+    # asked, read below.
+    rest = TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", COMPARISON.sub(" ", question))))
+    rest = EACH.sub(" ", rest) if each else rest
+    excluded = _excluded(table, rest)
+    rest = _EXCLUDING.sub(" ", rest) if excluded else rest
+    if has_condition(rest):
+        return None
+    values = {i: v for i, v in named_values(table, rest).items() if i not in excluded}
+    values = {i: v for i, v in values.items() if i not in _verbs(values, rest)}
+    said = " ".join(v.lower() for v in [*values.values(), *excluded.values()])
+    if any(n not in said for n in re.findall(r"\d+", rest.lower())):
+        return None  # a number that is no value named: a condition (a year, an amount) code here does not read
+    numbers = [i for i in named_columns(table, question) if i in table.numbers]
+    # A comparison is of the number column the question names, or of the table's only one.
+    measure = numbers[0] if len(numbers) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
+    compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in COMPARISON.finditer(question)]
+    if compared and measure is None:
+        return None
+    month, year = month_and_year(period)
+    rows = [row for row in table.rows if all(holds(table, row, i, v) for i, v in values.items())
+            and not any(holds(table, row, i, v) for i, v in excluded.items())
+            and all(_holds(number(row[measure]), op, n) for op, n in compared)
+            and (not period or in_period(row[table.dates], month, year))
+            and (not span or in_span(row[table.dates], span))]
+    conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
+    conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
+    conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
+    if period:
+        conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
+    if span:
+        conditions.append(f"{table.columns[table.dates]} {span.group()}")
+    whole = table.described()
+    shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
+    return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions), shape)
+
+
+def _verbs(values: dict[int, str], question: str) -> set[int]:
+    """The values standing where the question's verb does, right after "did / does / do" and another value, its
+    subject ("How many issues did tom open?": open is what tom did, not the state "open")."""
+    asked = " ".join(WORD.findall(question.lower()))
+    said = {i: " ".join(WORD.findall(v.lower())) for i, v in values.items()}
+    return {i for i, verb in said.items() for k, subject in said.items() if k != i and
+            re.search(rf"\b(?:did|does|do|will|would|can|could) {re.escape(subject)} {re.escape(verb)}\b", asked)}
+
+
+def _excluded(table: Table, question: str) -> dict[int, str]:
+    """The values the question excludes ("not in the Sales department", "not shipped to Lagos", "other than Novak",
+    "excluding Lagos"), each in the column that holds it: a value at most EXCLUDED_GAP words after the excluding
+    word."""
+    asked = " ".join(WORD.findall(question.lower()))
+    return {i: v for i, v in named_values(table, question).items()
+            if re.search(rf"\b(?:not|t|except(?: for)?|excluding|besides|other than|apart from|outside(?: of)?)"
+                         rf"(?: \w+){{0,{EXCLUDED_GAP}}} {re.escape(' '.join(WORD.findall(v.lower())))}\b", asked)}
+
+
+def unread_words(asked: Asked) -> list[str]:
+    """The words of a question picking no rows that no column, value or asking word explains: a question of
+    every row ("what is the median order amount?") holds none."""
+    table = asked.table
+    explained = set().union(*(table.column_words(i) for i in range(len(table.columns))))
+    return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS]
