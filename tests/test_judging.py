@@ -43,6 +43,7 @@ def test_each_item_is_read_yes_or_no_in_the_questions_words_and_counted():
     (REVIEWS, "How many reviews mention the word late?"),  # a count of words: tally's
     (REVIEWS, "Which reviews complain about slow delivery?"),  # not a count
     (REVIEWS, "How many reviews are there?"),  # no condition: every one
+    (REVIEWS, "How many reviews are there in total?"),
     (REVIEWS, "How many reviews did Okafor write?"),  # a name picks them: records' and wordings' to read
     ("\n".join(["The weather was mild and the harbour was calm."] * 40), "How many ships arrived late?"),  # lines: no ships
     ("id,review\n" + "\n".join(f"{i},{line}" for i, line in enumerate(REVIEWS.splitlines())), QUESTION),  # a table

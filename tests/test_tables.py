@@ -208,6 +208,7 @@ REVENUE = "year,quarter,revenue\n" + "\n".join(f"{y},Q{q},{100 * q + (50 if y ==
     ("How much did revenue grow from 2023 to 2024?", "200"),
     ("How much did revenue increase between Q1 and Q2?", "300"),  # 100 a year in each of the three years
     ("By what percentage did revenue change from 2023 to 2025?", None),  # 2025: no such row
+    ("How many revenue figures changed from Q1 to Q2?", None),  # a count, not how much a total changed
 ])
 def test_the_change_of_a_total_from_one_value_of_a_column_to_another(question, answer):
     found = table_answers.answer(REVENUE, question)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 from .code_counts import Counted
 from .labelling import MIN_ITEMS, SAMPLE_ITEMS, choose_sample, extend, features_of, items_of, singular, text_of
 from .reading import says_yes
-from .querywords import named_words, query_terms, said_words
+from .querywords import AGGREGATE_WORDS, named_words, query_terms, said_words
 from .tables import table_of
 from .wordcounts import asks_count
 
@@ -49,7 +49,7 @@ def asked(context: Any, question: str) -> tuple[str, str] | None:
     if counted is None or asks_count(question) or said_words(question) or table_of(context) is not None:
         return None  # a count of words said ("mention the word late") is code's over the text
     noun, condition = counted["noun"].lower(), counted["condition"]
-    if named_words(condition) or not query_terms(condition):
+    if named_words(condition) or not [t for t in query_terms(condition) if t not in AGGREGATE_WORDS]:
         return None  # "did the Lisbon desk escalate": a name picks the records (records.py, wordings.py); "are there": none
     items = items_of(context)
     if len(items) < MIN_ITEMS:

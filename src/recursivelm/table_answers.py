@@ -70,6 +70,8 @@ _EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
 # "By what percentage did total revenue change from 2023 to 2024?", "how much did sales grow between Q1 and Q2?"
 _CHANGE = re.compile(r"\b(?:chang\w*|grow|grew|grown|growth|increas\w*|decreas\w*|drop\w*|rise|rose|risen|fall|fell"
                      r"|fallen|declin\w*)\b.*?\b(?:from|between)\s+(?P<a>[\w.-]+)\s+(?:to|and)\s+(?P<b>[\w.-]+)", re.I)
+_HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|was) the (?:change|growth|increase|decrease|drop)\b"
+                               r"|\bpercent", re.I)
 # The second, third ... highest: which of the ranked values the answer is.
 _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
@@ -85,8 +87,8 @@ def answer(context: Any, question: str) -> Counted | None:
     if table is None:
         return None
     question = against_mean(table, question)
-    if (change := _CHANGE.search(question)):
-        return _changed(table, question, change)
+    if (change := _CHANGE.search(question)) and _HOW_MUCH_CHANGED.search(question) and not HOW_MANY.search(question):
+        return _changed(table, question, change)  # not "how many orders changed from pending to shipped?"
     than = _THAN.search(question)
     other = _other_value(table, than) if than else None
     if than and other is None and not COMPARISON.search(than.group()):
