@@ -197,6 +197,9 @@ def test_who_has_the_nth_highest_value_is_the_rows_name():
     assert table_answers.answer(pay, "Who has the second highest salary?").answer == "Gus"  # 99000 Bo, then 95000
     assert table_answers.answer(pay, "Who has the lowest salary in Dev?").answer == "Cy"  # Dev: 91000, 64000, 58000, ...
     assert table_answers.answer(pay, "What is the second highest salary?").answer == "95000"
+    # "Who" is the column of names, not the first of a value per row: the customer, not the order's id.
+    assert table_answers.answer(CSV, "Who has the largest amount?").answer == "Tanaka"
+    assert table_answers.answer(CSV, "Who placed the second smallest order to Lagos?").answer == "Tanaka"  # 1.5, then 2
 
 
 REVENUE = "year,quarter,revenue\n" + "\n".join(f"{y},Q{q},{100 * q + (50 if y == 2024 else 0)}" for y in (2022, 2023, 2024)

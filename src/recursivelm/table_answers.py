@@ -247,7 +247,7 @@ def _extreme(asked: Asked, question: str, by: list[int]) -> Counted | None:
     said = f"{place}{'largest' if most else 'smallest'} {asked.table.columns[asked.measure]}"
     rows = f"rows with {asked.where}" if asked.where else "rows"
     facts = f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {said}: {shown_number(value)}"
-    names = _row_names(asked.table) if _WHO.match(question) else None
+    names = _who(asked.table) if _WHO.match(question) else None
     if names is not None:
         shown = "; ".join(f"{c}: {v}" for c, v in zip(asked.table.columns, row))
         return Counted(f"{facts}, in the row: {shown}", row[names])
@@ -277,6 +277,15 @@ def _row_names(table: Table) -> int | None:
     texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
     unique = [i for i in texts if len({row[i] for row in table.rows}) == len(table.rows)]
     return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
+
+
+def _who(table: Table) -> int | None:
+    """The column naming who a row is about: one called name, else the first text column of capitalised words
+    without digits ("Tanaka", not "ORD-106"), REFERENCE_SHARE of its cells; else the rows' names (_row_names)."""
+    texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
+    people = [i for i in texts if sum(bool(re.fullmatch(r"[A-Z][^\d,;]*", row[i])) for row in table.rows)
+              >= REFERENCE_SHARE * len(table.rows)]
+    return next((i for i in people if "name" in table.column_words(i)), people[0] if people else _row_names(table))
 
 
 def _dated(asked: Asked, question: str) -> Counted | None:
