@@ -49,10 +49,11 @@ from typing import Any
 from .code_counts import Counted
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, TOTAL
 from .table_rows import COMPARISON, EACH, TOP, Asked, against_mean, asked_rows, unread_words
-from .tables import (PERCENT, REFERENCE_SHARE, WORD, Table, named_columns, named_values, number, plain_number,
-                     shown_number, table_for)
+from .tables import (PERCENT, WORD, Table, named_columns, named_values, number, plain_number, referred, shown_number,
+                     table_for)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
+NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
@@ -156,8 +157,7 @@ def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
         return None
     changed = totals[1] - totals[0]
     said = f"{plain_number(round(100 * changed / totals[0], 2))}%" if PERCENT.search(question) else plain_number(round(changed, 2))
-    whole = table.described()
-    facts = (f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)}):\n"
+    facts = (f"{table.shape()}:\n"
              f"total {table.columns[measure]} with {table.columns[column]} = {change['a']}: {shown_number(totals[0])}\n"
              f"total {table.columns[measure]} with {table.columns[column]} = {change['b']}: {shown_number(totals[1])}\n"
              f"change: {shown_number(round(changed, 2))}" + (f", {said}" if PERCENT.search(question) else ""))
@@ -179,37 +179,32 @@ def _cell(asked: Asked) -> Counted | None:
     if not asked.values or len(asked.rows) != 1 or len(columns) != 1 or HOW_MANY.search(rest):
         return None
     row, column = asked.rows[0], columns[0]
-    shown = ["; ".join(f"{c}: {v}" for c, v in zip(table.columns, row))]
-    keys = _keys_of(table, column)
-    if keys is None:
+    shown = [table.shown(row)]
+    by_key = _keys_of(table, column)
+    if by_key is None:
         return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {shown[0]}", row[column])
-    key_column, by_key = keys
     hops = sum(bool(table.column_words(column) & {w.lower()}) for w in WORD.findall(rest))
     for _ in range(max(hops, 1)):
         if row[column] not in by_key:
             return None
         row = by_key[row[column]]
-        shown.append("; ".join(f"{c}: {v}" for c, v in zip(table.columns, row)))
+        shown.append(table.shown(row))
     said = next(iter(asked.values))  # X's column: a name for a name
     facts = f"{asked.shape}:\nthe one row with {asked.where}, then the row its {table.columns[column]} names" \
             f"{f' ({hops} times)' if hops > 1 else ''}:\n" + "\n".join(f"  {line}" for line in shown)
     return Counted(facts, row[said])
 
 
-def _keys_of(table: Table, column: int) -> tuple[int, dict[str, list[str]]] | None:
-    """Where `column`'s cells are keys of another column (every row's value there its own, as an id column),
-    that column and its rows by key; None where they are not (REFERENCE_SHARE of the filled cells). A number
-    column refers only to a key column whose name shares a word with its own (manager_id to id)."""
-    cells = [row[column] for row in table.rows if row[column]]
+def _keys_of(table: Table, column: int) -> dict[str, list[str]] | None:
+    """Where `column`'s cells are keys of another column (tables.referred: an id column), the rows by key; None
+    where they are not. A number column refers only to a key column whose name shares a word with its own
+    (manager_id to id)."""
+    cells = [row[column] for row in table.rows]
     for other in range(len(table.columns)):
-        keys = [row[other] for row in table.rows]
-        if other == column or len(set(keys)) != len(keys):
-            continue
-        if column in table.numbers and not table.column_words(column) & table.column_words(other):
+        if other == column or (column in table.numbers and not table.column_words(column) & table.column_words(other)):
             continue  # small numbers (units, a count) are row numbers too; manager_id names the id column's rows
-        by_key = dict(zip(keys, table.rows))
-        if cells and sum(c in by_key for c in cells) >= REFERENCE_SHARE * len(cells):
-            return other, by_key
+        if (by_key := referred(cells, table, other)) is not None:
+            return by_key
     return None
 
 
@@ -249,7 +244,7 @@ def _extreme(asked: Asked, question: str, by: list[int]) -> Counted | None:
     facts = f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {said}: {shown_number(value)}"
     names = _who(asked.table) if _WHO.match(question) else None
     if names is not None:
-        shown = "; ".join(f"{c}: {v}" for c, v in zip(asked.table.columns, row))
+        shown = asked.table.shown(row)
         return Counted(f"{facts}, in the row: {shown}", row[names])
     return Counted(facts, plain_number(value))
 
@@ -281,10 +276,10 @@ def _row_names(table: Table) -> int | None:
 
 def _who(table: Table) -> int | None:
     """The column naming who a row is about: one called name, else the first text column of capitalised words
-    without digits ("Tanaka", not "ORD-106"), REFERENCE_SHARE of its cells; else the rows' names (_row_names)."""
+    without digits ("Tanaka", not "ORD-106"), NAME_SHARE of its cells; else the rows' names (_row_names)."""
     texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
     people = [i for i in texts if sum(bool(re.fullmatch(r"[A-Z][^\d,;]*", row[i])) for row in table.rows)
-              >= REFERENCE_SHARE * len(table.rows)]
+              >= NAME_SHARE * len(table.rows)]
     return next((i for i in people if "name" in table.column_words(i)), people[0] if people else _row_names(table))
 
 
@@ -296,7 +291,7 @@ def _dated(asked: Asked, question: str) -> Counted | None:
     if table.dates is None or latest == earliest or not asked.rows:
         return None
     row = (max if latest else min)(asked.rows, key=lambda r: r[table.dates])  # ISO dates sort as text
-    shown = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, row))
+    shown = table.shown(row)
     rows = f"rows with {asked.where}" if asked.where else "rows"
     return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; the {'latest' if latest else 'earliest'} "
                    f"{table.columns[table.dates]}: {row[table.dates]}, in the row: {shown}", row[table.dates])
@@ -307,7 +302,7 @@ def _any(asked: Asked) -> Counted | None:
     few that do."""
     if not asked.conditions:
         return None
-    shown = "\n".join("  " + "; ".join(f"{c}: {v}" for c, v in zip(asked.table.columns, row))
+    shown = "\n".join("  " + asked.table.shown(row)
                       for row in asked.rows[:SHOWN_GROUPS])
     facts = f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}" + (f"; the first:\n{shown}" if shown else "")
     said = f"Yes: {len(asked.rows):,} row{'s' * (len(asked.rows) != 1)} with {asked.where}" if asked.rows \

@@ -20,7 +20,9 @@ EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word 
 # "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
 EACH = re.compile(r"\b(?:for each|of each|each|every|per|(?:broken down|grouped|split) by)\s+(?P<noun>[\w-]+)", re.I)
 # "not in the Sales department", "other than Novak", "excluding Lagos": words that exclude the value after them.
-_EXCLUDING = re.compile(r"\b(?:not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?)\b", re.I)
+_EXCLUDING_WORDS = r"not|n't|except(?:\s+for)?|excluding|besides|other than|apart from|outside(?:\s+of)?"
+_EXCLUDING = re.compile(rf"\b(?:{_EXCLUDING_WORDS})\b", re.I)
+_EXCLUDING_AS_WORDS = _EXCLUDING_WORDS.replace("n't", "t")  # over a question cut into words, "isn't" is "isn t"
 # The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
 _ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded", "single", "table", "rows", "row",
                                                     "entries", "entry", "records", "record", "there", "any",
@@ -117,9 +119,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     if span:
         conditions.append(f"{table.columns[table.dates]} {span.group()}")
-    whole = table.described()
-    shape = f"Read by code over {whole} ({len(table.rows):,} rows; columns: {', '.join(table.columns)})"
-    return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions), shape)
+    return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
+                 table.shape())
 
 
 def _verbs(values: dict[int, str], question: str) -> set[int]:
@@ -137,7 +138,7 @@ def _excluded(table: Table, question: str) -> dict[int, str]:
     word."""
     asked = " ".join(WORD.findall(question.lower()))
     return {i: v for i, v in named_values(table, question).items()
-            if re.search(rf"\b(?:not|t|except(?: for)?|excluding|besides|other than|apart from|outside(?: of)?)"
+            if re.search(rf"\b(?:{_EXCLUDING_AS_WORDS})"
                          rf"(?: \w+){{0,{EXCLUDED_GAP}}} {re.escape(' '.join(WORD.findall(v.lower())))}\b", asked)}
 
 

@@ -37,12 +37,12 @@ _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-
 # a span of the table's date column, as ISO dates write it.
 _DAY = r"\d{4}-\d{2}-\d{2}"
 # ...and "between March and May", "from November 2024 to February 2025": the months between, both in.
-_MONTH_WORD = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+MONTH_WORD = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
                r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 SPAN = re.compile(rf"\b(?:between|from)\s+(?P<start>{_DAY})\s+(?:and|to|through|until)\s+(?P<end>{_DAY})\b"
                   rf"|\b(?P<op>before|after|since|until|through)\s+(?P<day>{_DAY})\b"
-                  rf"|\b(?:between|from)\s+(?P<m1>{_MONTH_WORD})(?:\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
-                  rf"(?P<m2>{_MONTH_WORD})(?:\s+(?P<y2>\d{{4}}))?\b", re.I)
+                  rf"|\b(?:between|from)\s+(?P<m1>{MONTH_WORD})(?:\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
+                  rf"(?P<m2>{MONTH_WORD})(?:\s+(?P<y2>\d{{4}}))?\b", re.I)
 # "what percentage / share / proportion of the orders ...": the rows asked about as a share of all rows.
 PERCENT = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction)\b|%", re.I)
 # A condition code does not read (a comparison, a date or period): the question is left to the reader, not
@@ -63,11 +63,14 @@ class Table:
     lists: frozenset[int] = frozenset()  # the columns whose cells are lists ("[urgent, draft]", JSON's ["a", "b"])
     joined: str = ""  # a directory's tables joined into this one: what was joined, as the root is told
 
-    def described(self) -> str:
-        """Which table code read, as the root is told."""
-        if self.joined:
-            return self.joined
-        return f"the table at line {self.line:,} of the text" if self.line else "the whole table"
+    def shape(self) -> str:
+        """Which table code read and its shape, as the root is told."""
+        whole = self.joined or (f"the table at line {self.line:,} of the text" if self.line else "the whole table")
+        return f"Read by code over {whole} ({len(self.rows):,} rows; columns: {', '.join(self.columns)})"
+
+    def shown(self, row: list[str]) -> str:
+        """A row as the root is shown it: "order_id: ORD-101; customer: Okafor; ..."."""
+        return "; ".join(f"{c}: {v}" for c, v in zip(self.columns, row))
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -236,6 +239,18 @@ def table_for(context: Any, question: str) -> Table | None:
     return joined(tables, question) if tables else None
 
 
+def referred(cells: list[str], table: Table, key: int) -> dict[str, list[str]] | None:
+    """`table`'s rows by their cell of column `key`, where that column is a key (a value per row) and
+    REFERENCE_SHARE of the filled `cells` of another column are keys there: that column refers to these rows;
+    else None."""
+    keys = [row[key] for row in table.rows]
+    if len(set(keys)) != len(keys):
+        return None
+    by_key = dict(zip(keys, table.rows))
+    filled = [c for c in cells if c]
+    return by_key if filled and sum(c in by_key for c in filled) >= REFERENCE_SHARE * len(filled) else None
+
+
 def _tables_of(files: dict) -> dict[str, Table]:
     """The files of a directory that are tables, by path; {} where fewer than two are."""
     found = {str(path): table for path, text in files.items() if isinstance(text, str) and (table := parse(text))}
@@ -262,12 +277,8 @@ def joined(tables: dict[str, Table], question: str) -> Table | None:
             continue
         for i, name in enumerate(base.columns):
             key = next((k for k, c in enumerate(other.columns) if c.lower() == name.lower()), None)
-            keys = [row[key] for row in other.rows] if key is not None else []
-            if not keys or len(set(keys)) != len(keys):
-                continue
-            by_key = dict(zip(keys, other.rows))
-            cells = [row[i] for row in base.rows if row[i]]
-            if not cells or sum(c in by_key for c in cells) < REFERENCE_SHARE * len(cells):
+            by_key = referred([row[i] for row in base.rows], other, key) if key is not None else None
+            if by_key is None:
                 continue
             added = [k for k in range(len(other.columns)) if k != key]
             columns += [other.columns[k] if other.columns[k] not in columns else f"{path}:{other.columns[k]}" for k in added]
