@@ -28,7 +28,7 @@ from .code_counts import Counted
 from .measures import measurements
 from .per_context import cached
 from .querywords import query_terms
-from .tables import MONTH_NAMES, plain_number
+from .tables import MONTH_NAMES, MONTH_WORD, plain_number
 from .wordcounts import SentenceWords
 
 MAX_SENTENCES = 6  # a thing named in more sentences than this is a topic of the text, not one dated fact
@@ -41,8 +41,7 @@ _LESS = ("shorter", "shortest", "smaller", "smallest", "lower", "lowest", "light
 _WORDS = "|".join(sorted((*_EARLIER, *_LATER, *_MORE, *_LESS), key=len, reverse=True)).replace(" ", r"\s+")
 _WHICH_OF_TWO = re.compile(rf"^\W*(?:which|what|who)\b[^?]*?\b(?P<cmp>{_WORDS})\b[^?]*?[,:]\s*(?:was it\s+)?"
                            rf"(?P<a>[^?,]+?),?\s+or\s+(?P<b>[^?]+?)\s*\??\s*$", re.I)
-_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?" \
-         r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = rf"(?P<mon>{MONTH_WORD})\.?"
 _DATES = (  # each gives a year, and a month and day where written
     re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b"),
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
@@ -94,14 +93,11 @@ def answer(context: Any, question: str) -> Counted | None:
     if (between := _BETWEEN.match(question.strip())):
         return _between(context, between)
     asked = _WHICH_OF_TWO.match(question.strip())
-    if asked is None:
+    found = _two_things(context, asked) if asked else None
+    if found is None:
         return None
+    things, theirs = found
     comparing = re.sub(r"\s+", " ", asked["cmp"].lower())
-    things = [re.sub(r"^(?:the|a|an)\s+", "", asked[k].strip(), flags=re.I) for k in ("a", "b")]
-    sentences = cached(context, SentenceWords)
-    theirs = [_sentences_of(sentences, thing) for thing in things]
-    if any(not s or len(s) > MAX_SENTENCES for s in theirs):
-        return None
     if comparing in _EARLIER or comparing in _LATER:
         read = [set().union(*(_dates(s) for s in mine)) for mine in theirs]
         unit = "date"
@@ -122,10 +118,25 @@ def answer(context: Any, question: str) -> Counted | None:
     if a == b or (unit == "date" and 0 in (a[1], b[1]) and a[0] == b[0]):
         return None  # the same, or a year against a date in it: which came first is not written
     pick = 0 if (a < b) == (comparing in _EARLIER or comparing in _LESS) else 1
+    return Counted(_facts(things, (a, b), unit, theirs), things[pick])
+
+
+def _two_things(context: Any, asked: re.Match) -> tuple[list[str], list[list[str]]] | None:
+    """The two things a question names (groups a and b, without "the", "a") and the sentences naming each; None
+    where either is named in none, or in more than MAX_SENTENCES."""
+    things = [re.sub(r"^(?:the|a|an)\s+", "", asked[k].strip(), flags=re.I) for k in ("a", "b")]
+    sentences = cached(context, SentenceWords)
+    theirs = [_sentences_of(sentences, thing) for thing in things]
+    if any(not mine or len(mine) > MAX_SENTENCES for mine in theirs):
+        return None
+    return things, theirs
+
+
+def _facts(things: list[str], values: tuple, unit: str, theirs: list[list[str]]) -> str:
+    """What code read of each thing, as the root is shown it: its value and the first sentence naming it."""
     shown = "\n".join(f"  {thing!r}: {_shown(value, unit)}, in: {mine[0].strip()[:300]}"
-                      for thing, value, mine in zip(things, (a, b), theirs))
-    facts = f"Read by code from the sentences naming each (most of its words), the {unit} each writes:\n{shown}"
-    return Counted(facts, things[pick])
+                      for thing, value, mine in zip(things, values, theirs))
+    return f"Read by code from the sentences naming each (most of its words), the {unit} each writes:\n{shown}"
 
 
 def _shown(value: Any, unit: str) -> str:
@@ -137,11 +148,10 @@ def _shown(value: Any, unit: str) -> str:
 
 def _between(context: Any, asked: re.Match) -> Counted | None:
     """The days (weeks, months, years) between the one full date each of two things' sentences writes."""
-    things = [re.sub(r"^(?:the|a|an)\s+", "", asked[k].strip(), flags=re.I) for k in ("a", "b")]
-    sentences = cached(context, SentenceWords)
-    theirs = [_sentences_of(sentences, thing) for thing in things]
-    if any(not mine or len(mine) > MAX_SENTENCES for mine in theirs):
+    found = _two_things(context, asked)
+    if found is None:
         return None
+    things, theirs = found
     read = [set().union(*(_dates(s) for s in mine)) for mine in theirs]
     if any(len(dates) != 1 or 0 in next(iter(dates)) for dates in read):
         return None  # several dates, or one without its day: the days between are not written
@@ -149,9 +159,6 @@ def _between(context: Any, asked: re.Match) -> Counted | None:
     days = abs((datetime.date(*b) - datetime.date(*a)).days)
     unit = asked["unit"].lower()
     value = days / {"days": 1, "weeks": 7, "months": 365.25 / 12, "years": 365.25}[unit]
-    shown = "\n".join(f"  {thing!r}: {_shown(date, 'date')}, in: {mine[0].strip()[:300]}"
-                       for thing, date, mine in zip(things, (a, b), theirs))
-    facts = f"Read by code from the sentences naming each (most of its words), the date each writes:\n{shown}\n" \
-            f"between them: {days:,} days"
+    facts = f"{_facts(things, (a, b), 'date', theirs)}\nbetween them: {days:,} days"
     return Counted(facts, f"{plain_number(round(value, 1))} {unit}")
 
