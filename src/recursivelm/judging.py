@@ -45,6 +45,12 @@ def asked(context: Any, question: str) -> tuple[str, str] | None:
     """The noun and condition of "how many <items> <condition>?" over a list of such items: a list context, or a
     text (not a table) most of whose lines write the noun; None for any other question or context, or where the
     condition names something (a name, a number)."""
+    found = _counted(context, question)
+    return found and found[:2]
+
+
+def _counted(context: Any, question: str) -> tuple[str, str, list[str]] | None:
+    """asked()'s noun and condition, and the context's items (read once: every line of a long text)."""
     counted = _COUNTED.match(question.strip())
     if counted is None or asks_count(question) or said_words(question) or table_of(context) is not None:
         return None  # a count of words said ("mention the word late") is code's over the text
@@ -58,7 +64,7 @@ def asked(context: Any, question: str) -> tuple[str, str] | None:
         written = re.compile(rf"\b{re.escape(singular(noun))}s?\b", re.I)
         if sum(bool(written.search(item)) for item in items) < ITEM_NOUN_SHARE * len(items):
             return None  # lines of a text that are not each one of the items counted
-    return noun, condition
+    return noun, condition, items
 
 
 def asked_of(one: str, condition: str) -> str:
@@ -95,8 +101,8 @@ def judge(items: Sequence[str], condition: str, noun: str, ask_batch: Callable[.
 
 def judge_context(context: Any, question: str, ask_batch: Callable[..., list[str]]) -> Counted | None:
     """judge() over the context's items for the question, where it asks such a count (asked()); else None."""
-    found = asked(context, question)
+    found = _counted(context, question)
     if found is None:
         return None
-    noun, condition = found
-    return judge(items_of(context), condition, noun, ask_batch)
+    noun, condition, items = found
+    return judge(items, condition, noun, ask_batch)
