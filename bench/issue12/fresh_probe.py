@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -729,8 +729,120 @@ def set_k(seed: int) -> list[dict]:
     return out
 
 
+def set_l(seed: int) -> list[dict]:
+    """Set L, written at the twenty-sixth step before any run of it: kinds no earlier set asked (whether one dated
+    event came before another, a relation asked in other words than its column's, a config read from value to
+    key, the rows in both of two groups, a total over prose, the group with the highest average in a log, a
+    question the text cannot answer, a chapter's title, an XML lookup, a share of a table's rows, a count of log
+    lines between two events)."""
+    rng = random.Random(11000 + seed)
+    base = reference_text()
+    datetime = __import__("datetime")
+    out = []
+    first, second = sorted(rng.sample(range(10, 340), 2))
+    festival_first = rng.random() < 0.5
+    reopened, festival = (second, first) if festival_first else (first, second)
+    day = lambda n: datetime.date(2023, 1, 1) + datetime.timedelta(days=n)  # noqa: E731
+    text = plant(base, [f"The old harbour bridge was reopened to traffic on {day(reopened).day} {day(reopened).strftime('%B')} 2023.",
+                        f"The harbour festival began on {day(festival).day} {day(festival).strftime('%B')} 2023 with a parade."], rng)
+    out.append({"kind": "before-yes-no", "set": "L", "context": text, "gold": not festival_first,
+                "question": "Was the harbour bridge reopened before the harbour festival began?"})
+    names = rng.sample([f"{a} {b}" for a in ["Ana", "Bo", "Cyra", "Dev", "Emil", "Fay", "Gus", "Hana", "Ivo", "Jun"]
+                        for b in ["Ruiz", "Lund", "Okoro", "Sato", "Weber", "Costa"]], 40)
+    boss = {name: rng.choice(names[:8]) for name in names[8:]}
+    staff = ["name,title,reports_to"] + [f"{n},Director," for n in names[:8]] + [f"{n},Analyst,{boss[n]}" for n in names[8:]]
+    person = rng.choice(names[8:])
+    out.append({"kind": "relation-other-words", "set": "L", "context": "\n".join(staff), "gold": boss[person],
+                "question": f"Who is {person}'s supervisor?"})
+    services = [f"svc-{i:03d}" for i in range(300)]
+    ports = rng.sample(range(8000, 9999), 300)
+    ini = "\n\n".join(f"[{s}]\nhost = 10.2.{i // 250}.{i % 250}\nport = {p}\ntimeout = {rng.choice([5, 10, 30, 60])}"
+                       for i, (s, p) in enumerate(zip(services, ports)))
+    k = rng.randrange(300)
+    out.append({"kind": "config-reverse-lookup", "set": "L", "context": ini, "gold": services[k],
+                "question": f"Which service is configured to listen on port {ports[k]}?"})
+    customers = ["Abebe", "Brandt", "Chowdhury", "Dumas", "Eze", "Fischer", "Garcia", "Horvat", "Ito", "Jensen"]
+    both = sorted(rng.sample(customers, 3))
+    orders = ["order_id,customer,city,amount"]
+    for i in range(1200):
+        customer = rng.choice(customers)
+        city = rng.choice(["Lagos", "Oslo"]) if customer in both else \
+            ("Lagos" if customers.index(customer) % 2 else "Oslo") if rng.random() < 0.8 else "Lima"
+        orders.append(f"ORD-{40000 + i},{customer},{city},{round(rng.uniform(5, 400), 2)}")
+    out.append({"kind": "in-both-groups", "set": "L", "context": "\n".join(orders), "gold": both,
+                "question": "Which customers placed orders in both Lagos and Oslo?"})
+    bought, sentences = 0, []
+    for d in range(1, 31):
+        litres = rng.randint(40, 400)
+        if rng.random() < 0.5:
+            sentences.append(f"On day {d} of the crossing the expedition bought {litres} litres of fuel in port.")
+            bought += litres
+        else:
+            sentences.append(f"On day {d} of the crossing the expedition burned {litres} litres of fuel against the wind.")
+    out.append({"kind": "prose-total", "set": "L", "context": plant(base, sentences, rng), "gold": bought,
+                "question": "How many litres of fuel did the expedition buy in total?"})
+    speed = {"/api/search": 180, "/api/cart": 90, "/api/login": 60, "/api/items": 120, "/health": 5}
+    lines, took = [], {e: [] for e in speed}
+    for i in range(5000):
+        endpoint = rng.choice(list(speed))
+        ms = max(1, int(rng.gauss(speed[endpoint], 40)))
+        took[endpoint].append(ms)
+        lines.append(f"2025-05-06T{i * 17 // 3600 % 24:02d}:{i * 17 // 60 % 60:02d}:{i * 17 % 60:02d}Z GET {endpoint} 200 {ms}ms")
+    slowest = max(took, key=lambda e: sum(took[e]) / len(took[e]))
+    out.append({"kind": "log-group-average-max", "set": "L", "context": "\n".join(lines), "gold": slowest,
+                "question": "Which endpoint has the highest average response time?"})
+    archive = plant(base, ["The Greyhaven archive is open to researchers on weekdays from nine to four.",
+                           "Visitors to the Greyhaven archive must sign the register at the gate.",
+                           "The Greyhaven archive's reading room was repainted last year."], rng)
+    out.append({"kind": "unanswerable", "set": "L", "context": archive, "gold": None,
+                "question": "What is the door code of the Greyhaven archive?"})
+    parts = base.split("\n\n")
+    titles = rng.sample(["The Salt Road", "A Winter in Tromso", "Lanterns", "The Ferryman's Debt", "North of the Weir",
+                         "Glass and Iron", "The Long Audit", "Harbour Lights", "An Unfinished Map", "The Last Tide",
+                         "Quiet Engines", "The Orchard Letters"], 12)
+    book = "\n\n".join(f"## Chapter {n + 1}: {title}\n\n" + "\n\n".join(parts[n * 40:(n + 1) * 40])
+                        for n, title in enumerate(titles))
+    chapter = rng.randint(3, 11)
+    out.append({"kind": "chapter-title", "set": "L", "context": book, "gold": titles[chapter - 1],
+                "question": f"What is the title of chapter {chapter}?"})
+    skus = rng.sample([f"{a}-{n}" for a in "ABCDEFGH" for n in range(1000, 9999, 7)], 900)
+    prices = {sku: f"{rng.randint(1, 400)}.{rng.randint(0, 99):02d}" for sku in skus}
+    xml = "<catalog>\n" + "\n".join(f'  <item sku="{sku}">\n    <name>{rng.choice(["Lamp", "Kettle", "Shelf", "Clock"])} '
+                                     f'{rng.randint(1, 99)}</name>\n    <price currency="EUR">{prices[sku]}</price>\n  </item>'
+                                     for sku in skus) + "\n</catalog>"
+    sku = rng.choice(skus)
+    out.append({"kind": "xml-lookup", "set": "L", "context": xml, "gold": prices[sku],
+                "question": f"What is the price of the item with SKU {sku}?"})
+    cities = ["Oslo", "Lagos", "Lima", "Pune"]
+    sales = ["date,order_id,city,amount"] + [f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d},ORD-{50000 + i},"
+                                             f"{rng.choice(cities)},{round(rng.uniform(5, 400), 2)}" for i in range(2400)]
+    oslo = sum(row.split(",")[2] == "Oslo" for row in sales[1:])
+    out.append({"kind": "csv-share", "set": "L", "context": "\n".join(sales), "gold": round(100 * oslo / 2400, 2),
+                "question": "What percentage of the orders came from Oslo?"})
+    log, errors, running = [], 0, False
+    for i in range(4000):
+        second = 6 * 3600 + i * 9
+        stamp = f"2025-11-20 {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+        if i == 1100:
+            line, running = f"{stamp} INFO backup: nightly backup started", True
+        elif i == 2900:
+            line, running = f"{stamp} INFO backup: nightly backup finished", False
+        else:
+            level = rng.choices(["INFO", "WARN", "ERROR"], [80, 12, 8])[0]
+            line = f"{stamp} {level} {rng.choice(['db', 'queue', 'web'])}: {rng.choice(['slow query', 'retry', 'timeout', 'ok'])}"
+            errors += running and level == "ERROR"
+        log.append(line)
+    out.append({"kind": "log-count-between-events", "set": "L", "context": "\n".join(log), "gold": errors,
+                "question": "How many ERROR lines were logged while the nightly backup was running?"})
+    return out
+
+
 def right(gold, answer: str | None) -> bool:
     text = (answer or "").strip()
+    if gold is None:  # a question the text cannot answer: the answer says so, and offers nothing as the answer
+        return bool(re.search(r"\b(not|no|cannot|can't|unknown|none)\b.{0,60}\b(found|mention|given|stated|say|said|contain|"
+                              r"provided|available|specified|appear|answer|information)", text, re.I)) or \
+            bool(re.fullmatch(r"\W*(none|unknown|not found|n/a)\W*", text, re.I))
     if isinstance(gold, bool):  # a yes/no question: the answer says which, first or as "is not mentioned"
         said_no = re.match(r"\W*(no|false)\b", text, re.I) or re.search(r"\b(not|never|no)\b.{0,40}\b(mention|appear|found|contain|refer)", text, re.I)
         return bool(re.match(r"\W*(yes|true)\b", text, re.I)) if gold else bool(said_no) and not re.match(r"\W*yes\b", text, re.I)
@@ -762,7 +874,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I and K (written later), H and J (checks of what was built)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H and J (checks of what was built)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")

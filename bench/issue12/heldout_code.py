@@ -157,13 +157,98 @@ def questions_g(root: Path, per_kind: int, seed: int) -> list[dict]:
     return found
 
 
+def questions_l(root: Path, per_kind: int, seed: int) -> list[dict]:
+    """Set L, written at the twenty-sixth step before any run of it: which functions call a function, which
+    exceptions a function raises, which modules import a module, how many top-level functions a file defines,
+    which decorator a function carries, which class defines a method."""
+    trees = syntax_trees(root)
+    rng = random.Random(seed)
+    found: list[dict] = []
+    defs = [(path, node) for path, tree in trees.items() for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    def_names = Counter(node.name for _, node in defs)
+    unique = {node.name: (path, node) for path, node in defs if def_names[node.name] == 1 and not node.name.startswith("_")}
+    callers: dict[str, set[str]] = {}
+    for _, node in defs:
+        for inner in _own_nodes(node):
+            if isinstance(inner, ast.Call):
+                called = inner.func.id if isinstance(inner.func, ast.Name) else \
+                    inner.func.attr if isinstance(inner.func, ast.Attribute) else None
+                if called in unique and called != node.name:
+                    callers.setdefault(called, set()).add(node.name)
+    called = sorted(name for name, who in callers.items() if 2 <= len(who) <= 5 and all(def_names[w] == 1 for w in who))
+    for name in rng.sample(called, min(per_kind, len(called))):
+        found.append({"kind": "callers", "question": f"Which functions call {name}()?", "gold": sorted(callers[name])})
+    raising = {}
+    for name, (_, node) in unique.items():
+        raised = {_raised_name(inner) for inner in _own_nodes(node) if isinstance(inner, ast.Raise) and inner.exc is not None}
+        if raised and None not in raised and len(raised) <= 3:
+            raising[name] = sorted(raised)
+    for name in rng.sample(sorted(raising), min(per_kind, len(raising))):
+        found.append({"kind": "raises", "question": f"What exceptions can {name} raise?", "gold": raising[name]})
+    importers: dict[str, set[str]] = {}
+    stems = Counter(Path(path).stem for path in trees)
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            named = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] + [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else []
+            for other in trees:
+                stem = Path(other).stem
+                if other != path and stem != "__init__" and stems[stem] == 1 and \
+                        any(stem in name.split(".") for name in named if name):
+                    importers.setdefault(other, set()).add(path)
+    imported = sorted(path for path, who in importers.items() if 2 <= len(who) <= 5)
+    for path in rng.sample(imported, min(per_kind, len(imported))):
+        found.append({"kind": "importers", "question": f"Which modules import {Path(path).stem}?", "gold": sorted(importers[path])})
+    with_functions = [path for path, tree in trees.items()
+                      if 2 <= sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in tree.body) <= 25]
+    for path in rng.sample(with_functions, min(per_kind, len(with_functions))):
+        found.append({"kind": "functions_in_file", "question": f"How many top-level functions are defined in {path}?",
+                      "gold": sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in trees[path].body)})
+    decorated = sorted(name for name, (_, node) in unique.items() if len(node.decorator_list) == 1)
+    for name in rng.sample(decorated, min(per_kind, len(decorated))):
+        decorator = unique[name][1].decorator_list[0]
+        decorator = decorator.func if isinstance(decorator, ast.Call) else decorator
+        found.append({"kind": "decorator", "question": f"Which decorator is applied to {name}?",
+                      "gold": [ast.unparse(decorator).split(".")[-1]]})
+    methods = {}
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in unique:
+                        methods[item.name] = node.name
+    for name in rng.sample(sorted(methods), min(per_kind, len(methods))):
+        found.append({"kind": "method_of", "question": f"Which class has a method named {name}?", "gold": [methods[name]]})
+    return found
+
+
+def _own_nodes(function: ast.AST):
+    """The nodes of `function`'s body, not those of functions or classes defined inside it."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _raised_name(node: ast.Raise) -> str | None:
+    """The class a `raise` names ("raise KeyError(key)" -> KeyError), or None where it raises a variable."""
+    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    name = ast.unparse(exc).split(".")[-1]
+    return name if name[:1].isupper() else None
+
+
 def right(kind: str, answer: str | None, gold) -> bool:
     text = (answer or "").strip()
-    if kind in ("subclasses", "parameters"):
+    if kind in ("subclasses", "parameters", "callers", "raises", "decorator", "method_of"):
         return all(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in gold)
     if kind == "constant_where":
         return right("declared_in", answer, gold)
-    if kind == "classes_in_file":
+    if kind == "importers":
+        return all(right("declared_in", answer, path) for path in gold)
+    if kind in ("classes_in_file", "functions_in_file"):
         return right("method_count", answer, gold)
     if kind in ("declared_in", "function_in"):
         return gold in text or (Path(gold).name in text and Path(gold).name != "__init__.py")
@@ -184,14 +269,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--set", default="", help="G: the twenty-fourth step's kinds and words (default: the first ones)")
+    parser.add_argument("--set", default="", help="G: the twenty-fourth step's kinds and words; L: the twenty-sixth step's (default: the first ones)")
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>-<n>.jsonl")
     args = parser.parse_args()
     root = package_dir(args.package)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
-    for n, item in enumerate((questions_g if args.set == "G" else questions)(root, args.per_kind, args.seed)):
+    for n, item in enumerate({"G": questions_g, "L": questions_l}.get(args.set, questions)(root, args.per_kind, args.seed)):
         if item["question"] in done:
             continue
         log = Path(args.log_dir, f"{item['kind']}-{n}.jsonl") if args.log_dir else None
