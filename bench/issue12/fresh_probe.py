@@ -770,6 +770,7 @@ def set_l(seed: int) -> list[dict]:
             ("Lagos" if customers.index(customer) % 2 else "Oslo") if rng.random() < 0.8 else "Lima"
         orders.append(f"ORD-{40000 + i},{customer},{city},{round(rng.uniform(5, 400), 2)}")
     out.append({"kind": "in-both-groups", "set": "L", "context": "\n".join(orders), "gold": both,
+                "exclude": [c for c in customers if c not in both],  # a list of every customer is not the answer
                 "question": "Which customers placed orders in both Lagos and Oslo?"})
     bought, sentences = 0, []
     for d in range(1, 31):
@@ -837,8 +838,11 @@ def set_l(seed: int) -> list[dict]:
     return out
 
 
-def right(gold, answer: str | None) -> bool:
+def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
+    """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
+    if any(re.search(rf"\b{re.escape(name)}\b", text, re.I) for name in exclude):
+        return False
     if gold is None:  # a question the text cannot answer: the answer says so, and offers nothing as the answer
         return bool(re.search(r"\b(not|no|cannot|can't|unknown|none)\b.{0,60}\b(found|mention|given|stated|say|said|contain|"
                               r"provided|available|specified|appear|answer|information)", text, re.I)) or \
@@ -897,7 +901,7 @@ def main() -> None:
         result = rlm.run(item["context"], item["question"])
         row = {"kind": item["kind"], "set": item.get("set", "A"), "question": item["question"], "gold": item["gold"], "seed": args.seed,
                "context_chars": len(item["context"]), "answer": result.answer, "status": result.status,
-               "right": right(item["gold"], result.answer), "seconds": round(time.monotonic() - started, 1),
+               "right": right(item["gold"], result.answer, item.get("exclude", ())), "seconds": round(time.monotonic() - started, 1),
                "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
         with out.open("a") as f:
             f.write(json.dumps(row) + "\n")
@@ -910,8 +914,9 @@ def main() -> None:
 def rescore(path: str) -> None:
     """Score the rows of `path` again with right() as it is now (--rescore)."""
     rows = [json.loads(line) for line in Path(path).read_text().splitlines()]
+    excluded = {(seed, item["question"]): item.get("exclude", ()) for seed in {r["seed"] for r in rows} for item in cases(seed)}
     for r in rows:
-        r["right"] = right(r["gold"], r["answer"])
+        r["right"] = right(r["gold"], r["answer"], excluded[r["seed"], r["question"]])
     Path(path).write_text("".join(json.dumps(r) + "\n" for r in rows))
     print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
 
