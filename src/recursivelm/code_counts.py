@@ -37,6 +37,9 @@ at 32K), and answered "D) 6" beside an outline saying "2 methods defined in this
   body, for a function: a method) defines it; with lettered options, the option that names that file.
 - "What parameters does `f` take?": its parameters as its signature writes them, self and cls left out.
 
+How definitions relate (which call a function, which exceptions it raises, which modules import a module, a
+definition's decorators, which class defines a method) is code_relations.py's, asked last.
+
 A question that names a definition more than one file holds, or a count no option says, gets no answer
 here: the reader reads the passages as before. Nothing here knows a task: only Python's grammar.
 """
@@ -45,10 +48,11 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
-from .evidence import documents
+from . import code_relations
+from .code_relations import callers, python_documents
+from .counted import Counted
 from .outline import definitions as defined_in, method_names, owner_class, parameter_count, plural
 from .parsing import options, parse_python
 
@@ -75,86 +79,11 @@ _ASKING_WORDS = {"default", "defaults", "value", "values"}  # a parameter so nam
 # "Which classes inherit from X?", "the subclasses of X": X's children, not its bases.
 _ASKS_SUBCLASSES = re.compile(r"\bsubclasses\b|\b(?:which|what)\s+(?:(?!base\b|parent\b)\w+\s+)?classes\b[^?]*"
                               r"\b(?:inherit|derive|extend|subclass)", re.I)
-_CLASSES_IN = re.compile(r"\bhow many (?P<unit>classes|functions)\b[^?]*\b(?:defined|declared|written|in)\b", re.I)
+_CLASSES_IN = re.compile(r"\bhow many (?:top-level |module-level )?(?P<unit>classes|functions)\b[^?]*\b(?:defined|declared|written|in)\b", re.I)
 _ASKS_WHERE = re.compile(r"\b(?:which|what)\s+(?:python\s+)?(?:file|module|source file)\b|\bwhere\b[^?]*\b(?:defined|declared)\b",
                          re.I)
 _ASKS_PARAMETERS = re.compile(r"\bwhat (?:parameters|arguments)\b|\b(?:parameters|arguments|signature) (?:of|does)\b", re.I)
 _OPTION_DEFINITION = re.compile(r"^`?(?P<name>[A-Za-z_][\w.]*)`?(?:\(\))?\s+in\s+`?(?P<path>[\w./-]+\.py)`?$")
-
-
-@dataclass
-class Caller:
-    path: str
-    line: int
-    name: str  # "Class.method", "function", "outer.inner"
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line} {self.name}"
-
-
-@dataclass
-class Counted:
-    """What code counted for a question (`facts`, shown to the root) and the answer it gives (`answer`: an
-    option's letter, or the number where the question lists no options)."""
-    facts: str
-    answer: str
-
-    def __str__(self) -> str:
-        return f"{self.facts}\nAnswer: {self.answer}"
-
-
-def python_documents(context: Any, path: str | None = None) -> Iterator[tuple[str, str]]:
-    """(label, source) of each document of a directory context whose label ends in .py (only `path`'s)."""
-    if not isinstance(context, dict):
-        return
-    for label, text in documents(context):
-        if label.endswith(".py") and (path is None or label == path):
-            yield label, text
-
-
-def callers(context: Any, name: str, path: str | None = None) -> list[Caller]:
-    """Every definition (nested ones included) whose own body calls `name` as `name(...)` or
-    `<something>.name(...)`, over the context's Python files (only `path`'s), in file and line order."""
-    found: list[Caller] = []
-    for label, source in python_documents(context, path):
-        try:
-            tree = parse_python(source)
-        except (SyntaxError, ValueError):
-            continue
-        found.extend(Caller(label, line, qualname) for line, qualname in sorted(_calling_defs(tree, name)))
-    return found
-
-
-def _calling_defs(tree: ast.AST, name: str) -> set[tuple[int, str]]:
-    """(line, qualified name) of the defs whose own scope calls `name` (module rules above)."""
-    found: set[tuple[int, str]] = set()
-
-    def visit(node: ast.AST, scope: tuple[int, str] | None, prefix: str) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for outer in [*node.decorator_list, node.args, *([node.returns] if node.returns else [])]:
-                visit(outer, scope, prefix)
-            own = (node.lineno, prefix + node.name)
-            for statement in node.body:
-                visit(statement, own, f"{own[1]}.")
-            return
-        if isinstance(node, ast.ClassDef):
-            for outer in [*node.decorator_list, *node.bases, *node.keywords]:
-                visit(outer, scope, prefix)
-            for statement in node.body:
-                visit(statement, scope, f"{prefix}{node.name}.")
-            return
-        if isinstance(node, ast.Call) and scope is not None and _called(node) == name:
-            found.add(scope)
-        for child in ast.iter_child_nodes(node):
-            visit(child, scope, prefix)
-
-    visit(tree, None, "")
-    return found
-
-
-def _called(call: ast.Call) -> str | None:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
 
 
 def definitions(context: Any, dotted: str, path: str | None = None) -> list[tuple[str, ast.AST]]:
@@ -215,7 +144,8 @@ def answer(context: Any, question: str) -> Counted | None:
     if found := _CLASSES_IN.search(question):
         return _defined_in_file(context, path, found["unit"].lower())
     return (default_of(context, question, path) or bases_of(context, question, path) or value_of(context, question, path)
-            or where_defined(context, question) or parameters_named(context, question, path))
+            or where_defined(context, question) or parameters_named(context, question, path)
+            or code_relations.answer(context, question))
 
 
 def _option_of(found: Counted | None, lettered: dict[str, str]) -> Counted | None:

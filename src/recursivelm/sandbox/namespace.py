@@ -13,7 +13,8 @@ import traceback
 from collections import Counter
 from typing import Any, Callable
 
-from .. import code_counts, evidence, judging, labelling, pairing, reading, records, wordcounts, wordings
+from .. import code_counts, code_relations, evidence, judging, labelling, pairing, reading, records, wordcounts, wordings
+from ..counted import Counted
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -259,14 +260,14 @@ class Namespace:
 
     def _callers(self, name: str, path: str | None = None) -> "Callers":
         """The definitions (nested ones too) whose own body calls `name`, over the context's Python files (only
-        `path`'s), as "path:line qualified.name" lines (code_counts.callers). A list; print it for its count."""
+        `path`'s), as "path:line qualified.name" lines (code_relations.callers). A list; print it for its count."""
         if not isinstance(name, str) or not name.strip().replace(".", "").replace("_", "").isalnum():
             raise TypeError('callers(name, path=None) takes the called name as a str, e.g. callers("append")')
-        found = code_counts.callers(self.globals["context"], name.strip().split(".")[-1], path)
+        found = code_relations.callers(self.globals["context"], name.strip().split(".")[-1], path)
         self.lookups.record(name, bool(found))
         return Callers(name.strip(), found)
 
-    def _count_code(self, question: str) -> code_counts.Counted | None:
+    def _count_code(self, question: str) -> Counted | None:
         """For a question about a Python tree that code can count (how many definitions call a name, how many
         methods a class has, parameters a function takes, which option has the most or fewest): the counts and
         the answer, `.answer` (code_counts.answer); None for any other question."""
@@ -274,7 +275,7 @@ class Namespace:
             raise TypeError("count_code(question) takes the question, as a str")
         return code_counts.answer(self.globals["context"], question)
 
-    def _count_table(self, question: str) -> code_counts.Counted | None:
+    def _count_table(self, question: str) -> Counted | None:
         """For a question over a table (CSV, TSV, JSON lines) that code settles from every row (rows holding the
         values it names, the value of a column with the most rows or the largest total), or over a log's lines
         (when a name's lines were last written, a field's commonest value): what code read and the answer,
@@ -283,7 +284,7 @@ class Namespace:
             raise TypeError("count_table(question) takes the question, as a str")
         return records.settled(self.globals["context"], question)
 
-    def _judge(self, question: str) -> code_counts.Counted | None:
+    def _judge(self, question: str) -> Counted | None:
         """For "how many <items> <condition>?" over a list of such items, where only a reading tells which meet
         it: each item (of a sample, the rest by a word model) read by the sub-model, yes or no; what was read
         and the count, `.answer` (judging.py). None for any other question or context."""
@@ -445,7 +446,7 @@ class Callers(list):
     """What callers() returns: the calling definitions ("path:line name"), as a list of str that prints with
     how many there are."""
 
-    def __init__(self, name: str, found: list[code_counts.Caller]):
+    def __init__(self, name: str, found: list[code_relations.Caller]):
         super().__init__(str(caller) for caller in found)
         self.name = name
 
