@@ -52,3 +52,30 @@ def test_gather_reads_the_named_section_whole_in_its_place():
     # In a directory, a section ends with its file.
     files = {"a.md": POLICY.split("## 2.")[0], "b.md": "## 2. Backups\n### 2.1 Rule\nCopies are retained for 180 days."}
     assert [p.where for p in evidence.gather(files, "What does section 1.2 say?")] == ["a.md:6", "a.md:7", "a.md:8"]
+
+
+INI = "\n".join(f"[svc-{i:03d}]\nhost = 10.0.0.{i}\nport = {8000 + i}\n" for i in range(300))
+XML = "<catalog>\n" + "\n".join(f'  <item sku="A-{1000 + i}">\n    <name>Lamp {i}</name>\n    <price>{i}.50</price>\n  </item>'
+                                  for i in range(300)) + "\n</catalog>"
+YAML = "\n".join(f"svc-{i:03d}:\n  image: app:{i}\n  replicas: {i % 7}\n  port: {9000 + i}" for i in range(300))
+
+
+@pytest.mark.parametrize("context, question, want", [
+    # A field found by its value is read with the block it is in: the section, element or key above it.
+    (INI, "Which service is configured to listen on port 8211?", "[svc-211]\nhost = 10.0.0.211\nport = 8211"),
+    (YAML, "Which service runs on port 9123?", "svc-123:\n  image: app:123\n  replicas: 4\n  port: 9123"),
+    # An XML element is read with its lines.
+    (XML, "What is the price of the item with SKU A-1042?",
+     '<item sku="A-1042">\n    <name>Lamp 42</name>\n    <price>42.50</price>'),
+])
+def test_a_field_is_read_with_the_block_it_is_in(context, question, want):
+    assert want in [p.text for p in evidence.gather(context, question)]
+
+
+def test_a_line_in_no_block_is_read_alone():
+    texts = ["Intro line.", "port = 80", "  indented = 1", "[a]", "x = 1"]
+    assert blocks.enclosing(texts, 1, lambda j: True) is None  # above it: a line opening nothing
+    assert blocks.enclosing(texts, 2, lambda j: True) is None  # "port = 80" is a field, no key
+    assert blocks.enclosing(texts, 4, lambda j: True) == 3
+    assert blocks.enclosing(texts, 4, lambda j: j != 3) is None  # the section is another document's
+    assert blocks.enclosing(["def f():", "    x = 1"], 1, lambda j: True) is None  # code opens no key block

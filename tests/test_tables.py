@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from recursivelm import RLM, ScriptedModel, first_reading, table_answers, tables
+from recursivelm import RLM, ScriptedModel, evidence, first_reading, table_answers, tables
 
 from conftest import block
 
@@ -72,6 +72,10 @@ TSV = CSV.replace(",", "\t")
     ("How many orders by Okafor were below the median amount?", "2"),  # 6.5: 1.5 and 4
     ("Which customers placed orders in Osaka?", "Tanaka, Silva, Okafor"),  # the column the noun names, listed
     ("Which orders did Silva place over 10?", "ORD-106"),
+    ("How many orders went to Lagos or Oslo?", "9"),  # two values of one column: rows holding either
+    ("Which customers placed orders in both Lagos and Osaka?", "Okafor, Tanaka, Silva"),  # as first met; Moreau: Lagos only
+    ("Which customers placed orders in both Oslo and Osaka?", "Okafor, Tanaka, Silva"),  # Van der Berg: Oslo only
+    ("How many customers ordered in both Lagos and Oslo?", "3"),  # Okafor, Tanaka, Silva
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = table_answers.answer(CSV, question)
@@ -233,3 +237,14 @@ def test_a_directory_of_tables_is_read_as_the_one_asked_about_joined_with_those_
     found = table_answers.answer({"data/customers.csv": CUSTOMERS, "data/sales.csv": SALES}, question)
     assert found is not None and found.answer == answer
     assert "of the directory's 2 tables" in found.facts
+
+
+def test_a_tables_passages_are_its_rows_with_their_columns_names_and_the_row_a_whole_name_picks():
+    people = [("Cyra Okoro", "Ivo Weber"), ("Cyra Ruiz", "Bo Sato"), ("Dev Okoro", "Ana Lund"), ("Fay Okoro", "Bo Sato")]
+    people += [(f"{a} {b}", "Ana Lund") for a in ("Gus", "Hana", "Jun", "Emil", "Tor", "Kai") for b in ("Costa", "Weber", "Sato")]
+    staff = "\n".join(["name,title,reports_to", "Ana Lund,Director,", "Ivo Weber,Director,", "Bo Sato,Director,"]
+                      + [f"{name},Analyst,{boss}" for name, boss in people])
+    texts = [p.text for p in evidence.gather(staff, "Who is Cyra Okoro's supervisor?")]
+    assert "name: Cyra Okoro; title: Analyst; reports_to: Ivo Weber" in texts  # the column says what the cell is
+    # One text: the rows holding a word of the name but not all of it are about others.
+    assert not any("Cyra Ruiz" in t or "Dev Okoro" in t for t in texts)

@@ -1,9 +1,13 @@
 """The lines a line of a text opens, for evidence.py: a key's block, read with the key as a definition is read
 with its body, and the numbered section a question names, read whole in its place.
 
-- A key that opens a block (YAML's `payments:`, pretty JSON's `"reporting": {`, an INI `[smtp]` section) is read
-  with the block's lines after it: read alone, `payments:` gave the 1.5B reader no replicas, and it answered 3
-  for 8 (bench/issue12/fresh_probe.py, set F).
+- A key that opens a block (YAML's `payments:`, pretty JSON's `"reporting": {`, an INI `[smtp]` section, an XML
+  element's `<item sku="A-3051">`) is read with the block's lines after it: read alone, `payments:` gave the 1.5B
+  reader no replicas, and it answered 3 for 8 (bench/issue12/fresh_probe.py, set F); `<item sku="A-3051">` gave
+  it no price, and it answered $100 (set L).
+- A field inside such a block (`port = 8769`, `replicas: 3`, `<price>12.50</price>`) is read as its whole block,
+  from the key that opens it (`enclosing`): "Which service listens on port 8769?" is answered by the `[svc-211]`
+  above the one line holding 8769, which the reader was not shown (set L).
 - "According to section 2.1, for how many days are copies retained?": the section whose heading opens with 2.1
   ("### 2.1 Rule", "2.1 Retention", "Section 2.1:", "§ 2.1") up to the next heading of its level or above. The
   passages BM25 ranked were every rule's "retained for N days" without their headings, and the 1.5B reader said
@@ -22,6 +26,9 @@ MAX_HEADING_CHARS = 120  # a longer line opening with a number is a sentence ("2
 
 _BLOCK_KEY = re.compile(r'^\s*(?:- )?(?:"[^"]+"|(?P<key>[\w.-]+(?: [\w.-]+)*))\s*:\s*[{\[]?\s*$')
 _INI_SECTION = re.compile(r"^\s*\[[^\]]+\]\s*$")
+_XML_OPEN = re.compile(r"^\s*<[A-Za-z_][\w:.-]*(?:\s[^<>]*)?(?<!/)>\s*$")  # `<item sku="A-3051">`, not `<br/>`
+# A field of a record: `port = 8769`, `replicas: 3`, `"port": 8769,`, `<price currency="EUR">12.50</price>`.
+_FIELD = re.compile(r'^\s*(?:- )?"?[\w.-]+"?\s*[=:]\s*\S.{0,80}$|^\s*<(?P<tag>[\w:.-]+)[^<>]*>[^<>]*</(?P=tag)>\s*$')
 # "section 2.1", "chapter 4", "clause 7.3", "article 12", "§ 5": a numbered part of a text a question names.
 _NAMED = re.compile(r"(?:\b(?:section|chapter|clause|article|paragraph|part|rule)\s+|§\s*)(?P<n>\d+(?:\.\d+)*)\b", re.I)
 _MARKDOWN = re.compile(r"^\s*(?P<hashes>#{1,6})\s+")
@@ -34,17 +41,47 @@ def key_block(texts: list[str], i: int, same_document: Callable[[int], bool]) ->
     next (BLOCK_LINES at most); None where it opens none. `same_document(j)`: whether line j is in line i's
     document. Not for source files, where a line ending in a colon (`else:`) is code, read by its definitions."""
     text = texts[i]
-    key, section = _BLOCK_KEY.match(text), _INI_SECTION.match(text)
-    if not (key or section) or (key and key["key"] and keyword.iskeyword(key["key"].split()[0])):
+    if not _opens_block(text):
         return None
-    indent = len(text) - len(text.lstrip())
+    section = _INI_SECTION.match(text)
+    indent = _indent(text)
     body = []
     for j in range(i + 1, min(i + 1 + BLOCK_LINES, len(texts))):
         line = texts[j]
-        if not same_document(j) or (_INI_SECTION.match(line) if section else len(line) - len(line.lstrip()) <= indent):
+        if not same_document(j) or (_INI_SECTION.match(line) if section else _indent(line) <= indent):
             break
         body.append(line)
     return "\n".join([text, *body]) if body else None
+
+
+def enclosing(texts: list[str], i: int, same_document: Callable[[int], bool]) -> int | None:
+    """The line opening the block that field line i is in (an INI section's `[name]`, the key or XML element a
+    more indented field is under), where key_block reads i with it; None for a line that is no field, or in no
+    block. `same_document(j)`: whether line j is in line i's document."""
+    text = texts[i]
+    if not _FIELD.match(text) or _opens_block(text):
+        return None
+    indent = _indent(text)
+    for j in range(i - 1, max(-1, i - 1 - BLOCK_LINES), -1):
+        if not same_document(j):
+            return None
+        above = texts[j]
+        if _INI_SECTION.match(above) or (_opens_block(above) and _indent(above) < indent):
+            return j
+        if _indent(above) < indent:
+            return None  # a less indented line that opens nothing: the field is no block's
+    return None
+
+
+def _opens_block(text: str) -> bool:
+    key = _BLOCK_KEY.match(text)
+    if key and key["key"] and keyword.iskeyword(key["key"].split()[0]):
+        return False  # `else:`, `try:`: code
+    return bool(key or _INI_SECTION.match(text) or _XML_OPEN.match(text))
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
 
 
 def _heading(text: str) -> tuple[int, str | None] | None:

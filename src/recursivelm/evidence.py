@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import blocks, outline
+from . import blocks, outline, tables
 from .per_context import cached
 from .querywords import QUESTION_WORDS, anchor_words, bm25s_module, query_terms, tokenize
 
@@ -236,6 +236,7 @@ class Index:
             ranked = [i for i in ranked if i in held]
         inside: set[int] = set()  # the lines of a block already chosen with the key opening it
         for i in [*ranked[:3], *self._with_short_documents(by_query_words(anchored)), *hopped, *ranked[3:]]:
+            i = self._opener_of(i)
             if i in chosen or i in inside:
                 continue
             text, outlines[i] = self._with_body(i)
@@ -287,10 +288,16 @@ class Index:
         words ("Rafael Macam"), a unit with a commoner word of it but not the rarest ("Rafael Mocam founded
         ...") is about another one, unless it is in a document the rarest word is in (the person's own page,
         which says "Rafael"). Read with them, the 1.5B reader followed another Rafael's company, and their
-        units filled the reading before the city the right one's company is in (multihop seed 0 at 32K)."""
+        units filled the reading before the city the right one's company is in (multihop seed 0 at 32K). In one
+        text (a table, a log: no documents), the units holding all of the name's words, where some do: "Cyra Ruiz"
+        and "Dev Okoro" are others than "Cyra Okoro", and read with them the reader named one's manager (set L)."""
         postings = self._postings_index()
         for name in _NAME.findall(query):
             words = [w for w in tokenize([name])[0] if w in anchors]
+            if isinstance(self.context, str) and word in words and len(words) > 1:
+                holding_all = set.intersection(*(set(postings[w]) for w in words))
+                if holding_all:
+                    return [j for j in postings[word] if j in holding_all]
             rarest = min(words, key=lambda w: len(postings[w]), default=word)
             if word in words and word != rarest:
                 with_rarest = set(postings[rarest])
@@ -380,7 +387,7 @@ class Index:
         and that outline (Passage.outline; "" for anything else)."""
         text = self.texts[i]
         if not outline.is_definition(text):
-            return _cut(self._block_of(i) or text), ""
+            return _cut(self._block_of(i) or tables.row_shown(self.context, text) or text), ""
         label, doc, start = self._source_of(i)  # the definition's line, 1-based: as an index, the line after it
         if doc is None:
             return _cut(text), ""
@@ -393,6 +400,15 @@ class Index:
         if _SOURCE_FILE.search(label):
             return None
         return blocks.key_block(self.texts, i, lambda j: self._document_of(j) == label)
+
+    def _opener_of(self, i: int) -> int:
+        """The unit opening the block that field unit i is in (blocks.enclosing: `[svc-211]` for `port = 8769`), read
+        with its block; i itself for any other unit, and in source files."""
+        label = self._document_of(i)
+        if _SOURCE_FILE.search(label):
+            return i
+        opener = blocks.enclosing(self.texts, i, lambda j: self._document_of(j) == label)
+        return i if opener is None else opener
 
     def _source_of(self, i: int) -> tuple[str, str | None, int]:
         """A code unit's document label, that document's text (None where the unit has no `path:line`), and

@@ -7,7 +7,9 @@ amount?" with "City D" (bench/issue12/fresh_probe.py). Code reads every row (the
 table_rows.py's):
 
 - the question's values: a cell value it names ("Okafor"), found in the column that holds it; the rows holding
-  all of them are the ones asked about;
+  all of them are the ones asked about; of two values or more of one column ("from Lagos or Oslo"), the rows
+  holding either, and with "both" ("Which customers ordered in both Lagos and Oslo?") the values of the column
+  the noun names that have rows of each (before, only Lagos was read, and every Lagos customer listed: set L);
 - the question's columns: a header it names ("city", "amount"; `order_id` is named by "order id");
 - its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
   or of the table's only one; the rows holding the values and meeting them are the ones asked about;
@@ -46,11 +48,11 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from .code_counts import Counted
+from .counted import Counted
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, TOTAL
 from .table_rows import COMPARISON, EACH, TOP, Asked, against_mean, asked_rows, unread_words
-from .tables import (PERCENT, WORD, Table, named_columns, named_values, number, plain_number, referred, shown_number,
-                     table_for)
+from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number, referred,
+                     several_named, shown_number, table_for)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
@@ -77,6 +79,7 @@ _HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|w
 _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
+_BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)  # "in both Lagos and Oslo": rows of each value, not of either
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -94,6 +97,8 @@ def answer(context: Any, question: str) -> Counted | None:
     other = _other_value(table, than) if than else None
     if than and other is None and not COMPARISON.search(than.group()):
         return None  # "more ... than" something that is no value of the table
+    if _BOTH.search(question) and (both := _in_each(table, question)):
+        return both
     each = EACH.search(question)
     # "... than Novak" is read apart: the question without it picks Kaur's rows.
     cut = re.sub(r"\bthan\s*$", " ", question[:than.start("other")]) + question[than.end("other"):] if other else question
@@ -265,6 +270,37 @@ def _listed(asked: Asked, question: str) -> Counted | None:
     facts = f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}; their {table.columns[column]}:\n" + \
         "\n".join(f"  {v}" for v in values)
     return Counted(facts, ", ".join(values) if values else f"None: no row has {asked.where}")
+
+
+def _in_each(table: Table, question: str) -> Counted | None:
+    """"Which customers placed orders in both Lagos and Oslo?": the values of the column the plural noun names (else
+    who the rows are about) that have rows holding each of the values named of one column; how many, for "how
+    many". None where no one column has two values named, or the question holds a condition code does not read."""
+    several = several_named(table, question)
+    which = _WHICH_MANY.match(question)
+    if len(several) != 1 or not (which or HOW_MANY.search(question)):
+        return None
+    (column, values), = several.items()
+    rest = question
+    for value in values:
+        rest = re.sub(rf"\b{re.escape(value)}\b", " ", rest, flags=re.I)
+    if asked_rows(table, _BOTH.sub(" ", rest), None) is None:
+        return None
+    noun = which["noun"] if which else HOW_MANY.split(question, 1)[-1]
+    named = [i for i in named_columns(table, noun) if i not in table.numbers and i != column]
+    by = named[0] if len(named) == 1 else _who(table) if not named else None
+    if by is None or by == column:
+        return None
+    theirs = [{row[by] for row in table.rows if holds(table, row, column, value)} for value in values]
+    kept = [v for v in dict.fromkeys(row[by] for row in table.rows) if all(v in mine for mine in theirs)]
+    said = " and ".join(f"{table.columns[column]} = {value}" for value in values)
+    facts = (f"{table.shape()}:\nvalues of {table.columns[by]} with rows of each of {said}: {len(kept):,}" +
+             "".join(f"\n  {v}" for v in kept[:MAX_GROUPS_LISTED]))
+    if HOW_MANY.search(question):
+        return Counted(facts, str(len(kept)))
+    if len(kept) > MAX_GROUPS_LISTED:
+        return None
+    return Counted(facts, ", ".join(kept) if kept else f"None: no {table.columns[by]} has rows of each of {said}")
 
 
 def _row_names(table: Table) -> int | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .querywords import AGGREGATE_WORDS, QUESTION_WORDS, query_terms
 from .tables import (PERIOD, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
-                     named_values, number, plain_number)
+                     named_values, number, plain_number, several_named)
 
 EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
 # "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
@@ -106,13 +106,16 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in COMPARISON.finditer(question)]
     if compared and measure is None:
         return None
+    # Two values or more of one column ("from Lagos or Oslo"): rows holding any of them. "Both" is _in_each's.
+    several = {i: vs for i, vs in several_named(table, rest).items() if i in values}
     month, year = month_and_year(period)
-    rows = [row for row in table.rows if all(holds(table, row, i, v) for i, v in values.items())
+    rows = [row for row in table.rows if all(any(holds(table, row, i, one) for one in several.get(i, [v]))
+                                             for i, v in values.items())
             and not any(holds(table, row, i, v) for i, v in excluded.items())
             and all(_holds(number(row[measure]), op, n) for op, n in compared)
             and (not period or in_period(row[table.dates], month, year))
             and (not span or in_span(row[table.dates], span))]
-    conditions = [f"{table.columns[i]} = {v}" for i, v in values.items()]
+    conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
     if period:

@@ -78,6 +78,21 @@ class Table:
         return words | {plural(w) for w in words}
 
 
+def row_shown(context: Any, line: str) -> str | None:
+    """A line of a context that is a table (CSV, TSV, ;-separated), shown as its row (Table.shown: "name: Cyra Okoro;
+    title: Analyst; reports_to: Ivo Weber"); None for the header, a line of another width, and any other context.
+    Read as bare cells, "Cyra Okoro,Analyst,Ivo Weber" gave the 1.5B reader no column to answer "who is Cyra
+    Okoro's supervisor?" by, and it named another row's (bench/issue12/fresh_probe.py, set L)."""
+    table = table_of(context) if isinstance(context, str) else None
+    if table is None or table.line or line.lstrip().startswith("{"):
+        return None
+    for delimiter in DELIMITERS:
+        fields = [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
+        if len(fields) == len(table.columns):
+            return None if fields == table.columns else table.shown(fields)
+    return None
+
+
 def plural(word: str) -> str:
     return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
 
@@ -308,6 +323,24 @@ def named_values(table: Table, question: str) -> dict[int, str]:
             named = f" {words} " in asked or f" {plural(words)} " in asked  # "errors" names the value ERROR
             if words and named and words not in table.column_words(i) and i not in found:
                 found[i] = value
+    return found
+
+
+def several_named(table: Table, question: str) -> dict[int, list[str]]:
+    """The text columns of which the question names two values or more ("in both Lagos and Oslo", "from Lagos or
+    Oslo"), with those values in the question's order; a value inside a longer one named is not counted."""
+    asked = " " + " ".join(WORD.findall(question.lower())) + " "
+    found: dict[int, list[str]] = {}
+    for i, value in named_values(table, question).items():
+        cells = {item for row in table.rows for item in items(row[i])} if i in table.lists else {row[i] for row in table.rows}
+        named = []
+        for cell in sorted(cells, key=len, reverse=True):
+            words = " ".join(WORD.findall(cell.lower()))
+            if words and f" {words} " in asked and words not in table.column_words(i) \
+                    and not any(f" {words} " in f" {' '.join(WORD.findall(n.lower()))} " for n in named):
+                named.append(cell)
+        if len(named) > 1:
+            found[i] = sorted(named, key=lambda cell: asked.index(f" {' '.join(WORD.findall(cell.lower()))} "))
     return found
 
 
