@@ -30,6 +30,12 @@ TEXT = "\n\n".join([
     ("Which river is longer, the Ossel river or the Varn river?", "Ossel river"),  # a sentence ends at ";"
     ("Which river is longer, the Lenn river or the Tarr river?", None),  # one sentence writes both lengths
     ("Which is older, the lighthouse keeper's cottage or the lighthouse keeper?", None),  # the keeper: two sentences
+    ("Was the harbour crane replaced before the ferry terminal opened?", "No"),  # yes or no: 2021 after 2020
+    ("Did the ferry terminal open before the harbour crane was replaced?", "Yes"),
+    ("Was the north pier begun after the ferry terminal opened?", "No"),  # 1998
+    ("Is the Ossel river longer than the Varn river?", "Yes"),
+    ("Is the Ossel river shorter than the Varn river?", "No"),
+    ("Was the Lenn river longer than the Tarr river?", None),  # one sentence writes both lengths
 ])
 def test_the_dates_or_numbers_of_the_sentences_naming_each_are_compared(question, want):
     found = comparisons.answer(TEXT, question)

@@ -256,3 +256,52 @@ def test_how_long_with_one_line_naming_it_is_left_to_the_reader():
     assert records.answer(ROLLOUT, "How long did release 4.3 take?") is None  # 4.3: in no line
     assert records.answer(ROLLOUT.replace("rollout finished", "done"), "How long did the rollout take?") is None
     assert not log_measures.asks_took("How long did the slowest backup take?")  # a measure of the lines
+
+
+BACKUP = "\n".join(f"2025-11-20 06:{i // 60:02d}:{i % 60:02d} " + (
+    "INFO backup: nightly backup started" if i == 100 else "INFO backup: nightly backup finished" if i == 250 else
+    f"{['INFO', 'ERROR', 'WARN'][i % 3]} {['db', 'queue'][i % 2]}: {['retry', 'timeout', 'ok', 'slow query'][i % 4]}")
+    for i in range(400))
+
+
+@pytest.mark.parametrize("question, want", [
+    # Lines 101 to 251: the ERROR lines (i % 3 == 1) from 103 to 250, both event lines left out.
+    ("How many ERROR lines were logged while the nightly backup was running?",
+     str(sum(1 for i in range(101, 250) if i % 3 == 1))),
+    ("How many ERROR lines were logged during the nightly backup?", str(sum(1 for i in range(101, 250) if i % 3 == 1))),
+    ("How many WARN lines were logged while the backup was in progress?",
+     str(sum(1 for i in range(101, 250) if i % 3 == 2))),
+])
+def test_a_count_within_a_span_of_the_logs_events_is_read_between_their_first_and_last_lines(question, want):
+    found = records.answer(BACKUP, question)
+    assert found is not None and found.answer == want
+    assert "from the first line holding" in found.facts
+
+
+def test_a_span_of_events_named_in_fewer_than_two_lines_is_left_to_the_reader():
+    assert records.answer(BACKUP, "How many ERROR lines were logged while the migration was running?") is None
+
+
+def test_which_field_has_the_extreme_average_measure_is_read_over_every_line():
+    found = records.answer(REQUESTS, "Which endpoint has the highest average response time?")
+    assert found is not None and found.answer == "/api/cart"  # 210 ms against 200 ms
+    assert "/api/login: 200 ms over 20 lines" in found.facts
+    assert records.answer(REQUESTS, "Which path has the lowest total response time?").answer == "/api/login"
+    # Sizes: 3 KB on average for each path, a tie: no answer of code's.
+    assert records.answer(REQUESTS, "Which endpoint has the highest average size?") is None
+
+
+FUEL = "\n\n".join(["The committee reviewed the minutes of the last meeting and the agenda. " * 20] + [
+    f"On day {d} of the crossing the expedition {'bought' if d % 3 else 'burned'} {10 * d} litres of fuel "
+    f"{'in port' if d % 3 else 'against the wind'}." for d in range(1, 13)])
+BOUGHT = sum(10 * d for d in range(1, 13) if d % 3)
+
+
+@pytest.mark.parametrize("question, want", [
+    ("How many litres of fuel did the expedition buy in total?", f"{BOUGHT} litres"),  # "buy": the sentences' "bought"
+    ("How many litres of fuel did the expedition burn in total?", f"{780 - BOUGHT} litres"),
+    ("How many litres of fuel did the expedition use in total?", None),  # no one wording is picked: the reader's
+])
+def test_a_total_in_the_unit_asked_is_summed_over_the_sentences_of_the_wording_picked(question, want):
+    found = records.answer(FUEL, question)
+    assert (found and found.answer) == want

@@ -24,7 +24,7 @@ import datetime
 import re
 from typing import Any
 
-from .code_counts import Counted
+from .counted import Counted
 from .measures import measurements
 from .per_context import cached
 from .querywords import query_terms
@@ -41,6 +41,10 @@ _LESS = ("shorter", "shortest", "smaller", "smallest", "lower", "lowest", "light
 _WORDS = "|".join(sorted((*_EARLIER, *_LATER, *_MORE, *_LESS), key=len, reverse=True)).replace(" ", r"\s+")
 _WHICH_OF_TWO = re.compile(rf"^\W*(?:which|what|who)\b[^?]*?\b(?P<cmp>{_WORDS})\b[^?]*?[,:]\s*(?:was it\s+)?"
                            rf"(?P<a>[^?,]+?),?\s+or\s+(?P<b>[^?]+?)\s*\??\s*$", re.I)
+# "Was the bridge reopened before the festival began?", "Is the Tana bridge longer than the Alta bridge?": yes or no.
+_THAN_WORDS = "|".join(sorted((*_MORE, *_LESS, "earlier", "later", "sooner", "older", "newer"), key=len, reverse=True))
+_WAS_IT = re.compile(rf"^\W*(?:was|were|is|are|did|does|do|has|had|have)\s+(?P<a>[^?]+?)\s+"
+                     rf"(?P<cmp>before|after|(?:{_THAN_WORDS})\s+than)\s+(?P<b>[^?]+?)\s*\??\s*$", re.I)
 _MONTH = rf"(?P<mon>{MONTH_WORD})\.?"
 _DATES = (  # each gives a year, and a month and day where written
     re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b"),
@@ -92,17 +96,46 @@ def answer(context: Any, question: str) -> Counted | None:
         return None
     if (between := _BETWEEN.match(question.strip())):
         return _between(context, between)
+    if (yes_no := _WAS_IT.match(question.strip())):
+        return _yes_or_no(context, yes_no)
     asked = _WHICH_OF_TWO.match(question.strip())
     found = _two_things(context, asked) if asked else None
     if found is None:
         return None
     things, theirs = found
     comparing = re.sub(r"\s+", " ", asked["cmp"].lower())
+    read = _values(theirs, comparing)
+    if read is None:
+        return None
+    (a, b), unit = read
+    pick = 0 if (a < b) == (comparing in _EARLIER or comparing in _LESS) else 1
+    return Counted(_facts(things, (a, b), unit, theirs), things[pick])
+
+
+def _yes_or_no(context: Any, asked: re.Match) -> Counted | None:
+    """"Was the bridge reopened before the festival began?", "Is the Tana bridge longer than the Alta bridge?": yes
+    where the first thing's date or number is on the side the comparison says of the second's."""
+    found = _two_things(context, asked)
+    if found is None:
+        return None
+    things, theirs = found
+    comparing = re.sub(r"\s+", " ", asked["cmp"].lower()).removesuffix(" than")
+    read = _values(theirs, comparing)
+    if read is None:
+        return None
+    (a, b), unit = read
+    return Counted(_facts(things, (a, b), unit, theirs), "Yes" if (a < b) == (comparing in _EARLIER or comparing in _LESS) else "No")
+
+
+def _values(theirs: list[list[str]], comparing: str) -> tuple[tuple[Any, Any], str] | None:
+    """The one date (for "first", "before", "later" ...) or number in one unit (for "longer", "larger" ...) each
+    thing's sentences write, and the unit ("date" for dates); None where either writes several or none, or the two
+    are equal or cannot be told apart (a year against a date in it)."""
     if comparing in _EARLIER or comparing in _LATER:
         read = [set().union(*(_dates(s) for s in mine)) for mine in theirs]
         unit = "date"
     else:
-        per_unit = [{} for _ in things]
+        per_unit = [{} for _ in theirs]
         for found, mine in zip(per_unit, theirs):
             for sentence in mine:
                 for n, u in measurements(sentence):
@@ -117,8 +150,7 @@ def answer(context: Any, question: str) -> Counted | None:
     (a,), (b,) = read
     if a == b or (unit == "date" and 0 in (a[1], b[1]) and a[0] == b[0]):
         return None  # the same, or a year against a date in it: which came first is not written
-    pick = 0 if (a < b) == (comparing in _EARLIER or comparing in _LESS) else 1
-    return Counted(_facts(things, (a, b), unit, theirs), things[pick])
+    return (a, b), unit
 
 
 def _two_things(context: Any, asked: re.Match) -> tuple[list[str], list[list[str]]] | None:

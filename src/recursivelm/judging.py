@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Sequence
 
-from .code_counts import Counted
+from .counted import Counted
 from .labelling import MIN_ITEMS, SAMPLE_ITEMS, choose_sample, extend, features_of, items_of, singular, text_of
 from .reading import says_yes
 from .querywords import AGGREGATE_WORDS, named_words, query_terms, said_words

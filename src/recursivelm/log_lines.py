@@ -1,7 +1,8 @@
 """A log's lines as code reads them: their time stamps (ISO, an access log's, syslog's), whether a text is a
 time-stamped log, the lines in a span of time, a number as a field of its own (a status, not a size), a line's
-wording without its slots' values, and the lines a question picks by the addresses, paths, numbers and words
-it names. records.py and log_measures.py ask their questions of these.
+wording without its slots' values, the lines a question picks by the addresses, paths, numbers and words
+it names, the span of the log's own events it names ("while the backup was running"), and the values of a field
+a noun names in a line. records.py and log_measures.py ask their questions of these.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from collections import Counter
 
 from .querywords import query_terms
-from .tables import MONTH_NAMES, in_span, month_and_year
+from .tables import MONTH_NAMES, PERIOD, in_span, month_and_year, plural
 from .wordings import holding
 
 STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
@@ -21,12 +22,42 @@ IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
 _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
+_PATH_NOUN = re.compile(r"\b(?:endpoints?|paths?|urls?|routes?|pages?|resources?)\b", re.I)
 _SLOT_VALUE = re.compile(r"\b([A-Za-z_][\w.-]*)=[^\s,;]+")  # user=jdoe: the key is wording, the value a slot's
 _STAMPS = (  # the ways logs write a time: each match gives year (or none), month, day and a clock
     re.compile(rf"(?P<y>\d{{4}})-(?P<mo>\d{{2}})-(?P<d>\d{{2}})(?:[T ]{_CLOCK})?"),
     re.compile(rf"(?P<d>\d{{2}})/{_MONTH}/(?P<y>\d{{4}}):{_CLOCK}"),
     re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})\s+{_CLOCK}"),
 )
+
+
+# "while the nightly backup was running", "during the migration": a span of the log's own events, from the first
+# line naming the thing to the last.
+EVENT = re.compile(r"\b(?:while|when)\s+(?P<thing>[^?,]+?)\s+(?:was|were|is|are)\s+(?:running|in progress|ongoing|under ?way"
+                   r"|active|happening|being\s+\w+)\b|\bduring\s+(?P<during>(?:the|a|an)\s+[^?,]+?)\s*(?=\?|,|$)", re.I)
+
+
+def event(question: str) -> re.Match | None:
+    """The span of the log's events the question names ("while the nightly backup was running"); not a period
+    ("during March" is tables.PERIOD's)."""
+    found = EVENT.search(question)
+    return found if found and not PERIOD.search(found.group()) else None
+
+
+def during(lines: list[str], asked: re.Match) -> tuple[list[str], str] | None:
+    """The lines from the first naming the event's thing (its words and numbers: picked_lines) to the last, and
+    how the span is said; None where fewer than two lines name it."""
+    thing = asked["thing"] or asked["during"]
+    found = picked_lines(lines, thing)
+    if found is None or not found[1] or len(found[0]) < 2:
+        return None
+    mine, picked_by = found
+    first, last = lines.index(mine[0]), len(lines) - 1 - lines[::-1].index(mine[-1])
+    said = (f"{asked.group().strip()} (from the first line holding {' and '.join(map(repr, picked_by))}, line "
+            f"{first + 1:,}, to the last, line {last + 1:,})")
+    return lines[first:last + 1], said
 
 
 def in_time(lines: list[str], clock: re.Match | None, span: re.Match | None,
@@ -125,3 +156,20 @@ def picked_lines(lines: list[str], question: str) -> tuple[list[str], list[str]]
             mine = held
             picked_by.append(term)
     return mine, picked_by
+
+
+def field_values(line: str, noun: str) -> list[str]:
+    """The values in the line of the field `noun` names: e-mail addresses, IP addresses (an address, a host, a
+    client), paths (an endpoint, a URL, a route, a page), a key=value field whose key is a word of the noun ("error
+    codes": code=), or ids the noun names ("user17", "host-4" for users and hosts)."""
+    if re.search(r"\b(?:e-?mails?)\b", noun, re.I):
+        return _EMAIL.findall(line)
+    if re.search(r"\b(?:ip|address(?:es)?|hosts?|clients?)\b", noun, re.I):
+        return IP.findall(line)
+    if _PATH_NOUN.search(noun):
+        return [path for path in PATH.findall(line) if len(path) > 1]
+    words = [w.lower() for w in noun.split()]
+    keys = {form for w in words for form in (w, plural(w), w.removesuffix("s"))}
+    found = [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
+    ids = [rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])" for w in words]
+    return found or [v for pattern in ids for v in re.findall(pattern, line, re.I)]

@@ -18,6 +18,11 @@ every line:
 words and numbers pick (picked_lines; at least two), from the first time stamp to the last, in the unit asked
 (minutes, seconds, hours, days; "how long": hours, minutes and seconds).
 
+"Which endpoint has the highest average response time?" (lowest, total, median): each line's value of the field
+the noun names (log_lines.field_values: a path for an endpoint, a URL or a route; an address; a key=value) and its
+measure, the statistic per value, the extreme value; a tie answers nothing. The reader, whose passages held no word
+of the question, said nothing was found (set L).
+
 Anything else is left to the reader. Nothing here knows a task.
 """
 
@@ -28,8 +33,8 @@ import re
 import statistics
 from collections import Counter
 
-from .code_counts import Counted
-from .log_lines import picked_lines, stamp, stamped
+from .counted import Counted
+from .log_lines import field_values, picked_lines, stamp, stamped
 from .querywords import AVERAGE, HOW_MANY, LEAST_WORDS, MEDIAN, MOST_WORDS, TOTAL, any_word
 from .tables import plain_number, shown_number
 
@@ -56,6 +61,11 @@ _LEAST = any_word((*LEAST_WORDS, "shortest", "fastest", "best"))
 _TOOK = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|days))\s+did\s+(?P<thing>.+?)\s+"
                    r"(?:take|last|run|go on)\b", re.I)
 _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+# "Which endpoint has the highest average response time?": the field whose lines' measure is the extreme.
+_WHICH_GROUP = re.compile(r"^\W*(?:which|what)\s+(?P<noun>(?:ip\s+)?[\w-]+)\s+(?:has|had|have|shows?|showed|sees?|saw|gets?|got"
+                          r"|is|was|with)\b", re.I)
+_STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min}
+SHOWN_GROUPS = 8  # the groups shown to the root, the extreme first
 _ASKS = re.compile(r"^\W*(?:what|how)\b", re.I)  # "what was the average ...", "how long ..."; "which ..." is a field's
 
 
@@ -80,7 +90,59 @@ def answer(everything: list[str], lines: list[str], question: str, spanned: str)
     if found is None:
         return None
     mine, picked_by = found
-    per_line = [_measures(line) for line in mine]
+    measured = _measured(mine, question)
+    if measured is None:
+        return None
+    kind, unit, per_line = measured
+    values = [v for v in per_line if v is not None]
+    value = _STATISTICS[asked](values)
+    among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
+    picked = f"; of them holding {' and '.join(map(repr, picked_by))}: {len(mine):,}" if picked_by else ""
+    said = _said(unit)
+    facts = (f"Read by code over the {among}{picked}; the {kind} each writes, in {said}: {len(values):,} lines; "
+             f"their {asked}: {shown_number(round(value, 2))}")
+    return Counted(facts, f"{plain_number(round(value, 2))} {said}")
+
+
+def grouped(lines: list[str], question: str, spanned: str) -> Counted | None:
+    """For "which <field> has the highest (lowest) average (total, median) <measure>?": the field's value in each
+    line (log_lines.field_values: an endpoint's path, an address, a user=), each value's lines' measure, and the
+    value whose statistic is the extreme; None for any other question, lines of a field or measure this share of
+    them does not write, or a tie."""
+    asked = _WHICH_GROUP.match(question.strip())
+    statistic = next((name for name, pattern in (("median", MEDIAN), ("average", AVERAGE), ("total", TOTAL))
+                      if pattern.search(question)), None)
+    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    if asked is None or statistic is None or most == least or not stamped(lines):
+        return None
+    keys = [(field_values(line, asked["noun"]) or [None])[0] for line in lines]
+    measured = _measured(lines, question)
+    if measured is None or sum(k is not None for k in keys) < MEASURED_SHARE * len(lines):
+        return None
+    kind, unit, per_line = measured
+    by_key: dict[str, list[float]] = {}
+    for key, value in zip(keys, per_line):
+        if key is not None and value is not None:
+            by_key.setdefault(key, []).append(value)
+    ranked = sorted(by_key, key=lambda k: _STATISTICS[statistic](by_key[k]), reverse=most)
+    stats = {k: _STATISTICS[statistic](by_key[k]) for k in ranked}
+    if len(ranked) < 2 or stats[ranked[0]] == stats[ranked[1]]:
+        return None
+    said = _said(unit)
+    shown = "\n".join(f"  {k}: {shown_number(round(stats[k], 2))} {said} over {len(by_key[k]):,} lines"
+                      for k in ranked[:SHOWN_GROUPS])
+    among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
+    facts = (f"Read by code over the {among}; the {asked['noun']} and the {kind} each writes; the {statistic} {kind} "
+             f"of each {asked['noun']}, {'highest' if most else 'lowest'} first:\n{shown}")
+    return Counted(facts, ranked[0])
+
+
+def _measured(lines: list[str], question: str) -> tuple[str, str, list[float | None]] | None:
+    """The kind of measure the lines write that the question asks (time or size; the only one written where it
+    names none), the unit it is read in (the question's, else the lines' commonest) and each line's measure in it
+    (None where a line writes none, or several of the kind); None where fewer than MEASURED_SHARE of the lines
+    write one."""
+    per_line = [_measures(line) for line in lines]
     kinds = {kind for measures in per_line for _, kind, _, _ in measures}
     named = [k for k in kinds if _KIND_WORDS[k].search(question)]
     kind = named[0] if len(named) == 1 else next(iter(kinds)) if len(kinds) == 1 else None
@@ -88,21 +150,17 @@ def answer(everything: list[str], lines: list[str], question: str, spanned: str)
         return None
     theirs = [[m for m in measures if m[1] == kind] for measures in per_line]
     written = [measures[0] for measures in theirs if len(measures) == 1]
-    if not mine or len(written) < MEASURED_SHARE * len(mine):
+    if not lines or len(written) < MEASURED_SHARE * len(lines):
         return None  # lines writing none, or several of the kind: which is the one asked is not read here
     named_unit = _ASKED_UNIT.search(question)
     unit = named_unit["unit"] if named_unit and UNITS[named_unit["unit"].lower()][0] == kind else \
         Counter(u for _, _, _, u in written).most_common(1)[0][0]  # as written: "KB", "ms"
     scale = UNITS[unit.lower()][1]
-    values = [n * s / scale for n, _, s, _ in written]
-    value = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max,
-             "smallest": min}[asked](values)
-    among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
-    picked = f"; of them holding {' and '.join(map(repr, picked_by))}: {len(mine):,}" if picked_by else ""
-    said = "bytes" if unit.lower() in ("b", "byte") else unit
-    facts = (f"Read by code over the {among}{picked}; the {kind} each writes, in {said}: {len(written):,} lines; "
-             f"their {asked}: {shown_number(round(value, 2))}")
-    return Counted(facts, f"{plain_number(round(value, 2))} {said}")
+    return kind, unit, [measures[0][0] * measures[0][2] / scale if len(measures) == 1 else None for measures in theirs]
+
+
+def _said(unit: str) -> str:
+    return "bytes" if unit.lower() in ("b", "byte") else unit
 
 
 def _measures(line: str) -> list[tuple[float, str, float, str]]:

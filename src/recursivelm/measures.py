@@ -11,6 +11,11 @@ or lowest (`answer`, through records.answer: count_table() in the REPL and the s
   the name written beside the noun ("at the Brekke station"); the name with the extreme reading, total or mean.
   The 1.5B reader answered "<no information provided>" (set F).
 
+- "how many <unit> of ... did ... <verb> in total?" over sentences that each write a number in that unit: those
+  of the one wording the question's words pick ("bought ... litres of fuel", not "burned ... litres of fuel";
+  an irregular verb's forms count as its words: querywords.verb_forms), summed. The 1.5B reader, shown the
+  sentences its passages held, gave one of them (115 for 4,068; set L).
+
 Only where nine in ten of the sentences hold exactly one such number. Nothing here knows a task.
 """
 
@@ -21,11 +26,12 @@ import statistics
 from collections import Counter
 from typing import Any
 
-from .code_counts import Counted
+from .counted import Counted
 from .per_context import cached
 from .querywords import AVERAGE, LEAST, MOST, TOTAL, bm25s_module, named_words, query_terms
 from .tables import plain_number, shown_number
 from .wordcounts import SentenceWords
+from .wordings import Kind, by_wording, picked
 
 MIN_MEASURES = 3  # a name measured in fewer sentences is a fact stated: its passages are read
 MEASURED_SHARE = 0.9  # ...and this share of its sentences must each hold one number in the common unit
@@ -36,6 +42,7 @@ _HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.
 # A number and the unit written after it ("460 cm", "12.5 kg", "3%"), or a sum of money ("$40", "€12.50").
 _MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
                       r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
+_HOW_MUCH_UNIT = re.compile(r"^\W*how\s+(?:many|much)\s+(?P<unit>[^\W\d_]+)\b", re.I)  # "how many litres ..."
 _WHICH_NAME = re.compile(r"^\W*which\s+(?P<noun>[^\W\d_]+)\b", re.I)  # "which station recorded ..."
 
 
@@ -118,9 +125,45 @@ def _which_measured(context: Any, question: str, noun: str) -> Counted | None:
     return Counted(facts, ranked[0] if len(tied) == 1 else f"{' and '.join(tied)} (tied)")
 
 
+def _unit_total(context: Any, question: str) -> Counted | None:
+    """For "how many <unit> of ... did ... <verb> in total?" ("how many litres of fuel did the expedition buy in
+    total?"): the sentences writing a number in that unit and the question's other words, of the one wording its
+    words pick where they are of several ("bought ... litres" and "burned ... litres"), summed. None where the
+    question asks no total in a unit, fewer than MIN_MEASURES sentences write it, or no one wording is picked."""
+    asked = _HOW_MUCH_UNIT.match(question)
+    if asked is None or not TOTAL.search(question):
+        return None
+    unit = asked["unit"].lower()
+    sentences = cached(context, SentenceWords)
+    if not sentences.postings.get(unit):
+        return None
+    found = _one_measure_each(sentences, unit, [t for t in query_terms(question) if sentences.postings.get(t)])
+    if found is None or found[0].lower() != unit:
+        return None
+    _, ones = found
+    groups = by_wording([sentences.sentences[i] for i in ones], unit)
+    if groups is None:
+        return None
+    if len(groups) > 1:
+        chosen = picked([Kind(words, len(group), group[0]) for words, group in groups], question, unit)
+        if not chosen:
+            return None
+        kept = set(groups[chosen[0] - 1][1])
+        ones = {i: v for i, v in ones.items() if sentences.sentences[i] in kept}
+    total = sum(ones.values())
+    first = sentences.sentences[min(ones)].strip()
+    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences with one number in {unit}"
+             f"{' of the wording the question picks' if len(groups) > 1 else ''}: {len(ones)}, such as:\n  {first}\n"
+             f"their total: {shown_number(total)} {unit}")
+    return Counted(facts, f"{plain_number(total)} {unit}")
+
+
 def answer(context: Any, question: str) -> Counted | None:
-    """The extreme, total or mean of a name's measurements in prose (rules above); None where the question asks
-    none of those of a name, or the name's sentences do not each report one number in one unit."""
+    """The extreme, total or mean of a name's measurements in prose, or a total in the unit a question asks (rules
+    above); None where the question asks none of those, or the sentences do not each report one number in one
+    unit."""
+    if (in_unit := _unit_total(context, question)):
+        return in_unit
     high, total, mean = bool(_HIGH.search(question)), bool(TOTAL.search(question)), bool(AVERAGE.search(question))
     if (which := _WHICH_NAME.match(question)) and (_EXTREME.search(question) or MOST.search(question)
                                                   or LEAST.search(question)):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .code_counts import Counted
+from .counted import Counted
 from .evidence import flat_text
 from .querywords import named_words
 

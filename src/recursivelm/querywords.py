@@ -24,6 +24,26 @@ AVERAGE_WORDS = ("average", "mean", "typical")
 AGGREGATE_WORDS = frozenset((*MOST_WORDS, *LEAST_WORDS, *TOTAL_WORDS, *AVERAGE_WORDS, "median"))
 
 
+# English verbs whose other forms share no stem with their base ("buy", "bought"): a question asks in one form
+# ("how much fuel did they buy?"), the text writes another ("bought 115 litres").
+_IRREGULAR = """begin began begun; bring brought; build built; buy bought; catch caught; choose chose chosen; come came;
+deal dealt; do did done; draw drew drawn; drink drank drunk; drive drove driven; eat ate eaten; fall fell fallen;
+feel felt; fight fought; find found; fly flew flown; forget forgot forgotten; freeze froze frozen; get got gotten;
+give gave given; go went gone; grow grew grown; hang hung; hear heard; hide hid hidden; hold held; keep kept;
+know knew known; lay laid; lead led; leave left; lend lent; lose lost; make made; mean meant; meet met; pay paid;
+ride rode ridden; ring rang rung; rise rose risen; run ran; say said; see saw seen; seek sought; sell sold;
+send sent; shake shook shaken; shoot shot; sing sang sung; sink sank sunk; sit sat; sleep slept; speak spoke spoken;
+spend spent; stand stood; steal stole stolen; stick stuck; strike struck; swim swam swum; take took taken;
+teach taught; tear tore torn; tell told; think thought; throw threw thrown; understand understood; wake woke woken;
+wear wore worn; win won; write wrote written"""
+_FORMS = {form: frozenset(group.split()) for group in _IRREGULAR.replace("\n", " ").split(";") for form in group.split()}
+
+
+def verb_forms(word: str) -> frozenset[str]:
+    """The word's other forms where it is an irregular verb's ("buy": bought; "sold": sell); none for any other."""
+    return _FORMS.get(word.lower(), frozenset()) - {word.lower()}
+
+
 def any_word(words: tuple[str, ...]) -> re.Pattern:
     """A pattern finding any of `words` whole, in any case."""
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)

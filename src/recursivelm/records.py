@@ -30,8 +30,12 @@ Code reads every line:
 - a span of time the question names ("between 10:00 and 12:00": from the first, up to the second, on any day;
   "between 2025-03-01 and 2025-03-04", both days in; "in March", "during 2025") narrows the lines to those
   stamped in it, for every kind of question here over lines;
+- a span of the log's own events ("while the nightly backup was running", "during the migration"): the lines from
+  the first naming the thing to the last (log_lines.during), for every kind of question here over lines; a count
+  of what the question names as a name ("How many ERROR lines ...") is read here within it, since tally() counts
+  over the whole text (343 for 150, set L);
 - "what was the average / total / median / largest duration or size ...?": log_measures.py, over the lines the
-  question picks;
+  question picks; "which <field> has the highest average ...?": the same per value of the field;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
 - measurements in prose: measures.py.
@@ -46,12 +50,12 @@ from collections import Counter
 from typing import Any
 
 from . import comparisons, log_measures, measures
-from .code_counts import Counted
+from .counted import Counted
 from .evidence import documents
-from .log_lines import IP, STAMP_SAMPLE, STAMPED_SHARE, in_time, picked_lines, slots_out, stamp, stamped
+from .log_lines import EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, picked_lines, slots_out, stamp, stamped
 from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
-from .tables import PERCENT, PERIOD, SPAN, has_condition, plain_number, plural, shown_number, table_of
+from .tables import PERCENT, PERIOD, SPAN, has_condition, plain_number, shown_number, table_of
 from .table_answers import answer as table_answer
 from .wordcounts import asks_count
 from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, picked, whole_word
@@ -66,13 +70,11 @@ _WHEN = re.compile(r"^\W*(?:when\b|at what time\b|what time\b|on what (?:date|da
 _LAST = re.compile(r"\b(?:last|latest|most recent(?:ly)?|final)\b", re.I)
 _FIRST = re.compile(r"\b(?:first|earliest)\b", re.I)
 _TIME_WORDS = {"last", "latest", "recent", "recently", "first", "earliest", "final", "time", "date", "day"}
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # "Which IP address ...", "what user ...": the field asked about ("what was ..." asks of none).
 _WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
                           r"(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+(?:\s+[\w-]+)?)", re.I)
 _LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 # Words of a record that failed: a question holding one counts no line that holds none.
 _FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)
 # "between 10:00 and 12:00", "from 9:30 to 11:00": a span of the lines' clock times, from the first up to (not
@@ -99,8 +101,9 @@ def answer(context: Any, question: str) -> Counted | None:
     # A span of time ("between 10:00 and 12:00", "between 2025-03-01 and 2025-03-04") is read over the lines' time
     # stamps; "What day did ... last ...": the asking words are no period. Any other condition is left to the reader.
     clock, span, period = _CLOCK_SPAN.search(question), SPAN.search(question), PERIOD.search(question)
-    timed = clock or span or period
-    asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", question)))
+    events = event(question)  # "while the nightly backup was running": the lines between its first and last
+    timed = clock or span or period or events
+    asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", EVENT.sub(" ", question) if events else question)))
     if has_condition(_WHEN.sub(" ", asked)):
         return None
     if isinstance(context, list) and not timed and (found := _documents_count(context, question)):
@@ -109,8 +112,10 @@ def answer(context: Any, question: str) -> Counted | None:
     # "How many times did mkovacs log in?", "How many requests returned 404 between 10:00 and 12:00?", "what
     # percentage of requests failed with 500?": lines counted. A count of what the question names as a name
     # ("How many ERROR lines ...") is tally's, as in any text.
+    # tally() counts over the whole text: a count within a span of the log's events ("How many ERROR lines were
+    # logged while the backup was running?") is read here, whatever it names.
     counting = (HOW_MANY.search(question) and not DISTINCT.search(question)
-                and (not asks_count(question) or not named_words(asked))) or PERCENT.search(question)
+                and (not asks_count(question) or not named_words(asked) or events)) or PERCENT.search(question)
     if not timed and log_measures.asks_took(question) and (found := log_measures.took(_lines_of(context), question)):
         return found  # "How many minutes did the release 4.2 rollout take?"
     measuring = log_measures.aggregate(question)  # "what was the average response time of /api/login requests?"
@@ -118,24 +123,35 @@ def answer(context: Any, question: str) -> Counted | None:
         lines = _lines_of(context)
         if len(lines) >= MIN_LINES:
             everything = lines
-            if timed:
+            if clock or span or period:
                 lines = in_time(lines, clock, span, period)
                 if lines is None:
                     return None  # lines without time stamps: the span is not read here
             spans = ([f"from {clock['start']}:{clock['start_mi']} up to {clock['end']}:{clock['end_mi']}"] if clock else []) \
                 + ([span.group()] if span else []) + ([period.group()] if period else [])
-            if counting and (found := _counted(everything, lines, asked, " and ".join(spans))):
+            if events:
+                found = during(lines, events)
+                if found is None:
+                    return None  # the event is named in fewer than two lines: its span is not read here
+                lines, said = found
+                spans.append(said)
+            # What the question names as a name ("ERROR lines") is counted wherever a line holds it, as tally()
+            # counts it; within an event's span only, where it names one.
+            as_named = bool(events and asks_count(question) and named_words(asked))
+            if counting and (found := _counted(everything, lines, asked, " and ".join(spans), as_named)):
                 return found
             if measuring and (found := log_measures.answer(everything, lines, asked, " and ".join(spans))):
                 return found
             if when:
                 return _when(lines, question)
+            if found := log_measures.grouped(lines, question, " and ".join(spans)):
+                return found  # "which endpoint has the highest average response time?"
             if found := _field_values(lines, question):
                 return found
     return None if timed else measures.answer(context, question)
 
 
-def _counted(everything: list[str], lines: list[str], question: str, spanned: str) -> Counted | None:
+def _counted(everything: list[str], lines: list[str], question: str, spanned: str, as_named: bool = False) -> Counted | None:
     """How many of the lines (those of `everything` in the question's span of time) hold the numbers the question
     names as fields of their own and its words that some of them hold, or what share of them; None where
     nothing the question names picks lines (what it counts is then said in other words than the lines'), or
@@ -166,15 +182,16 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     # Over the whole log, the lines picked of several wordings (their paths left out: /docs and /home are one
     # slot's values) that the question's words do not pick one of: "how many unsuccessful logins for alice" is not
     # every line of alice's.
-    groups = by_wording([slots_out(line) for line in mine], picked_by[0])
-    if groups is None:
-        return None
-    if len(groups) > 1:
-        chosen = picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0])
-        if not chosen:
+    if not as_named:
+        groups = by_wording([slots_out(line) for line in mine], picked_by[0])
+        if groups is None:
             return None
-        kind = set(groups[chosen[0] - 1][1])  # "tickets the Lisbon desk escalated": that kind's lines only
-        mine = [line for line in mine if slots_out(line) in kind]
+        if len(groups) > 1:
+            chosen = picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0])
+            if not chosen:
+                return None
+            kind = set(groups[chosen[0] - 1][1])  # "tickets the Lisbon desk escalated": that kind's lines only
+            mine = [line for line in mine if slots_out(line) in kind]
     kept = set(lines)
     mine = [line for line in mine if line in kept]
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}; of them holding {' and '.join(map(repr, picked_by))}"
@@ -243,21 +260,6 @@ def _when(lines: list[str], question: str) -> Counted | None:
     return Counted(facts, written)
 
 
-def _values(line: str, noun: str) -> list[str]:
-    """The values of the field `noun` names in the line."""
-    if re.search(r"\b(?:e-?mails?)\b", noun, re.I):
-        return _EMAIL.findall(line)
-    if re.search(r"\b(?:ip|address(?:es)?|hosts?|clients?)\b", noun, re.I):
-        return IP.findall(line)
-    # "error codes": a code= field; "user logged" (in): a user= field. Each word of the noun may be the key.
-    words = [w.lower() for w in noun.split()]
-    keys = {form for w in words for form in (w, plural(w), w.removesuffix("s"))}
-    found = [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
-    # Or ids named by the noun: "user17", "host-4" for users and hosts.
-    ids = [rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])" for w in words]
-    return found or [v for pattern in ids for v in re.findall(pattern, line, re.I)]
-
-
 def _field_values(lines: list[str], question: str) -> Counted | None:
     distinct = DISTINCT.search(question) if HOW_MANY.search(question) else None
     which = _WHICH_FIELD.search(question)
@@ -277,7 +279,7 @@ def _field_values(lines: list[str], question: str) -> Counted | None:
     terms = [t for t in query_terms(_DATE.sub(" ", question)) if t not in {"most", "fewest", "least", "different",
                                                                           "distinct", "unique"}]
     lines = _narrowed(lines, terms)
-    values = [v for line in lines for v in _values(line, noun)[:1]]
+    values = [v for line in lines for v in field_values(line, noun)[:1]]
     if len(lines) < MIN_LINES or len(values) < FIELD_SHARE * len(lines):
         return None
     counts = Counter(values)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .evidence import documents
-from .querywords import HOW_MANY, anchor_words, query_terms
+from .querywords import HOW_MANY, anchor_words, query_terms, verb_forms
 from .parsing import options
 from .reading import says_yes
 from .tables import has_condition
@@ -188,8 +188,12 @@ def picked(kinds: Sequence[Kind], question: str, name: str) -> list[int]:
     shared = frozenset.intersection(*(k.words for k in kinds))
     words = [w.lower() for w in _WORD.findall(question)]
     beside = {words[j] for i, w in enumerate(words) if w == name for j in (i - 1, i + 1) if 0 <= j < len(words)}
-    stems = {t[:STEM_CHARS] for t in query_terms(question) if t != name and t not in beside and len(t) >= 3}
-    hits = [i for i, k in enumerate(kinds, 1) if any(w[:STEM_CHARS] in stems for w in k.words - shared)]
+    asked = [t for t in query_terms(question) if t != name and t not in beside and len(t) >= 3]
+    forms = {form for t in asked for form in (t, *verb_forms(t))}  # "buy" picks "bought"
+    stems = {form[:STEM_CHARS] for form in forms}
+    short = {form for form in forms if len(form) < STEM_CHARS}  # "burn" picks "burned", "open" picks "opened"
+    hits = [i for i, k in enumerate(kinds, 1)
+            if any(w[:STEM_CHARS] in stems or w[:-1] in short or w[:-2] in short for w in k.words - shared)]
     return hits if len(hits) == 1 else []
 
 
