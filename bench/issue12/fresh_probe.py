@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -838,6 +838,105 @@ def set_l(seed: int) -> list[dict]:
     return out
 
 
+def set_m(seed: int) -> list[dict]:
+    """Set M, written at the twenty-sixth step after set L's structures were built and before any run of it: five
+    kinds no set asked (a count of a config's blocks by a field, records written as XML counted by a condition, who
+    sent the most e-mails, how many chapters a book has, how many different users a log names within an event's
+    span), and five of set L's kinds in other words over other data (a check of what was built for L, not unseen
+    questions)."""
+    rng = random.Random(12000 + seed)
+    base = reference_text()
+    datetime = __import__("datetime")
+    out = []
+    timeouts = [rng.choice([5, 10, 30, 60]) for _ in range(250)]
+    ini = "\n\n".join(f"[worker-{i:03d}]\nqueue = {rng.choice(['mail', 'billing', 'search'])}\ntimeout = {t}\nretries = {rng.randint(0, 5)}"
+                       for i, t in enumerate(timeouts))
+    out.append({"kind": "config-count-blocks", "set": "M", "context": ini, "gold": timeouts.count(30),
+                "question": "How many workers have a timeout of 30?"})
+    prices = [round(rng.uniform(5, 600), 2) for _ in range(700)]
+    xml = "<inventory>\n" + "\n".join(f'  <product id="P{1000 + i}">\n    <title>Item {i}</title>\n    <price>{price}</price>\n'
+                                       f'    <stock>{rng.randint(0, 90)}</stock>\n  </product>' for i, price in enumerate(prices)) + "\n</inventory>"
+    out.append({"kind": "xml-count-condition", "set": "M", "context": xml, "gold": sum(price > 500 for price in prices),
+                "question": "How many products have a price above 500?"})
+    senders = ["amara@corp.example", "bjorn@corp.example", "chen@corp.example", "dalia@corp.example"]
+    weights = rng.sample([30, 22, 17, 11], 4)
+    sent = rng.choices(senders, weights, k=900)
+    emails = [f"From: {who}\nTo: team@corp.example\nSubject: {rng.choice(['Status', 'Lunch', 'Review', 'Notes'])}\n\n"
+              f"{rng.choice(['See attached.', 'Thanks all.', 'Any updates?', 'Moving this to Friday.'])}" for who in sent]
+    out.append({"kind": "email-most-sender", "set": "M", "context": emails, "gold": Counter(sent).most_common(1)[0][0].split("@")[0],
+                "question": "Who sent the most e-mails?"})
+    parts = base.split("\n\n")
+    chapters = rng.randint(9, 16)
+    book = "\n\n".join(f"## Chapter {n + 1}: {rng.choice(['Salt', 'Iron', 'Glass', 'Rain', 'Maps'])} {n + 1}\n\n"
+                        + "\n\n".join(parts[n * 30:(n + 1) * 30]) for n in range(chapters))
+    out.append({"kind": "chapter-count", "set": "M", "context": book, "gold": chapters,
+                "question": "How many chapters does the book have?"})
+    log, users, running = [], set(), False
+    for i in range(3000):
+        second = 9 * 3600 + i * 7
+        stamp = f"2025-12-01 {second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+        if i == 900:
+            line, running = f"{stamp} INFO migration: schema migration started", True
+        elif i == 2100:
+            line, running = f"{stamp} INFO migration: schema migration finished", False
+        else:
+            user = f"user{rng.randint(1, 900)}"  # some users log in only outside the migration
+            line = f"{stamp} INFO auth: login ok user={user}"
+            if running:
+                users.add(user)
+        log.append(line)
+    out.append({"kind": "log-distinct-during-event", "set": "M", "context": "\n".join(log), "gold": len(users),
+                "question": "How many different users logged in during the schema migration?"})
+    # Set L's kinds in other words, over other data.
+    first, second = sorted(rng.sample(range(10, 340), 2))
+    opened_first = rng.random() < 0.5
+    museum, tunnel = (first, second) if opened_first else (second, first)
+    day = lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n)  # noqa: E731
+    text = plant(base, [f"The new city museum opened its doors on {day(museum).strftime('%B')} {day(museum).day}, 2024.",
+                        f"The Nordhavn tunnel was completed on {day(tunnel).strftime('%B')} {day(tunnel).day}, 2024."], rng)
+    out.append({"kind": "after-yes-no", "set": "M", "context": text, "gold": not opened_first,
+                "question": "Did the city museum open after the Nordhavn tunnel was completed?"})
+    names = rng.sample([f"{a} {b}" for a in ["Ines", "Jonas", "Kemi", "Lars", "Mona", "Nils", "Oda", "Per"]
+                        for b in ["Aalto", "Brun", "Dahl", "Eng", "Falk"]], 36)
+    lead = {name: rng.choice(names[:6]) for name in names[6:]}
+    team = ["employee;role;manager"] + [f"{n};Lead;" for n in names[:6]] + [f"{n};Engineer;{lead[n]}" for n in names[6:]]
+    person = rng.choice(names[6:])
+    out.append({"kind": "relation-other-words-2", "set": "M", "context": "\n".join(team), "gold": lead[person],
+                "question": f"To whom does {person} report?"})
+    ports = rng.sample(range(7000, 7999), 200)
+    yaml = "\n".join(f"app-{i:03d}:\n  image: registry.local/app-{i:03d}:1.{rng.randint(0, 9)}\n  port: {p}\n  replicas: {rng.randint(1, 6)}"
+                     for i, p in enumerate(ports))
+    k = rng.randrange(200)
+    out.append({"kind": "yaml-reverse-lookup", "set": "M", "context": yaml, "gold": f"app-{k:03d}",
+                "question": f"Which app uses port {ports[k]}?"})
+    log, warnings, running = [], 0, False
+    for i in range(3500):
+        second = 14 * 3600 + i * 5
+        stamp = f"2025-12-02T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+        if i == 1000:
+            line, running = f"{stamp} [INFO] deploy: deployment of v7 started", True
+        elif i == 2600:
+            line, running = f"{stamp} [INFO] deploy: deployment of v7 completed", False
+        else:
+            level = rng.choices(["INFO", "WARN", "ERROR"], [85, 10, 5])[0]
+            line = f"{stamp} [{level}] {rng.choice(['api', 'worker'])}: {rng.choice(['slow response', 'retrying', 'cache miss', 'ok'])}"
+            warnings += running and level == "WARN"
+        log.append(line)
+    out.append({"kind": "log-count-during-event-2", "set": "M", "context": "\n".join(log), "gold": warnings,
+                "question": "How many WARN lines appeared during the deployment of v7?"})
+    speed = {"/v1/orders": 140, "/v1/users": 70, "/v1/search": 210, "/v1/cart": 95}
+    lines, took = [], {r: [] for r in speed}
+    for i in range(4000):
+        route = rng.choice(list(speed))
+        ms = max(1, int(rng.gauss(speed[route], 35)))
+        took[route].append(ms)
+        lines.append(f"[2025-12-03 {i * 13 // 3600 % 24:02d}:{i * 13 // 60 % 60:02d}:{i * 13 % 60:02d}] route={route} status=200 latency={ms}ms")
+    fastest = min(took, key=lambda r: sum(took[r]) / len(took[r]))
+    out.append({"kind": "log-group-average-min", "set": "M", "context": "\n".join(lines), "gold": fastest,
+                "question": "Which route has the lowest average latency?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -878,7 +977,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H and J (checks of what was built)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
