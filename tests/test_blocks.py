@@ -79,3 +79,17 @@ def test_a_line_in_no_block_is_read_alone():
     assert blocks.enclosing(texts, 4, lambda j: True) == 3
     assert blocks.enclosing(texts, 4, lambda j: j != 3) is None  # the section is another document's
     assert blocks.enclosing(["def f():", "    x = 1"], 1, lambda j: True) is None  # code opens no key block
+
+
+BOOK = "\n\n".join(f"## Chapter {n}: Part {n}\n\nSome text about chapter {n - 1} and what came before." for n in range(1, 13))
+
+
+@pytest.mark.parametrize("question, want", [
+    ("How many chapters does the book have?", "12"),  # headings opening with "Chapter <n>", each number once
+    ("How many chapters are there in total?", "12"),
+    ("How many chapters mention the harbour?", None),  # a condition on them: the reader's
+    ("How many sections does the book have?", None),  # no heading opens with "Section"
+])
+def test_the_parts_a_text_has_are_its_headings_numbers(question, want):
+    found = blocks.parts_counted(question, BOOK.splitlines())
+    assert (found and found.answer) == want

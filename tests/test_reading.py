@@ -67,6 +67,18 @@ def test_an_answer_not_written_in_the_chosen_passages_is_read_again_from_all_of_
         None, reading.READ_TOGETHER_REPLY_TOKENS]
 
 
+def test_an_answer_saying_the_question_again_is_its_value_where_that_is_written_in_the_chosen_passages():
+    reader = Reader("wifi password", {"badger-7386": "The login key of the internet connection is badger-7386."})
+    assert reading.read(WIFI, SITE_LOG, reader.ask, reader.ask_batch) == "badger-7386"
+    assert len(reads(reader)) == 1  # not read again from every passage
+    # A value written in no chosen passage is no copy: every passage is read again.
+    reader = Reader("wifi password", {"Think step by step": "Answer: badger-7386", "badger-7386": "The key is badger-9999."})
+    assert reading.read(WIFI, SITE_LOG, reader.ask, reader.ask_batch) == "badger-7386"
+    assert len(reads(reader)) == 2
+    assert reading.restated_value("Cyra Okoro's supervisor is Ivo Weber.") == "Ivo Weber"
+    assert reading.restated_value("`logging._handlerList[:]`") is None  # a colon inside code says nothing
+
+
 @pytest.mark.parametrize("yes_for", ["no passage says this", "Dorozor"])
 def test_when_no_passage_or_every_passage_gives_the_answer_all_are_read_once(yes_for):
     reader = Reader(yes_for, {"4748-SD": "0122 126 9870"})

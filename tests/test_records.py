@@ -305,3 +305,11 @@ BOUGHT = sum(10 * d for d in range(1, 13) if d % 3)
 def test_a_total_in_the_unit_asked_is_summed_over_the_sentences_of_the_wording_picked(question, want):
     found = records.answer(FUEL, question)
     assert (found and found.answer) == want
+
+
+def test_different_values_of_a_field_within_an_events_span():
+    lines = [f"2025-12-01 09:{i // 60:02d}:{i % 60:02d} " + (
+        "INFO migration: schema migration started" if i == 20 else "INFO migration: schema migration finished"
+        if i == 40 else f"INFO auth: login ok user=user{i}") for i in range(60)]
+    found = records.answer("\n".join(lines), "How many different users logged in during the schema migration?")
+    assert found is not None and found.answer == "19"  # user21 ... user39

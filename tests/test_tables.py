@@ -248,3 +248,32 @@ def test_a_tables_passages_are_its_rows_with_their_columns_names_and_the_row_a_w
     assert "name: Cyra Okoro; title: Analyst; reports_to: Ivo Weber" in texts  # the column says what the cell is
     # One text: the rows holding a word of the name but not all of it are about others.
     assert not any("Cyra Ruiz" in t or "Dev Okoro" in t for t in texts)
+
+
+INI = "\n\n".join(f"[worker-{i:03d}]\nqueue = {['mail', 'billing'][i % 2]}\ntimeout = {[5, 30, 60][i % 3]}\nport = {8000 + i}"
+                  for i in range(30))
+XML = "<inventory>\n" + "\n".join(f'  <product id="P{100 + i}">\n    <title>Item {i}</title>\n    <price>{10 * i}</price>\n'
+                                 f'  </product>' for i in range(30)) + "\n</inventory>"
+YAML = "\n".join(f"app-{i:02d}:\n  image: app:{i}\n  replicas: {i % 4 + 1}\n  resources:\n    cpu: 1\n  port: {7000 + i}"
+                 for i in range(30))
+
+
+@pytest.mark.parametrize("context, question, answer", [
+    (INI, "How many workers have a timeout of 30?", "10"),  # a number column set equal to a number
+    (INI, "How many workers on the mail queue have a timeout of 60?", "5"),  # i even and i % 3 == 2
+    (INI, "Which worker is configured to listen on port 8017?", "worker-017"),  # one row picked: its name
+    (XML, "How many products have a price above 200?", "9"),  # 210 ... 290
+    (XML, "What is the price of P105?", "50"),
+    (YAML, "How many replicas does app-07 run?", "4"),  # the counted noun is a number column: its cell, not 1 row
+    (YAML, "Which app uses port 7012?", "app-12"),
+])
+def test_a_text_of_blocks_is_a_table_of_a_row_per_block(context, question, answer):
+    found = table_answers.answer(context, question)
+    assert found is not None and found.answer == answer
+    assert "a row each" in found.facts  # the shape says the blocks were read as rows
+
+
+def test_prose_or_code_is_no_table_of_blocks():
+    prose = "\n".join(["Introduction:", "  This guide explains the tool.", "Usage: run it."] * 20)
+    assert tables.parse(prose) is None
+    assert tables.parse("def f():\n    x = 1\n    return x\n" * 20) is None

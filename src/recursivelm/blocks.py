@@ -8,6 +8,9 @@ with its body, and the numbered section a question names, read whole in its plac
 - A field inside such a block (`port = 8769`, `replicas: 3`, `<price>12.50</price>`) is read as its whole block,
   from the key that opens it (`enclosing`): "Which service listens on port 8769?" is answered by the `[svc-211]`
   above the one line holding 8769, which the reader was not shown (set L).
+- "How many chapters does the book have?" (sections, parts, articles ...): the headings that open with the noun
+  and a number ("## Chapter 3: Iron", "Section 4"), counted by their numbers (`parts_counted`). The reader counts
+  the chapters its passages show.
 - "According to section 2.1, for how many days are copies retained?": the section whose heading opens with 2.1
   ("### 2.1 Rule", "2.1 Retention", "Section 2.1:", "§ 2.1") up to the next heading of its level or above. The
   passages BM25 ranked were every rule's "retained for N days" without their headings, and the 1.5B reader said
@@ -19,6 +22,9 @@ from __future__ import annotations
 import keyword
 import re
 from typing import Callable
+
+from .counted import Counted
+from .querywords import query_terms
 
 BLOCK_LINES = 16  # a key's block: at most this many lines after it
 SECTION_UNITS = 80  # a section: at most this many units after its heading
@@ -117,3 +123,30 @@ def section(texts: list[str], question: str, same_document: Callable[[int, int],
             break
         units.append(j)
     return units
+
+
+# "How many chapters does the book have?": the parts of a text a question counts, and the words it may say them with.
+PARTS = re.compile(r"^\W*how many\s+(?P<noun>chapters|sections|parts|articles|clauses|appendices|rules|lessons|"
+                    r"units|episodes|acts|scenes)\b", re.I)
+_WHOLE_TEXT_WORDS = {"book", "document", "text", "report", "policy", "file", "paper", "manual", "guide", "story", "novel",
+                     "contain", "contains", "hold", "holds", "total", "altogether", "numbered"}
+
+
+def parts_counted(question: str, texts: list[str]) -> Counted | None:
+    """For "how many chapters (sections, parts ...) does the book have?": the different numbers of the headings
+    that open with the noun (`texts`: the context's lines); None where the question asks more of them ("how many
+    chapters mention X?") or fewer than two such headings are written."""
+    asked = PARTS.match(question)
+    if asked is None:
+        return None
+    noun = asked["noun"].lower()
+    singular = "appendix" if noun == "appendices" else noun[:-1]
+    if any(t not in _WHOLE_TEXT_WORDS and t not in (noun, singular) for t in query_terms(question)):
+        return None
+    heading = re.compile(rf"^\s*(?:#{{1,6}}\s+)?{singular}\s+(?P<n>\d+|[IVXLC]+)\b(?=[\s.:)]|$)", re.I)
+    numbers = list(dict.fromkeys(m["n"].upper() for line in texts if (m := heading.match(line))))
+    if len(numbers) < 2:
+        return None
+    shown = ", ".join(numbers[:40]) + (" ..." if len(numbers) > 40 else "")
+    return Counted(f"Read by code over every line: headings opening with '{singular.title()} <number>': "
+                   f"{len(numbers)} different numbers ({shown})", str(len(numbers)))

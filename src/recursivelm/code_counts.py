@@ -51,7 +51,7 @@ import re
 from typing import Any, Sequence
 
 from . import code_relations
-from .code_relations import callers, python_documents
+from .code_relations import CODE_NAME, callers, python_documents
 from .counted import Counted
 from .outline import definitions as defined_in, method_names, owner_class, parameter_count, plural
 from .parsing import options, parse_python
@@ -68,9 +68,6 @@ _PARAMETERS = re.compile(r"\bhow many (?:parameters|arguments)\b[^?]*?(?:\b(?:fu
 _EXTREME = re.compile(r"\bwhich of these (?:functions|methods|classes|definitions)\b[^?]*?\b(?P<which>most|fewest|"
                       r"least)\s+(?P<unit>parameters|arguments|methods)\b", re.IGNORECASE)
 _ASKS_DEFAULT = re.compile(r"\bdefault|\bwithout\b|\bomit(?:s|ted)?\b|\bnot (?:given|passed|supplied)\b", re.I)
-# A name the question writes as code: in backticks, called, dotted, or with an underscore or an inner capital.
-_CODE_NAME = re.compile(r"`(?P<quoted>[A-Za-z_][\w.]*)`|(?P<called>[A-Za-z_][\w.]*)\(\)"
-                        r"|(?P<shaped>\b_*[A-Za-z]\w*(?:_|\.[A-Za-z_]|[a-z][A-Z])\w*)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _ASKS_BASES = re.compile(r"\binherit|\bbase class|\bbases\b|\bparent class|\bderive[sd]? from\b|\bsubclass(?:es)? of\b", re.I)
 _YES_OR_NO = re.compile(r"^\W*(?:is|are|does|do|did|can|has|have)\b", re.I)  # "Does X inherit from Y?" is not asked here
@@ -241,8 +238,8 @@ def parameters_named(context: Any, question: str, path: str | None = None) -> Co
 
 
 def _code_names(question: str) -> set[str]:
-    """The names the question writes as code (_CODE_NAME), each part of a dotted one: `Feed.fetch` -> Feed, fetch."""
-    return {part for m in _CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
+    """The names the question writes as code (CODE_NAME), each part of a dotted one: `Feed.fetch` -> Feed, fetch."""
+    return {part for m in CODE_NAME.finditer(question) for part in (m["quoted"] or m["called"] or m["shaped"]).split(".")}
 
 
 def bases_of(context: Any, question: str, path: str | None = None) -> Counted | None:
@@ -278,7 +275,7 @@ def default_of(context: Any, question: str, path: str | None = None) -> Counted 
     if not _ASKS_DEFAULT.search(question):
         return None
     names = _code_names(question)
-    quoted = {m["quoted"] for m in _CODE_NAME.finditer(question) if m["quoted"]}
+    quoted = {m["quoted"] for m in CODE_NAME.finditer(question) if m["quoted"]}
     # "called without default": a parameter named `default`, said where a parameter is named.
     omitted = set(re.findall(r"\bwithout\s+`?(\w+)", question))
     words = {w for w in _WORD.findall(question) if w not in _ASKING_WORDS or w in quoted or w in omitted}

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .counted import Counted
-from .evidence import documents
+from .documents import documents
 from .outline import definitions as defined_in
 from .parsing import parse_python
 
@@ -49,7 +49,9 @@ _CLASS_OF = re.compile(r"^\W*(?:which|what)\s+class(?:es)?\b[^?]*\b(?:methods?|d
 # A plain word the question names a definition by: after one of these ("applied to info", "methods named fold").
 _BEFORE_NAME = {"to", "of", "does", "do", "named", "called", "call", "calls", "import", "imports", "raise", "method",
                 "function", "class", "module", "for", "by", "in"}
-_CODE_SHAPED = re.compile(r"`(?P<quoted>[A-Za-z_][\w.]*)`|(?P<called>[A-Za-z_][\w.]*)\(\)|(?P<plain>[A-Za-z_][\w.]*)")
+# A name a question writes as code: in backticks, called, dotted, or with an underscore or an inner capital.
+CODE_NAME = re.compile(r"`(?P<quoted>[A-Za-z_][\w.]*)`|(?P<called>[A-Za-z_][\w.]*)\(\)"
+                       r"|(?P<shaped>\b_*[A-Za-z]\w*(?:_|\.[A-Za-z_]|[a-z][A-Z])\w*)")
 
 
 @dataclass
@@ -143,9 +145,9 @@ def _trees(context: Any) -> dict[str, ast.Module]:
 
 
 def _asked_name(question: str, defined: set[str]) -> str | None:
-    """The one name of the question the tree defines: written as code (in backticks, called), else a word after
-    one of _BEFORE_NAME, else any word; None where none or several are."""
-    written = [(m["quoted"] or m["called"] or "").split(".")[-1] for m in _CODE_SHAPED.finditer(question)]
+    """The one name of the question the tree defines: written as code (CODE_NAME), else a word after one of
+    _BEFORE_NAME, else any word; None where none or several are."""
+    written = [(m["quoted"] or m["called"] or m["shaped"]).split(".")[-1] for m in CODE_NAME.finditer(question)]
     words = re.findall(r"[A-Za-z_][\w.]*", question)
     after = [word for before, word in zip(words, words[1:]) if before.lower() in _BEFORE_NAME]  # "method named body"
     for found in ([w for w in written if w], [a.split(".")[-1] for a in after], [w.split(".")[-1] for w in words]):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from .evidence import documents
+from .documents import documents
 from .parsing import is_error_text
 
 # An answer shorter than this stands in almost any text ("4", "B"): finding it proves nothing (loop.py
@@ -99,7 +99,7 @@ def _where_found(wordings: set[str], outputs: list[str], context: Any) -> str | 
 
 
 def _texts(context: Any) -> Iterator[str]:
-    """Every text of the context (evidence.documents): the string, each document of a list, each name and
+    """Every text of the context (documents.documents): the string, each document of a list, each name and
     text of a dict."""
     for label, text in documents(context):
         if isinstance(context, dict):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import blocks, outline, tables
+from .documents import documents, place
 from .per_context import cached
 from .querywords import QUESTION_WORDS, anchor_words, bm25s_module, query_terms, tokenize
 
@@ -61,33 +62,6 @@ class Passage:
 
     def as_dict(self) -> dict[str, str]:
         return {"where": self.where, "text": self.text}
-
-
-def documents(context: Any):
-    """(label, text) for each document of a context: "" for a str, the key of a dict, "[i]" of a list."""
-    if isinstance(context, str):
-        yield "", context
-    elif isinstance(context, dict):
-        for key, value in context.items():
-            yield str(key), str(value)
-    else:
-        for i, value in enumerate(context):
-            yield f"[{i}]", str(value)
-
-
-def flat_text(context: Any) -> str:
-    """The whole context as one text, each document under its label (what a reader of all of it is given)."""
-    if isinstance(context, str):
-        return context
-    return "\n\n".join(f"{label}:\n{text}" if label else text for label, text in documents(context))
-
-
-def place(label: str, line: int, char: int | None) -> str:
-    """How a place is written: "line 12", "line 1, character 1,318", "pkg/mod.py:40", "[3] line 2"."""
-    if label and not label.startswith("["):
-        return f"{label}:{line}" + (f" (character {char:,})" if char else "")
-    place = f"line {line}" + (f", character {char:,}" if char else "")
-    return f"{label} {place}" if label else place
 
 
 def _units(context: Any) -> tuple[list[str], list[str]]:
@@ -191,9 +165,12 @@ class Index:
         whatever words the rest of the question uses); the units of names found beside the anchors and
         not in the query (the next hop: the company a person founded, the city it is in); and for a
         definition, the first lines of its body. A numbered section the query names ("according to section 2.1")
-        is read whole instead, in its place (blocks.section)."""
+        is read whole instead, in its place (blocks.section); in a table, the rows it names and those theirs
+        refer to (tables.rows_about)."""
         if (section := blocks.section(self.texts, query, lambda i, j: self._document_of(i) == self._document_of(j))):
             return self._in_order(section, max_chars)
+        if (rows := self._rows_about(query)):
+            return self._in_order(rows, max_chars)
         definitions = self._definitions(query)
         ranked = self._ranked(query, GATHER_RANKED, definitions)
         if not ranked:
@@ -265,7 +242,8 @@ class Index:
             used += len(self.texts[i]) + len(self.wheres[i]) + 4
             if used > max_chars:
                 break
-            passages.append(Passage(self.wheres[i], _cut(self.texts[i]), len(passages)))
+            passages.append(Passage(self.wheres[i], _cut(tables.row_shown(self.context, self.texts[i]) or self.texts[i]),
+                                    len(passages)))
         return passages
 
     def _with_short_documents(self, units: list[int]) -> list[int]:
@@ -400,6 +378,15 @@ class Index:
         if _SOURCE_FILE.search(label):
             return None
         return blocks.key_block(self.texts, i, lambda j: self._document_of(j) == label)
+
+    def _rows_about(self, query: str) -> list[int]:
+        """In a table, the units of the rows the query names and of those theirs refer to (tables.rows_about)."""
+        table = tables.table_of(self.context) if isinstance(self.context, str) else None
+        names = tables.rows_about(table, query) if table is not None and not table.line and not table.source else None
+        if not names:
+            return []
+        column = tables.row_names(table)
+        return [i for i, text in enumerate(self.texts) if (cells := tables.cells_of(table, text)) and cells[column] in names]
 
     def _opener_of(self, i: int) -> int:
         """The unit opening the block that field unit i is in (blocks.enclosing: `[svc-211]` for `port = 8769`), read

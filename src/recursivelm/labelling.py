@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from .evidence import documents
+from .documents import documents
 from .querywords import LEAST, MOST, named_words
 
 SAMPLE_ITEMS = 96  # items the sub-model labels (~0.55 s each on 2 cores, the prompts' shared start cached: ~60 s)

@@ -17,6 +17,7 @@ from . import compaction, evidence, first_reading, prompt_extras, refusals
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .deadline import accepts, complete_within
+from .documents import flat_text
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
 from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
                       is_code_not_answer, is_error_text, is_no_answer, literal_or_text, printed_literal, reads_context,
@@ -382,7 +383,7 @@ class Run:
         room = self.sub_model.context_window - self.limits.max_sub_reply_tokens - READ_WHOLE_MARGIN_TOKENS
         if self.info.chars > room * CHARS_PER_TOKEN_MAX:  # far too long: no need to count
             return False
-        return self.sub_model.count_tokens(evidence.flat_text(self.loaded.value)) <= room
+        return self.sub_model.count_tokens(flat_text(self.loaded.value)) <= room
 
     def _evidence(self) -> list[dict[str, str]]:
         """The passages most relevant to the question, for the first turn (the profile's `prime_evidence`)."""

@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from .counted import Counted
-from .evidence import flat_text
+from .documents import flat_text
 from .querywords import named_words
 
 # "Does the text mention ...", "Is Corvina mentioned ...", "Does the log contain ...": a question of presence.

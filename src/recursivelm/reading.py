@@ -9,7 +9,8 @@ answers alone, and one read alone gives a guess. So a reading goes:
 1. Each passage is checked alone, all in one batch: does it give the answer (yes or no)? Of more than
    MAX_CHECKED_PASSAGES, those gather() chose first (the best-ranked, a definition, the anchors' own).
 2. When some checked passages but not all say yes, those are read together. Their answer is kept when it
-   is written in them: a value copied from a passage, not a guess made from it.
+   is written in them: a value copied from a passage, not a guess made from it (or the value at the end of an
+   answer that says the question again, "X's supervisor is Ivo Weber.", where that is written in them).
 3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one),
    and the reader thinks before it answers: its last line is the reading.
 
@@ -90,6 +91,7 @@ EXTRACT_REPLY_TOKENS = 128
 # employee>." (set K).
 _PLACEHOLDERS = re.compile(r"<(?:the|a|an|your|some)\b[^<>\n]{0,60}>", re.I)
 NO_ANSWER = "The answer is not given in the passages read. The reader said: {said}"
+_RESTATED = re.compile(r"^.*(?:\b(?:is|are|was|were)\s+|:\s+)(?P<value>[^\n:]*\w[^\n:]{0,80}?)[.!]?$", re.I | re.S)
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -124,6 +126,8 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
             answer = ask(READ_PROMPT.format(passages=show_to_reader(chosen), question=question))
             if written_in(answer, chosen):
                 return answer
+            if (value := restated_value(answer)) and written_in(value, chosen):
+                return value  # "Cyra Okoro's supervisor is Ivo Weber.": the value after the question said again
     reply = ask(READ_TOGETHER_PROMPT.format(passages=show_to_reader(passages), question=question),
                 max_tokens=READ_TOGETHER_REPLY_TOKENS)
     answer = answer_line(reply)
@@ -142,6 +146,15 @@ def _written_whole(answer: str, text: str) -> bool:
     """Whether the answer is in the text as a whole token, in any case ("D" in "D) email/...", not "3" in "36.2")."""
     wanted = answer.strip().strip("\"'`*.")
     return bool(wanted) and re.search(rf"(?<!\w)(?<!\d\.){re.escape(wanted)}(?!\w|\.\d)", text, re.I) is not None
+
+
+def restated_value(answer: str) -> str | None:
+    """The value at the end of an answer that says the question again ("Cyra Okoro's supervisor is Ivo Weber.",
+    "The price of A-3051 is 333.08"): what follows its last "is", "are", "was", "were" or colon; None for an
+    answer of no such shape. Whole, such an answer is written in no passage, and the reading went on to read
+    every passage together, which named another row (bench/issue12/fresh_probe.py, set L)."""
+    found = _RESTATED.search(answer.strip())
+    return found["value"].strip() if found else None
 
 
 def answer_line(reply: str) -> str | None:

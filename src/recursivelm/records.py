@@ -50,8 +50,9 @@ from collections import Counter
 from typing import Any
 
 from . import comparisons, log_measures, measures
+from .blocks import PARTS, parts_counted
 from .counted import Counted
-from .evidence import documents
+from .documents import documents
 from .log_lines import EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, picked_lines, slots_out, stamp, stamped
 from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
@@ -86,10 +87,11 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 def settled(context: Any, question: str) -> Counted | None:
     """What code reads for the question over a table (table_answers.answer) or else its records (answer), that the
     text never writes a name the question asks whether it mentions (mentions.absent), the names of a kind it
-    mentions (mentions.named), or which of two things it
-    names came first or measures more (comparisons.answer)."""
+    mentions (mentions.named), which of two things it names came first or measures more (comparisons.answer), or
+    how many chapters (sections ...) it has (blocks.parts_counted)."""
     return (table_answer(context, question) or answer(context, question) or absent(context, question)
-            or named(context, question) or comparisons.answer(context, question))
+            or named(context, question) or comparisons.answer(context, question)
+            or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None))
 
 
 def answer(context: Any, question: str) -> Counted | None:
@@ -103,7 +105,8 @@ def answer(context: Any, question: str) -> Counted | None:
     clock, span, period = _CLOCK_SPAN.search(question), SPAN.search(question), PERIOD.search(question)
     events = event(question)  # "while the nightly backup was running": the lines between its first and last
     timed = clock or span or period or events
-    asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", EVENT.sub(" ", question) if events else question)))
+    unevented = EVENT.sub(" ", question) if events else question  # the event's words pick no line of the span
+    asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", unevented)))
     if has_condition(_WHEN.sub(" ", asked)):
         return None
     if isinstance(context, list) and not timed and (found := _documents_count(context, question)):
@@ -143,10 +146,10 @@ def answer(context: Any, question: str) -> Counted | None:
             if measuring and (found := log_measures.answer(everything, lines, asked, " and ".join(spans))):
                 return found
             if when:
-                return _when(lines, question)
-            if found := log_measures.grouped(lines, question, " and ".join(spans)):
+                return _when(lines, unevented)
+            if found := log_measures.grouped(lines, unevented, " and ".join(spans)):
                 return found  # "which endpoint has the highest average response time?"
-            if found := _field_values(lines, question):
+            if found := _field_values(lines, unevented):
                 return found
     return None if timed else measures.answer(context, question)
 

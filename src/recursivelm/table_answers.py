@@ -17,7 +17,8 @@ table_rows.py's):
   days in; "before / after / since / until 2024-03-01"; "between March and May", both months in): of the table's
   date column (ISO dates, as CSV exports write them), the rows in it;
 - "what is the <column> of ...?" where the values name one row: that row's cell;
-- "how many ...?" is the number of those rows; "what percentage / share of ...?" their share of all rows, where
+- "how many ...?" is the number of those rows, or where the counted noun names a number column ("how many
+  replicas ...", "how many units ..."), that column's total over them (one row's cell); "what percentage / share of ...?" their share of all rows, where
   one condition picks them; "how many different <column> ...?" the number of distinct values of that column
   among them; "what is the total / average <number column> ...?" their sum or mean (of the only number column
   where none is named: "how much did Ferreira pay in total?"); "which <column> has the most / largest / fewest
@@ -34,7 +35,8 @@ table_rows.py's):
   no column or value);
 - "what is the <column> of X?" where the column holds another column's keys ("manager_id" holds ids): the row
   it names, as often as the question names the column ("the manager of X's manager"), said in X's column;
-- "which <plural noun> ...?": the values of the column it names among the rows, or the rows' titles.
+- "which <plural noun> ...?": the values of the column it names among the rows, or the rows' titles;
+- "which <noun> ...?" or "who ...?" naming no column, whose conditions pick one row: that row's name.
 
 A question none of these fits, or with a condition code here does not read (another comparison, a relative
 period such as "last year", a number that is no value of the table), gets no answer here: the passages are read
@@ -52,7 +54,7 @@ from .counted import Counted
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, TOTAL
 from .table_rows import COMPARISON, EACH, TOP, Asked, against_mean, asked_rows, unread_words
 from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number, referred,
-                     several_named, shown_number, table_for)
+                     row_names, several_named, shown_number, table_for)
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
@@ -79,6 +81,7 @@ _HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|w
 _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
+_COUNTED_NOUN = re.compile(r"^\W*how many\s+(?P<noun>[\w-]+)", re.I)  # what a how-many question counts
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)  # "in both Lagos and Oslo": rows of each value, not of either
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -136,10 +139,15 @@ def answer(context: Any, question: str) -> Counted | None:
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,} of {len(table.rows):,}, "
                        f"{shown_number(round(share, 2))}%", f"{plain_number(round(share, 2))}%")
     if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
+        counted = _COUNTED_NOUN.match(question)  # "how many replicas does the payments deployment run?"
+        measured = [i for i in named_columns(table, counted["noun"]) if i in table.numbers] if counted else []
+        if len(measured) == 1:
+            return _sum_of(asked, measured[0])
         if not asked.conditions:
             return None  # how many of what: rows are counted where something picks them
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
-    return _cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
+    return (_cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
+            or _named_row(asked, question, by))
 
 
 def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
@@ -213,6 +221,21 @@ def _keys_of(table: Table, column: int) -> dict[str, list[str]] | None:
     return None
 
 
+def _sum_of(asked: Asked, column: int) -> Counted | None:
+    """"How many replicas does payments run?", "how many units did Abara buy?": the number column the counted noun
+    names, summed over the rows asked about (one row's cell), not the rows counted (1 for 8, set F's YAML)."""
+    cells = [c for row in asked.rows if (c := number(row[column])) is not None]
+    if not cells:
+        return None
+    name = asked.table.columns[column]
+    if len(asked.rows) == 1:
+        return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {asked.table.shown(asked.rows[0])}",
+                       plain_number(cells[0]))
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their total {name}: {shown_number(sum(cells))}",
+                   plain_number(sum(cells)))
+
+
 def _summed(asked: Asked, question: str) -> Counted | None:
     """The total, average or median of the number column the question names, or of the only one ("How much did
     Ferreira pay in total?" names none), over the rows asked about."""
@@ -233,7 +256,7 @@ def _summed(asked: Asked, question: str) -> Counted | None:
 
 def _extreme(asked: Asked, question: str, by: list[int]) -> Counted | None:
     """"What was the largest single order placed by Lindqvist?": the number column's extreme among the rows; the
-    second, third ... of them where the question says so; "who has ...?": the row's name (_row_names)."""
+    second, third ... of them where the question says so; "who has ...?": the row's name (tables.row_names)."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     if asked.measure is None or most == least or HOW_MANY.search(question) or by:
         return None
@@ -263,7 +286,7 @@ def _listed(asked: Asked, question: str) -> Counted | None:
         return None
     table = asked.table
     named = [i for i in named_columns(table, which["noun"]) if i not in table.numbers]
-    column = named[0] if len(named) == 1 else _row_names(table) if not named else None
+    column = named[0] if len(named) == 1 else row_names(table) if not named else None
     values = list(dict.fromkeys(row[column] for row in asked.rows)) if column is not None else []
     if column is None or len(values) > MAX_GROUPS_LISTED:
         return None
@@ -303,20 +326,27 @@ def _in_each(table: Table, question: str) -> Counted | None:
     return Counted(facts, ", ".join(kept) if kept else f"None: no {table.columns[by]} has rows of each of {said}")
 
 
-def _row_names(table: Table) -> int | None:
-    """The column naming each row: one called title or name, else the first text column of a value per row."""
-    texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
-    unique = [i for i in texts if len({row[i] for row in table.rows}) == len(table.rows)]
-    return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
+def _named_row(asked: Asked, question: str, by: list[int]) -> Counted | None:
+    """"Which service listens on port 8769?", "who earns 98000?": where the question's noun names no column and its
+    conditions pick one row, that row's name (its name or title column; for "who", who it is about)."""
+    which = re.match(r"^\W*which\s+\w", question, re.I)  # not "what happened to ORD-103?": a noun, not a verb
+    if by or not asked.conditions or len(asked.rows) != 1 or not (which or re.match(r"^\W*who\b", question, re.I)):
+        return None
+    table = asked.table
+    column = row_names(table) if which else _who(table)
+    if column is None:
+        return None
+    row = asked.rows[0]
+    return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {table.shown(row)}", row[column])
 
 
 def _who(table: Table) -> int | None:
     """The column naming who a row is about: one called name, else the first text column of capitalised words
-    without digits ("Tanaka", not "ORD-106"), NAME_SHARE of its cells; else the rows' names (_row_names)."""
+    without digits ("Tanaka", not "ORD-106"), NAME_SHARE of its cells; else the rows' names (tables.row_names)."""
     texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
     people = [i for i in texts if sum(bool(re.fullmatch(r"[A-Z][^\d,;]*", row[i])) for row in table.rows)
               >= NAME_SHARE * len(table.rows)]
-    return next((i for i in people if "name" in table.column_words(i)), people[0] if people else _row_names(table))
+    return next((i for i in people if "name" in table.column_words(i)), people[0] if people else row_names(table))
 
 
 def _dated(asked: Asked, question: str) -> Counted | None:

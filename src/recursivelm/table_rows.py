@@ -1,7 +1,7 @@
 """The rows a question picks of a table (tables.py), for table_answers.py: the cell values it names (not those
 it excludes: "not in the Sales department", "other than Novak"; not a value standing as its verb: "did tom
 open"), its comparisons of a number column ("over 350"; "above the average amount", against the column's mean
-over every row), its period or span of the date column, said as one condition ("customer = Okafor and amount >
+over every row), a number column set equal to a number ("a timeout of 30", "3 retries"), its period or span of the date column, said as one condition ("customer = Okafor and amount >
 7"); and whether a question of every row leaves a word no column or value explains (a condition not read).
 """
 
@@ -89,6 +89,9 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
         return None
     # The question without the comparisons, the period, the span, the group asked per and the count of values
     # asked, read below.
+    equal = _equalities(table, question)  # "a timeout of 30", "3 retries"
+    for pattern, _, _ in equal:
+        question = pattern.sub(" ", question)
     rest = TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", COMPARISON.sub(" ", question))))
     rest = EACH.sub(" ", rest) if each else rest
     excluded = _excluded(table, rest)
@@ -113,17 +116,34 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
                                              for i, v in values.items())
             and not any(holds(table, row, i, v) for i, v in excluded.items())
             and all(_holds(number(row[measure]), op, n) for op, n in compared)
+            and all(number(row[i]) == n for _, i, n in equal)
             and (not period or in_period(row[table.dates], month, year))
             and (not span or in_span(row[table.dates], span))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
+    conditions += [f"{table.columns[i]} = {plain_number(n)}" for _, i, n in equal]
     if period:
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     if span:
         conditions.append(f"{table.columns[table.dates]} {span.group()}")
     return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
                  table.shape())
+
+
+def _equalities(table: Table, question: str) -> list[tuple[re.Pattern, int, float]]:
+    """The number columns the question sets equal to a number, by a word of the column's name: "a timeout of 30",
+    "timeout = 30", "timeout is 30", "on port 8769", "3 retries"; each with the pattern that found it and the
+    number."""
+    found = []
+    for i in sorted(table.numbers):
+        for word in sorted(table.column_words(i), key=len, reverse=True):
+            pattern = re.compile(rf"\b{re.escape(word)}\s+(?:(?:of|=|equal to|equals|is|was|set to)\s+)?[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b"
+                                 rf"|\b(?P<before>\d[\d,]*(?:\.\d+)?)\s+{re.escape(word)}\b", re.I)
+            if (m := pattern.search(question)):
+                found.append((pattern, i, float((m["n"] or m["before"]).replace(",", ""))))
+                break
+    return found
 
 
 def _verbs(values: dict[int, str], question: str) -> set[int]:

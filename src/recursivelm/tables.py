@@ -12,11 +12,13 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from .per_context import cached
 
+MAX_NAMED_ROWS = 3  # rows_about: a question naming more rows than this is about them all, not one's cells
 MIN_ROWS = 10  # fewer rows under a header is a short list, which the passages show whole
 SNIFF_LINES = 50  # lines that decide the delimiter: each must split into the header's number of fields
 DELIMITERS = (",", "\t", ";")
@@ -53,6 +55,15 @@ _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less t
                         r"|nov(?:ember)?|dec(?:ember)?|week|month|year|quarter|day)\b", re.I)
 
 
+RECORD_LINE_SHARE = 0.9  # a text of blocks: this share of its lines are heads, fields or an element's own lines
+_RECORD_HEAD = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$|^(?P<name2>[\w.-]+):\s*$")
+_RECORD_FIELD = re.compile(r"^(?:(?P<ini>[\w.-]+)\s*=\s*(?P<ini_value>.*)|\s+(?P<yaml>[\w.-]+):(?:\s+(?P<yaml_value>\S.*))?"
+                           r"|\s*<(?P<xml>[\w:.-]+)(?:\s[^<>]*)?>(?P<xml_value>[^<>]*)</(?P=xml)>)\s*$")
+_XML_OPEN = re.compile(r"^\s*<(?P<tag>[A-Za-z_][\w:.-]*)(?P<attrs>(?:\s+[\w:.-]+=\"[^\"]*\")*)\s*>\s*$")
+_XML_CLOSE = re.compile(r"^\s*</(?P<tag>[A-Za-z_][\w:.-]*)>\s*$")
+_XML_ATTRIBUTE = re.compile(r"([\w:.-]+)=\"([^\"]*)\"")
+
+
 @dataclass
 class Table:
     columns: list[str]
@@ -62,10 +73,12 @@ class Table:
     line: int = 0  # where a markdown table within a text starts (1-based); 0 where the table is the whole context
     lists: frozenset[int] = frozenset()  # the columns whose cells are lists ("[urgent, draft]", JSON's ["a", "b"])
     joined: str = ""  # a directory's tables joined into this one: what was joined, as the root is told
+    source: str = ""  # blocks read as rows ("INI sections", "<product> elements"); "" for a table written as one
 
     def shape(self) -> str:
         """Which table code read and its shape, as the root is told."""
-        whole = self.joined or (f"the table at line {self.line:,} of the text" if self.line else "the whole table")
+        whole = self.joined or (f"the table at line {self.line:,} of the text" if self.line else
+                                f"the text's {self.source}, a row each" if self.source else "the whole table")
         return f"Read by code over {whole} ({len(self.rows):,} rows; columns: {', '.join(self.columns)})"
 
     def shown(self, row: list[str]) -> str:
@@ -78,19 +91,50 @@ class Table:
         return words | {plural(w) for w in words}
 
 
+def row_names(table: Table) -> int | None:
+    """The column naming each row: one called title or name, else the first text column of a value per row."""
+    texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
+    unique = [i for i in texts if len({row[i] for row in table.rows}) == len(table.rows)]
+    return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
+
+
+def rows_about(table: Table, question: str) -> set[str] | None:
+    """The names (row_names) of the rows a question is about: those whose name it writes whole ("Who is Bo Sato's
+    supervisor?": Bo Sato's row), and the rows theirs name in another cell (his `reports_to`, Dev Costa: that
+    one's own row); None where it names no row's name, or more than MAX_NAMED_ROWS. A row naming Bo Sato in its
+    `reports_to` is another person's, and "Gus Sato" someone else: read with them, the 1.5B reader named a wrong
+    row's supervisor (bench/issue12/fresh_probe.py, set L)."""
+    column = row_names(table)
+    if column is None:
+        return None
+    asked = " " + " ".join(WORD.findall(question.lower())) + " "
+    named = [row for row in table.rows if row[column] and f" {' '.join(WORD.findall(row[column].lower()))} " in asked]
+    if not named or len(named) > MAX_NAMED_ROWS:
+        return None
+    names = {row[column] for row in table.rows}
+    return {row[column] for row in named} | {cell for row in named for cell in row if cell in names}
+
+
 def row_shown(context: Any, line: str) -> str | None:
     """A line of a context that is a table (CSV, TSV, ;-separated), shown as its row (Table.shown: "name: Cyra Okoro;
     title: Analyst; reports_to: Ivo Weber"); None for the header, a line of another width, and any other context.
     Read as bare cells, "Cyra Okoro,Analyst,Ivo Weber" gave the 1.5B reader no column to answer "who is Cyra
     Okoro's supervisor?" by, and it named another row's (bench/issue12/fresh_probe.py, set L)."""
     table = table_of(context) if isinstance(context, str) else None
-    if table is None or table.line or line.lstrip().startswith("{"):
-        return None
+    cells = cells_of(table, line) if table is not None else []
+    return table.shown(cells) if cells else None
+
+
+def cells_of(table: Table, line: str) -> list[str]:
+    """A line of the text a table was read from, cut into its cells where it splits into the table's columns; []
+    for the header, a line of another width, and a table of JSON lines, of blocks or within a text."""
+    if table.line or table.source or line.lstrip().startswith("{"):
+        return []
     for delimiter in DELIMITERS:
         fields = [c.strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
         if len(fields) == len(table.columns):
-            return None if fields == table.columns else table.shown(fields)
-    return None
+            return [] if fields == table.columns else fields
+    return []
 
 
 def plural(word: str) -> str:
@@ -140,7 +184,7 @@ def parse(context: Any) -> Table | None:
             continue
         rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(context), delimiter=delimiter) if row][1:]
         return _typed(header, [row for row in rows if len(row) == width])
-    return _markdown_table(context)
+    return _markdown_table(context) or _block_records(context)
 
 
 def _markdown_table(text: str) -> Table | None:
@@ -221,6 +265,61 @@ def _front_matter(files: dict) -> Table | None:
         return None
     columns = list(dict.fromkeys(key for record in records for key in record))
     return _typed(columns, [[record.get(c, "") for c in columns] for record in records])
+
+
+def _block_records(text: str) -> Table | None:
+    """A text of blocks each holding one record's fields as a table: INI sections (`[worker-001]` / `timeout = 30`),
+    YAML keys at the top level over indented `key: value` lines, or XML elements of one tag over one-line child
+    elements (`<product id="P1000">` / `<price>12.5</price>`); a row per block, its name (or the element's
+    attributes) first. None where a line of the first SNIFF_LINES, or of the whole text, is of none of these shapes
+    (RECORD_LINE_SHARE of them must be), or fewer than MIN_ROWS blocks hold fields."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if sum(bool(_shaped(line)) for line in lines[:SNIFF_LINES]) < RECORD_LINE_SHARE * len(lines[:SNIFF_LINES]):
+        return None
+    records: list[tuple[str, dict[str, str]]] = []  # (kind, fields): an XML element's tag, "" for a section or key
+    open_elements: list[tuple[str, dict[str, str]]] = []
+    shaped = 0
+    for line in lines:
+        shape, found = _shaped(line)
+        shaped += bool(shape)
+        if shape == "head":
+            name_column = "section" if line.lstrip().startswith("[") else "name"
+            records.append(("", {name_column: found["name"]}))
+        elif shape == "open":
+            open_elements.append((found["tag"], dict(_XML_ATTRIBUTE.findall(found["attrs"]))))
+        elif shape == "close" and open_elements and open_elements[-1][0] == found["tag"]:
+            tag, fields = open_elements.pop()
+            if len(fields) > 1:
+                records.append((tag, fields))
+        elif shape == "field":
+            fields = open_elements[-1][1] if found["xml"] and open_elements else records[-1][1] if records else None
+            if fields is not None:
+                fields.setdefault(found["key"], found["value"].strip().strip("\"'"))
+    if shaped < RECORD_LINE_SHARE * len(lines) or not records:
+        return None
+    kind = Counter(tag for tag, _ in records).most_common(1)[0][0]
+    mine = [fields for tag, fields in records if tag == kind and len(fields) > 1]
+    columns = list(dict.fromkeys(key for fields in mine for key in fields))
+    table = _typed(columns, [[fields.get(c, "") for c in columns] for fields in mine])
+    if table is not None:
+        table.source = f"<{kind}> elements" if kind else "INI sections" if columns[0] == "section" else "top-level YAML keys"
+    return table
+
+
+def _shaped(line: str) -> tuple[str, dict[str, str]]:
+    """What a line of a block-structured text is: "head" (`[name]`, `name:`: its name), "field" (its key and value,
+    and "xml" where it is an element), "open" or "close" (an XML element's own line: its tag and attributes); ""
+    for none of these."""
+    if (head := _RECORD_HEAD.match(line)):
+        return "head", {"name": head["name"] or head["name2"]}
+    if (field := _RECORD_FIELD.match(line)):
+        kind = next(k for k in ("ini", "yaml", "xml") if field[k])
+        return "field", {"key": field[kind], "value": field[f"{kind}_value"] or "", "xml": "yes" if kind == "xml" else ""}
+    if (element := _XML_OPEN.match(line)):
+        return "open", {"tag": element["tag"], "attrs": element["attrs"] or ""}
+    if (element := _XML_CLOSE.match(line)):
+        return "close", {"tag": element["tag"], "attrs": ""}
+    return "", {}
 
 
 def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, documents, rank
+from .documents import documents
+from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, rank
 from .querywords import anchor_words, query_terms, said_words
 from .per_context import cached
 

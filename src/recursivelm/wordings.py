@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .evidence import documents
+from .documents import documents
 from .querywords import HOW_MANY, anchor_words, query_terms, verb_forms
 from .parsing import options
 from .reading import says_yes

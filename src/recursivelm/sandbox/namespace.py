@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .. import code_counts, code_relations, evidence, judging, labelling, pairing, reading, records, wordcounts, wordings
 from ..counted import Counted
+from ..documents import documents, place
 from ..parsing import compile_tree, parse_python
 from ..protocols import HOST_FUNCTION_NAMES, CellResult, FinalAnswer, HostFunctions
 from .lookups import Lookups
@@ -40,7 +41,7 @@ def _describe(value: Any) -> str:
 def _iter_texts(context: Any):
     """(label, text) for each document of a context: a str, list, or dict."""
     sep = ": " if isinstance(context, dict) else " "  # "key: ", "[i] "; a string's one document has no label
-    for label, text in evidence.documents(context):
+    for label, text in documents(context):
         yield ("" if isinstance(context, str) else label + sep), text
 
 
@@ -203,7 +204,7 @@ class Namespace:
         rx = re.compile(pattern, re.IGNORECASE)
         source = self.globals["context"] if text is None else text
         hits = Hits(pattern)
-        for label, doc in evidence.documents(source):
+        for label, doc in documents(source):
             lines = doc.splitlines()
             for i, line in enumerate(lines):
                 if len(line) > SEARCH_LINE_CHARS:
@@ -211,10 +212,10 @@ class Namespace:
                     # characters around it, since the line's start says nothing about the match.
                     for m in rx.finditer(line):
                         shown = _around(line, m)
-                        hits.add(Hit(shown, evidence.place(label, i + 1, m.start())), shown, max_hits)
+                        hits.add(Hit(shown, place(label, i + 1, m.start())), shown, max_hits)
                 elif rx.search(line):
                     lo, hi = max(0, i - window), min(len(lines), i + window + 1)
-                    hits.add(Hit(_around(line), evidence.place(label, i + 1, None)),
+                    hits.add(Hit(_around(line), place(label, i + 1, None)),
                              "\n".join(_around(ln) for ln in lines[lo:hi]), max_hits)
         self.lookups.record(pattern, bool(hits))
         return hits
