@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -937,6 +937,72 @@ def set_m(seed: int) -> list[dict]:
     return out
 
 
+def set_n(seed: int) -> list[dict]:
+    """Set N, written at the end of the twenty-sixth step, after its last engine change and before any run of it, and
+    run once on that engine with no change after: kinds no set asked (a count in a pretty-printed JSON array, the
+    month with the most rows, a log's busiest hour, an average over rows past a year, a markdown table's extreme, a
+    ship named by what it did, the blocks a value picks listed, a total over blocks)."""
+    rng = random.Random(13000 + seed)
+    base = reference_text()
+    out = []
+    roles = [rng.choices(["admin", "editor", "viewer"], [1, 3, 8])[0] for _ in range(400)]
+    users = json.dumps([{"id": 700 + i, "login": f"u{700 + i}", "role": role, "active": rng.random() < 0.8}
+                        for i, role in enumerate(roles)], indent=2)
+    out.append({"kind": "json-array-count", "set": "N", "context": users, "gold": roles.count("admin"),
+                "question": "How many users have the role admin?"})
+    months = Counter()
+    orders = ["order_id,placed_on,customer,amount"]
+    for i in range(1800):
+        month = rng.choices(range(1, 13), [5, 5, 6, 5, 5, 9, 5, 5, 6, 5, 5, 5])[0]
+        months[month] += 1
+        orders.append(f"ORD-{90000 + i},2024-{month:02d}-{rng.randint(1, 28):02d},{rng.choice(['Kaur', 'Novak', 'Mwangi'])},"
+                      f"{round(rng.uniform(5, 500), 2)}")
+    busiest = __import__("datetime").date(2024, months.most_common(1)[0][0], 1).strftime("%B")
+    out.append({"kind": "csv-month-most", "set": "N", "context": "\n".join(orders), "gold": busiest,
+                "question": "In which month were the most orders placed?"})
+    hours = Counter()
+    access = []
+    for i in range(5000):
+        hour = rng.choices(range(24), [1] * 14 + [4] + [1] * 9)[0]
+        hours[hour] += 1
+        access.append(f'10.9.{rng.randint(0, 9)}.{rng.randint(1, 254)} - - [14/Oct/2025:{hour:02d}:{rng.randint(0, 59):02d}:'
+                      f'{rng.randint(0, 59):02d} +0000] "GET /{rng.choice(["a", "b", "c"])} HTTP/1.1" 200 {rng.randint(200, 9000)}')
+    out.append({"kind": "log-busiest-hour", "set": "N", "context": "\n".join(access), "gold": f"{hours.most_common(1)[0][0]:02d}",
+                "question": "During which hour of the day were the most requests logged?"})
+    staff, pay = ["name,joined,salary"], []
+    for i in range(900):
+        joined, salary = rng.randint(2010, 2024), rng.randrange(40000, 120000, 10)
+        staff.append(f"{rng.choice('BCDFGHKLMNPRST')}{rng.choice('aeiou')}{rng.choice('lnrst')}{i:03d},{joined},{salary}")
+        pay += [salary] if joined > 2020 else []
+    out.append({"kind": "csv-average-after-year", "set": "N", "context": "\n".join(staff), "gold": round(sum(pay) / len(pay), 2),
+                "question": "What is the average salary of employees who joined after 2020?"})
+    towns = sorted({f"{rng.choice(['Al', 'Be', 'Ko', 'Ra', 'Ve', 'Dun'])}{rng.choice(['by', 'mark', 'ford', 'lund', 'wick'])}"
+                    for _ in range(60)})
+    area = {town: rng.randint(20, 900) for town in towns}
+    table = ["| Town | Area (km2) | Founded |", "|---|---|---|"] + [f"| {t} | {area[t]} | {rng.randint(1100, 1900)} |" for t in towns]
+    report = base[:50000] + "\n\n## Towns\n\n" + "\n".join(table) + "\n\n" + base[50000:90000]
+    out.append({"kind": "markdown-table-extreme", "set": "N", "context": report, "gold": max(area, key=area.get),
+                "question": "Which town has the largest area?"})
+    ships = rng.sample(["Aurora Vale", "Northern Tern", "Halcyon Drift", "Sea Lark", "Grey Petrel"], 4)
+    text = plant(base, [f"The research vessel {ships[0]} left port at dawn with a full crew.",
+                        f"The research vessel {ships[1]} stayed in the harbour for repairs.",
+                        f"The research vessel {ships[2]} docked at Tromso in the afternoon.",
+                        f"The research vessel {ships[3]} anchored off the coast overnight."], rng)
+    out.append({"kind": "prose-which-did", "set": "N", "context": text, "gold": ships[0],
+                "question": "Which research vessel left port at dawn?"})
+    queues = [rng.choices(["mail", "billing", "search", "reports"], [30, 2, 30, 30])[0] for _ in range(150)]
+    ini = "\n\n".join(f"[worker-{i:03d}]\nqueue = {q}\nthreads = {rng.randint(1, 8)}" for i, q in enumerate(queues))
+    out.append({"kind": "ini-list", "set": "N", "context": ini,
+                "gold": [f"worker-{i:03d}" for i, q in enumerate(queues) if q == "billing"],
+                "exclude": [f"worker-{i:03d}" for i, q in enumerate(queues) if q != "billing"],
+                "question": "Which workers use the billing queue?"})
+    replicas = [rng.randint(1, 6) for _ in range(120)]
+    yaml = "\n".join(f"svc-{i:03d}:\n  image: registry.local/svc-{i:03d}:2.{rng.randint(0, 9)}\n  replicas: {r}" for i, r in enumerate(replicas))
+    out.append({"kind": "yaml-total", "set": "N", "context": yaml, "gold": sum(replicas),
+                "question": "How many replicas do all the services run in total?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -977,7 +1043,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N (run once, unseen)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
