@@ -76,6 +76,8 @@ TSV = CSV.replace(",", "\t")
     ("Which customers placed orders in both Lagos and Osaka?", "Okafor, Tanaka, Silva"),  # as first met; Moreau: Lagos only
     ("Which customers placed orders in both Oslo and Osaka?", "Okafor, Tanaka, Silva"),  # Van der Berg: Oslo only
     ("How many customers ordered in both Lagos and Oslo?", "3"),  # Okafor, Tanaka, Silva
+    ("How many orders had an amount of 20?", "1"),  # a number column set equal to a number
+    ("How many orders had an amount over 20?", "2"),  # a comparison is no equality: 300 and 40
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = table_answers.answer(CSV, question)
@@ -248,6 +250,8 @@ def test_a_tables_passages_are_its_rows_with_their_columns_names_and_the_row_a_w
     assert "name: Cyra Okoro; title: Analyst; reports_to: Ivo Weber" in texts  # the column says what the cell is
     # One text: the rows holding a word of the name but not all of it are about others.
     assert not any("Cyra Ruiz" in t or "Dev Okoro" in t for t in texts)
+    # The row it names is one row, but its name is no answer to a question about it: the reader's.
+    assert table_answers.answer(staff, "Who is Cyra Okoro's supervisor?") is None
 
 
 INI = "\n\n".join(f"[worker-{i:03d}]\nqueue = {['mail', 'billing'][i % 2]}\ntimeout = {[5, 30, 60][i % 3]}\nport = {8000 + i}"
@@ -277,3 +281,13 @@ def test_prose_or_code_is_no_table_of_blocks():
     prose = "\n".join(["Introduction:", "  This guide explains the tool.", "Usage: run it."] * 20)
     assert tables.parse(prose) is None
     assert tables.parse("def f():\n    x = 1\n    return x\n" * 20) is None
+
+
+def test_a_list_of_documents_with_header_lines_is_a_table_of_their_headers():
+    senders = ["kim@corp.example"] * 5 + ["ravi@corp.example"] * 7 + ["ole@corp.example"] * 3
+    mails = [f"From: {who}\nTo: team@corp.example\nSubject: {['Budget', 'Lunch'][i % 2]}\n\nSee you Thursday."
+             for i, who in enumerate(senders)]
+    found = table_answers.answer(mails, "Who sent the most e-mails?")
+    assert found is not None and found.answer == "ravi@corp.example"  # From: To is one address for all, no one's
+    assert table_answers.answer(mails, "How many e-mails did kim@corp.example send about the Budget?").answer == "3"
+    assert tables.parse(["Just a note.", "Another note."] * 10) is None  # no header lines: no table

@@ -28,7 +28,8 @@ from .counted import Counted
 from .measures import measurements
 from .per_context import cached
 from .querywords import query_terms
-from .tables import MONTH_NAMES, MONTH_WORD, plain_number
+from .periods import MONTH_NAMES, MONTH_WORD
+from .tables import plain_number
 from .wordcounts import SentenceWords
 
 MAX_SENTENCES = 6  # a thing named in more sentences than this is a topic of the text, not one dated fact

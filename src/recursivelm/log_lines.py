@@ -11,7 +11,8 @@ import re
 from collections import Counter
 
 from .querywords import query_terms
-from .tables import MONTH_NAMES, PERIOD, in_span, month_and_year, plural
+from .periods import MONTH_NAMES, PERIOD, in_span, month_and_year
+from .tables import plural
 from .wordings import holding
 
 STAMPED_SHARE = 0.9  # a name's lines are time-stamped where this share of them holds a time stamp
@@ -41,7 +42,7 @@ EVENT = re.compile(r"\b(?:while|when)\s+(?P<thing>[^?,]+?)\s+(?:was|were|is|are)
 
 def event(question: str) -> re.Match | None:
     """The span of the log's events the question names ("while the nightly backup was running"); not a period
-    ("during March" is tables.PERIOD's)."""
+    ("during March" is periods.PERIOD's)."""
     found = EVENT.search(question)
     return found if found and not PERIOD.search(found.group()) else None
 

@@ -56,7 +56,8 @@ from .documents import documents
 from .log_lines import EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, picked_lines, slots_out, stamp, stamped
 from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
-from .tables import PERCENT, PERIOD, SPAN, has_condition, plain_number, shown_number, table_of
+from .periods import PERIOD, SPAN
+from .tables import PERCENT, has_condition, plain_number, shown_number, table_of
 from .table_answers import answer as table_answer
 from .wordcounts import asks_count
 from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, picked, whole_word
@@ -98,8 +99,10 @@ def answer(context: Any, question: str) -> Counted | None:
     """The latest / earliest time of a name's lines, a field's commonest / rarest value, number of different
     values or values, the documents of a list a name wrote, or a name's measurements' extreme, total or mean
     (rules above); None for any other question, for a table, or for a directory (its code is count_code's)."""
-    if not isinstance(context, (str, list)) or ((table := table_of(context)) is not None and not table.line):
-        return None  # a table's questions are table_answers.answer's; a text holding a markdown table is still read here
+    if not isinstance(context, (str, list)) or (isinstance(context, str) and (table := table_of(context)) is not None
+                                                  and not table.line):
+        return None  # a table's questions are table_answers.answer's; a text holding a markdown table, and a list of
+        # documents with header lines (how many memos a name wrote), are still read here
     # A span of time ("between 10:00 and 12:00", "between 2025-03-01 and 2025-03-04") is read over the lines' time
     # stamps; "What day did ... last ...": the asking words are no period. Any other condition is left to the reader.
     clock, span, period = _CLOCK_SPAN.search(question), SPAN.search(question), PERIOD.search(question)

@@ -80,7 +80,9 @@ _HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|w
 # The second, third ... highest: which of the ranked values the answer is.
 _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
-_WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
+_PERSON = re.compile(r"[A-Z][^\d,;]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # a name, or an e-mail address
+_WHO = re.compile(r"^\W*who\b", re.I)
+_MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+(?:number\s+of\s+)?[\w-]+s\b", re.I)  # "the most e-mails": rows counted  # "who has the second highest salary?": a row's name, not the value
 _COUNTED_NOUN = re.compile(r"^\W*how many\s+(?P<noun>[\w-]+)", re.I)  # what a how-many question counts
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)  # "in both Lagos and Oslo": rows of each value, not of either
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
@@ -114,6 +116,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return _per_group(asked, question, each)
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in asked.values] if which else []
+    if _WHO.match(question) and _MOST_OF.search(question) and not asked.numbers:
+        by = [i for i in [_who(table)] if i is not None]  # "who sent the most e-mails?": the rows counted per person
     if len(by) == 1 and (grouped := _grouped(asked, by[0], question)):
         return grouped  # else "which department is employee E10786 in?": one row's cell, below
     distinct = DISTINCT.search(question)
@@ -337,15 +341,18 @@ def _named_row(asked: Asked, question: str, by: list[int]) -> Counted | None:
     if column is None:
         return None
     row = asked.rows[0]
+    if row[column] in asked.values.values():
+        return None  # "Who is Cyra Okoro's supervisor?": the name it asks about is no answer to it
     return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {table.shown(row)}", row[column])
 
 
 def _who(table: Table) -> int | None:
     """The column naming who a row is about: one called name, else the first text column of capitalised words
-    without digits ("Tanaka", not "ORD-106"), NAME_SHARE of its cells; else the rows' names (tables.row_names)."""
+    without digits ("Tanaka", not "ORD-106") or of e-mail addresses, NAME_SHARE of its cells, whose cells are not all
+    one (an e-mail's `To: team@...` says who of none); else the rows' names (tables.row_names)."""
     texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
-    people = [i for i in texts if sum(bool(re.fullmatch(r"[A-Z][^\d,;]*", row[i])) for row in table.rows)
-              >= NAME_SHARE * len(table.rows)]
+    people = [i for i in texts if sum(bool(_PERSON.fullmatch(row[i])) for row in table.rows) >= NAME_SHARE * len(table.rows)
+              and len({row[i] for row in table.rows}) > 1]
     return next((i for i in people if "name" in table.column_words(i)), people[0] if people else row_names(table))
 
 

@@ -13,8 +13,9 @@ import statistics
 from dataclasses import dataclass
 
 from .querywords import AGGREGATE_WORDS, QUESTION_WORDS, query_terms
-from .tables import (PERIOD, SPAN, WORD, Table, has_condition, holds, in_period, in_span, month_and_year, named_columns,
-                     named_values, number, plain_number, several_named)
+from .periods import PERIOD, SPAN, in_period, in_span, month_and_year
+from .tables import (WORD, Table, has_condition, holds, named_columns, named_values, number, plain_number,
+                     several_named)
 
 EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
 # "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
@@ -136,11 +137,13 @@ def _equalities(table: Table, question: str) -> list[tuple[re.Pattern, int, floa
     "timeout = 30", "timeout is 30", "on port 8769", "3 retries"; each with the pattern that found it and the
     number."""
     found = []
+    compared = [m.span("n") for m in COMPARISON.finditer(question)]  # "longer than 1500 ms" is no equality
     for i in sorted(table.numbers):
         for word in sorted(table.column_words(i), key=len, reverse=True):
             pattern = re.compile(rf"\b{re.escape(word)}\s+(?:(?:of|=|equal to|equals|is|was|set to)\s+)?[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b"
                                  rf"|\b(?P<before>\d[\d,]*(?:\.\d+)?)\s+{re.escape(word)}\b", re.I)
-            if (m := pattern.search(question)):
+            m = next((m for m in pattern.finditer(question) if m.span("n" if m["n"] else "before") not in compared), None)
+            if m:
                 found.append((pattern, i, float((m["n"] or m["before"]).replace(",", ""))))
                 break
     return found

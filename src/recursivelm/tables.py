@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .per_context import cached
+from .periods import ISO_DATE
 
+MIN_HEADERS = 2  # a document of a list opening with this many `Key: value` lines or more is a row of them
+_HEADER = re.compile(r"^(?P<key>[A-Z][\w-]*(?: [A-Za-z][\w-]*)?):\s+(?P<value>\S.*?)\s*$")
 MAX_NAMED_ROWS = 3  # rows_about: a question naming more rows than this is about them all, not one's cells
 MIN_ROWS = 10  # fewer rows under a header is a short list, which the passages show whole
 SNIFF_LINES = 50  # lines that decide the delimiter: each must split into the header's number of fields
@@ -26,25 +29,9 @@ NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number c
 REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
 WORD = re.compile(r"[^\W_]+")  # a word of a cell, a header or a question
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
-MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _LIST_CELL = re.compile(r"\[(?P<items>[^\[\]]*)\]")  # [urgent, draft], ["vpn", "email"]
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>.*?)\n---[ \t]*(?:\n|\Z)", re.S)  # a note's opening block
 _FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w -]*?):(?:\s+(?P<value>.*))?$")  # a top-level key: value
-# "in March", "during March 2024", "in 2024": a period of the table's date column.
-PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
-                     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
-                     r"|(?P<year>\d{4}))\b", re.I)
-_ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-03-17, also before a time
-# "between 2024-03-01 and 2024-03-15" (both days in), "from ... to ...", "before / after / since / until 2024-03-01":
-# a span of the table's date column, as ISO dates write it.
-_DAY = r"\d{4}-\d{2}-\d{2}"
-# ...and "between March and May", "from November 2024 to February 2025": the months between, both in.
-MONTH_WORD = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-               r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
-SPAN = re.compile(rf"\b(?:between|from)\s+(?P<start>{_DAY})\s+(?:and|to|through|until)\s+(?P<end>{_DAY})\b"
-                  rf"|\b(?P<op>before|after|since|until|through)\s+(?P<day>{_DAY})\b"
-                  rf"|\b(?:between|from)\s+(?P<m1>{MONTH_WORD})(?:\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
-                  rf"(?P<m2>{MONTH_WORD})(?:\s+(?P<y2>\d{{4}}))?\b", re.I)
 # "what percentage / share / proportion of the orders ...": the rows asked about as a share of all rows.
 PERCENT = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction)\b|%", re.I)
 # A condition code does not read (a comparison, a date or period): the question is left to the reader, not
@@ -78,7 +65,7 @@ class Table:
     def shape(self) -> str:
         """Which table code read and its shape, as the root is told."""
         whole = self.joined or (f"the table at line {self.line:,} of the text" if self.line else
-                                f"the text's {self.source}, a row each" if self.source else "the whole table")
+                                f"the context's {self.source}, a row each" if self.source else "the whole table")
         return f"Read by code over {whole} ({len(self.rows):,} rows; columns: {', '.join(self.columns)})"
 
     def shown(self, row: list[str]) -> str:
@@ -166,9 +153,12 @@ def holds(table: Table, row: list[str], i: int, value: str) -> bool:
 
 def parse(context: Any) -> Table | None:
     """The context as a table: text whose first line is a header of two or more names and whose lines split,
-    by one of DELIMITERS, into as many fields; a directory of notes with front matter; None for anything else."""
+    by one of DELIMITERS, into as many fields; a directory of notes with front matter; a list of documents that
+    each open with header lines (e-mails' `From:` / `To:` / `Subject:`); None for anything else."""
     if isinstance(context, dict):
         return _front_matter(context)
+    if isinstance(context, list):
+        return _headed(context)
     if not isinstance(context, str):
         return None
     context = context.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save CSV
@@ -322,6 +312,25 @@ def _shaped(line: str) -> tuple[str, dict[str, str]]:
     return "", {}
 
 
+def _headed(items: list) -> Table | None:
+    """A list of documents that each open with MIN_HEADERS header lines or more (`From: kim@corp.example`, `Subject:
+    Budget`), up to a blank line, as a table: a row per document, a column per header; None where fewer than
+    NUMERIC_SHARE of them do."""
+    records = []
+    for item in items:
+        head = str(item).split("\n\n", 1)[0].splitlines()
+        fields = dict(m.groups() for line in head if (m := _HEADER.match(line)))
+        if len(fields) >= MIN_HEADERS and len(fields) == len(head):
+            records.append(fields)
+    if len(records) < max(MIN_ROWS, NUMERIC_SHARE * len(items)):
+        return None
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    table = _typed(columns, [[record.get(c, "") for c in columns] for record in records])
+    if table is not None:
+        table.source = "documents (their header lines)"
+    return table
+
+
 def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:
     """The table of these rows, with its number and date columns found; None for too few rows."""
     if len(rows) < MIN_ROWS:
@@ -329,7 +338,7 @@ def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:
     width = len(columns)
     numbers = {i for i in range(width) if sum(number(row[i]) is not None for row in rows) >= NUMERIC_SHARE * len(rows)}
     dates = next((i for i in range(width) if i not in numbers
-                  and sum(bool(_ISO_DATE.match(row[i])) for row in rows) >= NUMERIC_SHARE * len(rows)), None)
+                  and sum(bool(ISO_DATE.match(row[i])) for row in rows) >= NUMERIC_SHARE * len(rows)), None)
     lists = frozenset(i for i in range(width) if i not in numbers
                       and sum(bool(_LIST_CELL.fullmatch(row[i].strip())) for row in rows) >= NUMERIC_SHARE * len(rows))
     return Table(columns, rows, numbers, dates, lists=lists)
@@ -341,7 +350,7 @@ def has_condition(question: str) -> bool:
 
 
 def table_of(context: Any) -> Table | None:
-    return cached(context, parse) if isinstance(context, (str, dict)) else None
+    return cached(context, parse) if isinstance(context, (str, dict, list)) else None
 
 
 def table_for(context: Any, question: str) -> Table | None:
@@ -447,38 +456,6 @@ def named_columns(table: Table, question: str) -> list[int]:
     """The columns whose names (a word of one) the question holds, in the table's order."""
     asked = {w.lower() for w in WORD.findall(question)}
     return [i for i in range(len(table.columns)) if table.column_words(i) & asked]
-
-
-def month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
-    """The month (1-12) and year a period names, each None where it names none."""
-    if period is None:
-        return None, None
-    month = MONTH_NAMES.index(period["month"][:3].lower()) + 1 if period["month"] else None
-    year = period["month_year"] or period["year"]
-    return month, int(year) if year else None
-
-
-def in_period(cell: str, month: int | None, year: int | None) -> bool:
-    date = _ISO_DATE.match(cell)
-    return bool(date) and (month is None or int(date["month"]) == month) and (year is None or int(date["year"]) == year)
-
-
-def in_span(cell: str, span: re.Match) -> bool:
-    date = _ISO_DATE.match(cell)
-    if not date:
-        return False
-    day = date.group()
-    if span["m1"]:
-        first, last = (MONTH_NAMES.index(span[m][:3].lower()) + 1 for m in ("m1", "m2"))
-        month, year = int(date["month"]), int(date["year"])
-        first_year, last_year = span["y1"] or span["y2"], span["y2"] or span["y1"]
-        if first_year:
-            return (int(first_year), first) <= (year, month) <= (int(last_year), last)
-        return first <= month <= last if first <= last else month >= first or month <= last  # November to February
-    if span["start"]:
-        return span["start"] <= day <= span["end"]
-    return {"before": day < span["day"], "after": day > span["day"], "since": day >= span["day"]}.get(
-        span["op"].lower(), day <= span["day"])  # until, through
 
 
 def shown_number(value: float) -> str:
