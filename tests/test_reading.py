@@ -193,6 +193,7 @@ def test_reasoning_without_an_answer_line_is_cut_to_its_answer_by_one_more_call(
 @pytest.mark.parametrize("reasoning", [
     "The passage names the payments image only.\nTherefore, the answer is: <the answer>",  # the prompt echoed
     "The image line says nothing of replicas.\nSo the number of replicas cannot be determined from these passages.",
+    "The image line says nothing of replicas.\nTherefore, the answer is: <no information provided>",  # a slot of its own
 ])
 def test_a_reply_that_gives_no_answer_is_said_so_not_cut_to_an_invented_one(reasoning):
     yaml = [Passage("line 960", "payments:"), Passage("line 961", "image: registry.local/payments:36.2")]

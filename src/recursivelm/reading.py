@@ -88,8 +88,9 @@ EXTRACT_REPLY_TOKENS = 128
 # passages (bench/issue12/fresh_probe.py, set F). The answer cut from such a reply is kept only where the reply
 # writes it (a letter it named, then doubted: codeqa seed 1 at 64K); else that is said, so the root looks further.
 # The prompt's "<the answer>", or one like it: "The employee with the second highest salary is <the name of the
-# employee>." (set K).
-_PLACEHOLDERS = re.compile(r"<(?:the|a|an|your|some)\b[^<>\n]{0,60}>", re.I)
+# employee>." (set K); "<no information provided>", which the reader wrote of a passage that gave the building (set A's
+# two-hop, seed 0, twenty-sixth step).
+_PLACEHOLDERS = re.compile(r"<(?:the|a|an|your|some|no|not|none|unknown)\b[^<>\n]{0,60}>", re.I)
 NO_ANSWER = "The answer is not given in the passages read. The reader said: {said}"
 _RESTATED = re.compile(r"^.*(?:\b(?:is|are|was|were)\s+|:\s+)(?P<value>[^\n:]*\w[^\n:]{0,80}?)[.!]?$", re.I | re.S)
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
