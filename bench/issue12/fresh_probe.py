@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1003,6 +1003,73 @@ def set_n(seed: int) -> list[dict]:
     return out
 
 
+def set_o(seed: int) -> list[dict]:
+    """Set O, written at the end of the twenty-sixth step, after set N's kinds were built and before any run of it,
+    and run once with no change after: kinds no set asked (a quarter's total, a markdown table's row count, the
+    largest value over config blocks, the oldest person by birth year, the latest note by front matter, orders on
+    weekends, different addresses within hours, which of several names a text mentions first)."""
+    rng = random.Random(14000 + seed)
+    base = reference_text()
+    datetime = __import__("datetime")
+    out = []
+    orders, q1 = ["order_id,placed_on,customer,amount"], 0.0
+    for i in range(2000):
+        month = rng.randint(1, 12)
+        amount = round(rng.uniform(5, 500), 2)
+        orders.append(f"ORD-{70000 + i},2024-{month:02d}-{rng.randint(1, 28):02d},{rng.choice(['Kaur', 'Novak', 'Lee'])},{amount}")
+        q1 += amount if month <= 3 else 0
+    out.append({"kind": "csv-quarter-total", "set": "O", "context": "\n".join(orders), "gold": round(q1, 2),
+                "question": "What was the total order amount in the first quarter of 2024?"})
+    rows = rng.randint(25, 60)
+    table = ["| Item | Count | Shelf |", "|---|---|---|"] + [f"| item {i} | {rng.randint(1, 90)} | {rng.choice('ABCD')} |" for i in range(rows)]
+    report = base[:40000] + "\n\n## Inventory\n\n" + "\n".join(table) + "\n\n" + base[40000:80000]
+    out.append({"kind": "markdown-row-count", "set": "O", "context": report, "gold": rows,
+                "question": "How many items are listed in the inventory table?"})
+    timeouts = [rng.choice([5, 10, 30, 60, 90]) for _ in range(180)]
+    timeouts[rng.randrange(180)] = 240
+    ini = "\n\n".join(f"[job-{i:03d}]\nschedule = daily\ntimeout = {t}" for i, t in enumerate(timeouts))
+    out.append({"kind": "ini-largest", "set": "O", "context": ini, "gold": 240,
+                "question": "What is the largest timeout configured for any job?"})
+    people = rng.sample(["Ari", "Bela", "Cato", "Dara", "Enzo", "Fenna", "Gil", "Hedda", "Ilse", "Joris", "Kaia",
+                         "Lior", "Mette", "Nuno", "Odile", "Pavo", "Quint", "Runa", "Sten", "Tove"], 20)
+    born = rng.sample(range(1950, 2004), 20)
+    staff = ["name,team,birth_year"] + [f"{n},{rng.choice(['Ops', 'Dev', 'Sales'])},{y}" for n, y in zip(people, born)]
+    out.append({"kind": "oldest-person", "set": "O", "context": "\n".join(staff), "gold": people[born.index(min(born))],
+                "question": "Who is the oldest employee?"})
+    notes, latest = {}, ("", "")
+    for i in range(40):
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 300))
+        title = f"Meeting notes {100 + i}"
+        notes[f"notes/n{i:02d}.md"] = f"---\ntitle: {title}\ndate: {day.isoformat()}\nauthor: {rng.choice(['Lee', 'Kim'])}\n---\n\nDiscussed items."
+        latest = max(latest, (day.isoformat(), title))
+    out.append({"kind": "notes-latest", "set": "O", "context": notes, "gold": latest[1],
+                "question": "Which note was written most recently?"})
+    sales, weekend = ["order_id,placed_on,amount"], 0
+    for i in range(1500):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 365))
+        sales.append(f"S-{i},{day.isoformat()},{round(rng.uniform(5, 300), 2)}")
+        weekend += day.weekday() >= 5
+    out.append({"kind": "weekend-count", "set": "O", "context": "\n".join(sales), "gold": weekend,
+                "question": "How many orders were placed on a weekend?"})
+    hosts = [f"10.4.{rng.randint(0, 9)}.{rng.randint(1, 254)}" for _ in range(200)]
+    access, seen = [], set()
+    for i in range(6000):
+        hour, host = rng.randint(0, 23), rng.choice(hosts)
+        access.append(f'{host} - - [09/Nov/2025:{hour:02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} +0000] "GET /x HTTP/1.1" 200 512')
+        if 10 <= hour < 11:
+            seen.add(host)
+    out.append({"kind": "distinct-in-hours", "set": "O", "context": "\n".join(access), "gold": len(seen),
+                "question": "How many different IP addresses made requests between 10:00 and 11:00?"})
+    ships = rng.sample(["Aurora Vale", "Northern Tern", "Halcyon Drift", "Sea Lark", "Grey Petrel"], 3)
+    parts = base.split("\n\n")
+    at = sorted(rng.sample(range(100, len(parts) - 100), 3))
+    for ship, k in zip(ships, at):
+        parts.insert(k, f"The research vessel {ship} {rng.choice(['docked at Tromso', 'left port at dawn'])} that week.")
+    out.append({"kind": "first-mentioned", "set": "O", "context": "\n\n".join(parts), "gold": ships[0],
+                "question": "Which research vessel does the text mention first?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1043,7 +1110,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N (run once, unseen)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N and O (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
