@@ -313,3 +313,9 @@ def test_different_values_of_a_field_within_an_events_span():
         if i == 40 else f"INFO auth: login ok user=user{i}") for i in range(60)]
     found = records.answer("\n".join(lines), "How many different users logged in during the schema migration?")
     assert found is not None and found.answer == "19"  # user21 ... user39
+
+
+def test_which_part_of_a_logs_time_stamps_holds_the_most_lines():
+    lines = [f"2025-10-14 {h:02d}:{m:02d}:00 GET /a 200" for h in range(24) for m in range(0, 60, 20 if h != 14 else 5)]
+    found = records.answer("\n".join(lines), "During which hour of the day were the most requests logged?")
+    assert found is not None and found.answer == "14:00"

@@ -291,3 +291,32 @@ def test_a_list_of_documents_with_header_lines_is_a_table_of_their_headers():
     assert found is not None and found.answer == "ravi@corp.example"  # From: To is one address for all, no one's
     assert table_answers.answer(mails, "How many e-mails did kim@corp.example send about the Budget?").answer == "3"
     assert tables.parse(["Just a note.", "Another note."] * 10) is None  # no header lines: no table
+
+
+def test_a_json_array_of_objects_is_a_table():
+    users = json.dumps([{"id": i, "role": ["admin", "viewer", "viewer"][i % 3], "active": i % 2 == 0} for i in range(30)],
+                       indent=2)
+    assert table_answers.answer(users, "How many users have the role admin?").answer == "10"
+    wrapped = json.dumps({"users": json.loads(users)})  # an object holding one array
+    assert table_answers.answer(wrapped, "How many users have the role admin?").answer == "10"
+    assert tables.parse(json.dumps({"host": "a", "port": 1})) is None  # a config: no array of objects
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("In which month were the most orders placed?", "January"),  # every row's date is in January 2024
+    ("Which year had the most orders?", "2024"),  # one year only: it
+])
+def test_rows_grouped_by_a_part_of_their_date(question, answer):
+    found = table_answers.answer(CSV, question)
+    assert (found and found.answer) == answer
+    spread = CSV.replace("2024-01-03", "2024-03-03").replace("2024-01-02", "2024-03-02")  # four of twelve in March
+    assert table_answers.answer(spread, "In which month were the fewest orders placed?").answer == "March"
+
+
+def test_a_bound_on_a_column_of_years():
+    staff = "name,joined,salary\n" + "\n".join(f"P{i:03d},{2010 + i % 15},{40000 + 1000 * i}" for i in range(60))
+    joined_late = [40000 + 1000 * i for i in range(60) if 2010 + i % 15 > 2020]
+    found = table_answers.answer(staff, "What is the average salary of employees who joined after 2020?")
+    assert found.answer == str(sum(joined_late) // len(joined_late)) and "joined > 2020" in found.facts
+    assert table_answers.answer(staff, "How many employees joined before 2012?").answer == "8"
+    assert table_answers.answer(staff, "How many employees joined since 2023?").answer == "8"

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from .querywords import query_terms
-from .periods import MONTH_NAMES, PERIOD, in_span, month_and_year
+from .periods import MONTH_NAMES, PERIOD, date_part, in_span, month_and_year
 from .tables import plural
 from .wordings import holding
 
@@ -25,6 +25,7 @@ _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
+_STAMP_PART = re.compile(r"^(hour|day|date|month|year|weekday)\b", re.I)  # "which hour of the day ...": of the stamp
 _PATH_NOUN = re.compile(r"\b(?:endpoints?|paths?|urls?|routes?|pages?|resources?)\b", re.I)
 _SLOT_VALUE = re.compile(r"\b([A-Za-z_][\w.-]*)=[^\s,;]+")  # user=jdoe: the key is wording, the value a slot's
 _STAMPS = (  # the ways logs write a time: each match gives year (or none), month, day and a clock
@@ -160,11 +161,14 @@ def picked_lines(lines: list[str], question: str) -> tuple[list[str], list[str]]
 
 
 def field_values(line: str, noun: str) -> list[str]:
-    """The values in the line of the field `noun` names: e-mail addresses, IP addresses (an address, a host, a
+    """The values in the line of the field `noun` names: a part of its time stamp (the hour, day, month, weekday or
+    year: "which hour of the day ..."), e-mail addresses, IP addresses (an address, a host, a
     client), paths (an endpoint, a URL, a route, a page), a key=value field whose key is a word of the noun ("error
     codes": code=), or ids the noun names ("user17", "host-4" for users and hosts)."""
     if re.search(r"\b(?:e-?mails?)\b", noun, re.I):
         return _EMAIL.findall(line)
+    if (part := _STAMP_PART.match(noun)) and (found := stamp(line)):
+        return [date_part(found[0], part[1].lower())]
     if re.search(r"\b(?:ip|address(?:es)?|hosts?|clients?)\b", noun, re.I):
         return IP.findall(line)
     if _PATH_NOUN.search(noun):
@@ -174,3 +178,4 @@ def field_values(line: str, noun: str) -> list[str]:
     found = [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
     ids = [rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])" for w in words]
     return found or [v for pattern in ids for v in re.findall(pattern, line, re.I)]
+

@@ -1,10 +1,12 @@
 """A question's period ("in March", "during 2024") or span of days ("between 2024-03-01 and 2024-03-15", "between
-March and May", "before 2024-03-01"), and whether an ISO date falls in it: of a table's date column (table_rows.py),
+March and May", "before 2024-03-01"), whether an ISO date falls in it, and a part of a date as said (its month,
+hour, weekday): of a table's date column (table_rows.py),
 of a log's time stamps (log_lines.py, records.py).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -55,3 +57,18 @@ def in_span(cell: str, span: re.Match) -> bool:
         return span["start"] <= day <= span["end"]
     return {"before": day < span["day"], "after": day > span["day"], "since": day >= span["day"]}.get(
         span["op"].lower(), day <= span["day"])  # until, through
+
+
+def date_part(key: tuple[int, ...], part: str) -> str:
+    """A part of a date or time stamp's key (year, month, day, hour, ...: log_lines.stamp's) as said: "14:00" for
+    an hour, "2025-03-04" for a day, "June" for a month, "Tuesday" for a weekday, "2025" for a year."""
+    year, month, day, hour = key[:4]
+    if part == "hour":
+        return f"{hour:02d}:00"
+    if part == "year":
+        return str(year)
+    if part == "month":
+        return datetime.date(2000, month, 1).strftime("%B")
+    if part == "weekday" and year:
+        return datetime.date(year, month, day).strftime("%A")
+    return f"{year:04d}-{month:02d}-{day:02d}"

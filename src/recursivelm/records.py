@@ -73,8 +73,11 @@ _LAST = re.compile(r"\b(?:last|latest|most recent(?:ly)?|final)\b", re.I)
 _FIRST = re.compile(r"\b(?:first|earliest)\b", re.I)
 _TIME_WORDS = {"last", "latest", "recent", "recently", "first", "earliest", "final", "time", "date", "day"}
 # "Which IP address ...", "what user ...": the field asked about ("what was ..." asks of none).
-_WHICH_FIELD = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
+_WHICH_FIELD = re.compile(r"^\W*(?:(?:in|during|on|at)\s+)?(?:which|what)\s+(?!(?:is|was|are|were|do|does|did|has|had|have)\b)"
                           r"(?P<noun>(?:ip|e-?mail)\s+address(?:es)?|[\w-]+(?:\s+[\w-]+)?)", re.I)
+# "During which hour of the day ...", "which month ...": a part of the time stamps asked as the field, no condition.
+_STAMP_FIELD = re.compile(r"^\W*(?:(?:in|during|on|at)\s+)?(?:which|what)\s+(?:hour|day|date|month|year|weekday)"
+                          r"(?:\s+of\s+the\s+(?:day|week|month|year))?\b", re.I)
 _LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 # Words of a record that failed: a question holding one counts no line that holds none.
@@ -110,7 +113,7 @@ def answer(context: Any, question: str) -> Counted | None:
     timed = clock or span or period or events
     unevented = EVENT.sub(" ", question) if events else question  # the event's words pick no line of the span
     asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", unevented)))
-    if has_condition(_WHEN.sub(" ", asked)):
+    if has_condition(_WHEN.sub(" ", _STAMP_FIELD.sub(" ", asked))):  # "during which hour of the day": the field asked
         return None
     if isinstance(context, list) and not timed and (found := _documents_count(context, question)):
         return found

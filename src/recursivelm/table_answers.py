@@ -36,7 +36,10 @@ table_rows.py's):
 - "what is the <column> of X?" where the column holds another column's keys ("manager_id" holds ids): the row
   it names, as often as the question names the column ("the manager of X's manager"), said in X's column;
 - "which <plural noun> ...?": the values of the column it names among the rows, or the rows' titles;
-- "which <noun> ...?" or "who ...?" naming no column, whose conditions pick one row: that row's name.
+- "which <noun> ...?" or "who ...?" naming no column, whose conditions pick one row: that row's name;
+- "in which month (year, weekday) were the most ...?": the rows grouped by that part of their date, counted or
+  their total summed; "who ... the most <items>?": the rows counted per person;
+- a bound on a column of years ("who joined after 2020"): table_rows.py's, as any condition.
 
 A question none of these fits, or with a condition code here does not read (another comparison, a relative
 period such as "last year", a number that is no value of the table), gets no answer here: the passages are read
@@ -47,18 +50,16 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections import Counter, defaultdict
 from typing import Any
 
 from .counted import Counted
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, TOTAL
-from .table_rows import COMPARISON, EACH, TOP, Asked, against_mean, asked_rows, unread_words
+from .table_groups import DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group
+from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
 from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number, referred,
                      row_names, several_named, shown_number, table_for)
 
-SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
-MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
@@ -81,12 +82,11 @@ _HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|w
 _ORDINAL = re.compile(r"\b(?P<n>second|third|fourth|fifth|2nd|3rd|4th|5th)\b", re.I)
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _PERSON = re.compile(r"[A-Z][^\d,;]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # a name, or an e-mail address
-_WHO = re.compile(r"^\W*who\b", re.I)
-_MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+(?:number\s+of\s+)?[\w-]+s\b", re.I)  # "the most e-mails": rows counted  # "who has the second highest salary?": a row's name, not the value
+_WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
+_MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+(?:number\s+of\s+)?[\w-]+s\b", re.I)  # "the most e-mails": rows counted
 _COUNTED_NOUN = re.compile(r"^\W*how many\s+(?P<noun>[\w-]+)", re.I)  # what a how-many question counts
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)  # "in both Lagos and Oslo": rows of each value, not of either
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
-_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def answer(context: Any, question: str) -> Counted | None:
@@ -107,19 +107,24 @@ def answer(context: Any, question: str) -> Counted | None:
     each = EACH.search(question)
     # "... than Novak" is read apart: the question without it picks Kaur's rows.
     cut = re.sub(r"\bthan\s*$", " ", question[:than.start("other")]) + question[than.end("other"):] if other else question
+    if (part := DATE_PART.match(cut)) and table.dates is not None:
+        cut = cut[:part.start("part")] + cut[part.end("part"):]  # "in which month": what is asked, not a condition
     asked = asked_rows(table, cut, each)
     if asked is None:
         return None
     if other:
         return _difference(asked, question, other)
     if each:
-        return _per_group(asked, question, each)
+        return per_group(asked, question, each)
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in asked.values] if which else []
     if _WHO.match(question) and _MOST_OF.search(question) and not asked.numbers:
         by = [i for i in [_who(table)] if i is not None]  # "who sent the most e-mails?": the rows counted per person
-    if len(by) == 1 and (grouped := _grouped(asked, by[0], question)):
-        return grouped  # else "which department is employee E10786 in?": one row's cell, below
+    if len(by) == 1 and (found := grouped(asked, by[0], question)):
+        return found  # else "which department is employee E10786 in?": one row's cell, below
+    part = DATE_PART.match(question) if table.dates is not None else None
+    if part and (dated := by_date_part(asked, question, part[1])):
+        return dated  # "in which month were the most orders placed?"
     distinct = DISTINCT.search(question)
     if distinct and HOW_MANY.search(question):
         kept = [i for i in named_columns(table, distinct["noun"]) if i not in asked.values]
@@ -407,69 +412,3 @@ def _difference(asked: Asked, question: str, other: tuple[int, str]) -> Counted 
     facts = (f"{asked.shape}:\n{unit} with {asked.where}: {shown_number(mine)}\n{unit} with {name} = {second}: "
              f"{shown_number(others)}\ndifference: {shown_number(difference)}")
     return Counted(facts, plain_number(round(difference, 2)))
-
-
-def _per_group(asked: Asked, question: str, each: re.Match) -> Counted | None:
-    """"How many tickets are there of each priority?", "the total amount per customer": the rows (or the named
-    number column's total or average) of every value of the column named after "each" / "per", all listed."""
-    table = asked.table
-    by = [i for i in named_columns(table, each["noun"]) if i not in table.numbers and i not in asked.values]
-    if len(by) != 1:
-        return None
-    groups: dict[str, list[float]] = defaultdict(list)
-    summing = len(asked.numbers) == 1 and not HOW_MANY.search(question)
-    for row in asked.rows:
-        groups[row[by[0]]].append((number(row[asked.numbers[0]]) or 0.0) if summing else 1.0)
-    if not groups or len(groups) > MAX_GROUPS_LISTED:
-        return None
-    mean = summing and bool(AVERAGE.search(question))
-    score = {k: statistics.fmean(v) if mean else sum(v) for k, v in groups.items()}
-    unit = f"{'average' if mean else 'total'} {table.columns[asked.numbers[0]]}" if summing else "rows"
-    ranked = sorted(score, key=lambda k: -score[k])
-    facts = f"{asked.shape}:\n{unit} by {table.columns[by[0]]}{asked.among()}:\n" + \
-        "\n".join(f"  {k}: {shown_number(score[k])}" for k in ranked)
-    return Counted(facts, ", ".join(f"{k}: {plain_number(round(score[k], 2))}" for k in ranked))
-
-
-def _top(question: str) -> int:
-    """How many values "which three products ...?" or "the top 5 customers" asks for: 1 where it names none."""
-    m = TOP.search(question)
-    if not m:
-        return 1
-    n = m["n"].lower()
-    return _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
-
-
-def _grouped(asked: Asked, by: int, question: str) -> Counted | None:
-    """For "which <column> has the most / fewest ...?": the rows per value of column `by`, and where a number
-    column is named, its sum (or mean, where the question says average) per value; the extreme one answers, or
-    the extreme n where the question asks for n ("which three products ...")."""
-    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
-    if most == least:
-        return None
-    table, rows, numbers = asked.table, asked.rows, asked.numbers[:1]
-    mean = bool(AVERAGE.search(question))
-    groups: dict[str, list[float]] = defaultdict(list)
-    if numbers:
-        for row in rows:
-            if (c := number(row[numbers[0]])) is not None:
-                groups[row[by]].append(c)
-        score = {k: (statistics.fmean(v) if mean else sum(v)) for k, v in groups.items()}
-        unit = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
-    else:
-        score, unit = dict(Counter(row[by] for row in rows)), "rows"
-    if not score:
-        return None
-    ranked = sorted(score, key=lambda k: score[k], reverse=most)
-    n = _top(question)
-    if len(ranked) < n:
-        return None
-    # Values tied with the n-th are named too, and the tie said: no n of them answer alone.
-    last = score[ranked[n - 1]]
-    named = ranked[:n] + [k for k in ranked[n:] if score[k] == last]
-    tied = [k for k in named if score[k] == last]
-    said = ", ".join(named) + (f" ({', '.join(tied[:-1])} and {tied[-1]} tied at {shown_number(last)})"
-                               if len(tied) > 1 else "")
-    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, len(named))]]
-    facts = f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
-    return Counted(facts, said)

@@ -1,7 +1,8 @@
 """The rows a question picks of a table (tables.py), for table_answers.py: the cell values it names (not those
 it excludes: "not in the Sales department", "other than Novak"; not a value standing as its verb: "did tom
 open"), its comparisons of a number column ("over 350"; "above the average amount", against the column's mean
-over every row), a number column set equal to a number ("a timeout of 30", "3 retries"), its period or span of the date column, said as one condition ("customer = Okafor and amount >
+over every row), a number column set equal to a number ("a timeout of 30", "3 retries") or bounded by a year
+("joined after 2020", over a column of years), its period or span of the date column, said as one condition ("customer = Okafor and amount >
 7"); and whether a question of every row leaves a word no column or value explains (a condition not read).
 """
 
@@ -41,6 +42,8 @@ _SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewe
 _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
                                     "older than", "bigger than", "above", "over", "exceeding")})
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
+# "joined after 2020", "built before 1990": a bound on a number column of years (an ISO date's is SPAN's).
+_YEAR_BOUND = re.compile(r"\b(?P<op>after|since|before|prior to|until)\s+(?P<year>(?:18|19|20)\d\d)\b(?!-)", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
 TOP = re.compile(r"\b(?:top|which|what|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\b", re.I)
 
@@ -93,6 +96,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     equal = _equalities(table, question)  # "a timeout of 30", "3 retries"
     for pattern, _, _ in equal:
         question = pattern.sub(" ", question)
+    bounds = _year_bounds(table, question)  # "joined after 2020", over a column of years
+    question = _YEAR_BOUND.sub(" ", question) if bounds else question
     rest = TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", COMPARISON.sub(" ", question))))
     rest = EACH.sub(" ", rest) if each else rest
     excluded = _excluded(table, rest)
@@ -104,7 +109,9 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     said = " ".join(v.lower() for v in [*values.values(), *excluded.values()])
     if any(n not in said for n in re.findall(r"\d+", rest.lower())):
         return None  # a number that is no value named: a condition (a year, an amount) code here does not read
-    numbers = [i for i in named_columns(table, question) if i in table.numbers]
+    # The number columns it names, but those a condition above already reads ("who joined after 2020": joined).
+    numbers = [i for i in named_columns(table, question) if i in table.numbers
+               and i not in {b[0] for b in bounds} | {e[1] for e in equal}]
     # A comparison is of the number column the question names, or of the table's only one.
     measure = numbers[0] if len(numbers) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
     compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in COMPARISON.finditer(question)]
@@ -118,12 +125,14 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
             and not any(holds(table, row, i, v) for i, v in excluded.items())
             and all(_holds(number(row[measure]), op, n) for op, n in compared)
             and all(number(row[i]) == n for _, i, n in equal)
+            and all(_holds(number(row[i]), op, n) for i, op, n in bounds)
             and (not period or in_period(row[table.dates], month, year))
             and (not span or in_span(row[table.dates], span))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
     conditions += [f"{table.columns[i]} = {plain_number(n)}" for _, i, n in equal]
+    conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
     if period:
         conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
     if span:
@@ -147,6 +156,21 @@ def _equalities(table: Table, question: str) -> list[tuple[re.Pattern, int, floa
                 found.append((pattern, i, float((m["n"] or m["before"]).replace(",", ""))))
                 break
     return found
+
+
+def _year_bounds(table: Table, question: str) -> list[tuple[int, str, float]]:
+    """"after 2020", "before 1990", "since 2015" over a number column of years (every cell a whole number from 1800 to
+    2100): the column the question names of those, or the only one, with the comparison ("after" is "more than").
+    [] where the question says none, or no one such column is there."""
+    found = list(_YEAR_BOUND.finditer(question))
+    years = [i for i in sorted(table.numbers) if all(c is not None and c == int(c) and 1800 <= c <= 2100
+                                                      for c in (number(row[i]) for row in table.rows))]
+    named = [i for i in named_columns(table, question) if i in years]
+    column = named[0] if len(named) == 1 else years[0] if len(years) == 1 else None
+    if not found or column is None:
+        return []
+    said = {"after": "more than", "since": "at least", "before": "less than", "prior to": "less than", "until": "at most"}
+    return [(column, said[m["op"].lower()], float(m["year"])) for m in found]
 
 
 def _verbs(values: dict[int, str], question: str) -> set[int]:

@@ -153,8 +153,8 @@ def holds(table: Table, row: list[str], i: int, value: str) -> bool:
 
 def parse(context: Any) -> Table | None:
     """The context as a table: text whose first line is a header of two or more names and whose lines split,
-    by one of DELIMITERS, into as many fields; a directory of notes with front matter; a list of documents that
-    each open with header lines (e-mails' `From:` / `To:` / `Subject:`); None for anything else."""
+    by one of DELIMITERS, into as many fields; JSON lines, or a JSON array of objects; a directory of notes with
+    front matter; a list of documents that each open with header lines (e-mails' `From:` / `To:` / `Subject:`); None for anything else."""
     if isinstance(context, dict):
         return _front_matter(context)
     if isinstance(context, list):
@@ -163,6 +163,8 @@ def parse(context: Any) -> Table | None:
         return None
     context = context.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save CSV
     head = context[:20_000].splitlines()[:SNIFF_LINES]
+    if context.lstrip()[:1] in ("[", "{") and (array := _json_array(context)):
+        return array
     if head and head[0].lstrip().startswith("{"):
         return _json_lines(context, head)
     for delimiter in DELIMITERS:
@@ -219,7 +221,29 @@ def _json_lines(context: str, head: list[str]) -> Table | None:
     sniffed = [line for line in head if line.strip()]
     if len(list(objects(sniffed))) != len(sniffed):
         return None
-    records = list(objects(context.splitlines()))
+    return _objects_table(list(objects(context.splitlines())))
+
+
+def _json_array(context: str) -> Table | None:
+    """A JSON array of objects (pretty-printed or not), or an object holding one, as a table of a row per object;
+    None for any other JSON, or text that is no JSON."""
+    try:
+        value = json.loads(context)
+    except ValueError:
+        return None
+    if isinstance(value, dict):
+        arrays = [v for v in value.values() if isinstance(v, list)]
+        value = arrays[0] if len(arrays) == 1 else None
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return None
+    table = _objects_table(value)
+    if table is not None:
+        table.source = "JSON array's objects"
+    return table
+
+
+def _objects_table(records: list[dict]) -> Table | None:
+    """Objects as a table: their keys (in the order first met) are the columns; a nested value is its JSON text."""
     columns = list(dict.fromkeys(key for record in records for key in record))
     if len(columns) < 2:
         return None

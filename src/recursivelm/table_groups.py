@@ -1,0 +1,114 @@
+"""Answers over a table's rows grouped, for table_answers.py: by a column ("which customer placed the most orders?",
+"which three products sold the most units?"), per every value of a column ("how many tickets of each priority?"),
+or by a part of their date ("in which month were the most orders placed?"); counted, or a number column summed or
+averaged per group.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+
+from .counted import Counted
+from .periods import ISO_DATE, date_part
+from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL
+from .table_rows import TOP, Asked
+from .tables import named_columns, number, plain_number, shown_number
+
+SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
+MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
+# "In which month were the most orders placed?": a part of the date column's days, grouped by.
+DATE_PART = re.compile(r"^\W*(?:(?:in|during|on)\s+)?(?:which|what)\s+(?P<part>month|year|weekday)\b", re.I)
+_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def per_group(asked: Asked, question: str, each: re.Match) -> Counted | None:
+    """"How many tickets are there of each priority?", "the total amount per customer": the rows (or the named
+    number column's total or average) of every value of the column named after "each" / "per", all listed."""
+    table = asked.table
+    by = [i for i in named_columns(table, each["noun"]) if i not in table.numbers and i not in asked.values]
+    if len(by) != 1:
+        return None
+    groups: dict[str, list[float]] = defaultdict(list)
+    summing = len(asked.numbers) == 1 and not HOW_MANY.search(question)
+    for row in asked.rows:
+        groups[row[by[0]]].append((number(row[asked.numbers[0]]) or 0.0) if summing else 1.0)
+    if not groups or len(groups) > MAX_GROUPS_LISTED:
+        return None
+    mean = summing and bool(AVERAGE.search(question))
+    score = {k: statistics.fmean(v) if mean else sum(v) for k, v in groups.items()}
+    unit = f"{'average' if mean else 'total'} {table.columns[asked.numbers[0]]}" if summing else "rows"
+    ranked = sorted(score, key=lambda k: -score[k])
+    facts = f"{asked.shape}:\n{unit} by {table.columns[by[0]]}{asked.among()}:\n" + \
+        "\n".join(f"  {k}: {shown_number(score[k])}" for k in ranked)
+    return Counted(facts, ", ".join(f"{k}: {plain_number(round(score[k], 2))}" for k in ranked))
+
+
+def by_date_part(asked: Asked, question: str, part: str) -> Counted | None:
+    """"In which month were the most orders placed?", "which year had the largest total amount?": the rows grouped
+    by that part of their date (month, year, weekday), counted, or their number column summed where the question
+    asks a total; the part with the most or fewest (the one part, where all rows share it). None without most or
+    fewest, or on a tie."""
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    table = asked.table
+    if most == least:
+        return None
+    summed = asked.measure if TOTAL.search(question) else None
+    per: Counter = Counter()
+    for row in asked.rows:
+        date = ISO_DATE.match(row[table.dates])
+        if date:
+            key = tuple(int(x) for x in date.group().split("-")) + (0,)
+            per[date_part(key, part.lower())] += (number(row[summed]) or 0) if summed is not None else 1
+    ranked = sorted(per, key=lambda k: per[k], reverse=most)
+    if not ranked or (len(ranked) > 1 and per[ranked[0]] == per[ranked[1]]):
+        return None
+    said = f"total {table.columns[summed]}" if summed is not None else "rows"
+    shown = "\n".join(f"  {k}: {shown_number(per[k])}" for k in ranked[:SHOWN_GROUPS])
+    return Counted(f"{asked.shape}:\n{said} by the {part} of {table.columns[table.dates]}, "
+                   f"{'most' if most else 'fewest'} first:\n{shown}", ranked[0])
+
+
+def top(question: str) -> int:
+    """How many values "which three products ...?" or "the top 5 customers" asks for: 1 where it names none."""
+    m = TOP.search(question)
+    if not m:
+        return 1
+    n = m["n"].lower()
+    return _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
+
+
+def grouped(asked: Asked, by: int, question: str) -> Counted | None:
+    """For "which <column> has the most / fewest ...?": the rows per value of column `by`, and where a number
+    column is named, its sum (or mean, where the question says average) per value; the extreme one answers, or
+    the extreme n where the question asks for n ("which three products ...")."""
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    if most == least:
+        return None
+    table, rows, numbers = asked.table, asked.rows, asked.numbers[:1]
+    mean = bool(AVERAGE.search(question))
+    groups: dict[str, list[float]] = defaultdict(list)
+    if numbers:
+        for row in rows:
+            if (c := number(row[numbers[0]])) is not None:
+                groups[row[by]].append(c)
+        score = {k: (statistics.fmean(v) if mean else sum(v)) for k, v in groups.items()}
+        unit = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
+    else:
+        score, unit = dict(Counter(row[by] for row in rows)), "rows"
+    if not score:
+        return None
+    ranked = sorted(score, key=lambda k: score[k], reverse=most)
+    n = top(question)
+    if len(ranked) < n:
+        return None
+    # Values tied with the n-th are named too, and the tie said: no n of them answer alone.
+    last = score[ranked[n - 1]]
+    named = ranked[:n] + [k for k in ranked[n:] if score[k] == last]
+    tied = [k for k in named if score[k] == last]
+    said = ", ".join(named) + (f" ({', '.join(tied[:-1])} and {tied[-1]} tied at {shown_number(last)})"
+                               if len(tied) > 1 else "")
+    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, len(named))]]
+    facts = f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
+    return Counted(facts, said)
