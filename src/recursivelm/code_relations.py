@@ -35,6 +35,7 @@ from .counted import Counted
 from .documents import documents
 from .outline import definitions as defined_in
 from .parsing import parse_python
+from .per_context import cached
 
 MAX_LISTED = 30  # callers or importers named in an answer; more are counted, not listed
 _CALLED_BY = re.compile(r"^\W*(?:which|what)\s+(?:functions?|methods?|definitions?|code|callers?|places?)\b[^?]*\bcall"
@@ -76,14 +77,30 @@ def python_documents(context: Any, path: str | None = None) -> Iterator[tuple[st
 def callers(context: Any, name: str, path: str | None = None) -> list[Caller]:
     """Every definition (nested ones included) whose own body calls `name` as `name(...)` or
     `<something>.name(...)`, over the context's Python files (only `path`'s), in file and line order."""
-    found: list[Caller] = []
-    for label, source in python_documents(context, path):
+    return [Caller(label, line, qualname) for label, tree in syntax_trees(context).items() if path in (None, label)
+            for line, qualname in sorted(_calling_defs(tree, name))]
+
+
+def syntax_trees(context: Any) -> dict[str, ast.Module]:
+    """The syntax tree of each Python file of a directory context that parses, by its label; parsed once per
+    context (every question of a run asks of the same files)."""
+    return cached(context, _parsed_files)
+
+
+def _parsed_files(context: Any) -> dict[str, ast.Module]:
+    trees = {}
+    for label, source in python_documents(context):
         try:
-            tree = parse_python(source)
+            trees[label] = parse_python(source)
         except (SyntaxError, ValueError):
             continue
-        found.extend(Caller(label, line, qualname) for line, qualname in sorted(_calling_defs(tree, name)))
-    return found
+    return trees
+
+
+def _definitions(context: Any) -> list[tuple[str, ast.AST]]:
+    """(file, node) of every class and function of the tree, nested ones too."""
+    return [(label, node) for label, tree in syntax_trees(context).items() for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
 def _calling_defs(tree: ast.AST, name: str) -> set[tuple[int, str]]:
@@ -134,16 +151,6 @@ def answer(context: Any, question: str) -> Counted | None:
     return None
 
 
-def _trees(context: Any) -> dict[str, ast.Module]:
-    trees = {}
-    for label, source in python_documents(context):
-        try:
-            trees[label] = parse_python(source)
-        except (SyntaxError, ValueError):
-            continue
-    return trees
-
-
 def _asked_name(question: str, defined: set[str]) -> str | None:
     """The one name of the question the tree defines: written as code (CODE_NAME), else a word after one of
     _BEFORE_NAME, else any word; None where none or several are."""
@@ -160,9 +167,7 @@ def _asked_name(question: str, defined: set[str]) -> str | None:
 
 
 def _callers(context: Any, question: str) -> Counted | None:
-    trees = _trees(context)
-    name = _asked_name(question, {n.name for tree in trees.values() for n in ast.walk(tree)
-                                  if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))})
+    name = _asked_name(question, {node.name for _, node in _definitions(context)})
     if name is None:
         return None
     found = callers(context, name)
@@ -171,11 +176,6 @@ def _callers(context: Any, question: str) -> Counted | None:
     if len(found) > MAX_LISTED:
         return Counted(facts + f"\n  ... and {len(found) - MAX_LISTED} more", f"{len(found)} definitions")
     return Counted(facts, ", ".join(dict.fromkeys(c.name for c in found)) or f"none: no definition calls {name}")
-
-
-def _functions(trees: dict[str, ast.Module]) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
-    return [(label, node) for label, tree in trees.items() for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
 def _own_nodes(function: ast.AST):
@@ -189,7 +189,7 @@ def _own_nodes(function: ast.AST):
 
 
 def _raised(context: Any, question: str) -> Counted | None:
-    functions = _functions(_trees(context))
+    functions = [(label, node) for label, node in _definitions(context) if not isinstance(node, ast.ClassDef)]
     name = _asked_name(question, {node.name for _, node in functions})
     mine = [(label, node) for label, node in functions if node.name == name]
     if not mine:
@@ -217,7 +217,7 @@ def _raised(context: Any, question: str) -> Counted | None:
 
 
 def _importers(context: Any, question: str) -> Counted | None:
-    trees = _trees(context)
+    trees = syntax_trees(context)
     modules = {label.removesuffix(".py").replace("/__init__", "").split("/")[-1]: label for label in trees}
     stems = [label.removesuffix(".py").split("/")[-1] for label in trees]
     name = _asked_name(question, {stem for stem in set(stems) if stems.count(stem) == 1 and stem != "__init__"})
@@ -242,9 +242,7 @@ def _importers(context: Any, question: str) -> Counted | None:
 
 
 def _decorators(context: Any, question: str) -> Counted | None:
-    trees = _trees(context)
-    defs = [(label, node) for label, tree in trees.items() for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    defs = _definitions(context)
     name = _asked_name(question, {node.name for _, node in defs})
     mine = [(label, node) for label, node in defs if node.name == name]
     said = {tuple(ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list) for _, node in mine}
