@@ -320,3 +320,9 @@ def test_a_bound_on_a_column_of_years():
     assert found.answer == str(sum(joined_late) // len(joined_late)) and "joined > 2020" in found.facts
     assert table_answers.answer(staff, "How many employees joined before 2012?").answer == "8"
     assert table_answers.answer(staff, "How many employees joined since 2023?").answer == "8"
+
+
+def test_an_equality_and_a_comparison_of_one_column_are_both_read():
+    requests = "id,duration_ms\n" + "\n".join(f"R{i},{[100, 2000, 1500][i % 3]}" for i in range(30))
+    found = table_answers.answer(requests, "How many requests of 2000 ms took less than 1500 ms?")
+    assert found is not None and found.answer == "0"  # = 2000 and < 1500: none; the comparison is not cut with it

@@ -94,8 +94,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     # The question without the comparisons, the period, the span, the group asked per and the count of values
     # asked, read below.
     equal = _equalities(table, question)  # "a timeout of 30", "3 retries"
-    for pattern, _, _ in equal:
-        question = pattern.sub(" ", question)
+    for (start, end), _, _ in sorted(equal, reverse=True):  # only what was read: "longer than 1500 ms" stays
+        question = question[:start] + " " + question[end:]
     bounds = _year_bounds(table, question)  # "joined after 2020", over a column of years
     question = _YEAR_BOUND.sub(" ", question) if bounds else question
     rest = TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", COMPARISON.sub(" ", question))))
@@ -141,10 +141,10 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
                  table.shape())
 
 
-def _equalities(table: Table, question: str) -> list[tuple[re.Pattern, int, float]]:
+def _equalities(table: Table, question: str) -> list[tuple[tuple[int, int], int, float]]:
     """The number columns the question sets equal to a number, by a word of the column's name: "a timeout of 30",
-    "timeout = 30", "timeout is 30", "on port 8769", "3 retries"; each with the pattern that found it and the
-    number."""
+    "timeout = 30", "timeout is 30", "on port 8769", "3 retries"; each with where the question says it, the column
+    and the number."""
     found = []
     compared = [m.span("n") for m in COMPARISON.finditer(question)]  # "longer than 1500 ms" is no equality
     for i in sorted(table.numbers):
@@ -153,7 +153,7 @@ def _equalities(table: Table, question: str) -> list[tuple[re.Pattern, int, floa
                                  rf"|\b(?P<before>\d[\d,]*(?:\.\d+)?)\s+{re.escape(word)}\b", re.I)
             m = next((m for m in pattern.finditer(question) if m.span("n" if m["n"] else "before") not in compared), None)
             if m:
-                found.append((pattern, i, float((m["n"] or m["before"]).replace(",", ""))))
+                found.append((m.span(), i, float((m["n"] or m["before"]).replace(",", ""))))
                 break
     return found
 
