@@ -382,10 +382,10 @@ class Index:
     def _rows_about(self, query: str) -> list[int]:
         """In a table, the units of the rows the query names and of those theirs refer to (tables.rows_about)."""
         table = tables.table_of(self.context) if isinstance(self.context, str) else None
-        names = tables.rows_about(table, query) if table is not None and not table.line and not table.source else None
-        if not names:
+        about = tables.rows_about(table, query) if table is not None and not table.line and not table.source else None
+        if not about:
             return []
-        column = tables.row_names(table)
+        column, names = about
         return [i for i, text in enumerate(self.texts) if (cells := tables.cells_of(table, text)) and cells[column] in names]
 
     def _opener_of(self, i: int) -> int:

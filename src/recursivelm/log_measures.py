@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import datetime
 import re
-import statistics
 from collections import Counter
 
 from .counted import Counted
 from .log_lines import field_values, picked_lines, stamp, stamped
-from .querywords import AVERAGE, HOW_MANY, LEAST_WORDS, MEDIAN, MOST_WORDS, TOTAL, any_word
+from .querywords import HOW_MANY, LEAST_WORDS, MOST_WORDS, STATISTICS, any_word, asked_statistic
 from .tables import plain_number, shown_number
 
 MEASURED_SHARE = 0.9  # the lines picked must write a measure this often: else it is not what each line records
@@ -64,7 +63,6 @@ _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # "Which endpoint has the highest average response time?": the field whose lines' measure is the extreme.
 _WHICH_GROUP = re.compile(r"^\W*(?:which|what)\s+(?P<noun>(?:ip\s+)?[\w-]+)\s+(?:has|had|have|shows?|showed|sees?|saw|gets?|got"
                           r"|is|was|with)\b", re.I)
-_STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min}
 SHOWN_GROUPS = 8  # the groups shown to the root, the extreme first
 _ASKS = re.compile(r"^\W*(?:what|how)\b", re.I)  # "what was the average ...", "how long ..."; "which ..." is a field's
 
@@ -73,9 +71,8 @@ def aggregate(question: str) -> str | None:
     """Which of the measures the question asks: "median", "average", "total", "largest" or "smallest"; None."""
     if not _ASKS.match(question) or HOW_MANY.search(question):
         return None
-    for name, pattern in (("median", MEDIAN), ("average", AVERAGE), ("total", TOTAL)):
-        if pattern.search(question):
-            return name
+    if (name := asked_statistic(question)):
+        return name
     most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
     return ("largest" if most else "smallest") if most != least else None
 
@@ -95,7 +92,7 @@ def answer(everything: list[str], lines: list[str], question: str, spanned: str)
         return None
     kind, unit, per_line = measured
     values = [v for v in per_line if v is not None]
-    value = _STATISTICS[asked](values)
+    value = STATISTICS[asked](values)
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
     picked = f"; of them holding {' and '.join(map(repr, picked_by))}: {len(mine):,}" if picked_by else ""
     said = _said(unit)
@@ -110,8 +107,7 @@ def grouped(lines: list[str], question: str, spanned: str) -> Counted | None:
     value whose statistic is the extreme; None for any other question, lines of a field or measure this share of
     them does not write, or a tie."""
     asked = _WHICH_GROUP.match(question.strip())
-    statistic = next((name for name, pattern in (("median", MEDIAN), ("average", AVERAGE), ("total", TOTAL))
-                      if pattern.search(question)), None)
+    statistic = asked_statistic(question)
     most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
     if asked is None or statistic is None or most == least or not stamped(lines):
         return None
@@ -124,8 +120,8 @@ def grouped(lines: list[str], question: str, spanned: str) -> Counted | None:
     for key, value in zip(keys, per_line):
         if key is not None and value is not None:
             by_key.setdefault(key, []).append(value)
-    ranked = sorted(by_key, key=lambda k: _STATISTICS[statistic](by_key[k]), reverse=most)
-    stats = {k: _STATISTICS[statistic](by_key[k]) for k in ranked}
+    stats = {k: STATISTICS[statistic](values) for k, values in by_key.items()}
+    ranked = sorted(stats, key=stats.get, reverse=most)
     if len(ranked) < 2 or stats[ranked[0]] == stats[ranked[1]]:
         return None
     said = _said(unit)

@@ -31,7 +31,7 @@ from .per_context import cached
 from .querywords import AVERAGE, LEAST, MOST, TOTAL, bm25s_module, named_words, query_terms
 from .tables import plain_number, shown_number
 from .wordcounts import SentenceWords
-from .wordings import Kind, by_wording, picked
+from .wordings import of_the_wording_picked
 
 MIN_MEASURES = 3  # a name measured in fewer sentences is a fact stated: its passages are read
 MEASURED_SHARE = 0.9  # ...and this share of its sentences must each hold one number in the common unit
@@ -141,19 +141,17 @@ def _unit_total(context: Any, question: str) -> Counted | None:
     if found is None or found[0].lower() != unit:
         return None
     _, ones = found
-    groups = by_wording([sentences.sentences[i] for i in ones], unit)
-    if groups is None:
+    texts = [sentences.sentences[i] for i in ones]
+    kept = of_the_wording_picked(texts, question, unit)
+    if kept is None:
         return None
-    if len(groups) > 1:
-        chosen = picked([Kind(words, len(group), group[0]) for words, group in groups], question, unit)
-        if not chosen:
-            return None
-        kept = set(groups[chosen[0] - 1][1])
-        ones = {i: v for i, v in ones.items() if sentences.sentences[i] in kept}
+    several = len(kept) < len(texts)
+    kept = set(kept)
+    ones = {i: v for i, v in ones.items() if sentences.sentences[i] in kept}
     total = sum(ones.values())
     first = sentences.sentences[min(ones)].strip()
     facts = (f"Read by code over every sentence ({sentences.count:,}): sentences with one number in {unit}"
-             f"{' of the wording the question picks' if len(groups) > 1 else ''}: {len(ones)}, such as:\n  {first}\n"
+             f"{' of the wording the question picks' if several else ''}: {len(ones)}, such as:\n  {first}\n"
              f"their total: {shown_number(total)} {unit}")
     return Counted(facts, f"{plain_number(total)} {unit}")
 

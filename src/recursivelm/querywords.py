@@ -6,6 +6,7 @@ words alike (bm25s's, with its English stop words).
 from __future__ import annotations
 
 import re
+import statistics
 import sys
 
 # Words questions are framed in, beyond bm25s's English stop words: they name no content to find.
@@ -47,6 +48,17 @@ def verb_forms(word: str) -> frozenset[str]:
 def any_word(words: tuple[str, ...]) -> re.Pattern:
     """A pattern finding any of `words` whole, in any case."""
     return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)
+
+
+# What a statistic asked of many values computes, by the name asked_statistic and the extremes give it.
+STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min}
+
+
+def asked_statistic(question: str) -> str | None:
+    """The median, average or total a question asks ("what is the median amount?"), the first of those it names;
+    None for none."""
+    return next((name for name, pattern in (("median", MEDIAN), ("average", AVERAGE), ("total", TOTAL))
+                 if pattern.search(question)), None)
 
 
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)

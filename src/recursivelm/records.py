@@ -60,7 +60,7 @@ from .periods import PERIOD, SPAN
 from .tables import PERCENT, has_condition, plain_number, shown_number, table_of
 from .table_answers import answer as table_answer
 from .wordcounts import asks_count
-from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, picked, whole_word
+from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, of_the_wording_picked, picked, whole_word
 
 MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
 FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it
@@ -147,13 +147,14 @@ def answer(context: Any, question: str) -> Counted | None:
             # What the question names as a name ("ERROR lines") is counted wherever a line holds it, as tally()
             # counts it; within an event's span only, where it names one.
             as_named = bool(events and asks_count(question) and named_words(asked))
-            if counting and (found := _counted(everything, lines, asked, " and ".join(spans), as_named)):
+            spanned = " and ".join(spans)
+            if counting and (found := _counted(everything, lines, asked, spanned, as_named)):
                 return found
-            if measuring and (found := log_measures.answer(everything, lines, asked, " and ".join(spans))):
+            if measuring and (found := log_measures.answer(everything, lines, asked, spanned)):
                 return found
             if when:
                 return _when(lines, unevented)
-            if found := log_measures.grouped(lines, unevented, " and ".join(spans)):
+            if found := log_measures.grouped(lines, unevented, spanned):
                 return found  # "which endpoint has the highest average response time?"
             if found := _field_values(lines, unevented):
                 return found
@@ -192,15 +193,11 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     # slot's values) that the question's words do not pick one of: "how many unsuccessful logins for alice" is not
     # every line of alice's.
     if not as_named:
-        groups = by_wording([slots_out(line) for line in mine], picked_by[0])
-        if groups is None:
+        kind = of_the_wording_picked([slots_out(line) for line in mine], question, picked_by[0])
+        if kind is None:
             return None
-        if len(groups) > 1:
-            chosen = picked([Kind(w, len(g), g[0]) for w, g in groups], question, picked_by[0])
-            if not chosen:
-                return None
-            kind = set(groups[chosen[0] - 1][1])  # "tickets the Lisbon desk escalated": that kind's lines only
-            mine = [line for line in mine if slots_out(line) in kind]
+        kind = set(kind)  # "tickets the Lisbon desk escalated": that kind's lines only
+        mine = [line for line in mine if slots_out(line) in kind]
     kept = set(lines)
     mine = [line for line in mine if line in kept]
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}; of them holding {' and '.join(map(repr, picked_by))}"

@@ -49,11 +49,10 @@ as before. Nothing here knows a task.
 from __future__ import annotations
 
 import re
-import statistics
 from typing import Any
 
 from .counted import Counted
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MEDIAN, MOST, TOTAL
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, STATISTICS, TOTAL, asked_statistic
 from .table_groups import DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
 from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number, referred,
@@ -250,14 +249,13 @@ def _summed(asked: Asked, question: str) -> Counted | None:
     Ferreira pay in total?" names none), over the rows asked about."""
     numbers, measure = asked.numbers, asked.measure
     summed = numbers[0] if len(numbers) == 1 else measure if not numbers and not HOW_MANY.search(question) else None
-    kind = "median" if MEDIAN.search(question) else "average" if AVERAGE.search(question) else "total" \
-        if TOTAL.search(question) else None
+    kind = asked_statistic(question)
     if summed is None or kind is None:
         return None
     cells = [c for row in asked.rows if (c := number(row[summed])) is not None]
     if not cells:
         return None
-    value = {"median": statistics.median, "average": statistics.fmean, "total": sum}[kind](cells)
+    value = STATISTICS[kind](cells)
     rows = f"rows with {asked.where}" if asked.where else "rows"
     return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {kind} {asked.table.columns[summed]}: "
                    f"{shown_number(value)}", plain_number(value))
@@ -339,7 +337,7 @@ def _named_row(asked: Asked, question: str, by: list[int]) -> Counted | None:
     """"Which service listens on port 8769?", "who earns 98000?": where the question's noun names no column and its
     conditions pick one row, that row's name (its name or title column; for "who", who it is about)."""
     which = re.match(r"^\W*which\s+\w", question, re.I)  # not "what happened to ORD-103?": a noun, not a verb
-    if by or not asked.conditions or len(asked.rows) != 1 or not (which or re.match(r"^\W*who\b", question, re.I)):
+    if by or not asked.conditions or len(asked.rows) != 1 or not (which or _WHO.match(question)):
         return None
     table = asked.table
     column = row_names(table) if which else _who(table)

@@ -85,8 +85,8 @@ def row_names(table: Table) -> int | None:
     return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
 
 
-def rows_about(table: Table, question: str) -> set[str] | None:
-    """The names (row_names) of the rows a question is about: those whose name it writes whole ("Who is Bo Sato's
+def rows_about(table: Table, question: str) -> tuple[int, set[str]] | None:
+    """The column naming rows (row_names), and the names of the rows a question is about: those whose name it writes whole ("Who is Bo Sato's
     supervisor?": Bo Sato's row), and the rows theirs name in another cell (his `reports_to`, Dev Costa: that
     one's own row); None where it names no row's name, or more than MAX_NAMED_ROWS. A row naming Bo Sato in its
     `reports_to` is another person's, and "Gus Sato" someone else: read with them, the 1.5B reader named a wrong
@@ -99,7 +99,7 @@ def rows_about(table: Table, question: str) -> set[str] | None:
     if not named or len(named) > MAX_NAMED_ROWS:
         return None
     names = {row[column] for row in table.rows}
-    return {row[column] for row in named} | {cell for row in named for cell in row if cell in names}
+    return column, {row[column] for row in named} | {cell for row in named for cell in row if cell in names}
 
 
 def row_shown(context: Any, line: str) -> str | None:
@@ -236,14 +236,12 @@ def _json_array(context: str) -> Table | None:
         value = arrays[0] if len(arrays) == 1 else None
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         return None
-    table = _objects_table(value)
-    if table is not None:
-        table.source = "JSON array's objects"
-    return table
+    return _objects_table(value, "JSON array's objects")
 
 
-def _objects_table(records: list[dict]) -> Table | None:
-    """Objects as a table: their keys (in the order first met) are the columns; a nested value is its JSON text."""
+def _objects_table(records: list[dict], source: str = "") -> Table | None:
+    """Objects as a table: their keys (in the order first met) are the columns; a nested value is its JSON text;
+    `source`, what was read as rows (Table.source)."""
     columns = list(dict.fromkeys(key for record in records for key in record))
     if len(columns) < 2:
         return None
@@ -253,7 +251,10 @@ def _objects_table(records: list[dict]) -> Table | None:
             return ""
         return value if isinstance(value, str) else json.dumps(value)
 
-    return _typed(columns, [[cell(record.get(c)) for c in columns] for record in records])
+    table = _typed(columns, [[cell(record.get(c)) for c in columns] for record in records])
+    if table is not None:
+        table.source = source
+    return table
 
 
 def _front_matter(files: dict) -> Table | None:
@@ -313,11 +314,8 @@ def _block_records(text: str) -> Table | None:
         return None
     kind = Counter(tag for tag, _ in records).most_common(1)[0][0]
     mine = [fields for tag, fields in records if tag == kind and len(fields) > 1]
-    columns = list(dict.fromkeys(key for fields in mine for key in fields))
-    table = _typed(columns, [[fields.get(c, "") for c in columns] for fields in mine])
-    if table is not None:
-        table.source = f"<{kind}> elements" if kind else "INI sections" if columns[0] == "section" else "top-level YAML keys"
-    return table
+    first = next(iter(mine[0])) if mine else ""
+    return _objects_table(mine, f"<{kind}> elements" if kind else "INI sections" if first == "section" else "top-level YAML keys")
 
 
 def _shaped(line: str) -> tuple[str, dict[str, str]]:
@@ -348,11 +346,7 @@ def _headed(items: list) -> Table | None:
             records.append(fields)
     if len(records) < max(MIN_ROWS, NUMERIC_SHARE * len(items)):
         return None
-    columns = list(dict.fromkeys(key for record in records for key in record))
-    table = _typed(columns, [[record.get(c, "") for c in columns] for record in records])
-    if table is not None:
-        table.source = "documents (their header lines)"
-    return table
+    return _objects_table(records, "documents (their header lines)")
 
 
 def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:

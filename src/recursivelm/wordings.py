@@ -181,6 +181,19 @@ def by_wording(lines: list[str], name: str) -> list[tuple[frozenset[str], list[s
     return ranked
 
 
+def of_the_wording_picked(texts: list[str], question: str, name: str) -> list[str] | None:
+    """Of texts holding `name` (lines, sentences), all where they are of one wording (by_wording), else those of
+    the one wording the question's words pick (picked); None where they are of no few wordings, or the question
+    picks none of several."""
+    groups = by_wording(texts, name)
+    if groups is None:
+        return None
+    if len(groups) == 1:
+        return texts
+    chosen = picked([Kind(words, len(group), group[0]) for words, group in groups], question, name)
+    return groups[chosen[0] - 1][1] if chosen else None
+
+
 def picked(kinds: Sequence[Kind], question: str, name: str) -> list[int]:
     """The one kind (1-based) whose own words (not every kind's) share a stem with a word of the question; []
     where none or several do. The words next to the name say what it is ("the user alice", "the Lisbon desk"),
