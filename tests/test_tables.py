@@ -78,6 +78,15 @@ TSV = CSV.replace(",", "\t")
     ("How many customers ordered in both Lagos and Oslo?", "3"),  # Okafor, Tanaka, Silva
     ("How many orders had an amount of 20?", "1"),  # a number column set equal to a number
     ("How many orders had an amount over 20?", "2"),  # a comparison is no equality: 300 and 40
+    ("How many orders were placed on a weekend?", "2"),  # 2024-01-06 and -07, a Saturday and a Sunday
+    ("How many orders did Silva place on Sundays?", "1"),
+    ("How many orders were placed on weekdays?", "10"),
+    ("What was the total amount in the first quarter of 2024?", "407"),  # every row: January 2024
+    ("How many orders were placed in Q2 2024?", "0"),
+    ("What was the total amount in the first half of 2024?", "407"),
+    ("Which customer placed the most recent order?", "Tanaka"),  # 2024-01-09, not the customer of most orders
+    ("Which order was placed first?", "ORD-100, ORD-109"),  # both on 2024-01-01: the tie named
+    ("How many orders are there?", "12"),  # the counted noun names the rows: order_id, a value per row
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = table_answers.answer(CSV, question)
@@ -300,6 +309,30 @@ def test_a_json_array_of_objects_is_a_table():
     wrapped = json.dumps({"users": json.loads(users)})  # an object holding one array
     assert table_answers.answer(wrapped, "How many users have the role admin?").answer == "10"
     assert tables.parse(json.dumps({"host": "a", "port": 1})) is None  # a config: no array of objects
+
+
+def test_the_oldest_youngest_latest_or_earliest_row_is_named():
+    staff = "name,team,birth_year\n" + "\n".join(f"{n},{t},{y}" for n, t, y in [
+        ("Ari", "Ops", 1971), ("Bela", "Dev", 1958), ("Cato", "Ops", 1990), ("Dara", "Dev", 2001), ("Enzo", "Ops", 1958),
+        ("Fenna", "Sales", 1983), ("Gil", "Dev", 1966), ("Hedda", "Ops", 1999), ("Ilse", "Sales", 1977), ("Joris", "Dev", 1988)])
+    found = table_answers.answer(staff, "Who is the oldest employee?")
+    assert found.answer == "Bela, Enzo" and "2 rows tied" in found.facts  # both born 1958: the earliest birth year
+    assert table_answers.answer(staff, "Who is the youngest person in the Ops team?").answer == "Hedda"  # 2001 is Dev's
+    aged = "name,age\n" + "\n".join(f"P{i},{20 + i * 7 % 31}" for i in range(12))
+    assert table_answers.answer(aged, "Who is the oldest member?").answer == "P4"  # an age column: the largest, 48
+    notes = {f"notes/n{i:02d}.md": f"---\ntitle: Note {i}\ndate: 2025-0{1 + i % 9}-1{i % 10}\n---\n\nText." for i in range(12)}
+    assert table_answers.answer(notes, "Which note was written most recently?").answer == "Note 8"  # 2025-09-18
+    assert table_answers.answer(notes, "What is the earliest note?").answer == "Note 0"
+    assert table_answers.answer(staff, "Who is the richest employee?") is None  # no column it ranks by
+
+
+def test_every_row_is_counted_where_the_counted_noun_names_the_rows():
+    table = "| Item | Count | Shelf |\n|---|---|---|\n" + "\n".join(f"| item {i} | {i % 9} | {'AB'[i % 2]} |" for i in range(14))
+    report = "Some prose first.\n\n## Inventory\n\n" + table + "\n\nMore prose."
+    found = table_answers.answer(report, "How many items are listed in the inventory table?")
+    assert found is not None and found.answer == "14"  # the heading names the table; "listed" picks no row
+    assert table_answers.answer(report, "How many items are listed in the sales table?") is None  # another table
+    assert table_answers.answer(CSV, "How many customers are there?") is None  # a customer has several rows
 
 
 @pytest.mark.parametrize("question, answer", [

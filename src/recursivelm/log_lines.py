@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from .querywords import query_terms
-from .periods import MONTH_NAMES, PERIOD, date_part, in_span, month_and_year
+from .periods import MONTH_NAMES, Days, date_part, days_asked
 from .tables import plural
 from .wordings import holding
 
@@ -43,9 +43,9 @@ EVENT = re.compile(r"\b(?:while|when)\s+(?P<thing>[^?,]+?)\s+(?:was|were|is|are)
 
 def event(question: str) -> re.Match | None:
     """The span of the log's events the question names ("while the nightly backup was running"); not a period
-    ("during March" is periods.PERIOD's)."""
+    ("during March", "during the weekend" are periods.Days's)."""
     found = EVENT.search(question)
-    return found if found and not PERIOD.search(found.group()) else None
+    return found if found and not days_asked(found.group()) else None
 
 
 def during(lines: list[str], asked: re.Match) -> tuple[list[str], str] | None:
@@ -62,21 +62,17 @@ def during(lines: list[str], asked: re.Match) -> tuple[list[str], str] | None:
     return lines[first:last + 1], said
 
 
-def in_time(lines: list[str], clock: re.Match | None, span: re.Match | None,
-             period: re.Match | None = None) -> list[str] | None:
-    """The lines whose time stamp falls in the clock span, the span of days and the period ("in March"); None
-    where the lines are not time-stamped (fewer than STAMPED_SHARE of them)."""
+def in_time(lines: list[str], clock: re.Match | None, days: Days | None) -> list[str] | None:
+    """The lines whose time stamp falls in the clock span and on the question's days ("in March", "on a weekend");
+    None where the lines are not time-stamped (fewer than STAMPED_SHARE of them)."""
     times = [(key, line) for line in lines if (found := stamp(line)) for key in [found[0]]]
     if len(times) < STAMPED_SHARE * len(lines):
         return None
     start = end = None
     if clock:
         start, end = (int(clock["start"]), int(clock["start_mi"])), (int(clock["end"]), int(clock["end_mi"]))
-    month, year = month_and_year(period)
     return [line for key, line in times
-            if (not clock or start <= key[3:5] < end)
-            and (not span or key[0] and in_span(f"{key[0]:04d}-{key[1]:02d}-{key[2]:02d}", span))
-            and (month is None or key[1] == month) and (year is None or key[0] == year)]
+            if (not clock or start <= key[3:5] < end) and (not days or days.holds(*key[:3]))]
 
 
 def stamped(lines: list[str]) -> bool:

@@ -1,62 +1,122 @@
-"""A question's period ("in March", "during 2024") or span of days ("between 2024-03-01 and 2024-03-15", "between
-March and May", "before 2024-03-01"), whether an ISO date falls in it, and a part of a date as said (its month,
-hour, weekday): of a table's date column (table_rows.py),
-of a log's time stamps (log_lines.py, records.py).
+"""A question's days: its period ("in March", "during 2024", "in the first quarter of 2024", "in Q3", "in the second
+half of 2023"), span of days ("between 2024-03-01 and 2024-03-15", "between March and May", "before 2024-03-01") and
+days of the week ("on a weekend", "on weekdays", "on Mondays"), and whether a date falls in them (`Days`); and a
+part of a date as said (its month, hour, weekday): of a table's date column (table_rows.py), of a log's time
+stamps (log_lines.py, records.py).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# "in March", "during March 2024", "in 2024": a period of the table's date column.
-PERIOD = re.compile(r"\b(?:in|during)\s+(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?"
-                     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
-                     r"|(?P<year>\d{4}))\b", re.I)
-ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-\d{2}(?!\d)")  # 2024-03-17, also before a time
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # datetime's weekday() order
+_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+# "in March", "during March 2024", "in 2024", "in the first quarter of 2024", "in Q3 2024", "in the second half of
+# 2023": a period of the table's date column.
+PERIOD = re.compile(r"\b(?:in|during)\s+(?:the\s+)?(?:(?P<month>jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july"
+                    r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\s+(?:of\s+)?(?P<month_year>\d{4}))?"
+                    r"|(?:(?P<quarter>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|q(?P<q>[1-4]))"
+                    r"(?:\s+(?:of\s+)?(?P<quarter_year>\d{4}))?"
+                    r"|(?P<half>first|second)\s+half(?:\s+of\s+(?P<half_year>\d{4}))?"
+                    r"|(?P<year>\d{4}))\b", re.I)
+ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")  # 2024-03-17, also before a time
 # "between 2024-03-01 and 2024-03-15" (both days in), "from ... to ...", "before / after / since / until 2024-03-01":
 # a span of the table's date column, as ISO dates write it.
 _DAY = r"\d{4}-\d{2}-\d{2}"
 # ...and "between March and May", "from November 2024 to February 2025": the months between, both in.
 MONTH_WORD = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-               r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+              r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 SPAN = re.compile(rf"\b(?:between|from)\s+(?P<start>{_DAY})\s+(?:and|to|through|until)\s+(?P<end>{_DAY})\b"
                   rf"|\b(?P<op>before|after|since|until|through)\s+(?P<day>{_DAY})\b"
                   rf"|\b(?:between|from)\s+(?P<m1>{MONTH_WORD})(?:\s+(?P<y1>\d{{4}}))?\s+(?:and|to|through|until)\s+"
                   rf"(?P<m2>{MONTH_WORD})(?:\s+(?P<y2>\d{{4}}))?\b", re.I)
+# "on a weekend", "at weekends", "over the weekend", "on weekdays", "on a Monday", "on Mondays or Fridays": days of
+# the week.
+_WEEKDAY = r"(?:weekends?|weekdays?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)"
+WEEKDAYS = re.compile(rf"\b(?:on|at|over|during)\s+(?:an?\s+|the\s+)?(?P<days>{_WEEKDAY}(?:\s*(?:,|or|and)\s+{_WEEKDAY})*)\b",
+                      re.I)
 
 
-def month_and_year(period: re.Match | None) -> tuple[int | None, int | None]:
-    """The month (1-12) and year a period names, each None where it names none."""
+@dataclass(frozen=True)
+class Days:
+    """The days a question names: a period, a span of days and days of the week, each where it names one."""
+    period: re.Match | None
+    span: re.Match | None
+    weekdays: re.Match | None
+
+    def holds(self, year: int, month: int, day: int) -> bool:
+        """Whether the day falls in all of them; a day of no year (a syslog stamp's) only in a period of months."""
+        if not year:
+            return not (self.span or self.weekdays) and _in_period(self.period, year, month)
+        return (_in_period(self.period, year, month) and (not self.span or _in_span(self.span, year, month, day))
+                and (not self.weekdays or datetime.date(year, month, day).weekday() in _weekdays(self.weekdays)))
+
+    def holds_cell(self, cell: str) -> bool:
+        """Whether a cell opening with an ISO date falls in them (a cell of no date does not)."""
+        date = ISO_DATE.match(cell)
+        return bool(date) and self.holds(int(date["year"]), int(date["month"]), int(date["day"]))
+
+    def said(self) -> str:
+        """How the days are said to the root: "in March 2024 and on a weekend"."""
+        parts = ["in " + self.period.group().split(None, 1)[1]] if self.period else []
+        return " and ".join(parts + [m.group() for m in (self.span, self.weekdays) if m])
+
+    def cut(self, question: str) -> str:
+        """The question without the words naming the days: they pick no row or line by their words."""
+        return WEEKDAYS.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", question)))
+
+
+def days_asked(question: str) -> Days | None:
+    """The days the question names (`Days`); None where it names none."""
+    found = Days(PERIOD.search(question), SPAN.search(question), WEEKDAYS.search(question))
+    return found if found.period or found.span or found.weekdays else None
+
+
+def _months(period: re.Match) -> range:
+    """The months (1-12) a period names: one, a quarter's three, a half's six, or all twelve of a year."""
+    if period["month"]:
+        month = MONTH_NAMES.index(period["month"][:3].lower()) + 1
+        return range(month, month + 1)
+    if period["quarter"] or period["q"]:
+        quarter = _QUARTERS[period["quarter"].lower()] if period["quarter"] else int(period["q"])
+        return range(3 * quarter - 2, 3 * quarter + 1)
+    if period["half"]:
+        return range(1, 7) if period["half"].lower() == "first" else range(7, 13)
+    return range(1, 13)
+
+
+def _in_period(period: re.Match | None, year: int, month: int) -> bool:
     if period is None:
-        return None, None
-    month = MONTH_NAMES.index(period["month"][:3].lower()) + 1 if period["month"] else None
-    year = period["month_year"] or period["year"]
-    return month, int(year) if year else None
+        return True
+    named_year = period["month_year"] or period["quarter_year"] or period["half_year"] or period["year"]
+    return month in _months(period) and (not named_year or int(named_year) == year)
 
 
-def in_period(cell: str, month: int | None, year: int | None) -> bool:
-    date = ISO_DATE.match(cell)
-    return bool(date) and (month is None or int(date["month"]) == month) and (year is None or int(date["year"]) == year)
-
-
-def in_span(cell: str, span: re.Match) -> bool:
-    date = ISO_DATE.match(cell)
-    if not date:
-        return False
-    day = date.group()
+def _in_span(span: re.Match, year: int, month: int, day: int) -> bool:
     if span["m1"]:
         first, last = (MONTH_NAMES.index(span[m][:3].lower()) + 1 for m in ("m1", "m2"))
-        month, year = int(date["month"]), int(date["year"])
         first_year, last_year = span["y1"] or span["y2"], span["y2"] or span["y1"]
         if first_year:
             return (int(first_year), first) <= (year, month) <= (int(last_year), last)
         return first <= month <= last if first <= last else month >= first or month <= last  # November to February
+    date = f"{year:04d}-{month:02d}-{day:02d}"
     if span["start"]:
-        return span["start"] <= day <= span["end"]
-    return {"before": day < span["day"], "after": day > span["day"], "since": day >= span["day"]}.get(
-        span["op"].lower(), day <= span["day"])  # until, through
+        return span["start"] <= date <= span["end"]
+    return {"before": date < span["day"], "after": date > span["day"], "since": date >= span["day"]}.get(
+        span["op"].lower(), date <= span["day"])  # until, through
+
+
+def _weekdays(weekdays: re.Match) -> set[int]:
+    """The days of the week (0 is Monday) the words name: Saturday and Sunday for a weekend."""
+    named: set[int] = set()
+    for word in re.findall(_WEEKDAY, weekdays["days"], re.I):
+        word = word.lower()
+        named |= {5, 6} if word.startswith("weekend") else set(range(5)) if word.startswith("weekday") else \
+            {WEEKDAY_NAMES.index(word[:3])}
+    return named
 
 
 def date_part(key: tuple[int, ...], part: str) -> str:

@@ -56,7 +56,7 @@ from .documents import documents
 from .log_lines import EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, picked_lines, slots_out, stamp, stamped
 from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
-from .periods import PERIOD, SPAN
+from .periods import days_asked
 from .tables import PERCENT, has_condition, plain_number, shown_number, table_of
 from .table_answers import answer as table_answer
 from .wordcounts import asks_count
@@ -108,11 +108,12 @@ def answer(context: Any, question: str) -> Counted | None:
         # documents with header lines (how many memos a name wrote), are still read here
     # A span of time ("between 10:00 and 12:00", "between 2025-03-01 and 2025-03-04") is read over the lines' time
     # stamps; "What day did ... last ...": the asking words are no period. Any other condition is left to the reader.
-    clock, span, period = _CLOCK_SPAN.search(question), SPAN.search(question), PERIOD.search(question)
+    clock, days = _CLOCK_SPAN.search(question), days_asked(question)
     events = event(question)  # "while the nightly backup was running": the lines between its first and last
-    timed = clock or span or period or events
+    timed = clock or days or events
     unevented = EVENT.sub(" ", question) if events else question  # the event's words pick no line of the span
-    asked = PERIOD.sub(" ", SPAN.sub(" ", _CLOCK_SPAN.sub(" ", unevented)))
+    asked = _CLOCK_SPAN.sub(" ", unevented)
+    asked = days.cut(asked) if days else asked
     if has_condition(_WHEN.sub(" ", _STAMP_FIELD.sub(" ", asked))):  # "during which hour of the day": the field asked
         return None
     if isinstance(context, list) and not timed and (found := _documents_count(context, question)):
@@ -132,12 +133,12 @@ def answer(context: Any, question: str) -> Counted | None:
         lines = _lines_of(context)
         if len(lines) >= MIN_LINES:
             everything = lines
-            if clock or span or period:
-                lines = in_time(lines, clock, span, period)
+            if clock or days:
+                lines = in_time(lines, clock, days)
                 if lines is None:
                     return None  # lines without time stamps: the span is not read here
             spans = ([f"from {clock['start']}:{clock['start_mi']} up to {clock['end']}:{clock['end_mi']}"] if clock else []) \
-                + ([span.group()] if span else []) + ([period.group()] if period else [])
+                + ([days.said()] if days else [])
             if events:
                 found = during(lines, events)
                 if found is None:
@@ -154,9 +155,10 @@ def answer(context: Any, question: str) -> Counted | None:
                 return found
             if when:
                 return _when(lines, unevented)
-            if found := log_measures.grouped(lines, unevented, spanned):
+            # The lines are those of the span already: its words ("between 10:00 and 11:00") pick none of them.
+            if found := log_measures.grouped(lines, asked, spanned):
                 return found  # "which endpoint has the highest average response time?"
-            if found := _field_values(lines, unevented):
+            if found := _field_values(lines, asked):
                 return found
     return None if timed else measures.answer(context, question)
 

@@ -13,10 +13,15 @@ table_rows.py's):
 - the question's columns: a header it names ("city", "amount"; `order_id` is named by "order id");
 - its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
   or of the table's only one; the rows holding the values and meeting them are the ones asked about;
-- its period ("in March", "in 2024", "in March 2024") or span of days ("between 2024-03-01 and 2024-03-15", both
-  days in; "before / after / since / until 2024-03-01"; "between March and May", both months in): of the table's
-  date column (ISO dates, as CSV exports write them), the rows in it;
+- its period ("in March", "in 2024", "in March 2024", "in the first quarter of 2024", "in Q3", "in the second
+  half of 2023"), span of days ("between 2024-03-01 and 2024-03-15", both days in; "before / after / since / until
+  2024-03-01"; "between March and May", both months in) or days of the week ("on a weekend", "on Mondays"): of the
+  table's date column (ISO dates, as CSV exports write them), the rows in it (periods.Days);
 - "what is the <column> of ...?" where the values name one row: that row's cell;
+- "who is the oldest employee?", "which note was written most recently?": the row at that extreme of a birth
+  or age column, or of the date column, named (table_ranks.py);
+- "how many items are in the inventory table?", "how many orders are there?": every row, where the counted noun
+  names what a row is (the table's name, a column of a value per row) and no word is left unread;
 - "how many ...?" is the number of those rows, or where the counted noun names a number column ("how many
   replicas ...", "how many units ..."), that column's total over them (one row's cell); "what percentage / share of ...?" their share of all rows, where
   one condition picks them; "how many different <column> ...?" the number of distinct values of that column
@@ -53,6 +58,7 @@ from typing import Any
 
 from .counted import Counted
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, STATISTICS, TOTAL, asked_statistic
+from .table_ranks import ranked_row
 from .table_groups import DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
 from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number, referred,
@@ -115,6 +121,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return _difference(asked, question, other)
     if each:
         return per_group(asked, question, each)
+    if found := ranked_row(asked, question):
+        return found  # "who is the oldest employee?", "which note was written most recently?"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in asked.values] if which else []
     if _WHO.match(question) and _MOST_OF.search(question) and not asked.numbers:
@@ -152,7 +160,7 @@ def answer(context: Any, question: str) -> Counted | None:
         if len(measured) == 1:
             return _sum_of(asked, measured[0])
         if not asked.conditions:
-            return None  # how many of what: rows are counted where something picks them
+            return _every_row(asked, counted)  # else how many of what: rows are counted where something picks them
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
     return (_cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
             or _named_row(asked, question, by))
@@ -227,6 +235,20 @@ def _keys_of(table: Table, column: int) -> dict[str, list[str]] | None:
         if (by_key := referred(cells, table, other)) is not None:
             return by_key
     return None
+
+
+def _every_row(asked: Asked, counted: re.Match | None) -> Counted | None:
+    """"How many items are listed in the inventory table?", "how many orders are there?": every row, where the
+    counted noun names what a row is (a word of the table's name, or of a column of a value per row: item,
+    order_id) and no word of the question is left unread. "How many customers ...?" over orders is no count of rows."""
+    table = asked.table
+    if counted is None or unread_words(asked):
+        return None
+    noun = counted["noun"].lower()
+    keys = [i for i in range(len(table.columns)) if len({row[i] for row in table.rows}) == len(table.rows)]
+    if noun not in table.name_words() | {"rows", "entries", "records"} and not any(noun in table.column_words(i) for i in keys):
+        return None
+    return Counted(f"{asked.shape}:\nrows: {len(table.rows):,}", str(len(table.rows)))
 
 
 def _sum_of(asked: Asked, column: int) -> Counted | None:

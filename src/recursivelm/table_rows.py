@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 from .querywords import AGGREGATE_WORDS, QUESTION_WORDS, query_terms
-from .periods import PERIOD, SPAN, in_period, in_span, month_and_year
+from .periods import days_asked
 from .tables import (WORD, Table, has_condition, holds, named_columns, named_values, number, plain_number,
                      several_named)
 
@@ -27,7 +27,8 @@ _EXCLUDING = re.compile(rf"\b(?:{_EXCLUDING_WORDS})\b", re.I)
 _EXCLUDING_AS_WORDS = _EXCLUDING_WORDS.replace("n't", "t")  # over a question cut into words, "isn't" is "isn t"
 # The words a question of every row asks in ("what is the median order amount?"): none of them picks rows.
 _ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded", "single", "table", "rows", "row",
-                                                    "entries", "entry", "records", "record", "there", "any",
+                                                    "entries", "entry", "records", "record", "there", "any", "listed",
+                                                    "included", "contained", "shown",
                                                     "recent", "latest", "earliest", "first", "last", "date", "day",
                                                     "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"}
 # "above the average amount", "below the median salary": a comparison with a column's mean over every row.
@@ -55,7 +56,7 @@ def _holds(cell: float | None, op: str, n: float) -> bool:
 @dataclass
 class Asked:
     """What a question picks of a table: the rows holding the values it names (not those it excludes), meeting
-    its comparisons and in its period or span, said as `where`."""
+    its comparisons and on its days (periods.Days), said as `where`."""
     table: Table
     rest: str  # the question without what is read here (comparisons, period, span, exclusions, groups, "than X")
     values: dict[int, str]
@@ -88,8 +89,8 @@ def against_mean(table: Table, question: str) -> str:
 
 def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | None:
     """The rows the question picks (`Asked`); None where it holds a condition code does not read."""
-    period, span = PERIOD.search(question), SPAN.search(question)
-    if (period or span) and table.dates is None:
+    days = days_asked(question)
+    if days and table.dates is None:
         return None
     # The question without the comparisons, the period, the span, the group asked per and the count of values
     # asked, read below.
@@ -98,7 +99,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
         question = question[:start] + " " + question[end:]
     bounds = _year_bounds(table, question)  # "joined after 2020", over a column of years
     question = _YEAR_BOUND.sub(" ", question) if bounds else question
-    rest = TOP.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", COMPARISON.sub(" ", question))))
+    rest = COMPARISON.sub(" ", question)
+    rest = TOP.sub(" ", days.cut(rest) if days else rest)
     rest = EACH.sub(" ", rest) if each else rest
     excluded = _excluded(table, rest)
     rest = _EXCLUDING.sub(" ", rest) if excluded else rest
@@ -119,24 +121,20 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
         return None
     # Two values or more of one column ("from Lagos or Oslo"): rows holding any of them. "Both" is _in_each's.
     several = {i: vs for i, vs in several_named(table, rest).items() if i in values}
-    month, year = month_and_year(period)
     rows = [row for row in table.rows if all(any(holds(table, row, i, one) for one in several.get(i, [v]))
                                              for i, v in values.items())
             and not any(holds(table, row, i, v) for i, v in excluded.items())
             and all(_holds(number(row[measure]), op, n) for op, n in compared)
             and all(number(row[i]) == n for _, i, n in equal)
             and all(_holds(number(row[i]), op, n) for i, op, n in bounds)
-            and (not period or in_period(row[table.dates], month, year))
-            and (not span or in_span(row[table.dates], span))]
+            and (not days or days.holds_cell(row[table.dates]))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
     conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
     conditions += [f"{table.columns[i]} = {plain_number(n)}" for _, i, n in equal]
     conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
-    if period:
-        conditions.append(f"{table.columns[table.dates]} in {period.group().split(None, 1)[1]}")
-    if span:
-        conditions.append(f"{table.columns[table.dates]} {span.group()}")
+    if days:
+        conditions.append(f"{table.columns[table.dates]} {days.said()}")
     return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
                  table.shape())
 
@@ -193,8 +191,8 @@ def _excluded(table: Table, question: str) -> dict[int, str]:
 
 
 def unread_words(asked: Asked) -> list[str]:
-    """The words of a question picking no rows that no column, value or asking word explains: a question of
-    every row ("what is the median order amount?") holds none."""
+    """The words of a question picking no rows that no column, value, asking word or the table's name explains
+    ("how many items are in the inventory table?"): a question of every row ("what is the median order amount?") holds none."""
     table = asked.table
-    explained = set().union(*(table.column_words(i) for i in range(len(table.columns))))
+    explained = set().union(table.name_words(), *(table.column_words(i) for i in range(len(table.columns))))
     return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS]

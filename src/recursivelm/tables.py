@@ -61,16 +61,23 @@ class Table:
     lists: frozenset[int] = frozenset()  # the columns whose cells are lists ("[urgent, draft]", JSON's ["a", "b"])
     joined: str = ""  # a directory's tables joined into this one: what was joined, as the root is told
     source: str = ""  # blocks read as rows ("INI sections", "<product> elements"); "" for a table written as one
+    name: str = ""  # what the table is called: the heading over a markdown table, a file's or directory's name
 
     def shape(self) -> str:
         """Which table code read and its shape, as the root is told."""
-        whole = self.joined or (f"the table at line {self.line:,} of the text" if self.line else
+        heading = f" under {self.name!r}" if self.name else ""
+        whole = self.joined or (f"the table at line {self.line:,} of the text{heading}" if self.line else
                                 f"the context's {self.source}, a row each" if self.source else "the whole table")
         return f"Read by code over {whole} ({len(self.rows):,} rows; columns: {', '.join(self.columns)})"
 
     def shown(self, row: list[str]) -> str:
         """A row as the root is shown it: "order_id: ORD-101; customer: Okafor; ..."."""
         return "; ".join(f"{c}: {v}" for c, v in zip(self.columns, row))
+
+    def name_words(self) -> set[str]:
+        """The words of the table's name, as a question may say them ("the inventory table", "notes")."""
+        words = {w.lower() for w in WORD.findall(self.name)}
+        return words | {plural(w) for w in words} | {w.removesuffix("s") for w in words}
 
     def column_words(self, i: int) -> set[str]:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
@@ -202,7 +209,9 @@ def _markdown_table(text: str) -> Table | None:
         return None
     table = _typed(header, [row for row in cells[2:] if len(row) == width])
     if table:
-        table.line = start
+        above = [line.strip() for line in text.splitlines()[max(0, start - 4):start - 1] if line.strip()]
+        heading = above[-1] if above and (above[-1][0] == "#" or above[-1].endswith(":")) else ""
+        table.line, table.name = start, heading.strip("#*: ")  # "## Inventory": "how many items in the inventory table?"
     return table
 
 
@@ -279,7 +288,10 @@ def _front_matter(files: dict) -> Table | None:
     if len(records) < max(MIN_ROWS, NUMERIC_SHARE * len(files)):
         return None
     columns = list(dict.fromkeys(key for record in records for key in record))
-    return _typed(columns, [[record.get(c, "") for c in columns] for record in records])
+    table = _typed(columns, [[record.get(c, "") for c in columns] for record in records])
+    if table is not None:  # "notes/n01.md", ...: "which note ...?" asks of the rows
+        table.name = " ".join(sorted({part for r in records for part in r["path"].split("/")[:-1]}))
+    return table
 
 
 def _block_records(text: str) -> Table | None:
@@ -430,6 +442,7 @@ def joined(tables: dict[str, Table], question: str) -> Table | None:
             break
     table = _typed(columns, rows)
     if table is not None:
+        table.name = base_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]  # sales.csv: "how many sales ...?"
         table.joined = f"{base_path}" + (f" joined with {', '.join(parts[1:])}" if len(parts) > 1 else "") + \
             f" of the directory's {len(tables)} tables"
     return table
