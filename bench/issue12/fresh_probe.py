@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1070,6 +1070,88 @@ def set_o(seed: int) -> list[dict]:
     return out
 
 
+def set_p(seed: int) -> list[dict]:
+    """Set P, written in the twenty-seventh step after set O's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (open tasks due before a day, the user with the
+    most failed logins in a month of JSON lines, a stock's value as price times quantity, an officer named by what
+    she does, a median within a department, the heading a fact is under, orders of the data's last seven days, the
+    function taking the most parameters in a package)."""
+    rng = random.Random(15000 + seed)
+    base = reference_text()
+    datetime = __import__("datetime")
+    out = []
+    tasks, open_due = ["task_id,owner,status,due_date"], 0
+    for i in range(900):
+        status = rng.choice(["open", "done", "done", "blocked"])
+        due = datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 180))
+        tasks.append(f"T-{3000 + i},{rng.choice(['Ana', 'Ben', 'Chen'])},{status},{due.isoformat()}")
+        open_due += status == "open" and due < datetime.date(2025, 3, 1)
+    out.append({"kind": "open-due-before", "set": "P", "context": "\n".join(tasks), "gold": open_due,
+                "question": "How many tasks that are still open were due before 2025-03-01?"})
+    events, failed = [], Counter()
+    for i in range(3000):
+        day = datetime.date(2025, 2, 1) + datetime.timedelta(days=rng.randint(0, 88))
+        user, ok = rng.choice(["ines", "omar", "pia", "raj", "sun"]), rng.random() < 0.8
+        events.append(json.dumps({"ts": f"{day.isoformat()}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00",
+                                  "user": user, "action": "login", "result": "ok" if ok else "failed"}))
+        failed[user] += not ok and day.month == 3
+    out.append({"kind": "jsonl-most-failed-month", "set": "P", "context": "\n".join(events),
+                "gold": failed.most_common(1)[0][0], "question": "Which user had the most failed logins in March 2025?"})
+    stock, value = ["sku,product,unit_price,quantity"], 0.0
+    for i in range(150):
+        price, quantity = round(rng.uniform(1, 80), 2), rng.randint(0, 40)
+        stock.append(f"SKU-{500 + i},part {i},{price},{quantity}")
+        value += price * quantity
+    out.append({"kind": "stock-value", "set": "P", "context": "\n".join(stock), "gold": round(value, 2),
+                "question": "What is the total value of the stock, counting each product's unit price times its quantity?"})
+    officer = rng.choice(["Mireille Duval", "Tomasz Wrona", "Ayo Bankole"])
+    roster = plant(base, [f"At the annual meeting the rowing club elected {officer} as treasurer, in charge of its accounts.",
+                          "The rowing club's secretary, Lena Ostrow, keeps the minutes of every meeting."], rng)
+    out.append({"kind": "officer-other-words", "set": "P", "context": roster, "gold": officer,
+                "question": "Who looks after the rowing club's money?"})
+    staff, engineering = ["employee,department,salary"], []
+    for i in range(300):
+        department, salary = rng.choice(["Engineering", "Sales", "Support"]), rng.randrange(38000, 140000, 500)
+        staff.append(f"E{4000 + i},{department},{salary}")
+        engineering += [salary] if department == "Engineering" else []
+    out.append({"kind": "median-in-group", "set": "P", "context": "\n".join(staff),
+                "gold": float(statistics.median(engineering)),
+                "question": "What is the median salary in the Engineering department?"})
+    headings = rng.sample(["Installation", "Safety", "Cleaning", "Troubleshooting", "Returns", "Accessories",
+                           "Storage", "Specifications"], 8)
+    warranty_under = headings[rng.randrange(1, 8)]
+    manual = []
+    for heading in headings:
+        manual.append(f"## {heading}\n\n" + "\n\n".join(rng.sample(base.split("\n\n")[200:900], 12)))
+        if heading == warranty_under:
+            manual[-1] += "\n\nThe warranty covers parts and labour for 36 months from the date of purchase."
+    out.append({"kind": "heading-of-fact", "set": "P", "context": "# Owner's manual\n\n" + "\n\n".join(manual),
+                "gold": warranty_under, "question": "Under which heading of the manual is the warranty period given?"})
+    orders, days = ["order_id,placed_on,amount"], []
+    for i in range(1200):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 300))
+        days.append(day)
+        orders.append(f"O-{i},{day.isoformat()},{round(rng.uniform(5, 300), 2)}")
+    last = max(days)
+    out.append({"kind": "last-seven-days", "set": "P", "context": "\n".join(orders),
+                "gold": sum(d > last - datetime.timedelta(days=7) for d in days),
+                "question": "How many orders were placed in the last 7 days covered by the data?"})
+    files, widest = {}, ("", -1)
+    for m in range(12):
+        functions = []
+        for f in range(rng.randint(3, 8)):
+            name = f"{rng.choice(['load', 'parse', 'merge', 'check', 'send', 'build'])}_{rng.choice(['item', 'batch', 'row', 'frame'])}_{m}{f}"
+            params = [f"p{k}" for k in range(rng.randint(0, 6))]
+            if m == 7 and f == 1:
+                params = [f"p{k}" for k in range(9)]
+            functions.append(f"def {name}({', '.join(params)}):\n    return {params[0] if params else None}\n")
+            widest = max(widest, (name, len(params)), key=lambda w: w[1])
+        files[f"pkg/mod_{m:02d}.py"] = '"""Module."""\n\n\n' + "\n\n".join(functions)
+    out.append({"kind": "most-parameters", "set": "P", "context": files, "gold": widest[0],
+                "question": "Which function takes the most parameters?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1110,7 +1192,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N and O (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O and P (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
