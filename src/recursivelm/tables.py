@@ -1,37 +1,27 @@
-"""A table read from a text: CSV, TSV or ;-separated text with a header row, JSON lines (one object per line, as
-services log events: the objects' keys are its columns), a markdown table within a text, or a directory of notes
-that each open with front matter (`---` / `title: ...` / `tags: [a, b]` / `---`: a row per file, its path first);
-with its number, date and list columns found (a list cell, `[a, b]`, holds each of its items as a value). Also what of a question names a table's parts: the cell values and columns it names, its
-period ("in March", "in 2024") or span of days ("between 2024-03-01 and 2024-03-15", "between March and May")
-of the date column. The questions code answers over a table are table_answers.py's.
+"""A table read from a text, and what of a question names its parts.
+
+A table is CSV, TSV or ;-separated text with a header row, a markdown table within a text, or records written one
+to an object, a file, a block or a document (record_tables.py: JSON lines or arrays, notes with front matter, INI,
+YAML or XML blocks, e-mails' header lines); its columns typed as table_cells.py finds them. What of a question
+names its parts: the cell values and columns it names, and the rows it names by name. The questions code answers
+over a table are table_answers.py's; the rows a question picks, table_rows.py's.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import re
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
+from . import record_tables
 from .per_context import cached
-from .periods import ISO_DATE
+# Table and its cells' helpers are table_cells.py's; named here too, where every reader of tables looks for them.
+from .table_cells import MIN_ROWS, SNIFF_LINES, WORD, Table, holds, items, number, plural, typed
 
-MIN_HEADERS = 2  # a document of a list opening with this many `Key: value` lines or more is a row of them
-_HEADER = re.compile(r"^(?P<key>[A-Z][\w-]*(?: [A-Za-z][\w-]*)?):\s+(?P<value>\S.*?)\s*$")
 MAX_NAMED_ROWS = 3  # rows_about: a question naming more rows than this is about them all, not one's cells
-MIN_ROWS = 10  # fewer rows under a header is a short list, which the passages show whole
-SNIFF_LINES = 50  # lines that decide the delimiter: each must split into the header's number of fields
 DELIMITERS = (",", "\t", ";")
-NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number column
 REFERENCE_SHARE = 0.9  # a column whose filled cells are another column's keys this often refers to its rows
-WORD = re.compile(r"[^\W_]+")  # a word of a cell, a header or a question
-_NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
-_LIST_CELL = re.compile(r"\[(?P<items>[^\[\]]*)\]")  # [urgent, draft], ["vpn", "email"]
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>.*?)\n---[ \t]*(?:\n|\Z)", re.S)  # a note's opening block
-_FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w -]*?):(?:\s+(?P<value>.*))?$")  # a top-level key: value
 # "what percentage / share / proportion of the orders ...": the rows asked about as a share of all rows.
 PERCENT = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction)\b|%", re.I)
 # A condition code does not read (a comparison, a date or period): the question is left to the reader, not
@@ -40,49 +30,6 @@ _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less t
                         r"|at most|between|before|after|since|until|during|within|per|each|every|excluding|except|not"
                         r"|jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
                         r"|nov(?:ember)?|dec(?:ember)?|week|month|year|quarter|day)\b", re.I)
-
-
-RECORD_LINE_SHARE = 0.9  # a text of blocks: this share of its lines are heads, fields or an element's own lines
-_RECORD_HEAD = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$|^(?P<name2>[\w.-]+):\s*$")
-_RECORD_FIELD = re.compile(r"^(?:(?P<ini>[\w.-]+)\s*=\s*(?P<ini_value>.*)|\s+(?P<yaml>[\w.-]+):(?:\s+(?P<yaml_value>\S.*))?"
-                           r"|\s*<(?P<xml>[\w:.-]+)(?:\s[^<>]*)?>(?P<xml_value>[^<>]*)</(?P=xml)>)\s*$")
-_XML_OPEN = re.compile(r"^\s*<(?P<tag>[A-Za-z_][\w:.-]*)(?P<attrs>(?:\s+[\w:.-]+=\"[^\"]*\")*)\s*>\s*$")
-_XML_CLOSE = re.compile(r"^\s*</(?P<tag>[A-Za-z_][\w:.-]*)>\s*$")
-_XML_ATTRIBUTE = re.compile(r"([\w:.-]+)=\"([^\"]*)\"")
-
-
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[str]]
-    numbers: set[int]  # the number columns' indices
-    dates: int | None = None  # the first column of ISO dates, if any
-    line: int = 0  # where a markdown table within a text starts (1-based); 0 where the table is the whole context
-    lists: frozenset[int] = frozenset()  # the columns whose cells are lists ("[urgent, draft]", JSON's ["a", "b"])
-    joined: str = ""  # a directory's tables joined into this one: what was joined, as the root is told
-    source: str = ""  # blocks read as rows ("INI sections", "<product> elements"); "" for a table written as one
-    name: str = ""  # what the table is called: the heading over a markdown table, a file's or directory's name
-
-    def shape(self) -> str:
-        """Which table code read and its shape, as the root is told."""
-        heading = f" under {self.name!r}" if self.name else ""
-        whole = self.joined or (f"the table at line {self.line:,} of the text{heading}" if self.line else
-                                f"the context's {self.source}, a row each" if self.source else "the whole table")
-        return f"Read by code over {whole} ({len(self.rows):,} rows; columns: {', '.join(self.columns)})"
-
-    def shown(self, row: list[str]) -> str:
-        """A row as the root is shown it: "order_id: ORD-101; customer: Okafor; ..."."""
-        return "; ".join(f"{c}: {v}" for c, v in zip(self.columns, row))
-
-    def name_words(self) -> set[str]:
-        """The words of the table's name, as a question may say them ("the inventory table", "notes")."""
-        words = {w.lower() for w in WORD.findall(self.name)}
-        return words | {plural(w) for w in words} | {w.removesuffix("s") for w in words}
-
-    def column_words(self, i: int) -> set[str]:
-        """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
-        words = {w.lower() for w in WORD.findall(self.columns[i])}
-        return words | {plural(w) for w in words}
 
 
 def row_names(table: Table) -> int | None:
@@ -131,49 +78,22 @@ def cells_of(table: Table, line: str) -> list[str]:
     return []
 
 
-def plural(word: str) -> str:
-    return word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
-
-
-def number(cell: str) -> float | None:
-    text = cell.strip().lstrip("$€£")
-    if not _NUMBER.fullmatch(text):
-        return None
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return None
-
-
-def items(cell: str) -> list[str]:
-    """A list cell's items ("[urgent, draft]", '["vpn", "email"]'); [] for any other cell."""
-    found = _LIST_CELL.fullmatch(cell.strip())
-    return [item.strip().strip("\"'") for item in found["items"].split(",") if item.strip()] if found else []
-
-
-def holds(table: Table, row: list[str], i: int, value: str) -> bool:
-    """Whether the row's cell of column i is `value` (in any case), or a list holding it."""
-    if i in table.lists:
-        return value.lower() in (item.lower() for item in items(row[i]))
-    return row[i].lower() == value.lower()
-
-
 def parse(context: Any) -> Table | None:
     """The context as a table: text whose first line is a header of two or more names and whose lines split,
     by one of DELIMITERS, into as many fields; JSON lines, or a JSON array of objects; a directory of notes with
     front matter; a list of documents that each open with header lines (e-mails' `From:` / `To:` / `Subject:`); None for anything else."""
     if isinstance(context, dict):
-        return _front_matter(context)
+        return record_tables.front_matter(context)
     if isinstance(context, list):
-        return _headed(context)
+        return record_tables.headed(context)
     if not isinstance(context, str):
         return None
     context = context.removeprefix("\ufeff")  # a byte-order mark, as spreadsheets save CSV
     head = context[:20_000].splitlines()[:SNIFF_LINES]
-    if context.lstrip()[:1] in ("[", "{") and (array := _json_array(context)):
+    if context.lstrip()[:1] in ("[", "{") and (array := record_tables.json_array(context)):
         return array
     if head and head[0].lstrip().startswith("{"):
-        return _json_lines(context, head)
+        return record_tables.json_lines(context, head)
     for delimiter in DELIMITERS:
         lines = list(csv.reader(head, delimiter=delimiter))
         width = len(lines[0]) if lines else 0
@@ -182,8 +102,8 @@ def parse(context: Any) -> Table | None:
                 or any(len(row) != width for row in lines[1:] if row)):
             continue
         rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(context), delimiter=delimiter) if row][1:]
-        return _typed(header, [row for row in rows if len(row) == width])
-    return _markdown_table(context) or _block_records(context)
+        return typed(header, [row for row in rows if len(row) == width])
+    return _markdown_table(context) or record_tables.block_records(context)
 
 
 def _markdown_table(text: str) -> Table | None:
@@ -207,171 +127,12 @@ def _markdown_table(text: str) -> Table | None:
     if (not all(re.fullmatch(r":?-{3,}:?", c) for c in cells[1]) or len(set(header)) < width
             or any(not c for c in header)):
         return None
-    table = _typed(header, [row for row in cells[2:] if len(row) == width])
+    table = typed(header, [row for row in cells[2:] if len(row) == width])
     if table:
         above = [line.strip() for line in text.splitlines()[max(0, start - 4):start - 1] if line.strip()]
         heading = above[-1] if above and (above[-1][0] == "#" or above[-1].endswith(":")) else ""
         table.line, table.name = start, heading.strip("#*: ")  # "## Inventory": "how many items in the inventory table?"
     return table
-
-
-def _json_lines(context: str, head: list[str]) -> Table | None:
-    """JSON lines as a table: the objects' keys (in the order first met) are the columns; a nested value is
-    its JSON text; a line that is no object is passed over. None where the first lines are not all objects."""
-    def objects(lines):
-        for line in lines:
-            try:
-                value = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(value, dict):
-                yield value
-
-    sniffed = [line for line in head if line.strip()]
-    if len(list(objects(sniffed))) != len(sniffed):
-        return None
-    return _objects_table(list(objects(context.splitlines())))
-
-
-def _json_array(context: str) -> Table | None:
-    """A JSON array of objects (pretty-printed or not), or an object holding one, as a table of a row per object;
-    None for any other JSON, or text that is no JSON."""
-    try:
-        value = json.loads(context)
-    except ValueError:
-        return None
-    if isinstance(value, dict):
-        arrays = [v for v in value.values() if isinstance(v, list)]
-        value = arrays[0] if len(arrays) == 1 else None
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        return None
-    return _objects_table(value, "JSON array's objects")
-
-
-def _objects_table(records: list[dict], source: str = "") -> Table | None:
-    """Objects as a table: their keys (in the order first met) are the columns; a nested value is its JSON text;
-    `source`, what was read as rows (Table.source)."""
-    columns = list(dict.fromkeys(key for record in records for key in record))
-    if len(columns) < 2:
-        return None
-
-    def cell(value: Any) -> str:
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else json.dumps(value)
-
-    table = _typed(columns, [[cell(record.get(c)) for c in columns] for record in records])
-    if table is not None:
-        table.source = source
-    return table
-
-
-def _front_matter(files: dict) -> Table | None:
-    """A directory whose files open with front matter as a table: a row per such file, its path and the front
-    matter's top-level keys (a block list, `- a` lines under a key, written as a list cell); None where fewer
-    than NUMERIC_SHARE of the files open with it."""
-    records = []
-    for path, text in files.items():
-        found = _FRONT_MATTER.match(str(text))
-        if not found:
-            continue
-        fields: dict[str, str] = {"path": str(path)}
-        key = None
-        for line in found["body"].splitlines():
-            if (entry := _FRONT_KEY.match(line)) and (entry["value"] or "").strip():
-                key, fields[entry["key"]] = None, entry["value"].strip().strip("\"'")
-            elif entry:
-                key, fields[entry["key"]] = entry["key"], "[]"
-            elif key and (element := re.match(r"^\s+-\s+(.+)$", line)):
-                fields[key] = fields[key][:-1] + (", " if fields[key] != "[]" else "") + element[1].strip() + "]"
-        records.append(fields)
-    if len(records) < max(MIN_ROWS, NUMERIC_SHARE * len(files)):
-        return None
-    columns = list(dict.fromkeys(key for record in records for key in record))
-    table = _typed(columns, [[record.get(c, "") for c in columns] for record in records])
-    if table is not None:  # "notes/n01.md", ...: "which note ...?" asks of the rows
-        table.name = " ".join(sorted({part for r in records for part in r["path"].split("/")[:-1]}))
-    return table
-
-
-def _block_records(text: str) -> Table | None:
-    """A text of blocks each holding one record's fields as a table: INI sections (`[worker-001]` / `timeout = 30`),
-    YAML keys at the top level over indented `key: value` lines, or XML elements of one tag over one-line child
-    elements (`<product id="P1000">` / `<price>12.5</price>`); a row per block, its name (or the element's
-    attributes) first. None where a line of the first SNIFF_LINES, or of the whole text, is of none of these shapes
-    (RECORD_LINE_SHARE of them must be), or fewer than MIN_ROWS blocks hold fields."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if sum(bool(_shaped(line)) for line in lines[:SNIFF_LINES]) < RECORD_LINE_SHARE * len(lines[:SNIFF_LINES]):
-        return None
-    records: list[tuple[str, dict[str, str]]] = []  # (kind, fields): an XML element's tag, "" for a section or key
-    open_elements: list[tuple[str, dict[str, str]]] = []
-    shaped = 0
-    for line in lines:
-        shape, found = _shaped(line)
-        shaped += bool(shape)
-        if shape == "head":
-            name_column = "section" if line.lstrip().startswith("[") else "name"
-            records.append(("", {name_column: found["name"]}))
-        elif shape == "open":
-            open_elements.append((found["tag"], dict(_XML_ATTRIBUTE.findall(found["attrs"]))))
-        elif shape == "close" and open_elements and open_elements[-1][0] == found["tag"]:
-            tag, fields = open_elements.pop()
-            if len(fields) > 1:
-                records.append((tag, fields))
-        elif shape == "field":
-            fields = open_elements[-1][1] if found["xml"] and open_elements else records[-1][1] if records else None
-            if fields is not None:
-                fields.setdefault(found["key"], found["value"].strip().strip("\"'"))
-    if shaped < RECORD_LINE_SHARE * len(lines) or not records:
-        return None
-    kind = Counter(tag for tag, _ in records).most_common(1)[0][0]
-    mine = [fields for tag, fields in records if tag == kind and len(fields) > 1]
-    first = next(iter(mine[0])) if mine else ""
-    return _objects_table(mine, f"<{kind}> elements" if kind else "INI sections" if first == "section" else "top-level YAML keys")
-
-
-def _shaped(line: str) -> tuple[str, dict[str, str]]:
-    """What a line of a block-structured text is: "head" (`[name]`, `name:`: its name), "field" (its key and value,
-    and "xml" where it is an element), "open" or "close" (an XML element's own line: its tag and attributes); ""
-    for none of these."""
-    if (head := _RECORD_HEAD.match(line)):
-        return "head", {"name": head["name"] or head["name2"]}
-    if (field := _RECORD_FIELD.match(line)):
-        kind = next(k for k in ("ini", "yaml", "xml") if field[k])
-        return "field", {"key": field[kind], "value": field[f"{kind}_value"] or "", "xml": "yes" if kind == "xml" else ""}
-    if (element := _XML_OPEN.match(line)):
-        return "open", {"tag": element["tag"], "attrs": element["attrs"] or ""}
-    if (element := _XML_CLOSE.match(line)):
-        return "close", {"tag": element["tag"], "attrs": ""}
-    return "", {}
-
-
-def _headed(items: list) -> Table | None:
-    """A list of documents that each open with MIN_HEADERS header lines or more (`From: kim@corp.example`, `Subject:
-    Budget`), up to a blank line, as a table: a row per document, a column per header; None where fewer than
-    NUMERIC_SHARE of them do."""
-    records = []
-    for item in items:
-        head = str(item).split("\n\n", 1)[0].splitlines()
-        fields = dict(m.groups() for line in head if (m := _HEADER.match(line)))
-        if len(fields) >= MIN_HEADERS and len(fields) == len(head):
-            records.append(fields)
-    if len(records) < max(MIN_ROWS, NUMERIC_SHARE * len(items)):
-        return None
-    return _objects_table(records, "documents (their header lines)")
-
-
-def _typed(columns: list[str], rows: list[list[str]]) -> Table | None:
-    """The table of these rows, with its number and date columns found; None for too few rows."""
-    if len(rows) < MIN_ROWS:
-        return None
-    width = len(columns)
-    numbers = {i for i in range(width) if sum(number(row[i]) is not None for row in rows) >= NUMERIC_SHARE * len(rows)}
-    dates = next((i for i in range(width) if i not in numbers
-                  and sum(bool(ISO_DATE.match(row[i])) for row in rows) >= NUMERIC_SHARE * len(rows)), None)
-    lists = frozenset(i for i in range(width) if i not in numbers
-                      and sum(bool(_LIST_CELL.fullmatch(row[i].strip())) for row in rows) >= NUMERIC_SHARE * len(rows))
-    return Table(columns, rows, numbers, dates, lists=lists)
 
 
 def has_condition(question: str) -> bool:
@@ -440,7 +201,7 @@ def joined(tables: dict[str, Table], question: str) -> Table | None:
                 row += [match[k] if match else "" for k in added]
             parts.append(f"{path} (by {name})")
             break
-    table = _typed(columns, rows)
+    table = typed(columns, rows)
     if table is not None:
         table.name = base_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]  # sales.csv: "how many sales ...?"
         table.joined = f"{base_path}" + (f" joined with {', '.join(parts[1:])}" if len(parts) > 1 else "") + \
