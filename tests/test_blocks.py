@@ -93,3 +93,16 @@ BOOK = "\n\n".join(f"## Chapter {n}: Part {n}\n\nSome text about chapter {n - 1}
 def test_the_parts_a_text_has_are_its_headings_numbers(question, want):
     found = blocks.parts_counted(question, BOOK.splitlines())
     assert (found and found.answer) == want
+
+
+def test_a_passage_says_the_markdown_heading_it_is_under():
+    manual = ("# Owner's manual\n\n## Safety\n\nKeep it dry.\n\n## Specifications\n\n"
+              + "\n".join(f"Filler line {i} about the casing." for i in range(40))
+              + "\nThe warranty covers parts and labour for 36 months.\n")
+    found = evidence.gather(manual, "Under which heading is the warranty period given?")
+    warranty = next(p for p in found if "warranty" in p.text)
+    assert warranty.where == "line 49, under '## Specifications'"
+    assert evidence.around(manual, warranty.where).splitlines()[-1].endswith("The warranty covers parts and labour for 36 months.")
+    # A `#` line inside a paragraph, or in a file of code, is no heading.
+    assert blocks.headings(["line 1", "line 2", "line 3"], ["text", "# not alone", "more"]) == [None, None, None]
+    assert blocks.headings(["a.py:1", "a.py:3"], ["# comment", "x = 1"]) == [None, None]

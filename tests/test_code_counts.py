@@ -205,6 +205,20 @@ def test_kinds_the_tree_does_not_settle_this_way(question):
     assert found is None or found.answer == "ValueError"
 
 
+@pytest.mark.parametrize("question, answer", [
+    ("Which function takes the most parameters?", "Feed.merge in pkg/feed.py"),  # a, b, *rest, strict, **options
+    ("Which function has the fewest parameters?", "Feed.merge.later in pkg/feed.py"),  # nested defs are functions too
+    ("Which method takes the most arguments?", "Feed.merge in pkg/feed.py"),
+    ("Which class has the most methods?", "Feed in pkg/feed.py"),
+    ("Which file defines the most functions?", "pkg/other.py"),  # top-level: add and build against build
+    ("What is the longest function in pkg/other.py?", "add in pkg/other.py, build in pkg/other.py"),  # tied: both named
+])
+def test_which_definition_ranks_first_by_a_count_is_read_over_the_whole_tree(question, answer):
+    found = code_counts.answer(TREE, question)
+    assert found is not None and found.answer == answer
+    assert found.facts.startswith("Counted by code (ast) over")
+
+
 def test_a_text_that_is_not_a_python_tree_is_never_counted():
     question = "How many functions call append?"
     assert code_counts.answer(f"{question} def f(): x.append(1)", question) is None

@@ -146,6 +146,7 @@ KEYED = "\n".join(f"2025-{1 + i % 3:02d}-{1 + i % 28:02d} 10:{i % 60:02d} event=
     (LOGINS, "How many logins were there on Mondays?", "21"),
     (LOGINS, "How many logins were there in the first quarter of 2025?", "30"),  # January to March
     (LOGINS, "How many logins were there in Q1?", "30"),
+    (LOGINS, "How many logins were there in the last 2 months of the log?", "20"),  # November and December 2025
 ])
 def test_a_logs_lines_counted_by_a_name_an_address_or_a_period(context, question, want):
     found = records.answer(context, question)

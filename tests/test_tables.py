@@ -87,6 +87,8 @@ TSV = CSV.replace(",", "\t")
     ("Which customer placed the most recent order?", "Tanaka"),  # 2024-01-09, not the customer of most orders
     ("Which order was placed first?", "ORD-100, ORD-109"),  # both on 2024-01-01: the tie named
     ("How many orders are there?", "12"),  # the counted noun names the rows: order_id, a value per row
+    ("How many orders were placed in the last 3 days of the data?", "3"),  # 2024-01-07 to -09, back from the latest
+    ("How many orders were placed in the last week covered by the data?", "8"),  # 2024-01-03 to -09
 ])
 def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
     found = table_answers.answer(CSV, question)

@@ -38,6 +38,12 @@ _FIELD = re.compile(r'^\s*(?:- )?"?[\w.-]+"?\s*[=:]\s*\S.{0,80}$|^\s*<(?P<tag>[\
 # "section 2.1", "chapter 4", "clause 7.3", "article 12", "§ 5": a numbered part of a text a question names.
 _NAMED = re.compile(r"(?:\b(?:section|chapter|clause|article|paragraph|part|rule)\s+|§\s*)(?P<n>\d+(?:\.\d+)*)\b", re.I)
 _MARKDOWN = re.compile(r"^\s*(?P<hashes>#{1,6})\s+")
+# A unit's place as evidence.py writes it: "line 12", "line 1, character 1,318", "pkg/mod.py:40", "[3] line 2".
+_UNIT_PLACE = re.compile(r"^(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?P<char>, character)?"
+                         r"|^(?P<label>.+?):(?P<label_line>\d+)(?P<char2> \(character)?")
+# Files whose `#` lines are comments, not headings: code and configuration.
+_COMMENTED_FILES = {"py", "pyi", "sh", "bash", "rb", "pl", "r", "yaml", "yml", "toml", "ini", "cfg", "conf",
+                    "mk", "cmake", "dockerfile", "ps1", "jl", "ex", "exs", "nim", "coffee"}
 _NUMBERED = re.compile(r"^\s*(?:#{1,6}\s+)?(?:(?:section|chapter|clause|article|part|rule)\s+|§\s*)?"
                        r"(?P<n>\d+(?:\.\d+)*)(?:[.):]|\s|$)(?!\d)", re.I)
 
@@ -123,6 +129,39 @@ def section(texts: list[str], question: str, same_document: Callable[[int, int],
             break
         units.append(j)
     return units
+
+
+def headings(wheres: list[str], texts: list[str]) -> list[str | None]:
+    """For each unit (evidence.py's: its place and text), the markdown heading it is under: the last `#` line before
+    it in its document standing alone between blank lines ("## Specifications"); None before any, for the heading
+    itself, and in a file of code or configuration, where `#` opens a comment. Shown "The warranty covers parts
+    ... for 36 months" without it, the 1.5B reader named a phrase of the line above as the heading it is under
+    (bench/issue12/fresh_probe.py, set P)."""
+    spots = [_spot(where) for where in wheres]
+    found: list[str | None] = []
+    current, document = None, None
+    for i, (spot, text) in enumerate(zip(spots, texts)):
+        if spot is None or spot[0].rsplit(".", 1)[-1].lower() in _COMMENTED_FILES:
+            found.append(None)
+            continue
+        if spot[0] != document:
+            current, document = None, spot[0]
+        neighbours = [spots[j] for j in (i - 1, i + 1) if 0 <= j < len(spots)]
+        alone = not spot[2] and all(n is None or n[0] != spot[0] or abs(n[1] - spot[1]) > 1 for n in neighbours)
+        if alone and _MARKDOWN.match(text):
+            current = text.strip()
+            found.append(None)
+            continue
+        found.append(current)
+    return found
+
+
+def _spot(where: str) -> tuple[str, int, bool] | None:
+    """A unit's document, line and whether it is inside a long line, from its place; None for another place."""
+    m = _UNIT_PLACE.match(where)
+    if m is None:
+        return None
+    return m["label"] or m["index"] or "", int(m["line"] or m["label_line"]), bool(m["char"] or m["char2"])
 
 
 # "How many chapters does the book have?": the parts of a text a question counts, and the words it may say them with.

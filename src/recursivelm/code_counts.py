@@ -50,7 +50,7 @@ import ast
 import re
 from typing import Any, Sequence
 
-from . import code_relations
+from . import code_ranks, code_relations
 from .code_relations import CODE_NAME, callers, python_documents
 from .counted import Counted
 from .outline import definitions as defined_in, method_names, owner_class, parameter_count, plural
@@ -136,6 +136,8 @@ def answer(context: Any, question: str) -> Counted | None:
             return _numeric(facts, n, lettered)
     if lettered:
         return _option_of(where_defined(context, re.split(r"\n\s*A\)", question)[0]), lettered)
+    if ranked := code_ranks.answer(context, question):
+        return ranked  # "which function takes the most parameters?"
     if _ASKS_SUBCLASSES.search(question):
         return subclasses_of(context, question, path)
     if found := _CLASSES_IN.search(question):

@@ -90,8 +90,9 @@ def _units(context: Any) -> tuple[list[str], list[str]]:
     return wheres, texts
 
 
-_WHERE = re.compile(r"^\s*(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?:, character (?P<char>[\d,]+))?\s*$"
-                    r"|^\s*(?P<label>.+?):(?P<path_line>\d+)(?: \(character (?P<path_char>[\d,]+)\))?\s*$")
+# A place as gather() writes it, with the heading it is under where it has one ("line 375, under '## Safety'").
+_WHERE = re.compile(r"^\s*(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?:, character (?P<char>[\d,]+))?(?:, under .*)?\s*$"
+                    r"|^\s*(?P<label>.+?):(?P<path_line>\d+)(?: \(character (?P<path_char>[\d,]+)\))?(?:, under .*)?\s*$")
 
 
 def around(context: Any, where: str, lines_before: int = AROUND_LINES_BEFORE, lines_after: int = AROUND_LINES_AFTER,
@@ -131,6 +132,7 @@ class Index:
         self.wheres, self.texts = _units(context)
         self.retriever = bm25s.BM25()
         self._postings: dict[str, list[int]] | None = None  # term -> units holding it, built on first gather()
+        self._headings: list[str | None] | None = None  # the markdown heading each unit is under (blocks.headings)
         self._by_label: dict[str, list[int]] | None = None  # document label -> its units, built on first gather()
         self._sources: dict[str, str] | None = None  # document label -> its text, for code units' definitions
         if self.texts:
@@ -232,8 +234,14 @@ class Index:
         order = sorted(chosen, key=lambda i: (first_chosen[self._document_of(i)], i))
         names = {w for round_ in rounds for name, _, _ in round_ for w in tokenize([name])[0]}
         chosen_at = {i: n for n, i in enumerate(chosen)}
-        return [Passage(self.wheres[i], self._sentences_about(i, chosen[i], wanted | names), chosen_at[i], outlines[i])
-                for i in order]
+        return [Passage(self._under_heading(i), self._sentences_about(i, chosen[i], wanted | names), chosen_at[i],
+                        outlines[i]) for i in order]
+
+    def _under_heading(self, i: int) -> str:
+        """Unit i's place, with the markdown heading it is under where it has one (blocks.headings)."""
+        if self._headings is None:
+            self._headings = blocks.headings(self.wheres, self.texts)
+        return f"{self.wheres[i]}, under {self._headings[i]!r}" if self._headings[i] else self.wheres[i]
 
     def _in_order(self, units: list[int], max_chars: int) -> list[Passage]:
         """The units as passages in the text's order, up to `max_chars`."""

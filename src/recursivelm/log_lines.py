@@ -7,6 +7,7 @@ a noun names in a line. records.py and log_measures.py ask their questions of th
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 
@@ -73,6 +74,12 @@ def in_time(lines: list[str], clock: re.Match | None, days: Days | None) -> list
         start, end = (int(clock["start"]), int(clock["start_mi"])), (int(clock["end"]), int(clock["end_mi"]))
     return [line for key, line in times
             if (not clock or start <= key[3:5] < end) and (not days or days.holds(*key[:3]))]
+
+
+def latest_day(lines: list[str]) -> datetime.date | None:
+    """The latest day the lines' time stamps name (of a year: a syslog stamp names none); None for none."""
+    keys = [found[0] for line in lines if (found := stamp(line)) and found[0][0]]
+    return datetime.date(*max(keys)[:3]) if keys else None
 
 
 def stamped(lines: list[str]) -> bool:

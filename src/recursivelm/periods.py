@@ -1,7 +1,8 @@
 """A question's days: its period ("in March", "during 2024", "in the first quarter of 2024", "in Q3", "in the second
-half of 2023"), span of days ("between 2024-03-01 and 2024-03-15", "between March and May", "before 2024-03-01") and
-days of the week ("on a weekend", "on weekdays", "on Mondays"), and whether a date falls in them (`Days`); and a
-part of a date as said (its month, hour, weekday): of a table's date column (table_rows.py), of a log's time
+half of 2023"), span of days ("between 2024-03-01 and 2024-03-15", "between March and May", "before 2024-03-01"),
+days of the week ("on a weekend", "on weekdays", "on Mondays") and the data's last days ("in the last 7 days
+covered by the data", counted back from its latest day), and whether a date falls in them (`Days`); and a part of
+a date as said (its month, hour, weekday): of a table's date column (table_rows.py), of a log's time
 stamps (log_lines.py, records.py).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # datetime's weekday() order
@@ -40,19 +41,44 @@ WEEKDAYS = re.compile(rf"\b(?:on|at|over|during)\s+(?:an?\s+|the\s+)?(?P<days>{_
                       re.I)
 
 
+# "in the last 7 days covered by the data", "over the past two weeks", "in the final month of the log": days
+# counted back from the data's latest day (a table's or a log's), that day in; months are calendar months.
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+RECENT = re.compile(r"\b(?:in|during|over|within|for)\s+the\s+(?:last|past|final|latest|most\s+recent)\s+(?:(?P<n>\d+|"
+                    + "|".join(_COUNTS) + r")\s+)?(?P<unit>days?|weeks?|months?)\b(?:\s+(?:of|in|covered\s+by|recorded\s+in)"
+                    r"\s+(?:the\s+)?(?:data|dataset|log|table|file|records?))?", re.I)
+
+
 @dataclass(frozen=True)
 class Days:
-    """The days a question names: a period, a span of days and days of the week, each where it names one."""
+    """The days a question names: a period, a span of days, days of the week and the data's last days, each where it
+    names one; the last days are counted back from `latest`, the data's latest day (`anchored`)."""
     period: re.Match | None
     span: re.Match | None
     weekdays: re.Match | None
+    recent: re.Match | None = None
+    latest: datetime.date | None = None
+
+    def anchored(self, latest: datetime.date | None) -> Days:
+        """These days, the last days counted back from `latest`."""
+        return replace(self, latest=latest)
 
     def holds(self, year: int, month: int, day: int) -> bool:
         """Whether the day falls in all of them; a day of no year (a syslog stamp's) only in a period of months."""
         if not year:
-            return not (self.span or self.weekdays) and _in_period(self.period, year, month)
+            return not (self.span or self.weekdays or self.recent) and _in_period(self.period, year, month)
         return (_in_period(self.period, year, month) and (not self.span or _in_span(self.span, year, month, day))
-                and (not self.weekdays or datetime.date(year, month, day).weekday() in _weekdays(self.weekdays)))
+                and (not self.weekdays or datetime.date(year, month, day).weekday() in _weekdays(self.weekdays))
+                and (not self.recent or self._in_recent(datetime.date(year, month, day))))
+
+    def _in_recent(self, date: datetime.date) -> bool:
+        if self.latest is None or date > self.latest:
+            return False
+        n, unit = _recent(self.recent)
+        if unit == "month":  # the latest day's month and the n - 1 before it
+            back = (self.latest.year - date.year) * 12 + self.latest.month - date.month
+            return back < n
+        return (self.latest - date).days < n * (7 if unit == "week" else 1)
 
     def holds_cell(self, cell: str) -> bool:
         """Whether a cell opening with an ISO date falls in them (a cell of no date does not)."""
@@ -62,17 +88,36 @@ class Days:
     def said(self) -> str:
         """How the days are said to the root: "in March 2024 and on a weekend"."""
         parts = ["in " + self.period.group().split(None, 1)[1]] if self.period else []
+        if self.recent:
+            n, unit = _recent(self.recent)
+            parts.append(f"in the last {n} {unit}{'s' if n > 1 else ''} of the data, up to its latest day, {self.latest}")
         return " and ".join(parts + [m.group() for m in (self.span, self.weekdays) if m])
 
     def cut(self, question: str) -> str:
         """The question without the words naming the days: they pick no row or line by their words."""
-        return WEEKDAYS.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", question)))
+        return RECENT.sub(" ", WEEKDAYS.sub(" ", SPAN.sub(" ", PERIOD.sub(" ", question))))
 
 
 def days_asked(question: str) -> Days | None:
-    """The days the question names (`Days`); None where it names none."""
-    found = Days(PERIOD.search(question), SPAN.search(question), WEEKDAYS.search(question))
-    return found if found.period or found.span or found.weekdays else None
+    """The days the question names (`Days`); None where it names none. The data's last days are unanchored: the
+    reader of the data anchors them (Days.anchored)."""
+    found = Days(PERIOD.search(question), SPAN.search(question), WEEKDAYS.search(question), RECENT.search(question))
+    return found if found.period or found.span or found.weekdays or found.recent else None
+
+
+def _recent(recent: re.Match) -> tuple[int, str]:
+    """How many days, weeks or months the data's last days are, and which ("7 days": 7, "day")."""
+    n = recent["n"] or "1"
+    return (int(n) if n.isdigit() else _COUNTS[n.lower()]), recent["unit"].lower().rstrip("s")
+
+
+def iso_day(cell: str) -> datetime.date | None:
+    """The day a cell opening with an ISO date names; None for any other cell, or no such day."""
+    date = ISO_DATE.match(cell)
+    try:
+        return datetime.date(int(date["year"]), int(date["month"]), int(date["day"])) if date else None
+    except ValueError:
+        return None
 
 
 def _months(period: re.Match) -> range:

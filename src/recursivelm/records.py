@@ -53,7 +53,8 @@ from . import comparisons, log_measures, measures
 from .blocks import PARTS, parts_counted
 from .counted import Counted
 from .documents import documents
-from .log_lines import EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, picked_lines, slots_out, stamp, stamped
+from .log_lines import (EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
+                        slots_out, stamp, stamped)
 from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
 from .periods import days_asked
@@ -133,6 +134,8 @@ def answer(context: Any, question: str) -> Counted | None:
         lines = _lines_of(context)
         if len(lines) >= MIN_LINES:
             everything = lines
+            if days and days.recent:  # "in the last 7 days of the log": back from its latest stamp's day
+                days = days.anchored(latest_day(lines))
             if clock or days:
                 lines = in_time(lines, clock, days)
                 if lines is None:

@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 from .querywords import AGGREGATE_WORDS, QUESTION_WORDS, query_terms
-from .periods import days_asked
+from .periods import days_asked, iso_day
 from .tables import (WORD, Table, has_condition, holds, named_columns, named_values, number, plain_number,
                      several_named)
 
@@ -92,6 +92,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     days = days_asked(question)
     if days and table.dates is None:
         return None
+    if days and days.recent:  # "in the last 7 days of the data": back from the date column's latest day
+        days = days.anchored(max((d for row in table.rows if (d := iso_day(row[table.dates]))), default=None))
     # The question without the comparisons, the period, the span, the group asked per and the count of values
     # asked, read below.
     equal = _equalities(table, question)  # "a timeout of 30", "3 retries"

@@ -1,0 +1,117 @@
+"""Which definitions of a Python tree rank first by a count `ast` reads: "Which function takes the most
+parameters?", "Which class has the fewest methods?", "What is the longest function in pkg/io.py?", "Which file
+defines the most classes?".
+
+Shown the outlines of a few files, the 1.5B reader named a function of nine parameters by another's name
+(`send_frame_71` for `send_row_71`, bench/issue12/fresh_probe.py, set P). Code ranks every definition of the
+tree, or of the file the question names:
+
+- functions (methods too, nested ones too) by their parameters (every one: self, *args and **kwargs too) or by
+  their lines (from the `def` to the last line of the body);
+- classes by their methods (the defs at the top level of the body) or their lines;
+- files by the classes or top-level functions they define.
+
+Definitions tied at the extreme are all named. A question with lettered options is code_counts.py's; any other
+is not read here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .code_relations import syntax_trees
+from .counted import Counted
+from .outline import method_names, parameter_count, plural
+
+MAX_TIED = 10  # definitions tied at the extreme that an answer names; more are counted
+SHOWN_RANKS = 5  # definitions the root is shown, the first ranked first
+# "which function takes the most parameters", "which class has the fewest methods", "what is the longest function"
+_RANKED = re.compile(r"^\W*(?:which|what)\s+(?:is\s+the\s+)?(?:(?P<longest>longest|shortest)\s+)?(?P<kind>functions?"
+                     r"|methods?|class(?:es)?|files?|modules?)\b(?P<rest>[^?]*)", re.I)
+_KINDS = {"function": "function", "functions": "function", "method": "method", "methods": "method", "class": "class",
+          "classes": "class", "file": "file", "files": "file", "module": "file", "modules": "file"}
+_MOST = re.compile(r"\b(?P<which>most|fewest|least|largest|smallest|highest|lowest)\s+(?:number\s+of\s+)?"
+                   r"(?P<unit>parameters|arguments|args|methods|lines|classes|functions)\b", re.I)
+_FILE = re.compile(r"(?<![\w/.])(?P<path>[\w./-]+\.py)\b")
+
+
+def answer(context: Any, question: str) -> Counted | None:
+    """The definitions (or files) at the extreme the question asks, and the counts code read; None for any other
+    question, a unit the kind has no count of, or a tree of no definition of the kind."""
+    asked = _RANKED.match(question)
+    if asked is None:
+        return None
+    most = _MOST.search(asked["rest"])
+    kind = _KINDS[asked["kind"].lower()]
+    if asked["longest"]:
+        unit, largest = "lines", asked["longest"].lower() == "longest"
+    elif most:
+        unit, largest = most["unit"].lower(), most["which"].lower() in ("most", "largest", "highest")
+    else:
+        return None
+    unit = "parameters" if unit in ("arguments", "args") else unit
+    trees = syntax_trees(context)
+    if named := _FILE.search(question):
+        trees = {label: tree for label, tree in trees.items() if label.endswith(named["path"])}
+    counted = _counted(trees, kind, unit)
+    if not counted:
+        return None
+    ranked = sorted(counted.items(), key=lambda item: item[1], reverse=largest)
+    extreme = ranked[0][1]
+    tied = [name for name, n in ranked if n == extreme]
+    where = f" in {named['path']}" if named else f" of the tree's {len(trees)} Python files"
+    shown = "\n".join(f"  {name}: {plural(n, unit[:-1])}" for name, n in ranked[:max(SHOWN_RANKS, len(tied[:MAX_TIED]))])
+    facts = (f"Counted by code (ast) over {len(counted):,} {kind}s{where}, ranked by {unit} "
+             f"({'most' if largest else 'fewest'} first):\n{shown}")
+    if len(tied) > MAX_TIED:
+        return Counted(f"{facts}\n{len(tied)} are tied at {plural(extreme, unit[:-1])}", f"{len(tied)} tied")
+    return Counted(facts + (f"\n{len(tied)} tied" if len(tied) > 1 else ""), ", ".join(tied))
+
+
+def _counted(trees: dict[str, ast.Module], kind: str, unit: str) -> dict[str, int]:
+    """Each definition (or file) of the kind by its count of the unit, named "Class.method in path"; {} where the
+    kind has no such count."""
+    if kind == "file":
+        count = _FILE_COUNTS.get(unit)
+        return {label: count(tree) for label, tree in trees.items()} if count else {}
+    measure = _DEFINITION_COUNTS.get((kind if kind == "class" else "function", unit))
+    if measure is None:
+        return {}
+    found = {}
+    for label, tree in trees.items():
+        for name, node, in_class in _named_definitions(tree):
+            if isinstance(node, ast.ClassDef) == (kind == "class") and (kind != "method" or in_class):
+                found[f"{name} in {label}"] = measure(node)
+    return found
+
+
+def _named_definitions(tree: ast.Module) -> list[tuple[str, ast.AST, bool]]:
+    """Every class and function of the module, nested ones too, by its dotted name (Class.method), and whether it
+    is defined in a class's body (a method)."""
+    found = []
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.append((prefix + child.name, child, isinstance(node, ast.ClassDef)))
+                visit(child, f"{prefix}{child.name}.")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return found
+
+
+def _lines(node: ast.AST) -> int:
+    return (node.end_lineno or node.lineno) - node.lineno + 1
+
+
+_DEFINITION_COUNTS: dict[tuple[str, str], Callable[[Any], int]] = {
+    ("function", "parameters"): parameter_count, ("function", "lines"): _lines,
+    ("class", "methods"): lambda node: len(method_names(node)), ("class", "lines"): _lines}
+_FILE_COUNTS: dict[str, Callable[[ast.Module], int]] = {
+    "classes": lambda tree: sum(isinstance(node, ast.ClassDef) for node in ast.walk(tree)),
+    "functions": lambda tree: sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body)}
