@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1152,6 +1152,80 @@ def set_p(seed: int) -> list[dict]:
     return out
 
 
+def set_q(seed: int) -> list[dict]:
+    """Set Q, written in the twenty-seventh step after set P's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (a total's change from one month to the next,
+    the group with the second most rows, a count by a nested JSON field, the items of a markdown list, functions
+    no code calls, how long a log spans, customers of more than one city, how often prose names a person)."""
+    rng = random.Random(16000 + seed)
+    base = reference_text()
+    datetime = __import__("datetime")
+    out = []
+    sales, by_month = ["sale_id,sold_on,amount"], Counter()
+    for i in range(1400):
+        day = datetime.date(2024, rng.randint(1, 6), rng.randint(1, 28))
+        amount = round(rng.uniform(10, 400), 2)
+        sales.append(f"S-{i},{day.isoformat()},{amount}")
+        by_month[day.month] += amount
+    change = round(abs(100 * (by_month[4] - by_month[3]) / by_month[3]), 2)
+    out.append({"kind": "month-percent-change", "set": "Q", "context": "\n".join(sales), "gold": change,
+                "question": "By what percentage did total sales change from March 2024 to April 2024?"})
+    cities = ["Lagos", "Oslo", "Lima", "Pune", "Perth"]
+    weights = rng.sample([30, 22, 15, 9, 5], 5)
+    orders, per_city, customers = ["order_id,customer,city"], Counter(), {}
+    for i in range(1500):
+        city, customer = rng.choices(cities, weights)[0], f"C{rng.randint(100, 400)}"
+        orders.append(f"O-{i},{customer},{city}")
+        per_city[city] += 1
+        customers.setdefault(customer, set()).add(city)
+    out.append({"kind": "second-most-group", "set": "Q", "context": "\n".join(orders), "gold": per_city.most_common(2)[1][0],
+                "question": "Which city has the second most orders?"})
+    events, canada = [], 0
+    for i in range(2000):
+        country = rng.choice(["Canada", "Chile", "Kenya", "Japan"])
+        events.append(json.dumps({"id": i, "kind": rng.choice(["view", "click"]),
+                                  "user": {"name": f"user{rng.randint(1, 300)}", "country": country}}))
+        canada += country == "Canada"
+    out.append({"kind": "nested-json-count", "set": "Q", "context": "\n".join(events), "gold": canada,
+                "question": "How many events came from users in Canada?"})
+    attendees = rng.randint(14, 30)
+    minutes = (base[:30000] + "\n\n## Attendees\n\n" + "\n".join(f"- Person {i} ({rng.choice(['board', 'staff'])})"
+               for i in range(attendees)) + "\n\n## Decisions\n\n- Approve the budget\n- Move the meeting\n\n" + base[30000:60000])
+    out.append({"kind": "markdown-list-count", "set": "Q", "context": minutes, "gold": attendees,
+                "question": "How many people attended the meeting?"})
+    files, uncalled = {}, []
+    names = [f"{verb}_{noun}" for verb in ("load", "save", "check", "merge") for noun in ("config", "cache", "user")]
+    rng.shuffle(names)
+    called = set(names[:9])
+    for m, chunk in enumerate((names[:4], names[4:8], names[8:])):
+        body = []
+        for name in chunk:
+            callees = rng.sample(sorted(called - {name}), 2)
+            body.append(f"def {name}(value):\n    {callees[0]}(value)\n    return {callees[1]}(value)\n")
+        files[f"app/part{m}.py"] = "\n\n".join(body)
+    really_called = {c for text in files.values() for c in re.findall(r"^    (?:return )?(\w+)\(", text, re.M)}
+    uncalled = sorted(set(names) - really_called)
+    out.append({"kind": "uncalled-functions", "set": "Q", "context": files, "gold": uncalled, "exclude": sorted(really_called),
+                "question": "Which functions are never called anywhere in the code?"})
+    start = datetime.datetime(2025, 5, 3, 6, rng.randint(0, 59))
+    stamps = sorted(start + datetime.timedelta(seconds=rng.randint(0, 9 * 3600)) for _ in range(3000))
+    log = [f"{t.isoformat(sep=' ')} INFO worker-{rng.randint(1, 4)} processed batch {i}" for i, t in enumerate(stamps)]
+    span = stamps[-1] - stamps[0]
+    out.append({"kind": "log-span", "set": "Q", "context": "\n".join(log),
+                "gold": span.seconds // 3600,
+                "question": "How many whole hours does the log cover from its first line to its last?"})
+    out.append({"kind": "multi-city-customers", "set": "Q", "context": "\n".join(orders),
+                "gold": sum(len(c) > 1 for c in customers.values()),
+                "question": "How many customers placed orders in more than one city?"})
+    keeper = rng.choice(["Edda Holm", "Piet Vos", "Ruth Ansel"])
+    mentions = rng.randint(5, 12)
+    story = plant(base, [f"{keeper} {rng.choice(['trimmed the lamp', 'logged the weather', 'painted the railing', 'wound the clock'])}"
+                         f" at the lighthouse that morning." for _ in range(mentions)], rng)
+    out.append({"kind": "mention-count", "set": "Q", "context": story, "gold": mentions,
+                "question": f"How many times does the text mention {keeper}?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1192,7 +1266,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O and P (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P and Q (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
