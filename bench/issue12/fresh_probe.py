@@ -144,7 +144,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1226,6 +1226,84 @@ def set_q(seed: int) -> list[dict]:
     return out
 
 
+def set_r(seed: int) -> list[dict]:
+    """Set R, written in the twenty-seventh step after set Q's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (the longest gap between log lines, the average
+    of rows per month, the commonest item of list cells, the blocks missing a field, two comparisons on two
+    columns, the longest file of a package, the blocks whose list holds a value, the things prose says were
+    carried)."""
+    rng = random.Random(17000 + seed)
+    base = reference_text()
+    datetime = __import__("datetime")
+    out = []
+    at, lines, gaps = datetime.datetime(2025, 8, 1, 0, 0), [], []
+    for i in range(2500):
+        step = rng.randint(1, 40) if i != 1700 else rng.randint(900, 1500)
+        at += datetime.timedelta(seconds=step)
+        gaps.append(step)
+        lines.append(f"{at.isoformat(sep=' ')} INFO poller checked queue depth={rng.randint(0, 50)}")
+    out.append({"kind": "log-longest-gap", "set": "R", "context": "\n".join(lines), "gold": max(gaps[1:]),
+                "question": "What was the longest gap, in seconds, between two consecutive lines of the log?"})
+    orders, months = ["order_id,placed_on,amount"], Counter()
+    for i in range(rng.randint(900, 1300)):
+        day = datetime.date(2024, rng.randint(1, 12), rng.randint(1, 28))
+        orders.append(f"O-{i},{day.isoformat()},{round(rng.uniform(5, 90), 2)}")
+        months[day.month] += 1
+    out.append({"kind": "average-per-month", "set": "R", "context": "\n".join(orders),
+                "gold": round((len(orders) - 1) / 12, 2),
+                "question": "On average, how many orders were placed per month in 2024?"})
+    tags = Counter()
+    posts = []
+    for i in range(600):
+        mine = rng.sample(["python", "rust", "go", "sql", "linux", "docker"], rng.randint(1, 3))
+        mine += ["rust"] * (rng.random() < 0.15 and "rust" not in mine)
+        tags.update(mine)
+        posts.append({"id": i, "title": f"Post {i}", "tags": mine})
+    out.append({"kind": "commonest-list-item", "set": "R", "context": json.dumps(posts, indent=1),
+                "gold": tags.most_common(1)[0][0], "question": "Which tag is used on the most posts?"})
+    jobs, missing = [], []
+    for i in range(160):
+        fields = [f"schedule = {rng.choice(['hourly', 'daily'])}", f"owner = {rng.choice(['ops', 'data'])}"]
+        if rng.random() < 0.06:
+            missing.append(f"job-{i:03d}")
+        else:
+            fields.append(f"timeout = {rng.choice([30, 60, 120])}")
+        jobs.append(f"[job-{i:03d}]\n" + "\n".join(fields))
+    out.append({"kind": "blocks-missing-field", "set": "R", "context": "\n\n".join(jobs), "gold": missing,
+                "exclude": [f"job-{i:03d}" for i in range(160) if f"job-{i:03d}" not in missing][:40],
+                "question": "Which jobs have no timeout set?"})
+    towns, both = ["| Town | Population | Area |", "|---|---|---|"], 0
+    for i in range(45):
+        population, area = rng.randint(2000, 120000), rng.randint(10, 400)
+        towns.append(f"| Town {i} | {population} | {area} |")
+        both += population > 50000 and area < 100
+    report = base[:20000] + "\n\n## Towns\n\n" + "\n".join(towns) + "\n\n" + base[20000:40000]
+    out.append({"kind": "two-comparisons", "set": "R", "context": report, "gold": both,
+                "question": "How many towns have a population over 50000 and an area under 100?"})
+    files, longest = {}, ("", 0)
+    for m in range(10):
+        body = "\n\n".join(f"def f{m}_{k}(x):\n" + "\n".join(f"    x = x + {j}" for j in range(rng.randint(1, 12))) + "\n    return x"
+                           for k in range(rng.randint(2, 9)))
+        files[f"lib/m{m}.py"] = body + "\n"
+        longest = max(longest, (f"lib/m{m}.py", body.count("\n") + 1), key=lambda f: f[1])
+    out.append({"kind": "longest-file", "set": "R", "context": files, "gold": longest[0],
+                "question": "Which file of the package has the most lines?"})
+    services, on_redis = [], []
+    for i in range(90):
+        needs = rng.sample(["postgres", "redis", "kafka", "s3"], rng.randint(1, 2))
+        services.append(f"svc-{i:02d}:\n  image: app/{i}\n  depends_on: [{', '.join(needs)}]")
+        on_redis += [f"svc-{i:02d}"] if "redis" in needs else []
+    out.append({"kind": "blocks-list-holds", "set": "R", "context": "\n".join(services), "gold": len(on_redis),
+                "question": "How many services depend on redis?"})
+    carried = rng.sample(["a sextant", "a barometer", "a chronometer", "a spyglass", "a rain gauge"], 3)
+    journal = plant(base, [f"Among its instruments the survey party carried {thing}." for thing in carried]
+                    + ["The survey party left the lantern and the spare oars at the harbour."], rng)
+    out.append({"kind": "prose-carried-list", "set": "R", "context": journal,
+                "gold": [c.split(" ", 1)[1] for c in carried], "exclude": ["lantern", "oars"],
+                "question": "Which instruments did the survey party carry?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1266,7 +1344,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P and Q (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q and R (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
