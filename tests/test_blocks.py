@@ -106,3 +106,13 @@ def test_a_passage_says_the_markdown_heading_it_is_under():
     # A `#` line inside a paragraph, or in a file of code, is no heading.
     assert blocks.headings(["line 1", "line 2", "line 3"], ["text", "# not alone", "more"]) == [None, None, None]
     assert blocks.headings(["a.py:1", "a.py:3"], ["# comment", "x = 1"]) == [None, None]
+
+
+def test_the_items_of_the_list_under_the_heading_a_question_names_are_counted():
+    minutes = ("# Minutes\n\nThe board met.\n\n## Attendees\n\n" + "\n".join(f"- Person {i} ({['board', 'staff'][i % 2]})"
+               for i in range(7)) + "\n\n## Decisions\n\n- Approve the budget\n- Move the meeting\n")
+    found = blocks.listed_under("How many people attended the meeting?", [l for l in minutes.splitlines() if l.strip()])
+    assert found is not None and found.answer == "7" and "the list under '## Attendees': 7 items" in found.facts
+    assert blocks.listed_under("How many decisions were taken?", minutes.splitlines()).answer == "2"
+    # A word some items hold and others do not is a condition not read here.
+    assert blocks.listed_under("How many board members attended?", minutes.splitlines()) is None

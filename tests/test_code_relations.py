@@ -56,6 +56,8 @@ TREE = {
     ("Which decorator is applied to dump_cookie?", "none: dump_cookie has no decorator"),
     ("Which class has a method named parse?", "Jar"),
     ("Which class defines the method size?", "Jar, Rule"),  # every class whose own body defines it
+    ("Which functions are never called anywhere in the code?", "dump_cookie, check"),  # imported is not called
+    ("Which methods are never used?", "size, parse"),  # Jar.size and Rule.size: one name; quote is called
 ])
 def test_how_definitions_relate_is_read_from_the_syntax_trees(question, answer):
     found = code_relations.answer(TREE, question)

@@ -153,6 +153,14 @@ def test_a_logs_lines_counted_by_a_name_an_address_or_a_period(context, question
     assert found is not None and found.answer == want
 
 
+def test_how_long_the_whole_log_covers():
+    # From 2025-01-01 00:00 to 2025-12-28 11:23 (ISO stamps sort as times): 361 days, 11 hours and 23 minutes.
+    assert (min(LOGINS.splitlines())[:16], max(LOGINS.splitlines())[:16]) == ("2025-01-01 00:00", "2025-12-28 11:23")
+    found = records.answer(LOGINS, "How many whole hours does the log cover from its first line to its last?")
+    assert found is not None and found.answer == "8675 hours"  # 361 * 24 + 11, the part hour left out
+    assert records.answer(LOGINS, "How long does the log cover?").answer == "8675 h 23 min"
+
+
 def test_different_values_of_a_field_within_a_clock_span():
     requests = "\n".join(f"2025-03-0{1 + i % 5} {i % 24:02d}:{i % 60:02d}:00 GET /x from 10.0.{i % 4}.{i % 11}" for i in range(480))
     # Hours 10 and 11 are 40 lines of 22 of the 44 addresses. The span's words ("10", "00") are read as the span,

@@ -328,6 +328,45 @@ def test_the_oldest_youngest_latest_or_earliest_row_is_named():
     assert table_answers.answer(staff, "Who is the richest employee?") is None  # no column it ranks by
 
 
+def test_a_measure_defined_as_one_number_column_times_another():
+    stock = "sku,city,unit_price,quantity\n" + "\n".join(f"S{i},{['Lagos', 'Oslo'][i % 2]},{1 + i},{i % 4}" for i in range(12))
+    total = sum((1 + i) * (i % 4) for i in range(12))  # 0 + 2 + 6 + 12 + 0 + 6 + 14 + 24 + 0 + 10 + 22 + 36 = 132
+    found = table_answers.answer(stock, "What is the total value of the stock, counting each product's unit price times its quantity?")
+    assert found is not None and found.answer == str(total) == "132"
+    assert "unit_price × quantity (the question's 'stock' taken as naming it)" in found.facts
+    lagos = table_answers.answer(stock, "What is the total of unit price multiplied by quantity for Lagos?")
+    assert lagos.answer == "42" and "city = Lagos" in lagos.facts  # rows 0, 2, ..., 10: 0 + 6 + 0 + 14 + 0 + 22
+    assert table_answers.answer(stock, "What is the total of sku times city?") is None  # no number columns
+
+
+def test_a_change_from_one_period_to_another_and_the_group_at_a_place():
+    sales = "sold_on,amount\n" + "\n".join(f"2024-0{3 + i % 2}-1{i % 9},{10 + i}" for i in range(20))
+    march, april = sum(10 + i for i in range(0, 20, 2)), sum(10 + i for i in range(1, 20, 2))  # 190 and 200
+    found = table_answers.answer(sales, "By what percentage did total sales change from March 2024 to April 2024?")
+    assert found.answer == f"{round(100 * (april - march) / march, 2)}%" == "5.26%"
+    assert "total amount with sold_on in March 2024: 190" in found.facts
+    assert table_answers.answer(sales, "How much did sales grow from March to April?").answer == "10"
+    # A change in percent is no share of rows: "by what percentage did sales grow in April?" is left to the reader.
+    assert table_answers.answer(sales, "By what percentage did sales grow in April 2024?") is None
+    assert table_answers.answer(CSV, "Which city has the second most orders?").answer == "Oslo"  # 5, 4, 3
+    # Okafor 4, Tanaka 3, Silva 3: the third place is Silva's, tied with Tanaka's.
+    assert table_answers.answer(CSV, "Which customer placed the third most orders?").answer == "Tanaka, Silva (tied)"
+
+
+def test_values_counted_by_how_many_different_values_of_another_column_their_rows_hold():
+    # Okafor: Lagos, Oslo, Osaka; Tanaka: Osaka, Oslo, Lagos; Silva: Lagos, Osaka, Oslo; Van der Berg and Moreau: one.
+    assert table_answers.answer(CSV, "How many customers placed orders in more than one city?").answer == "3"
+    assert table_answers.answer(CSV, "Which customers ordered in only one city?").answer == "Van der Berg, Moreau"
+    assert table_answers.answer(CSV, "How many customers ordered in at least two cities in 2024?").answer == "3"
+
+
+def test_a_nested_objects_keys_are_columns_of_their_own():
+    events = "\n".join(json.dumps({"id": i, "user": {"name": f"u{i % 5}", "country": ["Canada", "Chile"][i % 3 == 0]}})
+                       for i in range(30))
+    found = table_answers.answer(events, "How many events came from users in Canada?")
+    assert found is not None and found.answer == "20" and "user.country = Canada" in found.facts
+
+
 def test_every_row_is_counted_where_the_counted_noun_names_the_rows():
     table = "| Item | Count | Shelf |\n|---|---|---|\n" + "\n".join(f"| item {i} | {i % 9} | {'AB'[i % 2]} |" for i in range(14))
     report = "Some prose first.\n\n## Inventory\n\n" + table + "\n\nMore prose."

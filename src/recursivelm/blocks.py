@@ -24,10 +24,12 @@ import re
 from typing import Callable
 
 from .counted import Counted
-from .querywords import query_terms
+from .querywords import HOW_MANY, query_terms
 
 BLOCK_LINES = 16  # a key's block: at most this many lines after it
 SECTION_UNITS = 80  # a section: at most this many units after its heading
+SHOWN_ITEMS = 10  # a counted list's items shown to the root, the first ones
+STEM_CHARS = 5  # a question's word names a heading sharing its first five letters ("attended": "Attendees")
 MAX_HEADING_CHARS = 120  # a longer line opening with a number is a sentence ("2.1 million people ..."), not a heading
 
 _BLOCK_KEY = re.compile(r'^\s*(?:- )?(?:"[^"]+"|(?P<key>[\w.-]+(?: [\w.-]+)*))\s*:\s*[{\[]?\s*$')
@@ -189,3 +191,38 @@ def parts_counted(question: str, texts: list[str]) -> Counted | None:
     shown = ", ".join(numbers[:40]) + (" ..." if len(numbers) > 40 else "")
     return Counted(f"Read by code over every line: headings opening with '{singular.title()} <number>': "
                    f"{len(numbers)} different numbers ({shown})", str(len(numbers)))
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")  # "- Ana (board)", "* item", "3. Move the meeting"
+
+
+def listed_under(question: str, texts: list[str]) -> Counted | None:
+    """"How many people attended the meeting?" over minutes with an `## Attendees` list: the items of the list
+    opening the section of the one markdown heading a word of the question shares its stem with (`texts`: the
+    context's lines); None where no heading, or several, opens a list so named, or where a word of the question is
+    held by some of its items and not others (a condition not read here). The reader, shown a few of its
+    items, said the text did not give the number (bench/issue12/fresh_probe.py, set Q)."""
+    if not HOW_MANY.search(question):
+        return None
+    stems = {t[:STEM_CHARS] for t in query_terms(question) if len(t) >= 4}
+    texts = [text for text in texts if text.strip()]  # a blank line between a heading and its list
+    lists = {}
+    for i, line in enumerate(texts):
+        heading = _MARKDOWN.match(line)
+        if heading and {w.lower()[:STEM_CHARS] for w in re.findall(r"[A-Za-z]{4,}", line)} & stems:
+            items = []
+            for item in texts[i + 1:]:
+                if not _LIST_ITEM.match(item):
+                    break
+                items.append(item.strip())
+            if len(items) >= 2:
+                lists[line.strip()] = items
+    if len(lists) != 1:
+        return None
+    (heading_line, items), = lists.items()
+    for term in query_terms(question):  # "how many board members attended?": a word some items hold picks them
+        if 0 < sum(bool(re.search(rf"\b{re.escape(term)}", item, re.I)) for item in items) < len(items):
+            return None
+    shown = "\n".join(f"  {item}" for item in items[:SHOWN_ITEMS]) + ("\n  ..." if len(items) > SHOWN_ITEMS else "")
+    return Counted(f"Read by code over every line: the list under {heading_line!r}: {len(items)} items\n{shown}",
+                   str(len(items)))

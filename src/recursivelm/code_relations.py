@@ -16,7 +16,8 @@ passages that name the function answered "Which functions call range_for_length(
 - "Which modules import `m`?": the files whose import statements name the module (`import pkg.m`, `from .m import
   x`, `from . import m`), not the module itself;
 - "Which decorator is applied to `f`?": its decorators as written, without their arguments;
-- "Which class has a method named `f`?", "What class defines f?": the classes whose own body defines it.
+- "Which class has a method named `f`?", "What class defines f?": the classes whose own body defines it;
+- "Which functions are never called?": those no code of the tree refers to (`_uncalled`).
 
 The definition asked about is the one name of the question that the tree defines: written as code, or a plain
 word after "to", "of", "does", "named", "call" ... ("applied to info"). A name the tree defines in several files
@@ -44,6 +45,9 @@ _RAISES = re.compile(r"\b(?:exceptions?|errors?)\b[^?]*\b(?:raises?d?|throws?n?)
                      r"\b(?:exceptions?|errors?)\b|^\W*what\s+(?:does|can|could|might)\b[^?]*\b(?:raise|throw)\b", re.I)
 _IMPORTERS = re.compile(r"^\W*(?:which|what)\s+(?:modules?|files?|source files?)\b[^?]*\bimports?\b"
                         r"|^\W*where\s+(?:is|are)\b[^?]*\bimported\b", re.I)
+# "Which functions are never called?", "what methods are not used anywhere?", "which functions are unused?"
+_UNCALLED = re.compile(r"^\W*(?:which|what)\s+(?P<kind>functions?|methods?|definitions?)\b[^?]*\b(?:(?:never|not)\s+"
+                       r"(?:called|used|referenced|invoked)|unused|uncalled)\b", re.I)
 _DECORATOR = re.compile(r"\bdecorators?\b|\bdecorated\b", re.I)
 _CLASS_OF = re.compile(r"^\W*(?:which|what)\s+class(?:es)?\b[^?]*\b(?:methods?|defines?|define|has|have|contains?|owns?)\b"
                        r"|\bwhich class\b[^?]*\bbelongs?\b|^\W*what class does\b", re.I)
@@ -138,6 +142,8 @@ def _called(call: ast.Call) -> str | None:
 def answer(context: Any, question: str) -> Counted | None:
     """What code reads of the relation the question asks (rules above); None for any other question, or where
     the tree defines no one name of it."""
+    if _UNCALLED.search(question):
+        return _uncalled(context, question)
     if _IMPORTERS.search(question):
         return _importers(context, question)
     if _CALLED_BY.search(question):
@@ -269,3 +275,40 @@ def _classes_defining(context: Any, question: str) -> Counted | None:
     shown = "\n".join(f"  {label}:{node.lineno} class {node.name}" for label, node in owners[name][:MAX_LISTED])
     facts = f"Read by code (ast): classes whose own body defines a method `{name}`: {len(owners[name])}\n{shown}"
     return Counted(facts, ", ".join(dict.fromkeys(node.name for _, node in owners[name])))
+
+
+def _uncalled(context: Any, question: str) -> Counted | None:
+    """The functions (methods, where the question asks those) that no code of the tree refers to: no call, no
+    decorator, no callback passed, no attribute read names them, but their own body's (a recursion); dunder
+    methods, which Python calls itself, left out. Code outside the tree (tests, users) is not seen, and said."""
+    methods = _UNCALLED.search(question)["kind"].lower().startswith("method")
+    referred: set[str] = set()
+    defined: list[tuple[str, str]] = []
+    for label, tree in syntax_trees(context).items():
+        def visit(node: ast.AST, inside: str | None, in_class: bool) -> None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if not (node.name.startswith("__") and node.name.endswith("__")) and in_class == methods:
+                    defined.append((node.name, label))
+                for outer in [*node.decorator_list, node.args]:
+                    visit(outer, inside, False)
+                for statement in node.body:
+                    visit(statement, node.name, False)
+                return
+            name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+            if name and name != inside:
+                referred.add(name)
+            for child in ast.iter_child_nodes(node):
+                visit(child, inside, isinstance(node, ast.ClassDef))
+
+        visit(tree, None, False)
+    if not defined:
+        return None
+    kind = "methods" if methods else "functions"
+    never = [f"{name} in {label}" for name, label in defined if name not in referred]
+    facts = (f"Read by code (ast) over {len(syntax_trees(context))} Python files: {len(defined)} {kind}; referred to "
+             f"nowhere in the tree (no call, decorator, callback or attribute names them): {len(never)}")
+    if len(never) > MAX_LISTED:
+        return Counted(facts + "\n" + "\n".join(f"  {n}" for n in never[:MAX_LISTED]) + "\n  ...", f"{len(never)} {kind}")
+    answer = ", ".join(dict.fromkeys(n.split(" in ")[0] for n in never)) or "none: every one is referred to"
+    return Counted(facts + "".join(f"\n  {n}" for n in never) + "\n(code outside the tree, such as tests, is not seen)",
+                   answer)

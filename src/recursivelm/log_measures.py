@@ -59,6 +59,10 @@ _LEAST = any_word((*LEAST_WORDS, "shortest", "fastest", "best"))
 # "How many minutes did the release 4.2 rollout take?", "how long did the nightly backup run?"
 _TOOK = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|days))\s+did\s+(?P<thing>.+?)\s+"
                    r"(?:take|last|run|go on)\b", re.I)
+# "How long does the log cover?", "how many whole hours does the log span from its first line to its last?": the
+# whole log, from its first time stamp to its last.
+_LOG_SPAN = re.compile(r"^\W*how\s+(?:long|many\s+(?P<whole>whole\s+|full\s+|complete\s+)?(?P<unit>seconds|minutes|hours"
+                       r"|days))\s+(?:does|did)\s+(?:the|this)\s+(?:log|file|text|data)\s+(?:cover|span|last|run|go on)\b", re.I)
 _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # "Which endpoint has the highest average response time?": the field whose lines' measure is the extreme.
 _WHICH_GROUP = re.compile(r"^\W*(?:which|what)\s+(?P<noun>(?:ip\s+)?[\w-]+)\s+(?:has|had|have|shows?|showed|sees?|saw|gets?|got"
@@ -167,16 +171,16 @@ def _measures(line: str) -> list[tuple[float, str, float, str]]:
 def asks_took(question: str) -> bool:
     """Whether the question asks how long something took ("how many minutes did ... take?"); not "how long did the
     slowest backup take?", which asks a measure of the lines (aggregate)."""
-    return bool(_TOOK.match(question.strip())) and aggregate(question) is None
+    return bool(_TOOK.match(question.strip()) or _LOG_SPAN.match(question.strip())) and aggregate(question) is None
 
 
 def took(everything: list[str], question: str) -> Counted | None:
     """How long the thing the question names took: from the first to the last of the lines naming it (rules
-    above); None for any other question, or fewer than two such lines with a full time stamp."""
-    asked = _TOOK.match(question.strip())
+    above), or the whole log, from its first stamp to its last ("how long does the log cover?"); None for any other question, or fewer than two such lines with a full time stamp."""
+    asked = _TOOK.match(question.strip()) or _LOG_SPAN.match(question.strip())
     if asked is None or not stamped(everything):
         return None
-    found = picked_lines(everything, asked["thing"])
+    found = (everything, ["a time stamp"]) if asked.re is _LOG_SPAN else picked_lines(everything, asked["thing"])
     if found is None or not found[1] or len(found[0]) < 2:
         return None
     mine, picked_by = found
@@ -186,7 +190,9 @@ def took(everything: list[str], question: str) -> Counted | None:
     (first, first_written, first_line), (last, last_written, last_line) = min(times), max(times)
     seconds = (datetime.datetime(*last) - datetime.datetime(*first)).total_seconds()
     unit = (asked["unit"] or "").lower()
-    said = f"{plain_number(round(seconds / _SECONDS[unit], 2))} {unit}" if unit else _clock(seconds)
+    whole = asked.re is _LOG_SPAN and asked["whole"]  # "how many whole hours": the hours completed
+    amount = seconds // _SECONDS[unit] if unit and whole else round(seconds / _SECONDS[unit], 2) if unit else 0
+    said = f"{plain_number(amount)} {unit}" if unit else _clock(seconds)
     facts = (f"Read by code over every line ({len(everything):,}): lines holding {' and '.join(map(repr, picked_by))}: "
              f"{len(mine):,}; the first at {first_written}:\n  {first_line.strip()}\nthe last at {last_written}:\n"
              f"  {last_line.strip()}\nbetween them: {_clock(seconds)}")

@@ -64,6 +64,17 @@ def asked_statistic(question: str) -> str | None:
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 MOST, LEAST, TOTAL, AVERAGE = map(any_word, (MOST_WORDS, LEAST_WORDS, TOTAL_WORDS, AVERAGE_WORDS))
 MEDIAN = any_word(("median",))
+# "the second largest", "the third most": which of the ranked values the answer is.
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+ORDINAL = re.compile(r"\b(?P<n>" + "|".join(_ORDINALS) + r")\b", re.I)
+
+
+def ordinal(question: str) -> int:
+    """Which of the ranked values the question asks: 2 for "the second most", 1 where it names no place."""
+    found = ORDINAL.search(question)
+    return _ORDINALS[found["n"].lower()] if found else 1
+
+
 DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)
 
 

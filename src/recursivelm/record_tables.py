@@ -58,8 +58,10 @@ def json_array(context: str) -> Table | None:
 
 
 def objects_table(records: list[dict], source: str = "") -> Table | None:
-    """Objects as a table: their keys (in the order first met) are the columns; a nested value is its JSON text;
-    `source`, what was read as rows (Table.source)."""
+    """Objects as a table: their keys (in the order first met) are the columns, a nested object's keys each a
+    column of their own ("user.country"; as its JSON text, "users in Canada" picked no row: set Q); a list is
+    its JSON text; `source`, what was read as rows (Table.source)."""
+    records = [_flat(record) for record in records]
     columns = list(dict.fromkeys(key for record in records for key in record))
     if len(columns) < 2:
         return None
@@ -73,6 +75,17 @@ def objects_table(records: list[dict], source: str = "") -> Table | None:
     if table is not None:
         table.source = source
     return table
+
+
+def _flat(record: dict, prefix: str = "") -> dict:
+    """The object with its nested objects' keys brought up, dotted ("user": {"country": ...} is "user.country")."""
+    flat: dict = {}
+    for key, value in record.items():
+        if isinstance(value, dict) and value:
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def front_matter(files: dict) -> Table | None:

@@ -50,7 +50,7 @@ from collections import Counter
 from typing import Any
 
 from . import comparisons, log_measures, measures
-from .blocks import PARTS, parts_counted
+from .blocks import PARTS, listed_under, parts_counted
 from .counted import Counted
 from .documents import documents
 from .log_lines import (EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
@@ -92,11 +92,13 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 def settled(context: Any, question: str) -> Counted | None:
     """What code reads for the question over a table (table_answers.answer) or else its records (answer), that the
     text never writes a name the question asks whether it mentions (mentions.absent), the names of a kind it
-    mentions (mentions.named), which of two things it names came first or measures more (comparisons.answer), or
-    how many chapters (sections ...) it has (blocks.parts_counted)."""
+    mentions (mentions.named), which of two things it names came first or measures more (comparisons.answer),
+    how many chapters (sections ...) it has (blocks.parts_counted), or the items of a list under a heading it
+    names (blocks.listed_under)."""
     return (table_answer(context, question) or answer(context, question) or absent(context, question)
             or named(context, question) or comparisons.answer(context, question)
-            or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None))
+            or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None)
+            or (listed_under(question, _lines_of(context)) if isinstance(context, str) else None))
 
 
 def answer(context: Any, question: str) -> Counted | None:

@@ -6,15 +6,16 @@ averaged per group.
 
 from __future__ import annotations
 
+import operator
 import re
 import statistics
 from collections import Counter, defaultdict
 
 from .counted import Counted
 from .periods import ISO_DATE, date_part
-from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL
-from .table_rows import TOP, Asked
-from .tables import named_columns, number, plain_number, shown_number
+from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL, ordinal
+from .table_rows import TOP, Asked, asked_rows
+from .tables import Table, named_columns, number, plain_number, shown_number
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
@@ -100,9 +101,15 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
     if not score:
         return None
     ranked = sorted(score, key=lambda k: score[k], reverse=most)
-    n = top(question)
-    if len(ranked) < n:
+    n, nth = top(question), ordinal(question)
+    if len(ranked) < max(n, nth):
         return None
+    if nth > 1:  # "which city has the second most orders?": the value at that place, and those tied with it
+        named = [k for k in ranked if score[k] == score[ranked[nth - 1]]]
+        lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, nth)]]
+        facts = (f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first "
+                 f"(place {nth} asked):\n" + "\n".join(lines))
+        return Counted(facts, ", ".join(named) + (" (tied)" if len(named) > 1 else ""))
     # Values tied with the n-th are named too, and the tie said: no n of them answer alone.
     last = score[ranked[n - 1]]
     named = ranked[:n] + [k for k in ranked[n:] if score[k] == last]
@@ -112,3 +119,42 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
     lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, len(named))]]
     facts = f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
     return Counted(facts, said)
+
+
+# "customers who ordered in more than one city", "at least two different cities": values of one column counted by
+# how many different values of another their rows hold.
+_SPREAD = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|exactly|only)\s+(?P<n>one|two|three|four|five"
+                     r"|\d+|a single)\s+(?:different\s+|distinct\s+|separate\s+)?(?P<noun>[a-z_-]+)\b", re.I)
+_SPREAD_NUMBERS = {"one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SPREAD_TESTS = {"more than": operator.gt, "at least": operator.ge, "fewer than": operator.lt, "less than": operator.lt,
+                 "at most": operator.le, "exactly": operator.eq, "only": operator.eq}
+
+
+def spread(table: Table, question: str) -> Counted | None:
+    """"How many customers placed orders in more than one city?": the values of the column the counted noun names
+    whose rows (those the rest of the question picks) hold more (fewer ...) than n different
+    values of the column the compared noun names; "which customers ...?" lists them. None for another question."""
+    found = _SPREAD.search(question)
+    counted = re.match(r"^\W*(?:how many|which|what)\s+(?:different\s+)?(?P<noun>[a-z_-]+)", question, re.I)
+    if found is None or counted is None:
+        return None
+    of = [i for i in named_columns(table, found["noun"]) if i not in table.numbers]
+    per = [i for i in named_columns(table, counted["noun"]) if i not in table.numbers]
+    if len(of) != 1 or len(per) != 1 or of == per:
+        return None
+    asked = asked_rows(table, question[:found.start()] + " " + question[found.end():], None)
+    if asked is None:
+        return None
+    held: dict[str, set[str]] = defaultdict(set)
+    for row in asked.rows:
+        held[row[per[0]]].add(row[of[0]])
+    n = _SPREAD_NUMBERS.get(found["n"].lower()) or int(found["n"])
+    test = _SPREAD_TESTS[found["op"].lower()]
+    picked = [value for value, values in held.items() if test(len(values), n)]
+    facts = (f"{asked.shape}:\n{table.columns[per[0]]} values{asked.among()}: {len(held):,}; of them, with "
+             f"{found['op'].lower()} {n} different {table.columns[of[0]]}: {len(picked):,}")
+    if HOW_MANY.search(question):
+        return Counted(facts, str(len(picked)))
+    if len(picked) > MAX_GROUPS_LISTED:
+        return None
+    return Counted(facts + ":\n" + "\n".join(f"  {v}: {', '.join(sorted(held[v]))}" for v in picked), ", ".join(picked))
