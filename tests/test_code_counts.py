@@ -212,6 +212,7 @@ def test_kinds_the_tree_does_not_settle_this_way(question):
     ("Which class has the most methods?", "Feed in pkg/feed.py"),
     ("Which file defines the most functions?", "pkg/other.py"),  # top-level: add and build against build
     ("What is the longest function in pkg/other.py?", "add in pkg/other.py, build in pkg/other.py"),  # tied: both named
+    ("Which file of the package has the most lines?", "pkg/feed.py"),  # 36 lines of code against 6
 ])
 def test_which_definition_ranks_first_by_a_count_is_read_over_the_whole_tree(question, answer):
     found = code_counts.answer(TREE, question)

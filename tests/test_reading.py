@@ -122,6 +122,17 @@ def test_what_code_counted_of_the_definitions_is_listed_before_the_passages():
     assert "Counted by code" not in reads(reader)[-1]  # no definitions, no list
 
 
+def test_a_reply_pointing_at_a_passage_answers_which_heading_by_the_heading_it_is_under():
+    manual = [Passage("line 1", "# Owner's manual"), Passage("line 246, under '## Storage'", "Typical usage of the debugger."),
+              Passage("line 295, under '## Specifications'", "The warranty covers parts for 36 months.")]
+    question = "Under which heading of the manual is the warranty period given?"
+    reader = Reader("warranty", {"warranty covers": "[line 295]"})
+    assert reading.read(question, manual, reader.ask, reader.ask_batch) == "Specifications"
+    # Any other question pointed at a place is read again from every passage, as before.
+    reader = Reader("warranty", {"Answer from the passages": "Answer: 36 months", "warranty covers": "[line 295]"})
+    assert reading.read("How long is the warranty period?", manual, reader.ask, reader.ask_batch) == "36 months"
+
+
 def test_one_passage_is_read_without_a_check():
     reader = Reader("wifi", {"badger": "badger-7386"})
     assert reading.read(WIFI, SITE_LOG[1:2], reader.ask, reader.ask_batch) == "badger-7386"

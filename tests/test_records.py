@@ -161,6 +161,15 @@ def test_how_long_the_whole_log_covers():
     assert records.answer(LOGINS, "How long does the log cover?").answer == "8675 h 23 min"
 
 
+def test_the_longest_gap_between_consecutive_lines():
+    steps = [5, 7, 3, 600, 4, 9] * 5  # seconds between lines; one step of ten minutes, five times
+    stamps = [sum(steps[:i]) for i in range(len(steps) + 1)]
+    polled = "\n".join(f"2025-08-01 10:{s // 60:02d}:{s % 60:02d} poller checked depth={i}" for i, s in enumerate(stamps))
+    found = records.answer(polled, "What was the longest gap, in seconds, between two consecutive lines of the log?")
+    assert found is not None and found.answer == "600 seconds" and "the longest: 10 min" in found.facts
+    assert records.answer(polled, "What is the shortest interval between successive entries?").answer == "3 s"
+
+
 def test_different_values_of_a_field_within_a_clock_span():
     requests = "\n".join(f"2025-03-0{1 + i % 5} {i % 24:02d}:{i % 60:02d}:00 GET /x from 10.0.{i % 4}.{i % 11}" for i in range(480))
     # Hours 10 and 11 are 40 lines of 22 of the 44 addresses. The span's words ("10", "00") are read as the span,

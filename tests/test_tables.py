@@ -181,6 +181,11 @@ def test_a_column_holding_another_columns_keys_is_followed_to_the_row_it_names(q
     found = table_answers.answer(STAFF, question)
     assert found is not None and found.answer == answer
     assert found.facts.count("\n  ") == (hops + 1 if hops else 0)  # each row on the way is shown
+    # A column of several words names it once where they stand together: "report to" is reports_to once.
+    names = [line.split(",")[1] for line in STAFF.splitlines()[1:]]
+    reports = "name,reports_to\n" + "\n".join(f"{line.split(',')[1]},{names[int(b)] if (b := line.split(',')[2]) else ''}"
+                                              for line in STAFF.splitlines()[1:])
+    assert table_answers.answer(reports, "Who does Kit Fox report to?").answer == "Di Park"
 
 
 NOTES = {f"notes/{k:02d}.md": f"---\ntitle: Note {k}\nauthor: {['Lee', 'Mira', 'Sam'][k % 3]}\n"
@@ -365,6 +370,20 @@ def test_a_nested_objects_keys_are_columns_of_their_own():
                        for i in range(30))
     found = table_answers.answer(events, "How many events came from users in Canada?")
     assert found is not None and found.answer == "20" and "user.country = Canada" in found.facts
+
+
+def test_comparisons_of_two_columns_list_items_missing_cells_and_rows_per_month():
+    towns = "town,population,area\n" + "\n".join(f"T{i},{10000 * i},{40 * (i % 5)}" for i in range(12))
+    # population > 50000: T6-T11; of them area < 100 (i % 5 in 0, 1, 2): T6, T7, T10, T11
+    found = table_answers.answer(towns, "How many towns have a population over 50000 and an area under 100?")
+    assert found.answer == "4" and "population > 50000 and area < 100" in found.facts
+    posts = json.dumps([{"id": i, "tags": ["go", "sql"][: 1 + i % 2] + (["rust"] if i % 3 == 0 else [])} for i in range(12)])
+    assert table_answers.answer(posts, "Which tag is used on the most posts?").answer == "go"  # 12, sql 6, rust 4
+    jobs = "\n\n".join(f"[job-{i}]\nowner = ops" + (f"\ntimeout = {i}" if i % 4 else "") for i in range(12))
+    assert table_answers.answer(jobs, "Which jobs have no timeout set?").answer == "job-0, job-4, job-8"
+    spread = "placed_on,amount\n" + "\n".join(f"2024-{1 + i % 3:02d}-0{1 + i % 5},{i}" for i in range(12))
+    per_month = table_answers.answer(spread, "On average, how many orders were placed per month?")
+    assert per_month.answer == "4" and "over the 3 months from 2024-01-01" in per_month.facts
 
 
 def test_every_row_is_counted_where_the_counted_noun_names_the_rows():

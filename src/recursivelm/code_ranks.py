@@ -9,7 +9,7 @@ tree, or of the file the question names:
 - functions (methods too, nested ones too) by their parameters (every one: self, *args and **kwargs too) or by
   their lines (from the `def` to the last line of the body);
 - classes by their methods (the defs at the top level of the body) or their lines;
-- files by the classes or top-level functions they define.
+- files by the classes or top-level functions they define, or by their lines (to the last line of code).
 
 Definitions tied at the extreme are all named. A question with lettered options is code_counts.py's; any other
 is not read here.
@@ -114,4 +114,5 @@ _DEFINITION_COUNTS: dict[tuple[str, str], Callable[[Any], int]] = {
     ("class", "methods"): lambda node: len(method_names(node)), ("class", "lines"): _lines}
 _FILE_COUNTS: dict[str, Callable[[ast.Module], int]] = {
     "classes": lambda tree: sum(isinstance(node, ast.ClassDef) for node in ast.walk(tree)),
-    "functions": lambda tree: sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body)}
+    "functions": lambda tree: sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body),
+    "lines": lambda tree: max((getattr(node, "end_lineno", 0) or 0 for node in ast.walk(tree)), default=0)}

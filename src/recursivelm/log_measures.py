@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import statistics
 from collections import Counter
 
 from .counted import Counted
@@ -64,6 +65,13 @@ _TOOK = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|day
 _LOG_SPAN = re.compile(r"^\W*how\s+(?:long|many\s+(?P<whole>whole\s+|full\s+|complete\s+)?(?P<unit>seconds|minutes|hours"
                        r"|days))\s+(?:does|did)\s+(?:the|this)\s+(?:log|file|text|data)\s+(?:cover|span|last|run|go on)\b", re.I)
 _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+# "the longest gap, in seconds, between two consecutive lines", "the average time between successive entries"
+_GAP = re.compile(r"\b(?P<which>longest|largest|biggest|maximum|shortest|smallest|minimum|average|mean|median)\s+(?:gap|pause"
+                  r"|interval|silence|break|time|delay)\b[^?]*?\bbetween\s+(?:two\s+|any\s+two\s+)?(?:consecutive|successive"
+                  r"|adjacent|neighbouring|neighboring)\s+(?:log\s+)?(?:lines|entries|events|records|messages)\b", re.I)
+_GAP_STATISTICS = {"longest": max, "largest": max, "biggest": max, "maximum": max, "shortest": min, "smallest": min,
+                   "minimum": min, "average": statistics.fmean, "mean": statistics.fmean, "median": statistics.median}
+_IN_UNIT = re.compile(r"\bin\s+(?P<unit>seconds|minutes|hours|days)\b", re.I)
 # "Which endpoint has the highest average response time?": the field whose lines' measure is the extreme.
 _WHICH_GROUP = re.compile(r"^\W*(?:which|what)\s+(?P<noun>(?:ip\s+)?[\w-]+)\s+(?:has|had|have|shows?|showed|sees?|saw|gets?|got"
                           r"|is|was|with)\b", re.I)
@@ -205,3 +213,32 @@ def _clock(seconds: float) -> str:
     minutes, secs = divmod(rest, 60)
     return " ".join(f"{n} {u}" for n, u in ((hours, "h"), (minutes, "min"), (secs, "s")) if n) or "0 s"
 
+
+def asks_gap(question: str) -> bool:
+    """Whether the question asks the time between consecutive lines ("the longest gap between two consecutive
+    lines"), read by gap()."""
+    return bool(_GAP.search(question))
+
+
+def gap(everything: list[str], question: str) -> Counted | None:
+    """The longest (shortest, average, median) time between two consecutive time-stamped lines, in the unit the
+    question asks ("in seconds"), else as hours, minutes and seconds; None for another question, or a log of
+    fewer than two full stamps (a syslog stamp has no year: not read across days here)."""
+    asked = _GAP.search(question)
+    if asked is None or not stamped(everything):
+        return None
+    times = [(datetime.datetime(*key), written, line) for line in everything if (found := stamp(line))
+             for key, written in [found] if key[0]]
+    if len(times) < 2:
+        return None
+    times.sort(key=lambda t: t[0])  # consecutive in time: a log written out of order has no negative gaps
+    gaps = [((b[0] - a[0]).total_seconds(), a, b) for a, b in zip(times, times[1:])]
+    which = asked["which"].lower()
+    seconds = _GAP_STATISTICS[which]([g for g, _, _ in gaps])
+    unit = (m["unit"].lower() if (m := _IN_UNIT.search(question)) else "")
+    said = f"{plain_number(round(seconds / _SECONDS[unit], 2))} {unit}" if unit else _clock(seconds)
+    facts = f"Read by code over the lines' time stamps ({len(times):,}), in time order: {len(gaps):,} gaps; the {which}: {_clock(seconds)}"
+    if _GAP_STATISTICS[which] in (max, min):
+        _, a, b = next(g for g in gaps if g[0] == seconds)
+        facts += f", between\n  {a[2].strip()}\n  {b[2].strip()}"
+    return Counted(facts, said)

@@ -93,6 +93,11 @@ EXTRACT_REPLY_TOKENS = 128
 _PLACEHOLDERS = re.compile(r"<(?:the|a|an|your|some|no|not|none|unknown)\b[^<>\n]{0,60}>", re.I)
 NO_ANSWER = "The answer is not given in the passages read. The reader said: {said}"
 _RESTATED = re.compile(r"^.*(?:\b(?:is|are|was|were)\s+|:\s+)(?P<value>[^\n:]*\w[^\n:]{0,80}?)[.!]?$", re.I | re.S)
+# "Under which heading is the warranty given?", "in which section ...": the answer is the heading a passage is
+# under (evidence.py writes it in the passage's place: "line 295, under '## Specifications'").
+_ASKS_HEADING = re.compile(r"\b(?:which|what)\s+(?:heading|section|chapter|part)\b", re.I)
+_BARE_PLACE = re.compile(r"^\W*(?:line\s+\d+|[\w./-]+:\d+)\W*$", re.I)  # "[line 295]": a reply that points, not says
+_UNDER = re.compile(r", under '#*\s*(?P<heading>[^']+)'$")
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -125,6 +130,8 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
         chosen = [p for i, p in enumerate(passages) if i in said_yes]  # in the text's order
         if 0 < len(chosen) < len(checked):
             answer = ask(READ_PROMPT.format(passages=show_to_reader(chosen), question=question))
+            if heading := _heading_pointed_at(answer, chosen, question):
+                return heading
             if written_in(answer, chosen):
                 return answer
             if (value := restated_value(answer)) and written_in(value, chosen):
@@ -141,6 +148,19 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
         if _PLACEHOLDERS.search(answer) or (unsaid and not _written_whole(answer, _PLACEHOLDERS.sub(" ", reply))):
             return NO_ANSWER.format(said=last)
     return answer
+
+
+def _heading_pointed_at(answer: str, passages: Sequence[Passage], question: str) -> str | None:
+    """For a question asking which heading (section ...) something is under, where the reader replied with a
+    passage's place only ("[line 295]"): the heading that passage is under; None otherwise. Asked "Under which
+    heading of the manual is the warranty period given?", the 1.5B reader pointed at the right line, and read
+    again with every passage named another heading (bench/issue12/fresh_probe.py, set P)."""
+    if not (_ASKS_HEADING.search(question) and _BARE_PLACE.match(answer)):
+        return None
+    place = answer.strip().strip("[]().,").lower()
+    under = [m["heading"].strip() for p in passages
+             if p.where.lower().startswith(place + ",") and (m := _UNDER.search(p.where))]
+    return under[0] if len(under) == 1 else None
 
 
 def _written_whole(answer: str, text: str) -> bool:

@@ -117,6 +117,8 @@ def answer(context: Any, question: str) -> Counted | None:
     unevented = EVENT.sub(" ", question) if events else question  # the event's words pick no line of the span
     asked = _CLOCK_SPAN.sub(" ", unevented)
     asked = days.cut(asked) if days else asked
+    if not timed and log_measures.asks_gap(question) and (found := log_measures.gap(_lines_of(context), question)):
+        return found  # "What was the longest gap between two consecutive lines?": its "between" is no span
     if has_condition(_WHEN.sub(" ", _STAMP_FIELD.sub(" ", asked))):  # "during which hour of the day": the field asked
         return None
     if isinstance(context, list) and not timed and (found := _documents_count(context, question)):

@@ -11,8 +11,9 @@ table_rows.py's):
   holding either, and with "both" ("Which customers ordered in both Lagos and Oslo?") the values of the column
   the noun names that have rows of each (before, only Lagos was read, and every Lagos customer listed: set L);
 - the question's columns: a header it names ("city", "amount"; `order_id` is named by "order id");
-- its comparisons of a number ("more than 100000", "under 50", "at least 3"): of the number column it names,
-  or of the table's only one; the rows holding the values and meeting them are the ones asked about;
+- its comparisons of a number ("more than 100000", "under 50", "at least 3"): each of the number column named
+  just before it ("a population over 50000 and an area under 100"), else of the one it names, or of the table's
+  only one; a column it asks rows to lack ("which jobs have no timeout set?"): its empty cells; the rows holding the values and meeting them are the ones asked about;
 - its period ("in March", "in 2024", "in March 2024", "in the first quarter of 2024", "in Q3", "in the second
   half of 2023"), span of days ("between 2024-03-01 and 2024-03-15", both days in; "before / after / since / until
   2024-03-01"; "between March and May", both months in) or days of the week ("on a weekend", "on Mondays"): of the
@@ -34,12 +35,15 @@ table_rows.py's):
   among them; "what is the total / average <number column> ...?" their sum or mean (of the only number column
   where none is named: "how much did Ferreira pay in total?"); "which <column> has the most / largest / fewest
   ...?" the value of that column whose rows have the extreme count, or, where a number column is named, the
-  extreme sum ("total") or mean ("average"), else sum; "which three ...", "the top 5 ...": that many values.
-  Values tied with the last one named are named too, and the tie is said.
+  extreme sum ("total") or mean ("average"), else sum; "which three ...", "the top 5 ...": that many values;
+  "the second most": that place. Values tied with the last one named are named too, and the tie is said. A list
+  column's items are each a value ("which tag is used on the most posts?").
 - a value the question excludes ("not in the Sales department", "other than Novak") picks the rows without it;
   a value standing as the question's verb after "did <subject>" ("did tom open") is no condition;
 - "how many more / fewer ... did A ... than B?": A's rows (or total, "how much more") less B's, or B's less A's;
 - "how many ... of each <column>?", "the total <number column> per <column>": every value of it, listed;
+- "on average, how many orders were placed per month?": the rows (or a total) over the months (days, weeks,
+  years) from the first row's to the last's (table_groups.per_period);
 - "is there any / are there ... ?": yes or no, with the rows;
 - "what is the median / total / average / largest <number column>?" of every row, where no word of the question
   is left that a column or value does not explain ("the average salary of engineers" is left: "engineers" is
@@ -65,7 +69,8 @@ from typing import Any
 from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, STATISTICS, TOTAL, asked_statistic, ordinal
-from .table_groups import DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, spread
+from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
+                           spread)
 from .table_products import product
 from .table_ranks import ranked_row
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
@@ -134,7 +139,7 @@ def answer(context: Any, question: str) -> Counted | None:
     if other:
         return _difference(asked, question, other)
     if each:
-        return per_group(asked, question, each)
+        return per_period(asked, question, each) or per_group(asked, question, each)
     if found := ranked_row(asked, question):
         return found  # "who is the oldest employee?", "which note was written most recently?"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
@@ -240,7 +245,10 @@ def _cell(asked: Asked) -> Counted | None:
     by_key = _keys_of(table, column)
     if by_key is None:
         return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {shown[0]}", row[column])
-    hops = sum(bool(table.column_words(column) & {w.lower()}) for w in WORD.findall(rest))
+    # Each time the question names the column ("the manager of X's manager": twice); its words side by side
+    # ("report to" for reports_to) name it once.
+    naming = [bool(table.column_words(column) & {w.lower()}) for w in WORD.findall(rest)]
+    hops = sum(named and not (i and naming[i - 1]) for i, named in enumerate(naming))
     for _ in range(max(hops, 1)):
         if row[column] not in by_key:
             return None

@@ -45,9 +45,10 @@ class Table:
         return words | {plural(w) for w in words} | {w.removesuffix("s") for w in words}
 
     def column_words(self, i: int) -> set[str]:
-        """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities"."""
+        """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities", "tags" by
+        "tag"."""
         words = {w.lower() for w in WORD.findall(self.columns[i])}
-        return words | {plural(w) for w in words}
+        return words | {plural(w) for w in words} | {w[:-1] for w in words if w.endswith("s") and not w.endswith("ss")}
 
 
 def plural(word: str) -> str:

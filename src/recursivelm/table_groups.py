@@ -6,20 +6,22 @@ averaged per group.
 
 from __future__ import annotations
 
+import datetime
 import operator
 import re
 import statistics
 from collections import Counter, defaultdict
 
 from .counted import Counted
-from .periods import ISO_DATE, date_part
+from .periods import ISO_DATE, date_part, iso_day
 from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL, ordinal
 from .table_rows import TOP, Asked, asked_rows
-from .tables import Table, named_columns, number, plain_number, shown_number
+from .tables import Table, items, named_columns, number, plain_number, shown_number
 
 SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extreme first
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 # "In which month were the most orders placed?": a part of the date column's days, grouped by.
+_PERIOD_UNITS = ("day", "week", "month", "year")  # "per month": rows averaged over the months the rows span
 DATE_PART = re.compile(r"^\W*(?:(?:in|during|on)\s+)?(?:which|what)\s+(?P<part>month|year|weekday)\b", re.I)
 _NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -44,6 +46,33 @@ def per_group(asked: Asked, question: str, each: re.Match) -> Counted | None:
     facts = f"{asked.shape}:\n{unit} by {table.columns[by[0]]}{asked.among()}:\n" + \
         "\n".join(f"  {k}: {shown_number(score[k])}" for k in ranked)
     return Counted(facts, ", ".join(f"{k}: {plain_number(round(score[k], 2))}" for k in ranked))
+
+
+def per_period(asked: Asked, question: str, each: re.Match) -> Counted | None:
+    """"On average, how many orders were placed per month in 2024?", "the average amount per day": the rows (or
+    the named number column's total) over the rows' days, divided by the days, weeks, months or years from the
+    first of them to the last, both in (a month without rows counts, as none); None for another question."""
+    unit, table = each["noun"].lower().removesuffix("s"), asked.table
+    if unit not in _PERIOD_UNITS or table.dates is None or not AVERAGE.search(question):
+        return None
+    dated = [(day, row) for row in asked.rows if (day := iso_day(row[table.dates]))]
+    if not dated:
+        return None
+    first, last = min(day for day, _ in dated), max(day for day, _ in dated)
+    spans = {"day": (last - first).days + 1, "year": last.year - first.year + 1,
+             "week": (last - datetime.timedelta(days=last.weekday()) - first + datetime.timedelta(days=first.weekday())).days // 7 + 1,
+             "month": (last.year - first.year) * 12 + last.month - first.month + 1}
+    # A count of rows, or a total ("how much was sold per month, on average?"); "the average amount per month" may
+    # be each month's average amount: not read here.
+    summing = len(asked.numbers) == 1 and bool(TOTAL.search(question) or re.search(r"\bhow much\b", question, re.I))
+    if not summing and not HOW_MANY.search(question):
+        return None
+    total = sum(number(row[asked.numbers[0]]) or 0.0 for _, row in dated) if summing else len(dated)
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    counted = f"{len(dated):,}; their total {table.columns[asked.numbers[0]]}: {shown_number(total)}" if summing else f"{len(dated):,}"
+    value = total / spans[unit]
+    return Counted(f"{asked.shape}:\n{rows}: {counted}, over the {spans[unit]} {unit}s from {first} to {last} (both "
+                   f"in): {shown_number(round(value, 2))} a {unit}", plain_number(round(value, 2)))
 
 
 def by_date_part(asked: Asked, question: str, part: str) -> Counted | None:
@@ -90,14 +119,18 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
     table, rows, numbers = asked.table, asked.rows, asked.numbers[:1]
     mean = bool(AVERAGE.search(question))
     groups: dict[str, list[float]] = defaultdict(list)
+
+    def keys(row: list[str]) -> list[str]:  # a list cell's items each ("which tag is used on the most posts?")
+        return items(row[by]) if by in table.lists else [row[by]]
     if numbers:
         for row in rows:
             if (c := number(row[numbers[0]])) is not None:
-                groups[row[by]].append(c)
+                for key in keys(row):
+                    groups[key].append(c)
         score = {k: (statistics.fmean(v) if mean else sum(v)) for k, v in groups.items()}
         unit = f"{'average' if mean else 'total'} {table.columns[numbers[0]]}"
     else:
-        score, unit = dict(Counter(row[by] for row in rows)), "rows"
+        score, unit = dict(Counter(key for row in rows for key in keys(row))), "rows"
     if not score:
         return None
     ranked = sorted(score, key=lambda k: score[k], reverse=most)

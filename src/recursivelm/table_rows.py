@@ -18,6 +18,7 @@ from .periods import days_asked, iso_day
 from .tables import (WORD, Table, has_condition, holds, named_columns, named_values, number, plain_number,
                      several_named)
 
+COMPARED_WORDS = 3  # "an area under 100": a comparison is of the number column named this many words before it
 EXCLUDED_GAP = 3  # "not shipped to the Lagos": words between an excluding word and its value
 # "how many tickets of each priority?", "the total per customer", "broken down by city": every group of a column.
 EACH = re.compile(r"\b(?:for each|of each|each|every|per|(?:broken down|grouped|split) by)\s+(?P<noun>[\w-]+)", re.I)
@@ -43,6 +44,8 @@ _SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewe
 _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
                                     "older than", "bigger than", "above", "over", "exceeding")})
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
+# "no timeout set", "without an email", "missing an owner": a column whose cell the rows asked about leave empty.
+_MISSING = re.compile(r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?)\s+(?P<noun>[\w-]+)", re.I)
 # "joined after 2020", "built before 1990": a bound on a number column of years (an ISO date's is SPAN's).
 _YEAR_BOUND = re.compile(r"\b(?P<op>after|since|before|prior to|until)\s+(?P<year>(?:18|19|20)\d\d)\b(?!-)", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
@@ -101,6 +104,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
         question = question[:start] + " " + question[end:]
     bounds = _year_bounds(table, question)  # "joined after 2020", over a column of years
     question = _YEAR_BOUND.sub(" ", question) if bounds else question
+    empty = _missing(table, question)  # "which jobs have no timeout set?": rows without a cell of that column
+    question = _MISSING.sub(" ", question) if empty else question
     rest = COMPARISON.sub(" ", question)
     rest = TOP.sub(" ", days.cut(rest) if days else rest)
     rest = EACH.sub(" ", rest) if each else rest
@@ -118,27 +123,52 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
                and i not in {b[0] for b in bounds} | {e[1] for e in equal}]
     # A comparison is of the number column the question names, or of the table's only one.
     measure = numbers[0] if len(numbers) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 else None
-    compared = [(m["op"].lower(), float(m["n"].replace(",", ""))) for m in COMPARISON.finditer(question)]
-    if compared and measure is None:
+    compared = _comparisons(table, question, measure)
+    if compared is None:
         return None
     # Two values or more of one column ("from Lagos or Oslo"): rows holding any of them. "Both" is _in_each's.
     several = {i: vs for i, vs in several_named(table, rest).items() if i in values}
     rows = [row for row in table.rows if all(any(holds(table, row, i, one) for one in several.get(i, [v]))
                                              for i, v in values.items())
             and not any(holds(table, row, i, v) for i, v in excluded.items())
-            and all(_holds(number(row[measure]), op, n) for op, n in compared)
+            and all(_holds(number(row[i]), op, n) for i, op, n in compared)
             and all(number(row[i]) == n for _, i, n in equal)
             and all(_holds(number(row[i]), op, n) for i, op, n in bounds)
+            and not any(row[i].strip() for i in empty)
             and (not days or days.holds_cell(row[table.dates]))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
-    conditions += [f"{table.columns[measure]} {_SIGNS[op]} {plain_number(n)}" for op, n in compared]
+    conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in compared]
     conditions += [f"{table.columns[i]} = {plain_number(n)}" for _, i, n in equal]
     conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
+    conditions += [f"{table.columns[i]} missing" for i in empty]
     if days:
         conditions.append(f"{table.columns[table.dates]} {days.said()}")
     return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
                  table.shape())
+
+
+def _missing(table: Table, question: str) -> list[int]:
+    """The columns the question asks rows to lack ("no timeout set", "without an email", "missing owner"): those
+    it names there whose cells some rows leave empty (a block without the field, a blank cell)."""
+    named = [named_columns(table, m["noun"]) for m in _MISSING.finditer(question)]
+    return [i for columns in named if len(columns) == 1 for i in columns
+            if any(not row[i].strip() for row in table.rows)]
+
+
+def _comparisons(table: Table, question: str, measure: int | None) -> list[tuple[int, str, float]] | None:
+    """The question's comparisons, each with the number column it is of: the one named in the words just before it
+    ("a population over 50000 and an area under 100": population, then area), else `measure`; None where one is
+    of no column. Before, every comparison was read as of one column, and two named columns read none (set R)."""
+    found = []
+    for m in COMPARISON.finditer(question):
+        before = " ".join(WORD.findall(question[:m.start()])[-COMPARED_WORDS:])
+        named = [i for i in named_columns(table, before) if i in table.numbers]
+        column = named[-1] if named else measure
+        if column is None:
+            return None
+        found.append((column, m["op"].lower(), float(m["n"].replace(",", ""))))
+    return found
 
 
 def _equalities(table: Table, question: str) -> list[tuple[tuple[int, int], int, float]]:
