@@ -14,6 +14,7 @@ queries. Resumable: questions already in --out are skipped.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import random
 import re
@@ -682,8 +683,8 @@ def set_k(seed: int) -> list[dict]:
     out.append({"kind": "second-highest", "set": "K", "context": "\n".join(pay), "gold": second,
                 "question": "Who has the second highest salary?"})
     start, end = rng.randint(1, 100), rng.randint(120, 300)
-    day0 = __import__("datetime").date(2022, 1, 1)
-    d1, d2 = day0 + __import__("datetime").timedelta(days=start), day0 + __import__("datetime").timedelta(days=end)
+    day0 = datetime.date(2022, 1, 1)
+    d1, d2 = day0 + datetime.timedelta(days=start), day0 + datetime.timedelta(days=end)
     events = plant(base, [f"The bridge repairs began on {d1.day} {d1.strftime('%B')} {d1.year}.",
                           f"Traffic was allowed back on the bridge on {d2.day} {d2.strftime('%B')} {d2.year}."], rng)
     out.append({"kind": "days-between", "set": "K", "context": events, "gold": end - start,
@@ -737,7 +738,6 @@ def set_l(seed: int) -> list[dict]:
     lines between two events)."""
     rng = random.Random(11000 + seed)
     base = reference_text()
-    datetime = __import__("datetime")
     out = []
     first, second = sorted(rng.sample(range(10, 340), 2))
     festival_first = rng.random() < 0.5
@@ -846,7 +846,6 @@ def set_m(seed: int) -> list[dict]:
     questions)."""
     rng = random.Random(12000 + seed)
     base = reference_text()
-    datetime = __import__("datetime")
     out = []
     timeouts = [rng.choice([5, 10, 30, 60]) for _ in range(250)]
     ini = "\n\n".join(f"[worker-{i:03d}]\nqueue = {rng.choice(['mail', 'billing', 'search'])}\ntimeout = {t}\nretries = {rng.randint(0, 5)}"
@@ -957,7 +956,7 @@ def set_n(seed: int) -> list[dict]:
         months[month] += 1
         orders.append(f"ORD-{90000 + i},2024-{month:02d}-{rng.randint(1, 28):02d},{rng.choice(['Kaur', 'Novak', 'Mwangi'])},"
                       f"{round(rng.uniform(5, 500), 2)}")
-    busiest = __import__("datetime").date(2024, months.most_common(1)[0][0], 1).strftime("%B")
+    busiest = datetime.date(2024, months.most_common(1)[0][0], 1).strftime("%B")
     out.append({"kind": "csv-month-most", "set": "N", "context": "\n".join(orders), "gold": busiest,
                 "question": "In which month were the most orders placed?"})
     hours = Counter()
@@ -1010,7 +1009,6 @@ def set_o(seed: int) -> list[dict]:
     weekends, different addresses within hours, which of several names a text mentions first)."""
     rng = random.Random(14000 + seed)
     base = reference_text()
-    datetime = __import__("datetime")
     out = []
     orders, q1 = ["order_id,placed_on,customer,amount"], 0.0
     for i in range(2000):
@@ -1078,7 +1076,6 @@ def set_p(seed: int) -> list[dict]:
     function taking the most parameters in a package)."""
     rng = random.Random(15000 + seed)
     base = reference_text()
-    datetime = __import__("datetime")
     out = []
     tasks, open_due = ["task_id,owner,status,due_date"], 0
     for i in range(900):
@@ -1159,7 +1156,6 @@ def set_q(seed: int) -> list[dict]:
     no code calls, how long a log spans, customers of more than one city, how often prose names a person)."""
     rng = random.Random(16000 + seed)
     base = reference_text()
-    datetime = __import__("datetime")
     out = []
     sales, by_month = ["sale_id,sold_on,amount"], Counter()
     for i in range(1400):
@@ -1234,7 +1230,6 @@ def set_r(seed: int) -> list[dict]:
     carried)."""
     rng = random.Random(17000 + seed)
     base = reference_text()
-    datetime = __import__("datetime")
     out = []
     at, lines, gaps = datetime.datetime(2025, 8, 1, 0, 0), [], []
     for i in range(2500):

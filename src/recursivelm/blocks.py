@@ -24,12 +24,12 @@ import re
 from typing import Callable
 
 from .counted import Counted
-from .querywords import HOW_MANY, query_terms
+from .documents import read_place
+from .querywords import HOW_MANY, STEM_CHARS, query_terms
 
 BLOCK_LINES = 16  # a key's block: at most this many lines after it
 SECTION_UNITS = 80  # a section: at most this many units after its heading
 SHOWN_ITEMS = 10  # a counted list's items shown to the root, the first ones
-STEM_CHARS = 5  # a question's word names a heading sharing its first five letters ("attended": "Attendees")
 MAX_HEADING_CHARS = 120  # a longer line opening with a number is a sentence ("2.1 million people ..."), not a heading
 
 _BLOCK_KEY = re.compile(r'^\s*(?:- )?(?:"[^"]+"|(?P<key>[\w.-]+(?: [\w.-]+)*))\s*:\s*[{\[]?\s*$')
@@ -40,9 +40,6 @@ _FIELD = re.compile(r'^\s*(?:- )?"?[\w.-]+"?\s*[=:]\s*\S.{0,80}$|^\s*<(?P<tag>[\
 # "section 2.1", "chapter 4", "clause 7.3", "article 12", "§ 5": a numbered part of a text a question names.
 _NAMED = re.compile(r"(?:\b(?:section|chapter|clause|article|paragraph|part|rule)\s+|§\s*)(?P<n>\d+(?:\.\d+)*)\b", re.I)
 _MARKDOWN = re.compile(r"^\s*(?P<hashes>#{1,6})\s+")
-# A unit's place as evidence.py writes it: "line 12", "line 1, character 1,318", "pkg/mod.py:40", "[3] line 2".
-_UNIT_PLACE = re.compile(r"^(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?P<char>, character)?"
-                         r"|^(?P<label>.+?):(?P<label_line>\d+)(?P<char2> \(character)?")
 # Files whose `#` lines are comments, not headings: code and configuration.
 _COMMENTED_FILES = {"py", "pyi", "sh", "bash", "rb", "pl", "r", "yaml", "yml", "toml", "ini", "cfg", "conf",
                     "mk", "cmake", "dockerfile", "ps1", "jl", "ex", "exs", "nim", "coffee"}
@@ -139,7 +136,7 @@ def headings(wheres: list[str], texts: list[str]) -> list[str | None]:
     itself, and in a file of code or configuration, where `#` opens a comment. Shown "The warranty covers parts
     ... for 36 months" without it, the 1.5B reader named a phrase of the line above as the heading it is under
     (bench/issue12/fresh_probe.py, set P)."""
-    spots = [_spot(where) for where in wheres]
+    spots = [read_place(where) for where in wheres]  # (document, line, character): inside a long line where not 0
     found: list[str | None] = []
     current, document = None, None
     for i, (spot, text) in enumerate(zip(spots, texts)):
@@ -156,14 +153,6 @@ def headings(wheres: list[str], texts: list[str]) -> list[str | None]:
             continue
         found.append(current)
     return found
-
-
-def _spot(where: str) -> tuple[str, int, bool] | None:
-    """A unit's document, line and whether it is inside a long line, from its place; None for another place."""
-    m = _UNIT_PLACE.match(where)
-    if m is None:
-        return None
-    return m["label"] or m["index"] or "", int(m["line"] or m["label_line"]), bool(m["char"] or m["char2"])
 
 
 # "How many chapters does the book have?": the parts of a text a question counts, and the words it may say them with.
@@ -198,7 +187,8 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")  # "- Ana (board)", "* it
 
 def listed_under(question: str, texts: list[str]) -> Counted | None:
     """"How many people attended the meeting?" over minutes with an `## Attendees` list: the items of the list
-    opening the section of the one markdown heading a word of the question shares its stem with (`texts`: the
+    opening the section of the one markdown heading a word of the question shares its stem with ("attended":
+    "Attendees"; `texts`: the
     context's lines); None where no heading, or several, opens a list so named, or where a word of the question is
     held by some of its items and not others (a condition not read here). The reader, shown a few of its
     items, said the text did not give the number (bench/issue12/fresh_probe.py, set Q)."""

@@ -51,7 +51,7 @@ import re
 from typing import Any, Sequence
 
 from . import code_ranks, code_relations
-from .code_relations import CODE_NAME, callers, python_documents
+from .code_relations import CODE_NAME, callers, python_documents, syntax_trees
 from .counted import Counted
 from .outline import definitions as defined_in, method_names, owner_class, parameter_count, plural
 from .parsing import options, parse_python
@@ -179,17 +179,10 @@ def subclasses_of(context: Any, question: str, path: str | None = None) -> Count
 
 def _defined_in_file(context: Any, path: str | None, unit: str) -> Counted | None:
     """How many classes a file defines (nested ones too), or functions at its top level."""
-    sources = dict(python_documents(context, path)) if path else {}
-    if path not in sources:
+    tree = syntax_trees(context).get(path) if path else None  # a file that does not parse is none
+    if tree is None:
         return None
-    try:
-        tree = parse_python(sources[path])
-    except (SyntaxError, ValueError):
-        return None
-    if unit == "classes":
-        found = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
-    else:
-        found = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found = code_ranks.file_definitions(tree, unit)
     said = "classes (nested ones too)" if unit == "classes" else "functions at its top level"
     return Counted(f"Counted by code (ast): {path} defines {len(found)} {said}: {', '.join(found)}", str(len(found)))
 

@@ -112,7 +112,14 @@ def _lines(node: ast.AST) -> int:
 _DEFINITION_COUNTS: dict[tuple[str, str], Callable[[Any], int]] = {
     ("function", "parameters"): parameter_count, ("function", "lines"): _lines,
     ("class", "methods"): lambda node: len(method_names(node)), ("class", "lines"): _lines}
+def file_definitions(tree: ast.Module, unit: str) -> list[str]:
+    """The names of the classes a module defines (nested ones too), or of its functions at its top level."""
+    if unit == "classes":
+        return [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    return [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
 _FILE_COUNTS: dict[str, Callable[[ast.Module], int]] = {
-    "classes": lambda tree: sum(isinstance(node, ast.ClassDef) for node in ast.walk(tree)),
-    "functions": lambda tree: sum(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) for node in tree.body),
+    "classes": lambda tree: len(file_definitions(tree, "classes")),
+    "functions": lambda tree: len(file_definitions(tree, "functions")),
     "lines": lambda tree: max((getattr(node, "end_lineno", 0) or 0 for node in ast.walk(tree)), default=0)}

@@ -284,23 +284,24 @@ def _uncalled(context: Any, question: str) -> Counted | None:
     methods = _UNCALLED.search(question)["kind"].lower().startswith("method")
     referred: set[str] = set()
     defined: list[tuple[str, str]] = []
-    for label, tree in syntax_trees(context).items():
-        def visit(node: ast.AST, inside: str | None, in_class: bool) -> None:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if not (node.name.startswith("__") and node.name.endswith("__")) and in_class == methods:
-                    defined.append((node.name, label))
-                for outer in [*node.decorator_list, node.args]:
-                    visit(outer, inside, False)
-                for statement in node.body:
-                    visit(statement, node.name, False)
-                return
-            name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-            if name and name != inside:
-                referred.add(name)
-            for child in ast.iter_child_nodes(node):
-                visit(child, inside, isinstance(node, ast.ClassDef))
 
-        visit(tree, None, False)
+    def visit(node: ast.AST, label: str, inside: str | None, in_class: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not (node.name.startswith("__") and node.name.endswith("__")) and in_class == methods:
+                defined.append((node.name, label))
+            for outer in [*node.decorator_list, node.args]:
+                visit(outer, label, inside, False)
+            for statement in node.body:
+                visit(statement, label, node.name, False)
+            return
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name and name != inside:
+            referred.add(name)
+        for child in ast.iter_child_nodes(node):
+            visit(child, label, inside, isinstance(node, ast.ClassDef))
+
+    for label, tree in syntax_trees(context).items():
+        visit(tree, label, None, False)
     if not defined:
         return None
     kind = "methods" if methods else "functions"

@@ -1,9 +1,10 @@
 """A context's documents, as every reading of it goes through them: the text of a str, each item of a list, each
 file of a directory (a dict of path to text), each with its label; the whole context as one text; and how a
-place in it is written ("line 12", "pkg/mod.py:40", "[3] line 2")."""
+place in it is written ("line 12", "pkg/mod.py:40", "[3] line 2") and read back."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -32,3 +33,17 @@ def place(label: str, line: int, char: int | None) -> str:
         return f"{label}:{line}" + (f" (character {char:,})" if char else "")
     place = f"line {line}" + (f", character {char:,}" if char else "")
     return f"{label} {place}" if label else place
+
+
+# A place as place() writes it, with the heading it is under where evidence.py says it ("line 375, under '## Safety'").
+PLACE = re.compile(r"^\s*(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?:, character (?P<char>[\d,]+))?(?:, under .*)?\s*$"
+                   r"|^\s*(?P<label>.+?):(?P<path_line>\d+)(?: \(character (?P<path_char>[\d,]+)\))?(?:, under .*)?\s*$")
+
+
+def read_place(where: str) -> tuple[str, int, int] | None:
+    """A place's document label, line and character (0 where it names none); None for no place."""
+    m = PLACE.match(str(where))
+    if m is None:
+        return None
+    return (m["index"] or m["label"] or "", int(m["line"] or m["path_line"]),
+            int((m["char"] or m["path_char"] or "0").replace(",", "")))

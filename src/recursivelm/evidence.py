@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import blocks, outline, tables
-from .documents import documents, place
+from .documents import documents, place, read_place
 from .per_context import cached
 from .querywords import QUESTION_WORDS, anchor_words, bm25s_module, query_terms, tokenize
 
@@ -90,22 +90,15 @@ def _units(context: Any) -> tuple[list[str], list[str]]:
     return wheres, texts
 
 
-# A place as gather() writes it, with the heading it is under where it has one ("line 375, under '## Safety'").
-_WHERE = re.compile(r"^\s*(?:(?P<index>\[\d+\]) )?line (?P<line>\d+)(?:, character (?P<char>[\d,]+))?(?:, under .*)?\s*$"
-                    r"|^\s*(?P<label>.+?):(?P<path_line>\d+)(?: \(character (?P<path_char>[\d,]+)\))?(?:, under .*)?\s*$")
-
-
 def around(context: Any, where: str, lines_before: int = AROUND_LINES_BEFORE, lines_after: int = AROUND_LINES_AFTER,
            chars: int = AROUND_CHARS) -> str:
     """The text at a place `rank()` or `near()` named ("line 12", "pkg/mod.py:40", "line 1, character
     2,769,607", "[3] line 2"): numbered lines around it, or, inside a long line, the characters around it."""
-    m = _WHERE.match(str(where))
-    if not m:
+    found = read_place(where)
+    if not found:
         raise ValueError(f"around({where!r}): give a place as the search shows it, e.g. 'line 12', "
                          f"'path/file.py:40' or 'line 1, character 2,000'")
-    label = m["index"] or m["label"] or ""
-    number = int(m["line"] or m["path_line"])
-    char = int((m["char"] or m["path_char"] or "0").replace(",", ""))
+    label, number, char = found
     docs = dict(documents(context))
     if label not in docs:
         known = ", ".join(list(docs)[:5])
@@ -309,8 +302,8 @@ class Index:
         return " … ".join(kept) if kept and len(kept) < len(sentences) else text
 
     def _document_of(self, i: int) -> str:
-        m = _WHERE.match(self.wheres[i])
-        return (m["index"] or m["label"] or "") if m else ""
+        found = read_place(self.wheres[i])
+        return found[0] if found else ""
 
     def _postings_index(self) -> dict[str, list[int]]:
         if self._postings is None:

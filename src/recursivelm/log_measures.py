@@ -184,7 +184,8 @@ def asks_took(question: str) -> bool:
 
 def took(everything: list[str], question: str) -> Counted | None:
     """How long the thing the question names took: from the first to the last of the lines naming it (rules
-    above), or the whole log, from its first stamp to its last ("how long does the log cover?"); None for any other question, or fewer than two such lines with a full time stamp."""
+    above), or the whole log, from its first stamp to its last ("how long does the log cover?"); None for any
+    other question, or fewer than two such lines with a full time stamp."""
     asked = _TOOK.match(question.strip()) or _LOG_SPAN.match(question.strip())
     if asked is None or not stamped(everything):
         return None
@@ -192,19 +193,31 @@ def took(everything: list[str], question: str) -> Counted | None:
     if found is None or not found[1] or len(found[0]) < 2:
         return None
     mine, picked_by = found
-    times = [(key, written, line) for line in mine if (s := stamp(line)) for key, written in [s] if key[0]]
+    times = _full_stamps(mine)
     if len(times) < 2:
         return None  # year-less stamps (syslog's) are not read across days here
     (first, first_written, first_line), (last, last_written, last_line) = min(times), max(times)
-    seconds = (datetime.datetime(*last) - datetime.datetime(*first)).total_seconds()
-    unit = (asked["unit"] or "").lower()
-    whole = asked.re is _LOG_SPAN and asked["whole"]  # "how many whole hours": the hours completed
-    amount = seconds // _SECONDS[unit] if unit and whole else round(seconds / _SECONDS[unit], 2) if unit else 0
-    said = f"{plain_number(amount)} {unit}" if unit else _clock(seconds)
+    seconds = (last - first).total_seconds()
+    whole = asked.re is _LOG_SPAN and bool(asked["whole"])  # "how many whole hours": the hours completed
+    said = _duration(seconds, (asked["unit"] or "").lower(), whole)
     facts = (f"Read by code over every line ({len(everything):,}): lines holding {' and '.join(map(repr, picked_by))}: "
              f"{len(mine):,}; the first at {first_written}:\n  {first_line.strip()}\nthe last at {last_written}:\n"
              f"  {last_line.strip()}\nbetween them: {_clock(seconds)}")
     return Counted(facts, said)
+
+
+def _full_stamps(lines: list[str]) -> list[tuple[datetime.datetime, str, str]]:
+    """(time, its text, the line) of each line whose time stamp names a year (a syslog stamp names none)."""
+    return [(datetime.datetime(*key), written, line) for line in lines if (found := stamp(line))
+            for key, written in [found] if key[0]]
+
+
+def _duration(seconds: float, unit: str, whole: bool = False) -> str:
+    """A duration in the unit asked ("2.5 hours"; whole units completed where `whole`: "2 hours"), else as
+    hours, minutes and seconds (_clock)."""
+    if not unit:
+        return _clock(seconds)
+    return f"{plain_number(seconds // _SECONDS[unit] if whole else round(seconds / _SECONDS[unit], 2))} {unit}"
 
 
 def _clock(seconds: float) -> str:
@@ -227,16 +240,14 @@ def gap(everything: list[str], question: str) -> Counted | None:
     asked = _GAP.search(question)
     if asked is None or not stamped(everything):
         return None
-    times = [(datetime.datetime(*key), written, line) for line in everything if (found := stamp(line))
-             for key, written in [found] if key[0]]
+    times = _full_stamps(everything)
     if len(times) < 2:
         return None
     times.sort(key=lambda t: t[0])  # consecutive in time: a log written out of order has no negative gaps
     gaps = [((b[0] - a[0]).total_seconds(), a, b) for a, b in zip(times, times[1:])]
     which = asked["which"].lower()
     seconds = _GAP_STATISTICS[which]([g for g, _, _ in gaps])
-    unit = (m["unit"].lower() if (m := _IN_UNIT.search(question)) else "")
-    said = f"{plain_number(round(seconds / _SECONDS[unit], 2))} {unit}" if unit else _clock(seconds)
+    said = _duration(seconds, m["unit"].lower() if (m := _IN_UNIT.search(question)) else "")
     facts = f"Read by code over the lines' time stamps ({len(times):,}), in time order: {len(gaps):,} gaps; the {which}: {_clock(seconds)}"
     if _GAP_STATISTICS[which] in (max, min):
         _, a, b = next(g for g in gaps if g[0] == seconds)

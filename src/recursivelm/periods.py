@@ -12,6 +12,8 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 
+from .querywords import NUMBER_WORDS, count_of
+
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # datetime's weekday() order
 _QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
@@ -43,9 +45,9 @@ WEEKDAYS = re.compile(rf"\b(?:on|at|over|during)\s+(?:an?\s+|the\s+)?(?P<days>{_
 
 # "in the last 7 days covered by the data", "over the past two weeks", "in the final month of the log": days
 # counted back from the data's latest day (a table's or a log's), that day in; months are calendar months.
-_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-RECENT = re.compile(r"\b(?:in|during|over|within|for)\s+the\s+(?:last|past|final|latest|most\s+recent)\s+(?:(?P<n>\d+|"
-                    + "|".join(_COUNTS) + r")\s+)?(?P<unit>days?|weeks?|months?)\b(?:\s+(?:of|in|covered\s+by|recorded\s+in)"
+_MANY = "|".join(word for word in NUMBER_WORDS if word != "one")  # "the last two weeks"; one is said as "the last week"
+RECENT = re.compile(rf"\b(?:in|during|over|within|for)\s+the\s+(?:last|past|final|latest|most\s+recent)\s+(?:(?P<n>\d+|{_MANY})\s+)?"
+                    r"(?P<unit>days?|weeks?|months?)\b(?:\s+(?:of|in|covered\s+by|recorded\s+in)"
                     r"\s+(?:the\s+)?(?:data|dataset|log|table|file|records?))?", re.I)
 
 
@@ -81,9 +83,9 @@ class Days:
         return (self.latest - date).days < n * (7 if unit == "week" else 1)
 
     def holds_cell(self, cell: str) -> bool:
-        """Whether a cell opening with an ISO date falls in them (a cell of no date does not)."""
-        date = ISO_DATE.match(cell)
-        return bool(date) and self.holds(int(date["year"]), int(date["month"]), int(date["day"]))
+        """Whether a cell opening with an ISO date falls in them (a cell of no date, or of no such day, does not)."""
+        day = iso_day(cell)
+        return day is not None and self.holds(day.year, day.month, day.day)
 
     def said(self) -> str:
         """How the days are said to the root: "in March 2024 and on a weekend"."""
@@ -107,8 +109,7 @@ def days_asked(question: str) -> Days | None:
 
 def _recent(recent: re.Match) -> tuple[int, str]:
     """How many days, weeks or months the data's last days are, and which ("7 days": 7, "day")."""
-    n = recent["n"] or "1"
-    return (int(n) if n.isdigit() else _COUNTS[n.lower()]), recent["unit"].lower().rstrip("s")
+    return count_of(recent["n"] or "1"), recent["unit"].lower().rstrip("s")
 
 
 def iso_day(cell: str) -> datetime.date | None:

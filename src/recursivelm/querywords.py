@@ -25,6 +25,17 @@ AVERAGE_WORDS = ("average", "mean", "typical")
 AGGREGATE_WORDS = frozenset((*MOST_WORDS, *LEAST_WORDS, *TOTAL_WORDS, *AVERAGE_WORDS, "median"))
 
 
+STEM_CHARS = 5  # two words share a stem where their first five letters agree ("escalate" and "escalated")
+# Counts said in words ("the last two weeks", "which three products", "more than one city").
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10}
+
+
+def count_of(word: str) -> int:
+    """A count said in digits or in words ("7", "seven")."""
+    return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
+
+
 # English verbs whose other forms share no stem with their base ("buy", "bought"): a question asks in one form
 # ("how much fuel did they buy?"), the text writes another ("bought 115 litres").
 _IRREGULAR = """begin began begun; bring brought; build built; buy bought; catch caught; choose chose chosen; come came;

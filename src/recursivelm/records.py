@@ -56,12 +56,12 @@ from .documents import documents
 from .log_lines import (EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
                         slots_out, stamp, stamped)
 from .mentions import absent, named
-from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, named_words, query_terms
+from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, STEM_CHARS, named_words, query_terms
 from .periods import days_asked
 from .tables import PERCENT, has_condition, plain_number, shown_number, table_of
 from .table_answers import answer as table_answer
 from .wordcounts import asks_count
-from .wordings import STEM_CHARS, Kind, by_wording, holding, name_lines, of_the_wording_picked, picked, whole_word
+from .wordings import Kind, by_wording, holding, name_lines, of_the_wording_picked, picked, whole_word
 
 MIN_LINES = 20  # fewer lines are a note, not a log: their passages are read
 FIELD_SHARE = 0.5  # a field is the lines' where at least this share of them holds it

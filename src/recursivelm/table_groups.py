@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 
 from .counted import Counted
 from .periods import ISO_DATE, date_part, iso_day
-from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL, ordinal
+from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL, count_of, ordinal
 from .table_rows import TOP, Asked, asked_rows
 from .tables import Table, items, named_columns, number, plain_number, shown_number
 
@@ -23,7 +23,6 @@ MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more
 # "In which month were the most orders placed?": a part of the date column's days, grouped by.
 _PERIOD_UNITS = ("day", "week", "month", "year")  # "per month": rows averaged over the months the rows span
 DATE_PART = re.compile(r"^\W*(?:(?:in|during|on)\s+)?(?:which|what)\s+(?P<part>month|year|weekday)\b", re.I)
-_NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def per_group(asked: Asked, question: str, each: re.Match) -> Counted | None:
@@ -105,8 +104,7 @@ def top(question: str) -> int:
     m = TOP.search(question)
     if not m:
         return 1
-    n = m["n"].lower()
-    return _NUMBER_WORDS.index(n) + 2 if n in _NUMBER_WORDS else int(n)
+    return count_of(m["n"])
 
 
 def grouped(asked: Asked, by: int, question: str) -> Counted | None:
@@ -139,18 +137,18 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
         return None
     if nth > 1:  # "which city has the second most orders?": the value at that place, and those tied with it
         named = [k for k in ranked if score[k] == score[ranked[nth - 1]]]
-        lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, nth)]]
-        facts = (f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first "
-                 f"(place {nth} asked):\n" + "\n".join(lines))
-        return Counted(facts, ", ".join(named) + (" (tied)" if len(named) > 1 else ""))
-    # Values tied with the n-th are named too, and the tie said: no n of them answer alone.
-    last = score[ranked[n - 1]]
-    named = ranked[:n] + [k for k in ranked[n:] if score[k] == last]
-    tied = [k for k in named if score[k] == last]
-    said = ", ".join(named) + (f" ({', '.join(tied[:-1])} and {tied[-1]} tied at {shown_number(last)})"
-                               if len(tied) > 1 else "")
-    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:max(SHOWN_GROUPS, len(named))]]
-    facts = f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first:\n" + "\n".join(lines)
+        said = ", ".join(named) + (" (tied)" if len(named) > 1 else "")
+        shown, place = max(SHOWN_GROUPS, nth), f" (place {nth} asked)"
+    else:  # values tied with the n-th are named too, and the tie said: no n of them answer alone
+        last = score[ranked[n - 1]]
+        named = ranked[:n] + [k for k in ranked[n:] if score[k] == last]
+        tied = [k for k in named if score[k] == last]
+        said = ", ".join(named) + (f" ({', '.join(tied[:-1])} and {tied[-1]} tied at {shown_number(last)})"
+                                   if len(tied) > 1 else "")
+        shown, place = max(SHOWN_GROUPS, len(named)), ""
+    lines = [f"  {k}: {shown_number(score[k])}" for k in ranked[:shown]]
+    facts = (f"{asked.shape}:\n{unit} by {table.columns[by]}{asked.among()}, {'most' if most else 'fewest'} first"
+             f"{place}:\n" + "\n".join(lines))
     return Counted(facts, said)
 
 
@@ -158,7 +156,6 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
 # how many different values of another their rows hold.
 _SPREAD = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|exactly|only)\s+(?P<n>one|two|three|four|five"
                      r"|\d+|a single)\s+(?:different\s+|distinct\s+|separate\s+)?(?P<noun>[a-z_-]+)\b", re.I)
-_SPREAD_NUMBERS = {"one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _SPREAD_TESTS = {"more than": operator.gt, "at least": operator.ge, "fewer than": operator.lt, "less than": operator.lt,
                  "at most": operator.le, "exactly": operator.eq, "only": operator.eq}
 
@@ -181,7 +178,7 @@ def spread(table: Table, question: str) -> Counted | None:
     held: dict[str, set[str]] = defaultdict(set)
     for row in asked.rows:
         held[row[per[0]]].add(row[of[0]])
-    n = _SPREAD_NUMBERS.get(found["n"].lower()) or int(found["n"])
+    n = 1 if found["n"].lower() == "a single" else count_of(found["n"])
     test = _SPREAD_TESTS[found["op"].lower()]
     picked = [value for value, values in held.items() if test(len(values), n)]
     facts = (f"{asked.shape}:\n{table.columns[per[0]]} values{asked.among()}: {len(held):,}; of them, with "

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from .documents import documents
-from .querywords import HOW_MANY, anchor_words, query_terms, verb_forms
+from .querywords import HOW_MANY, STEM_CHARS, anchor_words, query_terms, verb_forms
 from .parsing import options
 from .reading import says_yes
 from .tables import has_condition
@@ -35,7 +35,6 @@ MAX_KINDS = 8  # more wordings than this is prose, not records of a few kinds
 MIN_KIND_LINES = 3  # a kind of record recurs: a wording of fewer lines is not one
 COVERED_SHARE = 0.9  # ...and the MAX_KINDS commonest kinds hold at least this share of the name's lines
 COMMON_WORD_SHARE = 0.05  # a word in fewer of the name's lines than this is a slot's value (a city, a host): left out
-STEM_CHARS = 5  # "escalate" and "escalated" share their first five letters
 EXAMPLE_CHARS = 160
 # Each kind's example asked about alone, with what the question counts in its own words. On 8 examples of three
 # logs (bench/issue12/fresh_probe.py's), given the counted thing ("unsuccessful login attempts") the 1.5B reader
