@@ -145,7 +145,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1299,6 +1299,102 @@ def set_r(seed: int) -> list[dict]:
     return out
 
 
+def set_s(seed: int) -> list[dict]:
+    """Set S, written in the twenty-eighth step after set R's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (a percentile of a log's durations, the group
+    with the most different members, a total over JSON lines' nested item lists, the longest run of failures in a
+    log, prose facts counted by a numeric condition, rows whose name holds a word, the functions that raise an
+    exception, the month of the largest rise over the month before)."""
+    rng = random.Random(18000 + seed)
+    base = reference_text()
+    out = []
+    durations = [rng.randint(20, 400) for _ in range(1000)]
+    durations.sort()
+    pinned = rng.randint(650, 900)  # ranks 930-969 hold one value, so every percentile method gives it
+    durations = durations[:930] + [pinned] * 40 + [rng.randint(pinned + 1, 3000) for _ in range(30)]
+    rng.shuffle(durations)
+    at = datetime.datetime(2025, 9, 2, 8, 0, 0)
+    access = []
+    for ms in durations:
+        at += datetime.timedelta(seconds=rng.randint(1, 20))
+        access.append(f"{at.isoformat()}Z {rng.choice(['GET', 'POST'])} /api/{rng.choice(['items', 'cart', 'users'])} "
+                      f"{rng.choice([200, 200, 200, 201, 404])} duration={ms}ms")
+    out.append({"kind": "log-percentile", "set": "S", "context": "\n".join(access), "gold": pinned,
+                "question": "What was the 95th percentile of request duration, in milliseconds?"})
+    regions = ["North", "South", "East", "West"]
+    members = {region: [f"{region[0]}{k:03d}" for k in range(n)]
+               for region, n in zip(regions, rng.sample([14, 22, 31, 40], 4))}
+    heavy = min(members, key=lambda r: len(members[r]))  # the fewest customers place the most orders
+    orders, per_region = ["order_id,customer,region,amount"], Counter()
+    for i in range(1400):
+        region = heavy if rng.random() < 0.4 else rng.choice(regions)
+        orders.append(f"O-{i},{rng.choice(members[region])},{region},{round(rng.uniform(5, 300), 2)}")
+        per_region[region] += 1
+    distinct = {r: len({row.split(',')[1] for row in orders[1:] if row.split(',')[2] == r}) for r in regions}
+    out.append({"kind": "most-distinct-per-group", "set": "S", "context": "\n".join(orders),
+                "gold": max(distinct, key=distinct.get), "exclude": [r for r in regions if r != max(distinct, key=distinct.get)],
+                "question": "Which region has the most different customers?"})
+    baskets, units = [], 0
+    for i in range(700):
+        items = [{"sku": f"SKU-{rng.randint(100, 999)}", "qty": rng.randint(1, 6), "price": round(rng.uniform(1, 80), 2)}
+                 for _ in range(rng.randint(1, 4))]
+        units += sum(item["qty"] for item in items)
+        baskets.append(json.dumps({"order": f"B-{i}", "customer": f"C{rng.randint(1, 200)}", "items": items}))
+    out.append({"kind": "nested-items-total", "set": "S", "context": "\n".join(baskets), "gold": units,
+                "question": "How many units were ordered in total across all orders?"})
+    at, checks, run, longest = datetime.datetime(2025, 10, 1, 0, 0), [], 0, 0
+    streak_at = rng.randint(400, 1500)
+    for i in range(1800):
+        at += datetime.timedelta(seconds=30)
+        failed = rng.random() < 0.07 or streak_at <= i < streak_at + rng.choice([6, 7, 8])
+        run = run + 1 if failed else 0
+        longest = max(longest, run)
+        checks.append(f"{at.isoformat(sep=' ')} healthcheck " + ("FAILED target=db timeout" if failed else f"ok target=db {rng.randint(2, 40)}ms"))
+    out.append({"kind": "log-longest-failure-run", "set": "S", "context": "\n".join(checks), "gold": longest,
+                "question": "What was the longest run of consecutive failed health checks?"})
+    heights = rng.sample(range(1800, 4400, 50), 9)
+    heights = [h + 10 if h == 3000 else h for h in heights]
+    journal = plant(base, [f"On day {k + 2} the expedition pitched camp {k + 1} at {h} metres." for k, h in enumerate(heights)], rng)
+    out.append({"kind": "prose-count-above", "set": "S", "context": journal, "gold": sum(h > 3000 for h in heights),
+                "question": "How many of the expedition's camps were pitched above 3000 metres?"})
+    materials = ["Steel", "Oak", "Brass", "Stainless steel", "Pine", "Aluminium", "Galvanised steel"]
+    things = ["bracket", "hinge", "shelf", "hook", "rail", "clamp", "handle"]
+    products, steel = ["sku,name,price"], 0
+    for i in range(380):
+        name = f"{rng.choice(materials)} {rng.choice(things)}"
+        products.append(f"P-{1000 + i},{name},{round(rng.uniform(2, 120), 2)}")
+        steel += "steel" in name.lower()
+    out.append({"kind": "name-contains-count", "set": "S", "context": "\n".join(products), "gold": steel,
+                "question": "How many products have 'steel' in their name?"})
+    verbs = ["parse", "load", "check", "build", "read", "scale", "merge", "split", "render", "encode", "fetch", "clean"]
+    nouns = ["port", "ratio", "header", "config", "token", "frame", "record", "range", "matrix", "entry"]
+    names = [f"{v}_{n}" for v, n in zip(rng.sample(verbs, 10), rng.sample(nouns, 10))]
+    errors = rng.sample(["ValueError"] * 4 + ["TypeError", "KeyError", "RuntimeError"] + [None] * 3, 10)
+    files = {}
+    for k, (name, error) in enumerate(zip(names, errors)):
+        guard = f"    if not value:\n        raise {error}(f'bad {name.split(chr(95))[1]}: {{value!r}}')\n" if error else ""
+        body = f"def {name}(value):\n    \"\"\"{name.replace('_', ' ').capitalize()}.\"\"\"\n{guard}    return value\n"
+        files.setdefault(f"tools/{['io', 'core', 'util', 'fmt'][k % 4]}.py", []).append(body)
+    files = {path: "\n\n".join(bodies) for path, bodies in files.items()}
+    out.append({"kind": "functions-raising", "set": "S", "context": files,
+                "gold": [n for n, e in zip(names, errors) if e == "ValueError"],
+                "exclude": [n for n, e in zip(names, errors) if e != "ValueError"],
+                "question": "Which functions raise ValueError?"})
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    visitors = [rng.randint(8000, 12000)]
+    for _ in range(11):
+        visitors.append(visitors[-1] + rng.randint(-1500, 1500))
+    rise = rng.randint(1, 11)
+    visitors[rise:] = [v + 2600 for v in visitors[rise:]]
+    table = ["| Month | Visitors |", "|---|---|"] + [f"| {m} 2024 | {v} |" for m, v in zip(months, visitors)]
+    rises = [visitors[k] - visitors[k - 1] for k in range(1, 12)]
+    report = base[:15000] + "\n\n## Museum visitors\n\n" + "\n".join(table) + "\n\n" + base[15000:30000]
+    out.append({"kind": "largest-rise", "set": "S", "context": report, "gold": months[1 + rises.index(max(rises))],
+                "question": "In which month did the number of visitors rise the most over the month before?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1339,7 +1435,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q and R (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R and S (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
