@@ -145,7 +145,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1395,6 +1395,80 @@ def set_s(seed: int) -> list[dict]:
     return out
 
 
+def set_t(seed: int) -> list[dict]:
+    """Set T, written in the twenty-eighth step after set S's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (values of a column by how many rows they have,
+    the range of a column, the time from a log's event to the first error after it, rows whose list holds more
+    than n items, functions without a docstring, rows per value of a column on average, a share within a group,
+    who prose says came last)."""
+    rng = random.Random(19000 + seed)
+    base = reference_text()
+    out = []
+    orders, per_customer = ["order_id,customer,city,amount"], Counter()
+    for i in range(900):
+        customer = f"C{int(rng.paretovariate(1.2)) % 160:03d}"
+        city = rng.choice(["Oslo", "Lima", "Pune"])
+        amount = round(rng.uniform(5, 250), 2)
+        orders.append(f"O-{i},{customer},{city},{amount}")
+        per_customer[customer] += 1
+    out.append({"kind": "groups-with-more-rows", "set": "T", "context": "\n".join(orders),
+                "gold": sum(n > 5 for n in per_customer.values()),
+                "question": "How many customers placed more than 5 orders?"})
+    out.append({"kind": "rows-per-value", "set": "T", "context": "\n".join(orders),
+                "gold": round((len(orders) - 1) / len(per_customer), 2),
+                "question": "What is the average number of orders per customer?"})
+    oslo = [float(row.split(",")[3]) for row in orders[1:] if row.split(",")[2] == "Oslo"]
+    out.append({"kind": "share-within-group", "set": "T", "context": "\n".join(orders),
+                "gold": round(100 * sum(a > 100 for a in oslo) / len(oslo), 2),
+                "question": "What percentage of the orders from Oslo were above 100?"})
+    prices = [round(rng.uniform(3, 900), 2) for _ in range(420)]
+    products = ["sku,name,price"] + [f"K-{i},{rng.choice(['lamp', 'desk', 'chair', 'shelf'])} {i},{p}" for i, p in enumerate(prices)]
+    out.append({"kind": "column-range", "set": "T", "context": "\n".join(products), "gold": round(max(prices) - min(prices), 2),
+                "question": "What is the difference between the highest and the lowest price?"})
+    at, lines = datetime.datetime(2025, 11, 3, 9, 0, 0), []
+    started, first_error = None, None
+    deploy_at = rng.randint(500, 1200)
+    for i in range(2000):
+        at += datetime.timedelta(seconds=rng.randint(1, 9))
+        if i == deploy_at:
+            lines.append(f"{at.isoformat(sep=' ')} INFO deployer deployment of v9.1 started")
+            started = at
+            continue
+        error = rng.random() < 0.01 and (started is None or i > deploy_at + 40)
+        if error and started is not None and first_error is None:
+            first_error = at
+        lines.append(f"{at.isoformat(sep=' ')} {'ERROR' if error else 'INFO'} api handled request id={i}"
+                     + (" failed with 502" if error else ""))
+    out.append({"kind": "log-seconds-to-first-error", "set": "T", "context": "\n".join(lines),
+                "gold": int((first_error - started).total_seconds()),
+                "question": "How many seconds after the deployment of v9.1 started was the first ERROR logged?"})
+    users = []
+    for i in range(300):
+        users.append({"user": f"u{i:03d}", "roles": rng.sample(["admin", "editor", "viewer", "billing", "support"], rng.choice([1, 1, 2, 2, 3, 4]))})
+    out.append({"kind": "list-longer-than", "set": "T", "context": json.dumps(users, indent=1),
+                "gold": sum(len(u["roles"]) > 2 for u in users), "question": "How many users have more than two roles?"})
+    files, bare = {}, []
+    for m in range(6):
+        bodies = []
+        for k in range(rng.randint(2, 4)):
+            name = f"{rng.choice(['load', 'save', 'sync', 'scan', 'trim', 'pack'])}_{rng.choice(['queue', 'cache', 'index', 'blob'])}_{m}{k}"
+            documented = rng.random() < 0.75
+            bare += [] if documented else [name]
+            doc = f'    """{name.replace("_", " ").capitalize()}."""\n' if documented else "    # no docstring here\n"
+            bodies.append(f"def {name}(item):\n{doc}    return item\n")
+        files[f"svc/mod{m}.py"] = "\n\n".join(bodies)
+    out.append({"kind": "functions-without-docstring", "set": "T", "context": files, "gold": bare,
+                "exclude": [n for text in files.values() for n in re.findall(r"def (\w+)", text) if n not in bare],
+                "question": "Which functions have no docstring?"})
+    crew = rng.sample(["Mira Holt", "Anders Vik", "Tomas Reyes", "Ilse Brandt", "Kofi Mensah", "Nadia Farouk"], 6)
+    days = rng.sample(range(1, 28), 6)
+    journal = plant(base, [f"{name} joined the expedition on {day} March 1911." for name, day in zip(crew, days)], rng)
+    out.append({"kind": "prose-last-to-join", "set": "T", "context": journal, "gold": crew[days.index(max(days))],
+                "exclude": [c for c in crew if c != crew[days.index(max(days))]],
+                "question": "Which crew member joined the expedition last?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1435,7 +1509,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R and S (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S and T (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
