@@ -58,6 +58,8 @@ TREE = {
     ("Which class defines the method size?", "Jar, Rule"),  # every class whose own body defines it
     ("Which functions are never called anywhere in the code?", "dump_cookie, check"),  # imported is not called
     ("Which methods are never used?", "size, parse"),  # Jar.size and Rule.size: one name; quote is called
+    ("Which functions raise ValueError?", "dump_cookie"),  # its own body's raise, by the class's name
+    ("Which functions raise `TypeError`?", "dump_cookie.check"),  # the nested def, named inside its def
 ])
 def test_how_definitions_relate_is_read_from_the_syntax_trees(question, answer):
     found = code_relations.answer(TREE, question)

@@ -133,6 +133,25 @@ def test_a_reply_pointing_at_a_passage_answers_which_heading_by_the_heading_it_i
     assert reading.read("How long is the warranty period?", manual, reader.ask, reader.ask_batch) == "36 months"
 
 
+def test_a_list_is_read_from_the_passages_saying_the_questions_verb_and_kept_where_each_item_is_written():
+    journal = [Passage("line 57", "Among its instruments the survey party carried a barometer."),
+               Passage("line 300", "Attributes of the object are listed in order."),
+               Passage("line 1377", "Among its instruments the survey party carried a sextant."),
+               Passage("line 5487", "The survey party left the lantern and the spare oars at the harbour."),
+               Passage("line 7078", "Among its instruments the survey party carried a rain gauge.")]
+    question = "Which instruments did the survey party carry?"
+    # The checker says yes to every passage of the survey party, the lantern's too; a reader shown it lists it.
+    reader = Reader("survey party", {"lantern": "Answer: barometer, sextant, lantern",
+                                     "Answer from the passages": "The survey party carried a barometer, a sextant, and a rain gauge."})
+    answer = reading.read(question, journal, reader.ask, reader.ask_batch)
+    assert answer == "The survey party carried a barometer, a sextant, and a rain gauge."
+    assert "lantern" not in reader.prompts[-1]  # read from the three saying "carried", and kept: each item is written
+    # A list whose item no passage writes is not kept: every passage is read together, as before.
+    reader = Reader("survey party", {"Answer from the passages": "a barometer, a sextant, a compass",
+                                     "lantern": "Answer: barometer, sextant, rain gauge"})
+    assert reading.read(question, journal, reader.ask, reader.ask_batch) == "barometer, sextant, rain gauge"
+
+
 def test_one_passage_is_read_without_a_check():
     reader = Reader("wifi", {"badger": "badger-7386"})
     assert reading.read(WIFI, SITE_LOG[1:2], reader.ask, reader.ask_batch) == "badger-7386"

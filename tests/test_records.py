@@ -170,6 +170,38 @@ def test_the_longest_gap_between_consecutive_lines():
     assert records.answer(polled, "What is the shortest interval between successive entries?").answer == "3 s"
 
 
+def test_the_longest_run_of_consecutive_failures_among_the_lines_of_their_kind():
+    # The checks fail at 3-5 and 10-13 (a run of 4); a poller's lines between them break no run.
+    failing = {3, 4, 5, 10, 11, 12, 13}
+    lines = []
+    for i in range(30):
+        lines.append(f"2025-10-01 10:{i:02d}:00 healthcheck " + ("FAILED target=db timeout" if i in failing else f"ok target=db {i}ms"))
+        if i in (11, 20):
+            lines.append(f"2025-10-01 10:{i:02d}:30 poller checked queue depth={i}")
+    found = records.answer("\n".join(lines), "What was the longest run of consecutive failed health checks?")
+    assert found is not None and found.answer == "4" and "10:10:00 healthcheck FAILED" in found.facts
+    # The same lines read as any count: "in a row" asks the run, not every failure.
+    assert records.answer("\n".join(lines), "How many times in a row did the health check fail at most?").answer == "4"
+
+
+def test_a_percentile_of_a_logs_durations():
+    # 1..100 ms: the 95th percentile, linear between the closest ranks, is 95.05; the 50th is the median.
+    requests = "\n".join(f"2025-09-02T08:{i // 60:02d}:{i % 60:02d}Z GET /api/items 200 duration={1 + (i * 37) % 100}ms"
+                         for i in range(100))
+    found = records.answer(requests, "What was the 95th percentile of request duration, in milliseconds?")
+    assert found is not None and found.answer == "95.05 milliseconds" and "linear between the closest ranks" in found.facts
+    assert records.answer(requests, "What is the p50 response time?").answer == "50.5 ms"
+
+
+def test_measurements_in_prose_counted_by_a_comparison():
+    heights = [2100, 3150, 2950, 3600, 4100, 2800]
+    prose = " ".join(f"On day {k + 2} the expedition pitched camp {k + 1} at {h} metres. The weather held." for k, h in enumerate(heights))
+    prose += " The base town lies at 3200 metres."  # no camp: not counted
+    found = records.answer(prose, "How many of the expedition's camps were pitched above 3000 metres?")
+    assert found is not None and found.answer == "3" and "camp 2 at 3150 metres" in found.facts
+    assert records.answer(prose, "How many camps were pitched below 3000 metres?").answer == "3"
+
+
 def test_different_values_of_a_field_within_a_clock_span():
     requests = "\n".join(f"2025-03-0{1 + i % 5} {i % 24:02d}:{i % 60:02d}:00 GET /x from 10.0.{i % 4}.{i % 11}" for i in range(480))
     # Hours 10 and 11 are 40 lines of 22 of the 44 addresses. The span's words ("10", "00") are read as the span,

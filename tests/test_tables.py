@@ -386,6 +386,42 @@ def test_comparisons_of_two_columns_list_items_missing_cells_and_rows_per_month(
     assert per_month.answer == "4" and "over the 3 months from 2024-01-01" in per_month.facts
 
 
+def test_different_values_per_group_a_quoted_word_in_a_column_and_nested_item_lists():
+    # North has the most orders (3 customers), South the most different customers (5).
+    orders = "order_id,customer,region\n" + "\n".join(f"O-{i},N{i % 3},North" for i in range(20)) + "\n" + \
+        "\n".join(f"O-{20 + i},S{i % 5},South" for i in range(10))
+    found = table_answers.answer(orders, "Which region has the most different customers?")
+    assert found.answer == "South" and "different customer by region" in found.facts
+    assert table_answers.answer(orders, "Which region has the most orders?").answer == "North"
+    # Different values of no column: not the rows counted per group.
+    assert table_answers.answer(orders, "Which region has the most different suppliers?") is None
+    products = "sku,name,price\n" + "\n".join(f"P{i},{['Steel hook', 'Oak shelf', 'Stainless steel rail', 'Steelcase'][i % 4]},{i}"
+                                               for i in range(16))
+    found = table_answers.answer(products, "How many products have 'steel' in their name?")
+    assert found.answer == "8" and "name holding 'steel'" in found.facts  # the word whole: not "Steelcase"
+    assert table_answers.answer(products, "How many products whose name contains the word \"oak\" cost more than 5?").answer == "2"  # P9, P13
+    baskets = "\n".join(json.dumps({"order": f"B-{i}", "customer": f"C{i % 4}",
+                                    "items": [{"sku": f"S{k}", "qty": k + 1} for k in range(1 + i % 3)]}) for i in range(12))
+    # Items per order: 1, 2, 3 (qty 1; 1+2; 1+2+3), four times: 4 * (1 + 3 + 6) units over 24 items.
+    found = table_answers.answer(baskets, "How many units were ordered in total across all orders?")
+    assert found.answer == "40" and "a row each (24 rows" in found.facts
+    assert table_answers.answer(baskets, "How many orders are there?").answer == "12"  # still a row per order
+
+
+def test_the_row_of_the_largest_rise_over_the_row_before():
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    visitors = [100, 180, 170, 400, 390, 420, 430, 440, 450, 460, 470, 480]  # rises: +80, -10, +230, -10, +30, +10 ...
+    table = "| Month | Visitors |\n|---|---|\n" + "\n".join(f"| {m} | {v} |" for m, v in zip(months, visitors))
+    report = "A report.\n\n## Visitors\n\n" + table + "\n\nMore prose."
+    found = table_answers.answer(report, "In which month did the number of visitors rise the most over the month before?")
+    assert found is not None and found.answer == "April" and "April: +230" in found.facts
+    assert table_answers.answer(report, "Which month saw the biggest drop from the previous month?").answer == "March and May (tied at -10)"
+    # The largest value is no rise: without "before" the question is another.
+    assert table_answers.answer(report, "In which month did visitors rise the most?") is None or \
+        table_answers.answer(report, "In which month did visitors rise the most?").answer != "April"
+
+
 def test_every_row_is_counted_where_the_counted_noun_names_the_rows():
     table = "| Item | Count | Shelf |\n|---|---|---|\n" + "\n".join(f"| item {i} | {i % 9} | {'AB'[i % 2]} |" for i in range(14))
     report = "Some prose first.\n\n## Inventory\n\n" + table + "\n\nMore prose."

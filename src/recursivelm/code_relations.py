@@ -12,7 +12,8 @@ passages that name the function answered "Which functions call range_for_length(
   default value or annotation runs in the enclosing scope, so it is the enclosing def's; a lambda is no def), as
   Class.method names;
 - "What exceptions can `f` raise?": the classes its own body's `raise` statements name ("raise KeyError(key)"),
-  in the order written; a re-raise of a variable is said, not named;
+  in the order written; a re-raise of a variable is said, not named; "Which functions raise ValueError?": the
+  definitions whose own body raises it by name (`_raisers`);
 - "Which modules import `m`?": the files whose import statements name the module (`import pkg.m`, `from .m import
   x`, `from . import m`), not the module itself;
 - "Which decorator is applied to `f`?": its decorators as written, without their arguments;
@@ -43,6 +44,9 @@ _CALLED_BY = re.compile(r"^\W*(?:which|what)\s+(?:functions?|methods?|definition
                         r"|^\W*who\s+calls\b|^\W*where\s+(?:is|are)\b[^?]*\bcalled\b", re.I)
 _RAISES = re.compile(r"\b(?:exceptions?|errors?)\b[^?]*\b(?:raises?d?|throws?n?)\b|\b(?:raises?|throws?)\b[^?]*"
                      r"\b(?:exceptions?|errors?)\b|^\W*what\s+(?:does|can|could|might)\b[^?]*\b(?:raise|throw)\b", re.I)
+# "Which functions raise ValueError?", "what methods can throw `KeyError`?": the definitions raising a class.
+_RAISERS = re.compile(r"^\W*(?:which|what)\s+(?:functions?|methods?|definitions?|code)\b[^?]*?\b(?:raises?|throws?|raising)"
+                      r"\s+(?:an?\s+)?`?(?P<exception>[A-Z]\w*)`?", re.I)
 _IMPORTERS = re.compile(r"^\W*(?:which|what)\s+(?:modules?|files?|source files?)\b[^?]*\bimports?\b"
                         r"|^\W*where\s+(?:is|are)\b[^?]*\bimported\b", re.I)
 # "Which functions are never called?", "what methods are not used anywhere?", "which functions are unused?"
@@ -107,6 +111,23 @@ def _definitions(context: Any) -> list[tuple[str, ast.AST]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
+def _qualified_defs(context: Any) -> list[tuple[str, ast.AST, str]]:
+    """(file, node, qualified name: "Class.method", "outer.inner") of every class and function of the tree."""
+    found = []
+
+    def visit(node: ast.AST, label: str, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.append((label, child, prefix + child.name))
+                visit(child, label, f"{prefix}{child.name}.")
+            else:
+                visit(child, label, prefix)
+
+    for label, tree in syntax_trees(context).items():
+        visit(tree, label, "")
+    return found
+
+
 def _calling_defs(tree: ast.AST, name: str) -> set[tuple[int, str]]:
     """(line, qualified name) of the defs whose own scope calls `name` (module rules above)."""
     found: set[tuple[int, str]] = set()
@@ -148,6 +169,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return _importers(context, question)
     if _CALLED_BY.search(question):
         return _callers(context, question)
+    if _RAISERS.search(question):
+        return _raisers(context, question)
     if _RAISES.search(question):
         return _raised(context, question)
     if _DECORATOR.search(question):
@@ -200,18 +223,7 @@ def _raised(context: Any, question: str) -> Counted | None:
     mine = [(label, node) for label, node in functions if node.name == name]
     if not mine:
         return None
-    read = []
-    for label, node in mine:
-        named, other = [], 0
-        for inner in _own_nodes(node):
-            if isinstance(inner, ast.Raise) and inner.exc is not None:
-                exc = inner.exc.func if isinstance(inner.exc, ast.Call) else inner.exc
-                written = ast.unparse(exc)
-                if written.split(".")[-1][:1].isupper():
-                    named.append(written)
-                else:
-                    other += 1  # "raise exc": a variable's exception, whose class is not written here
-        read.append((label, node, list(dict.fromkeys(named)), other))
+    read = [(label, node, *_raises(node)) for label, node in mine]
     if len({tuple(named) for _, _, named, _ in read}) != 1:
         return None  # defs of that name in several places raise differently: which one is asked is not read
     _, _, named, _ = read[0]
@@ -220,6 +232,37 @@ def _raised(context: Any, question: str) -> Counted | None:
                       for label, node, named, other in read)
     facts = f"Read by code (ast): the `raise` statements of `{name}`'s own body:\n{shown}"
     return Counted(facts, ", ".join(named) if named else f"none: {name} raises no exception by name in its own body")
+
+
+def _raises(function: ast.AST) -> tuple[list[str], int]:
+    """The exception classes a def's own `raise` statements name, as written and once each, and how many raise an
+    exception held in a variable ("raise exc": its class is not written there)."""
+    named, other = [], 0
+    for inner in _own_nodes(function):
+        if isinstance(inner, ast.Raise) and inner.exc is not None:
+            exc = inner.exc.func if isinstance(inner.exc, ast.Call) else inner.exc
+            written = ast.unparse(exc)
+            if written.split(".")[-1][:1].isupper():
+                named.append(written)
+            else:
+                other += 1
+    return list(dict.fromkeys(named)), other
+
+
+def _raisers(context: Any, question: str) -> Counted | None:
+    """"Which functions raise ValueError?": the functions and methods whose own body raises that class by name
+    (`raise ValueError(...)`, `raise errors.ValueError`), as Class.method names; None where no definition of the
+    tree raises it (a class of another package, or a word that is none)."""
+    asked = _RAISERS.search(question)["exception"]
+    found = [(label, node, qualified) for label, node, qualified in _qualified_defs(context)
+             if not isinstance(node, ast.ClassDef) and any(n.split(".")[-1] == asked for n in _raises(node)[0])]
+    if not found:
+        return None
+    shown = "\n".join(f"  {label}:{node.lineno} {qualified}" for label, node, qualified in found[:MAX_LISTED])
+    facts = f"Read by code (ast): definitions whose own body raises `{asked}`: {len(found)}\n{shown}"
+    if len(found) > MAX_LISTED:
+        return Counted(facts + f"\n  ... and {len(found) - MAX_LISTED} more", f"{len(found)} definitions")
+    return Counted(facts, ", ".join(dict.fromkeys(qualified for _, _, qualified in found)))
 
 
 def _importers(context: Any, question: str) -> Counted | None:

@@ -24,6 +24,9 @@ IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
 _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
+# Words of a record that failed: a question holding one counts no line that holds none (records.py), and a run
+# of failures is of the lines holding one (log_runs.py).
+FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 _STAMP_PART = re.compile(r"^(hour|day|date|month|year|weekday)\b", re.I)  # "which hour of the day ...": of the stamp

@@ -11,6 +11,8 @@ every line:
 - the measure: in each line, its one number written with a unit of time (ms, s, min) or of size (B, KB, MB,
   GB); of the kind the question's words ask ("time", "latency", "slowest"; "size", "bytes"), else the only kind
   the lines write; at least MEASURED_SHARE of the lines must write one;
+- the statistic: average, total, median, largest, smallest, or a percentile ("the 95th percentile", "p99"),
+  linear between the closest ranks;
 - the unit: the one the question names ("in milliseconds", "in seconds"), else the lines' commonest; each
   measure converted to it.
 
@@ -35,7 +37,7 @@ from collections import Counter
 
 from .counted import Counted
 from .log_lines import field_values, picked_lines, stamp, stamped
-from .querywords import HOW_MANY, LEAST_WORDS, MOST_WORDS, STATISTICS, any_word, asked_statistic
+from .querywords import HOW_MANY, LEAST_WORDS, MOST_WORDS, any_word, asked_statistic, computed, described
 from .tables import plain_number, shown_number
 
 MEASURED_SHARE = 0.9  # the lines picked must write a measure this often: else it is not what each line records
@@ -104,12 +106,12 @@ def answer(everything: list[str], lines: list[str], question: str, spanned: str)
         return None
     kind, unit, per_line = measured
     values = [v for v in per_line if v is not None]
-    value = STATISTICS[asked](values)
+    value = computed(asked, values)
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
     picked = f"; of them holding {' and '.join(map(repr, picked_by))}: {len(mine):,}" if picked_by else ""
     said = _said(unit)
     facts = (f"Read by code over the {among}{picked}; the {kind} each writes, in {said}: {len(values):,} lines; "
-             f"their {asked}: {shown_number(round(value, 2))}")
+             f"their {described(asked)}: {shown_number(round(value, 2))}")
     return Counted(facts, f"{plain_number(round(value, 2))} {said}")
 
 
@@ -132,7 +134,7 @@ def grouped(lines: list[str], question: str, spanned: str) -> Counted | None:
     for key, value in zip(keys, per_line):
         if key is not None and value is not None:
             by_key.setdefault(key, []).append(value)
-    stats = {k: STATISTICS[statistic](values) for k, values in by_key.items()}
+    stats = {k: computed(statistic, values) for k, values in by_key.items()}
     ranked = sorted(stats, key=stats.get, reverse=most)
     if len(ranked) < 2 or stats[ranked[0]] == stats[ranked[1]]:
         return None

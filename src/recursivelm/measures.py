@@ -16,6 +16,10 @@ or lowest (`answer`, through records.answer: count_table() in the REPL and the s
   an irregular verb's forms count as its words: querywords.verb_forms), summed. The 1.5B reader, shown the
   sentences its passages held, gave one of them (115 for 4,068; set L).
 
+- "how many <things> ... above 3000 metres?": the sentences writing one number in that unit, the things and the
+  question's other words, of the one wording its words pick, counted where their number meets the comparison
+  (`count_compared`). The 1.5B reader counted 3 of 5 (set S).
+
 Only where nine in ten of the sentences hold exactly one such number. Nothing here knows a task.
 """
 
@@ -28,7 +32,8 @@ from typing import Any
 
 from .counted import Counted
 from .per_context import cached
-from .querywords import AVERAGE, LEAST, MOST, TOTAL, bm25s_module, named_words, query_terms
+from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, STEM_CHARS, TOTAL, bm25s_module, named_words, query_terms
+from .table_rows import COMPARISON, meets
 from .tables import plain_number, shown_number
 from .wordcounts import SentenceWords
 from .wordings import of_the_wording_picked
@@ -43,6 +48,9 @@ _HIGH = re.compile(r"\b(?:highest|largest|greatest|biggest|maximum|peak)\b", re.
 _MEASURE = re.compile(r"(?P<money>[$€£])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)"
                       r"|(?<![\w.])(?P<n>[-+]?\d[\d,]*(?:\.\d+)?)\s?(?P<unit>%|[^\W\d_]+)")
 _HOW_MUCH_UNIT = re.compile(r"^\W*how\s+(?:many|much)\s+(?P<unit>[^\W\d_]+)\b", re.I)  # "how many litres ..."
+# "how many camps ...", "how many of the expedition's camps ...": what is counted, a sentence each
+_HOW_MANY_OF = re.compile(r"^\W*how\s+many\s+(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+'s\s+)?)?(?P<noun>[^\W\d_]+)\b", re.I)
+SHOWN_SENTENCES = 12  # the sentences a count is shown with
 _WHICH_NAME = re.compile(r"^\W*which\s+(?P<noun>[^\W\d_]+)\b", re.I)  # "which station recorded ..."
 
 
@@ -154,6 +162,40 @@ def _unit_total(context: Any, question: str) -> Counted | None:
              f"{' of the wording the question picks' if several else ''}: {len(ones)}, such as:\n  {first}\n"
              f"their total: {shown_number(total)} {unit}")
     return Counted(facts, f"{plain_number(total)} {unit}")
+
+
+def count_compared(context: Any, question: str) -> Counted | None:
+    """For "how many <things> ... above 3000 metres?" ("how many of the expedition's camps were pitched above 3000
+    metres?"): the sentences writing one number in the unit the comparison names and the question's other words,
+    of the one wording its words pick, counted where their number meets it. The 1.5B reader counted 3 of 5 (set
+    S). None where the question compares no number written with a unit, or fewer than MIN_MEASURES sentences
+    report one."""
+    compared = COMPARISON.search(question)
+    unit = re.match(r"\s*(?P<unit>[^\W\d_]+)", question[compared.end():]) if compared else None
+    if unit is None or not HOW_MANY.search(question) or not _HOW_MANY_OF.match(question):
+        return None
+    word = unit["unit"].lower()
+    sentences = cached(context, SentenceWords)
+    if not sentences.postings.get(word):
+        return None
+    terms = [t for t in query_terms(COMPARISON.sub(" ", question)) if sentences.postings.get(t) and t != word]
+    found = _one_measure_each(sentences, word, terms)
+    if found is None or found[0].lower() != word:
+        return None
+    ones = found[1]
+    kept = of_the_wording_picked([sentences.sentences[i] for i in ones], question, word)
+    counted = _HOW_MANY_OF.match(question)["noun"].lower()
+    stem = counted.removesuffix("s")[:STEM_CHARS]  # "camps" in "pitched camp 5"
+    if not kept or not all(stem in s.lower() for s in kept):
+        return None  # "how many camps": each sentence must say what it counts
+    kept_set = set(kept)
+    ones = {i: v for i, v in ones.items() if sentences.sentences[i] in kept_set}
+    op, n = compared["op"].lower(), float(compared["n"].replace(",", ""))
+    met = [i for i, v in ones.items() if meets(v, op, n)]
+    shown = "".join(f"\n  {sentences.sentences[i].strip()}" for i in met[:SHOWN_SENTENCES])
+    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences with one number in {word} and "
+             f"{counted!r}: {len(ones)}; of them {op} {compared['n']} {word}: {len(met)}{':' if met else ''}{shown}")
+    return Counted(facts, str(len(met)))
 
 
 def answer(context: Any, question: str) -> Counted | None:

@@ -63,13 +63,34 @@ def any_word(words: tuple[str, ...]) -> re.Pattern:
 
 # What a statistic asked of many values computes, by the name asked_statistic and the extremes give it.
 STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min}
+# "the 95th percentile of request duration", "p99 latency": a percentile, linear between the closest ranks (as
+# numpy's and the statistics module's "inclusive" method compute it; the answer says which).
+PERCENTILE = re.compile(r"\b(?:(?P<n>\d{1,2})(?:st|nd|rd|th)\s+percentile|p(?P<p>\d{1,2}))\b", re.I)
+PERCENTILE_METHOD = "linear between the closest ranks"
 
 
 def asked_statistic(question: str) -> str | None:
-    """The median, average or total a question asks ("what is the median amount?"), the first of those it names;
-    None for none."""
+    """The percentile ("95th percentile"), median, average or total a question asks ("what is the median amount?"),
+    the first of those it names; None for none."""
+    if found := PERCENTILE.search(question):
+        n = int(found["n"] or found["p"])
+        if 0 < n < 100:
+            return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} percentile"
     return next((name for name, pattern in (("median", MEDIAN), ("average", AVERAGE), ("total", TOTAL))
                  if pattern.search(question)), None)
+
+
+def computed(name: str, values: list[float]) -> float:
+    """The statistic `name` (a key of STATISTICS, or asked_statistic's "95th percentile") of `values` (not empty)."""
+    if name in STATISTICS:
+        return STATISTICS[name](values)
+    n = int(re.match(r"\d+", name).group())
+    return statistics.quantiles(values, n=100, method="inclusive")[n - 1] if len(values) > 1 else values[0]
+
+
+def described(name: str) -> str:
+    """The statistic `name` as an answer's facts say it: a percentile with its method."""
+    return name if name in STATISTICS else f"{name} ({PERCENTILE_METHOD})"
 
 
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
@@ -86,6 +107,8 @@ def ordinal(question: str) -> int:
     return _ORDINALS[found["n"].lower()] if found else 1
 
 
+# "which customers ...", "what notes ...": a plural noun, whose values (rows, items) the answer lists.
+WHICH_MANY = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|does|has|this|its)\b)(?P<noun>[a-z]+s)\b", re.I)
 DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)
 
 

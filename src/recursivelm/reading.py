@@ -11,6 +11,8 @@ answers alone, and one read alone gives a guess. So a reading goes:
 2. When some checked passages but not all say yes, those are read together. Their answer is kept when it
    is written in them: a value copied from a passage, not a guess made from it (or the value at the end of an
    answer that says the question again, "X's supervisor is Ivo Weber.", where that is written in them).
+   A list question's ("Which instruments did the party carry?") passages are first narrowed to those writing its
+   verb in some form, where two or more do and some do not; its answer is kept where each item is written in them.
 3. Otherwise all passages are read together, in the text's order (a later one may update an earlier one),
    and the reader thinks before it answers: its last line is the reading.
 
@@ -31,6 +33,7 @@ from . import story
 from .consistency import MIN_EVIDENCE_CHARS, normalise
 from .evidence import Passage
 from .parsing import says_absent
+from .querywords import WHICH_MANY, verb_forms
 
 # The passage first, the question after it. With the question first (which llama.cpp's per-slot prompt
 # cache would read once for all checks) the 1.5B checker chose another attribute's passage on two of three
@@ -98,6 +101,10 @@ _RESTATED = re.compile(r"^.*(?:\b(?:is|are|was|were)\s+|:\s+)(?P<value>[^\n:]*\w
 _ASKS_HEADING = re.compile(r"\b(?:which|what)\s+(?:heading|section|chapter|part)\b", re.I)
 _BARE_PLACE = re.compile(r"^\W*(?:line\s+\d+|[\w./-]+:\d+)\W*$", re.I)  # "[line 295]": a reply that points, not says
 _UNDER = re.compile(r", under '#*\s*(?P<heading>[^']+)'$")
+# "Which instruments did the survey party carry?": the verb a list question ends in.
+_LIST_VERB = re.compile(r"\b(?:did|do|does|have|has|had)\s+(?:[\w'-]+\s+){1,4}?(?P<verb>[a-z]{3,})\s*\?\s*$", re.I)
+MIN_VERB_STEM = 4
+_ITEMS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+", re.I)  # "a barometer, a rain gauge, and a sextant"
 _ANSWER_LINE = re.compile(r"^\W*answer\s*\**\s*:[\s*]*", re.IGNORECASE | re.MULTILINE)  # also **Answer:**
 
 
@@ -129,10 +136,11 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
         said_yes = {i for i, reply in zip(checked, replies) if says_yes(reply)}
         chosen = [p for i, p in enumerate(passages) if i in said_yes]  # in the text's order
         if 0 < len(chosen) < len(checked):
+            chosen = _saying_the_verb(question, chosen)
             answer = ask(READ_PROMPT.format(passages=show_to_reader(chosen), question=question))
             if heading := _heading_pointed_at(answer, chosen, question):
                 return heading
-            if written_in(answer, chosen):
+            if written_in(answer, chosen) or _items_written_in(answer, chosen, question):
                 return answer
             if (value := restated_value(answer)) and written_in(value, chosen):
                 return value  # "Cyra Okoro's supervisor is Ivo Weber.": the value after the question said again
@@ -148,6 +156,33 @@ def read(question: str, passages: Sequence[Passage], ask: Callable[..., str],
         if _PLACEHOLDERS.search(answer) or (unsaid and not _written_whole(answer, _PLACEHOLDERS.sub(" ", reply))):
             return NO_ANSWER.format(said=last)
     return answer
+
+
+def _saying_the_verb(question: str, chosen: list[Passage]) -> list[Passage]:
+    """Of the passages said to answer a list question ("Which instruments did the survey party carry?"), those
+    writing its verb in some form ("carried"), where two or more do and some do not. The 1.5B checker said yes to
+    "The survey party left the lantern and the spare oars at the harbour." too, and the reader listed the lantern
+    (bench/issue12/fresh_probe.py, set R)."""
+    verb = _LIST_VERB.search(question) if WHICH_MANY.match(question) else None
+    if verb is None:
+        return chosen
+    word = verb["verb"].lower()
+    stem = word[:-1] if word.endswith(("y", "e")) else word  # carry: carried, carries; store: stored
+    if len(stem) < MIN_VERB_STEM:
+        return chosen  # "use": "us" is in too many words to pick passages by
+    forms = rf"\b(?:{re.escape(stem)}\w*|{'|'.join(map(re.escape, verb_forms(word))) or '(?!)'})\b"
+    saying = [p for p in chosen if re.search(forms, p.text, re.I)]
+    return saying if 2 <= len(saying) < len(chosen) else chosen
+
+
+def _items_written_in(answer: str, chosen: Sequence[Passage], question: str) -> bool:
+    """For a list question, whether the answer is a list ("a barometer, a rain gauge, and a sextant") each of
+    whose items is written in the passages. Whole, the 1.5B reader's right list was written in none, and reading
+    every passage after it added the lantern (set R)."""
+    if not WHICH_MANY.match(question):
+        return False
+    items = [item for item in _ITEMS.split(answer.strip().rstrip(".")) if item.strip()]
+    return len(items) >= 2 and all(written_in(item, chosen) for item in items)
 
 
 def _heading_pointed_at(answer: str, passages: Sequence[Passage], question: str) -> str | None:

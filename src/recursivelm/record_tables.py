@@ -77,6 +77,40 @@ def objects_table(records: list[dict], source: str = "") -> Table | None:
     return table
 
 
+def item_rows(table: Table, question: str) -> Table | None:
+    """Where a column's cells are JSON lists of objects (an order's `items`, each `{"sku": ..., "qty": 2}`) and the
+    question names a key of those objects that no other column has ("how many units were ordered in total?" for
+    `qty`), the table of a row per item: the item's keys (`items.qty`), then its row's other cells. None for any
+    other table or question: "how many orders ...?" still counts the rows."""
+    for column in sorted(table.lists):
+        lists = [_objects(row[column]) for row in table.rows]
+        if sum(found is not None for found in lists) < NUMERIC_SHARE * len(lists):
+            continue
+        name = table.columns[column]
+        others = [i for i in range(len(table.columns)) if i != column]
+        records = [{**{f"{name}.{key}": value for key, value in _flat(item).items()},
+                   **{table.columns[i]: row[i] for i in others}}
+                   for row, found in zip(table.rows, lists) for item in found or []]
+        items = objects_table(records, f"`{name}` lists' items (each with its row's other fields)")
+        if items is None:
+            continue
+        outer = set().union(*(table.column_words(i) for i in others), table.column_words(column))
+        asked = {w.lower() for w in re.findall(r"[^\W_]+", question)}
+        if any((items.column_words(i) - outer) & asked for i in range(len(items.columns))
+               if items.columns[i].startswith(f"{name}.")):
+            return items
+    return None
+
+
+def _objects(cell: str) -> list[dict] | None:
+    """A cell's JSON list of objects; None for any other cell."""
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        return None
+    return value if isinstance(value, list) and value and all(isinstance(v, dict) for v in value) else None
+
+
 def _flat(record: dict, prefix: str = "") -> dict:
     """The object with its nested objects' keys brought up, dotted ("user": {"country": ...} is "user.country")."""
     flat: dict = {}

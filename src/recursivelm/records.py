@@ -34,11 +34,13 @@ Code reads every line:
   the first naming the thing to the last (log_lines.during), for every kind of question here over lines; a count
   of what the question names as a name ("How many ERROR lines ...") is read here within it, since tally() counts
   over the whole text (343 for 150, set L);
-- "what was the average / total / median / largest duration or size ...?": log_measures.py, over the lines the
-  question picks; "which <field> has the highest average ...?": the same per value of the field;
+- "what was the average / total / median / 95th percentile / largest duration or size ...?": log_measures.py, over
+  the lines the question picks; "which <field> has the highest average ...?": the same per value of the field;
+- "what was the longest run of consecutive failed health checks?": log_runs.py;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
-- measurements in prose: measures.py.
+- measurements in prose: measures.py, also counted by a comparison ("how many camps were pitched above 3000
+  metres?").
 
 Anything else, or another condition (a period, a comparison), is left to the reader. Nothing here knows a task.
 """
@@ -49,11 +51,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from . import comparisons, log_measures, measures
+from . import comparisons, log_measures, log_runs, measures
 from .blocks import PARTS, listed_under, parts_counted
 from .counted import Counted
 from .documents import documents
-from .log_lines import (EVENT, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
+from .log_lines import (EVENT, FAILED, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
                         slots_out, stamp, stamped)
 from .mentions import absent, named
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, STEM_CHARS, named_words, query_terms
@@ -81,8 +83,6 @@ _STAMP_FIELD = re.compile(r"^\W*(?:(?:in|during|on|at)\s+)?(?:which|what)\s+(?:h
                           r"(?:\s+of\s+the\s+(?:day|week|month|year))?\b", re.I)
 _LISTED = re.compile(r"\b(?:appears?|occurs?|exist|are there|are (?:used|listed|mentioned|seen|logged))\b", re.I)
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-# Words of a record that failed: a question holding one counts no line that holds none.
-_FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)
 # "between 10:00 and 12:00", "from 9:30 to 11:00": a span of the lines' clock times, from the first up to (not
 # including) the second, on any day.
 _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>\d{2})\s+(?:and|to|until)\s+"
@@ -119,6 +119,10 @@ def answer(context: Any, question: str) -> Counted | None:
     asked = days.cut(asked) if days else asked
     if not timed and log_measures.asks_gap(question) and (found := log_measures.gap(_lines_of(context), question)):
         return found  # "What was the longest gap between two consecutive lines?": its "between" is no span
+    if not timed and (found := log_runs.longest_run(_lines_of(context), question)):
+        return found  # "What was the longest run of consecutive failed health checks?"
+    if not timed and (found := measures.count_compared(context, question)):
+        return found  # "How many camps were pitched above 3000 metres?": a condition on measurements in prose
     if has_condition(_WHEN.sub(" ", _STAMP_FIELD.sub(" ", asked))):  # "during which hour of the day": the field asked
         return None
     if isinstance(context, list) and not timed and (found := _documents_count(context, question)):
@@ -193,8 +197,8 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
         if not groups or len(groups) > 1 or not any(w[:STEM_CHARS] in stems for w in groups[0][0]):
             return None
         picked_by, mine = ["every line"], everything
-    if (_FAILED.search(question) and not any(p[0].isdigit() for p in picked_by)
-            and not all(_FAILED.search(line) for line in mine[:STAMP_SAMPLE])):
+    if (FAILED.search(question) and not any(p[0].isdigit() for p in picked_by)
+            and not all(FAILED.search(line) for line in mine[:STAMP_SAMPLE])):
         # "how many times did mkovacs fail to log in?" over lines that say "login ok", or over some that say
         # "result=failure" and some "result=success": the kind is a reader's to pick. A status says it itself.
         return None

@@ -24,7 +24,13 @@ table_rows.py's):
 - "the total value, counting each product's unit price times its quantity": the rows' products of the two
   number columns, summed (or averaged), the words around the product naming it (table_products.py);
 - "how many customers placed orders in more than one city?": the values of one column by how many different
-  values of another their rows hold (table_groups.spread);
+  values of another their rows hold (table_groups.spread); "which region has the most different customers?": the
+  groups by their different values of that column (table_groups.grouped);
+- "in which month did visitors rise the most over the month before?": each row less the row before
+  (table_changes.py);
+- "how many products have 'steel' in their name?": the rows whose cell of that column holds the quoted word;
+- "how many units were ordered?" of JSON lines whose `items` are lists of objects: a row per item, where the
+  question names a key of the items (record_tables.item_rows); a column cut short (`qty`) is named by its words;
 - "who is the oldest employee?", "which note was written most recently?": the row at that extreme of a birth
   or age column, or of the date column, named (table_ranks.py);
 - "how many items are in the inventory table?", "how many orders are there?": every row, where the counted noun
@@ -68,9 +74,11 @@ from typing import Any
 
 from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, STATISTICS, TOTAL, asked_statistic, ordinal
+from .querywords import (AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, TOTAL, WHICH_MANY, asked_statistic, computed,
+                         described, ordinal)
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
                            spread)
+from .table_changes import largest_change
 from .table_products import product
 from .table_ranks import ranked_row
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
@@ -82,8 +90,6 @@ _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
 _THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
-# "which customers ...", "what notes ...": a plural noun, whose values (or rows) the answer lists.
-_WHICH_MANY = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|does|has|this|its)\b)(?P<noun>[a-z]+s)\b", re.I)
 # "is there any invoice above 4,000?", "are there orders over 500?", "does any order exceed 4000?": yes or no.
 _ANY = re.compile(r"^\W*(?:(?:is|are|was|were)\s+there\b|(?:does|do|did|has|have)\s+any\b)", re.I)
 # "When was the most recent order placed?", "what is the earliest date ...": the date column's extreme.
@@ -120,6 +126,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return found  # "the total of unit price times quantity"
     if found := spread(table, question):
         return found  # "how many customers ordered in more than one city?"
+    if found := largest_change(table, question):
+        return found  # "in which month did visitors rise the most over the month before?"
     if (change := _CHANGE.search(question)) and _HOW_MUCH_CHANGED.search(question) and not HOW_MANY.search(question):
         return _changed(table, question, change)  # not "how many orders changed from pending to shipped?"
     than = _THAN.search(question)
@@ -313,9 +321,9 @@ def _summed(asked: Asked, question: str) -> Counted | None:
     cells = [c for row in asked.rows if (c := number(row[summed])) is not None]
     if not cells:
         return None
-    value = STATISTICS[kind](cells)
+    value = computed(kind, cells)
     rows = f"rows with {asked.where}" if asked.where else "rows"
-    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {kind} {asked.table.columns[summed]}: "
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {described(kind)} {asked.table.columns[summed]}: "
                    f"{shown_number(value)}", plain_number(value))
 
 
@@ -346,7 +354,7 @@ def _listed(asked: Asked, question: str) -> Counted | None:
     """"Which customers ordered over 300?", "which notes written by Lee are tagged urgent?": the values of the
     column the plural noun names among the rows asked about, or where it names none, the rows' names (a title
     or name column, else the first column of a value per row); MAX_GROUPS_LISTED at most."""
-    which = _WHICH_MANY.match(question)
+    which = WHICH_MANY.match(question)
     if which is None or not asked.conditions or MOST.search(question) or LEAST.search(question):
         return None
     table = asked.table
@@ -365,7 +373,7 @@ def _in_each(table: Table, question: str) -> Counted | None:
     who the rows are about) that have rows holding each of the values named of one column; how many, for "how
     many". None where no one column has two values named, or the question holds a condition code does not read."""
     several = several_named(table, question)
-    which = _WHICH_MANY.match(question)
+    which = WHICH_MANY.match(question)
     if len(several) != 1 or not (which or HOW_MANY.search(question)):
         return None
     (column, values), = several.items()

@@ -13,6 +13,15 @@ SNIFF_LINES = 50  # lines that decide a text's shape: each must split into the h
 NUMERIC_SHARE = 0.9  # a column whose cells are numbers this often is a number column
 WORD = re.compile(r"[^\W_]+")  # a word of a cell, a header or a question
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)")
+# A column's name cut short, and the words a question says it in ("How many units were ordered?" over `qty`; "the
+# average amount" over `amt`): read as the column's own words, they named no column and the question was left to a
+# reader, which found no passage holding "units" (set S).
+ABBREVIATED = {
+    "qty": ("quantity", "units"), "amt": ("amount",), "pct": ("percent", "percentage"), "dept": ("department",),
+    "desc": ("description",), "addr": ("address",), "tel": ("phone", "telephone"), "dob": ("birth", "born"),
+    "mgr": ("manager",), "emp": ("employee",), "cust": ("customer",), "temp": ("temperature",), "yr": ("year",),
+    "qtr": ("quarter",), "cat": ("category",), "loc": ("location",), "usr": ("user",), "msg": ("message",),
+}
 _LIST_CELL = re.compile(r"\[(?P<items>[^\[\]]*)\]")  # [urgent, draft], ["vpn", "email"]
 
 
@@ -48,6 +57,7 @@ class Table:
         """The words a question may name column i by: "order_id" by "order" and "id", "city" by "cities", "tags" by
         "tag"."""
         words = {w.lower() for w in WORD.findall(self.columns[i])}
+        words |= {said for w in words for said in ABBREVIATED.get(w, ())}  # "qty" by "quantity"
         return words | {plural(w) for w in words} | {w[:-1] for w in words if w.endswith("s") and not w.endswith("ss")}
 
 

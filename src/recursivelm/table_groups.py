@@ -1,7 +1,8 @@
 """Answers over a table's rows grouped, for table_answers.py: by a column ("which customer placed the most orders?",
 "which three products sold the most units?"), per every value of a column ("how many tickets of each priority?"),
-or by a part of their date ("in which month were the most orders placed?"); counted, or a number column summed or
-averaged per group.
+or by a part of their date ("in which month were the most orders placed?"); counted, a number column summed or
+averaged per group, or another column's different values counted per group ("which region has the most different
+customers?": the 1.5B root was given the region of the most orders, code's answer to another question, set S).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter, defaultdict
 
 from .counted import Counted
 from .periods import ISO_DATE, date_part, iso_day
-from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, TOTAL, count_of, ordinal
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, count_of, ordinal
 from .table_rows import TOP, Asked, asked_rows
 from .tables import Table, items, named_columns, number, plain_number, shown_number
 
@@ -120,7 +121,17 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
 
     def keys(row: list[str]) -> list[str]:  # a list cell's items each ("which tag is used on the most posts?")
         return items(row[by]) if by in table.lists else [row[by]]
-    if numbers:
+    distinct = DISTINCT.search(question)
+    if distinct:  # "which region has the most different customers?": the different values of that column per group
+        of = [i for i in named_columns(table, distinct["noun"]) if i not in table.numbers and i != by]
+        if len(of) != 1:
+            return None  # different what: no column of it, and the rows per group are no answer to it
+        held: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            for key in keys(row):
+                held[key].add(row[of[0]])
+        score, unit = {k: len(v) for k, v in held.items()}, f"different {table.columns[of[0]]}"
+    elif numbers:
         for row in rows:
             if (c := number(row[numbers[0]])) is not None:
                 for key in keys(row):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .counted import Counted
-from .querywords import STATISTICS, asked_statistic
+from .querywords import asked_statistic, computed
 from .table_rows import asked_rows, unread_words
 from .tables import Table, named_columns, number, plain_number, shown_number
 
@@ -46,7 +46,7 @@ def product(table: Table, question: str) -> Counted | None:
     if not products:
         return None
     kind = asked_statistic(rest) or "total"
-    value = STATISTICS[kind](products)
+    value = computed(kind, products)
     measure = f"{table.columns[sides[0]]} × {table.columns[sides[1]]}"
     rows = f"rows with {asked.where}" if asked.where else "rows"
     said = f" (the question's {', '.join(map(repr, naming))} taken as naming it)" if naming else ""

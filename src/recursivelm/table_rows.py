@@ -31,7 +31,10 @@ _ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded
                                                     "entries", "entry", "records", "record", "there", "any", "listed",
                                                     "included", "contained", "shown",
                                                     "recent", "latest", "earliest", "first", "last", "date", "day",
-                                                    "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th"}
+                                                    "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th",
+                                                    # "in total across all orders": every row, which the stop words
+                                                    # (bm25s's English list) leave in
+                                                    "all", "across", "every", "were", "was", "are", "is"}
 # "above the average amount", "below the median salary": a comparison with a column's mean over every row.
 _VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
                       r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
@@ -46,13 +49,20 @@ _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "h
 _TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
 # "no timeout set", "without an email", "missing an owner": a column whose cell the rows asked about leave empty.
 _MISSING = re.compile(r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?)\s+(?P<noun>[\w-]+)", re.I)
+# "have 'steel' in their name", "whose title contains the word 'draft'": a text column's cells holding a word (or
+# words) the question quotes, whole and in any case.
+_QUOTE = r"['\"“‘`](?P<{}>[^'\"“”‘’`]{{1,40}})['\"”’`]"
+_CONTAINS = re.compile(_QUOTE.format("word") + r"\s+in\s+(?:its|their|the|his|her)\s+(?P<noun>[\w-]+)"
+                       r"|\b(?P<noun2>[\w-]+)\s+(?:contains?|containing|includes?|including|mentions?|mentioning)\s+"
+                       r"(?:the\s+(?:word|words|text|string|phrase)\s+)?" + _QUOTE.format("word2"), re.I)
 # "joined after 2020", "built before 1990": a bound on a number column of years (an ISO date's is SPAN's).
 _YEAR_BOUND = re.compile(r"\b(?P<op>after|since|before|prior to|until)\s+(?P<year>(?:18|19|20)\d\d)\b(?!-)", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
 TOP = re.compile(r"\b(?:top|which|what|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\b", re.I)
 
 
-def _holds(cell: float | None, op: str, n: float) -> bool:
+def meets(cell: float | None, op: str, n: float) -> bool:
+    """Whether a number meets a comparison's words and number ("more than", 100): COMPARISON's op and n."""
     return cell is not None and _TESTS[_SIGNS[op]](cell, n)
 
 
@@ -106,6 +116,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     question = _YEAR_BOUND.sub(" ", question) if bounds else question
     empty = _missing(table, question)  # "which jobs have no timeout set?": rows without a cell of that column
     question = _MISSING.sub(" ", question) if empty else question
+    holding = _containing(table, question)  # "how many products have 'steel' in their name?"
+    question = _CONTAINS.sub(" ", question) if holding else question
     rest = COMPARISON.sub(" ", question)
     rest = TOP.sub(" ", days.cut(rest) if days else rest)
     rest = EACH.sub(" ", rest) if each else rest
@@ -131,10 +143,11 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     rows = [row for row in table.rows if all(any(holds(table, row, i, one) for one in several.get(i, [v]))
                                              for i, v in values.items())
             and not any(holds(table, row, i, v) for i, v in excluded.items())
-            and all(_holds(number(row[i]), op, n) for i, op, n in compared)
+            and all(meets(number(row[i]), op, n) for i, op, n in compared)
             and all(number(row[i]) == n for _, i, n in equal)
-            and all(_holds(number(row[i]), op, n) for i, op, n in bounds)
+            and all(meets(number(row[i]), op, n) for i, op, n in bounds)
             and not any(row[i].strip() for i in empty)
+            and all(re.search(pattern, row[i]) for i, _, pattern in holding)
             and (not days or days.holds_cell(row[table.dates]))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
@@ -142,6 +155,7 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     conditions += [f"{table.columns[i]} = {plain_number(n)}" for _, i, n in equal]
     conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
     conditions += [f"{table.columns[i]} missing" for i in empty]
+    conditions += [f"{table.columns[i]} holding {said!r}" for i, said, _ in holding]
     if days:
         conditions.append(f"{table.columns[table.dates]} {days.said()}")
     return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
@@ -154,6 +168,20 @@ def _missing(table: Table, question: str) -> list[int]:
     named = [named_columns(table, m["noun"]) for m in _MISSING.finditer(question)]
     return [i for columns in named if len(columns) == 1 for i in columns
             if any(not row[i].strip() for row in table.rows)]
+
+
+def _containing(table: Table, question: str) -> list[tuple[int, str, re.Pattern]]:
+    """The text columns the question asks to hold a quoted word ("'steel' in their name"), each with the word and a
+    pattern finding it whole in any case; [] where it asks none, or names no one text column there (then the
+    quote is left to the rest of the question)."""
+    found = []
+    for m in _CONTAINS.finditer(question):
+        named = [i for i in named_columns(table, m["noun"] or m["noun2"]) if i not in table.numbers]
+        if len(named) != 1:
+            return []
+        word = (m["word"] or m["word2"]).strip()
+        found.append((named[0], word, re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)))
+    return found
 
 
 def _comparisons(table: Table, question: str, measure: int | None) -> list[tuple[int, str, float]] | None:
@@ -227,4 +255,6 @@ def unread_words(asked: Asked) -> list[str]:
     ("how many items are in the inventory table?"): a question of every row ("what is the median order amount?") holds none."""
     table = asked.table
     explained = set().union(table.name_words(), *(table.column_words(i) for i in range(len(table.columns))))
-    return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS]
+    # "ordered" of an `order` column: a column's word as a verb
+    return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS
+            and not (t.endswith("ed") and {t[:-2], t[:-1]} & explained)]

@@ -147,8 +147,10 @@ def table_of(context: Any) -> Table | None:
 def table_for(context: Any, question: str) -> Table | None:
     """The table a question is asked of: the context's own (table_of), or of a directory of tables, the one the
     question is about joined with those it refers to (joined)."""
-    if (table := table_of(context)) is not None or not isinstance(context, dict):
-        return table
+    if (table := table_of(context)) is not None:
+        return record_tables.item_rows(table, question) or table  # "how many units ...?" of orders' `items`
+    if not isinstance(context, dict):
+        return None
     tables = cached(context, _tables_of)
     return joined(tables, question) if tables else None
 

@@ -1,0 +1,71 @@
+"""Runs of consecutive lines in a log, settled by code: "What was the longest run of consecutive failed health
+checks?", "how many times in a row did the backup fail, at most?".
+
+Over 1,800 health-check lines, the 1.5B reader, shown a few failures, answered "11 minutes" for a run of 8
+(bench/issue12/fresh_probe.py, set S). Code reads every line:
+
+- the lines run through: those of the kind the marked lines are, the lines holding every word all the marked
+  lines hold but the mark itself ("healthcheck", "target", "db" of "healthcheck FAILED target=db timeout"), so
+  that "ok" lines of the same check break a run and lines of other kinds (a poller's) do not;
+- the marked lines: where the question says failure ("failed", "errors", "timed out"), those that say one;
+  else those holding the question's words that some lines hold and some do not (log_lines.picked_lines);
+- the answer: the longest run's length, with its first and last line.
+
+Anything else is left to the reader. Nothing here knows a task.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .counted import Counted
+from .log_lines import FAILED, picked_lines, slots_out, stamped
+from .table_cells import WORD
+
+# "the longest run of consecutive failures", "the most successive errors", "how many times in a row ... at most"
+_RUN = re.compile(r"\b(?:consecutive|successive|back-to-back|in a row|streak)\b", re.I)
+_LONGEST = re.compile(r"\b(?:longest|most|max\w*|largest|biggest|greatest|at most)\b", re.I)
+_RUN_WORDS = re.compile(r"\b(?:longest|most|maximum|largest|biggest|greatest|at most|run|runs|streak|streaks|series"
+                        r"|sequence|stretch|consecutive|successive|back-to-back|in a row|times|number)\b", re.I)
+
+
+def asks_run(question: str) -> bool:
+    """Whether the question asks the longest run of consecutive lines of a kind (read by longest_run)."""
+    return bool(_RUN.search(question) and _LONGEST.search(question))
+
+
+def longest_run(lines: list[str], question: str) -> Counted | None:
+    """The longest run of consecutive marked lines among the lines of their kind (rules above); None for another
+    question, a text that is no time-stamped log, or lines the question marks none of (or all of)."""
+    if not asks_run(question) or not stamped(lines):
+        return None
+    asked = _RUN_WORDS.sub(" ", question)
+    if FAILED.search(asked):
+        marked, said = [line for line in lines if FAILED.search(line)], "saying failure"
+    else:
+        found = picked_lines(lines, asked)
+        if found is None or not found[1]:
+            return None
+        marked, said = found[0], f"holding {' and '.join(map(repr, found[1]))}"
+    if not marked or len(marked) == len(lines):
+        return None
+    kind = set.intersection(*(_words(line) for line in marked)) - _words(" ".join(FAILED.findall(" ".join(marked))))
+    through = [line for line in lines if kind <= _words(line)]
+    marks = set(marked)
+    length, first, run = 0, 0, 0
+    for i, line in enumerate(through):
+        run = run + 1 if line in marks else 0
+        if run > length:  # the first of the longest runs
+            length, first = run, i - run + 1
+    if not length:
+        return None
+    of_kind = f"lines holding {', '.join(map(repr, sorted(kind)))}" if kind else "lines"
+    facts = (f"Read by code over the {of_kind} ({len(through):,} of {len(lines):,}), in order; of them {said}: "
+             f"{sum(line in marks for line in through):,}; the longest run of consecutive ones: {length:,} lines, "
+             f"from\n  {through[first].strip()}\nto\n  {through[first + length - 1].strip()}")
+    return Counted(facts, str(length))
+
+
+def _words(line: str) -> set[str]:
+    """The words of a line's wording (log_lines.slots_out): no digits, no slot values, in lower case."""
+    return {w.lower() for w in WORD.findall(slots_out(line)) if not any(c.isdigit() for c in w)}

@@ -1,0 +1,57 @@
+"""A number column's change from each row to the next, for table_answers.py: "In which month did the number of
+visitors rise the most over the month before?", "which year saw the biggest drop from the previous year?".
+
+Over a markdown table of twelve months within a report, the 1.5B reader named a month of the largest count, not
+of the largest rise (bench/issue12/fresh_probe.py, set S). Code reads every row: in date order where the table
+has a date column, else in the order written; each row's value of the number column the question names (or the
+table's only one) less the row's before; the row of the largest rise (or fall), named by its name column
+(tables.row_names), else its first text column. A tie is said.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .counted import Counted
+from .querywords import LEAST, MOST
+from .tables import Table, named_columns, number, plain_number, row_names, shown_number
+
+SHOWN_CHANGES = 12  # the changes shown to the root, the extreme first
+_RISE = re.compile(r"\b(?:rise|rises|rose|risen|increase[sd]?|increasing|grow|grows|grew|grown|growth|gain(?:s|ed)?"
+                   r"|jump(?:s|ed)?|climb(?:s|ed)?|go(?:es)? up|went up)\b", re.I)
+_FALL = re.compile(r"\b(?:fall|falls|fell|fallen|drop(?:s|ped)?|decrease[sd]?|decreasing|decline[sd]?|shrink|shrank"
+                   r"|go(?:es)? down|went down)\b", re.I)
+# "over the month before", "from the previous year", "compared with the prior week", "from one month to the next",
+# "month over month": each row against the one before it.
+_BEFORE = re.compile(r"\b(?:the|its|their)\s+(?:\w+\s+)?(?:before|previous|prior|preceding)\b|\b(?:previous|prior|preceding)\s+\w+"
+                     r"|\bfrom\s+(?:one|each)\s+\w+\s+to\s+the\s+next\b|\b(?:consecutive|successive)\b"
+                     r"|\b(?:month|year|week|day|quarter)[- ]over[- ](?:month|year|week|day|quarter)\b", re.I)
+_ASKS_ROW = re.compile(r"^\W*(?:(?:in|during|on|at|for)\s+)?(?:which|what|when)\b", re.I)
+
+
+def largest_change(table: Table, question: str) -> Counted | None:
+    """The row whose number rose (fell) the most from the row before it (rules above); None for another question,
+    a table of no one number column named, or of fewer than three rows."""
+    rise, fall = bool(_RISE.search(question)), bool(_FALL.search(question))
+    most = bool(MOST.search(question)) or bool(re.search(r"\bthe most\b", question, re.I))
+    if rise == fall or not most or LEAST.search(question) or not _BEFORE.search(question) or not _ASKS_ROW.match(question):
+        return None
+    named = [i for i in named_columns(table, question) if i in table.numbers]
+    measure = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 and not named else None
+    texts = [i for i in range(len(table.columns)) if i not in table.numbers]
+    names = row_names(table) if row_names(table) is not None else texts[0] if texts else None
+    if measure is None or names is None or len(table.rows) < 3:
+        return None
+    rows = sorted(table.rows, key=lambda row: row[table.dates]) if table.dates is not None else table.rows
+    values = [number(row[measure]) for row in rows]
+    if any(v is None for v in values):
+        return None
+    changes = {rows[k][names]: values[k] - values[k - 1] for k in range(1, len(rows))}
+    ranked = sorted(changes, key=changes.get, reverse=rise)
+    best = [k for k in ranked if changes[k] == changes[ranked[0]]]
+    order = "by " + table.columns[table.dates] if table.dates is not None else "in the order written"
+    shown = "\n".join(f"  {k}: {'+' if changes[k] > 0 else ''}{shown_number(round(changes[k], 2))}" for k in ranked[:SHOWN_CHANGES])
+    facts = (f"{table.shape()}:\n{table.columns[measure]} less the row before's, rows {order}, "
+             f"{'largest rise' if rise else 'largest fall'} first:\n{shown}")
+    said = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
+    return Counted(facts, said)
