@@ -145,7 +145,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1469,6 +1469,91 @@ def set_t(seed: int) -> list[dict]:
     return out
 
 
+def set_u(seed: int) -> list[dict]:
+    """Set U, written in the twenty-eighth step after set T's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (a log's busiest minute counted, the total of the n
+    largest rows, the day a running total passes a bound, the row of the largest sum across columns, the user of
+    the most different addresses in a log, rows whose two columns agree, the average days between two date
+    columns, the officer prose mentions most)."""
+    rng = random.Random(20000 + seed)
+    base = reference_text()
+    out = []
+    at, lines, per_minute = datetime.datetime(2025, 12, 1, 14, 0, 0), [], Counter()
+    for i in range(3000):
+        at += datetime.timedelta(seconds=rng.choice([1, 1, 2, 3, 5, 8]) if not 1200 <= i < 1300 else rng.choice([0, 0, 1]))
+        lines.append(f"{at.isoformat()}Z GET /api/{rng.choice(['feed', 'user', 'cart'])} 200 {rng.randint(3, 300)}ms")
+        per_minute[at.strftime("%H:%M")] += 1
+    out.append({"kind": "busiest-minute-count", "set": "U", "context": "\n".join(lines), "gold": max(per_minute.values()),
+                "question": "What was the largest number of requests logged in a single minute?"})
+    orders, amounts = ["order_id,ordered_on,amount"], []
+    day = datetime.date(2024, 2, 1)
+    for i in range(700):
+        day += datetime.timedelta(days=rng.random() < 0.3)
+        amount = round(rng.uniform(5, 400), 2)
+        orders.append(f"O-{i},{day.isoformat()},{amount}")
+        amounts.append((day, amount))
+    out.append({"kind": "top-n-total", "set": "U", "context": "\n".join(orders),
+                "gold": round(sum(sorted((a for _, a in amounts), reverse=True)[:5]), 2),
+                "question": "What is the total amount of the five largest orders?"})
+    running, passed = 0.0, None
+    for day, amount in amounts:
+        running += amount
+        if passed is None and running > 20000:
+            passed = day.isoformat()
+    out.append({"kind": "running-total-passes", "set": "U", "context": "\n".join(orders), "gold": passed,
+                "question": "On which date did the running total of the order amounts first exceed 20000?"})
+    regions = ["North", "South", "East", "West", "Central", "Coast", "Highlands", "Islands", "Valley", "Lakes"]
+    rows, totals = ["| Region | Q1 | Q2 | Q3 | Q4 |", "|---|---|---|---|---|"], {}
+    for region in regions:
+        quarters = [rng.randint(200, 900) for _ in range(4)]
+        totals[region] = sum(quarters)
+        rows.append(f"| {region} | " + " | ".join(map(str, quarters)) + " |")
+    report = base[:12000] + "\n\n## Sales by region\n\n" + "\n".join(rows) + "\n\n" + base[12000:25000]
+    out.append({"kind": "row-sum-most", "set": "U", "context": report, "gold": max(totals, key=totals.get),
+                "exclude": [r for r in regions if r != max(totals, key=totals.get)],
+                "question": "Which region had the largest total over all four quarters?"})
+    at, logins, addresses = datetime.datetime(2025, 6, 1, 0, 0), [], {}
+    users = ["ana", "bo", "cy", "dee", "eli", "fay", "gus"]
+    for i in range(1500):
+        at += datetime.timedelta(minutes=rng.randint(1, 30))
+        user = rng.choice(users)
+        spread = {"ana": 3, "bo": 12, "cy": 5, "dee": 7, "eli": 2, "fay": 9, "gus": 4}[user] + seed
+        address = f"10.{users.index(user)}.0.{rng.randint(1, spread)}"
+        logins.append(f"{at.isoformat(sep=' ')} sshd: Accepted password for {user} from {address} port 22")
+        addresses.setdefault(user, set()).add(address)
+    out.append({"kind": "log-most-distinct-per-user", "set": "U", "context": "\n".join(logins),
+                "gold": max(addresses, key=lambda u: len(addresses[u])),
+                "exclude": [u for u in users if u != max(addresses, key=lambda u: len(addresses[u]))],
+                "question": "Which user logged in from the most different IP addresses?"})
+    cities = ["Oslo", "Lima", "Pune", "Cork"]
+    shipped, same = ["order_id,billing_city,shipping_city"], 0
+    for i in range(500):
+        billing = rng.choice(cities)
+        shipping = billing if rng.random() < 0.55 else rng.choice(cities)
+        shipped.append(f"S-{i},{billing},{shipping}")
+        same += billing == shipping
+    out.append({"kind": "two-columns-agree", "set": "U", "context": "\n".join(shipped), "gold": same,
+                "question": "How many orders were shipped to the same city they were billed to?"})
+    deliveries, gaps = ["order_id,ordered_on,delivered_on"], []
+    for i in range(400):
+        ordered = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 300))
+        gap = rng.randint(1, 14)
+        deliveries.append(f"D-{i},{ordered.isoformat()},{(ordered + datetime.timedelta(days=gap)).isoformat()}")
+        gaps.append(gap)
+    out.append({"kind": "days-between-columns", "set": "U", "context": "\n".join(deliveries),
+                "gold": round(sum(gaps) / len(gaps), 2),
+                "question": "On average, how many days passed between an order being placed and its delivery?"})
+    officers = rng.sample(["Hale", "Okoro", "Lindqvist", "Duarte"], 4)
+    counts = rng.sample([3, 5, 8, 11], 4)
+    said = [f"First Officer {name} {rng.choice(['checked the rigging', 'logged the wind', 'spoke to the cook', 'took the watch'])}."
+            for name, n in zip(officers, counts) for _ in range(n)]
+    journal = plant(base, said, rng)
+    out.append({"kind": "prose-most-mentioned", "set": "U", "context": journal, "gold": officers[counts.index(max(counts))],
+                "exclude": [o for o in officers if o != officers[counts.index(max(counts))]],
+                "question": "Which officer does the text mention most often?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1509,7 +1594,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S and T (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T and U (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
