@@ -60,6 +60,9 @@ TREE = {
     ("Which methods are never used?", "size, parse"),  # Jar.size and Rule.size: one name; quote is called
     ("Which functions raise ValueError?", "dump_cookie"),  # its own body's raise, by the class's name
     ("Which functions raise `TypeError`?", "dump_cookie.check"),  # the nested def, named inside its def
+    ("Which functions have no docstring?", "dump_cookie, dump_cookie.check, quote"),  # not Jar's methods
+    ("How many methods lack a docstring?", "3"),  # Jar.size, Jar.parse, Rule.size
+    ("Which classes are missing docstrings?", "Jar, CookieError, Rule"),
 ])
 def test_how_definitions_relate_is_read_from_the_syntax_trees(question, answer):
     found = code_relations.answer(TREE, question)

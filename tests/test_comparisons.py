@@ -68,3 +68,15 @@ def test_the_days_between_two_things_dates_are_counted(question, want):
     found = comparisons.answer(TEXT, question)
     assert (found and found.answer) == want
 
+
+
+def test_of_many_dated_sentences_the_name_of_the_latest_or_earliest():
+    crew = {"Mira Holt": 4, "Anders Vik": 19, "Tomas Reyes": 11, "Ilse Brandt": 25, "Kofi Mensah": 2}
+    text = " ".join(f"The weather held. {name} joined the expedition on {day} March 1911. The camp was quiet."
+                    for name, day in crew.items())
+    found = comparisons.answer(text, "Which crew member joined the expedition last?")
+    assert found is not None and found.answer == "Ilse Brandt" and "25 Mar 1911: Ilse Brandt" in found.facts
+    assert comparisons.answer(text, "Who joined the expedition first?").answer == "Kofi Mensah"
+    # Two of the same day: no one name answers.
+    tied = text + " Ada Lind joined the expedition on 25 March 1911."
+    assert comparisons.answer(tied, "Which crew member joined the expedition last?") is None

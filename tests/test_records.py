@@ -193,6 +193,19 @@ def test_a_percentile_of_a_logs_durations():
     assert records.answer(requests, "What is the p50 response time?").answer == "50.5 ms"
 
 
+def test_the_time_from_an_events_line_to_the_first_line_of_a_thing_after_it():
+    lines = []
+    for i in range(60):
+        at = f"2025-11-03 09:{7 * (i + 1) // 60:02d}:{7 * (i + 1) % 60:02d}"
+        lines.append(f"{at} INFO deployer deployment of v9.1 started" if i == 20 else
+                     f"{at} {'ERROR' if i in (5, 33, 40) else 'INFO'} api handled request id={i}")
+    # The ERROR at line 5 is before the deployment; the first after it is line 33: 13 lines of 7 s. "v9.1" picks the
+    # deployment's line, not every line holding a 1 as a field (which took line 1 for the start).
+    found = records.answer("\n".join(lines), "How many seconds after the deployment of v9.1 started was the first ERROR logged?")
+    assert found is not None and found.answer == "91 seconds" and "deployment of v9.1 started" in found.facts
+    assert records.answer("\n".join(lines), "How long after the deployment started was the first error logged?").answer == "1 min 31 s"
+
+
 def test_measurements_in_prose_counted_by_a_comparison():
     heights = [2100, 3150, 2950, 3600, 4100, 2800]
     prose = " ".join(f"On day {k + 2} the expedition pitched camp {k + 1} at {h} metres. The weather held." for k, h in enumerate(heights))

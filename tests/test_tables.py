@@ -101,7 +101,7 @@ def test_code_reads_every_row_for_the_questions_it_settles(question, answer):
 @pytest.mark.parametrize("context, question", [
     (CSV, "What happened to order ORD-103?"),  # not a count, total or extreme
     (CSV, "How many orders did Dupont place?"),  # names no value of the table
-    (CSV, "What share of Okafor's orders were over 7?"),  # two conditions: which one is the whole is not read
+    (CSV, "What share of Okafor's orders were over 7 last year?"),  # a relative period, not read here
     (CSV, "How many orders over 7 did Okafor place last year?"),  # a period not read here: not all of them
     ("a,b,c\n" + "x,1,2\n" * 12, "How many rows with x have more than 1?"),  # two number columns, neither named
     (CSV, "How many orders did Okafor place in 2023 or 2024?"),  # a number no cell holds, outside a period
@@ -420,6 +420,30 @@ def test_the_row_of_the_largest_rise_over_the_row_before():
     # The largest value is no rise: without "before" the question is another.
     assert table_answers.answer(report, "In which month did visitors rise the most?") is None or \
         table_answers.answer(report, "In which month did visitors rise the most?").answer != "April"
+
+
+def test_a_range_rows_per_value_a_share_within_a_group_and_list_lengths():
+    prices = "sku,name,price\n" + "\n".join(f"K{i},lamp {i},{10 + (i * 37) % 90}" for i in range(40))  # 10 .. 99
+    found = table_answers.answer(prices, "What is the difference between the highest and the lowest price?")
+    assert found.answer == "89" and "range (largest less smallest)" in found.facts
+    assert table_answers.answer(prices, "What is the 90th percentile of the price?").answer == "89.4"
+    orders = "order_id,customer,city,amount\n" + "\n".join(f"O-{i},C{i % 7},{['Oslo', 'Lima', 'Pune'][i % 3]},{10 + i * 3}"
+                                                           for i in range(60))
+    found = table_answers.answer(orders, "What is the average number of orders per customer?")
+    assert found.answer == "8.57" and "over 7 different customer values" in found.facts  # 60 / 7
+    # "how much did each ... spend?": the amounts, not the rows, per customer (before: the rows counted)
+    assert table_answers.answer(orders, "How much did each city spend?").answer == "Pune: 2030, Lima: 1970, Oslo: 1910"
+    assert table_answers.answer(CSV, "What share of Okafor's orders were over 7?").answer == "50%"  # 2 of Okafor's 4
+    # Oslo's 20 orders (amounts 10, 19, ... 181), 9 of them above 100: the share of Oslo's, not of all 60.
+    found = table_answers.answer(orders, "What percentage of the orders from Oslo were above 100?")
+    assert found.answer == "45%" and "9 of the 20 rows with city = Oslo" in found.facts
+    assert table_answers.answer(orders, "What share of orders above 100 came from Oslo?").answer == "31.03%"  # 9 of 29
+    assert table_answers.answer(orders, "What percentage of orders were from Oslo and above 100?").answer == "15%"
+    users = json.dumps([{"user": f"u{i}", "roles": ["admin", "editor", "viewer", "billing"][: 1 + i % 4]} for i in range(20)])
+    found = table_answers.answer(users, "How many users have more than two roles?")
+    assert found.answer == "10" and "number of roles > 2" in found.facts
+    # "at least" is a comparison, not the fewest
+    assert table_answers.answer(users, "Which users have at least 4 roles?").answer == "u3, u7, u11, u15, u19"
 
 
 def test_every_row_is_counted_where_the_counted_noun_names_the_rows():

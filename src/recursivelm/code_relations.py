@@ -18,7 +18,8 @@ passages that name the function answered "Which functions call range_for_length(
   x`, `from . import m`), not the module itself;
 - "Which decorator is applied to `f`?": its decorators as written, without their arguments;
 - "Which class has a method named `f`?", "What class defines f?": the classes whose own body defines it;
-- "Which functions are never called?": those no code of the tree refers to (`_uncalled`).
+- "Which functions are never called?": those no code of the tree refers to (`_uncalled`);
+- "Which functions have no docstring?" (methods, classes; "how many ...?"): those whose body opens with no string.
 
 The definition asked about is the one name of the question that the tree defines: written as code, or a plain
 word after "to", "of", "does", "named", "call" ... ("applied to info"). A name the tree defines in several files
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .counted import Counted
+from .querywords import HOW_MANY
 from .documents import documents
 from .outline import definitions as defined_in
 from .parsing import parse_python
@@ -44,6 +46,9 @@ _CALLED_BY = re.compile(r"^\W*(?:which|what)\s+(?:functions?|methods?|definition
                         r"|^\W*who\s+calls\b|^\W*where\s+(?:is|are)\b[^?]*\bcalled\b", re.I)
 _RAISES = re.compile(r"\b(?:exceptions?|errors?)\b[^?]*\b(?:raises?d?|throws?n?)\b|\b(?:raises?|throws?)\b[^?]*"
                      r"\b(?:exceptions?|errors?)\b|^\W*what\s+(?:does|can|could|might)\b[^?]*\b(?:raise|throw)\b", re.I)
+# "Which functions have no docstring?", "how many methods lack a docstring?", "which classes are missing docstrings?"
+_UNDOCUMENTED = re.compile(r"\b(?P<kind>functions?|methods?|classes|class|definitions?)\b[^?]*?\b(?:have|has|with)?\s*"
+                           r"(?:no|without|lacks?|lacking|missing|are missing|is missing)\s+(?:an?\s+|any\s+)?docstrings?\b", re.I)
 # "Which functions raise ValueError?", "what methods can throw `KeyError`?": the definitions raising a class.
 _RAISERS = re.compile(r"^\W*(?:which|what)\s+(?:functions?|methods?|definitions?|code)\b[^?]*?\b(?:raises?|throws?|raising)"
                       r"\s+(?:an?\s+)?`?(?P<exception>[A-Z]\w*)`?", re.I)
@@ -111,14 +116,15 @@ def _definitions(context: Any) -> list[tuple[str, ast.AST]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
-def _qualified_defs(context: Any) -> list[tuple[str, ast.AST, str]]:
-    """(file, node, qualified name: "Class.method", "outer.inner") of every class and function of the tree."""
+def _qualified_defs(context: Any) -> list[tuple[str, ast.AST, str, bool]]:
+    """(file, node, qualified name: "Class.method", "outer.inner", whether a class's own body defines it) of every
+    class and function of the tree."""
     found = []
 
     def visit(node: ast.AST, label: str, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.append((label, child, prefix + child.name))
+                found.append((label, child, prefix + child.name, isinstance(node, ast.ClassDef)))
                 visit(child, label, f"{prefix}{child.name}.")
             else:
                 visit(child, label, prefix)
@@ -169,6 +175,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return _importers(context, question)
     if _CALLED_BY.search(question):
         return _callers(context, question)
+    if _UNDOCUMENTED.search(question):
+        return _undocumented(context, question)
     if _RAISERS.search(question):
         return _raisers(context, question)
     if _RAISES.search(question):
@@ -254,7 +262,7 @@ def _raisers(context: Any, question: str) -> Counted | None:
     (`raise ValueError(...)`, `raise errors.ValueError`), as Class.method names; None where no definition of the
     tree raises it (a class of another package, or a word that is none)."""
     asked = _RAISERS.search(question)["exception"]
-    found = [(label, node, qualified) for label, node, qualified in _qualified_defs(context)
+    found = [(label, node, qualified) for label, node, qualified, _ in _qualified_defs(context)
              if not isinstance(node, ast.ClassDef) and any(n.split(".")[-1] == asked for n in _raises(node)[0])]
     if not found:
         return None
@@ -263,6 +271,31 @@ def _raisers(context: Any, question: str) -> Counted | None:
     if len(found) > MAX_LISTED:
         return Counted(facts + f"\n  ... and {len(found) - MAX_LISTED} more", f"{len(found)} definitions")
     return Counted(facts, ", ".join(dict.fromkeys(qualified for _, _, qualified in found)))
+
+
+def _undocumented(context: Any, question: str) -> Counted | None:
+    """"Which functions have no docstring?": the functions (methods, classes, definitions: what the question
+    names) whose body opens with no string; "how many ...?" counts them. Dunder methods are left out where
+    methods are asked (Python documents them)."""
+    asked = _UNDOCUMENTED.search(question)
+    kind = {"f": "function", "m": "method", "c": "class", "d": "definition"}[asked["kind"][0].lower()]
+    wanted = {"function": lambda node, in_class: not isinstance(node, ast.ClassDef) and not in_class,
+              "method": lambda node, in_class: not isinstance(node, ast.ClassDef) and in_class
+              and not (node.name.startswith("__") and node.name.endswith("__")),
+              "class": lambda node, in_class: isinstance(node, ast.ClassDef),
+              "definition": lambda node, in_class: True}[kind]
+    defs = [(label, node, qualified) for label, node, qualified, in_class in _qualified_defs(context) if wanted(node, in_class)]
+    if not defs:
+        return None
+    bare = [(label, node, qualified) for label, node, qualified in defs if ast.get_docstring(node) is None]
+    noun = asked["kind"].lower()
+    shown = "\n".join(f"  {label}:{node.lineno} {qualified}" for label, node, qualified in bare[:MAX_LISTED])
+    facts = f"Read by code (ast): {noun} of the tree: {len(defs)}; of them with no docstring: {len(bare)}\n{shown}"
+    if HOW_MANY.search(question):
+        return Counted(facts, str(len(bare)))
+    if len(bare) > MAX_LISTED:
+        return Counted(facts + f"\n  ... and {len(bare) - MAX_LISTED} more", f"{len(bare)} {noun}")
+    return Counted(facts, ", ".join(q for _, _, q in bare) or f"none: every one of the {len(defs)} has a docstring")
 
 
 def _importers(context: Any, question: str) -> Counted | None:

@@ -14,6 +14,9 @@ first (bench/issue12/fresh_probe.py, set I). Code compares them:
 - "how many days (weeks, months, years) passed between X and Y?": the days between the one full date each
   writes.
 
+- "which crew member joined the expedition last?" (no "X or Y"): of the sentences holding the most words of what
+  was done, each writing one date and one name, the name of the latest (earliest) date (`_which_dated`).
+
 Where either has no sentence, or its sentences write several dates or numbers in that unit, or the two are
 equal, no answer: the passages are read. Nothing here knows a task.
 """
@@ -54,6 +57,14 @@ _DATES = (  # each gives a year, and a month and day where written
     re.compile(rf"\b{_MONTH}\s+(?P<y>\d{{4}})\b", re.I),
 )
 _YEAR = re.compile(r"\b(?P<y>1[5-9]\d\d|20\d\d)\b")
+# "Which crew member joined the expedition last?", "who arrived first?": of many dated sentences, the name of the
+# latest (earliest).
+_WHICH_WHEN = re.compile(r"^\W*(?:(?:which|what)\s+(?:[\w-]+\s+){0,2}?|who\s+)(?P<done>[^?]*?)\s+(?P<cmp>first|last|earliest"
+                         r"|latest|most recently)\s*\??\s*$", re.I)
+_NAME_RUN = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_MONTHS = {name[:3] for name in MONTH_NAMES}
+MIN_DATED, MAX_DATED = 3, 40  # fewer dated sentences are read by a reader; more are a topic's, not a list's
+DATED_SHARE = 0.5  # ...and this share of the sentences holding the words must each write one date and one name
 # "How many days passed between the start of the repairs and the reopening?": the days between two dates.
 _BETWEEN = re.compile(r"^\W*how many\s+(?P<unit>days|weeks|months|years)\s+(?:(?:passed|elapsed|went by|were there|are there|lie)\s+)?"
                       r"between\s+(?P<a>.+?)\s+and\s+(?P<b>[^?]+?)\s*\??\s*$", re.I)
@@ -89,6 +100,34 @@ def _sentences_of(sentences: SentenceWords, thing: str) -> list[str]:
     return [sentences.sentences[i] for i in sorted(held) if held[i] == most]
 
 
+def _which_dated(context: Any, asked: re.Match) -> Counted | None:
+    """For "which crew member joined the expedition last?" ("who ... first?"): the sentences holding every word of
+    what was done (_sentences_of: "joined", "expedition"), each writing one date and one name (capitalised
+    words the text never writes in lower case, months aside); the name of the latest (earliest) date. The 1.5B
+    reader was shown some of them (set T's kinds). None where fewer than MIN_DATED or more than MAX_DATED sentences
+    are such, or on a tie."""
+    sentences = cached(context, SentenceWords)
+    mine = _sentences_of(sentences, asked["done"])  # "crew member joined the expedition": joined, expedition
+    dated = []
+    for text in mine:
+        names = [run for run in _NAME_RUN.findall(text)
+                 if all(w.lower() not in sentences.lower and w[:3].lower() not in _MONTHS for w in run.split())]
+        days = _dates(text)
+        if len(names) == 1 and len(days) == 1:
+            dated.append((next(iter(days)), names[0], text.strip()))
+    if not MIN_DATED <= len(dated) <= MAX_DATED or len(dated) < DATED_SHARE * len(mine):
+        return None
+    latest = asked["cmp"].lower() in _LATER
+    ranked = sorted(dated, reverse=latest)
+    if ranked[0][0] == ranked[1][0]:
+        return None
+    shown = "\n".join(f"  {_shown(day, 'date')}: {name}, in: {text}" for day, name, text in ranked)
+    facts = (f"Read by code over every sentence ({sentences.count:,}): sentences holding the most words of "
+             f"{asked['done']!r} ({len(mine)}), with one date and one name: {len(dated)}, "
+             f"{'latest' if latest else 'earliest'} first:\n{shown}")
+    return Counted(facts, ranked[0][1])
+
+
 def answer(context: Any, question: str) -> Counted | None:
     """For "which ... first / longer ..., X or Y?": X or Y, by the dates or numbers code reads; for "how many days
     passed between X and Y?": the days between their dates (rules above). None for any other question, or where
@@ -99,6 +138,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return _between(context, between)
     if (yes_no := _WAS_IT.match(question.strip())):
         return _yes_or_no(context, yes_no)
+    if (dated := _WHICH_WHEN.match(question.strip())) and not _WHICH_OF_TWO.match(question.strip()):
+        return _which_dated(context, dated)
     asked = _WHICH_OF_TWO.match(question.strip())
     found = _two_things(context, asked) if asked else None
     if found is None:

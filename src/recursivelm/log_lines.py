@@ -23,7 +23,9 @@ _CLOCK = r"(?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
 IP = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 PATH = re.compile(r"(?<!\w)/[\w./-]*")  # a URL's or file's path
 _DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")  # a number the question names: a status, a code, an id
+# A number the question names: a status, a code, an id; not a piece of a token ("v9.1": its "1" picked every line
+# holding a 1 as a field, and the first of them was taken for the deployment's start, set T's kinds).
+_NUMBER = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w-]|\.\d)")
 # Words of a record that failed: a question holding one counts no line that holds none (records.py), and a run
 # of failures is of the lines holding one (log_runs.py).
 FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)

@@ -20,6 +20,9 @@ every line:
 words and numbers pick (picked_lines; at least two), from the first time stamp to the last, in the unit asked
 (minutes, seconds, hours, days; "how long": hours, minutes and seconds).
 
+"How many seconds after the deployment of v9.1 started was the first ERROR logged?": from the first line the event's
+words pick to the first line after it that the thing's words pick (`after_event`).
+
 "Which endpoint has the highest average response time?" (lowest, total, median): each line's value of the field
 the noun names (log_lines.field_values: a path for an endpoint, a URL or a route; an address; a key=value) and its
 measure, the statistic per value, the extreme value; a tie answers nothing. The reader, whose passages held no word
@@ -66,6 +69,10 @@ _TOOK = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|day
 # whole log, from its first time stamp to its last.
 _LOG_SPAN = re.compile(r"^\W*how\s+(?:long|many\s+(?P<whole>whole\s+|full\s+|complete\s+)?(?P<unit>seconds|minutes|hours"
                        r"|days))\s+(?:does|did)\s+(?:the|this)\s+(?:log|file|text|data)\s+(?:cover|span|last|run|go on)\b", re.I)
+# "How many seconds after the deployment of v9.1 started was the first ERROR logged?", "how long after the restart did
+# the first timeout appear?": from an event's first line to the first line of a thing after it.
+_AFTER_EVENT = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|days))\s+after\s+(?P<event>.+?)\s+"
+                          r"(?:was|were|did|is|came)\s+(?:the\s+)?first\s+(?P<thing>[^?]+?)\s*\??\s*$", re.I)
 _SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # "the longest gap, in seconds, between two consecutive lines", "the average time between successive entries"
 _GAP = re.compile(r"\b(?P<which>longest|largest|biggest|maximum|shortest|smallest|minimum|average|mean|median)\s+(?:gap|pause"
@@ -206,6 +213,30 @@ def took(everything: list[str], question: str) -> Counted | None:
              f"{len(mine):,}; the first at {first_written}:\n  {first_line.strip()}\nthe last at {last_written}:\n"
              f"  {last_line.strip()}\nbetween them: {_clock(seconds)}")
     return Counted(facts, said)
+
+
+def after_event(everything: list[str], question: str) -> Counted | None:
+    """"How many seconds after the deployment of v9.1 started was the first ERROR logged?": from the first line the
+    event's words pick (log_lines.picked_lines) to the first line after it that the thing's words pick, in the unit
+    asked; None for another question, an event or thing no line names, or year-less stamps."""
+    asked = _AFTER_EVENT.match(question.strip())
+    if asked is None or not stamped(everything):
+        return None
+    events, things = picked_lines(everything, asked["event"]), picked_lines(everything, asked["thing"])
+    if not events or not things or not events[1] or not things[1]:
+        return None
+    started = min(_full_stamps(events[0]), default=None)
+    if started is None:
+        return None
+    later = [t for t in _full_stamps(things[0]) if t[0] >= started[0] and t[2] != started[2]]
+    if not later:
+        return None
+    first = min(later)
+    seconds = (first[0] - started[0]).total_seconds()
+    facts = (f"Read by code over every line ({len(everything):,}): the first holding {' and '.join(map(repr, events[1]))}, "
+             f"at {started[1]}:\n  {started[2].strip()}\nthe first after it holding {' and '.join(map(repr, things[1]))}, "
+             f"at {first[1]}:\n  {first[2].strip()}\nbetween them: {_clock(seconds)}")
+    return Counted(facts, _duration(seconds, (asked["unit"] or "").lower()))
 
 
 def _full_stamps(lines: list[str]) -> list[tuple[datetime.datetime, str, str]]:

@@ -62,7 +62,11 @@ def any_word(words: tuple[str, ...]) -> re.Pattern:
 
 
 # What a statistic asked of many values computes, by the name asked_statistic and the extremes give it.
-STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min}
+STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min,
+              "range": lambda values: max(values) - min(values)}
+# "the difference between the highest and the lowest price", "the range of the amounts": the largest less the smallest.
+RANGE = re.compile(r"\bdifference\s+between\s+the\s+(?:highest|largest|biggest|maximum|greatest|most\s+expensive)\b[^?]*?"
+                   r"\band\s+(?:the\s+)?(?:lowest|smallest|minimum|least|cheapest)\b|\bthe\s+range\s+of\b", re.I)
 # "the 95th percentile of request duration", "p99 latency": a percentile, linear between the closest ranks (as
 # numpy's and the statistics module's "inclusive" method compute it; the answer says which).
 PERCENTILE = re.compile(r"\b(?:(?P<n>\d{1,2})(?:st|nd|rd|th)\s+percentile|p(?P<p>\d{1,2}))\b", re.I)
@@ -70,8 +74,11 @@ PERCENTILE_METHOD = "linear between the closest ranks"
 
 
 def asked_statistic(question: str) -> str | None:
-    """The percentile ("95th percentile"), median, average or total a question asks ("what is the median amount?"),
+    """The range ("the difference between the highest and the lowest"), percentile ("95th percentile"), median,
+    average or total a question asks ("what is the median amount?"),
     the first of those it names; None for none."""
+    if RANGE.search(question):
+        return "range"
     if found := PERCENTILE.search(question):
         n = int(found["n"] or found["p"])
         if 0 < n < 100:
@@ -90,11 +97,14 @@ def computed(name: str, values: list[float]) -> float:
 
 def described(name: str) -> str:
     """The statistic `name` as an answer's facts say it: a percentile with its method."""
-    return name if name in STATISTICS else f"{name} ({PERCENTILE_METHOD})"
+    return "range (largest less smallest)" if name == "range" else name if name in STATISTICS else f"{name} ({PERCENTILE_METHOD})"
 
 
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 MOST, LEAST, TOTAL, AVERAGE = map(any_word, (MOST_WORDS, LEAST_WORDS, TOTAL_WORDS, AVERAGE_WORDS))
+# "at least 4 roles", "at most 3 retries": a comparison, no extreme. Read as "least", "which users have at least 4
+# roles?" named the users of the fewest (set T's kinds).
+MOST, LEAST = (re.compile(r"(?<!\bat )" + pattern.pattern, re.I) for pattern in (MOST, LEAST))
 MEDIAN = any_word(("median",))
 # "the second largest", "the third most": which of the ranked values the answer is.
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
@@ -107,6 +117,9 @@ def ordinal(question: str) -> int:
     return _ORDINALS[found["n"].lower()] if found else 1
 
 
+# "by what percentage did sales change", "grew", "fell": words of a change over time (no share of rows).
+CHANGING = (r"\b(?:chang\w*|grow|grew|grown|growth|increas\w*|decreas\w*|drop\w*|rise|rose|risen|fall|fell|fallen"
+             r"|declin\w*)\b")
 # "which customers ...", "what notes ...": a plural noun, whose values (rows, items) the answer lists.
 WHICH_MANY = re.compile(r"^\W*(?:which|what)\s+(?!(?:is|was|does|has|this|its)\b)(?P<noun>[a-z]+s)\b", re.I)
 DISTINCT = re.compile(r"\b(?:different|distinct|unique|separate)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)

@@ -36,7 +36,8 @@ Code reads every line:
   over the whole text (343 for 150, set L);
 - "what was the average / total / median / 95th percentile / largest duration or size ...?": log_measures.py, over
   the lines the question picks; "which <field> has the highest average ...?": the same per value of the field;
-- "what was the longest run of consecutive failed health checks?": log_runs.py;
+- "what was the longest run of consecutive failed health checks?": log_runs.py; "how many seconds after the
+  deployment started was the first ERROR logged?": log_measures.after_event;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
 - measurements in prose: measures.py, also counted by a comparison ("how many camps were pitched above 3000
@@ -119,6 +120,8 @@ def answer(context: Any, question: str) -> Counted | None:
     asked = days.cut(asked) if days else asked
     if not timed and log_measures.asks_gap(question) and (found := log_measures.gap(_lines_of(context), question)):
         return found  # "What was the longest gap between two consecutive lines?": its "between" is no span
+    if not timed and (found := log_measures.after_event(_lines_of(context), question)):
+        return found  # "How many seconds after the deployment started was the first ERROR logged?": no span
     if not timed and (found := log_runs.longest_run(_lines_of(context), question)):
         return found  # "What was the longest run of consecutive failed health checks?"
     if not timed and (found := measures.count_compared(context, question)):

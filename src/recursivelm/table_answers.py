@@ -49,7 +49,11 @@ table_rows.py's):
 - "how many more / fewer ... did A ... than B?": A's rows (or total, "how much more") less B's, or B's less A's;
 - "how many ... of each <column>?", "the total <number column> per <column>": every value of it, listed;
 - "on average, how many orders were placed per month?": the rows (or a total) over the months (days, weeks,
-  years) from the first row's to the last's (table_groups.per_period);
+  years) from the first row's to the last's (table_groups.per_period); "the average number of orders per
+  customer": over the column's different values (table_groups.per_value);
+- "what percentage of the orders from Oslo were above 100?": of the rows the words before the verb pick
+  (table_shares.py); "the difference between the highest and the lowest price", "the 95th percentile": a
+  statistic of the column; "users with more than two roles": a list column's items counted;
 - "is there any / are there ... ?": yes or no, with the rows;
 - "what is the median / total / average / largest <number column>?" of every row, where no word of the question
   is left that a column or value does not explain ("the average salary of engineers" is left: "engineers" is
@@ -74,16 +78,17 @@ from typing import Any
 
 from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
-from .querywords import (AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, TOTAL, WHICH_MANY, asked_statistic, computed,
-                         described, ordinal)
+from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, PERCENTILE, RANGE, TOTAL,
+                         WHICH_MANY, asked_statistic, computed, described, ordinal)
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
-                           spread)
+                           per_value, spread)
 from .table_changes import largest_change
 from .table_products import product
+from .table_shares import share
 from .table_ranks import ranked_row
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
-from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number, referred,
-                     row_names, several_named, shown_number, table_for)
+from .tables import (PERCENT, WORD, Table, holds, key_columns, named_columns, named_values, number, plain_number,
+                     referred, row_names, several_named, shown_number, table_for)
 
 NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
@@ -100,9 +105,7 @@ _EARLIEST = re.compile(r"\b(?:earliest|first|oldest)\b", re.I)
 # "By what percentage did total revenue change from 2023 to 2024?", "how much did sales grow between Q1 and Q2?"
 # ...or from one period of the date column to another: "from March 2024 to April 2024", "between Q1 and Q2".
 _CHANGED_ITEM = rf"(?:(?:{MONTH_WORD})(?:\s+\d{{4}})?|q[1-4](?:\s+\d{{4}})?|[\w.-]+)"
-_CHANGING = (r"\b(?:chang\w*|grow|grew|grown|growth|increas\w*|decreas\w*|drop\w*|rise|rose|risen|fall|fell|fallen"
-             r"|declin\w*)\b")
-_CHANGE = re.compile(_CHANGING + rf".*?\b(?:from|between)\s+(?P<a>{_CHANGED_ITEM})\s+(?:to|and)\s+(?P<b>{_CHANGED_ITEM})\b",
+_CHANGE = re.compile(CHANGING + rf".*?\b(?:from|between)\s+(?P<a>{_CHANGED_ITEM})\s+(?:to|and)\s+(?P<b>{_CHANGED_ITEM})\b",
                      re.I)
 _HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|was) the (?:change|growth|increase|decrease|drop)\b"
                                r"|\bpercent", re.I)
@@ -141,13 +144,14 @@ def answer(context: Any, question: str) -> Counted | None:
     cut = re.sub(r"\bthan\s*$", " ", question[:than.start("other")]) + question[than.end("other"):] if other else question
     if (part := DATE_PART.match(cut)) and table.dates is not None:
         cut = cut[:part.start("part")] + cut[part.end("part"):]  # "in which month": what is asked, not a condition
-    asked = asked_rows(table, cut, each)
+    # "the difference between the highest and the lowest price", "the 95th percentile": a statistic, no condition
+    asked = asked_rows(table, PERCENTILE.sub(" percentile ", RANGE.sub(" range of ", cut)), each)
     if asked is None:
         return None
     if other:
         return _difference(asked, question, other)
     if each:
-        return per_period(asked, question, each) or per_group(asked, question, each)
+        return per_period(asked, question, each) or per_value(asked, question, each) or per_group(asked, question, each)
     if found := ranked_row(asked, question):
         return found  # "who is the oldest employee?", "which note was written most recently?"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
@@ -174,14 +178,7 @@ def answer(context: Any, question: str) -> Counted | None:
     if _WHEN.match(question) and (dated := _dated(asked, question)):
         return dated
     if PERCENT.search(question):
-        # Of all rows: where the question sets two conditions, which one is the whole ("what share of Novak's
-        # orders were over 100?") is not read here; nor is a change in percent ("by what percentage did sales
-        # grow in April?") the share of April's rows (it was, and said 30.93% for 4.52%: set Q).
-        if asked.conditions != 1 or re.search(_CHANGING, question, re.I):
-            return None
-        share = 100 * len(asked.rows) / len(table.rows)
-        return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,} of {len(table.rows):,}, "
-                       f"{shown_number(round(share, 2))}%", f"{plain_number(round(share, 2))}%")
+        return share(asked, question)  # of all rows, or of the whole the words before the verb pick
     if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
         counted = _COUNTED_NOUN.match(question)  # "how many replicas does the payments deployment run?"
         measured = [i for i in named_columns(table, counted["noun"]) if i in table.numbers] if counted else []
@@ -289,8 +286,8 @@ def _every_row(asked: Asked, counted: re.Match | None) -> Counted | None:
     if counted is None or unread_words(asked):
         return None
     noun = counted["noun"].lower()
-    keys = [i for i in range(len(table.columns)) if len({row[i] for row in table.rows}) == len(table.rows)]
-    if noun not in table.name_words() | {"rows", "entries", "records"} and not any(noun in table.column_words(i) for i in keys):
+    if noun not in table.name_words() | {"rows", "entries", "records"} and not any(noun in table.column_words(i)
+                                                                                 for i in key_columns(table)):
         return None
     return Counted(f"{asked.shape}:\nrows: {len(table.rows):,}", str(len(table.rows)))
 

@@ -14,7 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 
 from .counted import Counted
-from .periods import ISO_DATE, date_part, iso_day
+from .periods import date_part, iso_day
 from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, count_of, ordinal
 from .table_rows import TOP, Asked, asked_rows
 from .tables import Table, items, named_columns, number, plain_number, shown_number
@@ -23,6 +23,7 @@ SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extre
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 # "In which month were the most orders placed?": a part of the date column's days, grouped by.
 _PERIOD_UNITS = ("day", "week", "month", "year")  # "per month": rows averaged over the months the rows span
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 DATE_PART = re.compile(r"^\W*(?:(?:in|during|on)\s+)?(?:which|what)\s+(?P<part>month|year|weekday)\b", re.I)
 
 
@@ -34,14 +35,14 @@ def per_group(asked: Asked, question: str, each: re.Match) -> Counted | None:
     if len(by) != 1:
         return None
     groups: dict[str, list[float]] = defaultdict(list)
-    summing = len(asked.numbers) == 1 and not HOW_MANY.search(question)
+    measure = _how_much(asked, question)  # "how much did each customer spend?": the amounts, not the rows
     for row in asked.rows:
-        groups[row[by[0]]].append((number(row[asked.numbers[0]]) or 0.0) if summing else 1.0)
+        groups[row[by[0]]].append((number(row[measure]) or 0.0) if measure is not None else 1.0)
     if not groups or len(groups) > MAX_GROUPS_LISTED:
         return None
-    mean = summing and bool(AVERAGE.search(question))
+    mean = measure is not None and bool(AVERAGE.search(question))
     score = {k: statistics.fmean(v) if mean else sum(v) for k, v in groups.items()}
-    unit = f"{'average' if mean else 'total'} {table.columns[asked.numbers[0]]}" if summing else "rows"
+    unit = f"{'average' if mean else 'total'} {table.columns[measure]}" if measure is not None else "rows"
     ranked = sorted(score, key=lambda k: -score[k])
     facts = f"{asked.shape}:\n{unit} by {table.columns[by[0]]}{asked.among()}:\n" + \
         "\n".join(f"  {k}: {shown_number(score[k])}" for k in ranked)
@@ -75,6 +76,39 @@ def per_period(asked: Asked, question: str, each: re.Match) -> Counted | None:
                    f"in): {shown_number(round(value, 2))} a {unit}", plain_number(round(value, 2)))
 
 
+def _how_much(asked: Asked, question: str) -> int | None:
+    """The number column a question sums: the one it names, or for "how much ...?" the table's only one (asked.measure);
+    None for a count ("how many ...?")."""
+    if HOW_MANY.search(question):
+        return None
+    return asked.numbers[0] if len(asked.numbers) == 1 else asked.measure if _HOW_MUCH.search(question) else None
+
+
+def per_value(asked: Asked, question: str, each: re.Match) -> Counted | None:
+    """"What is the average number of orders per customer?", "the average amount spent per customer": the rows (or
+    the named number column's total) over the different values of the column named after "per" / "each", among the
+    rows asked about; None for another question. Listed per customer instead (per_group), forty values were more
+    than a list answers (set T)."""
+    table = asked.table
+    by = [i for i in named_columns(table, each["noun"]) if i not in table.numbers and i not in asked.values]
+    # A count of rows, or a total ("on average, how much did each customer spend in total?"); "the average amount per
+    # customer" may be each customer's average amount: not read here, as per_period does not.
+    measure = _how_much(asked, question)
+    summing = measure is not None and bool(TOTAL.search(question) or _HOW_MUCH.search(question))
+    if len(by) != 1 or not AVERAGE.search(question) or not (summing or HOW_MANY.search(question)):
+        return None
+    values = {key for row in asked.rows for key in (items(row[by[0]]) if by[0] in table.lists else [row[by[0]]])}
+    if not values:
+        return None
+    total = sum(number(row[measure]) or 0.0 for row in asked.rows) if summing else len(asked.rows)
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    counted = f"{len(asked.rows):,}; their total {table.columns[measure]}: {shown_number(total)}" if summing \
+        else f"{len(asked.rows):,}"
+    value = total / len(values)
+    return Counted(f"{asked.shape}:\n{rows}: {counted}, over {len(values):,} different {table.columns[by[0]]} values: "
+                   f"{shown_number(round(value, 2))} each", plain_number(round(value, 2)))
+
+
 def by_date_part(asked: Asked, question: str, part: str) -> Counted | None:
     """"In which month were the most orders placed?", "which year had the largest total amount?": the rows grouped
     by that part of their date (month, year, weekday), counted, or their number column summed where the question
@@ -87,9 +121,8 @@ def by_date_part(asked: Asked, question: str, part: str) -> Counted | None:
     summed = asked.measure if TOTAL.search(question) else None
     per: Counter = Counter()
     for row in asked.rows:
-        date = ISO_DATE.match(row[table.dates])
-        if date:
-            key = tuple(int(x) for x in date.group().split("-")) + (0,)
+        if day := iso_day(row[table.dates]):
+            key = (day.year, day.month, day.day, 0)
             per[date_part(key, part.lower())] += (number(row[summed]) or 0) if summed is not None else 1
     ranked = sorted(per, key=lambda k: per[k], reverse=most)
     if not ranked or (len(ranked) > 1 and per[ranked[0]] == per[ranked[1]]):
@@ -179,7 +212,8 @@ def spread(table: Table, question: str) -> Counted | None:
     counted = re.match(r"^\W*(?:how many|which|what)\s+(?:different\s+)?(?P<noun>[a-z_-]+)", question, re.I)
     if found is None or counted is None:
         return None
-    of = [i for i in named_columns(table, found["noun"]) if i not in table.numbers]
+    # Not a list column: "users with more than two roles" counts each row's items (table_rows), not different lists
+    of = [i for i in named_columns(table, found["noun"]) if i not in table.numbers and i not in table.lists]
     per = [i for i in named_columns(table, counted["noun"]) if i not in table.numbers]
     if len(of) != 1 or len(per) != 1 or of == per:
         return None

@@ -13,9 +13,9 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from .querywords import AGGREGATE_WORDS, QUESTION_WORDS, query_terms
+from .querywords import AGGREGATE_WORDS, NUMBER_WORDS, QUESTION_WORDS, count_of, query_terms
 from .periods import days_asked, iso_day
-from .tables import (WORD, Table, has_condition, holds, named_columns, named_values, number, plain_number,
+from .tables import (WORD, Table, has_condition, holds, items, named_columns, named_values, number, plain_number,
                      several_named)
 
 COMPARED_WORDS = 3  # "an area under 100": a comparison is of the number column named this many words before it
@@ -34,7 +34,8 @@ _ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded
                                                     "second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th",
                                                     # "in total across all orders": every row, which the stop words
                                                     # (bm25s's English list) leave in
-                                                    "all", "across", "every", "were", "was", "are", "is"}
+                                                    "all", "across", "every", "were", "was", "are", "is",
+                                                    "range", "percentile"}  # querywords.asked_statistic's
 # "above the average amount", "below the median salary": a comparison with a column's mean over every row.
 _VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
                       r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
@@ -46,7 +47,7 @@ _SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewe
                                                                 "shorter than", "younger than", "below", "under"), "<")}
 _SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
                                     "older than", "bigger than", "above", "over", "exceeding")})
-_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le}
+_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le, "=": operator.eq}
 # "no timeout set", "without an email", "missing an owner": a column whose cell the rows asked about leave empty.
 _MISSING = re.compile(r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?)\s+(?P<noun>[\w-]+)", re.I)
 # "have 'steel' in their name", "whose title contains the word 'draft'": a text column's cells holding a word (or
@@ -55,6 +56,11 @@ _QUOTE = r"['\"“‘`](?P<{}>[^'\"“”‘’`]{{1,40}})['\"”’`]"
 _CONTAINS = re.compile(_QUOTE.format("word") + r"\s+in\s+(?:its|their|the|his|her)\s+(?P<noun>[\w-]+)"
                        r"|\b(?P<noun2>[\w-]+)\s+(?:contains?|containing|includes?|including|mentions?|mentioning)\s+"
                        r"(?:the\s+(?:word|words|text|string|phrase)\s+)?" + _QUOTE.format("word2"), re.I)
+# "users with more than two roles", "posts with at least 3 tags": a list column's items counted and compared.
+_LENGTH = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|exactly|over|under)\s+(?P<n>\d+|"
+                     + "|".join(NUMBER_WORDS) + r")\s+(?:different\s+)?(?P<noun>[a-z_-]+)\b", re.I)
+_LENGTH_SIGNS = {"more than": ">", "over": ">", "at least": ">=", "fewer than": "<", "less than": "<", "under": "<",
+                 "at most": "<=", "exactly": "="}
 # "joined after 2020", "built before 1990": a bound on a number column of years (an ISO date's is SPAN's).
 _YEAR_BOUND = re.compile(r"\b(?P<op>after|since|before|prior to|until)\s+(?P<year>(?:18|19|20)\d\d)\b(?!-)", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
@@ -118,6 +124,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     question = _MISSING.sub(" ", question) if empty else question
     holding = _containing(table, question)  # "how many products have 'steel' in their name?"
     question = _CONTAINS.sub(" ", question) if holding else question
+    lengths = _list_lengths(table, question)  # "how many users have more than two roles?"
+    question = _LENGTH.sub(" ", question) if lengths else question
     rest = COMPARISON.sub(" ", question)
     rest = TOP.sub(" ", days.cut(rest) if days else rest)
     rest = EACH.sub(" ", rest) if each else rest
@@ -148,6 +156,7 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
             and all(meets(number(row[i]), op, n) for i, op, n in bounds)
             and not any(row[i].strip() for i in empty)
             and all(re.search(pattern, row[i]) for i, _, pattern in holding)
+            and all(_TESTS[sign](len(items(row[i])), n) for i, sign, n in lengths)
             and (not days or days.holds_cell(row[table.dates]))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
@@ -156,6 +165,7 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
     conditions += [f"{table.columns[i]} missing" for i in empty]
     conditions += [f"{table.columns[i]} holding {said!r}" for i, said, _ in holding]
+    conditions += [f"number of {table.columns[i]} {sign} {n}" for i, sign, n in lengths]
     if days:
         conditions.append(f"{table.columns[table.dates]} {days.said()}")
     return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
@@ -181,6 +191,18 @@ def _containing(table: Table, question: str) -> list[tuple[int, str, re.Pattern]
             return []
         word = (m["word"] or m["word2"]).strip()
         found.append((named[0], word, re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)))
+    return found
+
+
+def _list_lengths(table: Table, question: str) -> list[tuple[int, str, int]]:
+    """The list columns the question compares the length of ("more than two roles"): each with the sign and the
+    number; [] where it compares none, or a noun there names no one list column."""
+    found = []
+    for m in _LENGTH.finditer(question):
+        named = [i for i in named_columns(table, m["noun"]) if i in table.lists]
+        if len(named) != 1:
+            return []
+        found.append((named[0], _LENGTH_SIGNS[m["op"].lower()], count_of(m["n"])))
     return found
 
 

@@ -32,10 +32,14 @@ _CONDITION = re.compile(r"\b(?:over|under|above|below|exceed\w*|more than|less t
                         r"|nov(?:ember)?|dec(?:ember)?|week|month|year|quarter|day)\b", re.I)
 
 
+def key_columns(table: Table) -> list[int]:
+    """The columns of a value per row (no two rows share a cell): an id, a name, a title."""
+    return [i for i in range(len(table.columns)) if len({row[i] for row in table.rows}) == len(table.rows)]
+
+
 def row_names(table: Table) -> int | None:
     """The column naming each row: one called title or name, else the first text column of a value per row."""
-    texts = [i for i in range(len(table.columns)) if i not in table.numbers and i not in table.lists and i != table.dates]
-    unique = [i for i in texts if len({row[i] for row in table.rows}) == len(table.rows)]
+    unique = [i for i in key_columns(table) if i not in table.numbers and i not in table.lists and i != table.dates]
     return next((i for i in unique if table.column_words(i) & {"title", "name"}), unique[0] if unique else None)
 
 

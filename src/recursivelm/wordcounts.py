@@ -72,6 +72,7 @@ class SentenceWords:
                     self.sentences.append(sentence)
         self.count = len(self.sentences)
         self.names = capitalised - lower
+        self.lower = lower  # the words the context writes in lower case somewhere: no names
 
     def bound(self, name: str, word: str, among: set[int]) -> int:
         """How many of the sentences `among` hold `word` with no other name nearer to it than `name` (in words;
