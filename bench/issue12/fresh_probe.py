@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import random
 import re
 import statistics
@@ -145,7 +146,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1554,6 +1555,88 @@ def set_u(seed: int) -> list[dict]:
     return out
 
 
+def set_v(seed: int) -> list[dict]:
+    """Set V, written in the twenty-eighth step after set U's kinds were built and before any run of it, and run
+    once on that engine with no change after: kinds no set asked (the commonest value of a number column, a log's
+    lines per hour on average, the orders whose item list holds a value, a part's share of a column's total,
+    functions over a number of parameters, the endpoint of the highest error rate, lines holding two words, the
+    month of the highest average)."""
+    rng = random.Random(21000 + seed)
+    base = reference_text()
+    out = []
+    quantities = [rng.choice([1, 1, 2, 2, 2, 3, 4, 5, 6, 10, 12]) for _ in range(600)]
+    quantities += [rng.choice([3, 4]) for _ in range(60)]
+    rng.shuffle(quantities)
+    sales = ["sale_id,product,quantity,price"] + [f"T-{i},{rng.choice(['pen', 'pad', 'ink', 'clip'])},{q},{round(rng.uniform(1, 9), 2)}"
+                                                  for i, q in enumerate(quantities)]
+    counted = Counter(quantities)
+    out.append({"kind": "commonest-number", "set": "V", "context": "\n".join(sales), "gold": counted.most_common(1)[0][0],
+                "question": "What is the most common quantity sold?"})
+    at, lines = datetime.datetime(2025, 4, 2, 6, 0, 0), []
+    while len(lines) < 2400:
+        at += datetime.timedelta(seconds=rng.randint(5, 40))
+        lines.append(f"{at.isoformat()}Z INFO gateway request path=/v1/{rng.choice(['a', 'b', 'c'])} status=200")
+    first, last = lines[0][:13], lines[-1][:13]
+    hours = (datetime.datetime.fromisoformat(last) - datetime.datetime.fromisoformat(first)).total_seconds() // 3600 + 1
+    out.append({"kind": "log-per-hour-average", "set": "V", "context": "\n".join(lines), "gold": round(len(lines) / hours, 2),
+                "question": "On average, how many requests were logged per hour?"})
+    baskets, holding = [], 0
+    for i in range(500):
+        skus = rng.sample([f"SKU-{k}" for k in range(100, 140)], rng.randint(1, 4))
+        holding += "SKU-123" in skus
+        baskets.append(json.dumps({"order": f"B-{i}", "items": [{"sku": sku, "qty": rng.randint(1, 3)} for sku in skus]}))
+    out.append({"kind": "orders-holding-item", "set": "V", "context": "\n".join(baskets), "gold": holding,
+                "question": "How many orders contain an item with SKU SKU-123?"})
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    visitors = [rng.randint(5000, 15000) for _ in months]
+    table = ["| Month | Visitors |", "|---|---|"] + [f"| {m} | {v} |" for m, v in zip(months, visitors)]
+    report = base[:9000] + "\n\n## Visitors in 2024\n\n" + "\n".join(table) + "\n\n" + base[9000:20000]
+    out.append({"kind": "share-of-total", "set": "V", "context": report, "gold": round(100 * visitors[6] / sum(visitors), 2),
+                "question": "What percentage of the year's visitors came in July?"})
+    files, many = {}, 0
+    for m in range(8):
+        defs = []
+        for k in range(rng.randint(2, 5)):
+            n = rng.randint(0, 6)
+            many += n > 3
+            defs.append(f"def op_{m}_{k}({', '.join(f'a{j}' for j in range(n))}):\n    return None\n")
+        files[f"ops/part{m}.py"] = "\n\n".join(defs)
+    out.append({"kind": "functions-over-parameters", "set": "V", "context": files, "gold": many,
+                "question": "How many functions take more than three parameters?"})
+    rates, access = {"/api/search": 0.02, "/api/cart": 0.09, "/api/login": 0.05, "/api/feed": 0.03}, []
+    at, errors, totals = datetime.datetime(2025, 5, 9, 0, 0), Counter(), Counter()
+    for i in range(4000):
+        at += datetime.timedelta(seconds=rng.randint(1, 12))
+        path = rng.choices(list(rates), [50, 10, 25, 40])[0]
+        status = 500 if rng.random() < rates[path] else 200
+        totals[path] += 1
+        errors[path] += status == 500
+        access.append(f"{at.isoformat()}Z GET {path} {status} {rng.randint(5, 900)}ms")
+    worst = max(totals, key=lambda p: errors[p] / totals[p])
+    out.append({"kind": "highest-error-rate", "set": "V", "context": "\n".join(access), "gold": worst,
+                "exclude": [p for p in rates if p != worst],
+                "question": "Which endpoint has the highest error rate?"})
+    notes, both = [], 0
+    for i in range(1500):
+        words = rng.sample(["timeout", "retry", "cache", "queue", "disk", "socket"], rng.randint(1, 3))
+        both += "timeout" in words and "retry" in words
+        notes.append(f"note {i}: checked {' and '.join(words)} settings")
+    out.append({"kind": "lines-with-both", "set": "V", "context": "\n".join(notes), "gold": both,
+                "question": "How many lines mention both timeout and retry?"})
+    readings, per_month = ["day,temperature"], {}
+    for d in range(365):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=d)
+        temp = round(8 + 10 * math.sin((d - 100) / 365 * 2 * math.pi) + rng.uniform(-4, 4), 1)
+        readings.append(f"{day.isoformat()},{temp}")
+        per_month.setdefault(day.month, []).append(temp)
+    warmest = max(per_month, key=lambda m: sum(per_month[m]) / len(per_month[m]))
+    out.append({"kind": "month-highest-average", "set": "V", "context": "\n".join(readings), "gold": months[warmest - 1],
+                "exclude": [m for m in months if m != months[warmest - 1]],
+                "question": "Which month had the highest average temperature?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1594,7 +1677,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T and U (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U and V (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
