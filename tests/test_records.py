@@ -206,6 +206,32 @@ def test_the_time_from_an_events_line_to_the_first_line_of_a_thing_after_it():
     assert records.answer("\n".join(lines), "How long after the deployment started was the first error logged?").answer == "1 min 31 s"
 
 
+def test_the_most_lines_in_one_minute_and_the_user_of_the_most_different_addresses():
+    lines, at = [], 0
+    for i in range(300):
+        at += 1 if 100 <= i < 160 else 7  # seconds: a burst of sixty requests a second apart
+        lines.append(f"2025-12-01T14:{at // 60:02d}:{at % 60:02d}Z GET /api/feed {500 if i % 9 == 0 else 200} 12ms"
+                     + (" error" if i % 9 == 0 else ""))
+    found = records.answer("\n".join(lines), "What was the largest number of requests logged in a single minute?")
+    assert found is not None and found.answer == "43" and "the busiest minute" in found.facts
+    # "the most errors": lines counted per minute, not the largest duration (before: "12 ms")
+    assert records.answer("\n".join(lines), "What is the most errors in any one minute?").answer == "4"
+    spread = {"ana": 3, "bo": 6, "cy": 2}
+    logins = "\n".join(f"2025-06-01 {i // 60:02d}:{i % 60:02d}:00 sshd: Accepted password for {user} from 10.{i % 3}.0."
+                       f"{1 + (i // 3) % spread[user]} port 22" for i in range(120) for user in [["ana", "bo", "cy"][i % 3]])
+    found = records.answer(logins, "Which user logged in from the most different IP addresses?")
+    assert found is not None and found.answer == "bo" and "bo: 6 different" in found.facts  # not the user of most lines
+    assert records.answer(logins, "Which user logged in from the fewest different addresses?").answer == "cy"
+
+
+def test_the_name_prose_writes_most_often_after_a_noun():
+    text = " ".join(["The rain fell."] + ["First Officer Hale checked the rigging."] * 3
+                    + ["First Officer Duarte took the watch."] * 5 + ["First Officer Okoro spoke to the cook."] * 2)
+    found = records.settled(text, "Which officer does the text mention most often?")
+    assert found is not None and found.answer == "Duarte" and "Duarte: 5" in found.facts
+    assert records.settled(text, "Which officer is mentioned least?").answer == "Okoro"
+
+
 def test_measurements_in_prose_counted_by_a_comparison():
     heights = [2100, 3150, 2950, 3600, 4100, 2800]
     prose = " ".join(f"On day {k + 2} the expedition pitched camp {k + 1} at {h} metres. The weather held." for k, h in enumerate(heights))

@@ -446,6 +446,34 @@ def test_a_range_rows_per_value_a_share_within_a_group_and_list_lengths():
     assert table_answers.answer(users, "Which users have at least 4 roles?").answer == "u3, u7, u11, u15, u19"
 
 
+def test_top_rows_a_running_total_sums_across_columns_equal_columns_and_days_between_dates():
+    orders = "order_id,ordered_on,delivered_on,billing_city,shipping_city,amount\n" + "\n".join(
+        f"O-{i},2024-02-{1 + i // 2:02d},2024-03-{1 + i % 7:02d},{['Oslo', 'Lima'][i % 2]},{['Oslo', 'Lima'][i % 3 % 2]},{100 + i}"
+        for i in range(28))
+    found = table_answers.answer(orders, "What is the total amount of the five largest orders?")
+    assert found.answer == "625" and "the 5 largest amount: 127, 126, 125, 124, 123" in found.facts  # not every order's
+    assert table_answers.answer(orders, "What is the average amount of the 3 smallest orders?").answer == "101"
+    # 100 + 101 + ... : past 1000 at the tenth order (1045), placed on 2024-02-05
+    found = table_answers.answer(orders, "On which date did the running total of the order amounts first exceed 1000?")
+    assert found.answer == "2024-02-05" and "1,045 at row 10" in found.facts
+    assert table_answers.answer(orders, "Which order brought the cumulative amount past 1000?").answer == "O-9"
+    same = [i for i in range(28) if i % 2 == i % 3 % 2]
+    assert table_answers.answer(orders, "How many orders were shipped to the same city they were billed to?").answer == str(len(same))
+    days = [(29 - (1 + i // 2)) + 1 + i % 7 for i in range(28)]  # to the end of February (29 days in 2024), then into March
+    found = table_answers.answer(orders, "On average, how many days passed between an order being placed and its delivery?")
+    assert found.answer == plain(sum(days) / len(days)) and "from ordered_on to delivered_on" in found.facts
+    quarters = "| Region | Q1 | Q2 | Q3 | Q4 |\n|---|---|---|---|---|\n" + "\n".join(
+        f"| R{i} | {100 + i} | {200 - 3 * i} | {50 + (i * 7) % 30} | 80 |" for i in range(10))
+    report = "Prose.\n\n## Sales by region\n\n" + quarters + "\n\nMore prose."
+    found = table_answers.answer(report, "Which region had the largest total over all four quarters?")
+    assert found.answer == "R4" and "each row's total of Q1, Q2, Q3, Q4" in found.facts  # 104 + 188 + 78 + 80
+    assert table_answers.answer(report, "Which region had the largest Q1?").answer == "R9"  # a column named with a digit
+
+
+def plain(value: float) -> str:
+    return tables.plain_number(round(value, 2))
+
+
 def test_every_row_is_counted_where_the_counted_noun_names_the_rows():
     table = "| Item | Count | Shelf |\n|---|---|---|\n" + "\n".join(f"| item {i} | {i % 9} | {'AB'[i % 2]} |" for i in range(14))
     report = "Some prose first.\n\n## Inventory\n\n" + table + "\n\nMore prose."

@@ -29,6 +29,9 @@ _NUMBER = re.compile(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w-]|\.\d)")
 # Words of a record that failed: a question holding one counts no line that holds none (records.py), and a run
 # of failures is of the lines holding one (log_runs.py).
 FAILED = re.compile(r"\b(?:fail\w*|unsuccessful|errors?|denied|rejected|invalid|refused|timed? ?out)\b", re.I)
+# A user named in a login line without a key: "password for ana from", "for invalid user ana from", "user ana".
+_USER = re.compile(r"\bfor\s+(?:invalid\s+user\s+)?([\w.-]+)\s+from\b|\buser\s+([a-z][\w.-]*)\b(?!\s*=)", re.I)
+_USER_NOUNS = {"user", "users", "username", "usernames", "account", "accounts"}
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KEY_VALUE = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)[=:]\s?(?P<value>[^\s,;\"'\]]+)")
 _STAMP_PART = re.compile(r"^(hour|day|date|month|year|weekday)\b", re.I)  # "which hour of the day ...": of the stamp
@@ -184,6 +187,8 @@ def field_values(line: str, noun: str) -> list[str]:
     words = [w.lower() for w in noun.split()]
     keys = {form for w in words for form in (w, plural(w), w.removesuffix("s"))}
     found = [m["value"] for m in _KEY_VALUE.finditer(line) if m["key"].lower() in keys]
+    if not found and keys & _USER_NOUNS:  # sshd's "Accepted password for ana from ...", "user ana"
+        found = [m[1] or m[2] for m in _USER.finditer(line)][:1]
     ids = [rf"(?<![\w-]){re.escape(w.removesuffix('s'))}[-_]?\d+(?![\w-])" for w in words]
     return found or [v for pattern in ids for v in re.findall(pattern, line, re.I)]
 

@@ -1,5 +1,7 @@
 """Runs of consecutive lines in a log, settled by code: "What was the longest run of consecutive failed health
-checks?", "how many times in a row did the backup fail, at most?".
+checks?", "how many times in a row did the backup fail, at most?"; and the most lines in one second, minute, hour
+or day ("What was the largest number of requests logged in a single minute?": `peak`; the 1.5B reader counted the
+lines of a minute it was shown, set U).
 
 Over 1,800 health-check lines, the 1.5B reader, shown a few failures, answered "11 minutes" for a run of 8
 (bench/issue12/fresh_probe.py, set S). Code reads every line:
@@ -17,9 +19,10 @@ Anything else is left to the reader. Nothing here knows a task.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .counted import Counted
-from .log_lines import FAILED, picked_lines, slots_out, stamped
+from .log_lines import FAILED, picked_lines, slots_out, stamp, stamped
 from .table_cells import WORD
 
 # "the longest run of consecutive failures", "the most successive errors", "how many times in a row ... at most"
@@ -69,3 +72,31 @@ def longest_run(lines: list[str], question: str) -> Counted | None:
 def _words(line: str) -> set[str]:
     """The words of a line's wording (log_lines.slots_out): no digits, no slot values, in lower case."""
     return {w.lower() for w in WORD.findall(slots_out(line)) if not any(c.isdigit() for c in w)}
+
+
+# "the largest number of requests logged in a single minute", "the most errors in any one hour", "how many requests
+# were made in the busiest minute?": lines counted per span of their time stamps, the most.
+_PEAK = re.compile(r"\b(?:largest|highest|greatest|biggest|most|maximum|peak)\s+(?:number\s+of\s+)?(?P<thing>[^?]*?)\s+"
+                   r"(?:in|within|during)\s+(?:a|any|one)(?:\s+(?:single|one))?\s+(?P<unit>second|minute|hour|day)\b"
+                   r"|^\W*how\s+many\s+(?P<thing2>[^?]*?)\s+in\s+the\s+busiest\s+(?P<unit2>second|minute|hour|day)\b", re.I)
+_UNIT_PARTS = {"day": 3, "hour": 4, "minute": 5, "second": 6}  # the parts of a stamp's key (y, mo, d, h, mi, s) kept
+
+
+def peak(lines: list[str], question: str) -> Counted | None:
+    """The most lines (of those the thing's words pick, where they pick some) stamped within one second, minute, hour
+    or day, and which; None for another question, or lines without time stamps."""
+    asked = _PEAK.search(question)
+    if asked is None or not stamped(lines):
+        return None
+    thing, unit = asked["thing"] or asked["thing2"], (asked["unit"] or asked["unit2"]).lower()
+    picked = picked_lines(lines, thing)
+    mine, picked_by = picked if picked and picked[1] else (lines, [])
+    stamps = [found for line in mine if (found := stamp(line))]
+    spans = Counter(key[:_UNIT_PARTS[unit]] for key, _ in stamps)
+    if not spans:
+        return None
+    (busiest, count), = spans.most_common(1)
+    written = next(written for key, written in stamps if key[:_UNIT_PARTS[unit]] == busiest)
+    of = f"lines holding {' and '.join(map(repr, picked_by))}" if picked_by else "lines"
+    return Counted(f"Read by code over the {of} ({len(mine):,}), by the {unit} of their time stamps: the busiest "
+                   f"{unit}, the one of {written}, holds {count:,} of them", str(count))

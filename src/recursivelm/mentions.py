@@ -10,8 +10,8 @@ in any case, the spaces between them any. Where every name is written somewhere,
 the thing asked about is a reading, not a search: no answer here.
 
 "How many different research vessels does the text mention?", "Which research vessels are mentioned in the
-text?": the names written right after the noun ("the research vessel Aurora Vale", "a vessel called Sea Lark"),
-a run of capitalised words, each once; their number or the names. The 1.5B reader, shown the passages, listed
+text?", "Which officer does the text mention most often?": the names written right after the noun ("the research vessel Aurora Vale", "a vessel called Sea Lark"),
+a run of capitalised words, each once; their number or the names, or the one written most (least) often. The 1.5B reader, shown the passages, listed
 or counted those it was shown (bench/issue12/fresh_probe.py, set K). Where the noun is written before no name,
 no answer here.
 """
@@ -19,6 +19,7 @@ no answer here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from .counted import Counted
@@ -72,22 +73,27 @@ _NAMES_OF_KIND = re.compile(
     r"\s+(?:does|do|did)\s+the\s+\w+\s+(?:mention|name|list|refer to)\b|"
     r"^\W*(?:how many\s+(?:different\s+|distinct\s+|unique\s+|separate\s+)?(?P<counted2>[a-z][a-z -]*?s)|which\s+(?P<listed2>[a-z][a-z -]*?s))"
     r"\s+(?:are|were)\s+(?:mentioned|named|listed|referred to)\b", re.I)
+# "Which officer does the text mention most often?", "which vessel is mentioned least?": the name of the kind written
+# most (least) often.
+_MOST_NAMED = re.compile(
+    r"^\W*(?:which|what)\s+(?P<noun>[a-z][a-z -]*?)\s+(?:does|do|did)\s+the\s+\w+\s+(?:mention|name|refer to)\s+"
+    r"(?:the\s+)?(?P<extreme>most|least|fewest)\b|"
+    r"^\W*(?:which|what)\s+(?P<noun2>[a-z][a-z -]*?)\s+(?:is|was)\s+(?:mentioned|named|referred to)\s+(?:the\s+)?"
+    r"(?P<extreme2>most|least|fewest)\b", re.I)
 MAX_NAMED = 40  # more names of a kind than this: the noun is a common word, not a kind of named thing
 
 
 def named(context: Any, question: str) -> Counted | None:
-    """The names a text writes after the noun the question asks about (rules above): how many, or which; None for
-    any other question, or where no name follows the noun."""
+    """The names a text writes after the noun the question asks about (rules above): how many, which, or which most
+    (least) often; None for any other question, or where no name follows the noun."""
+    if (often := _MOST_NAMED.match(question.strip())):
+        return _most_named(context, often)
     asked = _NAMES_OF_KIND.match(question.strip())
     if asked is None:
         return None
     noun = next(asked[k] for k in ("counted", "listed", "counted2", "listed2") if asked[k])
-    one = re.sub(r"s$", "", noun.strip())
-    # The noun in any case, the name capitalised: "The research vessel Aurora Vale docked".
-    pattern = re.compile(r"\b(?i:" + r"\s+".join(map(re.escape, one.split())) + r"\s+(?:called\s+|named\s+)?(?:the\s+)?)"
-                         r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
-    text = flat_text(context)
-    found = list(dict.fromkeys(m["name"] for m in pattern.finditer(text)))
+    text, one = flat_text(context), re.sub(r"s$", "", noun.strip())
+    found = list(dict.fromkeys(_names_after(text, noun)))
     if not found or len(found) > MAX_NAMED:
         return None
     facts = (f"Searched by code over the whole text ({len(text):,} characters): the names written after "
@@ -95,3 +101,27 @@ def named(context: Any, question: str) -> Counted | None:
     counting = asked["counted"] or asked["counted2"]
     return Counted(facts, str(len(found)) if counting else ", ".join(found))
 
+
+def _names_after(text: str, noun: str) -> list[str]:
+    """Each name written right after the noun ("the research vessel Aurora Vale", "a vessel called Sea Lark"), as
+    often as it is: a run of capitalised words after the noun in any case."""
+    one = re.sub(r"s$", "", noun.strip())
+    pattern = re.compile(r"\b(?i:" + r"\s+".join(map(re.escape, one.split())) + r"\s+(?:called\s+|named\s+)?(?:the\s+)?)"
+                         r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
+    return [m["name"] for m in pattern.finditer(text)]
+
+
+def _most_named(context: Any, asked: re.Match) -> Counted | None:
+    """"Which officer does the text mention most often?": of the names written after the noun, the one written most
+    (least) often; ties named. The 1.5B reader named one of those it was shown (set U)."""
+    noun, most = asked["noun"] or asked["noun2"], (asked["extreme"] or asked["extreme2"]).lower() == "most"
+    text = flat_text(context)
+    counts = Counter(_names_after(text, noun))
+    if len(counts) < 2 or len(counts) > MAX_NAMED:
+        return None
+    ranked = sorted(counts, key=counts.get, reverse=most)
+    best = [n for n in ranked if counts[n] == counts[ranked[0]]]
+    facts = (f"Searched by code over the whole text ({len(text):,} characters): the names written after "
+             f"{noun.strip()!r}, with how often, {'most' if most else 'least'} first:\n"
+             + "\n".join(f"  {n}: {counts[n]}" for n in ranked))
+    return Counted(facts, " and ".join(best) + (" (tied)" if len(best) > 1 else ""))

@@ -36,7 +36,9 @@ Code reads every line:
   over the whole text (343 for 150, set L);
 - "what was the average / total / median / 95th percentile / largest duration or size ...?": log_measures.py, over
   the lines the question picks; "which <field> has the highest average ...?": the same per value of the field;
-- "what was the longest run of consecutive failed health checks?": log_runs.py; "how many seconds after the
+- "what was the longest run of consecutive failed health checks?", "the largest number of requests in a single
+  minute": log_runs.py; "which user logged in from the most different IP addresses?": each user's different
+  addresses (a user read from "password for ana from" where no user= is written); "how many seconds after the
   deployment started was the first ERROR logged?": log_measures.after_event;
 - "how many <documents> did <name> ...?" over a list of documents (memos, tickets): those holding the name,
   narrowed by the question's other words that some of them hold; the reader counted the memos it was shown;
@@ -122,6 +124,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return found  # "What was the longest gap between two consecutive lines?": its "between" is no span
     if not timed and (found := log_measures.after_event(_lines_of(context), question)):
         return found  # "How many seconds after the deployment started was the first ERROR logged?": no span
+    if not timed and (found := log_runs.peak(_lines_of(context), question)):
+        return found  # "What was the largest number of requests logged in a single minute?"
     if not timed and (found := log_runs.longest_run(_lines_of(context), question)):
         return found  # "What was the longest run of consecutive failed health checks?"
     if not timed and (found := measures.count_compared(context, question)):
@@ -286,6 +290,8 @@ def _field_values(lines: list[str], question: str) -> Counted | None:
     distinct = DISTINCT.search(question) if HOW_MANY.search(question) else None
     which = _WHICH_FIELD.search(question)
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    if which and most != least and not distinct and (per := DISTINCT.search(question)):
+        return _most_distinct(lines, which["noun"], per["noun"], most)  # never the lines counted per value
     listed = which and most == least and _LISTED.search(question)  # "which error codes appear in this log?"
     if distinct:
         noun = distinct["noun"]  # "different customers placed": the first word, but "IP addresses" whole
@@ -318,3 +324,22 @@ def _field_values(lines: list[str], question: str) -> Counted | None:
         return None  # a tie: no one value answers
     shown = "\n".join(f"  {v}: {counts[v]:,} lines" for v in ranked[:SHOWN_VALUES])
     return Counted(f"{head}, {'most' if most else 'fewest'} first:\n{shown}", ranked[0])
+
+
+def _most_distinct(lines: list[str], noun: str, per: str, most: bool) -> Counted | None:
+    """"Which user logged in from the most different IP addresses?": each value of the field `noun` names (a user)
+    with how many different values of the field `per` names (an address) its lines hold; the extreme one. Counting
+    each user's lines instead answers another question. None where either field is in too few lines, or on a tie."""
+    pairs = [(keys[0], values[0]) for line in lines
+             if (keys := field_values(line, noun)) and (values := field_values(line, per))]
+    if len(pairs) < max(MIN_LINES, FIELD_SHARE * len(lines)):
+        return None
+    held: dict[str, set[str]] = {}
+    for key, value in pairs:
+        held.setdefault(key, set()).add(value)
+    ranked = sorted(held, key=lambda k: len(held[k]), reverse=most)
+    if len(ranked) < 2 or len(held[ranked[0]]) == len(held[ranked[1]]):
+        return None
+    shown = "\n".join(f"  {k}: {len(held[k]):,} different" for k in ranked[:SHOWN_VALUES])
+    return Counted(f"Read by code over the lines ({len(lines):,}): {noun} and {per} in {len(pairs):,} of them; "
+                   f"different {per} per {noun}, {'most' if most else 'fewest'} first:\n{shown}", ranked[0])

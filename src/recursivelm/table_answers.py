@@ -53,7 +53,10 @@ table_rows.py's):
   customer": over the column's different values (table_groups.per_value);
 - "what percentage of the orders from Oslo were above 100?": of the rows the words before the verb pick
   (table_shares.py); "the difference between the highest and the lowest price", "the 95th percentile": a
-  statistic of the column; "users with more than two roles": a list column's items counted;
+  statistic of the column; "users with more than two roles": a list column's items counted; "the total amount
+  of the five largest orders", "the region of the largest total over all four quarters" (table_ranks.py); "the
+  date the running total first exceeded 20000" (table_changes.py); "the average days between ordering and
+  delivery", of two date columns (table_products.py);
 - "is there any / are there ... ?": yes or no, with the rows;
 - "what is the median / total / average / largest <number column>?" of every row, where no word of the question
   is left that a column or value does not explain ("the average salary of engineers" is left: "engineers" is
@@ -82,10 +85,10 @@ from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, LEAST, MOST, ORD
                          WHICH_MANY, asked_statistic, computed, described, ordinal)
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
                            per_value, spread)
-from .table_changes import largest_change
-from .table_products import product
+from .table_changes import largest_change, running_total
+from .table_products import days_between, product
 from .table_shares import share
-from .table_ranks import ranked_row
+from .table_ranks import ACROSS, across_columns, ranked_row, top_rows
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
 from .tables import (PERCENT, WORD, Table, holds, key_columns, named_columns, named_values, number, plain_number,
                      referred, row_names, several_named, shown_number, table_for)
@@ -125,11 +128,11 @@ def answer(context: Any, question: str) -> Counted | None:
     if table is None:
         return None
     question = against_mean(table, question)
-    if found := product(table, question):
-        return found  # "the total of unit price times quantity"
+    if found := product(table, question) or days_between(table, question):
+        return found  # "the total of unit price times quantity", "the average days between ordering and delivery"
     if found := spread(table, question):
         return found  # "how many customers ordered in more than one city?"
-    if found := largest_change(table, question):
+    if found := largest_change(table, question) or running_total(table, question):
         return found  # "in which month did visitors rise the most over the month before?"
     if (change := _CHANGE.search(question)) and _HOW_MUCH_CHANGED.search(question) and not HOW_MANY.search(question):
         return _changed(table, question, change)  # not "how many orders changed from pending to shipped?"
@@ -144,7 +147,9 @@ def answer(context: Any, question: str) -> Counted | None:
     cut = re.sub(r"\bthan\s*$", " ", question[:than.start("other")]) + question[than.end("other"):] if other else question
     if (part := DATE_PART.match(cut)) and table.dates is not None:
         cut = cut[:part.start("part")] + cut[part.end("part"):]  # "in which month": what is asked, not a condition
-    # "the difference between the highest and the lowest price", "the 95th percentile": a statistic, no condition
+    # "the difference between the highest and the lowest price", "the 95th percentile": a statistic, no condition;
+    # "over all four quarters" of a table of several number columns (Q1 ... Q4): those columns, no period
+    cut = ACROSS.sub(" ", cut) if len(table.numbers) > 1 else cut
     asked = asked_rows(table, PERCENTILE.sub(" percentile ", RANGE.sub(" range of ", cut)), each)
     if asked is None:
         return None
@@ -152,8 +157,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return _difference(asked, question, other)
     if each:
         return per_period(asked, question, each) or per_value(asked, question, each) or per_group(asked, question, each)
-    if found := ranked_row(asked, question):
-        return found  # "who is the oldest employee?", "which note was written most recently?"
+    if found := ranked_row(asked, question) or across_columns(asked, question):
+        return found  # "who is the oldest employee?", "which region had the largest total over all four quarters?"
     which = _WHICH.match(question.split("\n")[-1] if "\n" in question.strip() else question)
     by = [i for i in named_columns(table, which["noun"]) if i not in table.numbers and i not in asked.values] if which else []
     if _WHO.match(question) and _MOST_OF.search(question) and not asked.numbers:
@@ -187,7 +192,7 @@ def answer(context: Any, question: str) -> Counted | None:
         if not asked.conditions:
             return _every_row(asked, counted)  # else how many of what: rows are counted where something picks them
         return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
-    return (_cell(asked) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
+    return (_cell(asked) or top_rows(asked, question) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
             or _named_row(asked, question, by))
 
 

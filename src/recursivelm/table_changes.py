@@ -1,5 +1,6 @@
-"""A number column's change from each row to the next, for table_answers.py: "In which month did the number of
-visitors rise the most over the month before?", "which year saw the biggest drop from the previous year?".
+"""A number column read from each row to the next, for table_answers.py: "In which month did the number of visitors
+rise the most over the month before?", "which year saw the biggest drop from the previous year?"; and a running
+total ("On which date did the running total of the order amounts first exceed 20000?": `running_total`).
 
 Over a markdown table of twelve months within a report, the 1.5B reader named a month of the largest count, not
 of the largest rise (bench/issue12/fresh_probe.py, set S). Code reads every row: in date order where the table
@@ -55,3 +56,42 @@ def largest_change(table: Table, question: str) -> Counted | None:
              f"{'largest rise' if rise else 'largest fall'} first:\n{shown}")
     said = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
     return Counted(facts, said)
+
+
+# "the running total of the order amounts", "cumulative sales": a sum over the rows up to each.
+_RUNNING = re.compile(r"\b(?:running|cumulative|accumulated)\s+(?:total|sum|amount)?|\bcumulative\b", re.I)
+# "first exceed 20000", "passed 5,000", "reached 1000", "went over 300": the bound it crosses.
+_CROSSED = re.compile(r"\b(?P<op>exceed(?:s|ed)?|pass(?:es|ed)?|past|surpass(?:es|ed)?|top(?:s|ped)?|reach(?:es|ed)?|hit|hits"
+                      r"|go(?:es)?\s+(?:over|above)|went\s+(?:over|above)|r[io]se\s+(?:over|above))\s+[$€£]?"
+                      r"(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
+_ASKS_DATE = re.compile(r"^\W*(?:(?:on|at|in)\s+)?(?:which|what)\s+(?:date|day)\b|^\W*when\b", re.I)
+
+
+def running_total(table: Table, question: str) -> Counted | None:
+    """The first row (in date order where the table has a date column, else as written) at which the running total
+    of the number column named (or the only one) exceeds (reaches) the bound: its date for "on which date ...?",
+    else its name. None for another question, or a total that never crosses it."""
+    running, crossed = _RUNNING.search(question), _CROSSED.search(question)
+    if running is None or crossed is None:
+        return None
+    named = [i for i in named_columns(table, question) if i in table.numbers]
+    measure = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 and not named else None
+    if measure is None:
+        return None
+    rows = sorted(table.rows, key=lambda row: row[table.dates]) if table.dates is not None else table.rows
+    bound, reaching = float(crossed["n"].replace(",", "")), crossed["op"].lower().startswith(("reach", "hit"))
+    total = 0.0
+    for k, row in enumerate(rows):
+        total += number(row[measure]) or 0.0
+        if total > bound or (reaching and total >= bound):
+            break
+    else:
+        return None
+    dated = _ASKS_DATE.match(question) and table.dates is not None
+    names = row_names(table)
+    said = row[table.dates] if dated else row[names] if names is not None else None
+    if said is None:
+        return None
+    order = "by " + table.columns[table.dates] if table.dates is not None else "in the order written"
+    return Counted(f"{table.shape()}:\nthe running total of {table.columns[measure]}, rows {order}: "
+                   f"{shown_number(round(total, 2))} at row {k + 1:,}, the first past {crossed['n']}: {table.shown(row)}", said)

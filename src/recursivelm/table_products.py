@@ -1,6 +1,7 @@
-"""A measure a question defines as one number column times another: "What is the total value of the stock,
-counting each product's unit price times its quantity?", "What was the average price multiplied by quantity of
-the orders to Lagos?".
+"""A measure a question defines of two columns of each row: one number column times another ("What is the total
+value of the stock, counting each product's unit price times its quantity?", "What was the average price multiplied
+by quantity of the orders to Lagos?"), or the days between two date columns ("On average, how many days passed
+between an order being placed and its delivery?": the 1.5B reader, shown a few rows, answered 4 for 7.5, set U).
 
 The 1.5B reader, shown a few rows, answered 170 for a stock worth 126,342.21 (bench/issue12/fresh_probe.py, set
 P). Code multiplies the two cells of every row the question's conditions pick (table_rows.py) and gives their
@@ -16,7 +17,8 @@ from __future__ import annotations
 import re
 
 from .counted import Counted
-from .querywords import asked_statistic, computed
+from .periods import iso_day
+from .querywords import LEAST, MOST, asked_statistic, computed
 from .table_rows import asked_rows, unread_words
 from .tables import Table, named_columns, number, plain_number, shown_number
 
@@ -62,3 +64,33 @@ def _number_column(table: Table, words: str) -> int | None:
         if len(named) == 1:
             return named[0]
     return None
+
+
+# "how many days passed between an order being placed and its delivery?", "how long between ordering and shipping?"
+_DAYS_BETWEEN = re.compile(r"\b(?:how\s+many\s+days|how\s+long|(?:number\s+of\s+)?days)\b(?:\s+[\w,]+){0,3}?\s+between\s+"
+                           r"(?:[\w'-]+\s+){0,5}?and\s+(?:its\s+|their\s+|the\s+)?[\w'-]+", re.I)
+DATE_SHARE = 0.9  # a column whose cells are ISO dates this often is a date column
+
+
+def days_between(table: Table, question: str) -> Counted | None:
+    """The average (median, total, largest ...) of the days between a table's two date columns, row by row, over
+    the rows the rest of the question picks; None for another question, or a table of other than two date columns."""
+    found = _DAYS_BETWEEN.search(question)
+    dated = [i for i in range(len(table.columns)) if i not in table.numbers
+             and sum(iso_day(row[i]) is not None for row in table.rows) >= DATE_SHARE * len(table.rows)]
+    if found is None or len(dated) != 2:
+        return None
+    asked = asked_rows(table, question[:found.start()] + " " + question[found.end():], None)
+    if asked is None:
+        return None
+    first, second = dated
+    days = [abs((b - a).days) for row in asked.rows if (a := iso_day(row[first])) and (b := iso_day(row[second]))]
+    kind = asked_statistic(question) or ("largest" if MOST.search(question) else "smallest" if LEAST.search(question)
+                                         else None)
+    if not days or (kind is None and len(days) != 1):
+        return None
+    value = computed(kind or "total", days)
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; the days from {table.columns[first]} to "
+                   f"{table.columns[second]}, their {kind or 'one value'}: {shown_number(round(value, 2))}",
+                   plain_number(round(value, 2)))

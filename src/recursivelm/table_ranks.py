@@ -1,5 +1,8 @@
 """Which row of a table is the oldest, the youngest, the latest or the earliest: "who is the oldest employee?",
-"which note was written most recently?", "what is the newest product?".
+"which note was written most recently?", "what is the newest product?"; and a statistic of the n rows of a number
+column's extreme ("What is the total amount of the five largest orders?": `top_rows`; before, the total of every
+order was given, set U); and the row whose number columns sum (average) the most ("Which region had the largest
+total over all four quarters?": `across_columns`; before, the regions were counted, one row each, set U).
 
 Shown a few rows, the 1.5B reader named the oldest of those it was shown (born 1994, of twenty people born 1950
 to 2003), and the path of a note with a date it was never shown (bench/issue12/fresh_probe.py, set O). Code reads
@@ -22,8 +25,10 @@ import re
 from dataclasses import replace
 
 from .counted import Counted
+from .querywords import LEAST, MOST, asked_statistic, computed, described
+from .table_groups import top
 from .table_rows import Asked, unread_words
-from .tables import Table, named_columns, number, row_names
+from .tables import Table, named_columns, number, plain_number, row_names, shown_number
 
 _BIRTH_WORDS = {"birth", "born", "dob", "birthday", "birthdate", "birthyear"}
 _AGE_WORDS = {"age"}
@@ -95,3 +100,56 @@ def _key(cell: str) -> tuple | None:
         return (cell[:10],)
     value = number(cell)
     return (value,) if value is not None else None
+
+
+def top_rows(asked: Asked, question: str) -> Counted | None:
+    """"What is the total amount of the five largest orders?", "the average price of the 3 cheapest products": the
+    total (average, median) of the number column over the n rows at its extreme, among the rows asked about; None
+    where the question names no n, no extreme, no statistic or no one number column."""
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question) or re.search(r"\bcheapest\b", question, re.I))
+    n, kind = top(question), asked_statistic(question)
+    if n < 2 or most == least or kind is None or asked.measure is None:
+        return None
+    cells = sorted((c for row in asked.rows if (c := number(row[asked.measure])) is not None), reverse=most)
+    if len(cells) < n:
+        return None
+    value = computed(kind, cells[:n])
+    column = asked.table.columns[asked.measure]
+    rows = f"rows with {asked.where}" if asked.where else "rows"
+    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; the {n} {'largest' if most else 'smallest'} {column}: "
+                   f"{', '.join(shown_number(c) for c in cells[:n])}; their {described(kind)}: {shown_number(value)}",
+                   plain_number(round(value, 2)))
+
+
+# "over all four quarters", "across the months", "combined": the table's number columns together (Q1 ... Q4).
+ACROSS = re.compile(r"\b(?:over|across)\s+(?:all\s+)?(?:the\s+|its\s+|their\s+)?(?:(?:two|three|four|five|six|seven|eight|nine"
+                    r"|ten|eleven|twelve|\d+)\s+)?[a-z]+s\b|\b(?:all|every)\s+(?:the\s+)?columns\b", re.I)
+
+
+def across_columns(asked: Asked, question: str) -> Counted | None:
+    """"Which region had the largest total over all four quarters?": each row's total (average) of the table's
+    number columns (of those the question names, where it names two or more), and the row's name at the extreme;
+    ties named. None where the question asks no extreme with a total or average, or names one number column."""
+    table = asked.table
+    most, least = bool(MOST.search(question)), bool(LEAST.search(question))
+    kind = asked_statistic(question)
+    if (most == least or kind not in ("total", "average") or len(asked.numbers) == 1 or len(table.numbers) < 2
+            or not ACROSS.search(question)):
+        return None
+    columns = asked.numbers if len(asked.numbers) > 1 else sorted(table.numbers)
+    names = row_names(table)
+    if names is None:
+        return None
+    score = {}
+    for row in asked.rows:
+        cells = [c for i in columns if (c := number(row[i])) is not None]
+        if len(cells) == len(columns):
+            score[row[names]] = sum(cells) / (len(cells) if kind == "average" else 1)
+    ranked = sorted(score, key=score.get, reverse=most)
+    if len(ranked) < 2:
+        return None
+    best = [k for k in ranked if score[k] == score[ranked[0]]]
+    said = ", ".join(table.columns[i] for i in columns)
+    shown = "\n".join(f"  {k}: {shown_number(round(score[k], 2))}" for k in ranked[:12])
+    return Counted(f"{asked.shape}:\neach row's {kind} of {said}, {'largest' if most else 'smallest'} first:\n{shown}",
+                   " and ".join(best) + (" (tied)" if len(best) > 1 else ""))

@@ -2,8 +2,9 @@
 it excludes: "not in the Sales department", "other than Novak"; not a value standing as its verb: "did tom
 open"), its comparisons of a number column ("over 350"; "above the average amount", against the column's mean
 over every row), a number column set equal to a number ("a timeout of 30", "3 retries") or bounded by a year
-("joined after 2020", over a column of years), its period or span of the date column, said as one condition ("customer = Okafor and amount >
-7"); and whether a question of every row leaves a word no column or value explains (a condition not read).
+("joined after 2020", over a column of years), its period or span of the date column, a quoted word a text
+column holds ("'steel' in their name"), a list column's length ("more than two roles"), two columns equal ("the
+same city they were billed to"), said as one condition ("customer = Okafor and amount > 7"); and whether a question of every row leaves a word no column or value explains (a condition not read).
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ _LENGTH = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|
                      + "|".join(NUMBER_WORDS) + r")\s+(?:different\s+)?(?P<noun>[a-z_-]+)\b", re.I)
 _LENGTH_SIGNS = {"more than": ">", "over": ">", "at least": ">=", "fewer than": "<", "less than": "<", "under": "<",
                  "at most": "<=", "exactly": "="}
+# "shipped to the same city they were billed to": two text columns the noun names, equal in a row.
+_SAME = re.compile(r"\b(?:the\s+)?same\s+(?P<noun>[\w-]+)\b", re.I)
 # "joined after 2020", "built before 1990": a bound on a number column of years (an ISO date's is SPAN's).
 _YEAR_BOUND = re.compile(r"\b(?P<op>after|since|before|prior to|until)\s+(?P<year>(?:18|19|20)\d\d)\b(?!-)", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
@@ -126,6 +129,8 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     question = _CONTAINS.sub(" ", question) if holding else question
     lengths = _list_lengths(table, question)  # "how many users have more than two roles?"
     question = _LENGTH.sub(" ", question) if lengths else question
+    same = _same_columns(table, question)  # "how many orders were shipped to the same city they were billed to?"
+    question = _SAME.sub(" ", question) if same else question
     rest = COMPARISON.sub(" ", question)
     rest = TOP.sub(" ", days.cut(rest) if days else rest)
     rest = EACH.sub(" ", rest) if each else rest
@@ -136,7 +141,10 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     values = {i: v for i, v in named_values(table, rest).items() if i not in excluded}
     values = {i: v for i, v in values.items() if i not in _verbs(values, rest)}
     said = " ".join(v.lower() for v in [*values.values(), *excluded.values()])
-    if any(n not in said for n in re.findall(r"\d+", rest.lower())):
+    # A column's name holding a digit ("Q1") is no number either.
+    unnamed = " ".join(w for w in WORD.findall(rest)
+                       if not any(w.lower() in table.column_words(i) for i in range(len(table.columns))))
+    if any(n not in said for n in re.findall(r"\d+", unnamed.lower())):
         return None  # a number that is no value named: a condition (a year, an amount) code here does not read
     # The number columns it names, but those a condition above already reads ("who joined after 2020": joined).
     numbers = [i for i in named_columns(table, question) if i in table.numbers
@@ -157,6 +165,7 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
             and not any(row[i].strip() for i in empty)
             and all(re.search(pattern, row[i]) for i, _, pattern in holding)
             and all(_TESTS[sign](len(items(row[i])), n) for i, sign, n in lengths)
+            and all(row[i].strip().lower() == row[k].strip().lower() for i, k in same)
             and (not days or days.holds_cell(row[table.dates]))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
@@ -166,6 +175,7 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     conditions += [f"{table.columns[i]} missing" for i in empty]
     conditions += [f"{table.columns[i]} holding {said!r}" for i, said, _ in holding]
     conditions += [f"number of {table.columns[i]} {sign} {n}" for i, sign, n in lengths]
+    conditions += [f"{table.columns[i]} = {table.columns[k]}" for i, k in same]
     if days:
         conditions.append(f"{table.columns[table.dates]} {days.said()}")
     return Asked(table, rest, values, excluded, numbers, measure, len(conditions), rows, " and ".join(conditions),
@@ -191,6 +201,18 @@ def _containing(table: Table, question: str) -> list[tuple[int, str, re.Pattern]
             return []
         word = (m["word"] or m["word2"]).strip()
         found.append((named[0], word, re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)))
+    return found
+
+
+def _same_columns(table: Table, question: str) -> list[tuple[int, int]]:
+    """The two text columns a question asks to be equal ("the same city they were billed to": billing_city and
+    shipping_city, the two the noun names); [] where it asks none, or the noun names other than two."""
+    found = []
+    for m in _SAME.finditer(question):
+        named = [i for i in named_columns(table, m["noun"]) if i not in table.numbers]
+        if len(named) != 2:
+            return []
+        found.append((named[0], named[1]))
     return found
 
 
