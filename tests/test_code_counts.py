@@ -220,6 +220,16 @@ def test_which_definition_ranks_first_by_a_count_is_read_over_the_whole_tree(que
     assert found.facts.startswith("Counted by code (ast) over")
 
 
+@pytest.mark.parametrize("question, answer", [
+    ("How many functions take more than two parameters?", "3"),  # Feed.merge 5, Feed.fetch 3, build 4
+    ("How many functions take at least one parameter?", "6"),
+    ("How many classes have more than 1 method?", "1"),
+])
+def test_definitions_counted_by_a_comparison_of_a_count(question, answer):
+    found = code_counts.answer(TREE, question)
+    assert found is not None and found.answer == answer
+
+
 def test_a_text_that_is_not_a_python_tree_is_never_counted():
     question = "How many functions call append?"
     assert code_counts.answer(f"{question} def f(): x.append(1)", question) is None

@@ -232,6 +232,22 @@ def test_the_name_prose_writes_most_often_after_a_noun():
     assert records.settled(text, "Which officer is mentioned least?").answer == "Okoro"
 
 
+def test_lines_per_hour_an_error_rate_per_endpoint_and_lines_holding_two_words():
+    requests = "\n".join(f"2025-04-02T{6 + i // 150:02d}:{i % 60:02d}:{i % 7:02d}Z GET /api/{['cart', 'feed', 'feed', 'feed'][i % 4]} "
+                         f"{500 if (i % 4 == 0 and i % 3 == 0) or i % 40 in (1, 2, 3, 5, 6, 7) else 200} 12ms" for i in range(600))
+    found = records.answer(requests, "On average, how many requests were logged per hour?")
+    assert found is not None and found.answer == "150" and "over the 4 hours" in found.facts
+    # /api/cart fails 50 of its 150 lines; /api/feed more lines (90) but a smaller share of its 450: the rate, not the count
+    found = records.answer(requests, "Which endpoint has the highest error rate?")
+    assert found is not None and found.answer == "/api/cart" and "/api/cart: 33.33% of 150 lines" in found.facts
+    notes = "\n".join(f"note {i}: checked {' and '.join(w for k, w in enumerate(['timeout', 'retry', 'cache']) if i >> k & 1)}"
+                      for i in range(1, 64))
+    found = records.settled(notes, "How many lines mention both timeout and retry?")
+    assert found is not None and found.answer == "16" and "holding both 'timeout' and 'retry': 16" in found.facts
+    assert records.settled(notes, "How many lines mention timeout but not retry?").answer == "16"
+    assert records.settled(notes, "How many lines mention either timeout or retry?").answer == "48"
+
+
 def test_measurements_in_prose_counted_by_a_comparison():
     heights = [2100, 3150, 2950, 3600, 4100, 2800]
     prose = " ".join(f"On day {k + 2} the expedition pitched camp {k + 1} at {h} metres. The weather held." for k, h in enumerate(heights))

@@ -470,6 +470,29 @@ def test_top_rows_a_running_total_sums_across_columns_equal_columns_and_days_bet
     assert table_answers.answer(report, "Which region had the largest Q1?").answer == "R9"  # a column named with a digit
 
 
+def test_the_commonest_value_a_share_of_a_total_a_months_average_and_different_values_counted():
+    sales = "sale_id,product,quantity\n" + "\n".join(f"T-{i},{['pen', 'pad'][i % 2]},{[1, 2, 2, 3, 5][i % 5]}" for i in range(30))
+    found = table_answers.answer(sales, "What is the most common quantity sold?")
+    assert found.answer == "2" and "most common quantity" in found.facts  # not the largest, 5
+    tied = "sale_id,quantity\n" + "\n".join(f"T-{i},{i % 3}" for i in range(30))
+    assert table_answers.answer(tied, "What is the most common quantity?") is None  # 0, 1 and 2 ten times each
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    table = "| Month | Visitors |\n|---|---|\n" + "\n".join(f"| {m} | {100 * (k + 1)} |" for k, m in enumerate(months))
+    report = "Prose.\n\n## Visitors\n\n" + table + "\n\nMore."
+    # July's 700 of 7,800: "in July" is a value of the Month column, "the year's" every row, "visitors" the total's
+    found = table_answers.answer(report, "What percentage of the year's visitors came in July?")
+    assert found.answer == "8.97%" and "700 of 7,800" in found.facts
+    readings = "day,temperature\n" + "\n".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{[3, 9, 14, 7][d // 28 % 4] + d % 2}"
+                                              for d in range(28 * 4))
+    found = table_answers.answer(readings, "Which month had the highest average temperature?")
+    assert found.answer == "March" and "average temperature by the month of day" in found.facts  # not 7.95, every day's
+    orders = "order_id,customer,amount\n" + "\n".join(f"O-{i},C{i % 7},{10 + i * 3}" for i in range(60))
+    found = table_answers.answer(orders, "How many customers placed orders above 100?")
+    assert found.answer == "7" and "different customer among them: 7" in found.facts  # not the 29 orders
+    assert table_answers.answer(orders, "How many orders were placed above 100?").answer == "29"
+
+
 def plain(value: float) -> str:
     return tables.plain_number(round(value, 2))
 

@@ -136,7 +136,7 @@ def answer(context: Any, question: str) -> Counted | None:
             return _numeric(facts, n, lettered)
     if lettered:
         return _option_of(where_defined(context, re.split(r"\n\s*A\)", question)[0]), lettered)
-    if ranked := code_ranks.answer(context, question):
+    if ranked := code_ranks.answer(context, question) or code_ranks.counted_by(context, question):
         return ranked  # "which function takes the most parameters?"
     if _ASKS_SUBCLASSES.search(question):
         return subclasses_of(context, question, path)

@@ -11,20 +11,23 @@ tree, or of the file the question names:
 - classes by their methods (the defs at the top level of the body) or their lines;
 - files by the classes or top-level functions they define, or by their lines (to the last line of code).
 
-Definitions tied at the extreme are all named. A question with lettered options is code_counts.py's; any other
+Definitions tied at the extreme are all named. "How many functions take more than three parameters?": those whose
+count meets the comparison (`counted_by`). A question with lettered options is code_counts.py's; any other
 is not read here.
 """
 
 from __future__ import annotations
 
 import ast
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
 
-from .code_relations import syntax_trees
+from .code_relations import qualified_definitions, syntax_trees
 from .counted import Counted
 from .outline import method_names, parameter_count, plural
+from .querywords import NUMBER_WORDS, count_of
 
 MAX_TIED = 10  # definitions tied at the extreme that an answer names; more are counted
 SHOWN_RANKS = 5  # definitions the root is shown, the first ranked first
@@ -71,6 +74,35 @@ def answer(context: Any, question: str) -> Counted | None:
     return Counted(facts + (f"\n{len(tied)} tied" if len(tied) > 1 else ""), ", ".join(tied))
 
 
+# "How many functions take more than three parameters?", "how many classes have at least 5 methods?"
+_COUNTED = re.compile(r"^\W*how\s+many\s+(?P<kind>functions?|methods?|class(?:es)?|files?|modules?)\b[^?]*?\b(?P<op>more than"
+                      r"|at least|fewer than|less than|at most|exactly|over|under)\s+(?P<n>\d+|" + "|".join(NUMBER_WORDS) +
+                      r")\s+(?P<unit>parameters?|arguments?|args?|methods?|lines?|classes|class|functions?)\b", re.I)
+_TESTS = {"more than": operator.gt, "over": operator.gt, "at least": operator.ge, "fewer than": operator.lt,
+          "less than": operator.lt, "under": operator.lt, "at most": operator.le, "exactly": operator.eq}
+
+
+def counted_by(context: Any, question: str) -> Counted | None:
+    """"How many functions take more than three parameters?": the definitions (files) of the kind whose count of the
+    unit meets the comparison (the counts as `answer` ranks them); None for another question or a unit the kind has
+    no count of."""
+    asked = _COUNTED.match(question)
+    if asked is None:
+        return None
+    kind, unit = _KINDS[asked["kind"].lower()], asked["unit"].lower().removesuffix("s")  # "one parameter", "3 lines"
+    unit = "parameters" if unit in ("argument", "arg", "parameter") else "classes" if unit in ("class", "classe") else unit + "s"
+    trees = syntax_trees(context)
+    counted = _counted(trees, kind, unit)
+    if not counted:
+        return None
+    op, n = asked["op"].lower(), count_of(asked["n"])
+    meeting = [name for name, count in counted.items() if _TESTS[op](count, n)]
+    shown = "\n".join(f"  {name}: {plural(counted[name], unit[:-1])}" for name in meeting[:SHOWN_RANKS * 4])
+    kinds = "classes" if kind == "class" else f"{kind}s"
+    return Counted(f"Counted by code (ast) over {len(counted):,} {kinds} of the tree's {len(trees)} Python files: with "
+                   f"{op} {plural(n, unit[:-1])}: {len(meeting):,}" + (f"\n{shown}" if shown else ""), str(len(meeting)))
+
+
 def _counted(trees: dict[str, ast.Module], kind: str, unit: str) -> dict[str, int]:
     """Each definition (or file) of the kind by its count of the unit, named "Class.method in path"; {} where the
     kind has no such count."""
@@ -82,26 +114,9 @@ def _counted(trees: dict[str, ast.Module], kind: str, unit: str) -> dict[str, in
         return {}
     found = {}
     for label, tree in trees.items():
-        for name, node, in_class in _named_definitions(tree):
+        for name, node, in_class in qualified_definitions(tree):
             if isinstance(node, ast.ClassDef) == (kind == "class") and (kind != "method" or in_class):
                 found[f"{name} in {label}"] = measure(node)
-    return found
-
-
-def _named_definitions(tree: ast.Module) -> list[tuple[str, ast.AST, bool]]:
-    """Every class and function of the module, nested ones too, by its dotted name (Class.method), and whether it
-    is defined in a class's body (a method)."""
-    found = []
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.append((prefix + child.name, child, isinstance(node, ast.ClassDef)))
-                visit(child, f"{prefix}{child.name}.")
-            else:
-                visit(child, prefix)
-
-    visit(tree, "")
     return found
 
 

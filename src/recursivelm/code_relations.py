@@ -116,22 +116,27 @@ def _definitions(context: Any) -> list[tuple[str, ast.AST]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
 
 
-def _qualified_defs(context: Any) -> list[tuple[str, ast.AST, str, bool]]:
-    """(file, node, qualified name: "Class.method", "outer.inner", whether a class's own body defines it) of every
-    class and function of the tree."""
+def qualified_definitions(tree: ast.Module) -> list[tuple[str, ast.AST, bool]]:
+    """Every class and function of a module, nested ones too, by its dotted name ("Class.method", "outer.inner"), and
+    whether a class's own body defines it (a method)."""
     found = []
 
-    def visit(node: ast.AST, label: str, prefix: str) -> None:
+    def visit(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                found.append((label, child, prefix + child.name, isinstance(node, ast.ClassDef)))
-                visit(child, label, f"{prefix}{child.name}.")
+                found.append((prefix + child.name, child, isinstance(node, ast.ClassDef)))
+                visit(child, f"{prefix}{child.name}.")
             else:
-                visit(child, label, prefix)
+                visit(child, prefix)
 
-    for label, tree in syntax_trees(context).items():
-        visit(tree, label, "")
+    visit(tree, "")
     return found
+
+
+def _qualified_defs(context: Any) -> list[tuple[str, ast.AST, str, bool]]:
+    """(file, node, qualified name, whether a class's own body defines it) of every class and function of the tree."""
+    return [(label, node, name, in_class) for label, tree in syntax_trees(context).items()
+            for name, node, in_class in qualified_definitions(tree)]
 
 
 def _calling_defs(tree: ast.AST, name: str) -> set[tuple[int, str]]:

@@ -39,7 +39,7 @@ import statistics
 from collections import Counter
 
 from .counted import Counted
-from .log_lines import field_values, picked_lines, stamp, stamped
+from .log_lines import FAILED, field_values, picked_lines, stamp, stamped
 from .querywords import HOW_MANY, LEAST_WORDS, MOST_WORDS, any_word, asked_statistic, computed, described
 from .tables import plain_number, shown_number
 
@@ -93,7 +93,8 @@ def aggregate(question: str) -> str | None:
     if not _ASKS.match(question) or HOW_MANY.search(question):
         return None
     if (name := asked_statistic(question)):
-        return name
+        # "What is the most common status code?" asks no duration or size: the largest duration was given (54 ms)
+        return None if name == "mode" and not any(p.search(question) for p in _KIND_WORDS.values()) else name
     most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
     return ("largest" if most else "smallest") if most != least else None
 
@@ -113,6 +114,8 @@ def answer(everything: list[str], lines: list[str], question: str, spanned: str)
         return None
     kind, unit, per_line = measured
     values = [v for v in per_line if v is not None]
+    if asked == "mode" and len(statistics.multimode(values)) > 1:
+        return None  # no one commonest value
     value = computed(asked, values)
     among = f"lines{' stamped ' + spanned if spanned else ''}: {len(lines):,}"
     picked = f"; of them holding {' and '.join(map(repr, picked_by))}: {len(mine):,}" if picked_by else ""
@@ -130,8 +133,8 @@ def grouped(lines: list[str], question: str, spanned: str) -> Counted | None:
     asked = _WHICH_GROUP.match(question.strip())
     statistic = asked_statistic(question)
     most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
-    if asked is None or statistic is None or most == least or not stamped(lines):
-        return None
+    if asked is None or statistic in (None, "mode") or most == least or not stamped(lines):
+        return None  # "which endpoint is the most common?": its lines counted (records.py), no measure
     keys = [(field_values(line, asked["noun"]) or [None])[0] for line in lines]
     measured = _measured(lines, question)
     if measured is None or sum(k is not None for k in keys) < MEASURED_SHARE * len(lines):
@@ -286,3 +289,37 @@ def gap(everything: list[str], question: str) -> Counted | None:
         _, a, b = next(g for g in gaps if g[0] == seconds)
         facts += f", between\n  {a[2].strip()}\n  {b[2].strip()}"
     return Counted(facts, said)
+
+
+# "Which endpoint has the highest error rate?", "which host has the lowest failure rate?", "the largest share of errors"
+_RATE = re.compile(r"\b(?:error|failure|fail|success)\s+(?:rate|ratio|percentage|share)\b|\bshare\s+of\s+(?:errors|failures)\b",
+                   re.I)
+# A status: the line's first three-digit number of its own (an access log's "200 512": the status, then the bytes).
+_STATUS = re.compile(r"(?<![\w./:-])[1-5]\d\d(?![\w./:-])")
+
+
+def error_rate(lines: list[str], question: str) -> Counted | None:
+    """For "which <field> has the highest (lowest) error rate?": each value of the field (log_lines.field_values) with
+    the share of its lines that failed (a failure word, or a 5xx status as a field of its own; "success rate": the
+    others); the extreme one. Counting each value's failed lines instead answers another question: the busiest
+    endpoint, not the worst (set V). None for another question, or a tie."""
+    asked = _WHICH_GROUP.match(question.strip())
+    most, least = bool(_MOST.search(question)), bool(_LEAST.search(question))
+    if asked is None or not _RATE.search(question) or most == least or not stamped(lines):
+        return None
+    success = bool(re.search(r"\bsuccess\b", question, re.I))
+    per: dict[str, list[bool]] = {}
+    for line in lines:
+        if keys := field_values(line, asked["noun"]):
+            status = _STATUS.search(line)
+            per.setdefault(keys[0], []).append(bool(FAILED.search(line) or (status and status.group().startswith("5"))))
+    if sum(map(len, per.values())) < MEASURED_SHARE * len(lines) or len(per) < 2:
+        return None
+    rates = {k: round(100 * (len(v) - sum(v) if success else sum(v)) / len(v), 2) for k, v in per.items()}
+    ranked = sorted(rates, key=rates.get, reverse=most)
+    if rates[ranked[0]] == rates[ranked[1]]:
+        return None
+    said = "succeeded" if success else "failed (a failure word or a 5xx status)"
+    shown = "\n".join(f"  {k}: {shown_number(rates[k])}% of {len(per[k]):,} lines" for k in ranked[:SHOWN_GROUPS])
+    return Counted(f"Read by code over the lines ({len(lines):,}): the {asked['noun']} of each, and the share that {said}, "
+                   f"{'highest' if most else 'lowest'} first:\n{shown}", ranked[0])

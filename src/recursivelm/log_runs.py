@@ -1,7 +1,8 @@
 """Runs of consecutive lines in a log, settled by code: "What was the longest run of consecutive failed health
 checks?", "how many times in a row did the backup fail, at most?"; and the most lines in one second, minute, hour
 or day ("What was the largest number of requests logged in a single minute?": `peak`; the 1.5B reader counted the
-lines of a minute it was shown, set U).
+lines of a minute it was shown, set U); and how many on average ("On average, how many requests were logged per
+hour?": `per_span`, over the hours from the first line's to the last's, both in).
 
 Over 1,800 health-check lines, the 1.5B reader, shown a few failures, answered "11 minutes" for a run of 8
 (bench/issue12/fresh_probe.py, set S). Code reads every line:
@@ -18,12 +19,15 @@ Anything else is left to the reader. Nothing here knows a task.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 
 from .counted import Counted
 from .log_lines import FAILED, picked_lines, slots_out, stamp, stamped
+from .querywords import AVERAGE, HOW_MANY
 from .table_cells import WORD
+from .tables import plain_number, shown_number
 
 # "the longest run of consecutive failures", "the most successive errors", "how many times in a row ... at most"
 _RUN = re.compile(r"\b(?:consecutive|successive|back-to-back|in a row|streak)\b", re.I)
@@ -80,6 +84,7 @@ _PEAK = re.compile(r"\b(?:largest|highest|greatest|biggest|most|maximum|peak)\s+
                    r"(?:in|within|during)\s+(?:a|any|one)(?:\s+(?:single|one))?\s+(?P<unit>second|minute|hour|day)\b"
                    r"|^\W*how\s+many\s+(?P<thing2>[^?]*?)\s+in\s+the\s+busiest\s+(?P<unit2>second|minute|hour|day)\b", re.I)
 _UNIT_PARTS = {"day": 3, "hour": 4, "minute": 5, "second": 6}  # the parts of a stamp's key (y, mo, d, h, mi, s) kept
+_SECONDS = {"day": 86400, "hour": 3600, "minute": 60, "second": 1}
 
 
 def peak(lines: list[str], question: str) -> Counted | None:
@@ -100,3 +105,34 @@ def peak(lines: list[str], question: str) -> Counted | None:
     of = f"lines holding {' and '.join(map(repr, picked_by))}" if picked_by else "lines"
     return Counted(f"Read by code over the {of} ({len(mine):,}), by the {unit} of their time stamps: the busiest "
                    f"{unit}, the one of {written}, holds {count:,} of them", str(count))
+
+
+# "On average, how many requests were logged per hour?", "how many errors a day on average?"
+_PER_SPAN = re.compile(r"\b(?:per|each|every|an?)\s+(?P<unit>second|minute|hour|day)\b", re.I)
+
+
+def per_span(lines: list[str], question: str) -> Counted | None:
+    """How many lines (of those the question's words pick) a second, minute, hour or day on average: their number
+    over the spans from the first line's to the last's, both in (a span without lines counts, as none). None for
+    another question, or lines without full time stamps."""
+    asked = _PER_SPAN.search(question)
+    if asked is None or not AVERAGE.search(question) or not HOW_MANY.search(question) or not stamped(lines):
+        return None
+    unit = asked["unit"].lower()
+    picked = picked_lines(lines, _PER_SPAN.sub(" ", question))
+    mine, picked_by = picked if picked and picked[1] else (lines, [])
+    keys = [key for line in mine if (found := stamp(line)) for key, _ in [found] if key[0]]
+    if not keys:
+        return None
+    first, last = (_start_of(key, unit) for key in (min(keys), max(keys)))
+    spans = int((last - first).total_seconds() // _SECONDS[unit]) + 1
+    value = round(len(keys) / spans, 2)
+    of = f"lines holding {' and '.join(map(repr, picked_by))}" if picked_by else "lines"
+    return Counted(f"Read by code over the {of} ({len(keys):,}), over the {spans:,} {unit}s from the first one's to the "
+                   f"last one's (both in): {shown_number(value)} {'an' if unit == 'hour' else 'a'} {unit}", plain_number(value))
+
+
+def _start_of(key: tuple[int, ...], unit: str) -> datetime.datetime:
+    """The start of the second (minute, hour, day) a time stamp's key (year, month, day, hour, minute, second) is in."""
+    parts = (list(key[:6]) + [0, 0, 0])[:6]
+    return datetime.datetime(*parts[:_UNIT_PARTS[unit]], *[0] * (6 - _UNIT_PARTS[unit]))

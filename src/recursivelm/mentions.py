@@ -1,5 +1,5 @@
-"""Whether a text mentions a name at all, where it does not (`absent()`), and which names of a kind it mentions
-(`named()`): settled by code, through count_table() in the REPL and as the small profile's first reading.
+"""Whether a text mentions a name at all, where it does not (`absent()`), which names of a kind it mentions
+(`named()`), and how many lines mention two words together (`two_words()`): settled by code, through count_table() in the REPL and as the small profile's first reading.
 
 "Does the text mention a research vessel called the Corvina?" over 465K characters that never write "Corvina":
 the reader said no, rightly; the loop refused the claim of absence as one a search that missed had made, and the
@@ -125,3 +125,36 @@ def _most_named(context: Any, asked: re.Match) -> Counted | None:
              f"{noun.strip()!r}, with how often, {'most' if most else 'least'} first:\n"
              + "\n".join(f"  {n}: {counts[n]}" for n in ranked))
     return Counted(facts, " and ".join(best) + (" (tied)" if len(best) > 1 else ""))
+
+
+# "How many lines mention both timeout and retry?", "how many sentences mention either Oslo or Lima?", "how many
+# entries mention timeout but not retry?": lines (sentences) by the two words they hold.
+_TWO_WORDS = re.compile(r"^\W*how\s+many\s+(?P<unit>lines|sentences|entries|notes|messages|records|rows|paragraphs)\s+"
+                        r"(?:mention|contain|include|hold|have|refer\s+to|say)\s+(?:(?P<both>both)\s+(?P<a>.+?)\s+and\s+"
+                        r"(?P<b>.+?)|(?P<either>either)\s+(?P<a2>.+?)\s+or\s+(?P<b2>.+?)|(?P<a3>.+?)\s+but\s+not\s+(?P<b3>.+?))"
+                        r"\s*\??\s*$", re.I)
+
+
+def two_words(context: Any, question: str) -> Counted | None:
+    """How many lines (sentences, for "sentences") hold both of two words or phrases, either, or the first but not
+    the second, each whole and in any case; None for another question. The 1.5B reader, shown some lines, counted
+    those (set V)."""
+    asked = _TWO_WORDS.match(question.strip())
+    if asked is None:
+        return None
+    a, b = ((asked[k] or asked[f"{k}2"] or asked[f"{k}3"]).strip(" '\"") for k in ("a", "b"))
+    found_a, found_b = (re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, w.split())) + r"(?![\w-])", re.I) for w in (a, b))
+    text = flat_text(context)
+    unit = asked["unit"].lower()
+    pieces = ([s for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()] if unit == "sentences"
+              else [line for line in text.splitlines() if line.strip()])
+    holds = [(bool(found_a.search(piece)), bool(found_b.search(piece))) for piece in pieces]
+    if asked["both"]:
+        said, n = f"both {a!r} and {b!r}", sum(x and y for x, y in holds)
+    elif asked["either"]:
+        said, n = f"{a!r} or {b!r} (either)", sum(x or y for x, y in holds)
+    else:
+        said, n = f"{a!r} but not {b!r}", sum(x and not y for x, y in holds)
+    facts = (f"Searched by code over every one of the text's {len(pieces):,} {unit}, as whole words in any case: holding "
+             f"{a!r}: {sum(x for x, _ in holds):,}; holding {b!r}: {sum(y for _, y in holds):,}; holding {said}: {n:,}")
+    return Counted(facts, str(n))

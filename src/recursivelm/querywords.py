@@ -63,7 +63,9 @@ def any_word(words: tuple[str, ...]) -> re.Pattern:
 
 # What a statistic asked of many values computes, by the name asked_statistic and the extremes give it.
 STATISTICS = {"median": statistics.median, "average": statistics.fmean, "total": sum, "largest": max, "smallest": min,
-              "range": lambda values: max(values) - min(values)}
+              "range": lambda values: max(values) - min(values), "mode": lambda values: statistics.multimode(values)[0]}
+# "the most common quantity", "the commonest size": the value the most rows hold (a tie is said by the caller).
+MODE = re.compile(r"\b(?:most\s+(?:common|frequent|usual)|commonest)\b", re.I)
 # "the difference between the highest and the lowest price", "the range of the amounts": the largest less the smallest.
 RANGE = re.compile(r"\bdifference\s+between\s+the\s+(?:highest|largest|biggest|maximum|greatest|most\s+expensive)\b[^?]*?"
                    r"\band\s+(?:the\s+)?(?:lowest|smallest|minimum|least|cheapest)\b|\bthe\s+range\s+of\b", re.I)
@@ -74,11 +76,13 @@ PERCENTILE_METHOD = "linear between the closest ranks"
 
 
 def asked_statistic(question: str) -> str | None:
-    """The range ("the difference between the highest and the lowest"), percentile ("95th percentile"), median,
-    average or total a question asks ("what is the median amount?"),
+    """The range ("the difference between the highest and the lowest"), mode ("the most common"), percentile ("95th
+    percentile"), median, average or total a question asks ("what is the median amount?"),
     the first of those it names; None for none."""
     if RANGE.search(question):
         return "range"
+    if MODE.search(question):
+        return "mode"
     if found := PERCENTILE.search(question):
         n = int(found["n"] or found["p"])
         if 0 < n < 100:
@@ -97,7 +101,8 @@ def computed(name: str, values: list[float]) -> float:
 
 def described(name: str) -> str:
     """The statistic `name` as an answer's facts say it: a percentile with its method."""
-    return "range (largest less smallest)" if name == "range" else name if name in STATISTICS else f"{name} ({PERCENTILE_METHOD})"
+    said = {"range": "range (largest less smallest)", "mode": "most common"}
+    return said.get(name) or (name if name in STATISTICS else f"{name} ({PERCENTILE_METHOD})")
 
 
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)

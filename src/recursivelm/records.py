@@ -60,7 +60,7 @@ from .counted import Counted
 from .documents import documents
 from .log_lines import (EVENT, FAILED, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
                         slots_out, stamp, stamped)
-from .mentions import absent, named
+from .mentions import absent, named, two_words
 from .querywords import DISTINCT, HOW_MANY, LEAST, MOST, STEM_CHARS, named_words, query_terms
 from .periods import days_asked
 from .tables import PERCENT, has_condition, plain_number, shown_number, table_of
@@ -95,11 +95,11 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 def settled(context: Any, question: str) -> Counted | None:
     """What code reads for the question over a table (table_answers.answer) or else its records (answer), that the
     text never writes a name the question asks whether it mentions (mentions.absent), the names of a kind it
-    mentions (mentions.named), which of two things it names came first or measures more (comparisons.answer),
+    mentions (mentions.named), how many lines hold two words (mentions.two_words), which of two things it names came first or measures more (comparisons.answer),
     how many chapters (sections ...) it has (blocks.parts_counted), or the items of a list under a heading it
     names (blocks.listed_under)."""
-    return (table_answer(context, question) or answer(context, question) or absent(context, question)
-            or named(context, question) or comparisons.answer(context, question)
+    return (table_answer(context, question) or two_words(context, question) or answer(context, question)
+            or absent(context, question) or named(context, question) or comparisons.answer(context, question)
             or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None)
             or (listed_under(question, _lines_of(context)) if isinstance(context, str) else None))
 
@@ -124,6 +124,8 @@ def answer(context: Any, question: str) -> Counted | None:
         return found  # "What was the longest gap between two consecutive lines?": its "between" is no span
     if not timed and (found := log_measures.after_event(_lines_of(context), question)):
         return found  # "How many seconds after the deployment started was the first ERROR logged?": no span
+    if not timed and (found := log_runs.per_span(_lines_of(context), question)):
+        return found  # "On average, how many requests were logged per hour?"
     if not timed and (found := log_runs.peak(_lines_of(context), question)):
         return found  # "What was the largest number of requests logged in a single minute?"
     if not timed and (found := log_runs.longest_run(_lines_of(context), question)):
@@ -174,6 +176,8 @@ def answer(context: Any, question: str) -> Counted | None:
             if when:
                 return _when(lines, unevented)
             # The lines are those of the span already: its words ("between 10:00 and 11:00") pick none of them.
+            if found := log_measures.error_rate(lines, asked):
+                return found  # "which endpoint has the highest error rate?"
             if found := log_measures.grouped(lines, asked, spanned):
                 return found  # "which endpoint has the highest average response time?"
             if found := _field_values(lines, asked):

@@ -77,20 +77,22 @@ as before. Nothing here knows a task.
 from __future__ import annotations
 
 import re
+import statistics
 from typing import Any
 
 from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
 from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, PERCENTILE, RANGE, TOTAL,
                          WHICH_MANY, asked_statistic, computed, described, ordinal)
+from .table_changes import largest_change, running_total
+from .table_counts import how_many
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
                            per_value, spread)
-from .table_changes import largest_change, running_total
 from .table_products import days_between, product
-from .table_shares import share
 from .table_ranks import ACROSS, across_columns, ranked_row, top_rows
 from .table_rows import COMPARISON, EACH, Asked, against_mean, asked_rows, unread_words
-from .tables import (PERCENT, WORD, Table, holds, key_columns, named_columns, named_values, number, plain_number,
+from .table_shares import share
+from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, number, plain_number,
                      referred, row_names, several_named, shown_number, table_for)
 
 NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
@@ -116,7 +118,6 @@ _HOW_MUCH_CHANGED = re.compile(r"\bhow much\b|\bby (?:what|how)\b|\bwhat (?:is|w
 _PERSON = re.compile(r"[A-Z][^\d,;]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # a name, or an e-mail address
 _WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
 _MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+(?:number\s+of\s+)?[\w-]+s\b", re.I)  # "the most e-mails": rows counted
-_COUNTED_NOUN = re.compile(r"^\W*how many\s+(?P<noun>[\w-]+)", re.I)  # what a how-many question counts
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)  # "in both Lagos and Oslo": rows of each value, not of either
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 
@@ -166,8 +167,8 @@ def answer(context: Any, question: str) -> Counted | None:
     if len(by) == 1 and (found := grouped(asked, by[0], question)):
         return found  # else "which department is employee E10786 in?": one row's cell, below
     part = DATE_PART.match(question) if table.dates is not None else None
-    if part and (dated := by_date_part(asked, question, part[1])):
-        return dated  # "in which month were the most orders placed?"
+    if part and bool(MOST.search(question)) != bool(LEAST.search(question)):  # "in which month were the most orders placed?"
+        return by_date_part(asked, question, part[1])  # a month asked: no number of every row answers it
     distinct = DISTINCT.search(question)
     if distinct and HOW_MANY.search(question):
         kept = [i for i in named_columns(table, distinct["noun"]) if i not in asked.values]
@@ -185,15 +186,9 @@ def answer(context: Any, question: str) -> Counted | None:
     if PERCENT.search(question):
         return share(asked, question)  # of all rows, or of the whole the words before the verb pick
     if HOW_MANY.search(question) and not (TOTAL.search(question) or AVERAGE.search(question)):
-        counted = _COUNTED_NOUN.match(question)  # "how many replicas does the payments deployment run?"
-        measured = [i for i in named_columns(table, counted["noun"]) if i in table.numbers] if counted else []
-        if len(measured) == 1:
-            return _sum_of(asked, measured[0])
-        if not asked.conditions:
-            return _every_row(asked, counted)  # else how many of what: rows are counted where something picks them
-        return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,}", str(len(asked.rows)))
-    return (_cell(asked) or top_rows(asked, question) or _summed(asked, question) or _extreme(asked, question, by) or _listed(asked, question)
-            or _named_row(asked, question, by))
+        return how_many(asked, question)
+    return (_cell(asked) or top_rows(asked, question) or _summed(asked, question) or _extreme(asked, question, by)
+            or _listed(asked, question) or _named_row(asked, question, by))
 
 
 def _changed(table: Table, question: str, change: re.Match) -> Counted | None:
@@ -283,35 +278,6 @@ def _keys_of(table: Table, column: int) -> dict[str, list[str]] | None:
     return None
 
 
-def _every_row(asked: Asked, counted: re.Match | None) -> Counted | None:
-    """"How many items are listed in the inventory table?", "how many orders are there?": every row, where the
-    counted noun names what a row is (a word of the table's name, or of a column of a value per row: item,
-    order_id) and no word of the question is left unread. "How many customers ...?" over orders is no count of rows."""
-    table = asked.table
-    if counted is None or unread_words(asked):
-        return None
-    noun = counted["noun"].lower()
-    if noun not in table.name_words() | {"rows", "entries", "records"} and not any(noun in table.column_words(i)
-                                                                                 for i in key_columns(table)):
-        return None
-    return Counted(f"{asked.shape}:\nrows: {len(table.rows):,}", str(len(table.rows)))
-
-
-def _sum_of(asked: Asked, column: int) -> Counted | None:
-    """"How many replicas does payments run?", "how many units did Abara buy?": the number column the counted noun
-    names, summed over the rows asked about (one row's cell), not the rows counted (1 for 8, set F's YAML)."""
-    cells = [c for row in asked.rows if (c := number(row[column])) is not None]
-    if not cells:
-        return None
-    name = asked.table.columns[column]
-    if len(asked.rows) == 1:
-        return Counted(f"{asked.shape}:\nthe one row with {asked.where}: {asked.table.shown(asked.rows[0])}",
-                       plain_number(cells[0]))
-    rows = f"rows with {asked.where}" if asked.where else "rows"
-    return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their total {name}: {shown_number(sum(cells))}",
-                   plain_number(sum(cells)))
-
-
 def _summed(asked: Asked, question: str) -> Counted | None:
     """The total, average or median of the number column the question names, or of the only one ("How much did
     Ferreira pay in total?" names none), over the rows asked about."""
@@ -321,8 +287,8 @@ def _summed(asked: Asked, question: str) -> Counted | None:
     if summed is None or kind is None:
         return None
     cells = [c for row in asked.rows if (c := number(row[summed])) is not None]
-    if not cells:
-        return None
+    if not cells or (kind == "mode" and len(statistics.multimode(cells)) > 1):
+        return None  # no cells, or no one commonest value
     value = computed(kind, cells)
     rows = f"rows with {asked.where}" if asked.where else "rows"
     return Counted(f"{asked.shape}:\n{rows}: {len(asked.rows):,}; their {described(kind)} {asked.table.columns[summed]}: "
@@ -333,8 +299,8 @@ def _extreme(asked: Asked, question: str, by: list[int]) -> Counted | None:
     """"What was the largest single order placed by Lindqvist?": the number column's extreme among the rows; the
     second, third ... of them where the question says so; "who has ...?": the row's name (tables.row_names)."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
-    if asked.measure is None or most == least or HOW_MANY.search(question) or by:
-        return None
+    if asked.measure is None or most == least or HOW_MANY.search(question) or by or asked_statistic(question) == "mode":
+        return None  # "the most common quantity" is no largest one
     ranked = sorted(((c, row) for row in asked.rows if (c := number(row[asked.measure])) is not None),
                     key=lambda cell: cell[0], reverse=most)
     nth = ordinal(question)

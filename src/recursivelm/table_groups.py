@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 from .counted import Counted
 from .periods import date_part, iso_day
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, count_of, ordinal
+from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, asked_statistic, computed, count_of, ordinal
 from .table_rows import TOP, Asked, asked_rows
 from .tables import Table, items, named_columns, number, plain_number, shown_number
 
@@ -111,23 +111,25 @@ def per_value(asked: Asked, question: str, each: re.Match) -> Counted | None:
 
 def by_date_part(asked: Asked, question: str, part: str) -> Counted | None:
     """"In which month were the most orders placed?", "which year had the largest total amount?": the rows grouped
-    by that part of their date (month, year, weekday), counted, or their number column summed where the question
-    asks a total; the part with the most or fewest (the one part, where all rows share it). None without most or
+    by that part of their date (month, year, weekday), counted, or their number column's total, average or median
+    where the question asks one; the part with the most or fewest (the one part, where all rows share it). None without most or
     fewest, or on a tie."""
     most, least = bool(MOST.search(question)), bool(LEAST.search(question))
     table = asked.table
     if most == least:
         return None
-    summed = asked.measure if TOTAL.search(question) else None
-    per: Counter = Counter()
+    kind = asked_statistic(question)  # "the highest average temperature": each part's mean (the rows were counted)
+    measured = asked.measure if kind in ("total", "average", "median") else None
+    values: dict[str, list[float]] = defaultdict(list)
     for row in asked.rows:
         if day := iso_day(row[table.dates]):
             key = (day.year, day.month, day.day, 0)
-            per[date_part(key, part.lower())] += (number(row[summed]) or 0) if summed is not None else 1
+            values[date_part(key, part.lower())].append((number(row[measured]) or 0) if measured is not None else 1)
+    per = {k: computed(kind, v) if measured is not None else len(v) for k, v in values.items()}
     ranked = sorted(per, key=lambda k: per[k], reverse=most)
     if not ranked or (len(ranked) > 1 and per[ranked[0]] == per[ranked[1]]):
         return None
-    said = f"total {table.columns[summed]}" if summed is not None else "rows"
+    said = f"{kind} {table.columns[measured]}" if measured is not None else "rows"
     shown = "\n".join(f"  {k}: {shown_number(per[k])}" for k in ranked[:SHOWN_GROUPS])
     return Counted(f"{asked.shape}:\n{said} by the {part} of {table.columns[table.dates]}, "
                    f"{'most' if most else 'fewest'} first:\n{shown}", ranked[0])

@@ -14,7 +14,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from .querywords import AGGREGATE_WORDS, NUMBER_WORDS, QUESTION_WORDS, count_of, query_terms
+from .querywords import AGGREGATE_WORDS, NUMBER_WORDS, QUESTION_WORDS, count_of, query_terms, verb_forms
 from .periods import days_asked, iso_day
 from .tables import (WORD, Table, has_condition, holds, items, named_columns, named_values, number, plain_number,
                      several_named)
@@ -36,7 +36,8 @@ _ASKING_WORDS = QUESTION_WORDS | AGGREGATE_WORDS | {"value", "values", "recorded
                                                     # "in total across all orders": every row, which the stop words
                                                     # (bm25s's English list) leave in
                                                     "all", "across", "every", "were", "was", "are", "is",
-                                                    "range", "percentile"}  # querywords.asked_statistic's
+                                                    "range", "percentile", "common", "commonest", "frequent",
+                                                    "usual"}  # querywords.asked_statistic's
 # "above the average amount", "below the median salary": a comparison with a column's mean over every row.
 _VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|above|over|less than|lower than"
                       r"|smaller than|below|under)\s+(?:the\s+)?(?P<kind>average|mean|median)\b(?P<noun>(?:\s+[a-z_]+){0,2})", re.I)
@@ -62,6 +63,8 @@ _LENGTH = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|
                      + "|".join(NUMBER_WORDS) + r")\s+(?:different\s+)?(?P<noun>[a-z_-]+)\b", re.I)
 _LENGTH_SIGNS = {"more than": ">", "over": ">", "at least": ">=", "fewer than": "<", "less than": "<", "under": "<",
                  "at most": "<=", "exactly": "="}
+# "the year's visitors", "this month's orders": the data's whole, no period to pick rows by.
+_WHOLE_PERIOD = re.compile(r"\b(?:the|this)\s+(?:year|month|week|day|quarter)'s\b", re.I)
 # "shipped to the same city they were billed to": two text columns the noun names, equal in a row.
 _SAME = re.compile(r"\b(?:the\s+)?same\s+(?P<noun>[\w-]+)\b", re.I)
 # "joined after 2020", "built before 1990": a bound on a number column of years (an ISO date's is SPAN's).
@@ -112,8 +115,11 @@ def against_mean(table: Table, question: str) -> str:
 def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | None:
     """The rows the question picks (`Asked`); None where it holds a condition code does not read."""
     days = days_asked(question)
+    as_value = ""  # "in July" of a table without dates whose `Month` column holds "July": a value, read below
     if days and table.dates is None:
-        return None
+        if not days.period or not named_values(table, days.period.group()):
+            return None  # a period of a table without dates: not read here
+        days, as_value = None, days.period.group()
     if days and days.recent:  # "in the last 7 days of the data": back from the date column's latest day
         days = days.anchored(max((d for row in table.rows if (d := iso_day(row[table.dates]))), default=None))
     # The question without the comparisons, the period, the span, the group asked per and the count of values
@@ -136,7 +142,7 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
     rest = EACH.sub(" ", rest) if each else rest
     excluded = _excluded(table, rest)
     rest = _EXCLUDING.sub(" ", rest) if excluded else rest
-    if has_condition(rest):
+    if has_condition(_WHOLE_PERIOD.sub(" ", rest.replace(as_value, " ") if as_value else rest)):
         return None
     values = {i: v for i, v in named_values(table, rest).items() if i not in excluded}
     values = {i: v for i, v in values.items() if i not in _verbs(values, rest)}
@@ -299,6 +305,7 @@ def unread_words(asked: Asked) -> list[str]:
     ("how many items are in the inventory table?"): a question of every row ("what is the median order amount?") holds none."""
     table = asked.table
     explained = set().union(table.name_words(), *(table.column_words(i) for i in range(len(table.columns))))
-    # "ordered" of an `order` column: a column's word as a verb
+    # "ordered" of an `order` column: a column's word as a verb; "sold", "bought": a verb of what every row records
+    # (an irregular one; a regular "-ed" word may be a state, "cancelled", and is a condition not read)
     return [t for t in query_terms(asked.rest) if t not in explained and t not in _ASKING_WORDS
-            and not (t.endswith("ed") and {t[:-2], t[:-1]} & explained)]
+            and not (t.endswith("ed") and {t[:-2], t[:-1]} & explained) and not verb_forms(t)]

@@ -1,6 +1,7 @@
 """What share of a table's rows a question asks, for table_answers.py: "What percentage of the orders came from
 Oslo?" (of all rows), "what percentage of the orders from Oslo were above 100?" (of the rows the words before its
-verb pick: the whole the share is of).
+verb pick: the whole the share is of); or of a number column's total, where those words name it ("What percentage
+of the year's visitors came in July?": July's visitors of all; counted as rows, 1 of 12, set V).
 
 With two conditions, which one is the whole was not read, and the question was left to a reader, which gave a
 share of all rows (set T). The whole is what the words between "percentage of" and the question's verb pick
@@ -16,7 +17,7 @@ import re
 from .counted import Counted
 from .querywords import CHANGING
 from .table_rows import Asked, asked_rows
-from .tables import plain_number, shown_number
+from .tables import named_columns, number, plain_number, shown_number
 
 # "what percentage of the orders from Oslo were ...", "what share of Novak's orders came ...": the whole, up to the verb
 _OF_WHOLE = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction|part)\s+of\s+(?P<whole>.+?)\s+(?:were|was|are|is|had|has"
@@ -41,6 +42,17 @@ def share(asked: Asked, question: str) -> Counted | None:
             return None  # the rows asked about are not all of the whole's: it is no whole of them
         if whole.conditions:  # else "what percentage of orders were from Oslo and above 100?": of every row
             whole_rows, whole_where = whole.rows, f" with {whole.where}"
+    found = _OF_WHOLE.search(question)
+    measured = [i for i in named_columns(table, found["whole"]) if i in table.numbers] if found else []
+    if len(measured) == 1:  # "what percentage of the year's visitors came in July?": of the column's total
+        part, whole = (sum(number(row[measured[0]]) or 0.0 for row in rows) for rows in (asked.rows, whole_rows))
+        if not whole:
+            return None
+        value = round(100 * part / whole, 2)
+        name = table.columns[measured[0]]
+        return Counted(f"{asked.shape}:\ntotal {name} of the rows with {asked.where}: {shown_number(part)} of "
+                       f"{shown_number(whole)}, the total of the {len(whole_rows):,} rows{whole_where}, {shown_number(value)}%",
+                       f"{plain_number(value)}%")
     value = round(100 * len(asked.rows) / len(whole_rows), 2)
     return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,} of the {len(whole_rows):,} rows"
                    f"{whole_where}, {shown_number(value)}%", f"{plain_number(value)}%")
