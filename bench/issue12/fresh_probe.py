@@ -146,7 +146,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1637,6 +1637,79 @@ def set_v(seed: int) -> list[dict]:
     return out
 
 
+def set_w(seed: int) -> list[dict]:
+    """Set W, written in the twenty-eighth step after set V's kinds were built and before any run of it, and run
+    once on that engine at the end of the step, with no change after: kinds no set asked (the value of one row
+    against another's, a count per weekday listed, a log's first and last line of a name apart, a total in a
+    currency written in prose, the item missing from a numbered sequence, a column's value the most rows share
+    with another, a class's subclasses counted, a sum over a YAML list)."""
+    rng = random.Random(22000 + seed)
+    base = reference_text()
+    out = []
+    towns, sizes = ["town,population"], {}
+    for i in range(40):
+        sizes[f"Town {i}"] = rng.randint(2000, 90000)
+        towns.append(f"Town {i},{sizes[f'Town {i}']}")
+    a, b = sorted(rng.sample(list(sizes), 2), key=sizes.get, reverse=True)
+    out.append({"kind": "row-ratio", "set": "W", "context": "\n".join(towns), "gold": round(sizes[a] / sizes[b], 2),
+                "question": f"How many times larger is the population of {a} than that of {b}?"})
+    at, lines, per_user = datetime.datetime(2025, 2, 3, 8, 0), [], {}
+    for i in range(1200):
+        at += datetime.timedelta(minutes=rng.randint(1, 25))
+        user = rng.choice(["kim", "lee", "max", "ola"])
+        lines.append(f"{at.isoformat(sep=' ')} session opened for {user}")
+        per_user.setdefault(user, []).append(at)
+    who = rng.choice(list(per_user))
+    days = (per_user[who][-1].date() - per_user[who][0].date()).days
+    out.append({"kind": "days-first-to-last", "set": "W", "context": "\n".join(lines), "gold": days,
+                "question": f"How many days passed between {who}'s first and last session?"})
+    spent = [rng.randint(20, 400) for _ in range(9)]
+    journal = plant(base, [f"On day {k + 1} the quartermaster paid {n} crowns for supplies." for k, n in enumerate(spent)], rng)
+    out.append({"kind": "prose-currency-total", "set": "W", "context": journal, "gold": sum(spent),
+                "question": "How many crowns did the quartermaster pay in total?"})
+    missing = rng.randint(20, 180)
+    tickets = "\n".join(f"TICKET-{k:04d} resolved by {rng.choice(['ana', 'bo', 'cy'])}" for k in range(1, 201) if k != missing)
+    out.append({"kind": "missing-in-sequence", "set": "W", "context": tickets, "gold": f"TICKET-{missing:04d}",
+                "question": "Which ticket number is missing from the sequence?"})
+    files, subclasses = {}, 0
+    for m in range(6):
+        classes = []
+        for k in range(rng.randint(2, 4)):
+            base_class = rng.choice(["Handler", "object", "Handler", "Widget"])
+            subclasses += base_class == "Handler"
+            classes.append(f"class C{m}{k}({base_class}):\n    pass\n")
+        files[f"app/part{m}.py"] = "from .core import Handler, Widget\n\n\n" + "\n\n".join(classes)
+    files["app/core.py"] = "class Handler:\n    pass\n\n\nclass Widget:\n    pass\n"
+    out.append({"kind": "subclass-count", "set": "W", "context": files, "gold": subclasses,
+                "question": "How many classes inherit from Handler?"})
+    services, total = [], 0
+    for i in range(40):
+        ports = [rng.randint(1000, 9999) for _ in range(rng.randint(1, 3))]
+        memory = rng.choice([256, 512, 1024])
+        total += memory
+        services.append(f"svc-{i:02d}:\n  memory_mb: {memory}\n  ports: [{', '.join(map(str, ports))}]")
+    out.append({"kind": "yaml-sum", "set": "W", "context": "\n".join(services), "gold": total,
+                "question": "How much memory, in MB, do all the services need together?"})
+    orders, weekday = ["order_id,placed_on"], Counter()
+    for i in range(700):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 364))
+        orders.append(f"O-{i},{day.isoformat()}")
+        weekday[day.strftime("%A")] += 1
+    out.append({"kind": "fewest-weekday", "set": "W", "context": "\n".join(orders), "gold": min(weekday, key=weekday.get),
+                "exclude": [d for d in weekday if d != min(weekday, key=weekday.get)],
+                "question": "On which day of the week were the fewest orders placed?"})
+    staff, pairs = ["name,department,manager"], Counter()
+    managers, weights = ["Ada", "Bo", "Cy", "Di", "Ed"], rng.sample([30, 24, 19, 15, 12], 5)
+    for i in range(120):
+        manager = rng.choices(managers, weights)[0]
+        staff.append(f"P{i},{['Sales', 'Ops', 'Legal'][managers.index(manager) % 3]},{manager}")
+        pairs[manager] += 1
+    out.append({"kind": "manager-most-reports", "set": "W", "context": "\n".join(staff), "gold": max(pairs, key=pairs.get),
+                "exclude": [m for m in pairs if m != max(pairs, key=pairs.get)],
+                "question": "Which manager has the most people reporting to them?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1677,7 +1750,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U and V (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V and W (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
