@@ -102,6 +102,18 @@ def _standalone(number: str) -> re.Pattern:
     return re.compile(rf"(?<![\w.:/-]){number}(?![\w.:/%-])")
 
 
+# A status: a line's first three-digit number of its own (an access log's "200 512": the status, then the bytes).
+STATUS = _standalone(r"[1-5]\d\d")
+# Each unit of time a question counts in, in seconds.
+SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def full_stamps(lines: list[str]) -> list[tuple[datetime.datetime, str, str]]:
+    """(time, its text, the line) of each line whose time stamp names a year (a syslog stamp names none)."""
+    return [(datetime.datetime(*key), written, line) for line in lines if (found := stamp(line))
+            for key, written in [found] if key[0]]
+
+
 def slots_out(line: str) -> str:
     """A line without the values of its slots, for its wording: paths (/docs and /home) and key=value values
     (user=jdoe and user=mkovacs are one wording)."""

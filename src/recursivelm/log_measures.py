@@ -33,13 +33,12 @@ Anything else is left to the reader. Nothing here knows a task.
 
 from __future__ import annotations
 
-import datetime
 import re
 import statistics
 from collections import Counter
 
 from .counted import Counted
-from .log_lines import FAILED, field_values, picked_lines, stamp, stamped
+from .log_lines import FAILED, SECONDS, STATUS, field_values, full_stamps, picked_lines, stamped
 from .querywords import HOW_MANY, LEAST_WORDS, MOST_WORDS, any_word, asked_statistic, computed, described
 from .tables import plain_number, shown_number
 
@@ -73,7 +72,6 @@ _LOG_SPAN = re.compile(r"^\W*how\s+(?:long|many\s+(?P<whole>whole\s+|full\s+|com
 # the first timeout appear?": from an event's first line to the first line of a thing after it.
 _AFTER_EVENT = re.compile(r"^\W*how\s+(?:long|many\s+(?P<unit>seconds|minutes|hours|days))\s+after\s+(?P<event>.+?)\s+"
                           r"(?:was|were|did|is|came)\s+(?:the\s+)?first\s+(?P<thing>[^?]+?)\s*\??\s*$", re.I)
-_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 # "the longest gap, in seconds, between two consecutive lines", "the average time between successive entries"
 _GAP = re.compile(r"\b(?P<which>longest|largest|biggest|maximum|shortest|smallest|minimum|average|mean|median)\s+(?:gap|pause"
                   r"|interval|silence|break|time|delay)\b[^?]*?\bbetween\s+(?:two\s+|any\s+two\s+)?(?:consecutive|successive"
@@ -205,7 +203,7 @@ def took(everything: list[str], question: str) -> Counted | None:
     if found is None or not found[1] or len(found[0]) < 2:
         return None
     mine, picked_by = found
-    times = _full_stamps(mine)
+    times = full_stamps(mine)
     if len(times) < 2:
         return None  # year-less stamps (syslog's) are not read across days here
     (first, first_written, first_line), (last, last_written, last_line) = min(times), max(times)
@@ -228,10 +226,10 @@ def after_event(everything: list[str], question: str) -> Counted | None:
     events, things = picked_lines(everything, asked["event"]), picked_lines(everything, asked["thing"])
     if not events or not things or not events[1] or not things[1]:
         return None
-    started = min(_full_stamps(events[0]), default=None)
+    started = min(full_stamps(events[0]), default=None)
     if started is None:
         return None
-    later = [t for t in _full_stamps(things[0]) if t[0] >= started[0] and t[2] != started[2]]
+    later = [t for t in full_stamps(things[0]) if t[0] >= started[0] and t[2] != started[2]]
     if not later:
         return None
     first = min(later)
@@ -242,18 +240,13 @@ def after_event(everything: list[str], question: str) -> Counted | None:
     return Counted(facts, _duration(seconds, (asked["unit"] or "").lower()))
 
 
-def _full_stamps(lines: list[str]) -> list[tuple[datetime.datetime, str, str]]:
-    """(time, its text, the line) of each line whose time stamp names a year (a syslog stamp names none)."""
-    return [(datetime.datetime(*key), written, line) for line in lines if (found := stamp(line))
-            for key, written in [found] if key[0]]
-
-
 def _duration(seconds: float, unit: str, whole: bool = False) -> str:
     """A duration in the unit asked ("2.5 hours"; whole units completed where `whole`: "2 hours"), else as
     hours, minutes and seconds (_clock)."""
     if not unit:
         return _clock(seconds)
-    return f"{plain_number(seconds // _SECONDS[unit] if whole else round(seconds / _SECONDS[unit], 2))} {unit}"
+    size = SECONDS[unit.removesuffix("s")]  # "hours": an hour's seconds
+    return f"{plain_number(seconds // size if whole else round(seconds / size, 2))} {unit}"
 
 
 def _clock(seconds: float) -> str:
@@ -276,7 +269,7 @@ def gap(everything: list[str], question: str) -> Counted | None:
     asked = _GAP.search(question)
     if asked is None or not stamped(everything):
         return None
-    times = _full_stamps(everything)
+    times = full_stamps(everything)
     if len(times) < 2:
         return None
     times.sort(key=lambda t: t[0])  # consecutive in time: a log written out of order has no negative gaps
@@ -294,8 +287,6 @@ def gap(everything: list[str], question: str) -> Counted | None:
 # "Which endpoint has the highest error rate?", "which host has the lowest failure rate?", "the largest share of errors"
 _RATE = re.compile(r"\b(?:error|failure|fail|success)\s+(?:rate|ratio|percentage|share)\b|\bshare\s+of\s+(?:errors|failures)\b",
                    re.I)
-# A status: the line's first three-digit number of its own (an access log's "200 512": the status, then the bytes).
-_STATUS = re.compile(r"(?<![\w./:-])[1-5]\d\d(?![\w./:-])")
 
 
 def error_rate(lines: list[str], question: str) -> Counted | None:
@@ -311,7 +302,7 @@ def error_rate(lines: list[str], question: str) -> Counted | None:
     per: dict[str, list[bool]] = {}
     for line in lines:
         if keys := field_values(line, asked["noun"]):
-            status = _STATUS.search(line)
+            status = STATUS.search(line)
             per.setdefault(keys[0], []).append(bool(FAILED.search(line) or (status and status.group().startswith("5"))))
     if sum(map(len, per.values())) < MEASURED_SHARE * len(lines) or len(per) < 2:
         return None

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 
 from .counted import Counted
-from .log_lines import FAILED, picked_lines, slots_out, stamp, stamped
+from .log_lines import FAILED, SECONDS, full_stamps, picked_lines, slots_out, stamp, stamped
 from .querywords import AVERAGE, HOW_MANY
 from .table_cells import WORD
 from .tables import plain_number, shown_number
@@ -84,7 +84,6 @@ _PEAK = re.compile(r"\b(?:largest|highest|greatest|biggest|most|maximum|peak)\s+
                    r"(?:in|within|during)\s+(?:a|any|one)(?:\s+(?:single|one))?\s+(?P<unit>second|minute|hour|day)\b"
                    r"|^\W*how\s+many\s+(?P<thing2>[^?]*?)\s+in\s+the\s+busiest\s+(?P<unit2>second|minute|hour|day)\b", re.I)
 _UNIT_PARTS = {"day": 3, "hour": 4, "minute": 5, "second": 6}  # the parts of a stamp's key (y, mo, d, h, mi, s) kept
-_SECONDS = {"day": 86400, "hour": 3600, "minute": 60, "second": 1}
 
 
 def peak(lines: list[str], question: str) -> Counted | None:
@@ -121,18 +120,18 @@ def per_span(lines: list[str], question: str) -> Counted | None:
     unit = asked["unit"].lower()
     picked = picked_lines(lines, _PER_SPAN.sub(" ", question))
     mine, picked_by = picked if picked and picked[1] else (lines, [])
-    keys = [key for line in mine if (found := stamp(line)) for key, _ in [found] if key[0]]
-    if not keys:
+    times = [time for time, _, _ in full_stamps(mine)]
+    if not times:
         return None
-    first, last = (_start_of(key, unit) for key in (min(keys), max(keys)))
-    spans = int((last - first).total_seconds() // _SECONDS[unit]) + 1
-    value = round(len(keys) / spans, 2)
+    first, last = (_start_of(time, unit) for time in (min(times), max(times)))
+    spans = int((last - first).total_seconds() // SECONDS[unit]) + 1
+    value = round(len(times) / spans, 2)
     of = f"lines holding {' and '.join(map(repr, picked_by))}" if picked_by else "lines"
-    return Counted(f"Read by code over the {of} ({len(keys):,}), over the {spans:,} {unit}s from the first one's to the "
+    return Counted(f"Read by code over the {of} ({len(times):,}), over the {spans:,} {unit}s from the first one's to the "
                    f"last one's (both in): {shown_number(value)} {'an' if unit == 'hour' else 'a'} {unit}", plain_number(value))
 
 
-def _start_of(key: tuple[int, ...], unit: str) -> datetime.datetime:
-    """The start of the second (minute, hour, day) a time stamp's key (year, month, day, hour, minute, second) is in."""
-    parts = (list(key[:6]) + [0, 0, 0])[:6]
-    return datetime.datetime(*parts[:_UNIT_PARTS[unit]], *[0] * (6 - _UNIT_PARTS[unit]))
+def _start_of(time: datetime.datetime, unit: str) -> datetime.datetime:
+    """The start of the second (minute, hour, day) a time is in."""
+    kept = _UNIT_PARTS[unit]  # of year, month, day, hour, minute, second
+    return time.replace(**{part: 0 for part in ("hour", "minute", "second")[max(kept - 3, 0):]}, microsecond=0)

@@ -95,9 +95,9 @@ _CLOCK_SPAN = re.compile(r"\b(?:between|from)\s+(?P<start>\d{1,2}):(?P<start_mi>
 def settled(context: Any, question: str) -> Counted | None:
     """What code reads for the question over a table (table_answers.answer) or else its records (answer), that the
     text never writes a name the question asks whether it mentions (mentions.absent), the names of a kind it
-    mentions (mentions.named), how many lines hold two words (mentions.two_words), which of two things it names came first or measures more (comparisons.answer),
-    how many chapters (sections ...) it has (blocks.parts_counted), or the items of a list under a heading it
-    names (blocks.listed_under)."""
+    mentions (mentions.named), how many lines hold two words (mentions.two_words), which of two things it names
+    came first or measures more (comparisons.answer), how many chapters (sections ...) it has
+    (blocks.parts_counted), or the items of a list under a heading it names (blocks.listed_under)."""
     return (table_answer(context, question) or two_words(context, question) or answer(context, question)
             or absent(context, question) or named(context, question) or comparisons.answer(context, question)
             or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None)
@@ -120,15 +120,16 @@ def answer(context: Any, question: str) -> Counted | None:
     unevented = EVENT.sub(" ", question) if events else question  # the event's words pick no line of the span
     asked = _CLOCK_SPAN.sub(" ", unevented)
     asked = days.cut(asked) if days else asked
-    if not timed and log_measures.asks_gap(question) and (found := log_measures.gap(_lines_of(context), question)):
+    whole = _lines_of(context)  # split once: each reading below reads these lines (each split the text again)
+    if not timed and log_measures.asks_gap(question) and (found := log_measures.gap(whole, question)):
         return found  # "What was the longest gap between two consecutive lines?": its "between" is no span
-    if not timed and (found := log_measures.after_event(_lines_of(context), question)):
+    if not timed and (found := log_measures.after_event(whole, question)):
         return found  # "How many seconds after the deployment started was the first ERROR logged?": no span
-    if not timed and (found := log_runs.per_span(_lines_of(context), question)):
+    if not timed and (found := log_runs.per_span(whole, question)):
         return found  # "On average, how many requests were logged per hour?"
-    if not timed and (found := log_runs.peak(_lines_of(context), question)):
+    if not timed and (found := log_runs.peak(whole, question)):
         return found  # "What was the largest number of requests logged in a single minute?"
-    if not timed and (found := log_runs.longest_run(_lines_of(context), question)):
+    if not timed and (found := log_runs.longest_run(whole, question)):
         return found  # "What was the longest run of consecutive failed health checks?"
     if not timed and (found := measures.count_compared(context, question)):
         return found  # "How many camps were pitched above 3000 metres?": a condition on measurements in prose
@@ -144,11 +145,11 @@ def answer(context: Any, question: str) -> Counted | None:
     # logged while the backup was running?") is read here, whatever it names.
     counting = (HOW_MANY.search(question) and not DISTINCT.search(question)
                 and (not asks_count(question) or not named_words(asked) or events)) or PERCENT.search(question)
-    if not timed and log_measures.asks_took(question) and (found := log_measures.took(_lines_of(context), question)):
+    if not timed and log_measures.asks_took(question) and (found := log_measures.took(whole, question)):
         return found  # "How many minutes did the release 4.2 rollout take?"
     measuring = log_measures.aggregate(question)  # "what was the average response time of /api/login requests?"
     if when or DISTINCT.search(question) or _WHICH_FIELD.search(question) or counting or measuring:  # else no lines cut
-        lines = _lines_of(context)
+        lines = whole
         if len(lines) >= MIN_LINES:
             everything = lines
             if days and days.recent:  # "in the last 7 days of the log": back from its latest stamp's day
