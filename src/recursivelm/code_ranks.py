@@ -19,7 +19,6 @@ is not read here.
 from __future__ import annotations
 
 import ast
-import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 from .code_relations import qualified_definitions, syntax_trees
 from .counted import Counted
 from .outline import method_names, parameter_count, plural
-from .querywords import NUMBER_WORDS, count_of
+from .querywords import NUMBER_WORDS, count_of, meets
 
 MAX_TIED = 10  # definitions tied at the extreme that an answer names; more are counted
 SHOWN_RANKS = 5  # definitions the root is shown, the first ranked first
@@ -78,8 +77,6 @@ def answer(context: Any, question: str) -> Counted | None:
 _COUNTED = re.compile(r"^\W*how\s+many\s+(?P<kind>functions?|methods?|class(?:es)?|files?|modules?)\b[^?]*?\b(?P<op>more than"
                       r"|at least|fewer than|less than|at most|exactly|over|under)\s+(?P<n>\d+|" + "|".join(NUMBER_WORDS) +
                       r")\s+(?P<unit>parameters?|arguments?|args?|methods?|lines?|classes|class|functions?)\b", re.I)
-_TESTS = {"more than": operator.gt, "over": operator.gt, "at least": operator.ge, "fewer than": operator.lt,
-          "less than": operator.lt, "under": operator.lt, "at most": operator.le, "exactly": operator.eq}
 
 
 def counted_by(context: Any, question: str) -> Counted | None:
@@ -96,7 +93,7 @@ def counted_by(context: Any, question: str) -> Counted | None:
     if not counted:
         return None
     op, n = asked["op"].lower(), count_of(asked["n"])
-    meeting = [name for name, count in counted.items() if _TESTS[op](count, n)]
+    meeting = [name for name, count in counted.items() if meets(count, op, n)]
     shown = "\n".join(f"  {name}: {plural(counted[name], unit[:-1])}" for name in meeting[:SHOWN_RANKS * 4])
     kinds = "classes" if kind == "class" else f"{kind}s"
     return Counted(f"Counted by code (ast) over {len(counted):,} {kinds} of the tree's {len(trees)} Python files: with "

@@ -32,8 +32,9 @@ from typing import Any
 
 from .counted import Counted
 from .per_context import cached
-from .querywords import AVERAGE, HOW_MANY, LEAST, MOST, STEM_CHARS, TOTAL, bm25s_module, named_words, query_terms
-from .table_rows import COMPARISON, meets
+from .querywords import (AVERAGE, HOW_MANY, LEAST, MOST, STEM_CHARS, TOTAL, bm25s_module, meets, named_words,
+                         query_terms)
+from .table_rows import COMPARISON
 from .tables import plain_number, shown_number
 from .wordcounts import SentenceWords
 from .wordings import of_the_wording_picked

@@ -5,6 +5,7 @@ words alike (bm25s's, with its English stop words).
 
 from __future__ import annotations
 
+import operator
 import re
 import statistics
 import sys
@@ -29,6 +30,20 @@ STEM_CHARS = 5  # two words share a stem where their first five letters agree ("
 # Counts said in words ("the last two weeks", "which three products", "more than one city").
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10}
+
+
+# Words comparing a number with another ("more than 3", "at least two", "under 50"), each as the sign it is.
+SIGNS = {"at least": ">=", "at most": "<=", "exactly": "=", "only": "=",
+         **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than", "shorter than", "younger than", "below",
+                          "under"), "<"),
+         **dict.fromkeys(("more than", "greater than", "larger than", "higher than", "longer than", "older than",
+                          "bigger than", "above", "over", "exceeding"), ">")}
+_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le, "=": operator.eq}
+
+
+def meets(value: float | None, words: str, n: float) -> bool:
+    """Whether a number meets a comparison said in words ("more than", 100): a key of SIGNS, and its number."""
+    return value is not None and _TESTS[SIGNS[words]](value, n)
 
 
 def count_of(word: str) -> int:
@@ -106,10 +121,11 @@ def described(name: str) -> str:
 
 
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
-MOST, LEAST, TOTAL, AVERAGE = map(any_word, (MOST_WORDS, LEAST_WORDS, TOTAL_WORDS, AVERAGE_WORDS))
-# "at least 4 roles", "at most 3 retries": a comparison, no extreme. Read as "least", "which users have at least 4
-# roles?" named the users of the fewest (set T's kinds).
-MOST, LEAST = (re.compile(r"(?<!\bat )" + pattern.pattern, re.I) for pattern in (MOST, LEAST))
+HOW_MUCH = re.compile(r"\bhow much\b", re.I)  # "how much did Ferreira pay?": a total of a number column
+TOTAL, AVERAGE = map(any_word, (TOTAL_WORDS, AVERAGE_WORDS))
+# Not after "at": "at least 4 roles", "at most 3 retries" are comparisons, no extremes. Read as "least", "which users
+# have at least 4 roles?" named the users of the fewest (set T's kinds).
+MOST, LEAST = (re.compile(r"(?<!\bat )" + any_word(words).pattern, re.I) for words in (MOST_WORDS, LEAST_WORDS))
 MEDIAN = any_word(("median",))
 # "the second largest", "the third most": which of the ranked values the answer is.
 _ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from .table_cells import MIN_ROWS, NUMERIC_SHARE, SNIFF_LINES, Table, typed
+from .table_cells import MIN_ROWS, NUMERIC_SHARE, SNIFF_LINES, WORD, Table, typed
 
 MIN_HEADERS = 2  # a document of a list opening with this many `Key: value` lines or more is a row of them
 _HEADER = re.compile(r"^(?P<key>[A-Z][\w-]*(?: [A-Za-z][\w-]*)?):\s+(?P<value>\S.*?)\s*$")
@@ -95,7 +95,7 @@ def item_rows(table: Table, question: str) -> Table | None:
         if items is None:
             continue
         outer = set().union(*(table.column_words(i) for i in others), table.column_words(column))
-        asked = {w.lower() for w in re.findall(r"[^\W_]+", question)}
+        asked = {w.lower() for w in WORD.findall(question)}
         if any((items.column_words(i) - outer) & asked for i in range(len(items.columns))
                if items.columns[i].startswith(f"{name}.")):
             return items

@@ -82,8 +82,8 @@ from typing import Any
 
 from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
-from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, LEAST, MOST, ORDINAL, PERCENTILE, RANGE, TOTAL,
-                         WHICH_MANY, asked_statistic, computed, described, ordinal)
+from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, HOW_MUCH, LEAST, MOST, ORDINAL, PERCENTILE, RANGE,
+                         TOTAL, WHICH_MANY, asked_statistic, computed, described, ordinal)
 from .table_changes import largest_change, running_total
 from .table_counts import how_many
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
@@ -96,7 +96,6 @@ from .tables import (PERCENT, WORD, Table, holds, named_columns, named_values, n
                      referred, row_names, several_named, shown_number, table_for)
 
 NAME_SHARE = 0.9  # a column of who rows are about: its cells are capitalised words without digits this often
-_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _FEWER = re.compile(r"\b(?:fewer|less)\b(?!\s+than\b)", re.I)  # "how many fewer ... than": the second's count less the first's
 # "how many more orders did Kaur place than Novak?": the value after "than", compared with the one named first.
 _THAN = re.compile(r"\b(?:more|fewer|less)\b(?!\s+than\b).*?\bthan\s+(?P<other>[^?.,;]+)", re.I)
@@ -433,7 +432,7 @@ def _difference(asked: Asked, question: str, other: tuple[int, str]) -> Counted 
     summed = asked.numbers[0] if len(asked.numbers) == 1 else asked.measure
     if HOW_MANY.search(question):
         mine, others, unit = len(asked.rows), len(theirs), "rows"
-    elif summed is not None and _HOW_MUCH.search(question):
+    elif summed is not None and HOW_MUCH.search(question):
         mine, others = (sum(c for row in rs if (c := number(row[summed])) is not None) for rs in (asked.rows, theirs))
         unit = f"total {asked.table.columns[summed]}"
     else:

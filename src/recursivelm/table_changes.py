@@ -37,20 +37,19 @@ def largest_change(table: Table, question: str) -> Counted | None:
     most = bool(MOST.search(question)) or bool(re.search(r"\bthe most\b", question, re.I))
     if rise == fall or not most or LEAST.search(question) or not _BEFORE.search(question) or not _ASKS_ROW.match(question):
         return None
-    named = [i for i in named_columns(table, question) if i in table.numbers]
-    measure = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 and not named else None
+    measure = _measure(table, question)
     texts = [i for i in range(len(table.columns)) if i not in table.numbers]
-    names = row_names(table) if row_names(table) is not None else texts[0] if texts else None
+    names = row_names(table)
+    names = names if names is not None else texts[0] if texts else None
     if measure is None or names is None or len(table.rows) < 3:
         return None
-    rows = sorted(table.rows, key=lambda row: row[table.dates]) if table.dates is not None else table.rows
+    rows, order = _in_order(table)
     values = [number(row[measure]) for row in rows]
     if any(v is None for v in values):
         return None
     changes = {rows[k][names]: values[k] - values[k - 1] for k in range(1, len(rows))}
     ranked = sorted(changes, key=changes.get, reverse=rise)
     best = [k for k in ranked if changes[k] == changes[ranked[0]]]
-    order = "by " + table.columns[table.dates] if table.dates is not None else "in the order written"
     shown = "\n".join(f"  {k}: {'+' if changes[k] > 0 else ''}{shown_number(round(changes[k], 2))}" for k in ranked[:SHOWN_CHANGES])
     facts = (f"{table.shape()}:\n{table.columns[measure]} less the row before's, rows {order}, "
              f"{'largest rise' if rise else 'largest fall'} first:\n{shown}")
@@ -74,11 +73,10 @@ def running_total(table: Table, question: str) -> Counted | None:
     running, crossed = _RUNNING.search(question), _CROSSED.search(question)
     if running is None or crossed is None:
         return None
-    named = [i for i in named_columns(table, question) if i in table.numbers]
-    measure = named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 and not named else None
+    measure = _measure(table, question)
     if measure is None:
         return None
-    rows = sorted(table.rows, key=lambda row: row[table.dates]) if table.dates is not None else table.rows
+    rows, order = _in_order(table)
     bound, reaching = float(crossed["n"].replace(",", "")), crossed["op"].lower().startswith(("reach", "hit"))
     total = 0.0
     for k, row in enumerate(rows):
@@ -92,6 +90,19 @@ def running_total(table: Table, question: str) -> Counted | None:
     said = row[table.dates] if dated else row[names] if names is not None else None
     if said is None:
         return None
-    order = "by " + table.columns[table.dates] if table.dates is not None else "in the order written"
     return Counted(f"{table.shape()}:\nthe running total of {table.columns[measure]}, rows {order}: "
                    f"{shown_number(round(total, 2))} at row {k + 1:,}, the first past {crossed['n']}: {table.shown(row)}", said)
+
+
+def _measure(table: Table, question: str) -> int | None:
+    """The number column the question names, else the table's only one; None where it names several, or none of
+    several."""
+    named = [i for i in named_columns(table, question) if i in table.numbers]
+    return named[0] if len(named) == 1 else next(iter(table.numbers)) if len(table.numbers) == 1 and not named else None
+
+
+def _in_order(table: Table) -> tuple[list[list[str]], str]:
+    """The rows in date order where the table has a date column, else as written, and that order as said."""
+    if table.dates is None:
+        return table.rows, "in the order written"
+    return sorted(table.rows, key=lambda row: row[table.dates]), "by " + table.columns[table.dates]

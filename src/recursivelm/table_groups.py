@@ -8,14 +8,14 @@ customers?": the 1.5B root was given the region of the most orders, code's answe
 from __future__ import annotations
 
 import datetime
-import operator
 import re
 import statistics
 from collections import Counter, defaultdict
 
 from .counted import Counted
 from .periods import date_part, iso_day
-from .querywords import AVERAGE, DISTINCT, HOW_MANY, LEAST, MOST, TOTAL, asked_statistic, computed, count_of, ordinal
+from .querywords import (AVERAGE, DISTINCT, HOW_MANY, HOW_MUCH, LEAST, MOST, TOTAL, asked_statistic, computed,
+                         count_of, meets, ordinal)
 from .table_rows import TOP, Asked, asked_rows
 from .tables import Table, items, named_columns, number, plain_number, shown_number
 
@@ -23,7 +23,6 @@ SHOWN_GROUPS = 12  # rows of a grouped count or sum shown to the root, the extre
 MAX_GROUPS_LISTED = 30  # "how many tickets of each priority?": a column of more values is no list of groups to give
 # "In which month were the most orders placed?": a part of the date column's days, grouped by.
 _PERIOD_UNITS = ("day", "week", "month", "year")  # "per month": rows averaged over the months the rows span
-_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 DATE_PART = re.compile(r"^\W*(?:(?:in|during|on)\s+)?(?:which|what)\s+(?P<part>month|year|weekday)\b", re.I)
 
 
@@ -65,7 +64,7 @@ def per_period(asked: Asked, question: str, each: re.Match) -> Counted | None:
              "month": (last.year - first.year) * 12 + last.month - first.month + 1}
     # A count of rows, or a total ("how much was sold per month, on average?"); "the average amount per month" may
     # be each month's average amount: not read here.
-    summing = len(asked.numbers) == 1 and bool(TOTAL.search(question) or re.search(r"\bhow much\b", question, re.I))
+    summing = len(asked.numbers) == 1 and bool(TOTAL.search(question) or HOW_MUCH.search(question))
     if not summing and not HOW_MANY.search(question):
         return None
     total = sum(number(row[asked.numbers[0]]) or 0.0 for _, row in dated) if summing else len(dated)
@@ -81,7 +80,7 @@ def _how_much(asked: Asked, question: str) -> int | None:
     None for a count ("how many ...?")."""
     if HOW_MANY.search(question):
         return None
-    return asked.numbers[0] if len(asked.numbers) == 1 else asked.measure if _HOW_MUCH.search(question) else None
+    return asked.numbers[0] if len(asked.numbers) == 1 else asked.measure if HOW_MUCH.search(question) else None
 
 
 def per_value(asked: Asked, question: str, each: re.Match) -> Counted | None:
@@ -94,7 +93,7 @@ def per_value(asked: Asked, question: str, each: re.Match) -> Counted | None:
     # A count of rows, or a total ("on average, how much did each customer spend in total?"); "the average amount per
     # customer" may be each customer's average amount: not read here, as per_period does not.
     measure = _how_much(asked, question)
-    summing = measure is not None and bool(TOTAL.search(question) or _HOW_MUCH.search(question))
+    summing = measure is not None and bool(TOTAL.search(question) or HOW_MUCH.search(question))
     if len(by) != 1 or not AVERAGE.search(question) or not (summing or HOW_MANY.search(question)):
         return None
     values = {key for row in asked.rows for key in (items(row[by[0]]) if by[0] in table.lists else [row[by[0]]])}
@@ -202,8 +201,6 @@ def grouped(asked: Asked, by: int, question: str) -> Counted | None:
 # how many different values of another their rows hold.
 _SPREAD = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|exactly|only)\s+(?P<n>one|two|three|four|five"
                      r"|\d+|a single)\s+(?:different\s+|distinct\s+|separate\s+)?(?P<noun>[a-z_-]+)\b", re.I)
-_SPREAD_TESTS = {"more than": operator.gt, "at least": operator.ge, "fewer than": operator.lt, "less than": operator.lt,
-                 "at most": operator.le, "exactly": operator.eq, "only": operator.eq}
 
 
 def spread(table: Table, question: str) -> Counted | None:
@@ -226,8 +223,7 @@ def spread(table: Table, question: str) -> Counted | None:
     for row in asked.rows:
         held[row[per[0]]].add(row[of[0]])
     n = 1 if found["n"].lower() == "a single" else count_of(found["n"])
-    test = _SPREAD_TESTS[found["op"].lower()]
-    picked = [value for value, values in held.items() if test(len(values), n)]
+    picked = [value for value, values in held.items() if meets(len(values), found["op"].lower(), n)]
     facts = (f"{asked.shape}:\n{table.columns[per[0]]} values{asked.among()}: {len(held):,}; of them, with "
              f"{found['op'].lower()} {n} different {table.columns[of[0]]}: {len(picked):,}")
     if HOW_MANY.search(question):

@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from .counted import Counted
 from .querywords import LEAST, MOST, asked_statistic, computed, described
-from .table_groups import top
+from .table_groups import SHOWN_GROUPS, top
 from .table_rows import Asked, unread_words
 from .tables import Table, named_columns, number, plain_number, row_names, shown_number
 
@@ -150,6 +150,6 @@ def across_columns(asked: Asked, question: str) -> Counted | None:
         return None
     best = [k for k in ranked if score[k] == score[ranked[0]]]
     said = ", ".join(table.columns[i] for i in columns)
-    shown = "\n".join(f"  {k}: {shown_number(round(score[k], 2))}" for k in ranked[:12])
+    shown = "\n".join(f"  {k}: {shown_number(round(score[k], 2))}" for k in ranked[:SHOWN_GROUPS])
     return Counted(f"{asked.shape}:\neach row's {kind} of {said}, {'largest' if most else 'smallest'} first:\n{shown}",
                    " and ".join(best) + (" (tied)" if len(best) > 1 else ""))

@@ -9,12 +9,11 @@ same city they were billed to"), said as one condition ("customer = Okafor and a
 
 from __future__ import annotations
 
-import operator
 import re
 import statistics
 from dataclasses import dataclass
 
-from .querywords import AGGREGATE_WORDS, NUMBER_WORDS, QUESTION_WORDS, count_of, query_terms, verb_forms
+from .querywords import AGGREGATE_WORDS, NUMBER_WORDS, QUESTION_WORDS, SIGNS, count_of, meets, query_terms, verb_forms
 from .periods import days_asked, iso_day
 from .tables import (WORD, Table, has_condition, holds, items, named_columns, named_values, number, plain_number,
                      several_named)
@@ -45,11 +44,6 @@ _VS_MEAN = re.compile(r"\b(?P<op>more than|greater than|higher than|larger than|
 COMPARISON = re.compile(r"\b(?P<op>more than|greater than|larger than|higher than|longer than|older than"
                          r"|bigger than|above|over|exceeding|at least|less than|fewer than|smaller than|lower than"
                          r"|shorter than|younger than|below|under|at most)\s+[$€£]?(?P<n>\d[\d,]*(?:\.\d+)?)\b", re.I)
-_SIGNS = {"at least": ">=", "at most": "<=", **dict.fromkeys(("less than", "fewer than", "smaller than", "lower than",
-                                                                "shorter than", "younger than", "below", "under"), "<")}
-_SIGNS.update({op: ">" for op in ("more than", "greater than", "larger than", "higher than", "longer than",
-                                    "older than", "bigger than", "above", "over", "exceeding")})
-_TESTS = {">": operator.gt, "<": operator.lt, ">=": operator.ge, "<=": operator.le, "=": operator.eq}
 # "no timeout set", "without an email", "missing an owner": a column whose cell the rows asked about leave empty.
 _MISSING = re.compile(r"\b(?:no|without(?:\s+an?)?|missing(?:\s+an?)?|lacking(?:\s+an?)?)\s+(?P<noun>[\w-]+)", re.I)
 # "have 'steel' in their name", "whose title contains the word 'draft'": a text column's cells holding a word (or
@@ -61,8 +55,6 @@ _CONTAINS = re.compile(_QUOTE.format("word") + r"\s+in\s+(?:its|their|the|his|he
 # "users with more than two roles", "posts with at least 3 tags": a list column's items counted and compared.
 _LENGTH = re.compile(r"\b(?P<op>more than|at least|fewer than|less than|at most|exactly|over|under)\s+(?P<n>\d+|"
                      + "|".join(NUMBER_WORDS) + r")\s+(?:different\s+)?(?P<noun>[a-z_-]+)\b", re.I)
-_LENGTH_SIGNS = {"more than": ">", "over": ">", "at least": ">=", "fewer than": "<", "less than": "<", "under": "<",
-                 "at most": "<=", "exactly": "="}
 # "the year's visitors", "this month's orders": the data's whole, no period to pick rows by.
 _WHOLE_PERIOD = re.compile(r"\b(?:the|this)\s+(?:year|month|week|day|quarter)'s\b", re.I)
 # "shipped to the same city they were billed to": two text columns the noun names, equal in a row.
@@ -71,11 +63,6 @@ _SAME = re.compile(r"\b(?:the\s+)?same\s+(?P<noun>[\w-]+)\b", re.I)
 _YEAR_BOUND = re.compile(r"\b(?P<op>after|since|before|prior to|until)\s+(?P<year>(?:18|19|20)\d\d)\b(?!-)", re.I)
 # "which three products ...", "the top 5 customers": how many values of a column the answer names.
 TOP = re.compile(r"\b(?:top|which|what|the)\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\b", re.I)
-
-
-def meets(cell: float | None, op: str, n: float) -> bool:
-    """Whether a number meets a comparison's words and number ("more than", 100): COMPARISON's op and n."""
-    return cell is not None and _TESTS[_SIGNS[op]](cell, n)
 
 
 @dataclass
@@ -170,17 +157,17 @@ def asked_rows(table: Table, question: str, each: re.Match | None) -> Asked | No
             and all(meets(number(row[i]), op, n) for i, op, n in bounds)
             and not any(row[i].strip() for i in empty)
             and all(re.search(pattern, row[i]) for i, _, pattern in holding)
-            and all(_TESTS[sign](len(items(row[i])), n) for i, sign, n in lengths)
+            and all(meets(len(items(row[i])), op, n) for i, op, n in lengths)
             and all(row[i].strip().lower() == row[k].strip().lower() for i, k in same)
             and (not days or days.holds_cell(row[table.dates]))]
     conditions = [f"{table.columns[i]} = {' or '.join(several.get(i, [v]))}" for i, v in values.items()]
     conditions += [f"{table.columns[i]} != {v}" for i, v in excluded.items()]
-    conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in compared]
+    conditions += [f"{table.columns[i]} {SIGNS[op]} {plain_number(n)}" for i, op, n in compared]
     conditions += [f"{table.columns[i]} = {plain_number(n)}" for _, i, n in equal]
-    conditions += [f"{table.columns[i]} {_SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
+    conditions += [f"{table.columns[i]} {SIGNS[op]} {plain_number(n)}" for i, op, n in bounds]
     conditions += [f"{table.columns[i]} missing" for i in empty]
     conditions += [f"{table.columns[i]} holding {said!r}" for i, said, _ in holding]
-    conditions += [f"number of {table.columns[i]} {sign} {n}" for i, sign, n in lengths]
+    conditions += [f"number of {table.columns[i]} {SIGNS[op]} {n}" for i, op, n in lengths]
     conditions += [f"{table.columns[i]} = {table.columns[k]}" for i, k in same]
     if days:
         conditions.append(f"{table.columns[table.dates]} {days.said()}")
@@ -223,14 +210,14 @@ def _same_columns(table: Table, question: str) -> list[tuple[int, int]]:
 
 
 def _list_lengths(table: Table, question: str) -> list[tuple[int, str, int]]:
-    """The list columns the question compares the length of ("more than two roles"): each with the sign and the
-    number; [] where it compares none, or a noun there names no one list column."""
+    """The list columns the question compares the length of ("more than two roles"): each with the comparison's words
+    and the number; [] where it compares none, or a noun there names no one list column."""
     found = []
     for m in _LENGTH.finditer(question):
         named = [i for i in named_columns(table, m["noun"]) if i in table.lists]
         if len(named) != 1:
             return []
-        found.append((named[0], _LENGTH_SIGNS[m["op"].lower()], count_of(m["n"])))
+        found.append((named[0], m["op"].lower(), count_of(m["n"])))
     return found
 
 

@@ -32,8 +32,8 @@ def share(asked: Asked, question: str) -> Counted | None:
     if not asked.conditions or re.search(CHANGING, question, re.I):
         return None
     whole_rows, whole_where = table.rows, ""
+    found = _OF_WHOLE.search(question)
     if asked.conditions > 1:
-        found = _OF_WHOLE.search(question)
         whole = asked_rows(table, found["whole"], None) if found else None
         if whole is None or whole.conditions >= asked.conditions:
             return None
@@ -42,16 +42,15 @@ def share(asked: Asked, question: str) -> Counted | None:
             return None  # the rows asked about are not all of the whole's: it is no whole of them
         if whole.conditions:  # else "what percentage of orders were from Oslo and above 100?": of every row
             whole_rows, whole_where = whole.rows, f" with {whole.where}"
-    found = _OF_WHOLE.search(question)
     measured = [i for i in named_columns(table, found["whole"]) if i in table.numbers] if found else []
     if len(measured) == 1:  # "what percentage of the year's visitors came in July?": of the column's total
-        part, whole = (sum(number(row[measured[0]]) or 0.0 for row in rows) for rows in (asked.rows, whole_rows))
-        if not whole:
+        part, total = (sum(number(row[measured[0]]) or 0.0 for row in rows) for rows in (asked.rows, whole_rows))
+        if not total:
             return None
-        value = round(100 * part / whole, 2)
+        value = round(100 * part / total, 2)
         name = table.columns[measured[0]]
         return Counted(f"{asked.shape}:\ntotal {name} of the rows with {asked.where}: {shown_number(part)} of "
-                       f"{shown_number(whole)}, the total of the {len(whole_rows):,} rows{whole_where}, {shown_number(value)}%",
+                       f"{shown_number(total)}, the total of the {len(whole_rows):,} rows{whole_where}, {shown_number(value)}%",
                        f"{plain_number(value)}%")
     value = round(100 * len(asked.rows) / len(whole_rows), 2)
     return Counted(f"{asked.shape}:\nrows with {asked.where}: {len(asked.rows):,} of the {len(whole_rows):,} rows"
