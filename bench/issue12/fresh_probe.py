@@ -146,7 +146,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1710,6 +1710,85 @@ def set_w(seed: int) -> list[dict]:
     return out
 
 
+def set_x(seed: int) -> list[dict]:
+    """Set X, written in the twenty-ninth step before any run of it, and run once on the engine of its start
+    (c3817a4) with no change after: kinds no set asked (a column's average over names of a prefix, rows above
+    their own group's average, the largest rise between two year columns, empty cells counted, the second
+    highest score, the longest gap between a log's lines, a prose list's different places counted, functions
+    defined inside functions)."""
+    rng = random.Random(23000 + seed)
+    base = reference_text()
+    out = []
+    names = ["Anchor", "Basket", "Beacon", "Bellows", "Bolt", "Bracket", "Cable", "Clamp", "Crate", "Dowel", "Funnel",
+             "Gasket", "Hinge", "Ladle", "Lantern", "Mallet", "Rivet", "Shovel", "Spindle", "Tongs", "Trowel", "Valve"]
+    products, prices = ["sku,name,price"], {}
+    for i, name in enumerate(names):
+        prices[name] = round(rng.uniform(2, 90), 2)
+        products.append(f"SKU-{300 + i},{name},{prices[name]}")
+    b_prices = [v for k, v in prices.items() if k.startswith("B")]
+    out.append({"kind": "name-prefix-average", "set": "X", "context": "\n".join(products),
+                "gold": round(sum(b_prices) / len(b_prices), 2),
+                "question": "What is the average price of the products whose name starts with the letter B?"})
+    staff, salaries = ["name,department,salary"], {}
+    for i in range(90):
+        department = rng.choice(["Finance", "Support", "Research", "Logistics"])
+        salary = rng.randrange(38000, 96000, 500)
+        staff.append(f"E{i:03d},{department},{salary}")
+        salaries.setdefault(department, []).append(salary)
+    above = sum(s > sum(v) / len(v) for v in salaries.values() for s in v)
+    out.append({"kind": "above-group-average", "set": "X", "context": "\n".join(staff), "gold": above,
+                "question": "How many employees earn more than the average salary of their own department?"})
+    yearly, rises = ["product,price_2023,price_2024"], {}
+    for name in names[:16]:
+        old = round(rng.uniform(5, 60), 2)
+        new = round(old * rng.uniform(0.85, 1.4), 2)
+        yearly.append(f"{name},{old},{new}")
+        rises[name] = new - old
+    top = max(rises, key=rises.get)
+    out.append({"kind": "largest-rise-between-columns", "set": "X", "context": "\n".join(yearly), "gold": top,
+                "exclude": [k for k in rises if k != top],
+                "question": "Which product's price rose the most from 2023 to 2024?"})
+    people, empty = ["id,name,email,phone"], 0
+    for i in range(150):
+        has_email = rng.random() > 0.2
+        empty += not has_email
+        email = f"user{i}@example.org" if has_email else ""
+        people.append(f"{i},Person {i},{email},+47 {rng.randrange(10000000, 99999999)}")
+    out.append({"kind": "empty-cells", "set": "X", "context": "\n".join(people), "gold": empty,
+                "question": "How many customers have no email address?"})
+    players = ["ada", "bram", "cleo", "dmitri", "eun", "farah", "gus", "hana", "ivo", "jun", "kaia", "lior"]
+    scores = dict(zip(players, rng.sample(range(400, 990), len(players))))
+    ranked = sorted(scores, key=scores.get, reverse=True)
+    out.append({"kind": "second-highest", "set": "X", "gold": ranked[1], "exclude": [ranked[0]],
+                "context": "\n".join(json.dumps({"player": p, "score": scores[p], "games": rng.randint(3, 40)}) for p in players),
+                "question": "Which player has the second highest score?"})
+    at, lines, gaps = datetime.datetime(2025, 5, 6, 0, 0), [], []
+    for i in range(900):
+        step = rng.randint(1, 40) if rng.random() > 0.01 else rng.randint(60, 200)
+        at += datetime.timedelta(minutes=step)
+        gaps.append(step)
+        lines.append(f"{at.isoformat(sep=' ')} INFO worker-{rng.randrange(4)} heartbeat ok")
+    out.append({"kind": "longest-gap", "set": "X", "context": "\n".join(lines), "gold": max(gaps[1:]),
+                "question": "What was the longest gap, in minutes, between two consecutive log lines?"})
+    ports = ["Valletta", "Tangier", "Genoa", "Piraeus", "Split", "Marseille", "Naples", "Izmir", "Palermo", "Bari"]
+    visits = [rng.choice(ports[:rng.randint(5, 9)]) for _ in range(12)]
+    voyage = plant(base, [f"On day {k + 1} of the voyage the brig Albatross put in at {p}." for k, p in enumerate(visits)], rng)
+    out.append({"kind": "prose-distinct-count", "set": "X", "context": voyage, "gold": len(set(visits)),
+                "question": "How many different ports did the Albatross put in at?"})
+    files, nested = {}, 0
+    for m in range(5):
+        parts = []
+        for k in range(rng.randint(2, 4)):
+            inner = rng.randint(0, 2)
+            nested += inner
+            body = "".join(f"    def helper{j}(x):\n        return x + {j}\n\n" for j in range(inner))
+            parts.append(f"def task{m}{k}(value):\n{body}    return value\n")
+        files[f"jobs/mod{m}.py"] = "\n\n".join(parts)
+    out.append({"kind": "nested-functions", "set": "X", "context": files, "gold": nested,
+                "question": "How many functions are defined inside another function?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1750,7 +1829,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V and W (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W and X (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
