@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import code_counts, evidence, judging, labelling, pairing, querywords, records, wordcounts, wordings
+from . import code_counts, evidence, judging, labelling, pairing, querywords, records, tables, wordcounts, wordings
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
@@ -55,6 +55,7 @@ COUNTED = "read_counted_code"
 TABLE = "read_table_code"
 KINDS = "read_kinds_code"
 JUDGED = "read_judged_code"
+ROWS = "read_rows_code"  # no reading: the table's shape, for the root to write the code that answers
 # The readings code computes whole (no reader): another answer of the root's is refused once for them, and given
 # again gives way to them. Shown `class Fault(Error)` and the reading "Error", the 1.5B root wrote FINAL("Fault"),
 # the class the question names (codetree seed 4 at 32K).
@@ -90,12 +91,27 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
         return JUDGED, {}
     if read_evidence_first and wordings.line_kinds(context, question) is not None:
         return KINDS, {}
+    # After the counts of a name: "how many items about travel did user 31821 post?" over records whose text never
+    # writes "travel" is a reader's over the counts; code over the rows would count the word.
+    if read_evidence_first and rows_asked(context, question):
+        return ROWS, {}
     if read_whole_first and fits_one_sub_call():
         if not (read_evidence_first and evidence.anchors(context, question)):
             return WHOLE, {}
     if read_evidence_first:
         return PASSAGES, {"counting": ""}
     return None
+
+
+def rows_asked(context: Any, question: str) -> bool:
+    """Whether a question no code settles is asked of a table, for the root's own code over its rows: the context
+    is the table (or a directory of them), or the question names a column of a table within a text (a question
+    about a report's prose is not one about the table in it). Not documents read as rows of their header lines or
+    front matter: their bodies are in no row ("To what date was the launch postponed?" over e-mails)."""
+    if isinstance(context, (list, dict)) and tables.table_of(context) is not None:
+        return False
+    table = tables.table_for(context, question)
+    return table is not None and (table.line == 0 or bool(tables.named_columns(table, question)))
 
 
 def how_counted(context: Any, question: str) -> str:

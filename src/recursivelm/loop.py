@@ -122,8 +122,9 @@ class Run:
             # used the question's words over a right reading (issue 12, bench/RESULTS.md).
             passages = [] if first_cell is not None else await self._in_thread(self._evidence)
             # Evidence shown is a look: an answer taken from it is not a guess.
-            self.first_read = first_cell is not None
-            self.looked = bool(passages) or self.first_read
+            # A table's rows shown for the root's own code (first_reading.ROWS) are a look, but leave no reading.
+            self.first_read = first_cell is not None and not first_cell["rows"]
+            self.looked = bool(passages) or first_cell is not None
             self.messages = [
                 {"role": "system", "content": prompt_extras.system_prompt(self, self._render("system"))},
                 {"role": "user", "content": prompt_extras.first_user(
@@ -377,7 +378,8 @@ class Run:
             self.recent_misses = [READING_FOUND_NOTHING]
         if which in first_reading.EXACT and cell.output.strip():
             self.exact_reading = cell.output.strip().splitlines()[-1]  # each template prints `reading` last
-        return {"code": code, "text": self._cell_text(cell), "whole": which == first_reading.WHOLE}
+        return {"code": code, "text": self._cell_text(cell), "whole": which == first_reading.WHOLE,
+                "rows": which == first_reading.ROWS}
 
     def _fits_one_sub_call(self) -> bool:
         room = self.sub_model.context_window - self.limits.max_sub_reply_tokens - READ_WHOLE_MARGIN_TOKENS

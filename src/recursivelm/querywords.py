@@ -122,6 +122,10 @@ def described(name: str) -> str:
 
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 HOW_MUCH = re.compile(r"\bhow much\b", re.I)  # "how much did Ferreira pay?": a total of a number column
+# "How many times larger is A than B?", "which town has twice the population of Town 3?": a ratio of two values, not
+# a count of rows or the row named. Read so, the rows naming A or B were counted (2), and Town 3's population given.
+TIMES_AS = re.compile(r"\bhow many times\b(?=.*\b(?:as|than)\b)|\b(?:twice|double|triple|half|thrice|\d+ times)\b"
+                      r"(?=.{0,40}\b(?:as|than|that of|those of|the \w+ of)\b)", re.I)
 TOTAL, AVERAGE = map(any_word, (TOTAL_WORDS, AVERAGE_WORDS))
 # Not after "at": "at least 4 roles", "at most 3 retries" are comparisons, no extremes. Read as "least", "which users
 # have at least 4 roles?" named the users of the fewest (set T's kinds).

@@ -83,7 +83,7 @@ from typing import Any
 from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
 from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, HOW_MUCH, LEAST, MOST, ORDINAL, PERCENTILE, RANGE,
-                         TOTAL, WHICH_MANY, asked_statistic, computed, described, ordinal)
+                         TIMES_AS, TOTAL, WHICH_MANY, asked_statistic, computed, described, ordinal)
 from .table_changes import largest_change, running_total
 from .table_counts import how_many
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
@@ -125,8 +125,8 @@ def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
     table = table_for(context, question)
-    if table is None:
-        return None
+    if table is None or TIMES_AS.search(question):
+        return None  # a ratio of two values: no count of rows
     question = against_mean(table, question)
     if found := product(table, question) or days_between(table, question):
         return found  # "the total of unit price times quantity", "the average days between ordering and delivery"

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from .documents import documents
 from .evidence import _IDENTIFIER, _SENTENCE_END, _WORDS, _cut, rank
-from .querywords import anchor_words, query_terms, said_words
+from .querywords import TIMES_AS, anchor_words, query_terms, said_words
 from .per_context import cached
 
 MAX_PATTERN_WORDS = 8  # near(): the first words of a pattern whose sub-phrases are tried
@@ -108,8 +108,8 @@ def _letters(name: str) -> str:
 
 def asks_count(question: str) -> bool:
     """Whether `question` asks how many pieces of the text say something ("how many sentences ...", "the
-    number of times ...")."""
-    return bool(_COUNT_QUESTION.search(question))
+    number of times ..."); not "how many times larger is A than B?", a ratio (querywords.TIMES_AS)."""
+    return bool(_COUNT_QUESTION.search(question)) and not TIMES_AS.search(question)
 
 
 def asking_sentence(query: str) -> str:

@@ -27,7 +27,7 @@ _LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer", "read_whol
                     "tools", "answer_schema", "schema_refused", "session_history", "compacted", "compaction_summary",
                     "read_evidence_code", "option_letter", "as_written", "read_labels_code",
                     "read_counted_code", "no_option", "read_table_code",
-                    "read_kinds_code", "read_judged_code")
+                    "read_kinds_code", "read_judged_code", "read_rows_code")
 
 
 @dataclass

@@ -13,7 +13,8 @@ import traceback
 from collections import Counter
 from typing import Any, Callable
 
-from .. import code_counts, code_relations, evidence, judging, labelling, pairing, reading, records, wordcounts, wordings
+from .. import (code_counts, code_relations, evidence, judging, labelling, pairing, reading, records, row_dicts, tables,
+               wordcounts, wordings)
 from ..counted import Counted
 from ..documents import documents, place
 from ..parsing import compile_tree, parse_python
@@ -162,6 +163,7 @@ class Namespace:
             "callers": self._callers,
             "count_code": self._count_code,
             "count_table": self._count_table,
+            "table_rows": self._table_rows,
             "line_kinds": self._line_kinds,
             "judge": self._judge,
             "chunks": self._chunks,
@@ -284,6 +286,18 @@ class Namespace:
         if not isinstance(question, str) or not question.strip():
             raise TypeError("count_table(question) takes the question, as a str")
         return records.settled(self.globals["context"], question)
+
+    def _table_rows(self, question: str = "") -> row_dicts.Rows:
+        """The context's table (the one `question` asks about, of a directory of tables) as a list of dicts, one a
+        row, numbers and dates typed (row_dicts.py); `.shape()` tells its keys and first rows. A new list each
+        call: code may sort or change it freely."""
+        if not isinstance(question, str):
+            raise TypeError("table_rows(question='') takes the question (or nothing), as a str")
+        table = tables.table_for(self.globals["context"], question)
+        if table is None:
+            raise ValueError("table_rows(): the context is no table (CSV, TSV, JSON lines, a markdown table, blocks "
+                             "of key: value lines). Use search() or find() to read it.")
+        return row_dicts.rows_of(table)
 
     def _judge(self, question: str) -> Counted | None:
         """For "how many <items> <condition>?" over a list of such items, where only a reading tells which meet
@@ -472,4 +486,4 @@ def format_error(e: BaseException) -> str:
 def protected_names() -> list[str]:
     return ["context", *HOST_FUNCTION_NAMES, "FINAL", "FINAL_VAR", "Final", "final",
             "SHOW_VARS", "search", "around", "find", "read", "tally", "classify", "judge", "callers", "count_code",
-            "count_table", "line_kinds", "chunks", "ask_chunks"]
+            "count_table", "table_rows", "line_kinds", "chunks", "ask_chunks"]

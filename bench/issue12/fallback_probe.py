@@ -1,0 +1,63 @@
+"""What the small root answers over a table where no reading of code settles the question: the probe sets' table
+questions asked with code's table readings turned off, as if each kind were one no code reads (issue 12).
+
+Two fallbacks, on the same questions and seeds:
+- `rows`: the root is given the rows as typed dicts (`table_rows()`) and writes the code (first_reading.ROWS);
+- `reader`: the engine before it: the passages find() gathers read by the sub-model (or the whole text, within
+  the window), the root answering from that reading.
+
+    python bench/issue12/fallback_probe.py --fallback rows --sets N,O,P --seed 0 --out rows.jsonl
+
+Resumable: questions already in --out are skipped. Needs the embedded model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from recursivelm import RLM, Limits, first_reading, records, tables
+
+sys.path.insert(0, str(Path(__file__).parent))
+import fresh_probe  # noqa: E402  (beside this script)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fallback", choices=["rows", "reader"], required=True)
+    parser.add_argument("--sets", required=True, help="the probe sets whose table questions to ask, e.g. N,O,P")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--model", default="embedded")
+    args = parser.parse_args()
+    records.settled = lambda context, question: None  # no reading of code: every kind is one code does not read
+    if args.fallback == "reader":
+        first_reading.rows_asked = lambda context, question: False
+    out = Path(args.out)
+    done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
+    for item in fresh_probe.cases(args.seed):
+        context, question = item["context"], item["question"]
+        if item.get("set", "A") not in args.sets.split(",") or question in done:
+            continue
+        if not isinstance(context, (str, dict, list)) or tables.table_for(context, question) is None:
+            continue
+        started = time.monotonic()
+        result = RLM(model=args.model, limits=Limits(deadline_s=fresh_probe.DEADLINE_S)).run(context, question)
+        row = {"fallback": args.fallback, "set": item.get("set", "A"), "kind": item["kind"], "question": question,
+               "gold": item["gold"], "seed": args.seed, "answer": result.answer, "status": result.status,
+               "right": fresh_probe.right(item["gold"], result.answer, item.get("exclude", ())),
+               "seconds": round(time.monotonic() - started, 1),
+               "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
+        with out.open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(f"{'RIGHT' if row['right'] else 'wrong'} {row['set']} {item['kind']:26} {row['seconds']:6}s "
+              f"{(result.answer or '')[:70]!r} (gold {item['gold']!r})", flush=True)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""A table's rows as Python dicts of typed values, for code the root writes itself (`table_rows()` in the REPL).
+
+Where no reading of code settles a question over a table (first_reading.py), the small profile's root is shown the
+table's keys, their types and its first rows, and writes the code that answers from every row. Asked over the
+passages its words picked, the 1.5B reader answered about one question in eight of kinds no code read (sets N-W,
+bench/RESULTS.md); writing the code over typed rows, the same model computes what a reader can only estimate: a ratio
+of two rows, the weekday of the fewest orders, a sum over YAML blocks.
+
+A number column's cells are ints (or floats), a list column's lists; a column of ISO dates holds `Stamp`s (below);
+anything else is the cell's text ("" where it is empty).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from .periods import ISO_DATE
+from .table_cells import NUMERIC_SHARE, Table, items, number
+
+SHOWN_ROWS = 3  # rows shown whole to the root: enough to see each key's values, few enough to read
+
+
+class Stamp(str):
+    """An ISO date (or date and time) that is both its text and the date: small coders treat a date cell either way.
+    `datetime.strptime(row["placed_on"], "%Y-%m-%d")`, `row["placed_on"] >= "2024-03-01"` and `[:7]` read the text;
+    `.year`, `.weekday()`, `.strftime("%A")`, a comparison with a `date` and the difference of two (a `timedelta`)
+    read the date. Given `datetime.date` values, the 1.5B root called strptime on them (a TypeError)."""
+
+    def __new__(cls, text: str, when: datetime.date):
+        stamp = super().__new__(cls, text)
+        stamp.when = when
+        return stamp
+
+    def __getattr__(self, name: str):  # .year, .month, .weekday(), .strftime(...), .date(), .isocalendar()
+        if name == "when":
+            raise AttributeError(name)
+        return getattr(self.when, name)
+
+    def _pair(self, other) -> tuple[datetime.date, datetime.date] | None:
+        """This date and `other`'s, of one type (a date against a datetime is read at midnight); None where `other`
+        is text or no date: it is compared as text."""
+        if isinstance(other, Stamp):
+            other = other.when
+        if not isinstance(other, datetime.date):
+            return None
+        if isinstance(other, datetime.datetime) != isinstance(self.when, datetime.datetime):
+            return _as_datetime(self.when), _as_datetime(other)
+        return self.when, other
+
+    def __sub__(self, other):
+        if isinstance(other, datetime.timedelta):
+            return self.when - other
+        pair = self._pair(other)
+        return pair[0] - pair[1] if pair else NotImplemented
+
+    def __rsub__(self, other):
+        pair = self._pair(other)
+        return pair[1] - pair[0] if pair else NotImplemented
+
+    def __add__(self, other):
+        return self.when + other if isinstance(other, datetime.timedelta) else str.__add__(self, other)
+
+    def __eq__(self, other):
+        pair = self._pair(other)
+        return pair[0] == pair[1] if pair else str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __lt__(self, other):
+        pair = self._pair(other)
+        return pair[0] < pair[1] if pair else str.__lt__(self, other)
+
+    def __gt__(self, other):
+        pair = self._pair(other)
+        return pair[0] > pair[1] if pair else str.__gt__(self, other)
+
+    def __le__(self, other):
+        return self < other or self == other
+
+    def __ge__(self, other):
+        return self > other or self == other
+
+    __hash__ = str.__hash__
+
+
+def _as_datetime(day: datetime.date) -> datetime.datetime:
+    return day if isinstance(day, datetime.datetime) else datetime.datetime(day.year, day.month, day.day)
+
+
+class Rows(list):
+    """A table's rows, each a dict; `shape()` says what the root needs to write code over them."""
+
+    def __init__(self, rows: list[dict[str, Any]], described: str):
+        super().__init__(rows)
+        self.described = described
+
+    def shape(self) -> str:
+        """How many rows, each key with its type and a value, and the first rows, as the root is shown them."""
+        if not self:
+            return f"{self.described}: no rows"
+        keys = "\n".join(f"  {key!r}: {_kind(value)}, e.g. {value!r}" for key, value in self[0].items())
+        first = "\n".join(repr(row) for row in self[:SHOWN_ROWS])
+        return (f"{self.described}: {len(self):,} rows in `rows`, each a dict with these keys:\n{keys}\n"
+                f"The first {min(SHOWN_ROWS, len(self))}:\n{first}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Stamp):
+        return "str (an ISO date: .year, .month, .weekday() and .strftime() work too)"
+    return type(value).__name__
+
+
+def rows_of(table: Table) -> Rows:
+    """Every row of `table` as a dict of typed values (the module's docstring says which types)."""
+    convert = [_converter(table, i) for i in range(len(table.columns))]
+    rows = [{column: read(cell) for column, read, cell in zip(table.columns, convert, row)} for row in table.rows]
+    return Rows(rows, table.shape().removeprefix("Read by code over "))
+
+
+def _converter(table: Table, i: int):
+    if i in table.numbers:
+        return _number
+    if i in table.lists:
+        return items
+    cells = [row[i] for row in table.rows]
+    if sum(bool(ISO_DATE.match(c.strip())) for c in cells) >= NUMERIC_SHARE * len(cells):
+        return _date
+    return str
+
+
+def _number(cell: str) -> int | float | str:
+    value = number(cell)
+    if value is None:
+        return cell  # a cell of a number column that holds none ("n/a", ""): its text, for the code to see
+    return int(value) if value.is_integer() and "." not in cell else value
+
+
+def _date(cell: str) -> Stamp | str:
+    cell = cell.strip()
+    try:
+        if len(cell) > 10:
+            return Stamp(cell, datetime.datetime.fromisoformat(cell.replace("Z", "+00:00")))
+        return Stamp(cell, datetime.date.fromisoformat(cell))
+    except ValueError:
+        return cell

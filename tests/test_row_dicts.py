@@ -1,0 +1,75 @@
+"""A question over a table that no reading of code settles: the small root is given the rows as typed dicts
+(`table_rows()`, row_dicts.py) and writes the code that answers from all of them. On the scripted model."""
+
+import datetime
+
+import pytest
+
+from recursivelm import RLM, ScriptedModel, first_reading, row_dicts, tables
+
+from conftest import block
+
+TOWNS = "town,population,founded\n" + "\n".join(f"Town {i},{1000 * (i + 1)},{1900 + i}-0{1 + i % 9}-1{i % 10}"
+                                                for i in range(30))
+SERVICES = "\n".join(f"svc-{i:02d}:\n  memory_mb: {256 * (1 + i % 3)}\n  ports: [{8000 + i}, {9000 + i}]" for i in range(12))
+RATIO = "How many times larger is the population of Town 29 than that of Town 9?"
+
+
+def test_a_tables_rows_are_dicts_of_typed_values():
+    rows = row_dicts.rows_of(tables.table_of(TOWNS))
+    assert len(rows) == 30
+    assert rows[2] == {"town": "Town 2", "population": 3000, "founded": "1902-03-12"}
+    assert rows[2]["founded"] == datetime.date(1902, 3, 12) and rows[2]["founded"].year == 1902
+    assert "'population': int, e.g. 1000" in rows.shape() and "30 rows in `rows`" in rows.shape()
+    assert "'founded': str (an ISO date: .year" in rows.shape()
+    services = row_dicts.rows_of(tables.table_of(SERVICES))  # YAML blocks read as rows: a list column stays a list
+    assert services[1]["memory_mb"] == 512 and services[1]["ports"] == ["8001", "9001"]
+
+
+def test_a_date_cell_is_its_text_and_its_date_whichever_way_code_reads_it():
+    day, first = row_dicts.rows_of(tables.table_of(TOWNS))[5]["founded"], row_dicts.rows_of(tables.table_of(TOWNS))[0]["founded"]
+    assert day == "1905-06-15" and day[:4] == "1905" and day > "1905-01-01" and isinstance(day, str)
+    assert datetime.datetime.strptime(day, "%Y-%m-%d") == datetime.datetime(1905, 6, 15)  # as CSV code reads it
+    assert day.strftime("%A") == "Thursday" and day.weekday() == 3 and day.month == 6
+    assert (day - first).days == 1982 and day - datetime.date(1905, 6, 1) == datetime.timedelta(days=14)
+    assert day > datetime.datetime(1905, 6, 14, 23) and datetime.date(1905, 6, 16) - day == datetime.timedelta(days=1)
+    assert {day: 1}["1905-06-15"] == 1 and sorted([day, first]) == [first, day]
+
+
+def test_cells_a_column_cannot_type_keep_their_text():
+    text = "when,amount\n" + "\n".join(f"2024-01-{1 + i:02d} 10:00:00,{i}.5" for i in range(20)) + "\nnot a date,n/a"
+    rows = row_dicts.rows_of(tables.table_of(text))
+    assert rows[0]["when"] == datetime.datetime(2024, 1, 1, 10) and rows[0]["when"].hour == 10 and rows[0]["amount"] == 0.5
+    assert rows[-1] == {"when": "not a date", "amount": "n/a"}
+
+
+def test_a_table_question_no_code_settles_gives_the_root_the_rows_to_write_its_code():
+    assert first_reading.choose(True, True, TOWNS, RATIO, lambda: True)[0] == first_reading.ROWS
+    root = ScriptedModel(replies=[
+        block('by_town = {r["town"]: r["population"] for r in rows}\nprint(round(by_town["Town 29"] / by_town["Town 9"], 2))'),
+        block("FINAL(3.0)")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small",
+                 sandbox="inprocess").run(TOWNS, RATIO)
+    first = root.calls[0][-1]["content"]
+    assert "rows = table_rows(" in first and "'town': str, e.g. 'Town 0'" in first
+    assert "computes the answer from all of `rows`" in first and "FINAL(reading)" not in first
+    assert "Output:\n3.0" in root.calls[1][-1]["content"]
+    assert result.answer == "3.0" and result.usage.total().calls == 2  # two root turns, no reader
+
+
+def test_a_question_code_settles_is_still_its_reading_and_a_tables_prose_is_not_its_rows():
+    assert first_reading.choose(True, True, TOWNS, "How many towns have a population over 20000?",
+                                lambda: True)[0] == first_reading.TABLE
+    report = "# Report\n" + "The harbour master keeps the keys. " * 40 + "\n\n| town | population |\n|---|---|\n" + \
+        "\n".join(f"| Town {i} | {1000 * i} |" for i in range(12))
+    assert first_reading.choose(True, True, report, "Who keeps the keys?", lambda: True)[0] != first_reading.ROWS
+    assert first_reading.choose(True, True, report, "Which town has a population twice that of Town 3?",
+                                lambda: True)[0] == first_reading.ROWS
+
+
+@pytest.mark.parametrize("context", ["just some prose, no table at all", {"notes.md": "no table"}])
+def test_table_rows_over_no_table_says_so_and_what_to_use(context):
+    root = ScriptedModel(replies=[block("print(table_rows())"), block('FINAL("x")')], name="scripted")
+    sub = ScriptedModel(respond=lambda messages: "a reading", name="sub")
+    RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(context, "What is it?")
+    assert "the context is no table" in root.calls[1][-1]["content"] and "search()" in root.calls[1][-1]["content"]
