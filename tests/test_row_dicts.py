@@ -21,7 +21,7 @@ def test_a_tables_rows_are_dicts_of_typed_values():
     assert rows[2] == {"town": "Town 2", "population": 3000, "founded": "1902-03-12"}
     assert rows[2]["founded"] == datetime.date(1902, 3, 12) and rows[2]["founded"].year == 1902
     assert "'population': int, e.g. 1000" in rows.shape() and "30 rows in `rows`" in rows.shape()
-    assert "'founded': str (an ISO date: .year" in rows.shape()
+    assert "'founded': str (a date or time: .year" in rows.shape()
     services = row_dicts.rows_of(tables.table_of(SERVICES))  # YAML blocks read as rows: a list column stays a list
     assert services[1]["memory_mb"] == 512 and services[1]["ports"] == ["8001", "9001"]
 
@@ -73,3 +73,34 @@ def test_table_rows_over_no_table_says_so_and_what_to_use(context):
     sub = ScriptedModel(respond=lambda messages: "a reading", name="sub")
     RLM(root, sub_model=sub, profile="small", sandbox="inprocess").run(context, "What is it?")
     assert "the context is no table" in root.calls[1][-1]["content"] and "search()" in root.calls[1][-1]["content"]
+
+
+LOG = "\n".join(f"2025-02-{3 + i // 40:02d}T{i % 24:02d}:{i % 60:02d}:00.120Z {'ERROR' if i % 7 == 0 else 'INFO'} "
+                f"session opened for {['kim', 'max'][i % 2]} user={['kim', 'max'][i % 2]} ms={10 * i}" for i in range(200))
+
+
+def test_a_logs_lines_are_rows_of_their_time_level_fields_and_text():
+    rows = row_dicts.log_rows(LOG)
+    assert len(rows) == 200 and set(rows[0]) == {"time", "level", "user", "ms", "text", "line"}
+    assert rows[7]["time"] == "2025-02-03T07:07:00" and rows[7]["time"].hour == 7 and rows[7]["level"] == "ERROR"
+    assert rows[7]["user"] == "max" and rows[7]["ms"] == 70 and rows[7]["text"].startswith("ERROR session opened")
+    days = (max(r["time"] for r in rows if r["user"] == "max") - rows[1]["time"]).days
+    assert days == 4  # the last of max's lines is on the 7th, the first on the 3rd
+    assert row_dicts.log_rows("no stamps here\njust prose") is None
+
+
+def test_a_log_question_no_code_settles_gives_the_root_its_lines_as_rows():
+    question = "How many days passed between max's first and last session?"
+    assert first_reading.choose(True, True, LOG, question, lambda: True)[0] == first_reading.ROWS
+    root = ScriptedModel(replies=[block('times = [r["time"] for r in rows if r["user"] == "max"]\nprint((max(times) - min(times)).days)'),
+                                  block("FINAL(4)")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(LOG, question)
+    assert "the log's lines, a row each (200 lines)" in root.calls[0][-1]["content"]
+    assert "Output:\n4" in root.calls[1][-1]["content"] and result.answer == "4"
+
+
+def test_a_lookup_of_what_few_lines_of_a_log_hold_is_still_read_from_its_passages():
+    entries = "\n".join(f"[2024-01-{1 + i % 28:02d}] Site {i % 40}: the duty officer is Officer {i}." for i in range(400))
+    entries += "\n[2024-02-01] Harbour Lab: the crisis line is 0720 122 4188."
+    assert first_reading.choose(True, True, entries, "What number do I ring in a crisis at Harbour Lab?",
+                                lambda: False)[0] == first_reading.PASSAGES

@@ -1,8 +1,10 @@
-"""What the small root answers over a table where no reading of code settles the question: the probe sets' table
-questions asked with code's table readings turned off, as if each kind were one no code reads (issue 12).
+"""What the small root answers over a table where no reading of code settles the question: the probe sets' questions
+over tables and time-stamped logs asked with code's readings of them turned off, as if each kind were one no code
+reads (issue 12).
 
 Two fallbacks, on the same questions and seeds:
-- `rows`: the root is given the rows as typed dicts (`table_rows()`) and writes the code (first_reading.ROWS);
+- `rows`: the root is given the rows (a log's lines) as typed dicts (`table_rows()`) and writes the code
+  (first_reading.ROWS);
 - `reader`: the engine before it: the passages find() gathers read by the sub-model (or the whole text, within
   the window), the root answering from that reading.
 
@@ -19,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from recursivelm import RLM, Limits, first_reading, records, tables
+from recursivelm import RLM, Limits, first_reading, log_lines, records, tables
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fresh_probe  # noqa: E402  (beside this script)
@@ -42,7 +44,7 @@ def main() -> None:
         context, question = item["context"], item["question"]
         if item.get("set", "A") not in args.sets.split(",") or question in done:
             continue
-        if not isinstance(context, (str, dict, list)) or tables.table_for(context, question) is None:
+        if not asked_of_rows(context, question):
             continue
         started = time.monotonic()
         result = RLM(model=args.model, limits=Limits(deadline_s=fresh_probe.DEADLINE_S)).run(context, question)
@@ -57,6 +59,15 @@ def main() -> None:
               f"{(result.answer or '')[:70]!r} (gold {item['gold']!r})", flush=True)
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+
+
+def asked_of_rows(context, question: str) -> bool:
+    """A question over a table, or a time-stamped log, of the kinds first_reading.rows_asked gives rows for."""
+    if not isinstance(context, (str, dict, list)):
+        return False
+    if tables.table_for(context, question) is not None:
+        return True
+    return isinstance(context, str) and log_lines.stamped(context[:first_reading.LOG_SNIFF_CHARS].splitlines())
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ Before all of these:
 - a how-many question about a name whose lines are records of a few kinds, in other words than the text's
   ("unsuccessful login attempts" for "Failed password"), is answered from the lines grouped by wording and
   counted by code (`wordings`), the group picked by the question's words or by a reader.
+- a question over a table (or a time-stamped log, not a lookup of what few lines hold) that no code settles gives
+  the root the rows as typed dicts (`table_rows()`, row_dicts.py) to write its own code over (`rows_asked`): the
+  1.5B reader over passages answered about one in eight of the kinds no code read (sets N-W);
 - "how many <items> <condition>?" over a list of such items, where no word picks them ("how many reviews
   complain about slow delivery?"), is answered from each item read yes or no by the sub-model (`judging`; a
   sample of a long list, a word model the rest): shown the ten reviews sharing the most words with the
@@ -44,9 +47,10 @@ Before all of these:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
-from . import code_counts, evidence, judging, labelling, pairing, querywords, records, tables, wordcounts, wordings
+from . import code_counts, evidence, judging, labelling, log_lines, pairing, querywords, records, tables, wordcounts, wordings
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
@@ -56,6 +60,8 @@ TABLE = "read_table_code"
 KINDS = "read_kinds_code"
 JUDGED = "read_judged_code"
 ROWS = "read_rows_code"  # no reading: the table's shape, for the root to write the code that answers
+_BY_MEANING = re.compile(r"\b(?:about|regarding|concerning|related to)\b", re.I)
+LOG_SNIFF_CHARS = 100_000  # of a text, what tells whether it is a time-stamped log (log_lines.STAMP_SAMPLE lines)
 # The readings code computes whole (no reader): another answer of the root's is refused once for them, and given
 # again gives way to them. Shown `class Fault(Error)` and the reading "Error", the 1.5B root wrote FINAL("Fault"),
 # the class the question names (codetree seed 4 at 32K).
@@ -105,13 +111,21 @@ def choose(read_whole_first: bool, read_evidence_first: bool, context: Any, ques
 
 def rows_asked(context: Any, question: str) -> bool:
     """Whether a question no code settles is asked of a table, for the root's own code over its rows: the context
-    is the table (or a directory of them), or the question names a column of a table within a text (a question
-    about a report's prose is not one about the table in it). Not documents read as rows of their header lines or
-    front matter: their bodies are in no row ("To what date was the launch postponed?" over e-mails)."""
+    is the table (or a directory of them) or a time-stamped log, or the question names a column of a table within a
+    text (a question about a report's prose is not one about the table in it). Not a log's lookup of what few lines
+    hold, and not documents read as rows of their header lines or front matter: their bodies are in no row ("To what
+    date was the launch postponed?" over e-mails)."""
     if isinstance(context, (list, dict)) and tables.table_of(context) is not None:
         return False
+    if _BY_MEANING.search(question):
+        return False  # "items about health": what an item is about is read, not matched by code's words
     table = tables.table_for(context, question)
-    return table is not None and (table.line == 0 or bool(tables.named_columns(table, question)))
+    if table is None:  # a time-stamped log: its lines as rows (row_dicts.log_rows), unless few lines hold the answer
+        # "What is the phone line to ring at Husolmouth Observatory?" over a log of dated entries is a lookup of the
+        # few lines naming the site (evidence.anchors): the passages' reader found it (sniah-paraphrase).
+        return (isinstance(context, str) and log_lines.stamped(context[:LOG_SNIFF_CHARS].splitlines())
+                and not evidence.anchors(context, question))
+    return table.line == 0 or bool(tables.named_columns(table, question))
 
 
 def how_counted(context: Any, question: str) -> str:

@@ -289,15 +289,17 @@ class Namespace:
 
     def _table_rows(self, question: str = "") -> row_dicts.Rows:
         """The context's table (the one `question` asks about, of a directory of tables) as a list of dicts, one a
-        row, numbers and dates typed (row_dicts.py); `.shape()` tells its keys and first rows. A new list each
-        call: code may sort or change it freely."""
+        row, numbers and dates typed; or a time-stamped log's lines, a row each (row_dicts.py). `.shape()` tells
+        its keys and first rows. A new list each call: code may sort or change it freely."""
         if not isinstance(question, str):
             raise TypeError("table_rows(question='') takes the question (or nothing), as a str")
-        table = tables.table_for(self.globals["context"], question)
-        if table is None:
-            raise ValueError("table_rows(): the context is no table (CSV, TSV, JSON lines, a markdown table, blocks "
-                             "of key: value lines). Use search() or find() to read it.")
-        return row_dicts.rows_of(table)
+        context = self.globals["context"]
+        if (table := tables.table_for(context, question)) is not None:
+            return row_dicts.rows_of(table)
+        if isinstance(context, str) and (lines := row_dicts.log_rows(context)) is not None:
+            return lines
+        raise ValueError("table_rows(): the context is no table (CSV, TSV, JSON lines, a markdown table, blocks of "
+                         "key: value lines) and no time-stamped log. Use search() or find() to read it.")
 
     def _judge(self, question: str) -> Counted | None:
         """For "how many <items> <condition>?" over a list of such items, where only a reading tells which meet
