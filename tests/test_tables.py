@@ -530,3 +530,29 @@ def test_an_equality_and_a_comparison_of_one_column_are_both_read():
     requests = "id,duration_ms\n" + "\n".join(f"R{i},{[100, 2000, 1500][i % 3]}" for i in range(30))
     found = table_answers.answer(requests, "How many requests of 2000 ms took less than 1500 ms?")
     assert found is not None and found.answer == "0"  # = 2000 and < 1500: none; the comparison is not cut with it
+
+
+PRICES = "product,price_2023,price_2024\n" + "\n".join(
+    f"{name},{old},{new}" for name, old, new in [("Anchor", 10, 12), ("Basket", 40, 30), ("Clamp", 20, 29), ("Dowel", 50, 51),
+                                                 ("Funnel", 5, 4), ("Gasket", 60, 55), ("Hinge", 7, 9), ("Ladle", 8, 8),
+                                                 ("Mallet", 30, 33), ("Rivet", 3, 3.5)])
+
+
+@pytest.mark.parametrize("question, want", [
+    ("Which product's price rose the most from 2023 to 2024?", "Clamp"),  # +9, though Gasket's 2023 price is highest
+    ("Which product's price fell the most between 2023 and 2024?", "Basket"),
+    ("Which product's price rose the least from 2023 to 2024?", "Basket"),
+])
+def test_a_rise_from_one_number_column_to_another_is_read_row_by_row(question, want):
+    found = table_answers.answer(PRICES, question)
+    assert found is not None and found.answer == want
+    assert "price_2024 less price_2023, row by row" in found.facts
+
+
+def test_a_ratio_or_a_mean_per_group_is_no_count_of_rows_and_is_left_to_the_roots_code():
+    staff = "name,department,salary\n" + "\n".join(f"E{i},{['Ops', 'Legal'][i % 2]},{40000 + 1000 * i}" for i in range(20))
+    for context, question in ((staff, "How many employees earn more than the average salary of their own department?"),
+                              (PRICES, "How many times larger is the 2024 price of Dowel than that of Anchor?"),
+                              (PRICES, "Which product has a 2024 price twice that of Hinge?")):
+        assert table_answers.answer(context, question) is None
+        assert first_reading.choose(True, True, context, question, lambda: True)[0] == first_reading.ROWS

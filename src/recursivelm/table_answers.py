@@ -84,7 +84,7 @@ from .counted import Counted
 from .periods import MONTH_WORD, Days, days_asked
 from .querywords import (AVERAGE, CHANGING, DISTINCT, HOW_MANY, HOW_MUCH, LEAST, MOST, ORDINAL, PERCENTILE, RANGE,
                          TIMES_AS, TOTAL, WHICH_MANY, asked_statistic, computed, described, ordinal)
-from .table_changes import largest_change, running_total
+from .table_changes import between_columns, largest_change, running_total
 from .table_counts import how_many
 from .table_groups import (DATE_PART, MAX_GROUPS_LISTED, SHOWN_GROUPS, by_date_part, grouped, per_group, per_period,
                            per_value, spread)
@@ -118,6 +118,7 @@ _PERSON = re.compile(r"[A-Z][^\d,;]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")  # a name, o
 _WHO = re.compile(r"^\W*who\b", re.I)  # "who has the second highest salary?": a row's name, not the value
 _MOST_OF = re.compile(r"\b(?:most|fewest|least)\s+(?:number\s+of\s+)?[\w-]+s\b", re.I)  # "the most e-mails": rows counted
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)  # "in both Lagos and Oslo": rows of each value, not of either
+_OWN_GROUP = re.compile(r"\b(?:average|mean|median)\b.*\b(?:their|its|his|her)\s+own\b", re.I)
 _WHICH = re.compile(r"^\W*(?:which|what)\s+(?P<noun>\w+(?:\s+\w+)?)", re.I)  # "which customer placed", "which city has"
 
 
@@ -125,14 +126,16 @@ def answer(context: Any, question: str) -> Counted | None:
     """What code reads from the table for the question, and the answer it gives (kinds above); None where the
     context is no table or the question is none of those kinds."""
     table = table_for(context, question)
-    if table is None or TIMES_AS.search(question):
-        return None  # a ratio of two values: no count of rows
+    if table is None or TIMES_AS.search(question) or _OWN_GROUP.search(question):
+        # A ratio of two values: no count of rows. "More than the average salary of their own department": a mean per
+        # group, not of every row (answered so, 38 for 42: set X).
+        return None
     question = against_mean(table, question)
     if found := product(table, question) or days_between(table, question):
         return found  # "the total of unit price times quantity", "the average days between ordering and delivery"
     if found := spread(table, question):
         return found  # "how many customers ordered in more than one city?"
-    if found := largest_change(table, question) or running_total(table, question):
+    if found := largest_change(table, question) or running_total(table, question) or between_columns(table, question):
         return found  # "in which month did visitors rise the most over the month before?"
     if (change := _CHANGE.search(question)) and _HOW_MUCH_CHANGED.search(question) and not HOW_MANY.search(question):
         return _changed(table, question, change)  # not "how many orders changed from pending to shipped?"

@@ -1,6 +1,7 @@
 """A number column read from each row to the next, for table_answers.py: "In which month did the number of visitors
 rise the most over the month before?", "which year saw the biggest drop from the previous year?"; and a running
-total ("On which date did the running total of the order amounts first exceed 20000?": `running_total`).
+total ("On which date did the running total of the order amounts first exceed 20000?": `running_total`); a row
+from one number column to another ("Which product's price rose the most from 2023 to 2024?": `between_columns`).
 
 Over a markdown table of twelve months within a report, the 1.5B reader named a month of the largest count, not
 of the largest rise (bench/issue12/fresh_probe.py, set S). Code reads every row: in date order where the table
@@ -55,6 +56,41 @@ def largest_change(table: Table, question: str) -> Counted | None:
              f"{'largest rise' if rise else 'largest fall'} first:\n{shown}")
     said = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
     return Counted(facts, said)
+
+
+# "from 2023 to 2024", "between Q1 and Q2": two number columns a row is read across (price_2023, price_2024).
+_ACROSS = re.compile(r"\b(?:from|between)\s+(?P<a>[\w.-]+)\s+(?:to|and)\s+(?P<b>[\w.-]+)", re.I)
+
+
+def between_columns(table: Table, question: str) -> Counted | None:
+    """The row whose number rose (fell) the most from one number column to another the question names by a word of
+    each ("Which product's price rose the most from 2023 to 2024?" over price_2023 and price_2024); None where it
+    names no two such columns. Read as one column's largest value, the row of the highest 2023 price was given."""
+    rise, fall = bool(_RISE.search(question)), bool(_FALL.search(question))
+    across = _ACROSS.search(question)
+    if rise == fall or not across or not _ASKS_ROW.match(question) or bool(MOST.search(question)) == bool(LEAST.search(question)):
+        return None
+    first, second = ([i for i in table.numbers if word.lower() in _words(table.columns[i])] for word in across.groups())
+    names = row_names(table)
+    texts = [i for i in range(len(table.columns)) if i not in table.numbers]
+    names = names if names is not None else texts[0] if texts else None
+    if len(first) != 1 or len(second) != 1 or first == second or names is None:
+        return None
+    changes = {row[names]: b - a for row in table.rows
+               if (a := number(row[first[0]])) is not None and (b := number(row[second[0]])) is not None}
+    if not changes:
+        return None
+    ranked = sorted(changes, key=changes.get, reverse=rise == bool(MOST.search(question)))
+    best = [k for k in ranked if changes[k] == changes[ranked[0]]]
+    shown = "\n".join(f"  {k}: {'+' if changes[k] > 0 else ''}{shown_number(round(changes[k], 2))}" for k in ranked[:SHOWN_CHANGES])
+    facts = (f"{table.shape()}:\n{table.columns[second[0]]} less {table.columns[first[0]]}, row by row, "
+             f"{'largest' if ranked[0] == max(changes, key=changes.get) else 'smallest'} first:\n{shown}")
+    said = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
+    return Counted(facts, said)
+
+
+def _words(column: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W_]+", column)}
 
 
 # "the running total of the order amounts", "cumulative sales": a sum over the rows up to each.
