@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from recursivelm import RLM, ScriptedModel, first_reading, row_dicts, tables
+from recursivelm.code_rows import code_rows
 
 from conftest import block
 
@@ -104,3 +105,40 @@ def test_a_lookup_of_what_few_lines_of_a_log_hold_is_still_read_from_its_passage
     entries += "\n[2024-02-01] Harbour Lab: the crisis line is 0720 122 4188."
     assert first_reading.choose(True, True, entries, "What number do I ring in a crisis at Harbour Lab?",
                                 lambda: False)[0] == first_reading.PASSAGES
+
+
+TREE = {
+    "jobs/a.py": 'def task(value, *rest, scale=2):\n    """Scale it."""\n    def helper(x):\n        return x + 1\n'
+                 '    if value < 0:\n        raise ValueError("negative")\n    return helper(value) * scale\n',
+    "jobs/b.py": "class Base:\n    pass\n\n\n@dataclass\nclass Job(Base):\n    def run(self, n):\n        self.log.append(n)\n"
+                 "        return n\n",
+}
+
+
+def test_a_python_trees_definitions_are_rows_of_what_ast_reads():
+    rows = {r["name"]: r for r in code_rows(TREE)}
+    assert set(rows) == {"task", "task.helper", "Base", "Job", "Job.run"}
+    assert rows["task"]["params"] == ["value", "scale", "*rest"] and rows["task"]["docstring"] == "Scale it."
+    assert rows["task"]["calls"] == ["helper"] and rows["task"]["raises"] == ["ValueError"]  # helper's own body apart
+    assert rows["task.helper"]["parent_kind"] == "function" and rows["Job.run"]["kind"] == "method"
+    assert rows["Job"]["bases"] == ["Base"] and rows["Job"]["decorators"] == ["dataclass"]
+    assert rows["Job.run"]["calls"] == ["append"] and rows["task"]["lines"] == 7 and rows["task"]["path"] == "jobs/a.py"
+    assert code_rows({"notes.md": "no code"}) is None
+
+
+def test_a_question_about_the_whole_tree_gives_the_root_its_definitions_as_rows():
+    question = "How many functions are defined inside another function?"
+    assert first_reading.choose(True, True, TREE, question, lambda: True)[0] == first_reading.ROWS
+    root = ScriptedModel(replies=[block('print(sum(r["parent_kind"] == "function" for r in rows))'), block("FINAL(1)")],
+                         name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TREE, question)
+    assert "classes and functions, a row each (5 in 2 files)" in root.calls[0][-1]["content"]
+    assert "Output:\n1" in root.calls[1][-1]["content"] and result.answer == "1"
+
+
+def test_code_written_for_a_dataframe_is_told_rows_is_a_list_of_dicts():
+    root = ScriptedModel(replies=[block("import pandas as pd\nprint(rows[rows['town'] == 'Town 3'])"),
+                                  block("print(rows[rows['town'] == 'Town 3'])"), block("FINAL(1)")], name="scripted")
+    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
+    assert "pandas is not installed here" in root.calls[1][-1]["content"]
+    assert "[r for r in rows if" in root.calls[2][-1]["content"]

@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True)
     parser.add_argument("--model", default="embedded")
+    parser.add_argument("--log-dir", help="write each question's trajectory here, as <set>-<kind>.jsonl")
     args = parser.parse_args()
     records.settled = lambda context, question: None  # no reading of code: every kind is one code does not read
     if args.fallback == "reader":
@@ -47,7 +48,8 @@ def main() -> None:
         if not asked_of_rows(context, question):
             continue
         started = time.monotonic()
-        result = RLM(model=args.model, limits=Limits(deadline_s=fresh_probe.DEADLINE_S)).run(context, question)
+        log = Path(args.log_dir, f"{item.get('set', 'A')}-{item['kind']}.jsonl") if args.log_dir else None
+        result = RLM(model=args.model, limits=Limits(deadline_s=fresh_probe.DEADLINE_S), log=log).run(context, question)
         row = {"fallback": args.fallback, "set": item.get("set", "A"), "kind": item["kind"], "question": question,
                "gold": item["gold"], "seed": args.seed, "answer": result.answer, "status": result.status,
                "right": fresh_probe.right(item["gold"], result.answer, item.get("exclude", ())),

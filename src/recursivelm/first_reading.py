@@ -50,7 +50,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from . import code_counts, evidence, judging, labelling, log_lines, pairing, querywords, records, tables, wordcounts, wordings
+from . import (code_counts, code_relations, evidence, judging, labelling, log_lines, pairing, querywords, records, tables,
+               wordcounts, wordings)
 
 WHOLE = "read_whole_code"  # the profile's template for each reading
 PASSAGES = "read_evidence_code"
@@ -120,12 +121,17 @@ def rows_asked(context: Any, question: str) -> bool:
     if _BY_MEANING.search(question):
         return False  # "items about health": what an item is about is read, not matched by code's words
     table = tables.table_for(context, question)
-    if table is None:  # a time-stamped log: its lines as rows (row_dicts.log_rows), unless few lines hold the answer
-        # "What is the phone line to ring at Husolmouth Observatory?" over a log of dated entries is a lookup of the
-        # few lines naming the site (evidence.anchors): the passages' reader found it (sniah-paraphrase).
-        return (isinstance(context, str) and log_lines.stamped(context[:LOG_SNIFF_CHARS].splitlines())
-                and not evidence.anchors(context, question))
-    return table.line == 0 or bool(tables.named_columns(table, question))
+    if table is not None:
+        return table.line == 0 or bool(tables.named_columns(table, question))
+    # A time-stamped log's lines as rows (row_dicts.log_rows), a Python tree's definitions (code_rows.py); not where
+    # few places hold the answer: "What is the phone line to ring at Husolmouth Observatory?" over a log of dated
+    # entries is a lookup of the lines naming the site (evidence.anchors), which the passages' reader found
+    # (sniah-paraphrase); "What does parse_header return?" is read from the definition.
+    if isinstance(context, str):
+        shaped = log_lines.stamped(context[:LOG_SNIFF_CHARS].splitlines())
+    else:
+        shaped = isinstance(context, dict) and bool(code_relations.syntax_trees(context))
+    return shaped and not evidence.anchors(context, question)
 
 
 def how_counted(context: Any, question: str) -> str:

@@ -26,6 +26,7 @@ from .periods import ISO_DATE
 from .table_cells import NUMERIC_SHARE, Table, items, number
 
 SHOWN_ROWS = 3  # rows shown whole to the root: enough to see each key's values, few enough to read
+SHOWN_CHARS = 80  # of a long text in a row shown, what is shown
 LEVELS = re.compile(r"\b(DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")
 _ZONE = re.compile(r"^(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")  # what a stamp's pattern leaves of it: 14:00:03.120Z
 _FIELD = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|[^\s,;]+)")  # user=jdoe, path="/a b"
@@ -110,10 +111,15 @@ class Rows(list):
         """How many rows, each key with its type and a value, and the first rows, as the root is shown them."""
         if not self:
             return f"{self.described}: no rows"
-        keys = "\n".join(f"  {key!r}: {_kind(value)}, e.g. {value!r}" for key, value in self[0].items())
-        first = "\n".join(repr(row) for row in self[:SHOWN_ROWS])
+        keys = "\n".join(f"  {key!r}: {_kind(value)}, e.g. {_brief(value)!r}" for key, value in self[0].items())
+        first = "\n".join(repr({key: _brief(value) for key, value in row.items()}) for row in self[:SHOWN_ROWS])
         return (f"{self.described}: {len(self):,} rows in `rows`, each a dict with these keys:\n{keys}\n"
                 f"The first {min(SHOWN_ROWS, len(self))}:\n{first}")
+
+
+def _brief(value: Any) -> Any:
+    """A long text cut for showing (a docstring, a message): the rows keep it whole."""
+    return value[:SHOWN_CHARS] + "..." if isinstance(value, str) and len(value) > SHOWN_CHARS else value
 
 
 def _kind(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .. import (code_counts, code_relations, evidence, judging, labelling, pairing, reading, records, row_dicts, tables,
                wordcounts, wordings)
+from ..code_rows import code_rows
 from ..counted import Counted
 from ..documents import documents, place
 from ..parsing import compile_tree, parse_python
@@ -289,7 +290,8 @@ class Namespace:
 
     def _table_rows(self, question: str = "") -> row_dicts.Rows:
         """The context's table (the one `question` asks about, of a directory of tables) as a list of dicts, one a
-        row, numbers and dates typed; or a time-stamped log's lines, a row each (row_dicts.py). `.shape()` tells
+        row, numbers and dates typed; a time-stamped log's lines, a row each (row_dicts.py); a Python tree's
+        definitions, a row each (code_rows.py). `.shape()` tells
         its keys and first rows. A new list each call: code may sort or change it freely."""
         if not isinstance(question, str):
             raise TypeError("table_rows(question='') takes the question (or nothing), as a str")
@@ -298,8 +300,10 @@ class Namespace:
             return row_dicts.rows_of(table)
         if isinstance(context, str) and (lines := row_dicts.log_rows(context)) is not None:
             return lines
+        if isinstance(context, dict) and (definitions := code_rows(context)) is not None:
+            return definitions
         raise ValueError("table_rows(): the context is no table (CSV, TSV, JSON lines, a markdown table, blocks of "
-                         "key: value lines) and no time-stamped log. Use search() or find() to read it.")
+                         "key: value lines), no time-stamped log and no Python tree. Use search() or find() to read it.")
 
     def _judge(self, question: str) -> Counted | None:
         """For "how many <items> <condition>?" over a list of such items, where only a reading tells which meet
