@@ -215,12 +215,18 @@ def _callers(context: Any, question: str) -> Counted | None:
     found = callers(context, name)
     shown = "\n".join(f"  {c}" for c in found[:MAX_LISTED])
     facts = f"Read by code (ast): definitions whose own body calls `{name}`: {len(found)}\n{shown}"
-    if len(found) > MAX_LISTED:
-        return Counted(facts + f"\n  ... and {len(found) - MAX_LISTED} more", f"{len(found)} definitions")
-    return Counted(facts, ", ".join(dict.fromkeys(c.name for c in found)) or f"none: no definition calls {name}")
+    return _listed(facts, len(found), "definitions",
+                   ", ".join(dict.fromkeys(c.name for c in found)) or f"none: no definition calls {name}")
 
 
-def _own_nodes(function: ast.AST):
+def _listed(facts: str, found: int, noun: str, names: str) -> Counted:
+    """What code found, named where there are MAX_LISTED or fewer; beyond that, counted ("... and 12 more")."""
+    if found > MAX_LISTED:
+        return Counted(facts + f"\n  ... and {found - MAX_LISTED} more", f"{found} {noun}")
+    return Counted(facts, names)
+
+
+def own_nodes(function: ast.AST):
     """The nodes of a def's body, not those of defs, classes or lambdas inside it."""
     stack = list(function.body)
     while stack:
@@ -236,7 +242,7 @@ def _raised(context: Any, question: str) -> Counted | None:
     mine = [(label, node) for label, node in functions if node.name == name]
     if not mine:
         return None
-    read = [(label, node, *_raises(node)) for label, node in mine]
+    read = [(label, node, *raised_by(node)) for label, node in mine]
     if len({tuple(named) for _, _, named, _ in read}) != 1:
         return None  # defs of that name in several places raise differently: which one is asked is not read
     _, _, named, _ = read[0]
@@ -247,11 +253,11 @@ def _raised(context: Any, question: str) -> Counted | None:
     return Counted(facts, ", ".join(named) if named else f"none: {name} raises no exception by name in its own body")
 
 
-def _raises(function: ast.AST) -> tuple[list[str], int]:
+def raised_by(function: ast.AST) -> tuple[list[str], int]:
     """The exception classes a def's own `raise` statements name, as written and once each, and how many raise an
     exception held in a variable ("raise exc": its class is not written there)."""
     named, other = [], 0
-    for inner in _own_nodes(function):
+    for inner in own_nodes(function):
         if isinstance(inner, ast.Raise) and inner.exc is not None:
             exc = inner.exc.func if isinstance(inner.exc, ast.Call) else inner.exc
             written = ast.unparse(exc)
@@ -268,14 +274,12 @@ def _raisers(context: Any, question: str) -> Counted | None:
     tree raises it (a class of another package, or a word that is none)."""
     asked = _RAISERS.search(question)["exception"]
     found = [(label, node, qualified) for label, node, qualified, _ in _qualified_defs(context)
-             if not isinstance(node, ast.ClassDef) and any(n.split(".")[-1] == asked for n in _raises(node)[0])]
+             if not isinstance(node, ast.ClassDef) and any(n.split(".")[-1] == asked for n in raised_by(node)[0])]
     if not found:
         return None
     shown = "\n".join(f"  {label}:{node.lineno} {qualified}" for label, node, qualified in found[:MAX_LISTED])
     facts = f"Read by code (ast): definitions whose own body raises `{asked}`: {len(found)}\n{shown}"
-    if len(found) > MAX_LISTED:
-        return Counted(facts + f"\n  ... and {len(found) - MAX_LISTED} more", f"{len(found)} definitions")
-    return Counted(facts, ", ".join(dict.fromkeys(qualified for _, _, qualified in found)))
+    return _listed(facts, len(found), "definitions", ", ".join(dict.fromkeys(qualified for _, _, qualified in found)))
 
 
 def _undocumented(context: Any, question: str) -> Counted | None:
@@ -298,9 +302,8 @@ def _undocumented(context: Any, question: str) -> Counted | None:
     facts = f"Read by code (ast): {noun} of the tree: {len(defs)}; of them with no docstring: {len(bare)}\n{shown}"
     if HOW_MANY.search(question):
         return Counted(facts, str(len(bare)))
-    if len(bare) > MAX_LISTED:
-        return Counted(facts + f"\n  ... and {len(bare) - MAX_LISTED} more", f"{len(bare)} {noun}")
-    return Counted(facts, ", ".join(q for _, _, q in bare) or f"none: every one of the {len(defs)} has a docstring")
+    return _listed(facts, len(bare), noun,
+                   ", ".join(q for _, _, q in bare) or f"none: every one of the {len(defs)} has a docstring")
 
 
 def _importers(context: Any, question: str) -> Counted | None:

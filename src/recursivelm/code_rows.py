@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from .code_relations import qualified_definitions, syntax_trees
+from .code_relations import own_nodes, qualified_definitions, raised_by, syntax_trees
 from .row_dicts import Rows
 
 
@@ -31,7 +31,7 @@ def code_rows(context: Any) -> Rows | None:
 
 def _row(path: str, name: str, node: ast.AST, in_class: bool) -> dict[str, Any]:
     is_class = isinstance(node, ast.ClassDef)
-    own = list(_own_nodes(node))
+    own = list(own_nodes(node))
     raised = {id(n.exc) for n in own if isinstance(n, ast.Raise)}  # `raise ValueError(...)` raises; it calls nothing
     args = [] if is_class else [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
     extra = [] if is_class else [f"*{a.arg}" for a in (node.args.vararg,) if a] + [f"**{a.arg}" for a in (node.args.kwarg,) if a]
@@ -47,20 +47,10 @@ def _row(path: str, name: str, node: ast.AST, in_class: bool) -> dict[str, Any]:
         "decorators": [ast.unparse(d) for d in node.decorator_list],
         "docstring": ast.get_docstring(node) or "",
         "calls": sorted({_called(n.func) for n in own if isinstance(n, ast.Call) and id(n) not in raised} - {""}),
-        "raises": sorted({_called(n.exc.func if isinstance(n.exc, ast.Call) else n.exc) for n in own
-                          if isinstance(n, ast.Raise) and n.exc is not None} - {""}),
+        "raises": raised_by(node)[0],
     }
 
 
-def _own_nodes(node: ast.AST):
-    """The nodes of a definition's own body, not of the definitions nested in it."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield child
-        yield from _own_nodes(child)
-
-
 def _called(func: ast.AST) -> str:
-    """`append` of `self.items.append(...)`, `ValueError` of `raise ValueError(...)`."""
+    """`append` of `self.items.append(...)`."""
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
