@@ -37,6 +37,20 @@ def test_a_date_cell_is_its_text_and_its_date_whichever_way_code_reads_it():
     assert {day: 1}["1905-06-15"] == 1 and sorted([day, first]) == [first, day]
 
 
+def test_the_rows_as_a_pandas_frame_with_dates_as_datetimes():
+    pandas = pytest.importorskip("pandas")  # the embedded extra brings it
+    rows = row_dicts.rows_of(tables.table_of(TOWNS))
+    df = rows.frame()
+    assert list(df.columns) == ["town", "population", "founded"] and len(df) == 30
+    assert pandas.api.types.is_datetime64_any_dtype(df["founded"]) and df["founded"].dt.year.max() == 1929
+    assert df.loc[df["town"] == "Town 29", "population"].item() == 30000
+    assert "`df` holds the same rows as a pandas DataFrame" in rows.shape()
+    access = "\n".join(f'10.0.0.{i % 4} - - [14/Oct/2025:19:{i % 60:02d}:03 +0000] "GET /a HTTP/1.1" 200 {i}' for i in range(30))
+    lines = row_dicts.log_rows(access)
+    assert lines[5]["time"] == "2025-10-14 19:05:03"  # ISO, as strptime and pandas are written for
+    assert lines.frame()["time"].dt.minute.max() == 29
+
+
 def test_cells_a_column_cannot_type_keep_their_text():
     text = "when,amount\n" + "\n".join(f"2024-01-{1 + i:02d} 10:00:00,{i}.5" for i in range(20)) + "\nnot a date,n/a"
     rows = row_dicts.rows_of(tables.table_of(text))
@@ -53,7 +67,8 @@ def test_a_table_question_no_code_settles_gives_the_root_the_rows_to_write_its_c
                  sandbox="inprocess").run(TOWNS, RATIO)
     first = root.calls[0][-1]["content"]
     assert "rows = table_rows(" in first and "'town': str, e.g. 'Town 0'" in first
-    assert "computes the answer from all of `rows`" in first and "FINAL(reading)" not in first
+    assert "computes the answer from all of `rows` (or `df`" in first and "FINAL(reading)" not in first
+    assert "df = rows.frame()" in first
     assert "Output:\n3.0" in root.calls[1][-1]["content"]
     assert result.answer == "3.0" and result.usage.total().calls == 2  # two root turns, no reader
 
@@ -83,7 +98,7 @@ LOG = "\n".join(f"2025-02-{3 + i // 40:02d}T{i % 24:02d}:{i % 60:02d}:00.120Z {'
 def test_a_logs_lines_are_rows_of_their_time_level_fields_and_text():
     rows = row_dicts.log_rows(LOG)
     assert len(rows) == 200 and set(rows[0]) == {"time", "level", "user", "ms", "text", "line"}
-    assert rows[7]["time"] == "2025-02-03T07:07:00" and rows[7]["time"].hour == 7 and rows[7]["level"] == "ERROR"
+    assert rows[7]["time"] == "2025-02-03 07:07:00" and rows[7]["time"].hour == 7 and rows[7]["level"] == "ERROR"
     assert rows[7]["user"] == "max" and rows[7]["ms"] == 70 and rows[7]["text"].startswith("ERROR session opened")
     days = (max(r["time"] for r in rows if r["user"] == "max") - rows[1]["time"]).days
     assert days == 4  # the last of max's lines is on the 7th, the first on the 3rd
@@ -136,9 +151,7 @@ def test_a_question_about_the_whole_tree_gives_the_root_its_definitions_as_rows(
     assert "Output:\n1" in root.calls[1][-1]["content"] and result.answer == "1"
 
 
-def test_code_written_for_a_dataframe_is_told_rows_is_a_list_of_dicts():
-    root = ScriptedModel(replies=[block("import pandas as pd\nprint(rows[rows['town'] == 'Town 3'])"),
-                                  block("print(rows[rows['town'] == 'Town 3'])"), block("FINAL(1)")], name="scripted")
+def test_code_written_for_a_dataframe_over_rows_is_told_rows_is_a_list_of_dicts():
+    root = ScriptedModel(replies=[block("print(rows[rows['town'] == 'Town 3'])"), block("FINAL(1)")], name="scripted")
     RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
-    assert "pandas is not installed here" in root.calls[1][-1]["content"]
-    assert "[r for r in rows if" in root.calls[2][-1]["content"]
+    assert "[r for r in rows if" in root.calls[1][-1]["content"]

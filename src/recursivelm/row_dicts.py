@@ -101,7 +101,8 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
 
 
 class Rows(list):
-    """A table's rows, each a dict; `shape()` says what the root needs to write code over them."""
+    """A table's rows, each a dict; `shape()` says what the root needs to write code over them, `frame()` gives them
+    as a pandas DataFrame where pandas is installed (the embedded extra brings it)."""
 
     def __init__(self, rows: list[dict[str, Any]], described: str):
         super().__init__(rows)
@@ -113,8 +114,33 @@ class Rows(list):
             return f"{self.described}: no rows"
         keys = "\n".join(f"  {key!r}: {_kind(value)}, e.g. {_brief(value)!r}" for key, value in self[0].items())
         first = "\n".join(repr({key: _brief(value) for key, value in row.items()}) for row in self[:SHOWN_ROWS])
+        frame = " `df` holds the same rows as a pandas DataFrame (dates as datetime64)." if _pandas() else ""
         return (f"{self.described}: {len(self):,} rows in `rows`, each a dict with these keys:\n{keys}\n"
-                f"The first {min(SHOWN_ROWS, len(self))}:\n{first}")
+                f"The first {min(SHOWN_ROWS, len(self))}:\n{first}\n{frame}").strip()
+
+    def frame(self):
+        """The rows as a pandas DataFrame, a date column as datetime64 (`df["placed_on"].dt.month` works); None
+        where pandas is not installed. The 1.5B root writes pandas first over any table, even told it has none."""
+        pandas = _pandas()
+        if pandas is None:
+            return None
+        df = pandas.DataFrame([{k: (v.when if isinstance(v, Stamp) else v) for k, v in row.items()} for row in self])
+        for key, value in (self[0].items() if self else ()):
+            if isinstance(value, Stamp):
+                df[key] = pandas.to_datetime(df[key], errors="coerce", utc=_zoned(value.when))
+        return df
+
+
+def _zoned(when: datetime.date) -> bool:
+    return isinstance(when, datetime.datetime) and when.tzinfo is not None
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        return None
+    return pandas
 
 
 def _brief(value: Any) -> Any:
@@ -188,9 +214,12 @@ def log_rows(text: str) -> Rows | None:
 
 
 def _when(found: tuple[tuple[int, ...], str]) -> Stamp:
-    """A line's stamp as a Stamp: its text as written, and its time (a syslog stamp, which names no year, in 1900)."""
-    key, written = found
-    return Stamp(written, datetime.datetime(key[0] or 1900, *key[1:]))
+    """A line's stamp as a Stamp: its time written in ISO form (an access log's "14/Oct/2025:19:57:03" is
+    "2025-10-14 19:57:03", which strptime and pandas read as code writes them; the line keeps it as written); a syslog
+    stamp names no year: 1900."""
+    key = found[0]
+    when = datetime.datetime(key[0] or 1900, *key[1:])
+    return Stamp(when.isoformat(sep=" "), when)
 
 
 def _typed(value: str) -> int | float | str:
