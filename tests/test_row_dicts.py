@@ -21,8 +21,8 @@ def test_a_tables_rows_are_dicts_of_typed_values():
     assert len(rows) == 30
     assert rows[2] == {"town": "Town 2", "population": 3000, "founded": "1902-03-12"}
     assert rows[2]["founded"] == datetime.date(1902, 3, 12) and rows[2]["founded"].year == 1902
-    assert "'population': int, e.g. 1000" in rows.shape() and "30 rows in `rows`" in rows.shape()
-    assert "'founded': str (a date or time: .year" in rows.shape()
+    assert "'population': int, e.g. 1000" in rows.summary() and "30 rows in `rows`" in rows.summary()
+    assert "'founded': str (a date or time: .year" in rows.summary()
     services = row_dicts.rows_of(tables.table_of(SERVICES))  # YAML blocks read as rows: a list column stays a list
     assert services[1]["memory_mb"] == 512 and services[1]["ports"] == ["8001", "9001"]
 
@@ -44,7 +44,7 @@ def test_the_rows_as_a_pandas_frame_with_dates_as_datetimes():
     assert list(df.columns) == ["town", "population", "founded"] and len(df) == 30
     assert pandas.api.types.is_datetime64_any_dtype(df["founded"]) and df["founded"].dt.year.max() == 1929
     assert df.loc[df["town"] == "Town 29", "population"].item() == 30000
-    assert "`df` holds the same rows as a pandas DataFrame" in rows.shape()
+    assert "`df` holds the same rows as a pandas DataFrame" in rows.summary()
     access = "\n".join(f'10.0.0.{i % 4} - - [14/Oct/2025:19:{i % 60:02d}:03 +0000] "GET /a HTTP/1.1" 200 {i}' for i in range(30))
     lines = row_dicts.log_rows(access)
     assert lines[5]["time"] == "2025-10-14 19:05:03"  # ISO, as strptime and pandas are written for
@@ -151,7 +151,19 @@ def test_a_question_about_the_whole_tree_gives_the_root_its_definitions_as_rows(
     assert "Output:\n1" in root.calls[1][-1]["content"] and result.answer == "1"
 
 
-def test_code_written_for_a_dataframe_over_rows_is_told_rows_is_a_list_of_dicts():
-    root = ScriptedModel(replies=[block("print(rows[rows['town'] == 'Town 3'])"), block("FINAL(1)")], name="scripted")
+def test_code_written_for_a_dataframe_over_rows_reads_rows_as_one():
+    pytest.importorskip("pandas")
+    root = ScriptedModel(replies=[block("print(rows[rows['town'] == 'Town 3']['population'].iloc[0], rows.shape[0])"),
+                                  block("FINAL(1)")], name="scripted")
     RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
-    assert "[r for r in rows if" in root.calls[1][-1]["content"]
+    assert "Output:\n4000 30" in root.calls[1][-1]["content"]
+    rows = row_dicts.rows_of(tables.table_of(TOWNS))
+    assert rows[2]["town"] == "Town 2" and [r["town"] for r in rows][:2] == ["Town 0", "Town 1"]  # and still a list
+
+
+def test_a_guess_right_after_code_over_the_rows_failed_is_refused_once():
+    root = ScriptedModel(replies=[block("print(rows[0]['populaton'])"), block("FINAL(2)"),
+                                  block('p = {r["town"]: r["population"] for r in rows}\nprint(p["Town 29"] / p["Town 9"])'),
+                                  block("FINAL(3.0)")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
+    assert "your last code failed" in root.calls[2][-1]["content"] and result.answer == "3.0"

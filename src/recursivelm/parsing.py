@@ -42,7 +42,9 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$")
 # Final(...) and final(...) too: small models write them, and the answer is what they meant.
 _TEXT_FINAL = re.compile(r"^\s*(FINAL|FINAL_VAR|Final|final)\((.*)\)\s*$", re.DOTALL)
 # Code that reads the context: it names it, or calls a function that reads it for the model.
-_READS_CONTEXT = re.compile(r"\b(?:context|search|chunks|ask_chunks|llm_query|llm_query_batched|rlm_query)\b")
+# `rows` and `df` are the context's rows the first reading gave (first_reading.ROWS): code over them that fails is a
+# look that failed, and an answer right after it a guess (FINAL(2) for 30, after `rows[rows['role'] == 'admin']`).
+_READS_CONTEXT = re.compile(r"\b(?:context|search|chunks|ask_chunks|llm_query|llm_query_batched|rlm_query|table_rows|rows|df)\b")
 
 
 @dataclass(frozen=True)

@@ -101,14 +101,34 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
 
 
 class Rows(list):
-    """A table's rows, each a dict; `shape()` says what the root needs to write code over them, `frame()` gives them
-    as a pandas DataFrame where pandas is installed (the embedded extra brings it)."""
+    """A table's rows, each a dict; `summary()` says what the root needs to write code over them, `frame()` gives them
+    as a pandas DataFrame where pandas is installed (the embedded extra brings it).
+
+    Indexed by a column's name or a mask, or asked for what a DataFrame has (`rows[rows["role"] == "admin"]`,
+    `rows.groupby("city")`), it answers as its DataFrame: the 1.5B root wrote such code over `rows`, told it was a
+    list of dicts. Iterated, or indexed by position, it is the list."""
 
     def __init__(self, rows: list[dict[str, Any]], described: str):
         super().__init__(rows)
         self.described = described
+        self._frame: Any = None
 
-    def shape(self) -> str:
+    def __getitem__(self, key):
+        if isinstance(key, (int, slice)):
+            return super().__getitem__(key)
+        if (frame := self.frame()) is None:
+            raise TypeError(f"list indices must be integers or slices, not {type(key).__name__}")
+        return frame[key]
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name == "described":
+            raise AttributeError(name)
+        frame = self.frame()
+        if frame is None or not hasattr(frame, name):
+            raise AttributeError(f"'rows' (a list of dicts) has no attribute {name!r}")
+        return getattr(frame, name)
+
+    def summary(self) -> str:
         """How many rows, each key with its type and a value, and the first rows, as the root is shown them."""
         if not self:
             return f"{self.described}: no rows"
@@ -124,11 +144,13 @@ class Rows(list):
         pandas = _pandas()
         if pandas is None:
             return None
-        df = pandas.DataFrame([{k: (v.when if isinstance(v, Stamp) else v) for k, v in row.items()} for row in self])
-        for key, value in (self[0].items() if self else ()):
-            if isinstance(value, Stamp):
-                df[key] = pandas.to_datetime(df[key], errors="coerce", utc=_zoned(value.when))
-        return df
+        if self._frame is None:
+            df = pandas.DataFrame([{k: (v.when if isinstance(v, Stamp) else v) for k, v in row.items()} for row in self])
+            for key, value in (self[0].items() if self else ()):
+                if isinstance(value, Stamp):
+                    df[key] = pandas.to_datetime(df[key], errors="coerce", utc=_zoned(value.when))
+            self._frame = df
+        return self._frame.copy()  # code may change what it is given
 
 
 def _zoned(when: datetime.date) -> bool:
