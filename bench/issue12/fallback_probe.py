@@ -1,6 +1,6 @@
 """What the small root answers over a table where no reading of code settles the question: the probe sets' questions
-over tables and time-stamped logs asked with code's readings of them turned off, as if each kind were one no code
-reads (issue 12).
+over tables, time-stamped logs and Python trees asked with code's readings of them turned off, as if each kind were
+one no code reads (issue 12).
 
 Two fallbacks, on the same questions and seeds:
 - `rows`: the root is given the rows (a log's lines) as typed dicts (`table_rows()`) and writes the code
@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from recursivelm import RLM, Limits, first_reading, log_lines, records, tables
+from recursivelm import RLM, Limits, code_counts, code_relations, first_reading, log_lines, records, tables
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fresh_probe  # noqa: E402  (beside this script)
@@ -36,7 +36,8 @@ def main() -> None:
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <set>-<kind>.jsonl")
     args = parser.parse_args()
-    records.settled = lambda context, question: None  # no reading of code: every kind is one code does not read
+    # No reading of code: every kind is one code does not read.
+    records.settled = code_counts.answer = lambda context, question: None
     if args.fallback == "reader":
         first_reading.rows_asked = lambda context, question: False
     out = Path(args.out)
@@ -64,11 +65,14 @@ def main() -> None:
 
 
 def asked_of_rows(context, question: str) -> bool:
-    """A question over a table, or a time-stamped log, of the kinds first_reading.rows_asked gives rows for."""
+    """A question over a table, a time-stamped log or a Python tree: the contexts first_reading.rows_asked gives
+    rows for."""
     if not isinstance(context, (str, dict, list)):
         return False
     if tables.table_for(context, question) is not None:
         return True
+    if isinstance(context, dict):
+        return bool(code_relations.syntax_trees(context))
     return isinstance(context, str) and log_lines.stamped(context[:first_reading.LOG_SNIFF_CHARS].splitlines())
 
 

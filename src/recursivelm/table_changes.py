@@ -38,10 +38,7 @@ def largest_change(table: Table, question: str) -> Counted | None:
     most = bool(MOST.search(question)) or bool(re.search(r"\bthe most\b", question, re.I))
     if rise == fall or not most or LEAST.search(question) or not _BEFORE.search(question) or not _ASKS_ROW.match(question):
         return None
-    measure = _measure(table, question)
-    texts = [i for i in range(len(table.columns)) if i not in table.numbers]
-    names = row_names(table)
-    names = names if names is not None else texts[0] if texts else None
+    measure, names = _measure(table, question), _names(table)
     if measure is None or names is None or len(table.rows) < 3:
         return None
     rows, order = _in_order(table)
@@ -49,13 +46,24 @@ def largest_change(table: Table, question: str) -> Counted | None:
     if any(v is None for v in values):
         return None
     changes = {rows[k][names]: values[k] - values[k - 1] for k in range(1, len(rows))}
-    ranked = sorted(changes, key=changes.get, reverse=rise)
+    return _ranked(table, changes, rise, f"{table.columns[measure]} less the row before's, rows {order}, "
+                                         f"{'largest rise' if rise else 'largest fall'} first")
+
+
+def _names(table: Table) -> int | None:
+    """The column that names a row: its name column (tables.row_names), else its first text column."""
+    texts = [i for i in range(len(table.columns)) if i not in table.numbers]
+    names = row_names(table)
+    return names if names is not None else texts[0] if texts else None
+
+
+def _ranked(table: Table, changes: dict[str, float], largest_first: bool, said: str) -> Counted:
+    """Each row's change, the extreme first (the answer; a tie is said), after what was read."""
+    ranked = sorted(changes, key=changes.get, reverse=largest_first)
     best = [k for k in ranked if changes[k] == changes[ranked[0]]]
     shown = "\n".join(f"  {k}: {'+' if changes[k] > 0 else ''}{shown_number(round(changes[k], 2))}" for k in ranked[:SHOWN_CHANGES])
-    facts = (f"{table.shape()}:\n{table.columns[measure]} less the row before's, rows {order}, "
-             f"{'largest rise' if rise else 'largest fall'} first:\n{shown}")
-    said = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
-    return Counted(facts, said)
+    answer = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
+    return Counted(f"{table.shape()}:\n{said}:\n{shown}", answer)
 
 
 # "from 2023 to 2024", "between Q1 and Q2": two number columns a row is read across (price_2023, price_2024).
@@ -71,22 +79,16 @@ def between_columns(table: Table, question: str) -> Counted | None:
     if rise == fall or not across or not _ASKS_ROW.match(question) or bool(MOST.search(question)) == bool(LEAST.search(question)):
         return None
     first, second = ([i for i in table.numbers if word.lower() in _words(table.columns[i])] for word in across.groups())
-    names = row_names(table)
-    texts = [i for i in range(len(table.columns)) if i not in table.numbers]
-    names = names if names is not None else texts[0] if texts else None
+    names = _names(table)
     if len(first) != 1 or len(second) != 1 or first == second or names is None:
         return None
     changes = {row[names]: b - a for row in table.rows
                if (a := number(row[first[0]])) is not None and (b := number(row[second[0]])) is not None}
     if not changes:
         return None
-    ranked = sorted(changes, key=changes.get, reverse=rise == bool(MOST.search(question)))
-    best = [k for k in ranked if changes[k] == changes[ranked[0]]]
-    shown = "\n".join(f"  {k}: {'+' if changes[k] > 0 else ''}{shown_number(round(changes[k], 2))}" for k in ranked[:SHOWN_CHANGES])
-    facts = (f"{table.shape()}:\n{table.columns[second[0]]} less {table.columns[first[0]]}, row by row, "
-             f"{'largest' if ranked[0] == max(changes, key=changes.get) else 'smallest'} first:\n{shown}")
-    said = best[0] if len(best) == 1 else f"{' and '.join(best)} (tied at {plain_number(changes[best[0]])})"
-    return Counted(facts, said)
+    largest = rise == bool(MOST.search(question))
+    return _ranked(table, changes, largest, f"{table.columns[second[0]]} less {table.columns[first[0]]}, row by row, "
+                                            f"{'largest' if largest else 'smallest'} first")
 
 
 def _words(column: str) -> set[str]:
