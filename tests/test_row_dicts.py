@@ -167,3 +167,12 @@ def test_a_guess_right_after_code_over_the_rows_failed_is_refused_once():
                                   block("FINAL(3.0)")], name="scripted")
     result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
     assert "your last code failed" in root.calls[2][-1]["content"] and result.answer == "3.0"
+
+
+def test_a_column_set_on_rows_is_one_on_its_dataframe():
+    pandas = pytest.importorskip("pandas")
+    rows = row_dicts.rows_of(tables.table_of(TOWNS))
+    rows["population"] = pandas.to_numeric(rows["population"], errors="coerce")
+    rows["double"] = rows["population"] * 2
+    assert rows.loc[rows["double"].idxmax(), "town"] == "Town 29" and rows.shape == (30, 4)
+    assert "double" in rows.frame().columns and "double" not in rows[0]  # the list of dicts is as it was

@@ -116,17 +116,26 @@ class Rows(list):
     def __getitem__(self, key):
         if isinstance(key, (int, slice)):
             return super().__getitem__(key)
-        if (frame := self.frame()) is None:
-            raise TypeError(f"list indices must be integers or slices, not {type(key).__name__}")
-        return frame[key]
+        return self._as_frame(key)[key]
+
+    def __setitem__(self, key, value):  # rows["Area (km2)"] = pd.to_numeric(rows["Area (km2)"]): its DataFrame's column
+        if isinstance(key, (int, slice)):
+            return super().__setitem__(key, value)
+        self._as_frame(key)[key] = value
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name == "described":
             raise AttributeError(name)
-        frame = self.frame()
-        if frame is None or not hasattr(frame, name):
-            raise AttributeError(f"'rows' (a list of dicts) has no attribute {name!r}")
+        frame = self._as_frame(name)
+        if not hasattr(frame, name):
+            raise AttributeError(f"'rows' (a list of dicts, or a DataFrame) has no attribute {name!r}")
         return getattr(frame, name)
+
+    def _as_frame(self, key):
+        """The one DataFrame this list answers as (changed in place by code that sets a column)."""
+        if self.frame() is None:
+            raise TypeError(f"list indices must be integers or slices, not {type(key).__name__}")
+        return self._frame
 
     def summary(self) -> str:
         """How many rows, each key with its type and a value, and the first rows, as the root is shown them."""
