@@ -134,6 +134,7 @@ def test_a_python_trees_definitions_are_rows_of_what_ast_reads():
     rows = {r["name"]: r for r in code_rows(TREE)}
     assert set(rows) == {"task", "task.helper", "Base", "Job", "Job.run"}
     assert rows["task"]["params"] == ["value", "scale", "*rest"] and rows["task"]["docstring"] == "Scale it."
+    assert rows["task"]["defaults"] == {"scale": "2"} and rows["Job.run"]["defaults"] == {}
     assert rows["task"]["calls"] == ["helper"] and rows["task"]["raises"] == ["ValueError"]  # helper's own body apart
     assert rows["task.helper"]["parent_kind"] == "function" and rows["Job.run"]["kind"] == "method"
     assert rows["Job"]["bases"] == ["Base"] and rows["Job"]["decorators"] == ["dataclass"]
