@@ -67,12 +67,20 @@ def per_period(asked: Asked, question: str, each: re.Match) -> Counted | None:
     summing = len(asked.numbers) == 1 and bool(TOTAL.search(question) or HOW_MUCH.search(question))
     if not summing and not HOW_MANY.search(question):
         return None
-    total = sum(number(row[asked.numbers[0]]) or 0.0 for _, row in dated) if summing else len(dated)
-    rows = f"rows with {asked.where}" if asked.where else "rows"
-    counted = f"{len(dated):,}; their total {table.columns[asked.numbers[0]]}: {shown_number(total)}" if summing else f"{len(dated):,}"
-    value = total / spans[unit]
-    return Counted(f"{asked.shape}:\n{rows}: {counted}, over the {spans[unit]} {unit}s from {first} to {last} (both "
-                   f"in): {shown_number(round(value, 2))} a {unit}", plain_number(round(value, 2)))
+    return _averaged(asked, [row for _, row in dated], asked.numbers[0] if summing else None, spans[unit],
+                     f"over the {spans[unit]} {unit}s from {first} to {last} (both in)", f"a {unit}")
+
+
+def _averaged(asked: Asked, rows: list[list[str]], measure: int | None, divisor: int, over: str, each: str) -> Counted:
+    """The rows counted (or their `measure` column's total) divided by `divisor`, the periods or values they are
+    spread over (per_period, per_value), with what was read."""
+    table = asked.table
+    total = sum(number(row[measure]) or 0.0 for row in rows) if measure is not None else len(rows)
+    picked = f"rows with {asked.where}" if asked.where else "rows"
+    counted = f"{len(rows):,}; their total {table.columns[measure]}: {shown_number(total)}" if measure is not None \
+        else f"{len(rows):,}"
+    value = round(total / divisor, 2)
+    return Counted(f"{asked.shape}:\n{picked}: {counted}, {over}: {shown_number(value)} {each}", plain_number(value))
 
 
 def _how_much(asked: Asked, question: str) -> int | None:
@@ -99,13 +107,8 @@ def per_value(asked: Asked, question: str, each: re.Match) -> Counted | None:
     values = {key for row in asked.rows for key in (items(row[by[0]]) if by[0] in table.lists else [row[by[0]]])}
     if not values:
         return None
-    total = sum(number(row[measure]) or 0.0 for row in asked.rows) if summing else len(asked.rows)
-    rows = f"rows with {asked.where}" if asked.where else "rows"
-    counted = f"{len(asked.rows):,}; their total {table.columns[measure]}: {shown_number(total)}" if summing \
-        else f"{len(asked.rows):,}"
-    value = total / len(values)
-    return Counted(f"{asked.shape}:\n{rows}: {counted}, over {len(values):,} different {table.columns[by[0]]} values: "
-                   f"{shown_number(round(value, 2))} each", plain_number(round(value, 2)))
+    return _averaged(asked, asked.rows, measure if summing else None, len(values),
+                     f"over {len(values):,} different {table.columns[by[0]]} values", "each")
 
 
 def by_date_part(asked: Asked, question: str, part: str) -> Counted | None:
