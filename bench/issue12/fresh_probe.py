@@ -146,7 +146,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1789,6 +1789,89 @@ def set_x(seed: int) -> list[dict]:
     return out
 
 
+def set_y(seed: int) -> list[dict]:
+    """Set Y, written in the twenty-ninth step after the root was given a table's, a log's or a tree's rows to write
+    its own code over, and before any run of it; run once on that step's last engine with no change after: kinds no
+    set asked (amounts of no cents, the median gap between consecutive dates, rows between a median and a bound,
+    the orders of a month's last day, minutes from a login to the next logout, different users a day on average,
+    functions that call themselves, the day prose gives its highest measurement)."""
+    rng = random.Random(24000 + seed)
+    base = reference_text()
+    out = []
+    orders, whole, days, month_end = ["order_id,placed_on,amount"], 0, [], 0.0
+    for i in range(500):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 365))
+        amount = float(rng.randint(5, 400)) if rng.random() < 0.15 else round(rng.uniform(5, 400), 2)
+        whole += amount == int(amount)
+        days.append(day)
+        month_end += amount if (day + datetime.timedelta(days=1)).month != day.month else 0
+        orders.append(f"Y-{i},{day.isoformat()},{amount:.2f}")
+    table = "\n".join(orders)
+    out.append({"kind": "whole-amounts", "set": "Y", "context": table, "gold": whole,
+                "question": "How many orders have an amount that is a whole number, with no cents?"})
+    out.append({"kind": "month-end-total", "set": "Y", "context": table, "gold": round(month_end, 2),
+                "question": "What is the total amount of the orders placed on the last day of a month?"})
+    shipments, at = ["shipment,sent_on"], datetime.date(2024, 2, 1)
+    gaps = []
+    for i in range(60):
+        step = rng.randint(1, 9)
+        at += datetime.timedelta(days=step)
+        gaps.append(step)
+        shipments.append(f"SH-{i:03d},{at.isoformat()}")
+    out.append({"kind": "median-gap-days", "set": "Y", "context": "\n".join(shipments),
+                "gold": statistics.median(gaps[1:]),
+                "question": "What is the median number of days between consecutive shipments?"})
+    staff, salaries = ["name,team,salary"], []
+    for i in range(80):
+        salary = rng.randrange(40000, 110000, 500)
+        salaries.append(salary)
+        staff.append(f"S{i:02d},{rng.choice(['Ops', 'Web', 'Data'])},{salary}")
+    middle = statistics.median(salaries)
+    out.append({"kind": "between-median-and-bound", "set": "Y", "context": "\n".join(staff),
+                "gold": sum(middle < s < 80000 for s in salaries),
+                "question": "How many employees earn more than the median salary but less than 80000?"})
+    at, lines, opened, minutes = datetime.datetime(2025, 3, 3, 8, 0), [], {}, []
+    for i in range(600):
+        at += datetime.timedelta(minutes=rng.randint(1, 12))
+        user = rng.choice(["ana", "bo", "cy", "dee", "eli"])
+        if user in opened:
+            minutes.append((at - opened.pop(user)).total_seconds() / 60)
+            lines.append(f"{at.isoformat(sep=' ')} logout user={user}")
+        else:
+            opened[user] = at
+            lines.append(f"{at.isoformat(sep=' ')} login user={user}")
+    out.append({"kind": "login-to-logout-minutes", "set": "Y", "context": "\n".join(lines),
+                "gold": round(sum(minutes) / len(minutes), 2),
+                "question": "On average, how many minutes passed between a user's login and their next logout?"})
+    at, lines, per_day = datetime.datetime(2025, 4, 1, 0, 0), [], {}
+    for i in range(1500):
+        at += datetime.timedelta(minutes=rng.randint(5, 40))
+        user = f"user{rng.randint(1, 40)}"
+        lines.append(f"{at.isoformat(sep=' ')} INFO login ok user={user}")
+        per_day.setdefault(at.date(), set()).add(user)
+    out.append({"kind": "distinct-users-per-day", "set": "Y", "context": "\n".join(lines),
+                "gold": round(sum(len(v) for v in per_day.values()) / len(per_day), 2),
+                "question": "On average, how many different users logged in per day?"})
+    files, recursive = {}, 0
+    for m in range(5):
+        parts = []
+        for k in range(rng.randint(3, 5)):
+            name = f"walk{m}{k}"
+            if rng.random() < 0.4:
+                recursive += 1
+                parts.append(f"def {name}(node):\n    if not node:\n        return 0\n    return 1 + {name}(node[1:])\n")
+            else:
+                parts.append(f"def {name}(node):\n    return len(node)\n")
+        files[f"tree/m{m}.py"] = "\n\n".join(parts)
+    out.append({"kind": "recursive-functions", "set": "Y", "context": files, "gold": recursive,
+                "question": "How many functions call themselves?"})
+    heights = rng.sample(range(1200, 5200, 10), 9)
+    climb = plant(base, [f"On day {k + 1} the expedition made camp at {h} metres." for k, h in enumerate(heights)], rng)
+    out.append({"kind": "prose-day-of-highest", "set": "Y", "context": climb, "gold": heights.index(max(heights)) + 1,
+                "question": "On which day did the expedition make its highest camp?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1829,7 +1912,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W and X (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X and Y (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
