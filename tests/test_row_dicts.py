@@ -22,19 +22,26 @@ def test_a_tables_rows_are_dicts_of_typed_values():
     assert rows[2] == {"town": "Town 2", "population": 3000, "founded": "1902-03-12"}
     assert rows[2]["founded"] == datetime.date(1902, 3, 12) and rows[2]["founded"].year == 1902
     assert "'population': int, e.g. 1000" in rows.summary() and "30 rows in `rows`" in rows.summary()
-    assert "'founded': str (a date or time: .year" in rows.summary()
+    assert "'founded': datetime (also compares with and reads as its ISO text)" in rows.summary()
     services = row_dicts.rows_of(tables.table_of(SERVICES))  # YAML blocks read as rows: a list column stays a list
     assert services[1]["memory_mb"] == 512 and services[1]["ports"] == ["8001", "9001"]
 
 
-def test_a_date_cell_is_its_text_and_its_date_whichever_way_code_reads_it():
+def test_a_date_cell_is_a_datetime_that_reads_as_its_text_too():
     day, first = row_dicts.rows_of(tables.table_of(TOWNS))[5]["founded"], row_dicts.rows_of(tables.table_of(TOWNS))[0]["founded"]
-    assert day == "1905-06-15" and day[:4] == "1905" and day > "1905-01-01" and isinstance(day, str)
-    assert datetime.datetime.strptime(day, "%Y-%m-%d") == datetime.datetime(1905, 6, 15)  # as CSV code reads it
-    assert day.strftime("%A") == "Thursday" and day.weekday() == 3 and day.month == 6
+    assert isinstance(day, datetime.datetime) and day.strftime("%A") == "Thursday" and day.weekday() == 3
+    assert day == "1905-06-15" and day[:4] == "1905" and day > "1905-01-01" and day.startswith("1905-06")
+    assert str(day) == "1905-06-15" and f"{day}" == "1905-06-15" and "on " + day == "on 1905-06-15"
     assert (day - first).days == 1982 and day - datetime.date(1905, 6, 1) == datetime.timedelta(days=14)
     assert day > datetime.datetime(1905, 6, 14, 23) and datetime.date(1905, 6, 16) - day == datetime.timedelta(days=1)
-    assert {day: 1}["1905-06-15"] == 1 and sorted([day, first]) == [first, day]
+    assert day == datetime.date(1905, 6, 15) and sorted([day, first]) == [first, day]
+
+
+def test_strptime_on_a_date_of_the_rows_is_told_it_is_a_datetime_already():
+    root = ScriptedModel(replies=[block('import datetime\nprint(datetime.datetime.strptime(rows[0]["founded"], "%Y-%m-%d"))'),
+                                  block("FINAL(1)")], name="scripted")
+    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
+    assert "that value is a datetime already" in root.calls[1][-1]["content"]
 
 
 def test_the_rows_as_a_pandas_frame_with_dates_as_datetimes():
@@ -55,6 +62,7 @@ def test_cells_a_column_cannot_type_keep_their_text():
     text = "when,amount\n" + "\n".join(f"2024-01-{1 + i:02d} 10:00:00,{i}.5" for i in range(20)) + "\nnot a date,n/a"
     rows = row_dicts.rows_of(tables.table_of(text))
     assert rows[0]["when"] == datetime.datetime(2024, 1, 1, 10) and rows[0]["when"].hour == 10 and rows[0]["amount"] == 0.5
+    assert rows[0]["when"] == "2024-01-01 10:00:00"
     assert rows[-1] == {"when": "not a date", "amount": "n/a"}
 
 

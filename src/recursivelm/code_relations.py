@@ -112,8 +112,7 @@ def _parsed_files(context: Any) -> dict[str, ast.Module]:
 
 def _definitions(context: Any) -> list[tuple[str, ast.AST]]:
     """(file, node) of every class and function of the tree, nested ones too."""
-    return [(label, node) for label, tree in syntax_trees(context).items() for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    return [(label, node) for label, node, _, _ in _qualified_defs(context)]
 
 
 def qualified_definitions(tree: ast.Module) -> list[tuple[str, ast.AST, bool]]:

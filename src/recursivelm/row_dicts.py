@@ -32,72 +32,115 @@ _ZONE = re.compile(r"^(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")  # what a stamp's pa
 _FIELD = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|[^\s,;]+)")  # user=jdoe, path="/a b"
 
 
-class Stamp(str):
-    """An ISO date (or date and time) that is both its text and the date: small coders treat a date cell either way.
-    `datetime.strptime(row["placed_on"], "%Y-%m-%d")`, `row["placed_on"] >= "2024-03-01"` and `[:7]` read the text;
-    `.year`, `.weekday()`, `.strftime("%A")`, a comparison with a `date` and the difference of two (a `timedelta`)
-    read the date. Given `datetime.date` values, the 1.5B root called strptime on them (a TypeError)."""
+class Stamp(datetime.datetime):
+    """A date or time read from a cell or a log line: a `datetime` (so `.weekday()`, subtraction and pandas'
+    `pd.DataFrame(rows)[...].dt` work) that also reads as its ISO text where code treats it as text: compared with
+    "2024-03-01", sliced (`[:7]`), `.startswith("2024-03")`, printed as "2024-03-12". The 1.5B root's code over a
+    table is pandas first: given text, `pd.DataFrame(rows)["delivered_on"] - ...` failed on `.dt`; given `date`s,
+    plain code called strptime on them (the error's hint says what the value is)."""
 
-    def __new__(cls, text: str, when: datetime.date):
-        stamp = super().__new__(cls, text)
-        stamp.when = when
+    date_only = False  # written as a day, with no time: printed as one
+
+    @classmethod
+    def of(cls, when: datetime.date) -> "Stamp":
+        if isinstance(when, datetime.datetime):
+            return cls(when.year, when.month, when.day, when.hour, when.minute, when.second, when.microsecond,
+                       when.tzinfo)
+        stamp = cls(when.year, when.month, when.day)
+        stamp.date_only = True
         return stamp
 
-    def __getattr__(self, name: str):  # .year, .month, .weekday(), .strftime(...), .date(), .isocalendar()
-        if name == "when":
-            raise AttributeError(name)
-        return getattr(self.when, name)
+    def __str__(self) -> str:
+        return self.date().isoformat() if self.date_only else self.isoformat(sep=" ")
 
-    def _pair(self, other) -> tuple[datetime.date, datetime.date] | None:
-        """This date and `other`'s, of one type (a date against a datetime is read at midnight); None where `other`
-        is text or no date: it is compared as text."""
-        if isinstance(other, Stamp):
-            other = other.when
-        if not isinstance(other, datetime.date):
-            return None
-        if isinstance(other, datetime.datetime) != isinstance(self.when, datetime.datetime):
-            return _as_datetime(self.when), _as_datetime(other)
-        return self.when, other
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __format__(self, spec: str) -> str:
+        return super().__format__(spec) if spec else str(self)
+
+    def __getitem__(self, key):  # stamp[:7]: "2024-03"
+        return str(self)[key]
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
+    def startswith(self, *args) -> bool:
+        return str(self).startswith(*args)
+
+    def endswith(self, *args) -> bool:
+        return str(self).endswith(*args)
+
+    def split(self, *args) -> list[str]:
+        return str(self).split(*args)
+
+    def _other(self, other):
+        """`other` as what this compares with: a datetime for a date or an ISO text, else None (not comparable)."""
+        if isinstance(other, str):
+            try:
+                other = datetime.datetime.fromisoformat(other.strip())
+            except ValueError:
+                return None
+        if isinstance(other, datetime.datetime):
+            return other.replace(tzinfo=self.tzinfo) if (other.tzinfo is None) != (self.tzinfo is None) else other
+        if isinstance(other, datetime.date):
+            return datetime.datetime(other.year, other.month, other.day, tzinfo=self.tzinfo)
+        return None
+
+    def _plain(self) -> datetime.datetime:
+        return datetime.datetime(self.year, self.month, self.day, self.hour, self.minute, self.second,
+                                 self.microsecond, self.tzinfo)
+
+    def __eq__(self, other):
+        found = self._other(other)
+        if found is None:
+            return str(self) == other if isinstance(other, str) else NotImplemented
+        return self._plain() == found
+
+    def __ne__(self, other):
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __lt__(self, other):
+        found = self._other(other)
+        return NotImplemented if found is None else self._plain() < found
+
+    def __le__(self, other):
+        found = self._other(other)
+        return NotImplemented if found is None else self._plain() <= found
+
+    def __gt__(self, other):
+        found = self._other(other)
+        return NotImplemented if found is None else self._plain() > found
+
+    def __ge__(self, other):
+        found = self._other(other)
+        return NotImplemented if found is None else self._plain() >= found
 
     def __sub__(self, other):
         if isinstance(other, datetime.timedelta):
-            return self.when - other
-        pair = self._pair(other)
-        return pair[0] - pair[1] if pair else NotImplemented
+            return self._plain() - other
+        found = self._other(other)
+        return NotImplemented if found is None else self._plain() - found
 
     def __rsub__(self, other):
-        pair = self._pair(other)
-        return pair[1] - pair[0] if pair else NotImplemented
+        found = self._other(other)
+        return NotImplemented if found is None else found - self._plain()
 
     def __add__(self, other):
-        return self.when + other if isinstance(other, datetime.timedelta) else str.__add__(self, other)
+        if isinstance(other, str):
+            return str(self) + other
+        return self._plain() + other
 
-    def __eq__(self, other):
-        pair = self._pair(other)
-        return pair[0] == pair[1] if pair else str.__eq__(self, other)
+    def __radd__(self, other):
+        if isinstance(other, str):
+            return other + str(self)
+        return self._plain() + other
 
-    def __ne__(self, other):
-        return not self == other
-
-    def __lt__(self, other):
-        pair = self._pair(other)
-        return pair[0] < pair[1] if pair else str.__lt__(self, other)
-
-    def __gt__(self, other):
-        pair = self._pair(other)
-        return pair[0] > pair[1] if pair else str.__gt__(self, other)
-
-    def __le__(self, other):
-        return self < other or self == other
-
-    def __ge__(self, other):
-        return self > other or self == other
-
-    __hash__ = str.__hash__
-
-
-def _as_datetime(day: datetime.date) -> datetime.datetime:
-    return day if isinstance(day, datetime.datetime) else datetime.datetime(day.year, day.month, day.day)
+    __hash__ = datetime.datetime.__hash__
 
 
 class Rows(list):
@@ -154,16 +197,12 @@ class Rows(list):
         if pandas is None:
             return None
         if self._frame is None:
-            df = pandas.DataFrame([{k: (v.when if isinstance(v, Stamp) else v) for k, v in row.items()} for row in self])
+            df = pandas.DataFrame(list(self))
             for key, value in (self[0].items() if self else ()):
-                if isinstance(value, Stamp):
-                    df[key] = pandas.to_datetime(df[key], errors="coerce", utc=_zoned(value.when))
+                if isinstance(value, Stamp):  # a cell that was no date left the column of objects
+                    df[key] = pandas.to_datetime(df[key], errors="coerce", utc=value.tzinfo is not None)
             self._frame = df
         return self._frame.copy()  # code may change what it is given
-
-
-def _zoned(when: datetime.date) -> bool:
-    return isinstance(when, datetime.datetime) and when.tzinfo is not None
 
 
 def _pandas():
@@ -181,7 +220,7 @@ def _brief(value: Any) -> Any:
 
 def _kind(value: Any) -> str:
     if isinstance(value, Stamp):
-        return "str (a date or time: .year, .month, .day, .hour, .weekday(), .strftime() work too; two subtract to a timedelta)"
+        return "datetime (also compares with and reads as its ISO text)"
     return type(value).__name__
 
 
@@ -214,8 +253,8 @@ def _date(cell: str) -> Stamp | str:
     cell = cell.strip()
     try:
         if len(cell) > 10:
-            return Stamp(cell, datetime.datetime.fromisoformat(cell.replace("Z", "+00:00")))
-        return Stamp(cell, datetime.date.fromisoformat(cell))
+            return Stamp.of(datetime.datetime.fromisoformat(cell.replace("Z", "+00:00")))
+        return Stamp.of(datetime.date.fromisoformat(cell))
     except ValueError:
         return cell
 
@@ -249,8 +288,7 @@ def _when(found: tuple[tuple[int, ...], str]) -> Stamp:
     "2025-10-14 19:57:03", which strptime and pandas read as code writes them; the line keeps it as written); a syslog
     stamp names no year: 1900."""
     key = found[0]
-    when = datetime.datetime(key[0] or 1900, *key[1:])
-    return Stamp(when.isoformat(sep=" "), when)
+    return Stamp.of(datetime.datetime(key[0] or 1900, *key[1:]))
 
 
 def _typed(value: str) -> int | float | str:
