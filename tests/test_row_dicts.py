@@ -185,3 +185,13 @@ def test_a_column_set_on_rows_is_one_on_its_dataframe():
     rows["double"] = rows["population"] * 2
     assert rows.loc[rows["double"].idxmax(), "town"] == "Town 29" and rows.shape == (30, 4)
     assert "double" in rows.frame().columns and "double" not in rows[0]  # the list of dicts is as it was
+
+
+def test_functions_calling_themselves_and_different_users_a_day_are_left_to_the_roots_code():
+    tree = {"t/a.py": "def walk(n):\n    return walk(n - 1) if n else 0\n\n\ndef size(n):\n    return len(n)\n"}
+    question = "How many functions call themselves?"
+    assert first_reading.choose(True, True, tree, question, lambda: True)[0] == first_reading.ROWS
+    assert [r["name"] for r in code_rows(tree) if r["name"] in r["calls"]] == ["walk"]
+    log = "\n".join(f"2025-04-0{1 + i // 50} {i % 24:02d}:00:00 INFO login ok user=u{i % 7}" for i in range(200))
+    question = "On average, how many different users logged in per day?"
+    assert first_reading.choose(True, True, log, question, lambda: True)[0] == first_reading.ROWS

@@ -59,6 +59,8 @@ from .parsing import options, parse_python
 _NAME = r"`?(?P<name>[A-Za-z_][\w.]*)`?"
 _CALLERS = re.compile(r"\bhow many\b[^?]*?\b(?:functions?|methods?|definitions?|defs?|callers?)\b[^?]*?"
                       rf"\bcall(?:s|ing|ed)?\s+{_NAME}", re.IGNORECASE)
+# "How many functions call themselves?": no name, each its own (counted as callers of "themselves": 0, set Y).
+_REFLEXIVE = {"themselves", "itself", "recursively", "each", "one"}
 # "How many methods does the class `X` define?", "How many methods does X have?"
 _NOT_THE_NAME = r"(?!(?:the|class|function|method|def)\b)"
 _METHODS = re.compile(rf"\bhow many methods\b[^?]*?(?:\bclass\s+|\bdoes\s+(?:the\s+)?{_NOT_THE_NAME}){_NAME}",
@@ -119,7 +121,7 @@ def answer(context: Any, question: str) -> Counted | None:
     if extreme := _EXTREME.search(question):
         return _extreme(context, lettered, extreme["which"].lower(), extreme["unit"].lower())
     path = _path_named(context, question)
-    if found := _CALLERS.search(question):
+    if (found := _CALLERS.search(question)) and found["name"].lower() not in _REFLEXIVE:
         name = found["name"].split(".")[-1]
         defs = callers(context, name, path)
         where = f" in {path}" if path else ""

@@ -25,7 +25,7 @@ from collections import Counter
 
 from .counted import Counted
 from .log_lines import FAILED, SECONDS, full_stamps, picked_lines, slots_out, stamp, stamped
-from .querywords import AVERAGE, HOW_MANY
+from .querywords import AVERAGE, DISTINCT, HOW_MANY
 from .table_cells import WORD
 from .tables import plain_number, shown_number
 
@@ -117,6 +117,8 @@ def per_span(lines: list[str], question: str) -> Counted | None:
     asked = _PER_SPAN.search(question)
     if asked is None or not AVERAGE.search(question) or not HOW_MANY.search(question) or not stamped(lines):
         return None
+    if DISTINCT.search(question):
+        return None  # "how many different users a day": values, not lines (62.5 lines a day for 31.5 users, set Y)
     unit = asked["unit"].lower()
     picked = picked_lines(lines, _PER_SPAN.sub(" ", question))
     mine, picked_by = picked if picked and picked[1] else (lines, [])
