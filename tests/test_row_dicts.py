@@ -195,3 +195,8 @@ def test_functions_calling_themselves_and_different_users_a_day_are_left_to_the_
     log = "\n".join(f"2025-04-0{1 + i // 50} {i % 24:02d}:00:00 INFO login ok user=u{i % 7}" for i in range(200))
     question = "On average, how many different users logged in per day?"
     assert first_reading.choose(True, True, log, question, lambda: True)[0] == first_reading.ROWS
+
+
+@pytest.mark.parametrize("question", ["What is the parent class of Job?", "What is the default value of the scale parameter of task?"])
+def test_a_lookup_of_one_definitions_part_is_still_read_from_its_passages(question):
+    assert not first_reading.rows_asked(TREE, question)  # rows answered 1 of 7 held-out lookups, passages 6
