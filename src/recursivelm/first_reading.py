@@ -36,8 +36,9 @@ Before all of these:
 - a how-many question about a name whose lines are records of a few kinds, in other words than the text's
   ("unsuccessful login attempts" for "Failed password"), is answered from the lines grouped by wording and
   counted by code (`wordings`), the group picked by the question's words or by a reader.
-- a question over a table (or a time-stamped log, not a lookup of what few lines hold) that no code settles gives
-  the root the rows as typed dicts (`table_rows()`, row_dicts.py) to write its own code over (`rows_asked`): the
+- a question over a table, a time-stamped log or what many definitions of a Python tree hold (not a lookup of what
+  few places hold) that no code settles gives the root the rows as typed dicts (`table_rows()`, row_dicts.py,
+  code_rows.py) to write its own code over (`rows_asked`): the
   1.5B reader over passages answered about one in eight of the kinds no code read (sets N-W);
 - "how many <items> <condition>?" over a list of such items, where no word picks them ("how many reviews
   complain about slow delivery?"), is answered from each item read yes or no by the sub-model (`judging`; a

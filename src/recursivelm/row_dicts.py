@@ -176,9 +176,10 @@ class Rows(list):
 
     def _as_frame(self, key):
         """The one DataFrame this list answers as (changed in place by code that sets a column)."""
-        if self.frame() is None:
+        frame = self._built()
+        if frame is None:
             raise TypeError(f"list indices must be integers or slices, not {type(key).__name__}")
-        return self._frame
+        return frame
 
     def summary(self) -> str:
         """How many rows, each key with its type and a value, and the first rows, as the root is shown them."""
@@ -193,6 +194,11 @@ class Rows(list):
     def frame(self):
         """The rows as a pandas DataFrame, a date column as datetime64 (`df["placed_on"].dt.month` works); None
         where pandas is not installed. The 1.5B root writes pandas first over any table, even told it has none."""
+        frame = self._built()
+        return None if frame is None else frame.copy()  # code may change what it is given
+
+    def _built(self):
+        """The DataFrame, built once (each column read through `rows` reads it, not a copy); None without pandas."""
         pandas = _pandas()
         if pandas is None:
             return None
@@ -202,7 +208,7 @@ class Rows(list):
                 if isinstance(value, Stamp):  # a cell that was no date left the column of objects
                     df[key] = pandas.to_datetime(df[key], errors="coerce", utc=value.tzinfo is not None)
             self._frame = df
-        return self._frame.copy()  # code may change what it is given
+        return self._frame
 
 
 def _pandas():
@@ -266,17 +272,18 @@ def log_rows(text: str) -> Rows | None:
     if not lines or not stamped(lines):
         return None
     common = NUMERIC_SHARE * len(lines)
-    levels = sum(bool(LEVELS.search(line)) for line in lines) >= common
-    keys = Counter(key for line in lines for key in dict(_FIELD.findall(line)))
+    level_of = [m[1] if (m := LEVELS.search(line)) else "" for line in lines]
+    written = [dict(_FIELD.findall(line)) for line in lines]  # each line's key=value fields, read once
+    levels = sum(map(bool, level_of)) >= common
+    keys = Counter(key for fields in written for key in fields)
     fields = [key for key, n in keys.items() if n >= common and key not in ("time", "level", "text", "line")]
     rows = []
-    for line in lines:
+    for line, level, its in zip(lines, level_of, written):
         found = stamp(line)
         row: dict[str, Any] = {"time": _when(found) if found else ""}
         if levels:
-            row["level"] = (m[1] if (m := LEVELS.search(line)) else "")
-        written = dict(_FIELD.findall(line))
-        row.update({key: _typed(written.get(key, "").strip('"')) for key in fields})
+            row["level"] = level
+        row.update({key: _typed(its.get(key, "").strip('"')) for key in fields})
         rest = _ZONE.sub("", line.split(found[1], 1)[1]) if found else line
         row["text"], row["line"] = rest.strip(" -:]\t"), line
         rows.append(row)
@@ -292,5 +299,5 @@ def _when(found: tuple[tuple[int, ...], str]) -> Stamp:
 
 
 def _typed(value: str) -> int | float | str:
-    found = number(value)
-    return value if found is None or not re.fullmatch(r"[-+]?[\d,.]+", value) else _number(value)
+    """A field's value: a number where it is written as one alone (`ms=120`), else its text (`user=u7`)."""
+    return _number(value) if re.fullmatch(r"[-+]?[\d,.]+", value) else value

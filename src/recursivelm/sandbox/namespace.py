@@ -291,8 +291,8 @@ class Namespace:
     def _table_rows(self, question: str = "") -> row_dicts.Rows:
         """The context's table (the one `question` asks about, of a directory of tables) as a list of dicts, one a
         row, numbers and dates typed; a time-stamped log's lines, a row each (row_dicts.py); a Python tree's
-        definitions, a row each (code_rows.py). `.summary()` tells
-        its keys and first rows. A new list each call: code may sort or change it freely."""
+        definitions, a row each (code_rows.py). `.summary()` tells its keys and first rows. A new list each call:
+        code may sort or change it freely."""
         if not isinstance(question, str):
             raise TypeError("table_rows(question='') takes the question (or nothing), as a str")
         context = self.globals["context"]
