@@ -146,7 +146,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed) + set_z(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1872,6 +1872,92 @@ def set_y(seed: int) -> list[dict]:
     return out
 
 
+def set_z(seed: int) -> list[dict]:
+    """Set Z, written in the thirtieth step before any run of it and before any change of that step, and run once
+    on the engine of its start (5f2b2ac): kinds no set asked (products out of stock in any warehouse, the share of
+    sessions with a purchase, a month's most frequent customer, the hour with the most warnings, functions with no
+    docstring, the class with the most methods, the year of a second rebuilding in prose, a markdown table's range)."""
+    rng = random.Random(25000 + seed)
+    base = reference_text()
+    out = []
+    stock, empty = ["product,warehouse,qty"], set()
+    for p in range(40):
+        for w in ["North", "South", "East"]:
+            qty = 0 if rng.random() < 0.08 else rng.randint(1, 300)
+            empty |= {p} if qty == 0 else set()
+            stock.append(f"P-{p:03d},{w},{qty}")
+    out.append({"kind": "out-of-stock-anywhere", "set": "Z", "context": "\n".join(stock), "gold": len(empty),
+                "question": "How many products have zero stock in at least one warehouse?"})
+    events, bought = [], set()
+    for s in range(120):
+        for e in ["view"] * rng.randint(1, 4) + (["cart"] if rng.random() < 0.5 else []):
+            events.append({"session": f"s{s:03d}", "event": e})
+        if events[-1]["event"] == "cart" and rng.random() < 0.6:
+            events.append({"session": f"s{s:03d}", "event": "purchase"})
+            bought.add(s)
+    out.append({"kind": "sessions-with-purchase-percent", "set": "Z", "context": "\n".join(json.dumps(e) for e in events),
+                "gold": round(100 * len(bought) / 120, 2),
+                "question": "What percentage of sessions include a purchase event?"})
+    customers = ["Abbott", "Barros", "Chen", "Dalton", "Ekwueme", "Fischer", "Gupta", "Haddad"]
+    while True:
+        orders, march = ["customer,ordered_on,amount"], Counter()
+        for i in range(400):
+            day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 180))
+            who = rng.choice(customers)
+            march[who] += day.month == 3
+            orders.append(f"{who},{day.isoformat()},{rng.randint(10, 900)}")
+        (top, n), (_, second) = march.most_common(2)
+        if n > second:
+            break
+    out.append({"kind": "top-customer-in-month", "set": "Z", "context": "\n".join(orders), "gold": top,
+                "question": "Which customer placed the most orders in March 2024?"})
+    while True:
+        at, lines, warn_hours = datetime.datetime(2025, 6, 2, 0, 0), [], Counter()
+        for i in range(1200):
+            at += datetime.timedelta(minutes=rng.randint(1, 9))
+            level = rng.choices(["INFO", "WARN", "ERROR"], weights=[80, 15 + (at.hour in (3, 14, 21)) * 6, 5])[0]
+            warn_hours[at.hour] += level == "WARN"
+            lines.append(f"{at.isoformat(sep=' ')} {level} [worker-{rng.randint(1, 6)}] job step {i} done")
+        (hour, n), (_, second) = warn_hours.most_common(2)
+        if n > second:
+            break
+    out.append({"kind": "busiest-warn-hour", "set": "Z", "context": "\n".join(lines), "gold": hour,
+                "question": "During which hour of the day were the most WARN lines logged?"})
+    files, bare = {}, 0
+    for m in range(6):
+        parts = []
+        for k in range(rng.randint(3, 6)):
+            documented = rng.random() < 0.55
+            bare += not documented
+            doc = f'    """Return the {k}th measure of the batch."""\n' if documented else ""
+            parts.append(f"def measure_{m}_{k}(batch):\n{doc}    return sum(batch) * {k + 1}\n")
+        files[f"metrics/part{m}.py"] = "\n\n".join(parts)
+    out.append({"kind": "undocumented-functions", "set": "Z", "context": files, "gold": bare,
+                "question": "How many functions have no docstring?"})
+    files, counts = {}, {}
+    for name in rng.sample(["Ledger", "Invoice", "Receipt", "Voucher", "Account", "Journal"], 6):
+        counts[name] = rng.randint(1, 7)
+    while sorted(counts.values())[-1] == sorted(counts.values())[-2]:
+        counts[rng.choice(list(counts))] += 1
+    for i, (name, n) in enumerate(counts.items()):
+        body = "".join(f"    def step_{k}(self):\n        return {k}\n\n" for k in range(n))
+        files[f"books/{name.lower()}.py"] = f"class {name}:\n{body}"
+    out.append({"kind": "class-most-methods", "set": "Z", "context": files, "gold": max(counts, key=counts.get),
+                "question": "Which class has the most methods?"})
+    years = sorted(rng.sample(range(1780, 1960), 3))
+    sentences = [f"In {y} the mill bridge was rebuilt after the spring floods." for y in years]
+    sentences += [f"In {rng.randint(1780, 1960)} the chapel roof was rebuilt after a storm."]
+    out.append({"kind": "prose-second-rebuild", "set": "Z", "context": plant(base, rng.sample(sentences, 4), rng),
+                "gold": str(years[1]), "question": "In which year was the mill bridge rebuilt for the second time?"})
+    scores = {f"Team {c}": rng.randint(12, 98) for c in "ABCDEFGHIJ"}
+    table = "| team | score |\n|---|---|\n" + "".join(f"| {t} | {v} |\n" for t, v in scores.items())
+    report = base[:15000] + "\n\n## Results\n\n" + table + "\n" + base[15000:30000]
+    out.append({"kind": "markdown-score-range", "set": "Z", "context": report,
+                "gold": max(scores.values()) - min(scores.values()),
+                "question": "What is the difference between the highest and the lowest score in the results table?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -1912,7 +1998,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X and Y (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X, Y and Z (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
