@@ -1875,8 +1875,9 @@ def set_y(seed: int) -> list[dict]:
 def set_z(seed: int) -> list[dict]:
     """Set Z, written in the thirtieth step before any run of it and before any change of that step, and run once
     on the engine of its start (5f2b2ac): kinds no set asked (products out of stock in any warehouse, the share of
-    sessions with a purchase, a month's most frequent customer, the hour with the most warnings, functions with no
-    docstring, the class with the most methods, the year of a second rebuilding in prose, a markdown table's range)."""
+    sessions with a purchase, customers who ordered in every month, days of a log with no error, the file that
+    imports the most modules, the class with the most methods, the year of a second rebuilding in prose, the team
+    closest to a markdown table's average)."""
     rng = random.Random(25000 + seed)
     base = reference_text()
     out = []
@@ -1900,40 +1901,42 @@ def set_z(seed: int) -> list[dict]:
                 "question": "What percentage of sessions include a purchase event?"})
     customers = ["Abbott", "Barros", "Chen", "Dalton", "Ekwueme", "Fischer", "Gupta", "Haddad"]
     while True:
-        orders, march = ["customer,ordered_on,amount"], Counter()
-        for i in range(400):
-            day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 180))
+        orders, months = ["customer,ordered_on,amount"], {c: set() for c in customers}
+        for i in range(260):
+            day = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 181))
             who = rng.choice(customers)
-            march[who] += day.month == 3
+            months[who].add(day.month)
             orders.append(f"{who},{day.isoformat()},{rng.randint(10, 900)}")
-        (top, n), (_, second) = march.most_common(2)
-        if n > second:
+        every = [c for c in customers if months[c] == set(range(1, 7))]
+        if 1 <= len(every) <= 4:
             break
-    out.append({"kind": "top-customer-in-month", "set": "Z", "context": "\n".join(orders), "gold": top,
-                "question": "Which customer placed the most orders in March 2024?"})
+    out.append({"kind": "customers-every-month", "set": "Z", "context": "\n".join(orders), "gold": every,
+                "exclude": [c for c in customers if c not in every],
+                "question": "Which customers placed an order in every month from January to June 2024?"})
     while True:
-        at, lines, warn_hours = datetime.datetime(2025, 6, 2, 0, 0), [], Counter()
-        for i in range(1200):
-            at += datetime.timedelta(minutes=rng.randint(1, 9))
-            level = rng.choices(["INFO", "WARN", "ERROR"], weights=[80, 15 + (at.hour in (3, 14, 21)) * 6, 5])[0]
-            warn_hours[at.hour] += level == "WARN"
+        at, lines, error_days = datetime.datetime(2025, 6, 2, 0, 0), [], set()
+        for i in range(1400):
+            at += datetime.timedelta(minutes=rng.randint(10, 50))
+            level = rng.choices(["INFO", "WARN", "ERROR"], weights=[90, 9, 1])[0]
+            error_days |= {at.date()} if level == "ERROR" else set()
             lines.append(f"{at.isoformat(sep=' ')} {level} [worker-{rng.randint(1, 6)}] job step {i} done")
-        (hour, n), (_, second) = warn_hours.most_common(2)
-        if n > second:
+        all_days = {datetime.date(2025, 6, 2) + datetime.timedelta(days=d) for d in range((at.date() - datetime.date(2025, 6, 2)).days + 1)}
+        if 3 <= len(all_days - error_days) <= len(all_days) - 3:
             break
-    out.append({"kind": "busiest-warn-hour", "set": "Z", "context": "\n".join(lines), "gold": hour,
-                "question": "During which hour of the day were the most WARN lines logged?"})
-    files, bare = {}, 0
-    for m in range(6):
-        parts = []
-        for k in range(rng.randint(3, 6)):
-            documented = rng.random() < 0.55
-            bare += not documented
-            doc = f'    """Return the {k}th measure of the batch."""\n' if documented else ""
-            parts.append(f"def measure_{m}_{k}(batch):\n{doc}    return sum(batch) * {k + 1}\n")
-        files[f"metrics/part{m}.py"] = "\n\n".join(parts)
-    out.append({"kind": "undocumented-functions", "set": "Z", "context": files, "gold": bare,
-                "question": "How many functions have no docstring?"})
+    out.append({"kind": "days-without-error", "set": "Z", "context": "\n".join(lines), "gold": len(all_days - error_days),
+                "question": "On how many days of the log was no ERROR logged?"})
+    files, imported = {}, {}
+    modules = ["os", "re", "json", "math", "time", "random", "pathlib", "typing", "itertools", "functools", "csv"]
+    while True:
+        for m in range(6):
+            chosen = rng.sample(modules, rng.randint(1, 7))
+            imported[f"tools/mod{m}.py"] = len(chosen)
+            files[f"tools/mod{m}.py"] = "".join(f"import {name}\n" for name in chosen) + f"\n\ndef run_{m}():\n    return {m}\n"
+        ranked = sorted(imported.values())
+        if ranked[-1] > ranked[-2]:
+            break
+    out.append({"kind": "file-most-imports", "set": "Z", "context": files, "gold": max(imported, key=imported.get).split("/")[-1],
+                "question": "Which file imports the most modules?"})
     files, counts = {}, {}
     for name in rng.sample(["Ledger", "Invoice", "Receipt", "Voucher", "Account", "Journal"], 6):
         counts[name] = rng.randint(1, 7)
@@ -1949,12 +1952,17 @@ def set_z(seed: int) -> list[dict]:
     sentences += [f"In {rng.randint(1780, 1960)} the chapel roof was rebuilt after a storm."]
     out.append({"kind": "prose-second-rebuild", "set": "Z", "context": plant(base, rng.sample(sentences, 4), rng),
                 "gold": str(years[1]), "question": "In which year was the mill bridge rebuilt for the second time?"})
-    scores = {f"Team {c}": rng.randint(12, 98) for c in "ABCDEFGHIJ"}
+    while True:
+        scores = {f"Team {c}": rng.randint(12, 98) for c in "ABCDEFGHIJ"}
+        mean = sum(scores.values()) / len(scores)
+        ranked = sorted(scores, key=lambda t: abs(scores[t] - mean))
+        if abs(scores[ranked[0]] - mean) < abs(scores[ranked[1]] - mean):
+            break
     table = "| team | score |\n|---|---|\n" + "".join(f"| {t} | {v} |\n" for t, v in scores.items())
     report = base[:15000] + "\n\n## Results\n\n" + table + "\n" + base[15000:30000]
-    out.append({"kind": "markdown-score-range", "set": "Z", "context": report,
-                "gold": max(scores.values()) - min(scores.values()),
-                "question": "What is the difference between the highest and the lowest score in the results table?"})
+    out.append({"kind": "markdown-closest-to-mean", "set": "Z", "context": report, "gold": ranked[0],
+                "exclude": [t for t in scores if t != ranked[0]],
+                "question": "Which team's score in the results table is closest to the average score?"})
     return out
 
 
