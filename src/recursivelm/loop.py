@@ -13,7 +13,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from . import compaction, evidence, first_reading, prompt_extras, refusals
+from . import compaction, evidence, first_reading, prompt_extras, refusals, second_program
 from .budget import Budget, LimitReached
 from .context import ContextInfo, LoadedContext, describe
 from .deadline import accepts, complete_within
@@ -97,6 +97,8 @@ class Run:
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
         self.repeats = 0  # replies in a row that repeated a block already run (not run again)
         self.typed_value: Any = None  # the root's FINAL validated against the run's schema (answers.py)
+        self.rows_first: dict[str, Any] | None = None  # the first cell, where it gave the rows (first_reading.ROWS)
+        self.second_looked = False  # a second program was asked beside the root's first (second_program.py)
         self.subcalls = SubCalls(self)
 
     def child(self, question: str, loaded: LoadedContext) -> Run:
@@ -125,10 +127,10 @@ class Run:
             # A table's rows shown for the root's own code (first_reading.ROWS) are a look, but leave no reading.
             self.first_read = first_cell is not None and not first_cell["rows"]
             self.looked = bool(passages) or first_cell is not None
+            self.rows_first = first_cell if first_cell is not None and first_cell["rows"] else None
             self.messages = [
                 {"role": "system", "content": prompt_extras.system_prompt(self, self._render("system"))},
-                {"role": "user", "content": prompt_extras.first_user(
-                    self, self._render("first_user", evidence=passages, first_cell=first_cell))},
+                {"role": "user", "content": self.first_user_text(first_cell, passages)},
             ]
             outcome = await self._iterate(sandbox)
         except ModelError as e:
@@ -174,6 +176,8 @@ class Run:
                         self.ran_code.add(block.code.strip())
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})
                     self._note_look(block.code, cell)
+                    if second_program.due(self, cell) and (told := await second_program.look(self, sandbox, block.code, cell)):
+                        shown[-1]["text"] += "\n" + told
                     if cell.final is not None:
                         judged = refusals.verdict(self, cell.final, block.code)
                         if judged.refusal is None:
@@ -223,9 +227,13 @@ class Run:
         return RunOutcome(answer, "limit", limit=limit.limit, error=error, iterations=self.iteration)
 
     # -- one root-model turn -------------------------------------------------------------------
-    async def _root_call(self, answer_now: bool = False) -> str:
+    async def _root_call(self, answer_now: bool = False, aside: list[Message] | None = None) -> str:
+        """The root's next reply to the history; or, given `aside`, its reply to those messages instead, charged
+        and logged alike but kept out of the history (second_program.py)."""
         model = self.model
-        await compaction.fit(self)  # near the window, older turns are folded into a note: the run goes on
+        if aside is None:
+            await compaction.fit(self)  # near the window, older turns are folded into a note: the run goes on
+        messages = self.messages if aside is None else aside
         timeout = self.limits.answer_now_timeout_s if answer_now else self.shared.budget.time_left()
         started = time.monotonic()
         options = {"on_token": self.config.on_token} if self.config.on_token and accepts(model, "on_token") else {}
@@ -233,7 +241,7 @@ class Run:
             options["code_only"] = True  # every root turn is one code block, where the backend can enforce it
         try:
             completion: Completion = await complete_within(
-                model, self.messages, timeout, on_cut=self._charge_root,
+                model, messages, timeout, on_cut=self._charge_root,
                 max_tokens=self.limits.max_reply_tokens, stop=self.profile.stop or None,
                 stop_after_first_code_block=self.profile.cut_after_first_block and not answer_now, **options)
         except asyncio.TimeoutError:
@@ -243,11 +251,12 @@ class Run:
             reply = cut_after_first_block(reply)
         record = self._charge_root(completion)
         self.last_root_call = self.shared.log.new_id("root")
-        self._emit(RootCall, id=self.last_root_call, iteration=self.iteration, prompt=self.messages[-1]["content"], reply=reply,
+        self._emit(RootCall, id=self.last_root_call, iteration=self.iteration, prompt=messages[-1]["content"], reply=reply,
                    model=completion.model, input_tokens=completion.input_tokens,
                    output_tokens=completion.output_tokens, cost=record.cost,
                    duration_s=round(time.monotonic() - started, 4), answer_now=answer_now)
-        self.messages.append({"role": "assistant", "content": reply})
+        if aside is None:
+            self.messages.append({"role": "assistant", "content": reply})
         return reply
 
     def _charge_root(self, completion: Completion):
@@ -379,7 +388,11 @@ class Run:
         if which in first_reading.EXACT and cell.output.strip():
             self.exact_reading = cell.output.strip().splitlines()[-1]  # each template prints `reading` last
         return {"code": code, "text": self._cell_text(cell), "whole": which == first_reading.WHOLE,
-                "rows": which == first_reading.ROWS}
+                "rows": which == first_reading.ROWS, "style": ""}  # style: a second program's (second_program.py)
+
+    def first_user_text(self, first_cell: dict[str, Any] | None, passages: list[dict[str, str]] = ()) -> str:
+        """The first user message, given the first cell (a variant of it asks for a second program)."""
+        return prompt_extras.first_user(self, self._render("first_user", evidence=list(passages), first_cell=first_cell))
 
     def _fits_one_sub_call(self) -> bool:
         room = self.sub_model.context_window - self.limits.max_sub_reply_tokens - READ_WHOLE_MARGIN_TOKENS

@@ -27,7 +27,7 @@ _LATER_TEMPLATES = ("no_answer", "search_miss", "unsupported_answer", "read_whol
                     "tools", "answer_schema", "schema_refused", "session_history", "compacted", "compaction_summary",
                     "read_evidence_code", "option_letter", "as_written", "read_labels_code",
                     "read_counted_code", "no_option", "read_table_code",
-                    "read_kinds_code", "read_judged_code", "read_rows_code")
+                    "read_kinds_code", "read_judged_code", "read_rows_code", "programs_agree", "programs_differ")
 
 
 @dataclass
@@ -51,6 +51,9 @@ class Profile:
     read_whole_first: bool = False
     # Otherwise run `read_evidence_code` (read() over what find() gathers, or tally()'s counts) before turn one.
     read_evidence_first: bool = False
+    # Beside the root's first program over a table's rows, ask for a second one written the other way and show
+    # the root where the two differ (second_program.py).
+    second_program: bool = False
     # Replies in a row that repeat a block already run before the answer-now turn comes (they are not run).
     max_repeats: int = 3
     # The sampling temperature of a model named without one (None: the backend's own default).
@@ -109,6 +112,7 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         code_only=bool(raw.get("code_only", False)),
         read_whole_first=bool(raw.get("read_whole_first", False)),
         read_evidence_first=bool(raw.get("read_evidence_first", False)),
+        second_program=bool(raw.get("second_program", False)),
         max_repeats=int(raw.get("max_repeats", 3)),
         temperature=float(raw["temperature"]) if "temperature" in raw else None,
     )
