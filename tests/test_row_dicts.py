@@ -203,3 +203,25 @@ def test_functions_calling_themselves_and_different_users_a_day_are_left_to_the_
 def test_a_lookup_of_one_definitions_part_is_still_read_from_its_passages(question):
     assert not first_reading.rows_asked(TREE, question)  # rows answered 1 of 7 held-out lookups, passages 6
 
+
+def test_a_logs_fields_written_by_form_are_keys_of_its_rows():
+    access = "\n".join(f'10.0.{i % 3}.{i} - - [09/Nov/2025:09:{i:02d}:07 +0000] "GET /item/{i % 4} HTTP/1.1" {200 if i % 5 else 503} 512'
+                       for i in range(40))
+    rows = row_dicts.log_rows(access)
+    assert {k: rows[5][k] for k in ("ip", "method", "path", "status")} == {"ip": "10.0.2.5", "method": "GET",
+                                                                          "path": "/item/1", "status": 503}
+    assert rows[5]["time"] == "2025-11-09 09:05:07"
+    app = "\n".join(f"2025-06-02 00:{i:02d}:00 {'ERROR' if i % 7 == 0 else 'INFO'} [worker-{i % 3}] POST /api/cart {201 if i % 2 else 400} {100 + i}ms"
+                    for i in range(40))
+    rows = row_dicts.log_rows(app)
+    assert {k: rows[3][k] for k in ("level", "source", "method", "path", "status", "ms")} == {
+        "level": "INFO", "source": "worker-0", "method": "POST", "path": "/api/cart", "status": 201, "ms": 103}
+    sshd = "\n".join(f"2025-06-01 00:{i:02d}:00 sshd[41{i % 2}]: Accepted password for ana from 10.0.0.{i % 9} port 22"
+                     for i in range(40))
+    assert {k: row_dicts.log_rows(sshd)[4][k] for k in ("source", "ip")} == {"source": "sshd", "ip": "10.0.0.4"}
+
+
+def test_a_field_written_as_key_value_is_not_read_again_by_form():
+    log = "\n".join(f"2025-04-02T06:{i:02d}:03Z INFO gateway request path=/v1/{i % 3} status={200 + i % 2}" for i in range(30))
+    row = row_dicts.log_rows(log)[1]
+    assert row["path"] == "/v1/1" and row["status"] == 201 and "method" not in row

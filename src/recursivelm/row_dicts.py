@@ -10,7 +10,8 @@ A number column's cells are ints (or floats), a list column's lists; a column of
 anything else is the cell's text ("" where it is empty).
 
 A time-stamped log is read the same way (`log_rows`), a row a line: its time (a `Stamp`), its level, the key=value
-fields most lines write, the text after the stamp and the whole line. Over a log, the reader answered "0.36" and
+fields most lines write and those they write by form (log_fields.py: an IP, a request's method, path and status, a
+duration in ms, a `[source]`), the text after the stamp and the whole line. Over a log, the reader answered "0.36" and
 "5 days" for the 11 days between a user's first and last session (set W).
 """
 
@@ -21,6 +22,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from .log_fields import fields_of
 from .log_lines import stamp, stamped
 from .periods import ISO_DATE
 from .table_cells import NUMERIC_SHARE, Table, items, number
@@ -272,19 +274,22 @@ def log_rows(text: str) -> Rows | None:
     if not lines or not stamped(lines):
         return None
     common = NUMERIC_SHARE * len(lines)
+    stamps = [stamp(line) for line in lines]
+    rests = [_ZONE.sub("", line.split(found[1], 1)[1]) if found else line for line, found in zip(lines, stamps)]
     level_of = [m[1] if (m := LEVELS.search(line)) else "" for line in lines]
-    written = [dict(_FIELD.findall(line)) for line in lines]  # each line's key=value fields, read once
+    # Each line's key=value fields, then those it writes by form (an IP, a request, a [source]), read once.
+    written = [dict(_FIELD.findall(line)) for line in lines]
+    for its, line, rest in zip(written, lines, rests):
+        its.update({key: value for key, value in fields_of(line, rest).items() if key not in its})
     levels = sum(map(bool, level_of)) >= common
     keys = Counter(key for fields in written for key in fields)
     fields = [key for key, n in keys.items() if n >= common and key not in ("time", "level", "text", "line")]
     rows = []
-    for line, level, its in zip(lines, level_of, written):
-        found = stamp(line)
+    for line, found, rest, level, its in zip(lines, stamps, rests, level_of, written):
         row: dict[str, Any] = {"time": _when(found) if found else ""}
         if levels:
             row["level"] = level
         row.update({key: _typed(its.get(key, "").strip('"')) for key in fields})
-        rest = _ZONE.sub("", line.split(found[1], 1)[1]) if found else line
         row["text"], row["line"] = rest.strip(" -:]\t"), line
         rows.append(row)
     return Rows(rows, f"the log's lines, a row each ({len(lines):,} lines)")
