@@ -225,3 +225,11 @@ def test_a_field_written_as_key_value_is_not_read_again_by_form():
     log = "\n".join(f"2025-04-02T06:{i:02d}:03Z INFO gateway request path=/v1/{i % 3} status={200 + i % 2}" for i in range(30))
     row = row_dicts.log_rows(log)[1]
     assert row["path"] == "/v1/1" and row["status"] == 201 and "method" not in row
+
+
+def test_a_date_columns_missing_dt_attribute_is_told_what_dt_has():
+    pytest.importorskip("pandas")
+    root = ScriptedModel(replies=[block('print((df["founded"].dt.isoweekday() >= 6).sum())'), block("FINAL(1)")],
+                         name="scripted")
+    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
+    assert ".dt.dayofweek (Monday=0 ... Sunday=6)" in root.calls[1][-1]["content"]
