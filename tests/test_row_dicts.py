@@ -233,3 +233,11 @@ def test_a_date_columns_missing_dt_attribute_is_told_what_dt_has():
                          name="scripted")
     RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
     assert ".dt.dayofweek (Monday=0 ... Sunday=6)" in root.calls[1][-1]["content"]
+
+
+def test_two_conditions_on_columns_without_their_parentheses_are_told_how_to_combine_them():
+    pytest.importorskip("pandas")
+    root = ScriptedModel(replies=[block('print(len(df[df["population"] > 2000 & df["population"] < 9000]))'), block("FINAL(1)")],
+                         name="scripted")
+    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
+    assert "each in its own parentheses" in root.calls[1][-1]["content"]
