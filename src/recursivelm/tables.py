@@ -218,14 +218,13 @@ def joined(tables: dict[str, Table], question: str) -> Table | None:
 def named_values(table: Table, question: str) -> dict[int, str]:
     """The cell values of text columns the question names (a list column's items), whole and in any case, each in
     the column that holds it ("Okafor" -> customer), the longest first where one holds another."""
-    asked = " " + " ".join(WORD.findall(question.lower())) + " "
+    asked = f" {_spoken(question)} "
     found: dict[int, str] = {}
     for i in range(len(table.columns)):
         if i in table.numbers or i == table.dates:
             continue
-        cells = {item for row in table.rows for item in items(row[i])} if i in table.lists else {row[i] for row in table.rows}
-        for value in sorted(cells, key=len, reverse=True):
-            words = " ".join(WORD.findall(value.lower()))
+        for value in sorted(_cells(table, i), key=len, reverse=True):
+            words = _spoken(value)
             named = f" {words} " in asked or f" {plural(words)} " in asked  # "errors" names the value ERROR
             if words and named and words not in table.column_words(i) and i not in found:
                 found[i] = value
@@ -235,19 +234,28 @@ def named_values(table: Table, question: str) -> dict[int, str]:
 def several_named(table: Table, question: str) -> dict[int, list[str]]:
     """The text columns of which the question names two values or more ("in both Lagos and Oslo", "from Lagos or
     Oslo"), with those values in the question's order; a value inside a longer one named is not counted."""
-    asked = " " + " ".join(WORD.findall(question.lower())) + " "
+    asked = f" {_spoken(question)} "
     found: dict[int, list[str]] = {}
-    for i, value in named_values(table, question).items():
-        cells = {item for row in table.rows for item in items(row[i])} if i in table.lists else {row[i] for row in table.rows}
+    for i in named_values(table, question):
         named = []
-        for cell in sorted(cells, key=len, reverse=True):
-            words = " ".join(WORD.findall(cell.lower()))
+        for cell in sorted(_cells(table, i), key=len, reverse=True):
+            words = _spoken(cell)
             if words and f" {words} " in asked and words not in table.column_words(i) \
-                    and not any(f" {words} " in f" {' '.join(WORD.findall(n.lower()))} " for n in named):
+                    and not any(f" {words} " in f" {_spoken(n)} " for n in named):
                 named.append(cell)
         if len(named) > 1:
-            found[i] = sorted(named, key=lambda cell: asked.index(f" {' '.join(WORD.findall(cell.lower()))} "))
+            found[i] = sorted(named, key=lambda cell: asked.index(f" {_spoken(cell)} "))
     return found
+
+
+def _cells(table: Table, i: int) -> set[str]:
+    """Column i's different values; a list column's items."""
+    return {item for row in table.rows for item in items(row[i])} if i in table.lists else {row[i] for row in table.rows}
+
+
+def _spoken(text: str) -> str:
+    """`text`'s words, lower case, one space between: how a value is matched against a question's words."""
+    return " ".join(WORD.findall(text.lower()))
 
 
 def named_columns(table: Table, question: str) -> list[int]:
