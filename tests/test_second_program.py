@@ -105,3 +105,17 @@ def test_a_deadline_during_the_second_program_keeps_the_first_programs_output_fo
     last = root.calls[-1][-1]["content"]
     assert "Output:\nEnzo" in last and "Stop:" in last and "second" not in last
     assert result.answer == "Enzo" and result.status == "limit"
+
+
+def test_the_second_programs_call_is_its_own_training_sample_not_part_of_the_history(tmp_path):
+    from recursivelm.events import load_events
+    from recursivelm.export import sft_samples
+    log = tmp_path / "run.jsonl"
+    run([block('print(min(rows, key=lambda r: r["birth_year"])["name"])'),
+         block('print(df.loc[df["birth_year"].idxmin(), "name"])'), block('FINAL("Enzo")')], log=log)
+    samples = list(sft_samples(load_events(log)))
+    assert [s["metadata"]["aside"] for s in samples] == [False, True, False]
+    aside, last = samples[1]["messages"], samples[2]["messages"]
+    assert [m["role"] for m in aside] == ["system", "user", "assistant"] and "Start it with a comment" in aside[1]["content"]
+    assert [m["role"] for m in last] == ["system", "user", "assistant", "user", "assistant"]
+    assert not any("Start it with a comment" in m["content"] for m in last)

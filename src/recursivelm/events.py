@@ -68,6 +68,7 @@ class RootCall(Event):
     cost: float | None = None
     duration_s: float = 0.0
     answer_now: bool = False  # the final turn forced by a limit
+    aside: bool = False  # asked beside the history, not part of it: a second program (second_program.py)
 
 
 @dataclass

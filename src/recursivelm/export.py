@@ -76,18 +76,27 @@ def sft_samples(events: Iterable[Event], answered_only: bool = False, max_chars:
         system = run["system_prompt"].content
         history: list[dict[str, str]] = []
         for call in run["root_calls"]:
+            if call.aside:  # its own first turn, beside the history (a second program)
+                yield from _sample(system, [{"role": "user", "content": call.prompt}], call, run_id, start, end, max_chars)
+                continue
             if len(history) >= 2 and call.prompt.startswith(history[-2]["content"] + "\n\n"):
                 # The loop did not keep the previous reply (a repeated block) and added to the user message
                 # before it: the history the model saw has that message, extended, and not the reply.
                 del history[-2:]
             history.append({"role": "user", "content": call.prompt})
-            messages = [{"role": "system", "content": system}, *history, {"role": "assistant", "content": call.reply}]
-            if max_chars is None or sum(len(m["content"]) for m in messages) <= max_chars:
-                yield {"messages": messages, "metadata": {
-                    "run": run_id, "depth": start.depth, "iteration": call.iteration, "answer_now": call.answer_now,
-                    "question": start.question, "model": call.model, "status": end.status if end else None,
-                    "answer": end.answer if end else None}}
+            yield from _sample(system, history, call, run_id, start, end, max_chars)
             history.append({"role": "assistant", "content": call.reply})
+
+
+def _sample(system: str, turns: list[dict[str, str]], call: Event, run_id: str, start: Event, end: Event | None,
+            max_chars: int | None) -> Iterator[dict[str, Any]]:
+    """The sample of one root call: the system prompt, the turns before it and its reply (none if too long)."""
+    messages = [{"role": "system", "content": system}, *turns, {"role": "assistant", "content": call.reply}]
+    if max_chars is None or sum(len(m["content"]) for m in messages) <= max_chars:
+        yield {"messages": messages, "metadata": {
+            "run": run_id, "depth": start.depth, "iteration": call.iteration, "answer_now": call.answer_now,
+            "aside": call.aside, "question": start.question, "model": call.model,
+            "status": end.status if end else None, "answer": end.answer if end else None}}
 
 
 def _runs(events: Iterable[Event]) -> dict[str, dict[str, Any]]:

@@ -254,7 +254,8 @@ class Run:
         self._emit(RootCall, id=self.last_root_call, iteration=self.iteration, prompt=messages[-1]["content"], reply=reply,
                    model=completion.model, input_tokens=completion.input_tokens,
                    output_tokens=completion.output_tokens, cost=record.cost,
-                   duration_s=round(time.monotonic() - started, 4), answer_now=answer_now)
+                   duration_s=round(time.monotonic() - started, 4), answer_now=answer_now,
+                   aside=aside is not None)
         if aside is None:
             self.messages.append({"role": "assistant", "content": reply})
         return reply

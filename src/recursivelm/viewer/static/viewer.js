@@ -407,7 +407,7 @@
     const failed = it.cells.filter((c) => c.end && c.end.error).length;
     const running = it.cells.some((c) => !c.end);
     const summary = [
-      h("span", { class: "name" }, call.answer_now ? "Answer-now turn" : `Iteration ${call.iteration}`),
+      h("span", { class: "name" }, call.answer_now ? "Answer-now turn" : call.aside ? "Second program (beside the history)" : `Iteration ${call.iteration}`),
       h("span", { class: "meta" },
         h("span", {}, seconds(call.duration_s)),
         h("span", {}, `${int(call.input_tokens)} → ${int(call.output_tokens)} tokens`),
