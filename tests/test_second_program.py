@@ -119,3 +119,12 @@ def test_the_second_programs_call_is_its_own_training_sample_not_part_of_the_his
     assert [m["role"] for m in aside] == ["system", "user", "assistant"] and "Start it with a comment" in aside[1]["content"]
     assert [m["role"] for m in last] == ["system", "user", "assistant", "user", "assistant"]
     assert not any("Start it with a comment" in m["content"] for m in last)
+
+
+def test_the_viewer_counts_the_roots_turns_not_the_second_programs_call(tmp_path):
+    from recursivelm.viewer.summary import summarize
+    log = tmp_path / "run.jsonl"
+    run([block('print(min(rows, key=lambda r: r["birth_year"])["name"])'),
+         block('print(df.loc[df["birth_year"].idxmin(), "name"])'), block('FINAL("Enzo")')], log=log)
+    s = summarize([json.loads(line) for line in log.read_text().splitlines()])
+    assert s["iterations"] == 2 and s["root_calls"] == 3

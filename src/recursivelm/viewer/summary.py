@@ -106,7 +106,7 @@ def summarize(events: list[Event]) -> dict[str, Any]:
         "wall_time_s": (samples["t"] if samples else end["wall_time_s"] if end  # samples: all of them, one by one
                         else max((e["t"] for e in events), default=0.0)),
         "runs": counts["run_start"],  # the root and its child runs (samples 2..K are in "samples")
-        "iterations": sum(1 for e in events if e["type"] == "root_call" and e["run"] in sample_runs),
+        "iterations": sum(1 for e in events if e["type"] == "root_call" and e["run"] in sample_runs and not e.get("aside")),
         "samples": None if samples is None else {k: samples.get(k) for k in ("asked", "ran", "stopped", "temperature",
                                                                              "candidates", "chosen")},
         "root_calls": counts["root_call"],
