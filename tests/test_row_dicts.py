@@ -241,3 +241,15 @@ def test_two_conditions_on_columns_without_their_parentheses_are_told_how_to_com
                          name="scripted")
     RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
     assert "each in its own parentheses" in root.calls[1][-1]["content"]
+
+
+def test_an_empty_cell_is_none_and_the_summary_says_in_how_many_rows():
+    jobs = "\n\n".join(f"[job-{i:03d}]\nschedule = daily\n" + ("" if i % 4 == 0 else f"timeout = {30 * (1 + i % 3)}\n")
+                       for i in range(20))
+    rows = row_dicts.rows_of(tables.table_of(jobs))
+    assert rows[0]["timeout"] is None and rows[1]["timeout"] == 60
+    assert "'timeout': int, e.g. 60 (None in 5 rows: empty)" in rows.summary()
+    assert [r["section"] for r in rows if r["timeout"] is None][:2] == ["job-000", "job-004"]
+    if pytest.importorskip("pandas"):
+        assert rows.frame()["timeout"].isna().sum() == 5
+    assert code_rows({"m.py": "def f():\n    return 1\n"})[0]["docstring"] is None

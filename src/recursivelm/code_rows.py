@@ -19,8 +19,8 @@ from .row_dicts import Rows
 def code_rows(context: Any) -> Rows | None:
     """Every definition of the context's Python files as a row: its path, qualified name, kind ("class", "function"
     or "method"), the kind of what holds it ("class", "function", or "" at a module's top), its first line and length
-    in lines, parameters and their defaults, bases, decorators, docstring, and the names its own body calls and
-    raises. None where the context holds no Python file that parses."""
+    in lines, parameters and their defaults, bases, decorators, docstring (None if none), and the names its own body
+    calls and raises. None where the context holds no Python file that parses."""
     trees = syntax_trees(context)
     rows = [_row(path, name, node, in_class) for path, tree in trees.items()
             for name, node, in_class in qualified_definitions(tree)]
@@ -46,7 +46,7 @@ def _row(path: str, name: str, node: ast.AST, in_class: bool) -> dict[str, Any]:
         "defaults": {} if is_class else _defaults(node.args),
         "bases": [ast.unparse(b) for b in node.bases] if is_class else [],
         "decorators": [ast.unparse(d) for d in node.decorator_list],
-        "docstring": ast.get_docstring(node) or "",
+        "docstring": ast.get_docstring(node),  # None where it has none, as an empty cell of a table
         "calls": sorted({_called(n.func) for n in own if isinstance(n, ast.Call) and id(n) not in raised} - {""}),
         "raises": raised_by(node)[0],
     }

@@ -7,7 +7,8 @@ bench/RESULTS.md); writing the code over typed rows, the same model computes wha
 of two rows, the weekday of the fewest orders, a sum over YAML blocks.
 
 A number column's cells are ints (or floats), a list column's lists; a column of ISO dates holds `Stamp`s (below);
-anything else is the cell's text ("" where it is empty).
+anything else is the cell's text. An empty cell (a key a block leaves out) is None, as pandas reads it (NaN), so
+`isna()` and `is None` find it: as "", "Which jobs have no timeout set?" found none of 12.
 
 A time-stamped log is read the same way (`log_rows`), a row a line: its time (a `Stamp`), its level, the key=value
 fields most lines write and those they write by form (log_fields.py: an IP, a request's method, path and status, a
@@ -187,11 +188,19 @@ class Rows(list):
         """How many rows, each key with its type and a value, and the first rows, as the root is shown them."""
         if not self:
             return f"{self.described}: no rows"
-        keys = "\n".join(f"  {key!r}: {_kind(value)}, e.g. {_brief(value)!r}" for key, value in self[0].items())
+        keys = "\n".join(self._key_line(key) for key in self[0])
         first = "\n".join(repr({key: _brief(value) for key, value in row.items()}) for row in self[:SHOWN_ROWS])
         frame = " `df` holds the same rows as a pandas DataFrame (dates as datetime64)." if _pandas() else ""
         return (f"{self.described}: {len(self):,} rows in `rows`, each a dict with these keys:\n{keys}\n"
                 f"The first {min(SHOWN_ROWS, len(self))}:\n{first}\n{frame}").strip()
+
+    def _key_line(self, key: str) -> str:
+        """A key as the summary shows it: its type and a value (of the first row that has one), and how many rows
+        have none: "no timeout set" is rows where it is None, which code cannot see in three rows."""
+        value = next((row[key] for row in self if row.get(key) is not None), None)
+        empty = sum(row.get(key) is None for row in self)
+        line = f"  {key!r}: {_kind(value)}, e.g. {_brief(value)!r}" if value is not None else f"  {key!r}: always None"
+        return line + (f" (None in {empty:,} rows: empty)" if empty and value is not None else "")
 
     def frame(self):
         """The rows as a pandas DataFrame, a date column as datetime64 (`df["placed_on"].dt.month` works); None
@@ -235,17 +244,20 @@ def _kind(value: Any) -> str:
 def rows_of(table: Table) -> Rows:
     """Every row of `table` as a dict of typed values (the module's docstring says which types)."""
     convert = [_converter(table, i) for i in range(len(table.columns))]
-    rows = [{column: read(cell) for column, read, cell in zip(table.columns, convert, row)} for row in table.rows]
+    rows = [{column: read(cell) if cell.strip() else None for column, read, cell in zip(table.columns, convert, row)}
+            for row in table.rows]
     return Rows(rows, table.shape().removeprefix("Read by code over "))
 
 
 def _converter(table: Table, i: int):
-    if i in table.numbers:
-        return _number
+    """How column i's cells are read. Of its filled cells (an empty one is None whatever the column), as the table
+    reads all of them: a column of numbers with a few left empty is still one of numbers here."""
     if i in table.lists:
         return items
-    cells = [row[i] for row in table.rows]
-    if sum(bool(ISO_DATE.match(c.strip())) for c in cells) >= NUMERIC_SHARE * len(cells):
+    filled = [row[i].strip() for row in table.rows if row[i].strip()]
+    if i in table.numbers or (filled and sum(number(c) is not None for c in filled) >= NUMERIC_SHARE * len(filled)):
+        return _number
+    if filled and sum(bool(ISO_DATE.match(c)) for c in filled) >= NUMERIC_SHARE * len(filled):
         return _date
     return str
 
@@ -289,7 +301,7 @@ def log_rows(text: str) -> Rows | None:
         row: dict[str, Any] = {"time": _when(found) if found else ""}
         if levels:
             row["level"] = level
-        row.update({key: _typed(its.get(key, "").strip('"')) for key in fields})
+        row.update({key: _typed(its[key].strip('"')) if key in its else None for key in fields})  # None: not written
         row["text"], row["line"] = rest.strip(" -:]\t"), line
         rows.append(row)
     return Rows(rows, f"the log's lines, a row each ({len(lines):,} lines)")
