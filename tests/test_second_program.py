@@ -128,3 +128,32 @@ def test_the_viewer_counts_the_roots_turns_not_the_second_programs_call(tmp_path
          block('print(df.loc[df["birth_year"].idxmin(), "name"])'), block('FINAL("Enzo")')], log=log)
     s = summarize([json.loads(line) for line in log.read_text().splitlines()])
     assert s["iterations"] == 2 and s["root_calls"] == 3
+
+
+JOBS = "\n\n".join(f"[job-{i:03d}]\nschedule = daily\n" + ("" if i % 4 == 0 else f"timeout = {30 * (1 + i % 3)}\n")
+                   for i in range(20))
+
+
+def test_none_said_after_code_over_the_rows_picked_nothing_is_refused_once_with_what_to_print():
+    question = "Which jobs lack a timeout value?"
+    root, result = run([block('print([r["section"] for r in rows if r["timeout"] == ""])'),
+                        block('print(df[df["timeout"] == ""]["section"].tolist())'),
+                        block('FINAL("No jobs have no timeout set.")'),
+                        block('ids = [r["section"] for r in rows if r["timeout"] is None]\nprint(ids)'),
+                        block("FINAL(ids)")], context=JOBS, question=question)
+    refused = root.calls[3][-1]["content"]
+    assert "is not proven: your code picked no rows" in refused and "unique()[:20]" in refused
+    assert "job-000" in result.answer and "job-016" in result.answer
+
+
+def test_an_empty_result_is_told_from_a_value():
+    from recursivelm.parsing import picked_nothing
+    assert picked_nothing("[]") and picked_nothing("0") and picked_nothing("Empty DataFrame\nColumns: [a]\nIndex: []")
+    assert picked_nothing("<StringArray>\n[]\nLength: 0, dtype: str") and picked_nothing("Series([], Name: x, dtype: int64)")
+    assert not picked_nothing("10") and not picked_nothing("['job-000']") and not picked_nothing("") and not picked_nothing("0.5")
+
+
+def test_none_said_again_after_its_refusal_is_taken():
+    root, result = run([block('print([r["name"] for r in rows if r["birth_year"] < 1940])'), block("print(df[df.birth_year < 1940].name.tolist())"),
+                        block("FINAL([])"), block("FINAL([])")], question="Which employees were born before 1940?")
+    assert "picked no rows" in root.calls[3][-1]["content"] and result.answer == "[]"

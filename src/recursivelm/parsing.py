@@ -297,6 +297,22 @@ def claims_absence(value: Any) -> bool:
     return text in ("0", "[]", "{}", "None") or says_absent(text)
 
 
+_EMPTY_VALUE = re.compile(r"0|0\.0|\[\]|\{\}|set\(\)|None|nan|\(\)")
+_EMPTY_FRAME = re.compile(r"\bEmpty DataFrame\b|^Series\(\[\]|\bLength: 0\b|^Index\(\[\]", re.M)
+
+
+def picked_nothing(output: str) -> bool:
+    """Whether a cell's output is an empty result: its last line a count of 0 or an empty list, set or dict, or an
+    empty DataFrame, Series or array as pandas prints one."""
+    text = output.strip()
+    return bool(text) and bool(_EMPTY_VALUE.fullmatch(text.splitlines()[-1].strip()) or _EMPTY_FRAME.search(text))
+
+
+def says_none(value: Any) -> bool:
+    """Whether an answer says there is none: claims_absence, or "No jobs have ...", "None of them"."""
+    return claims_absence(value) or bool(re.match(r"\s*(?:no|none)\b(?!,)", str(value), re.I))
+
+
 # Calls that make an expression a step of work, not a value written out: print and the REPL's helpers.
 _WORK_CALLS = frozenset({"print", "len", "find", "read", "search", "around", "tally", "chunks", "ask_chunks", "llm_query",
                          "llm_query_batched", "rlm_query", "rlm_query_batched", "SHOW_VARS", "callers", "count_code",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.utils import htmlsafe_json_dumps
 
 from . import answers, evidence, wordcounts
-from .parsing import claims_absence, is_error_text, is_no_answer, names_no_option, option_letter, options
+from .parsing import claims_absence, is_error_text, is_no_answer, names_no_option, option_letter, options, says_none
 
 if TYPE_CHECKING:
     from .loop import Run
@@ -30,6 +30,11 @@ MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any te
 # reading's "(15306, 22945)" lines, refused as a passage, became "22945"), not a passage copied.
 MIN_PASSAGE_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# The miss the loop notes where the root's code over a table's rows printed an empty result (parsing.picked_nothing):
+# a condition that matched no row, as a search that matched nothing. The root had printed [] for the jobs with no
+# timeout (empty cells it compared with ""), [] for functions never called, 0 for the orders of the last 7 days
+# (counted back from today), and answered that there were none.
+ROWS_PICKED_NOTHING = {"pattern": "your code over the rows", "phrases": [], "passages": []}
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
         reason = "no_answer"
     elif isinstance(final.value, str) and is_error_text(final.value):
         reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
+    elif run.recent_misses and run.recent_misses[-1] is ROWS_PICKED_NOTHING and says_none(final.value):
+        reason = "rows_empty"  # "No jobs have no timeout set." after code over the rows printed []
     elif run.recent_misses and claims_absence(final.value):
         reason = "after_miss"  # "not found" or 0 because one literal pattern missed
     elif not run.profile.refuse_unread_answers:
