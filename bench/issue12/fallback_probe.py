@@ -16,15 +16,14 @@ Resumable: questions already in --out are skipped. Needs the embedded model.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 from pathlib import Path
 
-from recursivelm import RLM, Limits, code_counts, code_relations, first_reading, log_lines, records, tables
+from recursivelm import code_counts, code_relations, first_reading, log_lines, records, tables
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fresh_probe  # noqa: E402  (beside this script)
+from probe_runs import append, asked, done_questions, tally  # noqa: E402
 
 
 def main() -> None:
@@ -41,27 +40,19 @@ def main() -> None:
     if args.fallback == "reader":
         first_reading.rows_asked = lambda context, question: False
     out = Path(args.out)
-    done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
+    done = done_questions(out)
     for item in fresh_probe.cases(args.seed):
         context, question = item["context"], item["question"]
         if item.get("set", "A") not in args.sets.split(",") or question in done:
             continue
         if not asked_of_rows(context, question):
             continue
-        started = time.monotonic()
         log = Path(args.log_dir, f"{item.get('set', 'A')}-{item['kind']}.jsonl") if args.log_dir else None
-        result = RLM(model=args.model, limits=Limits(deadline_s=fresh_probe.DEADLINE_S), log=log).run(context, question)
         row = {"fallback": args.fallback, "set": item.get("set", "A"), "kind": item["kind"], "question": question,
-               "gold": item["gold"], "seed": args.seed, "answer": result.answer, "status": result.status,
-               "right": fresh_probe.right(item["gold"], result.answer, item.get("exclude", ())),
-               "seconds": round(time.monotonic() - started, 1),
-               "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
-        with out.open("a") as f:
-            f.write(json.dumps(row) + "\n")
-        print(f"{'RIGHT' if row['right'] else 'wrong'} {row['set']} {item['kind']:26} {row['seconds']:6}s "
-              f"{(result.answer or '')[:70]!r} (gold {item['gold']!r})", flush=True)
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+               "gold": item["gold"], "seed": args.seed, **asked(args.model, context, question, log)}
+        row["right"] = fresh_probe.right(item["gold"], row["answer"], item.get("exclude", ()))
+        append(out, row, f"{row['set']} {item['kind']:26}")
+    tally(out)
 
 
 def asked_of_rows(context, question: str) -> bool:

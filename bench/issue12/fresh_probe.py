@@ -20,15 +20,12 @@ import math
 import random
 import re
 import statistics
-import time
 from collections import Counter
 from pathlib import Path
 
 import pydoc_data.topics
 
-from recursivelm import RLM, Limits
-
-DEADLINE_S = 180
+from probe_runs import append, asked, done_questions, tally  # beside this script
 
 
 def plant(text: str, sentences: list[str], rng: random.Random) -> str:
@@ -2016,27 +2013,19 @@ def main() -> None:
     if args.rescore:
         return rescore(args.out)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
+    done = done_questions(out)
     for item in cases(args.seed):
         if item["question"] in done or item.get("set", "A") not in args.set.split(","):
             continue
         if args.kinds and item["kind"] not in args.kinds.split(","):
             continue
         log = Path(args.log_dir, f"{item['kind']}.jsonl") if args.log_dir else None
-        rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S), log=log)
-        started = time.monotonic()
-        result = rlm.run(item["context"], item["question"])
-        row = {"kind": item["kind"], "set": item.get("set", "A"), "question": item["question"], "gold": item["gold"], "seed": args.seed,
-               "context_chars": len(item["context"]), "answer": result.answer, "status": result.status,
-               "right": right(item["gold"], result.answer, item.get("exclude", ())), "seconds": round(time.monotonic() - started, 1),
-               "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
-        with out.open("a") as f:
-            f.write(json.dumps(row) + "\n")
-        print(f"{'RIGHT' if row['right'] else 'wrong'} {item['kind']:22} {row['seconds']:6}s {item['question']!r} -> "
-              f"{(result.answer or '')[:80]!r} (gold {item['gold']!r})", flush=True)
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
+        row = {"kind": item["kind"], "set": item.get("set", "A"), "question": item["question"], "gold": item["gold"],
+               "seed": args.seed, "context_chars": len(item["context"]),
+               **asked(args.model, item["context"], item["question"], log)}
+        row["right"] = right(item["gold"], row["answer"], item.get("exclude", ()))
+        append(out, row, f"{item['kind']:22} {item['question']!r}")
+    tally(out)
 
 
 def rescore(path: str) -> None:

@@ -15,16 +15,12 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib.util
-import json
 import random
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
-from recursivelm import RLM, Limits
-
-DEADLINE_S = 180  # as the benchmark suite's queries
+from probe_runs import append, asked, done_questions, tally  # beside this script
 
 
 def package_dir(name: str) -> Path:
@@ -274,25 +270,15 @@ def main() -> None:
     args = parser.parse_args()
     root = package_dir(args.package)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    done = {json.loads(line)["question"] for line in out.read_text().splitlines()} if out.exists() else set()
+    done = done_questions(out)
     for n, item in enumerate({"G": questions_g, "L": questions_l}.get(args.set, questions)(root, args.per_kind, args.seed)):
         if item["question"] in done:
             continue
         log = Path(args.log_dir, f"{item['kind']}-{n}.jsonl") if args.log_dir else None
-        rlm = RLM(model=args.model, limits=Limits(deadline_s=DEADLINE_S), log=log)
-        started = time.monotonic()
-        result = rlm.run(root, item["question"])
-        row = {**item, "package": args.package, "seed": args.seed, "answer": result.answer, "status": result.status,
-               "right": right(item["kind"], result.answer, item["gold"]), "seconds": round(time.monotonic() - started, 1),
-               "tokens": result.usage.total().input_tokens + result.usage.total().output_tokens}
-        with out.open("a") as f:
-            f.write(json.dumps(row) + "\n")
-        print(f"{'RIGHT' if row['right'] else 'wrong'} {item['kind']:13} {row['seconds']:6}s {item['question']!r} -> "
-              f"{(result.answer or '')[:80]!r} (gold {item['gold']!r})", flush=True)
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    print(f"{sum(r['right'] for r in rows)} of {len(rows)} right")
-
+        row = {**item, "package": args.package, "seed": args.seed, **asked(args.model, root, item["question"], log)}
+        row["right"] = right(item["kind"], row["answer"], item["gold"])
+        append(out, row, f"{item['kind']:13} {item['question']!r}")
+    tally(out)
 
 if __name__ == "__main__":
     main()

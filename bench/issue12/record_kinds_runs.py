@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import fresh_probe  # noqa: E402
+import probe_runs  # noqa: E402
 
 from recursivelm import RLM, Limits  # noqa: E402
 
@@ -25,7 +26,7 @@ with open(sys.argv[1], "a") as out:
                 continue
             for run in (0, 1) if case["kind"] == "log-count-other-words" else (0,):
                 started = time.monotonic()
-                result = RLM(model="embedded", limits=Limits(deadline_s=fresh_probe.DEADLINE_S)).run(
+                result = RLM(model="embedded", limits=Limits(deadline_s=probe_runs.DEADLINE_S)).run(
                     case["context"], case["question"])
                 usage = result.usage.total()
                 row = {"seed": seed, "run": run, "kind": case["kind"], "gold": case["gold"], "answer": result.answer,
