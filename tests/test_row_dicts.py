@@ -21,7 +21,7 @@ def test_a_tables_rows_are_dicts_of_typed_values():
     assert len(rows) == 30
     assert rows[2] == {"town": "Town 2", "population": 3000, "founded": "1902-03-12"}
     assert rows[2]["founded"] == datetime.date(1902, 3, 12) and rows[2]["founded"].year == 1902
-    assert "'population': int, e.g. 1000" in rows.summary() and "30 rows in `rows`" in rows.summary()
+    assert "'population': int, from 1000 to 30000, e.g. 1000" in rows.summary() and "30 rows in `rows`" in rows.summary()
     assert "'founded': datetime (also compares with and reads as its ISO text)" in rows.summary()
     services = row_dicts.rows_of(tables.table_of(SERVICES))  # YAML blocks read as rows: a list column stays a list
     assert services[1]["memory_mb"] == 512 and services[1]["ports"] == ["8001", "9001"]
@@ -75,7 +75,7 @@ def test_a_table_question_no_code_settles_gives_the_root_the_rows_to_write_its_c
     result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small",
                  sandbox="inprocess").run(TOWNS, RATIO)
     first = root.calls[0][-1]["content"]
-    assert "rows = table_rows(" in first and "'town': str, e.g. 'Town 0'" in first
+    assert "rows = table_rows(" in first and "'town': str, 30 different, e.g. 'Town 0'" in first
     assert "computes the answer from all of `rows` (or `df`" in first and "FINAL(reading)" not in first
     assert "df = rows.frame()" in first
     assert "Output:\n3.0" in root.calls[2][-1]["content"]
@@ -248,8 +248,17 @@ def test_an_empty_cell_is_none_and_the_summary_says_in_how_many_rows():
                        for i in range(20))
     rows = row_dicts.rows_of(tables.table_of(jobs))
     assert rows[0]["timeout"] is None and rows[1]["timeout"] == 60
-    assert "'timeout': int, e.g. 60 (None in 5 rows: empty)" in rows.summary()
+    assert "'timeout': int, from 30 to 90, e.g. 60 (None in 5 rows: empty)" in rows.summary()
+    assert "'schedule': str, 1 different: 'daily' (20)" in rows.summary()
     assert [r["section"] for r in rows if r["timeout"] is None][:2] == ["job-000", "job-004"]
     if pytest.importorskip("pandas"):
         assert rows.frame()["timeout"].isna().sum() == 5
     assert code_rows({"m.py": "def f():\n    return 1\n"})[0]["docstring"] is None
+
+
+def test_the_summary_shows_a_keys_few_values_with_their_rows_and_a_dates_range():
+    log = "\n".join(f"2025-03-{1 + i % 28:02d} 10:00:00 {('INFO', 'WARN', 'ERROR')[i % 3]} user=u{i % 40}" for i in range(120))
+    summary = row_dicts.log_rows(log).summary()
+    assert "'level': str, 3 different: 'INFO' (40), 'WARN' (40), 'ERROR' (40)" in summary
+    assert "'user': str, 40 different, e.g. 'u0'" in summary
+    assert "'time': datetime (also compares with and reads as its ISO text), from '2025-03-01 10:00:00' to '2025-03-28 10:00:00'" in summary

@@ -30,6 +30,7 @@ from .table_cells import NUMERIC_SHARE, Table, items, number
 
 SHOWN_ROWS = 3  # rows shown whole to the root: enough to see each key's values, few enough to read
 SHOWN_CHARS = 80  # of a long text in a row shown, what is shown
+SHOWN_VALUES = 8  # a text key with at most this many different values has them listed in the summary
 LEVELS = re.compile(r"\b(DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")
 _ZONE = re.compile(r"^(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")  # what a stamp's pattern leaves of it: 14:00:03.120Z
 _FIELD = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|[^\s,;]+)")  # user=jdoe, path="/a b"
@@ -195,12 +196,16 @@ class Rows(list):
                 f"The first {min(SHOWN_ROWS, len(self))}:\n{first}\n{frame}").strip()
 
     def _key_line(self, key: str) -> str:
-        """A key as the summary shows it: its type and a value (of the first row that has one), and how many rows
-        have none: "no timeout set" is rows where it is None, which code cannot see in three rows."""
-        value = next((row[key] for row in self if row.get(key) is not None), None)
-        empty = sum(row.get(key) is None for row in self)
-        line = f"  {key!r}: {_kind(value)}, e.g. {_brief(value)!r}" if value is not None else f"  {key!r}: always None"
-        return line + (f" (None in {empty:,} rows: empty)" if empty and value is not None else "")
+        """A key as the summary shows it: its type, then what code cannot see in three rows: a text's different
+        values where they are few (with how many rows hold each), a number's or a date's range, and how many rows
+        have none. Shown three rows, the root wrote `== ""` for empty cells, and counted "the last 7 days covered by
+        the data" back from today."""
+        filled = [row[key] for row in self if row.get(key) is not None]
+        if not filled:
+            return f"  {key!r}: always None"
+        value, empty = filled[0], len(self) - len(filled)
+        line = f"  {key!r}: {_kind(value)}, " + _spread(value, filled)
+        return line + (f" (None in {empty:,} rows: empty)" if empty else "")
 
     def frame(self):
         """The rows as a pandas DataFrame, a date column as datetime64 (`df["placed_on"].dt.month` works); None
@@ -220,6 +225,20 @@ class Rows(list):
                     df[key] = pandas.to_datetime(df[key], errors="coerce", utc=value.tzinfo is not None)
             self._frame = df
         return self._frame
+
+
+def _spread(value: Any, filled: list) -> str:
+    """What a key's filled values span (Rows._key_line), `value` the first of them."""
+    if isinstance(value, str):
+        counts = Counter(v for v in filled if isinstance(v, str))
+        if len(counts) <= SHOWN_VALUES and len(counts) < len(filled):
+            return f"{len(counts)} different: " + ", ".join(f"{v!r} ({n:,})" for v, n in counts.most_common())
+        return f"{len(counts):,} different, e.g. {_brief(value)!r}"
+    if isinstance(value, (int, float, Stamp)) and not isinstance(value, bool):
+        same = [v for v in filled if isinstance(v, Stamp) == isinstance(value, Stamp) and isinstance(v, (int, float, Stamp))]
+        low, high = min(same), max(same)
+        return f"from {str(low)!r} to {str(high)!r}" if isinstance(value, Stamp) else f"from {low} to {high}, e.g. {value!r}"
+    return f"e.g. {_brief(value)!r}"
 
 
 def _pandas():
