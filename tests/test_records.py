@@ -438,3 +438,12 @@ def test_which_part_of_a_logs_time_stamps_holds_the_most_lines():
     lines = [f"2025-10-14 {h:02d}:{m:02d}:00 GET /a 200" for h in range(24) for m in range(0, 60, 20 if h != 14 else 5)]
     found = records.answer("\n".join(lines), "During which hour of the day were the most requests logged?")
     assert found is not None and found.answer == "14:00"
+
+
+def test_lines_are_not_counted_for_days_or_for_what_does_not_hold_a_word():
+    log = "\n".join(f"2025-06-{2 + i // 24:02d} {i % 24:02d}:00:00 {'ERROR' if i % 30 == 0 else 'INFO'} [worker-{i % 3}] job step {i} done"
+                    for i in range(240))
+    assert records.settled(log, "How many errors were logged?").answer == "8"
+    assert records.settled(log, "On how many days of the log was no ERROR logged?") is None  # was the 8 error lines
+    assert records.settled(log, "How many days had no errors?") is None
+    assert records.settled(log, "How many hours had an error?") is None

@@ -556,3 +556,10 @@ def test_a_ratio_or_a_mean_per_group_is_no_count_of_rows_and_is_left_to_the_root
                               (PRICES, "Which product has a 2024 price twice that of Hinge?")):
         assert table_answers.answer(context, question) is None
         assert first_reading.choose(True, True, context, question, lambda: True)[0] == first_reading.ROWS
+
+
+def test_a_share_of_things_many_rows_each_is_not_read_as_a_share_of_rows():
+    events = "\n".join(json.dumps({"session": f"s{i // 3}", "event": "purchase" if i % 7 == 0 else "view"}) for i in range(90))
+    assert table_answers.answer(events, "What percentage of sessions include a purchase event?") is None
+    orders = "order_id,city\n" + "\n".join(f"O-{i},{'Oslo' if i % 4 == 0 else 'Lima'}" for i in range(40))
+    assert table_answers.answer(orders, "What percentage of the orders came from Oslo?").answer == "25%"

@@ -201,6 +201,10 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
     mine, picked_by = found
     if PERCENT.search(question) and len(picked_by) != 1:
         return None  # a share of what, where two things pick
+    if _COUNTS_PERIODS.search(question) or _denied(question, picked_by):
+        # "On how many days of the log was no ERROR logged?": days, and those without it; counted as the lines
+        # holding 'error', 13 for 19 (set Z).
+        return None
     if not picked_by:
         # Nothing named picks lines: every line (of the span) is counted only where the log is of one wording its
         # words share a stem with the question's ("how many logins were there in March?" over login lines).
@@ -232,6 +236,15 @@ def _counted(everything: list[str], lines: list[str], question: str, spanned: st
         share = round(100 * len(mine) / len(lines), 2) if lines else 0.0
         return Counted(f"Read by code over the {among}: {len(mine):,}, {shown_number(share)}%", f"{plain_number(share)}%")
     return Counted(f"Read by code over the {among}: {len(mine):,}", str(len(mine)))
+
+
+_COUNTS_PERIODS = re.compile(r"\bhow many\s+(?:different\s+|separate\s+)?(?:days|hours|weeks|months|minutes|years)\b", re.I)
+
+
+def _denied(question: str, picked_by: list[str]) -> bool:
+    """Whether the question asks for what does not hold a word that picks lines ("no ERROR", "without a timeout")."""
+    return any(re.search(rf"\b(?:no|not|without|never)\s+(?:\w+\s+)?{re.escape(word)}\b", question, re.I)
+               for word in picked_by if not word[:1].isdigit())
 
 
 def _lines_of(context: Any) -> list[str]:

@@ -17,19 +17,30 @@ import re
 from .counted import Counted
 from .querywords import CHANGING
 from .table_rows import Asked, asked_rows
-from .tables import named_columns, number, plain_number, shown_number
+from .tables import Table, named_columns, number, plain_number, shown_number
 
 # "what percentage of the orders from Oslo were ...", "what share of Novak's orders came ...": the whole, up to the verb
 _OF_WHOLE = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction|part)\s+of\s+(?P<whole>.+?)\s+(?:were|was|are|is|had|has"
                        r"|have|came|come|did|do|does|went|got|cost|costs|paid|placed|made|used|took|returned|ended|failed)\b",
                        re.I)
 
+# "what percentage of sessions ...": the things the share is of, right after its word
+_SHARE_OF = re.compile(r"\b(?:percent(?:age)?|share|proportion|fraction)\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z_]+)", re.I)
+
+
+def _of_grouped(table: Table, question: str) -> bool:
+    """Whether the share asked is of things a text column names whose values repeat ("of sessions" over a row per
+    event): each is many rows, so a share of rows is not a share of them (8.27% of rows for 27.5% of sessions, set Z)."""
+    found = _SHARE_OF.search(question)
+    named = [i for i in named_columns(table, found["noun"]) if i not in table.numbers and i != table.dates] if found else []
+    return any(len({row[i] for row in table.rows}) < len(table.rows) for i in named)
+
 
 def share(asked: Asked, question: str) -> Counted | None:
     """The share of rows the question asks, in percent (rules above); None where it names no condition, asks a
     change, or sets several conditions of which the words before its verb pick no whole that holds the rows."""
     table = asked.table
-    if not asked.conditions or re.search(CHANGING, question, re.I):
+    if not asked.conditions or re.search(CHANGING, question, re.I) or _of_grouped(table, question):
         return None
     whole_rows, whole_where = table.rows, ""
     found = _OF_WHOLE.search(question)
