@@ -72,6 +72,8 @@ def test_outputs_agree_by_their_values_not_their_wording():
     assert same("2695", "2695.0", "How many items are listed?") and not same("59", "2695", "How many items are listed?")
     assert same("North, South", "South\nNorth", "Which regions?") and not same("Bela", "Enzo", OLDEST)
     assert same("Items in March 2024: 12", "12", "How many items in March 2024?")
+    assert same("Bela", "{'name': 'Bela', 'team': 'Ops', 'birth_year': 2000}", OLDEST)  # the row printed whole
+    assert not same("2695", str(list(range(59))), "How many items are listed?")
 
 
 def test_the_second_program_is_asked_beside_the_first_that_ran_and_printed():

@@ -29,6 +29,7 @@ from .protocols import CellResult
 if TYPE_CHECKING:
     from .loop import Run
 
+MAX_RECORD_VALUES = 6  # a value printed within at most this many others is the same answer (a row printed whole)
 MAX_FIRST_CELL_S = 5.0  # a first program slower than this is not run again after the second: no second look
 PANDAS = "pandas"
 PLAIN = "plain"
@@ -52,22 +53,25 @@ def style(code: str) -> str:
 
 
 def values(output: str, question: str = "") -> list:
-    """What an output says, for comparing two: its numbers (to the cent: 2695 and 2695.0 alike) where it has any,
-    else its words; sorted, as two programs may list the same names in another order. Words and numbers the question
-    itself writes, and filler, are left out: "The oldest employee is Enzo" says what "Enzo" says."""
+    """What an output says, for comparing two: its numbers (to the cent: 2695 and 2695.0 alike) and its words,
+    sorted, as two programs may list the same names in another order. Words and numbers the question itself writes,
+    and filler, are left out: "The oldest employee is Enzo" says what "Enzo" says."""
     asked = {t.lower() for t in _VALUE.findall(question)}
     tokens = [t for t in _VALUE.findall(output) if t.lower() not in asked]
     numbers = [round(float(t.replace(",", "")), 2) for t in tokens if t.lstrip("-")[:1].isdigit()]
-    if numbers:
-        return sorted(numbers)
-    return sorted({t.lower().strip(".:-/") for t in tokens} - _FILLER)
+    words = {t.lower().strip(".:-/") for t in tokens if not t.lstrip("-")[:1].isdigit()} - _FILLER
+    return sorted(numbers) + sorted(words)
 
 
 def same(first: str, second: str, question: str) -> bool:
-    """Whether two programs' outputs give the same answer (values()); outputs that say nothing beyond the question's
-    words are compared whole."""
+    """Whether two programs' outputs give the same answer (values()): the same values, or one value that the other
+    prints within a record of a few ("Bela" and "{'name': 'Bela', 'team': 'Ops', 'birth_year': 2000}"). Outputs that
+    say nothing beyond the question's words are compared whole."""
     a, b = values(first, question), values(second, question)
-    return a == b if (a or b) else first.strip() == second.strip()
+    if not (a or b):
+        return first.strip() == second.strip()
+    one, other = sorted((a, b), key=len)
+    return a == b or (len(one) == 1 and one[0] in other and len(other) <= MAX_RECORD_VALUES)
 
 
 async def look(run: Run, sandbox, code: str, cell: CellResult) -> str:
