@@ -2,10 +2,13 @@
 the root is told where the two agree, shown the second where they differ. On the scripted model."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from recursivelm import RLM, Limits, ScriptedModel
+from recursivelm import RLM, Limits, ScriptedModel, prompts
+from recursivelm.prompts import load_profile
 from recursivelm.second_program import PANDAS, PLAIN, same, style
 
 from conftest import block
@@ -15,7 +18,19 @@ STAFF = "name,team,birth_year\n" + "\n".join(f"{n},{t},{y}" for n, t, y in [
 OLDEST = "Who is the oldest employee?"
 
 
-def run(replies, context=STAFF, question=OLDEST, profile="small", log=None):
+@pytest.fixture(autouse=True, scope="module")
+def second_profile(tmp_path_factory):
+    """The small profile with `second_program` on: it is off there (the 1.5B root judged two programs worse than
+    its first alone, bench/RESULTS.md), an option for roots that judge better."""
+    global SECOND
+    small = (Path(prompts.__file__).parent / "small.toml").read_text()
+    SECOND = tmp_path_factory.mktemp("profile") / "small-second.toml"
+    SECOND.write_text(re.sub(r"(?m)^second_program = false.*$", "second_program = true", small))
+    assert load_profile(str(SECOND)).second_program and not load_profile("small").second_program
+
+
+def run(replies, context=STAFF, question=OLDEST, profile=None, log=None):
+    profile = profile or str(SECOND)
     root = ScriptedModel(replies=replies, name="scripted")
     result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile=profile, sandbox="inprocess",
                  log=log).run(context, question)
@@ -86,9 +101,10 @@ def test_the_second_program_is_asked_beside_the_first_that_ran_and_printed():
     assert result.usage.total().calls == 2
 
 
-def test_no_second_program_where_the_profile_does_not_ask_for_one():
+@pytest.mark.parametrize("profile", ["small", "default"])
+def test_no_second_program_where_the_profile_does_not_ask_for_one(profile):
     root, result = run([block('print(min(rows, key=lambda r: r["birth_year"])["name"])'), block('FINAL("Enzo")')],
-                       profile="default")
+                       profile=profile)
     assert result.answer == "Enzo" and result.usage.total().calls == 2
 
 
@@ -102,7 +118,7 @@ def test_a_deadline_during_the_second_program_keeps_the_first_programs_output_fo
         return block('print(min(rows, key=lambda r: r["birth_year"])["name"])')
 
     root = ScriptedModel(respond=respond, latency_s=0.6, name="scripted")  # the second program's call is cut
-    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess",
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile=str(SECOND), sandbox="inprocess",
                  limits=Limits(deadline_s=1.0)).run(STAFF, OLDEST)
     last = root.calls[-1][-1]["content"]
     assert "Output:\nEnzo" in last and "Stop:" in last and "second" not in last
