@@ -475,3 +475,15 @@ def test_an_error_message_or_no_answer_given_twice_gives_way_to_the_reading(insi
         CLICK_LIKE, "In which file of this package is the class FloatRange declared?")
     assert result.answer == "types.py" and len(root.calls) == 2
     assert [e.code for e in events if e.type == "cell_start"][-1] == "FINAL(reading)"
+
+
+def test_a_bare_name_an_output_printed_alone_is_the_answer_it_means():
+    context = "user,result\n" + "\n".join(f"{'raj' if i % 3 else 'pia'},failed" for i in range(30))
+    root = ScriptedModel(replies=[block('print("raj")'), block("FINAL(raj)")], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(respond=lambda m: "a reading", name="sub"), profile="small",
+                 sandbox="inprocess").run(context, "Which user failed the most often in our records?")
+    assert result.answer == "raj"
+    root = ScriptedModel(replies=[block('print("raj")'), block("FINAL(answer)"), block('FINAL("raj")')], name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(respond=lambda m: "a reading", name="sub"), profile="small",
+                 sandbox="inprocess").run(context, "Which user failed the most often in our records?")
+    assert "NameError" in root.calls[2][-1]["content"]  # a name no output printed alone is still no answer

@@ -171,7 +171,8 @@ class Run:
                     cell = await self._run_cell(sandbox, block.code, index)
                     if cell.final is None and cell.error:
                         # FINAL(7355-QH), FINAL(types.py): the text it meant
-                        cell.final = unquoted_final(block.code, cell.error, lambda arg: refusals.seen(self, arg))
+                        cell.final = unquoted_final(block.code, cell.error, lambda arg: refusals.seen(self, arg),
+                                                    lambda arg: refusals.printed(self, arg))
                     if cell.final is None:  # a refused answer given again must run again: then it counts
                         self.ran_code.add(block.code.strip())
                     shown.append({"index": index, "text": self._cell_text(cell), "repeated": repeated})

@@ -402,12 +402,15 @@ def reads_context(code: str) -> bool:
 _NOT_A_NAME = re.compile(r"^\d|[^\w.\[\]()'\"]")
 
 
-def unquoted_final(code: str, error: str, was_shown: Callable[[str], bool] = lambda _: False) -> FinalAnswer | None:
+def unquoted_final(code: str, error: str, was_shown: Callable[[str], bool] = lambda _: False,
+                   was_printed: Callable[[str], bool] = lambda _: False) -> FinalAnswer | None:
     """The answer a cell that is only `FINAL(7355-QH)` meant, where Python failed on the unquoted value
     (NameError: name 'QH', or a SyntaxError): the small root then copied the error itself into its answer.
     A dotted value that reads as an attribute (`FINAL(types.py)`, NameError: name 'types') is meant as text
     where the model was shown it as it is (`was_shown`): after a reading of "types.py", the 1.5B root wrote
-    FINAL(types.py), then FINAL("Error: line 1: FINAL(types.py)") (click as a directory, bench/issue12)."""
+    FINAL(types.py), then FINAL("Error: line 1: FINAL(types.py)") (click as a directory, bench/issue12). So is a
+    bare name no code assigned that an output printed as a line of its own (`was_printed`): after its code printed
+    "raj", FINAL(raj), then FINAL("Error: line 1: FINAL(raj)") (fallback probe, set P)."""
     m = _TEXT_FINAL.match(code)  # the one FINAL(...) line pattern, as for a FINAL written outside a block
     if m is None or m[1] == "FINAL_VAR" or not re.search(r"\b(?:NameError|SyntaxError)\b", error):
         return None
@@ -415,7 +418,8 @@ def unquoted_final(code: str, error: str, was_shown: Callable[[str], bool] = lam
     if not arg or "\n" in arg:
         return None
     dotted_text = "." in arg and "NameError" in error and was_shown(arg)
-    return FinalAnswer(arg, "FINAL") if _NOT_A_NAME.search(arg) or dotted_text else None
+    printed_name = arg.isidentifier() and "NameError" in error and was_printed(arg)
+    return FinalAnswer(arg, "FINAL") if _NOT_A_NAME.search(arg) or dotted_text or printed_name else None
 
 
 def literal_or_text(arg: str) -> str:

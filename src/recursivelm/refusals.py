@@ -148,6 +148,12 @@ def seen(run: Run, value: Any) -> bool:
     return any(text in _without(part, forms).lower() for part in shown)
 
 
+def printed(run: Run, value: str) -> bool:
+    """Whether some output the model was shown has `value` as a whole line (a name a cell printed alone)."""
+    line = re.compile(rf"(?m)^\s*{re.escape(value)}\s*$")
+    return any(line.search(m["content"]) for m in run.messages[2:] if m["role"] == "user")
+
+
 def first_time(run: Run, reason: str, call: str) -> bool:
     """Whether this answer call was not yet refused for this reason in the run (and remember it): refused
     once, taken the second time."""
