@@ -13,8 +13,14 @@ The two outputs are compared by their values:
 
 The second program runs on the rows as first given (the first may have changed them), and the root's own
 program runs again after it, so that the names the root answers with hold its values, not the second's.
-The extra root call is charged and logged like any other (a `root_call` whose prompt is the variant turn);
-it is not part of the root's history.
+The extra root call is charged and logged like any other (a `root_call` marked `aside`, whose prompt is the
+variant turn); it is not part of the root's history.
+
+Off in the profiles we ship. Measured on the embedded model (fallback probe, sets O-R's first 20 questions, code's
+readings off, seed 0): 8 right with it where 10 were without. Where the two programs differed and one was right
+(5), the 1.5B root took the wrong one twice; it also copied the note that the two agreed as its answer. The
+misreadings it was meant to catch were the model's, not the code's: asked again, it wrote the same "the oldest is
+the largest birth year" with its plan first. For a root that judges better, set `second_program = true`.
 """
 
 from __future__ import annotations
