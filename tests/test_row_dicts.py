@@ -268,3 +268,12 @@ def test_strptime_on_a_date_of_the_dataframe_is_told_it_is_a_timestamp_already()
                                   block("FINAL(1)")], name="scripted")
     RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
     assert "a pandas Timestamp already" in root.calls[1][-1]["content"]
+
+
+def test_a_log_fields_values_written_with_one_unit_are_numbers_in_it():
+    log = "\n".join(f"2025-09-02T08:{i % 60:02d}:16Z GET /api/cart 200 duration={20 + 7 * i}ms" for i in range(50))
+    rows = row_dicts.log_rows(log)
+    assert rows[2]["duration"] == 34 and rows.units == {"duration": "ms"}
+    assert "'duration': int in ms (written 20ms), from 20 to 363" in rows.summary()
+    mixed = "\n".join(f"2025-09-02T08:{i % 60:02d}:16Z job took={i}{'ms' if i % 2 else 's'}" for i in range(50))
+    assert row_dicts.log_rows(mixed)[1]["took"] == "1ms"  # two units: left as written

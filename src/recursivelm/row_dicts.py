@@ -33,6 +33,7 @@ SHOWN_CHARS = 80  # of a long text in a row shown, what is shown
 SHOWN_VALUES = 8  # a text key with at most this many different values has them listed in the summary
 LEVELS = re.compile(r"\b(DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")
 _ZONE = re.compile(r"^(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")  # what a stamp's pattern leaves of it: 14:00:03.120Z
+_WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s?(ms|us|µs|ns|s|sec|min|h|kb|KB|mb|MB|gb|GB|b|B|%)")  # 182ms, 3.5MB
 _FIELD = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|[^\s,;]+)")  # user=jdoe, path="/a b"
 
 
@@ -155,9 +156,10 @@ class Rows(list):
     `rows.groupby("city")`), it answers as its DataFrame: the 1.5B root wrote such code over `rows`, told it was a
     list of dicts. Iterated, or indexed by position, it is the list."""
 
-    def __init__(self, rows: list[dict[str, Any]], described: str):
+    def __init__(self, rows: list[dict[str, Any]], described: str, units: dict[str, str] | None = None):
         super().__init__(rows)
         self.described = described
+        self.units = units or {}  # a key whose values were written with a unit ("182ms"): its unit; the rows hold numbers
         self._frame: Any = None
 
     def __getitem__(self, key):
@@ -171,7 +173,7 @@ class Rows(list):
         self._as_frame(key)[key] = value
 
     def __getattr__(self, name: str):
-        if name.startswith("_") or name == "described":
+        if name.startswith("_") or name in ("described", "units"):
             raise AttributeError(name)
         frame = self._as_frame(name)
         if not hasattr(frame, name):
@@ -204,7 +206,8 @@ class Rows(list):
         if not filled:
             return f"  {key!r}: always None"
         value, empty = filled[0], len(self) - len(filled)
-        line = f"  {key!r}: {_kind(value)}, " + _spread(value, filled)
+        unit = f" in {self.units[key]} (written {_brief(value)}{self.units[key]})" if key in self.units else ""
+        line = f"  {key!r}: {_kind(value)}{unit}, " + _spread(value, filled)
         return line + (f" (None in {empty:,} rows: empty)" if empty else "")
 
     def frame(self):
@@ -323,7 +326,22 @@ def log_rows(text: str) -> Rows | None:
         row.update({key: _typed(its[key].strip('"')) if key in its else None for key in fields})  # None: not written
         row["text"], row["line"] = rest.strip(" -:]\t"), line
         rows.append(row)
-    return Rows(rows, f"the log's lines, a row each ({len(lines):,} lines)")
+    return Rows(rows, f"the log's lines, a row each ({len(lines):,} lines)", _with_units(rows, fields))
+
+
+def _with_units(rows: list[dict[str, Any]], keys: list[str]) -> dict[str, str]:
+    """Make numbers of a key's values written with one unit ("duration=182ms"), where nearly all are; returns each such
+    key's unit. As text, `pd.to_numeric` made them NaN and the root said the durations were not given (set S)."""
+    units = {}
+    for key in keys:
+        written = [m for row in rows if isinstance(row[key], str) and (m := _WITH_UNIT.fullmatch(row[key]))]
+        found = {m[2] for m in written}
+        if len(found) == 1 and len(written) >= NUMERIC_SHARE * sum(row[key] is not None for row in rows):
+            units[key] = found.pop()
+            for row in rows:
+                if isinstance(row[key], str) and (m := _WITH_UNIT.fullmatch(row[key])):
+                    row[key] = _number(m[1])
+    return units
 
 
 def _when(found: tuple[tuple[int, ...], str]) -> Stamp:
