@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <set>-<kind>.jsonl")
+    parser.add_argument("--kinds", help="ask only these kinds of case (comma-separated), e.g. log-span,log-percentile")
     args = parser.parse_args()
     # No reading of code: every kind is one code does not read.
     records.settled = code_counts.answer = lambda context, question: None
@@ -45,7 +46,7 @@ def main() -> None:
         context, question = item["context"], item["question"]
         if item.get("set", "A") not in args.sets.split(",") or question in done:
             continue
-        if not asked_of_rows(context, question):
+        if not asked_of_rows(context, question) or (args.kinds and item["kind"] not in args.kinds.split(",")):
             continue
         log = Path(args.log_dir, f"{item.get('set', 'A')}-{item['kind']}.jsonl") if args.log_dir else None
         row = {"fallback": args.fallback, "set": item.get("set", "A"), "kind": item["kind"], "question": question,
