@@ -277,3 +277,9 @@ def test_a_log_fields_values_written_with_one_unit_are_numbers_in_it():
     assert "'duration': int in ms (written 20ms), from 20 to 363" in rows.summary()
     mixed = "\n".join(f"2025-09-02T08:{i % 60:02d}:16Z job took={i}{'ms' if i % 2 else 's'}" for i in range(50))
     assert row_dicts.log_rows(mixed)[1]["took"] == "1ms"  # two units: left as written
+
+
+def test_a_level_written_with_a_colon_is_no_source():
+    log = "\n".join(f"2025-06-01 00:{i:02d}:00 {'ERROR' if i % 4 == 0 else 'INFO'}: disk check {i}" for i in range(40))
+    row = row_dicts.log_rows(log)[0]
+    assert row["level"] == "ERROR" and "source" not in row
