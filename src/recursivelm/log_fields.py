@@ -19,7 +19,7 @@ _IP = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 _REQUEST = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+(/\S*|https?://\S+)")
 _STATUS = re.compile(r"^(?:\s*HTTP/[\d.]+)?\"?\s+([1-5]\d\d)\b")  # right after the request: "... HTTP/1.1" 200
 _MS = re.compile(r"(?<![\w.=])(\d+(?:\.\d+)?)\s?ms\b")
-_LEVEL = re.compile(r"DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL", re.I)
+LEVELS = re.compile(r"\b(DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")  # a line's level, as written
 _SOURCE = re.compile(r"^\s*(?:[A-Z]+\s+)?(?:\[([A-Za-z][\w.-]*)\]|([A-Za-z][\w.-]*)(?:\[\d+\])?:\s)")
 
 
@@ -35,6 +35,6 @@ def fields_of(line: str, rest: str) -> dict[str, str]:
             found["status"] = status[1]
     if ms := _MS.search(rest):
         found["ms"] = ms[1]
-    if (source := _SOURCE.match(rest)) and not _LEVEL.fullmatch(source[1] or source[2]):
+    if (source := _SOURCE.match(rest)) and not LEVELS.fullmatch((source[1] or source[2]).upper()):
         found["source"] = source[1] or source[2]  # "ERROR: disk full" names a level, not a source
     return found

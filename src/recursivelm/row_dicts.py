@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from .log_fields import fields_of
+from .log_fields import LEVELS, fields_of
 from .log_lines import stamp, stamped
 from .periods import ISO_DATE
 from .table_cells import NUMERIC_SHARE, Table, items, number
@@ -31,7 +31,6 @@ from .table_cells import NUMERIC_SHARE, Table, items, number
 SHOWN_ROWS = 3  # rows shown whole to the root: enough to see each key's values, few enough to read
 SHOWN_CHARS = 80  # of a long text in a row shown, what is shown
 SHOWN_VALUES = 8  # a text key with at most this many different values has them listed in the summary
-LEVELS = re.compile(r"\b(DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b")
 _ZONE = re.compile(r"^(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")  # what a stamp's pattern leaves of it: 14:00:03.120Z
 _WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s?(ms|us|µs|ns|s|sec|min|h|kb|KB|mb|MB|gb|GB|b|B|%)")  # 182ms, 3.5MB
 _FIELD = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|[^\s,;]+)")  # user=jdoe, path="/a b"
@@ -334,13 +333,12 @@ def _with_units(rows: list[dict[str, Any]], keys: list[str]) -> dict[str, str]:
     key's unit. As text, `pd.to_numeric` made them NaN and the root said the durations were not given (set S)."""
     units = {}
     for key in keys:
-        written = [m for row in rows if isinstance(row[key], str) and (m := _WITH_UNIT.fullmatch(row[key]))]
-        found = {m[2] for m in written}
+        written = [(row, m) for row in rows if isinstance(row[key], str) and (m := _WITH_UNIT.fullmatch(row[key]))]
+        found = {m[2] for _, m in written}
         if len(found) == 1 and len(written) >= NUMERIC_SHARE * sum(row[key] is not None for row in rows):
             units[key] = found.pop()
-            for row in rows:
-                if isinstance(row[key], str) and (m := _WITH_UNIT.fullmatch(row[key])):
-                    row[key] = _number(m[1])
+            for row, m in written:
+                row[key] = _number(m[1])
     return units
 
 
