@@ -37,11 +37,26 @@ def test_a_date_cell_is_a_datetime_that_reads_as_its_text_too():
     assert day == datetime.date(1905, 6, 15) and sorted([day, first]) == [first, day]
 
 
-def test_strptime_on_a_date_of_the_rows_is_told_it_is_a_datetime_already():
-    root = ScriptedModel(replies=[block('import datetime\nprint(datetime.datetime.strptime(rows[0]["founded"], "%Y-%m-%d"))'),
-                                  block("FINAL(1)")], name="scripted")
+def shown_after(code: str) -> str:
+    """What the small root is shown after its first block over TOWNS' rows is `code`."""
+    root = ScriptedModel(replies=[block(code), block("FINAL(1)")], name="scripted")
     RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
-    assert "that value is a datetime already" in root.calls[1][-1]["content"]
+    return root.calls[1][-1]["content"]
+
+
+def test_strptime_on_a_date_of_the_rows_is_told_it_is_a_datetime_already():
+    shown = shown_after('import datetime\nprint(datetime.datetime.strptime(rows[0]["founded"], "%Y-%m-%d"))')
+    assert "that value is a datetime already" in shown
+
+
+@pytest.mark.parametrize("code, hint", [
+    ('print((df["founded"].dt.isoweekday() >= 6).sum())', ".dt.dayofweek (Monday=0 ... Sunday=6)"),  # what .dt has
+    ('print(len(df[df["population"] > 2000 & df["population"] < 9000]))', "each in its own parentheses"),
+    ('import datetime\nprint(datetime.datetime.strptime(df.iloc[0]["founded"], "%Y-%m-%d"))', "a pandas Timestamp already"),
+])
+def test_pandas_slips_over_the_rows_dataframe_are_told_what_to_write(code, hint):
+    pytest.importorskip("pandas")
+    assert hint in shown_after(code)
 
 
 def test_the_rows_as_a_pandas_frame_with_dates_as_datetimes():
@@ -225,22 +240,6 @@ def test_a_field_written_as_key_value_is_not_read_again_by_form():
     assert row["path"] == "/v1/1" and row["status"] == 201 and "method" not in row
 
 
-def test_a_date_columns_missing_dt_attribute_is_told_what_dt_has():
-    pytest.importorskip("pandas")
-    root = ScriptedModel(replies=[block('print((df["founded"].dt.isoweekday() >= 6).sum())'), block("FINAL(1)")],
-                         name="scripted")
-    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
-    assert ".dt.dayofweek (Monday=0 ... Sunday=6)" in root.calls[1][-1]["content"]
-
-
-def test_two_conditions_on_columns_without_their_parentheses_are_told_how_to_combine_them():
-    pytest.importorskip("pandas")
-    root = ScriptedModel(replies=[block('print(len(df[df["population"] > 2000 & df["population"] < 9000]))'), block("FINAL(1)")],
-                         name="scripted")
-    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
-    assert "each in its own parentheses" in root.calls[1][-1]["content"]
-
-
 def test_an_empty_cell_is_none_and_the_summary_says_in_how_many_rows():
     jobs = "\n\n".join(f"[job-{i:03d}]\nschedule = daily\n" + ("" if i % 4 == 0 else f"timeout = {30 * (1 + i % 3)}\n")
                        for i in range(20))
@@ -260,14 +259,6 @@ def test_the_summary_shows_a_keys_few_values_with_their_rows_and_a_dates_range()
     assert "'level': str, 3 different: 'INFO' (40), 'WARN' (40), 'ERROR' (40)" in summary
     assert "'user': str, 40 different, e.g. 'u0'" in summary
     assert "'time': datetime (also compares with and reads as its ISO text), from '2025-03-01 10:00:00' to '2025-03-28 10:00:00'" in summary
-
-
-def test_strptime_on_a_date_of_the_dataframe_is_told_it_is_a_timestamp_already():
-    pytest.importorskip("pandas")
-    root = ScriptedModel(replies=[block('import datetime\nprint(datetime.datetime.strptime(df.iloc[0]["founded"], "%Y-%m-%d"))'),
-                                  block("FINAL(1)")], name="scripted")
-    RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small", sandbox="inprocess").run(TOWNS, RATIO)
-    assert "a pandas Timestamp already" in root.calls[1][-1]["content"]
 
 
 def test_a_log_fields_values_written_with_one_unit_are_numbers_in_it():
