@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed) + set_z(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed) + set_z(seed) + set_aa(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -1963,6 +1963,102 @@ def set_z(seed: int) -> list[dict]:
     return out
 
 
+def set_aa(seed: int) -> list[dict]:
+    """Set AA, written in the thirty-first step before any run of it and before any change of that step, and run
+    once on the engine of its start (0a1d5ed): kinds no set asked (days warmer than the day before, order ids written
+    twice, employees paid more than their manager, the product whose price changed most often, jobs a log shows
+    started and never finished, functions taking a parameter of a given name, classes defining their own __init__,
+    the years from a building's founding to its first repainting in prose)."""
+    rng = random.Random(26000 + seed)
+    base = reference_text()
+    out = []
+    day, temp, rows, warmer = datetime.date(2024, 3, 1), 11.0, ["date,temperature_c"], 0
+    for i in range(60):
+        new_temp = round(temp + rng.uniform(-3, 3), 1)
+        warmer += i > 0 and new_temp > temp
+        temp = new_temp
+        rows.append(f"{(day + datetime.timedelta(days=i)).isoformat()},{temp}")
+    out.append({"kind": "warmer-than-day-before", "set": "AA", "context": "\n".join(rows), "gold": warmer,
+                "question": "On how many days was it warmer than on the day before?"})
+    ids = [f"ORD-{n:05d}" for n in rng.sample(range(10000, 99999), 150)]
+    twice = rng.sample(ids, rng.randint(3, 9))
+    orders = ["order_id,customer,amount"] + [f"{i},{rng.choice(['Aldo', 'Bea', 'Cyr', 'Dana', 'Ezra'])},{rng.randint(5, 400)}"
+                                              for i in rng.sample(ids + twice, len(ids) + len(twice))]
+    out.append({"kind": "order-ids-twice", "set": "AA", "context": "\n".join(orders), "gold": len(twice),
+                "question": "How many order IDs appear more than once in the table?"})
+    while True:
+        names = rng.sample(["Ames", "Baird", "Cole", "Diaz", "Eady", "Frost", "Gale", "Hume", "Ivers", "Joss", "Kemp", "Lowe"], 12)
+        boss, staff = names[0], ["name,manager,salary", f"{names[0]},,{rng.randint(150, 190) * 1000}"]
+        salary, richer = {names[0]: int(staff[-1].split(",")[-1])}, []
+        for i, name in enumerate(names[1:], 1):
+            manager = names[0] if i < 4 else rng.choice(names[1:4])
+            salary[name] = rng.randint(60, 140) * 1000 if i < 4 else rng.randint(50, 120) * 1000
+            staff.append(f"{name},{manager},{salary[name]}")
+            richer += [name] if salary[name] > salary[manager] else []
+        if 1 <= len(richer) <= 3:
+            break
+    out.append({"kind": "paid-more-than-manager", "set": "AA", "context": "\n".join(staff), "gold": richer,
+                "exclude": [n for n in names if n not in richer],
+                "question": "Which employees earn more than their manager?"})
+    while True:
+        prices, changes, history = {p: rng.randint(5, 50) for p in ["kettle", "toaster", "blender", "grill", "mixer"]}, {}, ["date,product,price"]
+        changes = dict.fromkeys(prices, 0)
+        for d in range(40):
+            for product in prices:
+                if rng.random() < 0.12:
+                    prices[product] += rng.choice([-2, -1, 1, 2, 3])
+                    changes[product] += d > 0
+                history.append(f"{(datetime.date(2024, 5, 1) + datetime.timedelta(days=d)).isoformat()},{product},{prices[product]}")
+        ranked = sorted(changes.values())
+        if ranked[-1] > ranked[-2]:
+            break
+    out.append({"kind": "price-changed-most", "set": "AA", "context": "\n".join(history), "gold": max(changes, key=changes.get),
+                "exclude": [p for p in changes if p != max(changes, key=changes.get)],
+                "question": "Which product's price changed the most times?"})
+    at, lines, running = datetime.datetime(2025, 9, 1, 8, 0), [], {}
+    for i in range(900):
+        at += datetime.timedelta(seconds=rng.randint(5, 90))
+        if running and rng.random() < 0.5:
+            job = rng.choice(sorted(running))
+            del running[job]
+            lines.append(f"{at.isoformat(sep=' ')} INFO scheduler: job {job} finished")
+        else:
+            job = f"J{1000 + i}"
+            running[job] = at
+            lines.append(f"{at.isoformat(sep=' ')} INFO scheduler: job {job} started")
+    finished = {l.split()[-2] for l in lines if l.endswith(" finished")}
+    unfinished = {l.split()[-2] for l in lines if l.endswith(" started")} - finished
+    out.append({"kind": "jobs-never-finished", "set": "AA", "context": "\n".join(lines), "gold": len(unfinished),
+                "question": "How many jobs were started but never finished?"})
+    files, with_timeout = {}, 0
+    for m in range(5):
+        body = []
+        for f in range(rng.randint(3, 6)):
+            params = rng.sample(["url", "timeout", "retries", "verbose", "path", "data"], rng.randint(1, 3))
+            with_timeout += "timeout" in params
+            body.append(f"def {rng.choice(['fetch', 'send', 'load', 'save', 'poll'])}_{m}_{f}({', '.join(params)}):\n    return None\n")
+        files[f"net/part{m}.py"] = "\n\n".join(body)
+    out.append({"kind": "functions-param-named", "set": "AA", "context": files, "gold": with_timeout,
+                "question": "How many functions take a parameter named timeout?"})
+    files, own_init = {}, 0
+    for m, name in enumerate(rng.sample(["Cache", "Queue", "Pool", "Store", "Index", "Cursor", "Stream"], 7)):
+        has_init = rng.random() < 0.5
+        own_init += has_init
+        init = "    def __init__(self, size):\n        self.size = size\n\n" if has_init else ""
+        files[f"kit/{name.lower()}.py"] = f"class {name}:\n{init}    def clear(self):\n        return None\n"
+    out.append({"kind": "classes-own-init", "set": "AA", "context": files, "gold": own_init,
+                "question": "How many classes define their own __init__ method?"})
+    built = rng.randint(1790, 1850)
+    repaints = sorted(rng.sample(range(built + 5, 1950), 3))
+    sentences = [f"The lighthouse at Carrick Point was built in {built}."]
+    sentences += [f"In {y} the lighthouse at Carrick Point was repainted in red and white bands." for y in repaints]
+    sentences += [f"The harbour master's house was built in {rng.randint(1790, 1850)}."]
+    out.append({"kind": "prose-years-to-first-repaint", "set": "AA", "context": plant(base, rng.sample(sentences, len(sentences)), rng),
+                "gold": repaints[0] - built,
+                "question": "How many years after it was built was the lighthouse at Carrick Point first repainted?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -2003,7 +2099,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X, Y and Z (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X, Y, Z and AA (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
