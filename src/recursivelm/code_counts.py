@@ -52,7 +52,7 @@ from typing import Any, Sequence
 
 from . import code_ranks, code_relations
 from .code_relations import CODE_NAME, callers, python_documents, syntax_trees
-from .counted import Counted
+from .counted import Counted, read_whole
 from .outline import definitions as defined_in, method_names, owner_class, parameter_count, plural
 from .parsing import options, parse_python
 
@@ -114,7 +114,12 @@ def _path_named(context: Any, question: str) -> str | None:
 
 def answer(context: Any, question: str) -> Counted | None:
     """The counts and the answer for a question of the kinds above, over a directory context of Python files;
-    None for any other question, or where a count is not one definition's or names no option."""
+    None for any other question, where a count is not one definition's or names no option, or where the counts
+    leave out a word that turns the question's meaning (counted.read_whole)."""
+    return read_whole(question, _counted(context, question))
+
+
+def _counted(context: Any, question: str) -> Counted | None:
     if not any(True for _ in python_documents(context)):
         return None
     lettered = options(question)

@@ -23,6 +23,7 @@ from typing import Any, Callable, Sequence
 
 from .counted import Counted
 from .labelling import MIN_ITEMS, SAMPLE_ITEMS, choose_sample, extend, features_of, items_of, singular, text_of
+from .log_lines import stamped
 from .reading import says_yes
 from .querywords import AGGREGATE_WORDS, named_words, query_terms, said_words
 from .tables import table_of
@@ -58,7 +59,9 @@ def _counted(context: Any, question: str) -> tuple[str, str, list[str]] | None:
     if named_words(condition) or not [t for t in query_terms(condition) if t not in AGGREGATE_WORDS]:
         return None  # "did the Lisbon desk escalate": a name picks the records (records.py, wordings.py); "are there": none
     items = items_of(context)
-    if len(items) < MIN_ITEMS:
+    if len(items) < MIN_ITEMS or (isinstance(context, str) and stamped(items)):
+        # A log's lines are events, not the items counted: "how many jobs were started but never finished?" is asked
+        # of a job's two lines together, which code over the log's rows reads (first_reading.rows_asked).
         return None
     if not isinstance(context, list):
         written = re.compile(rf"\b{re.escape(singular(noun))}s?\b", re.I)

@@ -56,7 +56,7 @@ from typing import Any
 
 from . import comparisons, log_measures, log_runs, measures
 from .blocks import PARTS, listed_under, parts_counted
-from .counted import Counted
+from .counted import Counted, read_whole
 from .documents import documents
 from .log_lines import (EVENT, FAILED, STAMP_SAMPLE, STAMPED_SHARE, during, event, field_values, in_time, latest_day, picked_lines,
                         slots_out, stamp, stamped)
@@ -97,11 +97,13 @@ def settled(context: Any, question: str) -> Counted | None:
     text never writes a name the question asks whether it mentions (mentions.absent), the names of a kind it
     mentions (mentions.named), how many lines hold two words (mentions.two_words), which of two things it names
     came first or measures more (comparisons.answer), how many chapters (sections ...) it has
-    (blocks.parts_counted), or the items of a list under a heading it names (blocks.listed_under)."""
-    return (table_answer(context, question) or two_words(context, question) or answer(context, question)
-            or absent(context, question) or named(context, question) or comparisons.answer(context, question)
-            or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None)
-            or (listed_under(question, _lines_of(context)) if isinstance(context, str) else None))
+    (blocks.parts_counted), or the items of a list under a heading it names (blocks.listed_under); None where what
+    code read leaves out a word that turns the question's meaning (counted.read_whole)."""
+    return read_whole(question, table_answer(context, question) or two_words(context, question)
+                      or answer(context, question) or absent(context, question) or named(context, question)
+                      or comparisons.answer(context, question)
+                      or (parts_counted(question, _lines_of(context)) if PARTS.match(question) else None)
+                      or (listed_under(question, _lines_of(context)) if isinstance(context, str) else None))
 
 
 def answer(context: Any, question: str) -> Counted | None:
