@@ -1988,7 +1988,7 @@ def set_aa(seed: int) -> list[dict]:
                 "question": "How many order IDs appear more than once in the table?"})
     while True:
         names = rng.sample(["Ames", "Baird", "Cole", "Diaz", "Eady", "Frost", "Gale", "Hume", "Ivers", "Joss", "Kemp", "Lowe"], 12)
-        boss, staff = names[0], ["name,manager,salary", f"{names[0]},,{rng.randint(150, 190) * 1000}"]
+        staff = ["name,manager,salary", f"{names[0]},,{rng.randint(150, 190) * 1000}"]
         salary, richer = {names[0]: int(staff[-1].split(",")[-1])}, []
         for i, name in enumerate(names[1:], 1):
             manager = names[0] if i < 4 else rng.choice(names[1:4])

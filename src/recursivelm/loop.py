@@ -20,7 +20,7 @@ from .deadline import accepts, complete_within
 from .documents import flat_text
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
 from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
-                      is_code_not_answer, is_error_text, is_no_answer, literal_or_text, picked_nothing, printed_literal,
+                      is_code_not_answer, is_error_text, is_no_answer, literal_or_text, printed_literal,
                       reads_context, says_absent, text_final, unquoted_final)
 from .protocols import CellResult, Completion, Message, ModelError
 from .run_config import RunConfig
@@ -313,8 +313,8 @@ class Run:
         if cell.misses or cell.final is None:  # a cell that only answers keeps what came before it
             self.recent_misses = list(cell.misses)
             self.recent_error = bool(cell.error) and reads  # a look that failed
-            if self.rows_first is not None and not cell.error and picked_nothing(cell.output):
-                self.recent_misses.append(refusals.ROWS_PICKED_NOTHING)
+        if not cell.error:  # also a cell that printed its result and answered: `print(kept); FINAL(kept)`
+            self.recent_misses += refusals.after_rows(self.rows_first, cell.output)
 
     async def _answer_from_text(self, reply: str, sandbox) -> str | None:
         """A reply with no code may still answer with FINAL(...) on a line of its own. Returns what to

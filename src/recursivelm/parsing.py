@@ -308,6 +308,29 @@ def picked_nothing(output: str) -> bool:
     return bool(text) and bool(_EMPTY_VALUE.fullmatch(text.splitlines()[-1].strip()) or _EMPTY_FRAME.search(text))
 
 
+MIN_ROWS_KEPT = 4  # fewer rows given, a condition that keeps every one of them may well be right
+_LENGTH = re.compile(r"\bLength: (\d+)|^\[(\d+) rows x \d+ columns\]$", re.M)  # a Series, a DataFrame
+
+
+def kept_every_row(output: str, given: int | None) -> bool:
+    """Whether a cell's output is as many values as the root was given rows (`given`, at least MIN_ROWS_KEPT): its
+    last line a list, tuple or set of that many, or that number itself, or a Series or DataFrame of that length as
+    pandas prints one. The root's condition then picked none out: `df[df.salary > df.manager.apply(pd.notnull)]`
+    listed all 12 employees for "which employees earn more than their manager?" (probe set AA)."""
+    text = output.strip()
+    if given is None or given < MIN_ROWS_KEPT or not text:
+        return False
+    if any(int(a or b) == given for a, b in _LENGTH.findall(text)):
+        return True
+    try:
+        value = ast.literal_eval(text.splitlines()[-1].strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return False
+    if isinstance(value, (list, tuple, set)):
+        return len(value) == given
+    return isinstance(value, int) and not isinstance(value, bool) and value == given
+
+
 def says_none(value: Any) -> bool:
     """Whether an answer says there is none: claims_absence, or "No jobs have ...", "None of them"."""
     return claims_absence(value) or bool(re.match(r"\s*(?:no|none)\b(?!,)", str(value), re.I))

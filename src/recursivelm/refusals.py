@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from jinja2.utils import htmlsafe_json_dumps
 
 from . import answers, evidence, wordcounts
-from .parsing import claims_absence, is_error_text, is_no_answer, names_no_option, option_letter, options, says_none
+from .parsing import (claims_absence, is_error_text, is_no_answer, kept_every_row, names_no_option, option_letter, options,
+                      picked_nothing, says_none)
+from .row_dicts import rows_given
 
 if TYPE_CHECKING:
     from .loop import Run
@@ -30,11 +32,28 @@ MIN_SEEN_ANSWER_CHARS = 2  # a shorter answer ("4", "B") stands in almost any te
 # reading's "(15306, 22945)" lines, refused as a passage, became "22945"), not a passage copied.
 MIN_PASSAGE_WORDS = 8
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_LIST_ITEMS = re.compile(r"\s*(?:,|;|\band\b)\s*")
+_LEAD_IN = re.compile(r"^[^,:]*?\b(?:are|is|were|was)\b:?\s*|^[^,:]*:\s*")  # "the jobs ... are ", "Jobs: "
 # The miss the loop notes where the root's code over a table's rows printed an empty result (parsing.picked_nothing):
 # a condition that matched no row, as a search that matched nothing. The root had printed [] for the jobs with no
 # timeout (empty cells it compared with ""), [] for functions never called, 0 for the orders of the last 7 days
 # (counted back from today), and answered that there were none.
 ROWS_PICKED_NOTHING = {"pattern": "your code over the rows", "phrases": [], "passages": []}
+# ... and where it printed as many values as it was given rows (parsing.kept_every_row): a condition that picked none
+# out. The root had listed all 12 employees for those paid more than their manager (`salary > manager.notnull()`).
+ROWS_KEPT_EVERY_ROW = {"pattern": "your code over the rows", "phrases": [], "passages": []}
+# "All four", "all of them": an answer that names none of the rows it says it means (sets S and T, lists asked for).
+_ALL_OF_THEM = re.compile(r"\W*all(?:\s+(?:of\s+them|\w+))?\W*", re.I)
+
+
+def after_rows(rows_first: dict[str, Any] | None, output: str) -> list[dict]:
+    """The misses a cell's output notes where the first cell gave the root rows to write code over: an empty
+    result, or one value per row given."""
+    if rows_first is None:
+        return []
+    if picked_nothing(output):
+        return [ROWS_PICKED_NOTHING]
+    return [ROWS_KEPT_EVERY_ROW] if kept_every_row(output, rows_given(rows_first["text"])) else []
 
 
 @dataclass(frozen=True)
@@ -69,6 +88,7 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
     if written is not None and first_time(run, "as_written", call):
         # `SimpleCData` where the text has `_SimpleCData`: a reader's slip that a grader of names counts wrong.
         return run._render("as_written", call=call, answer=written)
+    kept = bool(run.recent_misses) and run.recent_misses[-1] is ROWS_KEPT_EVERY_ROW
     if run.exact_reading is not None and _plain(final.value) != _plain(run.exact_reading):
         reason = "not_the_reading"  # not what code computed from the whole text
     elif is_no_answer(final.value):
@@ -77,13 +97,15 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
         reason = "error_text"  # a failed cell's error copied into FINAL("Error: ... NameError ...")
     elif run.recent_misses and run.recent_misses[-1] is ROWS_PICKED_NOTHING and says_none(final.value):
         reason = "rows_empty"  # "No jobs have no timeout set." after code over the rows printed []
+    elif kept or (run.rows_first is not None and _ALL_OF_THEM.fullmatch(str(final.value))):
+        reason = "rows_all"  # every employee listed for those paid more than their manager; "All six"
     elif run.recent_misses and claims_absence(final.value):
         reason = "after_miss"  # "not found" or 0 because one literal pattern missed
     elif not run.profile.refuse_unread_answers:
         return None
     elif is_passage(final.value) and seen(run, final.value):
         reason = "copied"  # a whole line it was shown, not the value the question asks for
-    elif seen(run, final.value):
+    elif seen(run, final.value) or seen_items(run, final.value):
         return None  # an answer found in what the model was shown is no guess
     elif not run.looked:
         reason = "not_looked"  # an answer from memory, before any code read the context
@@ -99,7 +121,8 @@ def refusal(run: Run, final: FinalAnswer, code: str) -> str | None:
         return None
     return run._render("no_answer" if reason == "no_answer" else "unsupported_answer", call=call, reason=reason,
                        first_read=run.first_read, exact=run.exact_reading,
-                       rare_words=" ".join(evidence.rarest_words(run.loaded.value, run.question)))
+                       rare_words=" ".join(evidence.rarest_words(run.loaded.value, run.question)),
+                       given=rows_given(run.rows_first["text"]) if kept else None)
 
 
 # Refused once for these and given again, an answer gives way to the first reading: an error message or no
@@ -139,13 +162,24 @@ def seen(run: Run, value: Any) -> bool:
     """Whether an answer stands in something the model was shown of the context (evidence, cell output, a miss
     note), the question's own words left out."""
     text = str(value).strip().lower()
-    if len(text) < MIN_SEEN_ANSWER_CHARS:
-        return False
-    shown = (m["content"] for m in run.messages[1:] if m["role"] == "user")
+    return len(text) >= MIN_SEEN_ANSWER_CHARS and text in _shown(run)
+
+
+def seen_items(run: Run, value: Any) -> bool:
+    """Whether an answer is a list written out of values each shown (seen()): "Eady, Hume" after the output
+    ['Eady', 'Hume'], also in a sentence ("The jobs with no timeout set are job-004, job-020, and job-041.")."""
+    text = _LEAD_IN.sub("", str(value).strip().lower()).strip("[](). ")
+    items = [item for part in _LIST_ITEMS.split(text) if (item := part.strip(" '\""))]
+    shown = _shown(run)
+    return len(items) > 1 and all(len(item) >= MIN_SEEN_ANSWER_CHARS and item in shown for item in items)
+
+
+def _shown(run: Run) -> str:
+    """What the model was shown of the context, lowercased: every user message but the system's."""
     # The question is also shown inside the first reading's code, as the template's JSON (`file\u0027s`). A
     # refusal names the answer it refused: that shows the model's own words back, not the text.
     forms = (run.question, str(htmlsafe_json_dumps(run.question)), *(call for _, call in run.refused_answers))
-    return any(text in _without(part, forms).lower() for part in shown)
+    return "\n".join(_without(m["content"], forms).lower() for m in run.messages[1:] if m["role"] == "user")
 
 
 def printed(run: Run, value: str) -> bool:

@@ -33,6 +33,7 @@ SHOWN_CHARS = 80  # of a long text in a row shown, what is shown
 SHOWN_VALUES = 8  # a text key with at most this many different values has them listed in the summary
 _ZONE = re.compile(r"^(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")  # what a stamp's pattern leaves of it: 14:00:03.120Z
 _WITH_UNIT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s?(ms|us|µs|ns|s|sec|min|h|kb|KB|mb|MB|gb|GB|b|B|%)")  # 182ms, 3.5MB
+ROWS_GIVEN = " rows in `rows`,"  # after their number, in the summary: what rows_given() reads back
 _FIELD = re.compile(r"\b(?P<key>[A-Za-z_][\w.-]*)=(?P<value>\"[^\"]*\"|[^\s,;]+)")  # user=jdoe, path="/a b"
 
 
@@ -193,7 +194,7 @@ class Rows(list):
         keys = "\n".join(self._key_line(key) for key in self[0])
         first = "\n".join(repr({key: _brief(value) for key, value in row.items()}) for row in self[:SHOWN_ROWS])
         frame = " `df` holds the same rows as a pandas DataFrame (dates as datetime64)." if _pandas() else ""
-        return (f"{self.described}: {len(self):,} rows in `rows`, each a dict with these keys:\n{keys}\n"
+        return (f"{self.described}: {len(self):,}{ROWS_GIVEN} each a dict with these keys:\n{keys}\n"
                 f"The first {min(SHOWN_ROWS, len(self))}:\n{first}\n{frame}").strip()
 
     def _key_line(self, key: str) -> str:
@@ -353,3 +354,9 @@ def _when(found: tuple[tuple[int, ...], str]) -> Stamp:
 def _typed(value: str) -> int | float | str:
     """A field's value: a number where it is written as one alone (`ms=120`), else its text (`user=u7`)."""
     return _number(value) if re.fullmatch(r"[-+]?[\d,.]+", value) else value
+
+
+def rows_given(summary: str) -> int | None:
+    """How many rows a summary (Rows.summary) said the root was given; None where `summary` holds none."""
+    found = re.search(r"([\d,]+)" + re.escape(ROWS_GIVEN), summary)
+    return int(found.group(1).replace(",", "")) if found else None
