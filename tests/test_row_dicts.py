@@ -53,6 +53,8 @@ def test_strptime_on_a_date_of_the_rows_is_told_it_is_a_datetime_already():
     ('print((df["founded"].dt.isoweekday() >= 6).sum())', ".dt.dayofweek (Monday=0 ... Sunday=6)"),  # what .dt has
     ('print(len(df[df["population"] > 2000 & df["population"] < 9000]))', "each in its own parentheses"),
     ('import datetime\nprint(datetime.datetime.strptime(df.iloc[0]["founded"], "%Y-%m-%d"))', "a pandas Timestamp already"),
+    # a check of the dates' type the root wrote, then answered that the column was not datetime64 (set AA)
+    ('import pandas as pd\nprint(isinstance(df["founded"], pd.Datetime64))', "its dates are datetime64 already"),
 ])
 def test_pandas_slips_over_the_rows_dataframe_are_told_what_to_write(code, hint):
     pytest.importorskip("pandas")

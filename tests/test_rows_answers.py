@@ -113,3 +113,27 @@ def test_a_list_written_out_of_values_shown_is_taken_at_once():
         assert result.answer == answer and len(root.calls) == 2
     root, result = run([block(RIGHT), block('FINAL("Eady, Ruiz")'), block('FINAL("Eady, Hume")')])
     assert "is in nothing your code printed" in told(root, 2)  # Ruiz was never shown
+
+
+class SamplingScripted(ScriptedModel):
+    """A scripted model with a temperature and a seed, as a server-backed one has: each call notes them."""
+    temperature, seed = 0.0, None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sampling_of_calls = []  # shared with its resampled twins (a shallow copy)
+
+    async def complete(self, messages, **kwargs):
+        self.sampling_of_calls.append((self.temperature, self.seed))
+        return await super().complete(messages, **kwargs)
+
+
+def test_after_a_repeated_block_the_root_is_asked_again_sampling():
+    failing = 'import pandas as pd\nprint(isinstance(df["salary"], pd.Datetime64))'
+    root = SamplingScripted(replies=[block(failing), block(failing), block(RIGHT), block('FINAL("Eady, Hume")')],
+                            name="scripted")
+    result = RLM(root, sub_model=ScriptedModel(replies=[], name="sub"), profile="small",
+                 sandbox="inprocess").run(STAFF, RICHER)
+    assert result.answer == "Eady, Hume"
+    # greedy, greedy (the repeat: not run), sampled at the profile's temperature with a seed of its own, greedy
+    assert root.sampling_of_calls == [(0.0, None), (0.0, None), (0.7, 1), (0.0, None)]

@@ -19,6 +19,7 @@ from .context import ContextInfo, LoadedContext, describe
 from .deadline import accepts, complete_within
 from .documents import flat_text
 from .events import Answer, CellEnd, CellStart, EventLog, LimitFired, RootCall, RunEnd, RunStart
+from .models.resample import resampled
 from .parsing import (answer_now_code, answer_text, bare_code, cut_after_first_block, final_in_reply, find_blocks,
                       is_code_not_answer, is_error_text, is_no_answer, literal_or_text, printed_literal,
                       reads_context, says_absent, text_final, unquoted_final)
@@ -96,6 +97,7 @@ class Run:
         self.recent_misses: list[dict] = []  # searches of the latest cell that found nothing (wordcounts.near())
         self.recent_error = False  # the latest cell that tried to read the context ended in an error
         self.repeats = 0  # replies in a row that repeated a block already run (not run again)
+        self.resamples = 0  # root calls sampled after a repeat (profile.repeat_temperature)
         self.typed_value: Any = None  # the root's FINAL validated against the run's schema (answers.py)
         self.rows_first: dict[str, Any] | None = None  # the first cell, where it gave the rows (first_reading.ROWS)
         self.second_looked = False  # a second program was asked beside the root's first (second_program.py)
@@ -230,8 +232,12 @@ class Run:
     # -- one root-model turn -------------------------------------------------------------------
     async def _root_call(self, answer_now: bool = False, aside: list[Message] | None = None) -> str:
         """The root's next reply to the history; or, given `aside`, its reply to those messages instead, charged
-        and logged alike but kept out of the history (second_program.py)."""
+        and logged alike but kept out of the history (second_program.py). After a reply that repeated a block,
+        the root samples at the profile's `repeat_temperature`, its seed moved by the repeats so far."""
         model = self.model
+        if self.repeats and self.profile.repeat_temperature is not None and not answer_now and aside is None:
+            self.resamples += 1
+            model = resampled(model, self.resamples, self.profile.repeat_temperature)
         if aside is None:
             await compaction.fit(self)  # near the window, older turns are folded into a note: the run goes on
         messages = self.messages if aside is None else aside

@@ -56,6 +56,9 @@ class Profile:
     second_program: bool = False
     # Replies in a row that repeat a block already run before the answer-now turn comes (they are not run).
     max_repeats: int = 3
+    # The temperature the root is asked again at after a reply that repeated a block already run (None: as
+    # always): a greedy model stuck on a failing block writes the same block again (models/resample.py).
+    repeat_temperature: float | None = None
     # The sampling temperature of a model named without one (None: the backend's own default).
     temperature: float | None = None
     # Notes added to a cell's error when it contains the key: what a small model cannot infer itself
@@ -114,5 +117,6 @@ def _load_file(path: Path, mtime_ns: int) -> Profile:
         read_evidence_first=bool(raw.get("read_evidence_first", False)),
         second_program=bool(raw.get("second_program", False)),
         max_repeats=int(raw.get("max_repeats", 3)),
+        repeat_temperature=float(raw["repeat_temperature"]) if "repeat_temperature" in raw else None,
         temperature=float(raw["temperature"]) if "temperature" in raw else None,
     )
