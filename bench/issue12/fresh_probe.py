@@ -143,7 +143,7 @@ def later_cases(seed: int, base: str) -> list[dict]:
         big += customer == "Tanaka" and amount > 350
     out.append({"kind": "csv-condition", "set": "B", "context": "\n".join(orders), "gold": big,
                 "question": "How many orders above 350 were placed by Tanaka?"})
-    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed) + set_z(seed) + set_aa(seed)
+    return out + conditioned_cases(seed) + set_d(seed) + set_e(seed) + set_f(seed) + set_h(seed) + set_i(seed) + set_j(seed) + set_k(seed) + set_l(seed) + set_m(seed) + set_n(seed) + set_o(seed) + set_p(seed) + set_q(seed) + set_r(seed) + set_s(seed) + set_t(seed) + set_u(seed) + set_v(seed) + set_w(seed) + set_x(seed) + set_y(seed) + set_z(seed) + set_aa(seed) + set_ab(seed)
 
 
 def conditioned_cases(seed: int) -> list[dict]:
@@ -2059,6 +2059,114 @@ def set_aa(seed: int) -> list[dict]:
     return out
 
 
+def set_ab(seed: int) -> list[dict]:
+    """Set AB, written in the thirty-first step after its engine changes and before any run of it, and run once on
+    that step's last engine: seven kinds no set asked (the class with the longest chain of bases, functions with no
+    return statement, distinct pairs of two columns, the rank of a named value by its total, the most sessions open
+    at once, the first order over an amount, the highest margin of two columns) and a needle asked in other words
+    than the text's (set A's kind, in a new text)."""
+    rng = random.Random(27000 + seed)
+    base = reference_text()
+    out = []
+    while True:
+        names = rng.sample(["Base", "Node", "Leaf", "Item", "Part", "Unit", "Cell", "Slot", "Row", "Box"], 8)
+        parent = {names[0]: None}
+        for name in names[1:]:
+            parent[name] = rng.choice([n for n in parent])
+        depth = {}
+        for name in names:
+            d, at = 0, name
+            while parent[at] is not None:
+                d, at = d + 1, parent[at]
+            depth[name] = d
+        ranked = sorted(depth.values())
+        if ranked[-1] > ranked[-2]:
+            break
+    files = {}
+    for i, name in enumerate(names):
+        bases = f"({parent[name]})" if parent[name] else ""
+        head = f"from .m{names.index(parent[name])} import {parent[name]}\n\n" if parent[name] else ""
+        files[f"shapes/m{i}.py"] = f"{head}class {name}{bases}:\n    size = {i}\n"
+    out.append({"kind": "longest-base-chain", "set": "AB", "context": files, "gold": max(depth, key=depth.get),
+                "exclude": [n for n in names if n != max(depth, key=depth.get)],
+                "question": "Which class has the longest chain of base classes?"})
+    files, silent = {}, 0
+    for m in range(4):
+        body = []
+        for f in range(rng.randint(3, 5)):
+            returns = rng.random() < 0.6
+            silent += not returns
+            inner = "    total = 0\n    for x in items:\n        total += x\n" + ("    return total\n" if returns else "    print(total)\n")
+            body.append(f"def step_{m}_{f}(items):\n{inner}")
+        files[f"calc/part{m}.py"] = "\n\n".join(body)
+    out.append({"kind": "functions-no-return", "set": "AB", "context": files, "gold": silent,
+                "question": "How many functions have no return statement?"})
+    orders, pairs = ["order_id,customer,product,qty"], set()
+    for i in range(36):
+        who, what = rng.choice(["Ines", "Jon", "Kai", "Lea", "Mo", "Nia"]), rng.choice(["lamp", "desk", "chair", "shelf", "rug"])
+        pairs.add((who, what))
+        orders.append(f"{5000 + i},{who},{what},{rng.randint(1, 9)}")
+    out.append({"kind": "distinct-pairs", "set": "AB", "context": "\n".join(orders), "gold": len(pairs),
+                "question": "How many different customer and product pairs appear in the orders?"})
+    while True:
+        sales, totals = ["city,month,sales"], {}
+        for city in ["Lyon", "Porto", "Graz", "Turku", "Bari", "Gent", "Split"]:
+            for month in ["Jan", "Feb", "Mar", "Apr"]:
+                amount = rng.randint(100, 999)
+                totals[city] = totals.get(city, 0) + amount
+                sales.append(f"{city},{month},{amount}")
+        ranked = sorted(totals, key=totals.get, reverse=True)
+        if len(set(totals.values())) == len(totals) and ranked.index("Graz") not in (0, len(ranked) - 1):
+            break
+    out.append({"kind": "rank-of-named", "set": "AB", "context": "\n".join(sales), "gold": ranked.index("Graz") + 1,
+                "question": "Where does Graz rank among the cities by total sales, counting the highest as 1?"})
+    at, lines, open_now, most = datetime.datetime(2025, 4, 7, 9, 0), [], set(), 0
+    for i in range(600):
+        at += datetime.timedelta(seconds=rng.randint(5, 60))
+        if open_now and rng.random() < len(open_now) / 8:
+            who = rng.choice(sorted(open_now))
+            open_now.discard(who)
+            lines.append(f"{at.isoformat(sep=' ')} INFO session closed user=u{who}")
+        else:
+            who = rng.choice([u for u in range(40) if u not in open_now])
+            open_now.add(who)
+            most = max(most, len(open_now))
+            lines.append(f"{at.isoformat(sep=' ')} INFO session opened user=u{who}")
+    out.append({"kind": "most-sessions-open", "set": "AB", "context": "\n".join(lines), "gold": most,
+                "question": "What was the largest number of sessions open at the same time?"})
+    while True:
+        rows, first = ["order_date,customer,amount"], None
+        day = datetime.date(2024, 2, 1)
+        for i in range(90):
+            day += datetime.timedelta(days=rng.randint(0, 2))
+            who, amount = rng.choice(["Abel", "Bo", "Cruz", "Dev", "Esi", "Finn"]), rng.randint(20, 560)
+            if amount > 500 and first is None:
+                first = who
+            rows.append(f"{day.isoformat()},{who},{amount}")
+        if first is not None and sum(1 for r in rows[1:] if int(r.split(",")[-1]) > 500) >= 2:
+            break
+    out.append({"kind": "first-over-amount", "set": "AB", "context": "\n".join(rows), "gold": first,
+                "question": "Which customer was the first to place an order over 500?"})
+    while True:
+        items, margins = ["product,price,cost"], {}
+        for name in ["anvil", "bolt", "crate", "drill", "easel", "flask", "gauge"]:
+            price = rng.randint(20, 200)
+            cost = rng.randint(5, price - 1)
+            margins[name] = (price - cost) / price
+            items.append(f"{name},{price},{cost}")
+        ranked = sorted(margins.values())
+        if ranked[-1] - ranked[-2] > 0.01:
+            break
+    out.append({"kind": "highest-margin", "set": "AB", "context": "\n".join(items), "gold": max(margins, key=margins.get),
+                "exclude": [n for n in margins if n != max(margins, key=margins.get)],
+                "question": "Which product has the highest profit margin, as (price - cost) / price?"})
+    leaves = f"{rng.randint(19, 22)}:{rng.choice(['05', '20', '35', '50'])}"
+    text = plant(base, [f"On Sundays the last boat for Orrin casts off from the east pier at {leaves}."], rng)
+    out.append({"kind": "needle-other-words-ferry", "set": "AB", "context": text, "gold": leaves,
+                "question": "What time does the final ferry to Orrin depart on Sunday?"})
+    return out
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -2099,7 +2207,7 @@ def _count_beside(text: str, group: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X, Y, Z and AA (each run once, unseen, when written)")
+    parser.add_argument("--set", default="A,B,C,D,E,F", help="which sets of cases to ask: A (the first), B to F, I, K and L (written later), H, J and M (checks of what was built; M also asks five new kinds), N, O, P, Q, R, S, T, U, V, W, X, Y, Z, AA and AB (each run once, unseen, when written)")
     parser.add_argument("--model", default="embedded")
     parser.add_argument("--out", required=True)
     parser.add_argument("--log-dir", help="write each question's trajectory here, as <kind>.jsonl")
