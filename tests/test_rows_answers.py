@@ -137,3 +137,9 @@ def test_after_a_repeated_block_the_root_is_asked_again_sampling():
     assert result.answer == "Eady, Hume"
     # greedy, greedy (the repeat: not run), sampled at the profile's temperature with a seed of its own, greedy
     assert root.sampling_of_calls == [(0.0, None), (0.0, None), (0.7, 1), (0.0, None)]
+
+
+def test_a_value_of_the_rows_summary_given_after_code_that_failed_is_refused_once():
+    root, result = run([block('print(df[df["salary"].idxmax()]["name"])'), block('FINAL("Ames")'), block(RIGHT),
+                        block('FINAL("Eady, Hume")')])
+    assert "your last code failed" in told(root, 2) and result.answer == "Eady, Hume"

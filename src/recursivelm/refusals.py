@@ -175,11 +175,15 @@ def seen_items(run: Run, value: Any) -> bool:
 
 
 def _shown(run: Run) -> str:
-    """What the model was shown of the context, lowercased: every user message but the system's."""
+    """What the model was shown of the context, lowercased: every user message; where the first gave it rows to
+    compute over, the outputs of its own code only. The rows' summary shows a few values of each key, and one of
+    them given after code that failed is a guess (FINAL("blender") after a KeyError, for the product whose price
+    changed most often: probe set AA)."""
     # The question is also shown inside the first reading's code, as the template's JSON (`file\u0027s`). A
     # refusal names the answer it refused: that shows the model's own words back, not the text.
     forms = (run.question, str(htmlsafe_json_dumps(run.question)), *(call for _, call in run.refused_answers))
-    return "\n".join(_without(m["content"], forms).lower() for m in run.messages[1:] if m["role"] == "user")
+    first = 2 if run.rows_first is not None else 1
+    return "\n".join(_without(m["content"], forms).lower() for m in run.messages[first:] if m["role"] == "user")
 
 
 def printed(run: Run, value: str) -> bool:
