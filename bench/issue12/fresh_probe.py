@@ -2167,6 +2167,10 @@ def set_ab(seed: int) -> list[dict]:
     return out
 
 
+_DATES = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b",
+                    re.I)
+
+
 def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
     """Whether `answer` gives `gold`; a list's answer must also name none of `exclude`."""
     text = (answer or "").strip()
@@ -2183,6 +2187,8 @@ def right(gold, answer: str | None, exclude: list[str] = ()) -> bool:
         return all(item.lower() in text.lower() for item in gold)
     if isinstance(gold, dict):  # counts per group: each group named with its own count
         return all(_count_beside(text, group) == count for group, count in gold.items())
+    # A date said beside the value ("from March 2024 to April 2024 is 4.52%") is not the number given.
+    text = _DATES.sub(" ", text) if isinstance(gold, (int, float)) and not isinstance(gold, bool) else text
     if isinstance(gold, float):
         numbers = re.findall(r"\d[\d,]*\.?\d*", text)
         # Exact to a cent, or to a hundredth of a percent where rounded: an estimate from a sample is not it.
