@@ -2001,7 +2001,7 @@ def set_aa(seed: int) -> list[dict]:
                 "exclude": [n for n in names if n not in richer],
                 "question": "Which employees earn more than their manager?"})
     while True:
-        prices, changes, history = {p: rng.randint(5, 50) for p in ["kettle", "toaster", "blender", "grill", "mixer"]}, {}, ["date,product,price"]
+        prices, history = {p: rng.randint(5, 50) for p in ["kettle", "toaster", "blender", "grill", "mixer"]}, ["date,product,price"]
         changes = dict.fromkeys(prices, 0)
         for d in range(40):
             for product in prices:
